@@ -1,0 +1,95 @@
+//! Page chrome (spec §7.6): what portals, mirrors and PDF pages print around a report and
+//! every reader drops — QR captions, font-size switches, share bars, page numbers.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
+
+/// Whole-line patterns, matched on the NFKC form with all whitespace removed.
+const LINE_PATTERNS: &[&str] = &[
+    r"^[扫掃]一[扫掃]在手[机機]上?(打开|[查査]看|[浏瀏][览覽])?[当當]前[页頁]面?$",
+    r"^[扫掃]一[扫掃]$",
+    r"^(【?(关闭|關閉)(窗口|本页)?】?|【?打印(本页|此页)?】?|【?(关闭|打印|收藏)】?)+$",
+    r"^(字[号號体體]|【字[体體]):?[\[【]?(大|中|小)*[\]】]?$",
+    r"^当前位置[:：]",
+    r"^(分享到|分享)[:：]?",
+    r"^(来源|發布時間|发布时间|发布日期|时间|作者|点击数|浏览次数|累计次数|访问量|阅读次数)[:：].{0,60}$",
+    r"^(微信|微博|QQ空间|全真版|文字版|文件下载|相关链接)+",
+    r"^附件下载[:：]?$",
+    r"^[-—–－_]+\d{1,4}[-—–－_]+$",
+    r"^第\d{1,4}页(共\d{1,4}页)?$",
+    r"^\d{1,4}/\d{1,4}$",
+    r"^Page\d+-.{0,120}$",
+    r"^P\.\d{1,4}$",
+    r"^(首页|网站地图|网站声明|联系我们|简体|繁体|繁體版|ENGLISH|网站支持IPv6|无障碍阅读|长者模式|\|)+$",
+    r"^(上一篇|下一篇)[:：]",
+];
+
+fn line_patterns() -> &'static [Regex] {
+    static RE: OnceLock<Vec<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        LINE_PATTERNS
+            .iter()
+            .map(|p| Regex::new(p).expect("chrome patterns are valid"))
+            .collect()
+    })
+}
+
+/// True when a whole line is page chrome. Long lines never are: chrome is short.
+pub fn is_chrome_line(line: &str) -> bool {
+    let squeezed: String = line.nfkc().filter(|c| !c.is_whitespace()).collect();
+    if squeezed.is_empty() || squeezed.chars().count() > 120 {
+        return false;
+    }
+    line_patterns().iter().any(|re| re.is_match(&squeezed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chrome_lines_seen_in_real_pages_are_dropped() {
+        for line in [
+            "扫一扫在手机上查看当前页面",
+            "扫一扫在手机打开当前页面",
+            "掃一掃在手機上查看當前頁面",
+            "关闭窗口",
+            "【打印】【关闭】",
+            "打印本页",
+            "字号: 大 中 小",
+            "字号:",
+            "字体:[ ]",
+            "当前位置：首页 > 政务公开 > 年报",
+            "分享到:",
+            "发布时间: 2020-01-20 15:22 来源: 区政府办",
+            "-3-",
+            "— 4 —",
+            "                                           -1-",
+            "第 2 页 共 5 页",
+            "Page 9 - 2022年政府信息公开工作年度报告",
+            "P. 9",
+            "首页 | 网站地图 | 联系我们",
+        ] {
+            assert!(is_chrome_line(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn report_text_is_kept() {
+        for line in [
+            "一、总体情况",
+            "行政许可 | 0 | 0 |",
+            "0 |",
+            "规章 0 0 0",
+            "2020年,我区根据国家、省、市有关政务公开工作部署要求",
+            "-18",
+            "3",
+            "无其他需要报告的事项。",
+            "(六)其他处理",
+        ] {
+            assert!(!is_chrome_line(line), "{line}");
+        }
+    }
+}

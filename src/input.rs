@@ -1,0 +1,294 @@
+//! Input bytes: reading them within a size limit, hashing them, telling their format, and
+//! decoding text in whatever encoding it came in.
+
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+/// Default limit on one input file; `--max-input-bytes` changes it.
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// One input, as read: its name (file name only) and its exact bytes.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("cannot read: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("input is larger than the {limit}-byte limit (raise it with --max-input-bytes)")]
+    TooLarge { limit: u64 },
+    #[error("is a directory")]
+    Directory,
+}
+
+impl Input {
+    pub fn new(name: impl Into<String>, bytes: Vec<u8>) -> Input {
+        Input {
+            name: name.into(),
+            bytes,
+        }
+    }
+
+    /// Reads a file, refusing more than `limit` bytes.
+    pub fn from_path(path: &Path, limit: u64) -> Result<Input, InputError> {
+        if path.is_dir() {
+            return Err(InputError::Directory);
+        }
+        let file = std::fs::File::open(path)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "input".into());
+        Input::from_reader(name, file, limit)
+    }
+
+    /// Reads a stream (stdin), refusing more than `limit` bytes.
+    pub fn from_reader(name: impl Into<String>, reader: impl Read, limit: u64) -> Result<Input, InputError> {
+        let mut bytes = Vec::new();
+        reader.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            return Err(InputError::TooLarge { limit });
+        }
+        Ok(Input::new(name, bytes))
+    }
+
+    pub fn sha256(&self) -> String {
+        hex(&Sha256::digest(&self.bytes))
+    }
+}
+
+/// Lowercase hex of a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    use fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// The input formats gongkai tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Html,
+    Pdf,
+    Docx,
+}
+
+impl Format {
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Text => "text/plain",
+            Format::Html => "text/html",
+            Format::Pdf => "application/pdf",
+            Format::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Html => "HTML",
+            Format::Pdf => "PDF",
+            Format::Docx => "DOCX",
+        }
+    }
+}
+
+/// Tells the format from the bytes, not the file name: crawlers name files anything.
+pub fn sniff(bytes: &[u8]) -> Format {
+    if bytes.starts_with(b"%PDF-") || find(&bytes[..bytes.len().min(1024)], b"%PDF-").is_some() {
+        return Format::Pdf;
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Format::Docx;
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let markup = [
+        &b"<!doctype html"[..],
+        b"<html",
+        b"<head",
+        b"<body",
+        b"<table",
+        b"<div",
+        b"<p>",
+        b"<p ",
+        b"<meta",
+    ];
+    let trimmed = trim_start_bom_ws(&lower);
+    if trimmed.starts_with(b"<") && markup.iter().any(|m| find(&lower, m).is_some()) {
+        return Format::Html;
+    }
+    Format::Text
+}
+
+fn trim_start_bom_ws(b: &[u8]) -> &[u8] {
+    let b = b.strip_prefix(b"\xef\xbb\xbf").unwrap_or(b);
+    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
+    &b[start..]
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Text decoded from bytes, with how its encoding was decided.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: &'static str,
+    pub how: EncodingSource,
+    /// Byte sequences invalid in that encoding, each replaced by U+FFFD.
+    pub malformed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EncodingSource {
+    Bom,
+    Declared,
+    Utf8,
+    Detected,
+}
+
+impl EncodingSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EncodingSource::Bom => "byte-order mark",
+            EncodingSource::Declared => "declared",
+            EncodingSource::Utf8 => "valid UTF-8",
+            EncodingSource::Detected => "detected",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum DecodeError {
+    #[error("empty input")]
+    Empty,
+    #[error("binary data, not text ({0})")]
+    Binary(String),
+}
+
+/// Decodes text: BOM first, then a declared encoding (HTML's meta), then valid UTF-8, then
+/// detection (chardetng; GB18030/GBK and Big5 pages are common).
+pub fn decode(bytes: &[u8], declared: Option<&'static encoding_rs::Encoding>) -> Result<Decoded, DecodeError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(DecodeError::Empty);
+    }
+    let (encoding, how, body) = if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        (enc, EncodingSource::Bom, &bytes[bom_len..])
+    } else {
+        if let Some(pos) = bytes.iter().take(1 << 16).position(|&b| b == 0) {
+            return Err(DecodeError::Binary(format!("a NUL byte at offset {pos}")));
+        }
+        if let Some(enc) = declared {
+            (enc, EncodingSource::Declared, bytes)
+        } else if std::str::from_utf8(bytes).is_ok() {
+            (encoding_rs::UTF_8, EncodingSource::Utf8, bytes)
+        } else {
+            let mut detector = chardetng::EncodingDetector::new();
+            detector.feed(bytes, true);
+            (detector.guess(None, true), EncodingSource::Detected, bytes)
+        }
+    };
+    let (text, malformed) = encoding.decode_without_bom_handling(body);
+    let text = text.into_owned();
+    check_textual(&text)?;
+    Ok(Decoded {
+        text,
+        encoding: encoding.name(),
+        how,
+        malformed,
+    })
+}
+
+/// Refuses decoded text that is mostly control characters or replacement characters: that
+/// was binary data, whatever encoding was tried.
+fn check_textual(text: &str) -> Result<(), DecodeError> {
+    let mut total = 0usize;
+    let mut bad = 0usize;
+    for c in text.chars().take(1 << 16) {
+        total += 1;
+        if c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) {
+            bad += 1;
+        }
+    }
+    if total == 0 {
+        return Err(DecodeError::Empty);
+    }
+    if bad * 10 > total {
+        return Err(DecodeError::Binary(format!(
+            "{bad} of the first {total} characters are control or undecodable bytes"
+        )));
+    }
+    if text.trim().is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_formats_from_bytes() {
+        assert_eq!(sniff(b"%PDF-1.7\n"), Format::Pdf);
+        assert_eq!(sniff(b"PK\x03\x04rest"), Format::Docx);
+        assert_eq!(sniff(b"  <!DOCTYPE html><html>"), Format::Html);
+        assert_eq!(sniff("<p style='x'>一、总体情况</p>".as_bytes()), Format::Html);
+        assert_eq!(sniff("一、总体情况\n规章 |\n".as_bytes()), Format::Text);
+        assert_eq!(sniff("<本报告> 一、总体情况".as_bytes()), Format::Text);
+    }
+
+    #[test]
+    fn decodes_utf8_gbk_utf16_and_boms() {
+        let s = "二、主动公开政府信息情况";
+        let d = decode(s.as_bytes(), None).unwrap();
+        assert_eq!((d.text.as_str(), d.how), (s, EncodingSource::Utf8));
+
+        let mut bom = b"\xef\xbb\xbf".to_vec();
+        bom.extend_from_slice(s.as_bytes());
+        let d = decode(&bom, None).unwrap();
+        assert_eq!((d.text.as_str(), d.how), (s, EncodingSource::Bom));
+
+        let long = s.repeat(20);
+        let (gbk, _, _) = encoding_rs::GBK.encode(&long);
+        let d = decode(&gbk, None).unwrap();
+        assert_eq!(d.text, long);
+        assert_eq!(d.how, EncodingSource::Detected);
+        assert_eq!(d.encoding, "GBK");
+
+        let mut utf16 = vec![0xff, 0xfe];
+        for u in s.encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        let d = decode(&utf16, None).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (s, "UTF-16LE"));
+    }
+
+    #[test]
+    fn refuses_empty_and_binary() {
+        assert_eq!(decode(b"", None).unwrap_err(), DecodeError::Empty);
+        assert_eq!(decode(b" \n\t ", None).unwrap_err(), DecodeError::Empty);
+        assert!(matches!(decode(b"abc\x00def", None), Err(DecodeError::Binary(_))));
+        let controls: Vec<u8> = (1u8..9).chain(14..32).cycle().take(300).collect();
+        assert!(matches!(decode(&controls, None), Err(DecodeError::Binary(_))));
+    }
+
+    #[test]
+    fn reading_stops_at_the_limit() {
+        let r = Input::from_reader("x", &b"0123456789"[..], 5);
+        assert!(matches!(r, Err(InputError::TooLarge { limit: 5 })));
+        let ok = Input::from_reader("x", &b"01234"[..], 5).unwrap();
+        assert_eq!(ok.bytes.len(), 5);
+    }
+}

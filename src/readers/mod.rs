@@ -1,0 +1,50 @@
+//! Readers turn input bytes into the common layout; they know formats, not reports.
+
+pub mod text;
+
+use crate::input::{decode, DecodeError, EncodingSource, Format};
+use crate::layout::Layout;
+use crate::model::{Diagnostic, Level};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    #[error("{} input is not supported yet; convert it to text or HTML first", .0.name())]
+    Unsupported(Format),
+}
+
+/// Reads bytes of a known format.
+pub fn read(format: Format, bytes: &[u8]) -> Result<Layout, ReadError> {
+    match format {
+        Format::Text => {
+            let decoded = decode(bytes, None)?;
+            let mut layout = text::read(&decoded.text);
+            layout.diagnostics.splice(0..0, encoding_diagnostics(&decoded));
+            Ok(layout)
+        }
+        other => Err(ReadError::Unsupported(other)),
+    }
+}
+
+/// Says how the text was decoded when that was not plain UTF-8, and whether bytes were lost.
+pub fn encoding_diagnostics(decoded: &crate::input::Decoded) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if decoded.how != EncodingSource::Utf8 || decoded.encoding != "UTF-8" {
+        out.push(Diagnostic::new(
+            Level::Info,
+            "encoding",
+            "input",
+            format!("decoded as {} ({})", decoded.encoding, decoded.how.as_str()),
+        ));
+    }
+    if decoded.malformed {
+        out.push(Diagnostic::new(
+            Level::Warning,
+            "malformed-bytes",
+            "input",
+            format!("some bytes are not valid {}; each such sequence was replaced by U+FFFD", decoded.encoding),
+        ));
+    }
+    out
+}

@@ -1,0 +1,212 @@
+//! Plain text in every shape scrapers and converters leave it: running lines, pipe cells
+//! (one cell a line, ` |`), pipe rows (`a | b | c`), markdown tables, `pdftotext -layout`
+//! columns, and crawler dumps with a metadata header.
+//!
+//! Pipe text becomes grids here; everything else stays lines, and the recogniser reads
+//! tables out of them by template knowledge (glued digits, aligned columns).
+
+use crate::chrome::is_chrome_line;
+use crate::layout::{Block, Grid, Hints, Layout};
+use crate::model::{Diagnostic, GridCell, Level};
+
+/// Reads decoded text into the common layout.
+pub fn read(text: &str) -> Layout {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    let mut layout = Layout::default();
+
+    if let Some(hints) = crawler_header(&mut lines) {
+        layout.hints = hints;
+    }
+
+    let mut dropped = 0usize;
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i].trim_end();
+        if is_chrome_line(line) {
+            dropped += 1;
+            i += 1;
+            continue;
+        }
+        if is_pipe_line(line) {
+            let start = i;
+            while i < lines.len() && (is_pipe_line(lines[i].trim_end()) || is_md_separator(lines[i].trim())) {
+                i += 1;
+            }
+            let block: Vec<&str> = lines[start..i].iter().map(|l| l.trim()).collect();
+            if block.iter().filter(|l| !is_padding(l) && !is_md_separator(l)).count() >= 2 {
+                layout.blocks.push(Block::Grid(pipe_grid(&block)));
+            } else {
+                layout.blocks.extend(block.iter().map(|l| Block::Line(l.to_string())));
+            }
+            continue;
+        }
+        if is_md_separator(line.trim()) {
+            i += 1;
+            continue;
+        }
+        layout.blocks.push(Block::Line(line.to_string()));
+        i += 1;
+    }
+    if dropped > 0 {
+        layout.diagnostics.push(Diagnostic::new(
+            Level::Info,
+            "chrome-dropped",
+            "input",
+            format!("{dropped} line(s) of page chrome dropped (QR captions, page numbers, share bars)"),
+        ));
+    }
+    layout
+}
+
+/// A crawler's dump starts with `key: value` lines and a `==== 正文 ====` rule; the keys
+/// are metadata about the page, not report text.
+fn crawler_header(lines: &mut Vec<&str>) -> Option<Hints> {
+    let rule = lines.iter().take(40).position(|l| {
+        let t = l.trim();
+        t.starts_with("===") && t.ends_with("===") && t.contains("正文")
+    })?;
+    let mut hints = Hints::default();
+    for line in &lines[..rule] {
+        if let Some((key, value)) = line.split_once([':', '：']) {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            match key.trim() {
+                "标题" | "title" => hints.title = Some(value.to_string()),
+                "发布时间" | "发布日期" | "date" => hints.published = Some(value.to_string()),
+                _ => {}
+            }
+        }
+    }
+    lines.drain(..=rule);
+    Some(hints)
+}
+
+fn is_pipe_line(line: &str) -> bool {
+    let t = line.trim();
+    !t.is_empty() && (t.ends_with('|') || t.starts_with('|') || t.contains(" | "))
+}
+
+fn is_padding(line: &str) -> bool {
+    !line.is_empty() && line.chars().all(|c| c == '|' || c.is_whitespace())
+}
+
+/// `|---|:---:|` and friends.
+fn is_md_separator(line: &str) -> bool {
+    let t = line.trim();
+    t.contains("---") && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+}
+
+/// Builds a grid from a block of pipe lines. Two shapes exist: one cell a line (`text |`,
+/// rows closed by a padding line of `|`s, spec §7.3 item 1) and one row a line.
+fn pipe_grid(block: &[&str]) -> Grid {
+    let content: Vec<&&str> = block
+        .iter()
+        .filter(|l| !is_padding(l) && !is_md_separator(l))
+        .collect();
+    let cell_per_line = content.iter().all(|l| split_cells(l).len() <= 1);
+    let mut grid = Grid::default();
+    if cell_per_line {
+        let mut row: Vec<GridCell> = Vec::new();
+        for line in block {
+            if is_padding(line) {
+                if !row.is_empty() {
+                    grid.rows.push(std::mem::take(&mut row));
+                }
+            } else if !is_md_separator(line) {
+                let cells = split_cells(line);
+                row.push(Grid::cell(cells.into_iter().next().unwrap_or_default()));
+            }
+        }
+        if !row.is_empty() {
+            grid.rows.push(row);
+        }
+    } else {
+        for line in content {
+            grid.rows.push(split_cells(line).into_iter().map(Grid::cell).collect());
+        }
+    }
+    grid
+}
+
+/// The cells of one pipe line. In a markdown row (`| a |  |`) the outer pipes delimit and
+/// an empty cell is a printed-empty cell; in a scraper's row (`a | b | ||||`) trailing pipes
+/// are padding.
+fn split_cells(line: &str) -> Vec<String> {
+    let t = line.trim();
+    if let Some(inner) = t.strip_prefix('|') {
+        let inner = inner.strip_suffix('|').unwrap_or(inner);
+        if inner.trim().is_empty() {
+            return Vec::new();
+        }
+        return inner.split('|').map(|c| c.trim().to_string()).collect();
+    }
+    let t = t.trim_end_matches(|c: char| c == '|' || c.is_whitespace());
+    if t.is_empty() {
+        return Vec::new();
+    }
+    t.split('|').map(|c| c.trim().to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid_texts(layout: &Layout) -> Vec<Vec<Vec<String>>> {
+        layout
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Grid(g) => Some(
+                    g.rows
+                        .iter()
+                        .map(|r| r.iter().map(|c| c.text.clone()).collect())
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cell_per_line_pipes_become_rows_at_padding_lines() {
+        let text = "二、主动公开政府信息情况\n第二十条第(一)项 |\n||||\n信息内容 |\n本年新 |\n本年新 |\n对外公开总数量 |\n|\n规章 |\n0 |\n0 |\n1 |\n|\n规范性文件 |\n55 |\n55 |\n463 |\n三、收到";
+        let layout = read(text);
+        assert_eq!(
+            grid_texts(&layout),
+            vec![vec![
+                vec!["第二十条第(一)项"],
+                vec!["信息内容", "本年新", "本年新", "对外公开总数量"],
+                vec!["规章", "0", "0", "1"],
+                vec!["规范性文件", "55", "55", "463"],
+            ]]
+        );
+        assert_eq!(layout.blocks.first(), Some(&Block::Line("二、主动公开政府信息情况".into())));
+        assert_eq!(layout.blocks.last(), Some(&Block::Line("三、收到".into())));
+    }
+
+    #[test]
+    fn row_per_line_pipes_and_markdown_tables() {
+        let text = "规章 | 0 | 0 | 0 | |\n规范性文件 | 33 | 8 | 8 | |\n\n| 信息内容 | 本年制发件数 |\n|---|---|\n| 规章 | 0 |\n| 规范性文件 |  |";
+        let layout = read(text);
+        assert_eq!(
+            grid_texts(&layout),
+            vec![
+                vec![vec!["规章", "0", "0", "0"], vec!["规范性文件", "33", "8", "8"]],
+                vec![vec!["信息内容", "本年制发件数"], vec!["规章", "0"], vec!["规范性文件", ""]],
+            ]
+        );
+    }
+
+    #[test]
+    fn crawler_header_becomes_hints_and_chrome_is_dropped() {
+        let text = "标题: 某区2019年政府信息公开工作年度报告\n发布时间: 2020-01-20 15:22\n==================== 正文 ====================\n正文第一行\n-2-\n扫一扫在手机上查看当前页面";
+        let layout = read(text);
+        assert_eq!(layout.hints.title.as_deref(), Some("某区2019年政府信息公开工作年度报告"));
+        assert_eq!(layout.hints.published.as_deref(), Some("2020-01-20 15:22"));
+        assert_eq!(layout.blocks, vec![Block::Line("正文第一行".into())]);
+        assert_eq!(layout.diagnostics[0].code, "chrome-dropped");
+    }
+}

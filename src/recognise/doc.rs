@@ -1,0 +1,479 @@
+//! The layout as one searchable text, and that text cut into items.
+//!
+//! Every block's text is NFKC-normalised (full-width brackets and digits become ASCII,
+//! spec §8 step 1) and the blocks are joined into one document text, so headings and table
+//! anchors are found by one search whatever the reader was. Grid cells are joined by tabs,
+//! grid rows and blocks by newlines. The lexer then cuts the text into items: label text,
+//! numbers and blank markers, each knowing its line (a text line or a grid row) and whether
+//! it was a whole grid cell (such a number is never split).
+
+use std::ops::Range;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::layout::{Block, Layout};
+use crate::number;
+
+#[derive(Debug)]
+pub struct Doc {
+    /// NFKC text of all blocks.
+    pub text: String,
+    pub blocks: Vec<DocBlock>,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug)]
+pub struct DocBlock {
+    /// Where the block lies in `Doc::text`.
+    pub range: Range<usize>,
+    pub kind: BlockKind,
+    /// The block's text as the reader gave it (grid cells joined like the normalised text).
+    pub original: String,
+    /// Offsets where normalised and original text drift apart: (normalised offset within
+    /// the block, original offset). Between two entries both advance together.
+    drift: Vec<(usize, usize)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Paragraph,
+    Line,
+    /// A grid; the index is into `Layout::blocks`.
+    Grid,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub kind: ItemKind,
+    /// Byte range in `Doc::text`.
+    pub range: Range<usize>,
+    /// Items on one text line or one grid row share a line number.
+    pub line: usize,
+    /// A number that was a whole grid cell: it is one cell, never to be split.
+    pub atomic: bool,
+    /// Column (in characters from the line start) where the item ends: aligned layout text
+    /// puts a table's columns at stable positions.
+    pub end_column: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    Text,
+    Number,
+    /// A printed-empty cell: an empty grid cell, `-`, `—`, `/`, `无`.
+    Blank,
+}
+
+impl Doc {
+    pub fn build(layout: &Layout) -> Doc {
+        let mut doc = Doc {
+            text: String::new(),
+            blocks: Vec::with_capacity(layout.blocks.len()),
+            items: Vec::new(),
+        };
+        let mut line = 0usize;
+        for block in &layout.blocks {
+            let start = doc.text.len();
+            match block {
+                Block::Paragraph(t) | Block::Line(t) => {
+                    let kind = if matches!(block, Block::Paragraph(_)) {
+                        BlockKind::Paragraph
+                    } else {
+                        BlockKind::Line
+                    };
+                    let drift = push_normalised(&mut doc.text, t);
+                    lex(&doc.text, start..doc.text.len(), line, false, &mut doc.items);
+                    line += 1;
+                    doc.blocks.push(DocBlock {
+                        range: start..doc.text.len(),
+                        kind,
+                        original: t.clone(),
+                        drift,
+                    });
+                }
+                Block::Grid(grid) => {
+                    let mut original = String::new();
+                    let mut drift = Vec::new();
+                    for (r, row) in grid.rows.iter().enumerate() {
+                        if r > 0 {
+                            doc.text.push('\n');
+                            original.push('\n');
+                        }
+                        for (c, cell) in row.iter().enumerate() {
+                            if c > 0 {
+                                doc.text.push('\t');
+                                original.push('\t');
+                            }
+                            let cell_start = doc.text.len();
+                            let orig_start = original.len();
+                            for (n, o) in push_normalised(&mut doc.text, &cell.text) {
+                                drift.push((n + cell_start - start, o + orig_start));
+                            }
+                            original.push_str(&cell.text);
+                            drift.push((doc.text.len() - start, original.len()));
+                            lex_cell(&doc.text, cell_start..doc.text.len(), line, &mut doc.items);
+                        }
+                        line += 1;
+                    }
+                    doc.blocks.push(DocBlock {
+                        range: start..doc.text.len(),
+                        kind: BlockKind::Grid,
+                        original,
+                        drift,
+                    });
+                }
+            }
+            doc.text.push('\n');
+        }
+        doc
+    }
+
+    #[cfg(test)]
+    pub fn item_text(&self, item: &Item) -> &str {
+        &self.text[item.range.clone()]
+    }
+
+    /// The index of the block holding a document offset.
+    pub fn block_at(&self, offset: usize) -> Option<usize> {
+        let i = self.blocks.partition_point(|b| b.range.end < offset);
+        (i < self.blocks.len() && self.blocks[i].range.start <= offset).then_some(i)
+    }
+
+    /// The original text of a range of the document (which must lie in one block).
+    pub fn original(&self, range: Range<usize>) -> &str {
+        let Some(b) = self.block_at(range.start) else {
+            return "";
+        };
+        let block = &self.blocks[b];
+        let s = block.to_original(range.start.saturating_sub(block.range.start));
+        let e = block.to_original(range.end.min(block.range.end) - block.range.start);
+        block.original.get(s..e).unwrap_or("")
+    }
+}
+
+impl DocBlock {
+    /// Maps an offset within the normalised block text to the original text.
+    fn to_original(&self, norm: usize) -> usize {
+        let i = self.drift.partition_point(|&(n, _)| n <= norm);
+        let (n, o) = if i == 0 { (0, 0) } else { self.drift[i - 1] };
+        // Past a drift point both texts advance alike; clamp to a char boundary.
+        let mut off = (o + (norm - n)).min(self.original.len());
+        while !self.original.is_char_boundary(off) {
+            off -= 1;
+        }
+        off
+    }
+}
+
+/// Appends the NFKC form of `text` char by char (so every normalised char knows its
+/// source char) and returns the drift points.
+fn push_normalised(out: &mut String, text: &str) -> Vec<(usize, usize)> {
+    let base = out.len();
+    let mut drift = Vec::new();
+    let mut diverged = false;
+    for (orig_off, c) in text.char_indices() {
+        let before = out.len();
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            out.extend(std::iter::once(c).nfkc());
+        }
+        let same = out.len() - before == c.len_utf8();
+        if !same || diverged {
+            drift.push((before - base, orig_off));
+            diverged = !same;
+        }
+    }
+    if diverged {
+        drift.push((out.len() - base, text.len()));
+    }
+    drift
+}
+
+/// A whole grid cell: a lone number or blank marker is one atomic item; anything else is
+/// lexed like running text.
+fn lex_cell(text: &str, range: Range<usize>, line: usize, items: &mut Vec<Item>) {
+    let cell = text[range.clone()].trim();
+    let lead = text[range.clone()].len() - text[range.clone()].trim_start().len();
+    let trimmed = range.start + lead..range.start + lead + cell.len();
+    let squeezed: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
+    if number::is_blank(&squeezed) {
+        let r = if cell.is_empty() { range.start..range.start } else { trimmed };
+        items.push(Item {
+            kind: ItemKind::Blank,
+            range: r,
+            line,
+            atomic: true,
+            end_column: 0,
+        });
+        return;
+    }
+    let (num, _) = number::split_unit(&squeezed);
+    if number::normalise(num).is_some() {
+        items.push(Item {
+            kind: ItemKind::Number,
+            range: trimmed,
+            line,
+            atomic: true,
+            end_column: 0,
+        });
+        return;
+    }
+    lex(text, range, line, false, items);
+}
+
+/// Cuts running text into items. Numbers are maximal digit runs with an optional sign,
+/// fraction and unit; a digit run that is a label's numbering (`2.其他法律…`, the `2` of
+/// `…00000002.其他…`) or part of a date (`2019年`) is text.
+fn lex(text: &str, range: Range<usize>, line: usize, _atomic: bool, items: &mut Vec<Item>) {
+    let s = &text[range.clone()];
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut i = 0;
+    let mut text_start: Option<usize> = None;
+    let mut column = 0usize;
+    let mut columns = Vec::with_capacity(chars.len() + 1);
+    for &(_, c) in &chars {
+        columns.push(column);
+        column += 1;
+        let _ = c;
+    }
+    columns.push(column);
+    let at = |k: usize| -> usize {
+        if k < chars.len() {
+            chars[k].0
+        } else {
+            s.len()
+        }
+    };
+    let flush_text = |items: &mut Vec<Item>, start: Option<usize>, end: usize| {
+        if let Some(st) = start {
+            let t = &s[at(st)..at(end)];
+            let trimmed_end = at(st) + t.trim_end().len();
+            let lead = t.len() - t.trim_start().len();
+            if trimmed_end > at(st) + lead {
+                items.push(Item {
+                    kind: ItemKind::Text,
+                    range: range.start + at(st) + lead..range.start + trimmed_end,
+                    line,
+                    atomic: false,
+                    end_column: columns[end],
+                });
+            }
+        }
+    };
+    while i < chars.len() {
+        let c = chars[i].1;
+        if c == '|' || c == '\t' {
+            flush_text(items, text_start.take(), i);
+            i += 1;
+            continue;
+        }
+        if let Some(end) = blank_marker(&chars, i) {
+            flush_text(items, text_start.take(), i);
+            items.push(Item {
+                kind: ItemKind::Blank,
+                range: range.start + at(i)..range.start + at(end),
+                line,
+                atomic: false,
+                end_column: columns[end],
+            });
+            i = end;
+            continue;
+        }
+        if let Some(end) = number_at(&chars, i) {
+            flush_text(items, text_start.take(), i);
+            items.push(Item {
+                kind: ItemKind::Number,
+                range: range.start + at(i)..range.start + at(end),
+                line,
+                atomic: false,
+                end_column: columns[end],
+            });
+            i = end;
+            continue;
+        }
+        if text_start.is_none() && !c.is_whitespace() {
+            text_start = Some(i);
+        }
+        // A digit run that number_at refused (numbering, dates) is text as a whole.
+        if c.is_ascii_digit() {
+            while i < chars.len() && chars[i].1.is_ascii_digit() {
+                i += 1;
+            }
+            continue;
+        }
+        i += 1;
+    }
+    flush_text(items, text_start.take(), chars.len());
+}
+
+/// Units a number may carry; a number followed by one of these is still a number.
+const UNIT_CHARS: &[&str] = &["万元", "元", "件", "个", "项", "条"];
+
+/// Characters after which digits are part of prose, not a cell: dates and percentages.
+fn is_prose_suffix(c: char) -> bool {
+    matches!(c, '年' | '月' | '日' | '号' | '%' | '时' | '天' | '岁')
+}
+
+/// If a number starts at `i`, where it ends.
+fn number_at(chars: &[(usize, char)], i: usize) -> Option<usize> {
+    let n = chars.len();
+    let ch = |k: usize| chars.get(k).map(|&(_, c)| c);
+    let prev = if i > 0 { ch(i - 1) } else { None };
+    let mut k = i;
+    if matches!(ch(k), Some('-' | '+')) {
+        // A sign only where a cell can start: after a digit, a space or a label.
+        if !ch(k + 1).is_some_and(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        k += 1;
+    }
+    if !ch(k).is_some_and(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    // Digits inside a word of Latin letters (`IPv6`, `hzzwgk@126.com`) are not numbers.
+    if prev.is_some_and(|p| p.is_ascii_alphabetic() || p == '@' || p == '_' || p == '.') {
+        return None;
+    }
+    let digits_start = k;
+    while k < n && (ch(k).unwrap().is_ascii_digit() || (ch(k) == Some(',') && thousands_group(chars, k))) {
+        k += 1;
+    }
+    let int_end = k;
+    // `1.属于…`, `…00000002.其他…`, `1、`: the last digit numbers the next label.
+    if matches!(ch(k), Some('.' | '、')) && ch(k + 1).is_some_and(|c| !c.is_ascii_digit() && !c.is_whitespace()) {
+        let run = int_end - digits_start;
+        if run == 1 || prev.is_some_and(|p| p.is_ascii_digit()) {
+            return None;
+        }
+        return Some(int_end - 1);
+    }
+    if ch(k) == Some('.') && ch(k + 1).is_some_and(|c| c.is_ascii_digit()) {
+        k += 1;
+        while k < n && ch(k).unwrap().is_ascii_digit() {
+            k += 1;
+        }
+    }
+    // Digits glued to Latin letters or followed by a date word belong to prose.
+    let mut after = k;
+    while after < n && ch(after) == Some(' ') {
+        after += 1;
+    }
+    if let Some(c) = ch(after) {
+        if is_prose_suffix(c) || (after == k && (c.is_ascii_alphabetic() || c == '@')) {
+            return None;
+        }
+    }
+    if ch(i) != Some('-') && ch(i) != Some('+') && prev == Some('(') && ch(k) == Some(')') {
+        return None;
+    }
+    for unit in UNIT_CHARS {
+        let len = unit.chars().count();
+        if (0..len).all(|j| ch(k + j) == unit.chars().nth(j)) {
+            return Some(k + len);
+        }
+    }
+    Some(k)
+}
+
+/// A comma at `k` separates thousands when exactly three digits follow it.
+fn thousands_group(chars: &[(usize, char)], k: usize) -> bool {
+    let digit = |j: usize| chars.get(j).is_some_and(|&(_, c)| c.is_ascii_digit());
+    digit(k + 1) && digit(k + 2) && digit(k + 3) && !digit(k + 4) && k > 0 && digit(k - 1)
+}
+
+/// A blank marker standing alone: `-`, `—`, `/`, `无` between spaces or cell edges.
+fn blank_marker(chars: &[(usize, char)], i: usize) -> Option<usize> {
+    let edge = |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || c == '|');
+    let prev = if i > 0 { Some(chars[i - 1].1) } else { None };
+    if !edge(prev) {
+        return None;
+    }
+    let mut k = i;
+    while k < chars.len() && matches!(chars[k].1, '-' | '—' | '–' | '/' | '无') {
+        k += 1;
+    }
+    if k == i || k - i > 2 {
+        return None;
+    }
+    edge(chars.get(k).map(|&(_, c)| c)).then_some(k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::Grid;
+
+    fn lexed(line: &str) -> Vec<(ItemKind, String)> {
+        let layout = Layout {
+            blocks: vec![Block::Line(line.into())],
+            ..Layout::default()
+        };
+        let doc = Doc::build(&layout);
+        doc.items.iter().map(|i| (i.kind, doc.item_text(i).to_string())).collect()
+    }
+
+    fn t(s: &str) -> (ItemKind, String) {
+        (ItemKind::Text, s.into())
+    }
+    fn n(s: &str) -> (ItemKind, String) {
+        (ItemKind::Number, s.into())
+    }
+
+    #[test]
+    fn glued_labels_and_digits_come_apart() {
+        assert_eq!(lexed("规章000规范性文件898989"), vec![t("规章"), n("000"), t("规范性文件"), n("898989")]);
+        assert_eq!(
+            lexed("（三）不予公开1.属于国家秘密00000002.其他法律"),
+            vec![t("(三)不予公开1.属于国家秘密"), n("0000000"), t("2.其他法律")]
+        );
+        assert_eq!(lexed("政府集中采购13575394432.52元三、收到"), vec![t("政府集中采购"), n("13575394432.52元"), t("三、收到")]);
+        assert_eq!(lexed("申请数量230 000023二、上年"), vec![t("申请数量"), n("230"), n("000023"), t("二、上年")]);
+        assert_eq!(lexed("行政处罚2648-18538"), vec![t("行政处罚"), n("2648"), n("-18538")]);
+    }
+
+    #[test]
+    fn numbering_dates_and_annotations_stay_text() {
+        assert_eq!(lexed("1.属于国家秘密 0 0"), vec![t("1.属于国家秘密"), n("0"), n("0")]);
+        assert_eq!(lexed("3、其他 4"), vec![t("3、其他"), n("4")]);
+        assert_eq!(lexed("上一年项目数量(指2019年事项数)"), vec![t("上一年项目数量(指2019年事项数)")]);
+        assert_eq!(lexed("市科委 2024 年根据"), vec![t("市科委 2024 年根据")]);
+        assert_eq!(lexed("(1)加强政策解读"), vec![t("(1)加强政策解读")]);
+        assert_eq!(lexed("网站支持IPv6"), vec![t("网站支持IPv6")]);
+    }
+
+    #[test]
+    fn blanks_units_and_separators() {
+        assert_eq!(
+            lexed("行政强制 | 4 | 4 | - |"),
+            vec![t("行政强制"), n("4"), n("4"), (ItemKind::Blank, "-".into())]
+        );
+        assert_eq!(lexed("行政事业性收费 7730.28"), vec![t("行政事业性收费"), n("7730.28")]);
+        assert_eq!(lexed("1,234 5"), vec![n("1,234"), n("5")]);
+        assert_eq!(lexed("２５１０００元"), vec![n("251000元")]);
+    }
+
+    #[test]
+    fn grid_cells_are_atomic_and_map_back_to_the_original() {
+        let mut grid = Grid::default();
+        grid.rows.push(vec![Grid::cell("（一）予以公开"), Grid::cell("１２"), Grid::cell("")]);
+        let layout = Layout {
+            blocks: vec![Block::Line("前言，正文".into()), Block::Grid(grid)],
+            ..Layout::default()
+        };
+        let doc = Doc::build(&layout);
+        let kinds: Vec<_> = doc.items.iter().map(|i| (i.kind, i.atomic, doc.item_text(i).to_string())).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (ItemKind::Text, false, "前言,正文".into()),
+                (ItemKind::Text, false, "(一)予以公开".into()),
+                (ItemKind::Number, true, "12".into()),
+                (ItemKind::Blank, true, "".into()),
+            ]
+        );
+        assert_eq!(doc.original(doc.items[0].range.clone()), "前言，正文");
+        assert_eq!(doc.original(doc.items[1].range.clone()), "（一）予以公开");
+        assert_eq!(doc.original(doc.items[2].range.clone()), "１２");
+    }
+}

@@ -1,0 +1,243 @@
+//! The one recogniser: maps any reader's layout onto the report templates.
+//!
+//! Order of work: the layout becomes one searchable document ([`doc`]); section headings
+//! are found ([`sections`]); each standard table's region is found by its anchor and read
+//! ([`tables`], with [`labels`] and [`split`]); the template version is decided from the
+//! t2 headers first (spec §1.1); prose becomes the sections; the rules are checked.
+
+mod doc;
+mod labels;
+mod sections;
+mod split;
+mod tables;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use regex::Regex;
+
+use crate::checks;
+use crate::layout::{Block, Layout};
+use crate::model::{Diagnostic, GenericTable, Level, Meta, Report, Source, Table, TemplateId};
+use crate::recognise::doc::{Doc, ItemKind};
+use crate::recognise::sections::Heading;
+use crate::template::{templates, Template};
+
+/// Recognises a report in a layout.
+pub fn recognise(layout: &Layout, source: Source) -> Report {
+    let doc = Doc::build(layout);
+    let headings = sections::find_headings(&doc);
+    let regions = find_regions(&doc, &headings);
+    let mut diagnostics = layout.diagnostics.clone();
+
+    let mut consumed: Vec<Range<usize>> = Vec::new();
+    let mut tables_out: Vec<Table> = Vec::new();
+
+    // The title and year come from the opening paragraphs, which lie before any table;
+    // the version may need the year, so they are read before the tables.
+    let opening = sections::build(&doc, &headings, &[]);
+    let info = sections::title_info(&opening, &layout.hints, &mut diagnostics);
+
+    let template = decide_template(&doc, &regions, info.year, &mut diagnostics);
+    if let Some(tpl) = template {
+        let inline = inline_lines(&doc, &regions);
+        for table in &tpl.tables {
+            let Some(region) = regions.get(table.id.as_str()) else {
+                diagnostics.push(Diagnostic::new(
+                    Level::Warning,
+                    "table-not-found",
+                    table.id.clone(),
+                    format!("no {} table was found (anchor {:?}); its cells are missing", table.id, table.anchors[0]),
+                ));
+                tables_out.push(Table::Standard(tables::empty(table)));
+                continue;
+            };
+            let reading = tables::read(tables::TableInput {
+                doc: &doc,
+                region: region.clone(),
+                template: table,
+                inline_lines: &inline,
+            });
+            consumed.push(reading.consumed.clone());
+            diagnostics.extend(reading.diagnostics);
+            tables_out.push(Table::Standard(reading.table));
+        }
+    }
+
+    let sections = sections::build(&doc, &headings, &consumed);
+
+    tables_out.extend(generic_tables(layout, &doc, &consumed));
+
+    let template_id = template.map_or(TemplateId::None, |t| t.id);
+    let mut report = Report {
+        meta: Meta {
+            title: info.title,
+            issuer: info.issuer,
+            year: info.year,
+            template: template_id,
+            source,
+        },
+        sections,
+        tables: tables_out,
+        checks: Vec::new(),
+        diagnostics,
+    };
+    if let Some(tpl) = template {
+        let (checks, check_diags) = checks::run(&report, tpl);
+        report.checks = checks;
+        report.diagnostics.extend(check_diags);
+    }
+    report
+}
+
+/// Each standard table's region: from its anchor (searched after its section heading) to
+/// the next table, the next heading, or the end.
+fn find_regions(doc: &Doc, headings: &[Heading]) -> BTreeMap<&'static str, Range<usize>> {
+    let t = templates();
+    let mut starts: Vec<(&'static str, usize)> = Vec::new();
+    for id in ["t2", "t3", "t4"] {
+        let Some(table) = t.templates.iter().find_map(|tpl| tpl.table(id)) else {
+            continue;
+        };
+        let heading = headings.iter().find(|h| t.sections[h.section].id == table.section);
+        let from = heading.map_or_else(|| starts.last().map_or(0, |&(_, s)| s), |h| h.range.end);
+        if let Some(start) = find_anchor(&doc.text, from, &table.anchors, table.anchor_then.as_deref()) {
+            starts.push((id, start));
+        }
+    }
+    starts.sort_by_key(|&(_, s)| s);
+    let mut out = BTreeMap::new();
+    for (i, &(id, start)) in starts.iter().enumerate() {
+        let next_table = starts.get(i + 1).map(|&(_, s)| s);
+        let next_heading = headings.iter().map(|h| h.range.start).find(|&s| s > start);
+        let end = [next_table, next_heading, Some(doc.text.len())]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(doc.text.len());
+        out.insert(id, start..end);
+    }
+    out
+}
+
+/// Whitespace may fall anywhere inside an anchor (`第二十条 第（一）项`).
+fn fuzzy(word: &str) -> Regex {
+    let pattern: Vec<String> = word.chars().map(|c| regex::escape(&c.to_string())).collect();
+    Regex::new(&pattern.join(r"\s*")).expect("escaped anchors are valid patterns")
+}
+
+fn find_anchor(text: &str, from: usize, anchors: &[String], then: Option<&str>) -> Option<usize> {
+    let from = from.min(text.len());
+    anchors
+        .iter()
+        .filter_map(|a| {
+            let re = fuzzy(a);
+            let found = re.find_iter(&text[from..]).map(|m| (from + m.start(), from + m.end())).find(|&(_, end)| {
+                then.is_none_or(|t| {
+                    let after: String = text[end..].chars().filter(|c| !c.is_whitespace()).take(40).collect();
+                    after.contains(t)
+                })
+            });
+            found
+        })
+        // An opening bracket right before the anchor belongs to the table too.
+        .map(|(s, _)| if text[..s].ends_with('(') { s - 1 } else { s })
+        .min()
+}
+
+/// Lines holding several groups of table numbers: a page printed its tables inline, so a
+/// digit run there may hold several cells (spec §7.3 item 2).
+fn inline_lines(doc: &Doc, regions: &BTreeMap<&str, Range<usize>>) -> BTreeSet<usize> {
+    let mut starts: BTreeMap<usize, usize> = BTreeMap::new();
+    for region in regions.values() {
+        let mut prev: Option<(ItemKind, usize)> = None;
+        for it in doc.items.iter().filter(|it| region.contains(&it.range.start)) {
+            let number = it.kind != ItemKind::Text;
+            if number && prev.is_none_or(|(k, line)| k == ItemKind::Text || line != it.line) {
+                *starts.entry(it.line).or_default() += 1;
+            }
+            prev = Some((it.kind, it.line));
+        }
+    }
+    starts.into_iter().filter(|&(_, n)| n >= 2).map(|(l, _)| l).collect()
+}
+
+/// The template version (spec §1.1, §8 step 7): t2 headers first, then the year, then the
+/// shape of t3's （六）.
+fn decide_template(
+    doc: &Doc,
+    regions: &BTreeMap<&str, Range<usize>>,
+    year: Option<u16>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<&'static Template> {
+    if regions.is_empty() {
+        diags.push(Diagnostic::new(
+            Level::Warning,
+            "no-standard-tables",
+            "report",
+            "no standard table (第二十条…, 本列数据的勾稽关系…, 行政复议…行政诉讼) was found; template none",
+        ));
+        return None;
+    }
+    let t = templates();
+    let squeezed = |id: &str| -> String {
+        regions
+            .get(id)
+            .map(|r| doc.text[r.clone()].chars().filter(|c| !c.is_whitespace()).collect())
+            .unwrap_or_default()
+    };
+    let t2 = squeezed("t2");
+    let scores: Vec<(usize, &Template)> = t
+        .templates
+        .iter()
+        .map(|tpl| (tpl.signals.iter().filter(|s| t2.contains(s.as_str())).count(), tpl))
+        .collect();
+    let best = scores.iter().map(|(n, _)| *n).max().unwrap_or(0);
+    let leaders: Vec<&Template> = scores.iter().filter(|(n, _)| *n == best).map(|(_, t)| *t).collect();
+    if best > 0 && leaders.len() == 1 {
+        return Some(leaders[0]);
+    }
+    if let Some(y) = year {
+        if let Some(tpl) = t.templates.iter().find(|tpl| tpl.covers_year(y)) {
+            diags.push(Diagnostic::new(
+                Level::Info,
+                "template-from-year",
+                "meta/template",
+                format!("the t2 headers do not tell the version; {} applies to {y} reports", tpl.id),
+            ));
+            return Some(tpl);
+        }
+    }
+    let t3 = squeezed("t3");
+    let split_other = ["不补正", "缴纳费用"].iter().any(|w| t3.contains(w));
+    let id = if split_other { TemplateId::V2021 } else { TemplateId::V2019 };
+    diags.push(Diagnostic::new(
+        Level::Warning,
+        "template-from-t3",
+        "meta/template",
+        format!("neither the t2 headers nor the year tell the version; t3's （六） rows suggest {id}"),
+    ));
+    t.template(id)
+}
+
+/// Grids outside the standard tables, kept as they are.
+fn generic_tables(layout: &Layout, doc: &Doc, consumed: &[Range<usize>]) -> Vec<Table> {
+    let mut out = Vec::new();
+    let grids = layout.blocks.iter().filter_map(|b| match b {
+        Block::Grid(g) => Some(g),
+        _ => None,
+    });
+    let ranges = doc.blocks.iter().filter(|b| b.kind == doc::BlockKind::Grid).map(|b| b.range.clone());
+    for (grid, range) in grids.zip(ranges) {
+        let overlaps = consumed.iter().any(|c| c.start < range.end && range.start < c.end);
+        if overlaps || grid.rows.is_empty() {
+            continue;
+        }
+        out.push(Table::Generic(GenericTable {
+            id: format!("x{}", out.len() + 1),
+            caption: grid.caption.clone(),
+            rows: grid.rows.clone(),
+        }));
+    }
+    out
+}

@@ -1,0 +1,473 @@
+//! The report's six sections (spec §2): headings found by numeral plus keyword, prose
+//! re-joined into paragraphs across the line breaks a scraper or converter left, and the
+//! title, issuer and year read from the opening lines.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::layout::Hints;
+use crate::model::{Diagnostic, Level, Section};
+use crate::recognise::doc::{BlockKind, Doc};
+use crate::template::templates;
+
+/// A section heading found in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// Index into the templates' sections.
+    pub section: usize,
+    pub range: Range<usize>,
+}
+
+fn numeral_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"[一二三四五六七八九十]{1,2}\s*[、.]").expect("valid"))
+}
+
+/// Finds the section headings, in template order, each at most once (spec §2: a numeral
+/// plus its keyword; never the numeral alone, since t3's rows reuse 一、 to 四、).
+pub fn find_headings(doc: &Doc) -> Vec<Heading> {
+    let defs = &templates().sections;
+    let mut out: Vec<Heading> = Vec::new();
+    for block in doc.blocks.iter().filter(|b| b.kind != BlockKind::Grid) {
+        let text = &doc.text[block.range.clone()];
+        for m in numeral_re().find_iter(text) {
+            let start = block.range.start + m.start();
+            if !heading_may_start_after(text[..m.start()].chars().next_back()) {
+                continue;
+            }
+            let line_end = block.range.start + text[m.end()..].find('\n').map_or(text.len(), |e| m.end() + e);
+            // The heading's words follow the numeral, before any number or next numeral.
+            let after = block.range.start + m.end();
+            let stop = doc.text[after..line_end]
+                .find(|c: char| c.is_ascii_digit())
+                .map(|p| after + p)
+                .into_iter()
+                .chain(numeral_re().find(&doc.text[after..line_end]).map(|n| after + n.start()))
+                .min()
+                .unwrap_or(line_end);
+            let window_end = char_limit(&doc.text, after, 40).min(stop);
+            let window = &doc.text[block.range.start + m.end()..window_end];
+            let from = out.last().map_or(0, |h| h.section + 1);
+            let found = defs.iter().enumerate().skip(from).find_map(|(i, def)| {
+                def.keywords
+                    .iter()
+                    .find_map(|group| keyword_end(window, group))
+                    .map(|end| (i, block.range.start + m.end() + end))
+            });
+            if let Some((section, kw_end)) = found {
+                let end = heading_end(&doc.text, kw_end, line_end);
+                out.push(Heading { section, range: start..end });
+            }
+        }
+    }
+    out
+}
+
+/// Headings follow a line start, a space, punctuation, a number or a unit (inline pages
+/// run them on: `…成效。二、主动公开…`, `…0 0 四、政府…`, `…32.52元三、收到…`), never a word
+/// (`统一、`).
+fn heading_may_start_after(prev: Option<char>) -> bool {
+    match prev {
+        None => true,
+        Some(c) => !is_ideograph(c) || "元件个项条".contains(c),
+    }
+}
+
+fn is_ideograph(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3134F}')
+}
+
+/// Byte offset `n` characters after `from`.
+fn char_limit(text: &str, from: usize, n: usize) -> usize {
+    text[from..].char_indices().nth(n).map_or(text.len(), |(i, _)| from + i)
+}
+
+/// Where the last word of a keyword group (`行政复议+行政诉讼`) ends in `window`, all words
+/// present; whitespace inside the window is ignored.
+fn keyword_end(window: &str, group: &str) -> Option<usize> {
+    let mut squeezed = String::new();
+    let mut offsets = Vec::new();
+    for (i, c) in window.char_indices() {
+        if !c.is_whitespace() {
+            offsets.push((squeezed.len(), i + c.len_utf8()));
+            squeezed.push(c);
+        }
+    }
+    let mut end = 0;
+    for word in group.split('+') {
+        let pos = squeezed.find(word)?;
+        let last = pos + word.len();
+        let orig = offsets.iter().rev().find(|&&(s, _)| s < last).map(|&(_, e)| e)?;
+        end = end.max(orig);
+    }
+    Some(end)
+}
+
+/// A heading on a line of its own runs to the line end; run into following text, it ends
+/// at 情况 / 事项 just after its keyword, or at the keyword.
+fn heading_end(text: &str, kw_end: usize, line_end: usize) -> usize {
+    let rest = &text[kw_end..line_end];
+    let trimmed = rest.trim_end();
+    if trimmed.chars().count() <= 12 && !trimmed.chars().any(|c| c.is_ascii_digit()) {
+        return kw_end + trimmed.len();
+    }
+    let head: String = rest.chars().take(10).collect();
+    for word in ["情况", "事项"] {
+        if let Some(p) = head.find(word) {
+            return kw_end + p + word.len();
+        }
+    }
+    kw_end
+}
+
+/// Builds the sections: prose outside the tables, cut at the headings, lines re-joined.
+pub fn build(doc: &Doc, headings: &[Heading], tables: &[Range<usize>]) -> Vec<Section> {
+    let defs = &templates().sections;
+    let mut sections = vec![Section {
+        id: "sec.preamble".into(),
+        heading: None,
+        paragraphs: Vec::new(),
+    }];
+    for h in headings {
+        sections.push(Section {
+            id: defs[h.section].id.clone(),
+            heading: Some(collapse(doc.original(h.range.clone()))),
+            paragraphs: Vec::new(),
+        });
+    }
+    let wrap = WrapStyle::of(doc);
+    let mut cuts: Vec<Range<usize>> = tables.to_vec();
+    cuts.extend(headings.iter().map(|h| h.range.clone()));
+    cuts.sort_by_key(|r| r.start);
+
+    let mut open: Option<Open> = None;
+    for block in &doc.blocks {
+        if block.kind == BlockKind::Grid {
+            close(&mut open, &mut sections);
+            continue;
+        }
+        let pieces = pieces(block.range.clone(), &cuts);
+        let line_text = doc.original(block.range.clone());
+        if line_text.trim().is_empty() {
+            close(&mut open, &mut sections);
+            continue;
+        }
+        let whole_line = pieces.len() == 1 && pieces[0] == block.range;
+        for (k, piece) in pieces.iter().enumerate() {
+            let section = headings.iter().filter(|h| h.range.start <= piece.start).count();
+            let text = collapse(doc.original(piece.clone()));
+            if text.is_empty() {
+                continue;
+            }
+            let starts_line = k == 0 && piece.start == block.range.start;
+            let continues = block.kind == BlockKind::Line
+                && starts_line
+                && open.as_ref().is_some_and(|o| {
+                    o.section == section && o.ends_line && wrap.continues(&o.last_line, line_text, &o.text)
+                });
+            if continues {
+                if let Some(o) = open.as_mut() {
+                    join(&mut o.text, &text);
+                    o.last_line = line_text.to_string();
+                    o.ends_line = whole_line || piece.end == block.range.end;
+                }
+            } else {
+                close(&mut open, &mut sections);
+                if block.kind == BlockKind::Paragraph {
+                    sections[section].paragraphs.push(text);
+                } else {
+                    open = Some(Open {
+                        section,
+                        text,
+                        last_line: line_text.to_string(),
+                        ends_line: piece.end == block.range.end,
+                    });
+                }
+            }
+        }
+    }
+    close(&mut open, &mut sections);
+    sections.retain(|s| s.heading.is_some() || !s.paragraphs.is_empty());
+    sections
+}
+
+struct Open {
+    section: usize,
+    text: String,
+    last_line: String,
+    ends_line: bool,
+}
+
+fn close(open: &mut Option<Open>, sections: &mut [Section]) {
+    if let Some(o) = open.take() {
+        sections[o.section].paragraphs.push(o.text);
+    }
+}
+
+/// `range` minus the cut ranges.
+fn pieces(range: Range<usize>, cuts: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut out = vec![range];
+    for cut in cuts {
+        out = out
+            .into_iter()
+            .flat_map(|p| {
+                if cut.end <= p.start || cut.start >= p.end {
+                    return vec![p];
+                }
+                let mut v = Vec::new();
+                if cut.start > p.start {
+                    v.push(p.start..cut.start);
+                }
+                if cut.end < p.end {
+                    v.push(cut.end..p.end);
+                }
+                v
+            })
+            .collect();
+    }
+    out
+}
+
+/// Whitespace runs become one space; CJK text has no spaces worth keeping at the ends.
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn join(para: &mut String, next: &str) {
+    let ascii_word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    if ascii_word(para.chars().next_back()) && ascii_word(next.chars().next()) {
+        para.push(' ');
+    }
+    para.push_str(next);
+}
+
+/// How the text was broken into lines: a scraper's one paragraph a line, or a converter's
+/// fixed width (then a short line ends a paragraph and an indent starts one).
+struct WrapStyle {
+    fixed_width: Option<usize>,
+}
+
+impl WrapStyle {
+    fn of(doc: &Doc) -> WrapStyle {
+        let mut widths: Vec<usize> = doc
+            .blocks
+            .iter()
+            .filter(|b| b.kind == BlockKind::Line)
+            .map(|b| b.original.trim().chars().count())
+            .filter(|&w| w >= 10)
+            .collect();
+        widths.sort_unstable();
+        if widths.len() < 8 {
+            return WrapStyle { fixed_width: None };
+        }
+        let median = widths[widths.len() / 2];
+        let p90 = widths[widths.len() * 9 / 10];
+        let fixed = p90 * 100 <= median * 135;
+        WrapStyle {
+            fixed_width: fixed.then_some(median),
+        }
+    }
+
+    /// Whether `line` continues the paragraph whose last line was `prev`.
+    fn continues(&self, prev: &str, line: &str, para: &str) -> bool {
+        if ends_sentence(para) || starts_item(line) {
+            return false;
+        }
+        let prev_width = prev.trim().chars().count();
+        match self.fixed_width {
+            // Wrapped at a width: a short line ends its paragraph, an indent starts one.
+            Some(width) => {
+                let indent = |l: &str| l.chars().take_while(|c| c.is_whitespace()).count();
+                prev_width * 100 >= width * 85 && !(indent(line) >= 2 && indent(line) > indent(prev))
+            }
+            // One paragraph a line: a long line broken mid-sentence continues (`…二是` /
+            // `加强业务指导…`); a short line is a title or sub-heading of its own.
+            None => prev_width > 40 || prev.trim_end().ends_with([',', '，', '、']),
+        }
+    }
+}
+
+fn ends_sentence(text: &str) -> bool {
+    let t = text.trim_end_matches(['”', '」', '』', '"', ')', '）']);
+    t.ends_with(['。', '！', '？', '!', '?', '；', ';', '：', ':', '…'])
+}
+
+fn starts_item(line: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"^\s*(#{1,6}\s*)?([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）]|[0-9０-９]{1,2}[.、．](\D|$)|[①-⑳])")
+            .expect("valid")
+    });
+    re.is_match(line)
+}
+
+/// Title, issuer and reporting year, from the opening paragraphs, the page's metadata and
+/// the text (in that order of trust).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct TitleInfo {
+    pub title: Option<String>,
+    pub issuer: Option<String>,
+    pub year: Option<u16>,
+}
+
+fn title_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^(?P<pre>.{0,40}?)(?P<year>20\d\d)年度?(?P<mid>.{0,30}?)(?:政府)?信息公开(?:工作)?年度?报告").expect("valid")
+    })
+}
+
+/// Reads the title from the preamble (one paragraph, or two when the title wrapped).
+pub fn title_info(sections: &[Section], hints: &Hints, diags: &mut Vec<Diagnostic>) -> TitleInfo {
+    let squeeze = |s: &str| -> String { s.nfkc().filter(|c| !c.is_whitespace()).collect() };
+    let preamble = sections
+        .iter()
+        .find(|s| s.id == "sec.preamble")
+        .map(|s| s.paragraphs.as_slice())
+        .unwrap_or(&[]);
+    // One paragraph first; then two, for a title the converter wrapped.
+    let opening: Vec<String> = preamble.iter().take(4).map(|p| squeeze(p)).collect();
+    let mut candidates: Vec<String> = opening.clone();
+    candidates.extend(opening.windows(2).map(|w| w.concat()));
+    let from_text = candidates.iter().find_map(|c| parse_title(c));
+    let from_hint = hints.title.as_deref().and_then(|t| parse_title(&squeeze(t)));
+    let mut info = from_text.or(from_hint).unwrap_or_default();
+    if info.title.is_none() {
+        info.title = hints.title.clone();
+    }
+    if info.year.is_none() {
+        info.year = year_from_text(sections, diags);
+    }
+    info
+}
+
+fn parse_title(text: &str) -> Option<TitleInfo> {
+    let c = title_re().captures(text)?;
+    let year: u16 = c["year"].parse().ok()?;
+    let pick = |s: &str| {
+        let s = s.trim_matches(|c: char| "的:：,，。 ".contains(c));
+        (!s.is_empty() && s.chars().count() >= 2).then(|| s.to_string())
+    };
+    let issuer = pick(&c["pre"]).or_else(|| pick(&c["mid"]));
+    Some(TitleInfo {
+        title: Some(c[0].to_string()),
+        issuer,
+        year: plausible(year),
+    })
+}
+
+fn plausible(year: u16) -> Option<u16> {
+    (2008..=2100).contains(&year).then_some(year)
+}
+
+/// The statistical period (`统计期限自2019年1月1日起`), else the year the report's opening
+/// sections name most often.
+fn year_from_text(sections: &[Section], diags: &mut Vec<Diagnostic>) -> Option<u16> {
+    static PERIOD: OnceLock<Regex> = OnceLock::new();
+    static YEAR: OnceLock<Regex> = OnceLock::new();
+    let period = PERIOD.get_or_init(|| Regex::new(r"统计[^。]{0,20}?(20\d\d)年1月1日").expect("valid"));
+    let year_re = YEAR.get_or_init(|| Regex::new(r"(20\d\d)年").expect("valid"));
+    let opening: Vec<String> = sections
+        .iter()
+        .filter(|s| s.id == "sec.preamble" || s.id == "sec.overview")
+        .flat_map(|s| s.paragraphs.iter())
+        .map(|p| p.nfkc().filter(|c| !c.is_whitespace()).collect())
+        .collect();
+    for p in &opening {
+        if let Some(y) = period.captures(p).and_then(|c| c[1].parse().ok()).and_then(plausible) {
+            return Some(y);
+        }
+    }
+    let mut counts: std::collections::BTreeMap<u16, usize> = Default::default();
+    for p in &opening {
+        for c in year_re.captures_iter(p) {
+            if let Some(y) = c[1].parse().ok().and_then(plausible) {
+                *counts.entry(y).or_default() += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<(usize, u16)> = counts.into_iter().map(|(y, n)| (n, y)).collect();
+    ranked.sort_unstable_by(|a, b| b.cmp(a));
+    match ranked.as_slice() {
+        [(n, y), rest @ ..] if *n >= 2 && rest.first().is_none_or(|(m, _)| m < n) => {
+            diags.push(Diagnostic::new(
+                Level::Info,
+                "year-from-text",
+                "meta/year",
+                format!("no title states the year; {y} is the year the opening sections name most ({n} times)"),
+            ));
+            Some(*y)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{Block, Layout};
+
+    fn doc(lines: &[&str]) -> Doc {
+        Doc::build(&Layout {
+            blocks: lines.iter().map(|l| Block::Line(l.to_string())).collect(),
+            ..Layout::default()
+        })
+    }
+
+    fn ids(doc: &Doc) -> Vec<(String, String)> {
+        find_headings(doc)
+            .iter()
+            .map(|h| (templates().sections[h.section].id.clone(), doc.original(h.range.clone()).to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn headings_need_numeral_and_keyword_and_come_in_order() {
+        let d = doc(&[
+            "一、总体情况",
+            "二、上年结转政府信息公开申请数量",
+            "…的成效。二、主动公开政府信息情况 第二十条第（一）项信息内容",
+            "四、结转下年度继续办理 0 0 00 00 0 四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持",
+            "五、政府信息公开工作存在的主要问题及改进情况",
+            "## 六、其他需要报告的事项",
+            "一、总体情况",
+        ]);
+        assert_eq!(
+            ids(&d),
+            vec![
+                ("sec.overview".into(), "一、总体情况".into()),
+                ("sec.proactive".into(), "二、主动公开政府信息情况".into()),
+                ("sec.review_litigation".into(), "四、政府信息公开行政复议、行政诉讼情况".into()),
+                ("sec.problems".into(), "五、政府信息公开工作存在的主要问题及改进情况".into()),
+                ("sec.other".into(), "六、其他需要报告的事项".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn lines_rejoin_unless_a_sentence_or_item_ends() {
+        let long = "建立以区委常委、副区长分管,办公室主任为第一责任人,保证了政府信息公开工作有序运行。二是";
+        let d = doc(&["一、总体情况", long, "加强业务指导。", "(一)不断推进", "全面阐释。", "1.推进公开。"]);
+        let hs = find_headings(&d);
+        let s = build(&d, &hs, &[]);
+        assert_eq!(s[0].id, "sec.overview", "an empty preamble is dropped");
+        assert_eq!(
+            s[0].paragraphs,
+            vec![format!("{long}加强业务指导。"), "(一)不断推进".into(), "全面阐释。".into(), "1.推进公开。".into()]
+        );
+    }
+
+    #[test]
+    fn titles_give_issuer_and_year() {
+        let t = parse_title("2019年上海市人民政府办公厅政府信息公开工作年度报告").unwrap();
+        assert_eq!(t.issuer.as_deref(), Some("上海市人民政府办公厅"));
+        assert_eq!(t.year, Some(2019));
+        let t = parse_title("平潭综合实验区2019年政府信息公开工作年度报告根据《条例》").unwrap();
+        assert_eq!(t.title.as_deref(), Some("平潭综合实验区2019年政府信息公开工作年度报告"));
+        assert_eq!(t.issuer.as_deref(), Some("平潭综合实验区"));
+        assert!(parse_title("2020年信息公开年报").is_none());
+    }
+}

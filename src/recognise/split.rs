@@ -1,0 +1,562 @@
+//! Digit runs with no separators (spec §7.3 item 2, §8 step 5): every way a run can be cut
+//! into the row's cells, and the one way — if there is exactly one — that satisfies the
+//! table's rules jointly. Several ways leave the cells ambiguous; nothing is guessed.
+
+use std::collections::BTreeMap;
+
+use crate::number;
+use crate::rules::{CellKey, Outcome, RuleInstance, Term};
+use crate::template::ValueKind;
+
+/// One printed token of a row: a number, possibly glued to others, or a blank marker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// NFKC text, e.g. `230`, `13575394432.52元`, `-18538`.
+    pub text: String,
+    /// May hold several cells (inline text); a whole grid cell never does.
+    pub splittable: bool,
+    pub blank: bool,
+}
+
+impl Token {
+    /// How many cells this token can make at most.
+    fn capacity(&self) -> usize {
+        if self.splittable && !self.blank {
+            self.text.bytes().filter(u8::is_ascii_digit).count().max(1)
+        } else {
+            1
+        }
+    }
+}
+
+/// One cell of a candidate reading.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Piece {
+    Value { value: String, unit: Option<String> },
+    Blank,
+    /// Not in the input (a row cut off by the end of an excerpt).
+    Missing,
+}
+
+/// At most this many readings are listed for one row; a run allowing more is unreadable.
+pub const MAX_ROW_READINGS: usize = 20_000;
+
+/// Steps the enumeration of one row may take.
+const ENUMERATION_BUDGET: usize = 1_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooMany;
+
+/// Every reading of `tokens` as exactly `kinds.len()` cells, in a stable order (shorter
+/// first pieces first). `Err` when there are too many to list.
+pub fn readings(tokens: &[Token], kinds: &[ValueKind]) -> Result<Vec<Vec<Piece>>, TooMany> {
+    // capacity[i]: most cells tokens[i..] can make.
+    let mut capacity = vec![0usize; tokens.len() + 1];
+    for i in (0..tokens.len()).rev() {
+        capacity[i] = capacity[i + 1] + tokens[i].capacity();
+    }
+    let mut e = Enumeration {
+        tokens,
+        capacity: &capacity,
+        out: Vec::new(),
+        current: Vec::with_capacity(kinds.len()),
+        budget: ENUMERATION_BUDGET,
+    };
+    e.token(0, kinds)?;
+    Ok(e.out)
+}
+
+struct Enumeration<'a> {
+    tokens: &'a [Token],
+    capacity: &'a [usize],
+    out: Vec<Vec<Piece>>,
+    current: Vec<Piece>,
+    budget: usize,
+}
+
+impl Enumeration<'_> {
+    fn tick(&mut self) -> Result<(), TooMany> {
+        self.budget = self.budget.checked_sub(1).ok_or(TooMany)?;
+        Ok(())
+    }
+
+    /// Reads tokens[t..] into the cells `kinds`.
+    fn token(&mut self, t: usize, kinds: &[ValueKind]) -> Result<(), TooMany> {
+        self.tick()?;
+        let Some(tok) = self.tokens.get(t) else {
+            if kinds.is_empty() {
+                if self.out.len() >= MAX_ROW_READINGS {
+                    return Err(TooMany);
+                }
+                self.out.push(self.current.clone());
+            }
+            return Ok(());
+        };
+        let tokens_left = self.tokens.len() - t;
+        if kinds.len() < tokens_left || kinds.len() > self.capacity[t] {
+            return Ok(());
+        }
+        if tok.blank {
+            self.current.push(Piece::Blank);
+            self.token(t + 1, &kinds[1..])?;
+            self.current.pop();
+            return Ok(());
+        }
+        if !tok.splittable {
+            if let number::CellText::Value { value, unit } = number::parse_cell(&tok.text, kinds[0]) {
+                self.current.push(Piece::Value { value, unit });
+                self.token(t + 1, &kinds[1..])?;
+                self.current.pop();
+            }
+            return Ok(());
+        }
+        let text = tok.text.clone();
+        let (body, unit) = number::split_unit(&text);
+        let (sign, digits) = match body.strip_prefix(['-', '+']) {
+            Some(d) => (&body[..1], d),
+            None => ("", body),
+        };
+        let (int, frac) = match digits.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (digits, None),
+        };
+        if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(());
+        }
+        // Leave one cell at least for each later token.
+        let max_pieces = kinds.len() - (tokens_left - 1);
+        self.cut(t, int, frac, sign, unit, kinds, max_pieces)
+    }
+
+    /// Cuts the digits `rem` of token `t` into pieces for `kinds`; the sign goes with the
+    /// first piece, the fraction and unit with the last.
+    #[allow(clippy::too_many_arguments)]
+    fn cut(
+        &mut self,
+        t: usize,
+        rem: &str,
+        frac: Option<&str>,
+        sign: &str,
+        unit: Option<&str>,
+        kinds: &[ValueKind],
+        max_pieces: usize,
+    ) -> Result<(), TooMany> {
+        self.tick()?;
+        let Some(&kind) = kinds.first() else {
+            return Ok(());
+        };
+        if !sign.is_empty() && kind != ValueKind::Signed {
+            return Ok(());
+        }
+        // Can what is left still fill the cells?
+        if kinds.len() > rem.len() + self.capacity[t + 1] {
+            return Ok(());
+        }
+        if valid_piece(rem, frac.is_some(), kind) {
+            let text = match frac {
+                Some(f) => format!("{sign}{rem}.{f}"),
+                None => format!("{sign}{rem}"),
+            };
+            if let Some(value) = number::normalise(&text) {
+                self.current.push(Piece::Value {
+                    value,
+                    unit: unit.map(str::to_string),
+                });
+                self.token(t + 1, &kinds[1..])?;
+                self.current.pop();
+            }
+        }
+        if max_pieces > 1 {
+            for len in 1..rem.len() {
+                let (head, tail) = rem.split_at(len);
+                if !valid_piece(head, false, kind) {
+                    continue;
+                }
+                let Some(value) = number::normalise(&format!("{sign}{head}")) else {
+                    continue;
+                };
+                self.current.push(Piece::Value { value, unit: None });
+                self.cut(t, tail, frac, "", unit, &kinds[1..], max_pieces - 1)?;
+                self.current.pop();
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A piece of a digit run is a valid cell: no leading zeros but a lone 0, a fraction only
+/// for amounts.
+fn valid_piece(digits: &str, has_fraction: bool, kind: ValueKind) -> bool {
+    if digits.is_empty() || (digits.len() > 1 && digits.starts_with('0')) {
+        return false;
+    }
+    !has_fraction || kind == ValueKind::Amount
+}
+
+/// One row of a table to solve: its cell keys and its possible readings.
+#[derive(Debug, Clone)]
+pub struct RowChoice {
+    pub row: String,
+    pub cols: Vec<String>,
+    /// Empty when the row was not found or could not be read.
+    pub readings: Vec<Vec<Piece>>,
+}
+
+/// What solving left for each cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Solved {
+    One(Piece),
+    Several(Vec<Piece>),
+    Missing,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Solution {
+    /// Per row, per column.
+    pub cells: Vec<Vec<Solved>>,
+    pub note: SolveNote,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SolveNote {
+    /// Every row has one reading.
+    Settled,
+    /// Some rows keep several readings that satisfy every rule.
+    Ambiguous,
+    /// No combination satisfies every rule; rows were filtered by their own rules only.
+    NoJointSolution,
+    /// Too many combinations to try; rows were filtered by their own rules only.
+    TooManyCombinations,
+}
+
+/// Combinations the joint search may try before giving up.
+const SEARCH_BUDGET: usize = 2_000_000;
+
+/// Chooses readings jointly under the rules (spec §8 step 5): first each row by its own
+/// rules (row sums), then all rows that still have several readings together.
+pub fn solve(rows: &[RowChoice], rules: &[RuleInstance]) -> Solution {
+    let index: BTreeMap<CellKey, (usize, usize)> = rows
+        .iter()
+        .enumerate()
+        .flat_map(|(r, row)| {
+            row.cols
+                .iter()
+                .enumerate()
+                .map(move |(c, col)| (CellKey::new(&row.row, col), (r, c)))
+        })
+        .collect();
+    let rows_of = |rule: &RuleInstance| -> Vec<usize> {
+        let mut rs: Vec<usize> = rule
+            .left
+            .iter()
+            .chain(&rule.right)
+            .filter_map(|k| index.get(k).map(|&(r, _)| r))
+            .collect();
+        rs.sort_unstable();
+        rs.dedup();
+        rs
+    };
+    let fails = |rule: &RuleInstance, choice: &[Option<usize>]| -> bool {
+        let outcome = rule.evaluate(|k| match index.get(k) {
+            Some(&(r, c)) => match choice[r] {
+                Some(i) => match &rows[r].readings[i][c] {
+                    Piece::Value { value, .. } => number::decimal(value).map_or(Term::Unknown, Term::Value),
+                    Piece::Blank => Term::Blank,
+                    Piece::Missing => Term::Unknown,
+                },
+                None => Term::Unknown,
+            },
+            None => Term::Unknown,
+        });
+        matches!(outcome, Outcome::Fail { .. })
+    };
+
+    let mut allowed: Vec<Vec<usize>> = rows.iter().map(|r| (0..r.readings.len()).collect()).collect();
+    for (r, row) in rows.iter().enumerate() {
+        if row.readings.len() < 2 {
+            continue;
+        }
+        let own: Vec<&RuleInstance> = rules.iter().filter(|rule| rows_of(rule) == [r]).collect();
+        let mut choice = vec![None; rows.len()];
+        let keep: Vec<usize> = (0..row.readings.len())
+            .filter(|&i| {
+                choice[r] = Some(i);
+                !own.iter().any(|rule| fails(rule, &choice))
+            })
+            .collect();
+        // A row whose every reading breaks its own rule keeps them all: the report may
+        // break the rule, and then the rule decides nothing.
+        if !keep.is_empty() {
+            allowed[r] = keep;
+        }
+    }
+
+    let open: Vec<usize> = (0..rows.len()).filter(|&r| allowed[r].len() > 1).collect();
+    let mut note = SolveNote::Settled;
+    if !open.is_empty() {
+        let mut choice: Vec<Option<usize>> = allowed
+            .iter()
+            .map(|a| if a.len() == 1 { Some(a[0]) } else { None })
+            .collect();
+        let cross: Vec<&RuleInstance> = rules
+            .iter()
+            .filter(|rule| rows_of(rule).iter().any(|r| open.contains(r)))
+            .collect();
+        let mut search = Search {
+            open: &open,
+            allowed: &allowed,
+            rules: &cross,
+            fails: &fails,
+            budget: SEARCH_BUDGET,
+            solutions: 0,
+            used: rows.iter().map(|r| vec![false; r.readings.len()]).collect(),
+        };
+        let finished = search.run(0, &mut choice);
+        let (solutions, used) = (search.solutions, search.used);
+        if !finished {
+            note = SolveNote::TooManyCombinations;
+        } else if solutions == 0 {
+            note = SolveNote::NoJointSolution;
+        } else {
+            for &r in &open {
+                allowed[r] = (0..rows[r].readings.len()).filter(|&i| used[r][i]).collect();
+            }
+        }
+    }
+    if note == SolveNote::Settled && allowed.iter().any(|a| a.len() > 1) {
+        note = SolveNote::Ambiguous;
+    }
+
+    let cells = rows
+        .iter()
+        .enumerate()
+        .map(|(r, row)| {
+            (0..row.cols.len())
+                .map(|c| {
+                    let mut values: Vec<Piece> = Vec::new();
+                    for &i in &allowed[r] {
+                        let p = &row.readings[i][c];
+                        if !values.contains(p) {
+                            values.push(p.clone());
+                        }
+                    }
+                    match values.len() {
+                        0 => Solved::Missing,
+                        1 => Solved::One(values.swap_remove(0)),
+                        _ => Solved::Several(values),
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    Solution { cells, note }
+}
+
+struct Search<'a, F: Fn(&RuleInstance, &[Option<usize>]) -> bool> {
+    open: &'a [usize],
+    allowed: &'a [Vec<usize>],
+    rules: &'a [&'a RuleInstance],
+    fails: &'a F,
+    budget: usize,
+    solutions: usize,
+    used: Vec<Vec<bool>>,
+}
+
+impl<F: Fn(&RuleInstance, &[Option<usize>]) -> bool> Search<'_, F> {
+    /// Depth first over the open rows. A rule with an undecided row evaluates to skip, so
+    /// it can only fail once all its rows are chosen. False when the budget ran out.
+    fn run(&mut self, depth: usize, choice: &mut Vec<Option<usize>>) -> bool {
+        if depth == self.open.len() {
+            self.solutions += 1;
+            for &r in self.open {
+                if let Some(i) = choice[r] {
+                    self.used[r][i] = true;
+                }
+            }
+            return true;
+        }
+        let r = self.open[depth];
+        for k in 0..self.allowed[r].len() {
+            if self.budget == 0 {
+                return false;
+            }
+            self.budget -= 1;
+            choice[r] = Some(self.allowed[r][k]);
+            let ok = !self.rules.iter().any(|rule| (self.fails)(rule, choice));
+            if ok && !self.run(depth + 1, choice) {
+                return false;
+            }
+        }
+        choice[r] = None;
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::TemplateId;
+    use crate::rules::instances;
+    use crate::template::templates;
+    use ValueKind::{Amount, Count, Signed};
+
+    fn glued(text: &str) -> Token {
+        Token {
+            text: text.into(),
+            splittable: true,
+            blank: false,
+        }
+    }
+
+    fn values(reading: &[Piece]) -> Vec<String> {
+        reading
+            .iter()
+            .map(|p| match p {
+                Piece::Value { value, .. } => value.clone(),
+                Piece::Blank => "_".into(),
+                Piece::Missing => "?".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn enumerates_every_split_without_leading_zeros() {
+        let r = readings(&[glued("350")], &[Count, Signed]).unwrap();
+        assert_eq!(r.iter().map(|x| values(x)).collect::<Vec<_>>(), vec![vec!["3", "50"], vec!["35", "0"]]);
+        assert_eq!(readings(&[glued("898989")], &[Count; 3]).unwrap().len(), 10);
+        assert_eq!(readings(&[glued("3960181")], &[Count, Signed, Count]).unwrap().len(), 11);
+        assert_eq!(readings(&[glued("100153")], &[Count, Signed, Count]).unwrap().len(), 4);
+        // spec §7.3: 10 splits of items|amount, the fraction and unit with the amount
+        let procurement = readings(&[glued("13575394432.52元")], &[Count, Amount]).unwrap();
+        assert_eq!(procurement.len(), 10);
+        assert_eq!(
+            procurement[2],
+            vec![
+                Piece::Value { value: "135".into(), unit: None },
+                Piece::Value { value: "75394432.52".into(), unit: Some("元".into()) }
+            ]
+        );
+    }
+
+    #[test]
+    fn spaces_are_boundaries_and_signs_only_go_to_signed_cells() {
+        let r = readings(&[glued("230"), glued("000023")], &[Count; 7]).unwrap();
+        let r: Vec<Vec<String>> = r.iter().map(|x| values(x)).collect();
+        assert_eq!(r.len(), 3);
+        assert!(r.contains(&vec!["23", "0", "0", "0", "0", "0", "23"].into_iter().map(String::from).collect()));
+        let penalty = readings(&[glued("2648"), glued("-18538")], &[Count, Signed, Count]).unwrap();
+        assert!(penalty.iter().all(|x| values(x)[1].starts_with('-')));
+        assert!(readings(&[glued("-5")], &[Count]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn impossible_and_huge_runs() {
+        assert!(readings(&[glued("1")], &[Count; 7]).unwrap().is_empty());
+        assert!(readings(&[glued("00")], &[Count; 3]).unwrap().is_empty());
+        assert_eq!(readings(&[glued(&"1".repeat(60))], &[Count; 15]), Err(TooMany));
+    }
+
+    /// A t3 table where the listed rows are printed as given (a space separates atomic
+    /// cells, a run without spaces is glued) and every other row is seven zeros.
+    fn t3_rows(tpl: TemplateId, printed_rows: &[(&str, &str)]) -> (Vec<RowChoice>, Vec<RuleInstance>) {
+        let table = templates().template(tpl).unwrap().table("t3").unwrap();
+        let printed: Vec<&str> = table.rows().map(|(r, _)| r).collect();
+        let rows = table
+            .rows()
+            .map(|(r, b)| {
+                let kinds: Vec<ValueKind> = b.cols.iter().map(|_| Count).collect();
+                let text = printed_rows.iter().find(|(id, _)| *id == r).map_or("0 0 0 0 0 0 0", |(_, t)| *t);
+                let toks: Vec<Token> = if text.contains(' ') {
+                    text.split(' ').map(|t| Token { splittable: false, ..glued(t) }).collect()
+                } else {
+                    vec![glued(text)]
+                };
+                RowChoice {
+                    row: r.to_string(),
+                    cols: b.cols.clone(),
+                    readings: readings(&toks, &kinds).unwrap(),
+                }
+            })
+            .collect();
+        (rows, instances(table, &printed))
+    }
+
+    #[test]
+    fn row_sums_alone_leave_two_readings_the_column_rules_pick_one() {
+        // spec §7.3: （一）予以公开270020130 is 27,0,0,2,0,1,30 or 2,7,0,0,20,1,30 by row
+        // sums; the column rules pick the first.
+        let (rows, rules) = t3_rows(
+            TemplateId::V2019,
+            &[
+                ("t3.row.new_requests", "27 0 0 2 0 1 30"),
+                ("t3.row.granted", "270020130"),
+                ("t3.row.results_total", "27 0 0 2 0 1 30"),
+            ],
+        );
+        let granted = rows.iter().position(|r| r.row == "t3.row.granted").unwrap();
+        let sums: Vec<usize> = {
+            let only_rowsum: Vec<RuleInstance> = rules.iter().filter(|r| r.rule == "R-T3-ROWSUM").cloned().collect();
+            let s = solve(&rows, &only_rowsum);
+            s.cells[granted].iter().map(|c| if let Solved::Several(v) = c { v.len() } else { 1 }).collect()
+        };
+        assert!(sums.iter().any(|&n| n > 1), "row sums alone must leave the row ambiguous");
+        let s = solve(&rows, &rules);
+        assert_eq!(s.note, SolveNote::Settled);
+        let got: Vec<String> = s.cells[granted]
+            .iter()
+            .map(|c| match c {
+                Solved::One(Piece::Value { value, .. }) => value.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(got, ["27", "0", "0", "2", "0", "1", "30"]);
+    }
+
+    #[test]
+    fn t4_sums_settle_a_glued_row() {
+        let table = templates().template(TemplateId::V2019).unwrap().table("t4").unwrap();
+        let cols = table.blocks[0].cols.clone();
+        let rows = vec![RowChoice {
+            row: "t4.row.cases".into(),
+            cols: cols.clone(),
+            readings: readings(&[glued("10203120001200000")], &vec![Count; 15]).unwrap(),
+        }];
+        let s = solve(&rows, &instances(table, &["t4.row.cases"]));
+        let got: Vec<String> = s.cells[0]
+            .iter()
+            .map(|c| match c {
+                Solved::One(Piece::Value { value, .. }) => value.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(got, ["1", "0", "2", "0", "3", "12", "0", "0", "0", "12", "0", "0", "0", "0", "0"]);
+    }
+
+    #[test]
+    fn no_rule_means_ambiguous_and_a_broken_rule_decides_nothing() {
+        let rows = vec![RowChoice {
+            row: "t2.row.admin_fees".into(),
+            cols: vec!["a".into(), "b".into()],
+            readings: readings(&[glued("350")], &[Count, Signed]).unwrap(),
+        }];
+        let s = solve(&rows, &[]);
+        assert_eq!(s.note, SolveNote::Ambiguous);
+        assert!(matches!(&s.cells[0][0], Solved::Several(v) if v.len() == 2));
+
+        // 1 | 2 with a rule total = a that no reading meets: both readings are kept.
+        let rule = RuleInstance {
+            rule: "R".into(),
+            subject: "s".into(),
+            left: vec![CellKey::new("x", "b")],
+            right: vec![CellKey::new("x", "a")],
+            derive_left: false,
+        };
+        let rows = vec![RowChoice {
+            row: "x".into(),
+            cols: vec!["a".into(), "b".into()],
+            readings: readings(&[glued("123")], &[Count, Count]).unwrap(),
+        }];
+        let s = solve(&rows, &[rule]);
+        assert!(matches!(&s.cells[0][0], Solved::Several(v) if v.len() == 2));
+    }
+}

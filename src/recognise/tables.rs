@@ -1,0 +1,651 @@
+//! Reading one standard table out of the document (spec §8 step 6): the table's items are
+//! cut into groups of numbers, each group is tied to a template row by its label or, when
+//! the label is lost, by its position between labelled rows, and the rows' cells are
+//! settled by the splitter and the rules.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use crate::model::{Cell, CellContent, Diagnostic, Level, Row, StandardTable};
+use crate::recognise::doc::{Doc, ItemKind};
+use crate::recognise::labels::{clean_label, match_row};
+use crate::recognise::split::{self, Piece, RowChoice, SolveNote, Solved, Token};
+use crate::rules::{self, CellKey, Outcome, Term};
+use crate::template::{templates, TableTemplate, ValueKind};
+
+/// What reading a table gave.
+#[derive(Debug)]
+pub struct TableReading {
+    pub table: StandardTable,
+    /// The text the table occupies; the rest of its region is prose again.
+    pub consumed: Range<usize>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// An item of the region, with its text (text items cut at the region's edges).
+#[derive(Debug, Clone)]
+struct RItem {
+    kind: ItemKind,
+    text: String,
+    range: Range<usize>,
+    line: usize,
+    atomic: bool,
+}
+
+/// Consecutive numbers and blanks on one line, with the label right before them.
+#[derive(Debug, Clone)]
+struct Group {
+    items: Vec<usize>,
+    label: Option<usize>,
+    /// Cells this group can make: (fewest, most).
+    cells: (usize, usize),
+    has_number: bool,
+}
+
+/// Where the group's cells come from once a row is chosen for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Placement {
+    Label,
+    Position,
+}
+
+pub struct TableInput<'a> {
+    pub doc: &'a Doc,
+    pub region: Range<usize>,
+    pub template: &'a TableTemplate,
+    /// Lines where tables are printed inline (several rows on one line): their digit runs
+    /// may hold several cells.
+    pub inline_lines: &'a BTreeSet<usize>,
+}
+
+/// Reads the standard table in `region`.
+pub fn read(input: TableInput<'_>) -> TableReading {
+    let TableInput {
+        doc,
+        region,
+        template,
+        inline_lines,
+    } = input;
+    let items = region_items(doc, &region);
+    let groups = groups(&items, inline_lines);
+    let mut diags = Vec::new();
+    // An excerpt cut off mid-table: its last group ends the input.
+    let input_end = doc
+        .items
+        .iter()
+        .filter(|it| it.kind != ItemKind::Text)
+        .map(|it| it.range.end)
+        .max();
+    let at_input_end = |g: &Group| {
+        g.items.last().map(|&k| items[k].range.end) == input_end && doc.text[region.end.min(doc.text.len())..].trim().is_empty()
+    };
+
+    let rows: Vec<(&str, &crate::template::BlockTemplate)> = template.rows().collect();
+    // Group → row assignment.
+    let mut assigned: Vec<Option<(usize, Placement)>> = vec![None; groups.len()];
+    if template.id == "t4" {
+        assign_t4(&groups, &mut assigned);
+    } else {
+        assign_by_label(template, &rows, &items, &groups, &mut assigned, &mut diags);
+        assign_by_position(template, &rows, &groups, &mut assigned, &mut diags);
+    }
+
+    // Rows printed: every non-optional row, and optional rows that were found.
+    let printed: Vec<&str> = rows
+        .iter()
+        .filter(|(r, _)| template.optional(r).is_none() || assigned.iter().flatten().any(|&(ri, _)| rows[ri].0 == *r))
+        .map(|(r, _)| *r)
+        .collect();
+
+    let mut choices: Vec<RowChoice> = Vec::new();
+    let mut sources: Vec<Vec<usize>> = Vec::new();
+    for (ri, (row, block)) in rows.iter().enumerate() {
+        if !printed.contains(row) {
+            continue;
+        }
+        let kinds: Vec<ValueKind> = block
+            .cols
+            .iter()
+            .map(|c| templates().column(c).map_or(ValueKind::Count, |d| d.kind))
+            .collect();
+        let group_ids: Vec<usize> = (0..groups.len())
+            .filter(|&g| assigned[g].is_some_and(|(r, _)| r == ri))
+            .collect();
+        let token_items: Vec<usize> = group_ids.iter().flat_map(|&g| groups[g].items.clone()).collect();
+        let readings = if group_ids.is_empty() {
+            if template.optional(row).is_none() {
+                diags.push(Diagnostic::new(
+                    Level::Warning,
+                    "row-not-found",
+                    *row,
+                    format!("no printed row of {} matched {row}; its cells are missing", template.id),
+                ));
+            }
+            Vec::new()
+        } else {
+            let cut_off = group_ids.last().is_some_and(|&g| at_input_end(&groups[g]));
+            row_readings(&items, &token_items, &kinds, inline_lines, cut_off, row, &mut diags)
+        };
+        choices.push(RowChoice {
+            row: row.to_string(),
+            cols: block.cols.clone(),
+            readings,
+        });
+        sources.push(token_items);
+    }
+
+    let instances = rules::instances(template, &printed);
+    let solution = split::solve(&choices, &instances);
+    report_split(&choices, &solution.cells, solution.note, &items, &sources, &mut diags);
+
+    let mut table = StandardTable {
+        id: template.id.clone(),
+        rows: choices
+            .iter()
+            .zip(&solution.cells)
+            .zip(&sources)
+            .map(|((choice, cells), src)| Row {
+                id: choice.row.clone(),
+                cells: choice
+                    .cols
+                    .iter()
+                    .zip(cells)
+                    .enumerate()
+                    .map(|(ci, (col, solved))| cell_of(doc, &items, src, choice, ci, col, solved))
+                    .collect(),
+            })
+            .collect(),
+    };
+
+    // Numbers between the table's first and last placed rows that no row claimed.
+    let placed: Vec<usize> = (0..groups.len()).filter(|&g| assigned[g].is_some()).collect();
+    let orphans: Vec<usize> = match (placed.first(), placed.last()) {
+        (Some(&first), Some(&last)) => (first..last)
+            .filter(|&g| assigned[g].is_none() && groups[g].has_number)
+            .collect(),
+        _ => Vec::new(),
+    };
+    place_orphans(&mut table, &orphans, &groups, &items, &instances, &mut diags);
+
+    if template.optional.iter().any(|o| printed.contains(&o.row.as_str())) {
+        for opt in template.optional.iter().filter(|o| printed.contains(&o.row.as_str())) {
+            diags.push(Diagnostic::new(
+                Level::Info,
+                "single-row-variant",
+                opt.row.clone(),
+                format!(
+                    "the report prints {} as one row (the v2019 layout); its parts {} are not printed",
+                    opt.row,
+                    opt.parts.join(", ")
+                ),
+            ));
+        }
+    }
+
+    // The table's text runs from its anchor to its last placed number (or label); what
+    // follows in the region is prose again.
+    let last_used = placed
+        .iter()
+        .flat_map(|&g| groups[g].items.iter().chain(groups[g].label.as_ref()))
+        .chain(orphans.iter().flat_map(|&g| groups[g].items.iter()))
+        .map(|&k| items[k].range.end)
+        .max();
+    TableReading {
+        table,
+        consumed: region.start..last_used.unwrap_or(region.start).max(region.start),
+        diagnostics: diags,
+    }
+}
+
+/// A table the report does not have: every cell missing.
+pub fn empty(template: &TableTemplate) -> StandardTable {
+    StandardTable {
+        id: template.id.clone(),
+        rows: template
+            .rows()
+            .filter(|(r, _)| template.optional(r).is_none())
+            .map(|(r, b)| Row {
+                id: r.to_string(),
+                cells: b.cols.iter().map(|c| Cell::new(c, CellContent::Missing)).collect(),
+            })
+            .collect(),
+    }
+}
+
+fn region_items(doc: &Doc, region: &Range<usize>) -> Vec<RItem> {
+    doc.items
+        .iter()
+        .filter(|it| it.range.end > region.start && it.range.start < region.end || it.range.is_empty() && region.contains(&it.range.start))
+        .filter_map(|it| {
+            let start = it.range.start.max(region.start);
+            let end = it.range.end.min(region.end);
+            if it.kind != ItemKind::Text && (start != it.range.start || end != it.range.end) {
+                return None;
+            }
+            let text = doc.text.get(start..end)?.trim().to_string();
+            if it.kind == ItemKind::Text && text.is_empty() {
+                return None;
+            }
+            Some(RItem {
+                kind: it.kind,
+                text,
+                range: start..end,
+                line: it.line,
+                atomic: it.atomic,
+            })
+        })
+        .collect()
+}
+
+fn groups(items: &[RItem], inline_lines: &BTreeSet<usize>) -> Vec<Group> {
+    let mut out: Vec<Group> = Vec::new();
+    for (k, it) in items.iter().enumerate() {
+        if it.kind == ItemKind::Text {
+            continue;
+        }
+        let continues = k > 0 && items[k - 1].kind != ItemKind::Text && items[k - 1].line == it.line;
+        if continues {
+            if let Some(g) = out.last_mut() {
+                g.items.push(k);
+                continue;
+            }
+        }
+        let label = (k > 0 && items[k - 1].kind == ItemKind::Text && items[k - 1].line == it.line).then(|| k - 1);
+        out.push(Group {
+            items: vec![k],
+            label,
+            cells: (0, 0),
+            has_number: false,
+        });
+    }
+    for g in &mut out {
+        g.has_number = g.items.iter().any(|&k| items[k].kind == ItemKind::Number);
+        let glued = g.label.is_some_and(|l| items[l].range.end == items[g.items[0]].range.start);
+        let mut most = 0;
+        for &k in &g.items {
+            most += if splittable(&items[k], glued, inline_lines) {
+                items[k].text.bytes().filter(u8::is_ascii_digit).count().max(1)
+            } else {
+                1
+            };
+        }
+        let edge_blanks = g.items.iter().take_while(|&&k| items[k].kind == ItemKind::Blank).count()
+            + g.items.iter().rev().take_while(|&&k| items[k].kind == ItemKind::Blank).count();
+        let fewest = g.items.len().saturating_sub(edge_blanks.min(g.items.len()));
+        g.cells = (fewest, most);
+    }
+    out
+}
+
+/// A number may hold several cells when the table is printed inline, or when it is glued
+/// to its label with no space (`规范性文件898989`).
+fn splittable(item: &RItem, glued_to_label: bool, inline_lines: &BTreeSet<usize>) -> bool {
+    item.kind == ItemKind::Number && !item.atomic && (glued_to_label || inline_lines.contains(&item.line))
+}
+
+fn can_fill(g: &Group, n: usize) -> bool {
+    g.has_number && g.cells.0 <= n && n <= g.cells.1
+}
+
+/// t4 has one row and no row labels worth trusting (spec §8 step 6: take the numbers in
+/// order): the first groups that together can make 15 cells.
+fn assign_t4(groups: &[Group], assigned: &mut [Option<(usize, Placement)>]) {
+    let mut most = 0;
+    for (g, group) in groups.iter().enumerate() {
+        if !group.has_number && most == 0 {
+            continue;
+        }
+        assigned[g] = Some((0, Placement::Position));
+        most += group.cells.1;
+        if most >= 15 {
+            break;
+        }
+    }
+}
+
+fn assign_by_label(
+    template: &TableTemplate,
+    rows: &[(&str, &crate::template::BlockTemplate)],
+    items: &[RItem],
+    groups: &[Group],
+    assigned: &mut [Option<(usize, Placement)>],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let t = templates();
+    // t3's rows come in a fixed order and share words (其他, 总计): match forward only.
+    // t2's rows have distinct labels but converters move blocks: match anywhere.
+    let ordered = template.id == "t3";
+    let mut last: Option<usize> = None;
+    for (g, group) in groups.iter().enumerate() {
+        let Some(l) = group.label else { continue };
+        let label = clean_label(&items[l].text);
+        let from = if ordered { last.map_or(0, |x| x + 1) } else { 0 };
+        let cands: Vec<usize> = (from..rows.len()).collect();
+        let defs: Vec<&crate::template::RowDef> = cands.iter().filter_map(|&r| t.row(rows[r].0)).collect();
+        let Some(pick) = match_row(&label, &defs) else { continue };
+        let ri = cands[pick];
+        let ncols = rows[ri].1.cols.len();
+        if assigned.iter().flatten().any(|&(r, _)| r == ri) {
+            diags.push(Diagnostic::new(
+                Level::Warning,
+                "row-repeated",
+                rows[ri].0,
+                format!("{} is printed more than once; the first is used", rows[ri].0),
+            ));
+            continue;
+        }
+        if !group.has_number && group.cells.0 < ncols {
+            continue;
+        }
+        assigned[g] = Some((ri, Placement::Label));
+        last = Some(ri);
+    }
+}
+
+/// Groups without a label of their own (a converter moved it, or it wrapped away) take the
+/// rows between their labelled neighbours when the counts agree exactly.
+fn assign_by_position(
+    template: &TableTemplate,
+    rows: &[(&str, &crate::template::BlockTemplate)],
+    groups: &[Group],
+    assigned: &mut [Option<(usize, Placement)>],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let anchors: Vec<(usize, usize)> = assigned
+        .iter()
+        .enumerate()
+        .filter_map(|(g, a)| a.map(|(r, _)| (g, r)))
+        .collect();
+    let taken: BTreeSet<usize> = anchors.iter().map(|&(_, r)| r).collect();
+    // Gaps: (first group, end group, rows after, rows before).
+    let mut bounds: Vec<(Option<(usize, usize)>, Option<(usize, usize)>)> = Vec::new();
+    let mut prev = None;
+    for &a in &anchors {
+        bounds.push((prev, Some(a)));
+        prev = Some(a);
+    }
+    bounds.push((prev, None));
+    for (lo, hi) in bounds {
+        let g_from = lo.map_or(0, |(g, _)| g + 1);
+        let g_to = hi.map_or(groups.len(), |(g, _)| g);
+        let r_from = lo.map_or(0, |(_, r)| r + 1);
+        let r_to = hi.map_or(rows.len(), |(_, r)| r);
+        if g_from >= g_to || r_from >= r_to {
+            continue;
+        }
+        let slots: Vec<usize> = (r_from..r_to)
+            .filter(|r| !taken.contains(r) && template.optional(rows[*r].0).is_none())
+            .collect();
+        let free: Vec<usize> = (g_from..g_to)
+            .filter(|&g| assigned[g].is_none() && groups[g].has_number)
+            .filter(|&g| slots.iter().any(|&r| can_fill(&groups[g], rows[r].1.cols.len())))
+            .collect();
+        if free.is_empty() || slots.is_empty() {
+            continue;
+        }
+        if free.len() == slots.len() && free.iter().zip(&slots).all(|(&g, &r)| can_fill(&groups[g], rows[r].1.cols.len())) {
+            for (&g, &r) in free.iter().zip(&slots) {
+                assigned[g] = Some((r, Placement::Position));
+                diags.push(Diagnostic::new(
+                    Level::Info,
+                    "row-by-position",
+                    rows[r].0,
+                    format!("{} has no label beside its numbers; placed by its position between labelled rows", rows[r].0),
+                ));
+            }
+        } else {
+            let names: Vec<&str> = slots.iter().map(|&r| rows[r].0).collect();
+            diags.push(Diagnostic::new(
+                Level::Warning,
+                "rows-unplaced",
+                template.id.clone(),
+                format!(
+                    "{} unlabelled row(s) of numbers lie where {} row(s) are expected ({}); none placed",
+                    free.len(),
+                    slots.len(),
+                    names.join(", ")
+                ),
+            ));
+        }
+    }
+}
+
+/// The readings of one row from its printed tokens.
+#[allow(clippy::too_many_arguments)]
+fn row_readings(
+    items: &[RItem],
+    token_items: &[usize],
+    kinds: &[ValueKind],
+    inline_lines: &BTreeSet<usize>,
+    cut_by_input_end: bool,
+    row: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Vec<Piece>> {
+    let n = kinds.len();
+    let mut toks: Vec<usize> = token_items.to_vec();
+    // Padding: blanks beyond the row's cells, trailing first.
+    while toks.len() > n && toks.last().is_some_and(|&k| items[k].kind == ItemKind::Blank) {
+        toks.pop();
+    }
+    while toks.len() > n && toks.first().is_some_and(|&k| items[k].kind == ItemKind::Blank) {
+        toks.remove(0);
+    }
+    let glued = toks.first().is_some_and(|&k| k > 0 && items[k - 1].kind == ItemKind::Text && items[k - 1].range.end == items[k].range.start);
+    let tokens: Vec<Token> = toks
+        .iter()
+        .map(|&k| Token {
+            text: items[k].text.clone(),
+            splittable: splittable(&items[k], glued, inline_lines),
+            blank: items[k].kind == ItemKind::Blank,
+        })
+        .collect();
+    match split::readings(&tokens, kinds) {
+        Ok(r) if !r.is_empty() => r,
+        Ok(_) if tokens.len() < n && cut_by_input_end => {
+            // An excerpt that stops mid-row: what is there is read, the rest is missing.
+            let mut reading: Vec<Piece> = Vec::with_capacity(n);
+            for (tok, &kind) in tokens.iter().zip(kinds) {
+                reading.push(match crate::number::parse_cell(&tok.text, kind) {
+                    _ if tok.blank => Piece::Blank,
+                    crate::number::CellText::Value { value, unit } => Piece::Value { value, unit },
+                    _ => Piece::Missing,
+                });
+            }
+            reading.resize(n, Piece::Missing);
+            diags.push(Diagnostic::new(
+                Level::Warning,
+                "row-cut-off",
+                row,
+                format!("the input ends inside {row}: {} of {n} cells printed, the rest missing", tokens.len()),
+            ));
+            vec![reading]
+        }
+        Ok(_) => {
+            let printed: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+            diags.push(Diagnostic::new(
+                Level::Warning,
+                "row-unreadable",
+                row,
+                format!(
+                    "{row} prints {} value(s) [{}] where the template has {n} cells; which cell each belongs to cannot be told, so all are missing",
+                    tokens.len(),
+                    printed.join(" ")
+                ),
+            ));
+            Vec::new()
+        }
+        Err(split::TooMany) => {
+            diags.push(Diagnostic::new(
+                Level::Warning,
+                "split-too-many",
+                row,
+                format!("the digits printed for {row} can be split in too many ways to list; its cells are missing"),
+            ));
+            Vec::new()
+        }
+    }
+}
+
+/// Says how glued digits were split, or why they stay ambiguous.
+fn report_split(
+    choices: &[RowChoice],
+    cells: &[Vec<Solved>],
+    note: SolveNote,
+    items: &[RItem],
+    sources: &[Vec<usize>],
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (r, choice) in choices.iter().enumerate() {
+        if choice.readings.len() < 2 {
+            continue;
+        }
+        let printed: Vec<&str> = sources[r].iter().map(|&k| items[k].text.as_str()).collect();
+        let printed = printed.join(" ");
+        let settled = cells[r].iter().all(|c| matches!(c, Solved::One(_)));
+        if settled {
+            let values: Vec<String> = cells[r].iter().map(piece_text).collect();
+            diags.push(Diagnostic::new(
+                Level::Info,
+                "split-settled",
+                choice.row.clone(),
+                format!(
+                    "digits \"{printed}\" allow {} readings; the table's rules leave one: {}",
+                    choice.readings.len(),
+                    values.join(" | ")
+                ),
+            ));
+        } else {
+            let why = match note {
+                SolveNote::NoJointSolution => "; no reading satisfies every rule of the table, so only each row's own rules were applied",
+                SolveNote::TooManyCombinations => "; too many combinations to try them all jointly",
+                _ => "",
+            };
+            diags.push(Diagnostic::new(
+                Level::Warning,
+                "split-ambiguous",
+                choice.row.clone(),
+                format!(
+                    "digits \"{printed}\" allow {} readings the rules cannot decide between{why}; those cells are ambiguous",
+                    choice.readings.len()
+                ),
+            ));
+        }
+    }
+}
+
+fn piece_text(s: &Solved) -> String {
+    match s {
+        Solved::One(Piece::Value { value, .. }) => value.clone(),
+        Solved::One(Piece::Blank) => "(blank)".into(),
+        _ => "?".into(),
+    }
+}
+
+/// The model cell for one solved cell.
+fn cell_of(doc: &Doc, items: &[RItem], sources: &[usize], choice: &RowChoice, ci: usize, col: &str, solved: &Solved) -> Cell {
+    let content = match solved {
+        Solved::One(Piece::Value { value, .. }) => CellContent::Value(value.clone()),
+        Solved::One(Piece::Blank) => CellContent::Blank,
+        Solved::One(Piece::Missing) | Solved::Missing => CellContent::Missing,
+        Solved::Several(pieces) => {
+            let values: Vec<String> = pieces
+                .iter()
+                .filter_map(|p| match p {
+                    Piece::Value { value, .. } => Some(value.clone()),
+                    _ => None,
+                })
+                .collect();
+            CellContent::Ambiguous(values)
+        }
+    };
+    let mut cell = Cell::new(col, content);
+    if let Solved::One(Piece::Value { value, unit }) = solved {
+        cell.unit = unit.clone();
+        // One printed token per cell: its own text is the raw form.
+        let one_per_cell = choice.readings.len() == 1 && sources.len() == choice.cols.len();
+        if one_per_cell {
+            let raw = doc.original(items[sources[ci]].range.clone()).trim();
+            if !raw.is_empty() && raw != value {
+                cell.raw = Some(raw.to_string());
+            }
+        }
+    }
+    cell
+}
+
+/// Numbers no row claimed (a converter left them among label fragments) go to a blank
+/// cell only when exactly one such cell exists for exactly one such number and every rule
+/// on that cell then holds: the number is in the input, the rules only say where.
+fn place_orphans(
+    table: &mut StandardTable,
+    orphans: &[usize],
+    groups: &[Group],
+    items: &[RItem],
+    instances: &[rules::RuleInstance],
+    diags: &mut Vec<Diagnostic>,
+) {
+    if orphans.is_empty() {
+        return;
+    }
+    let texts: Vec<String> = orphans
+        .iter()
+        .map(|&g| groups[g].items.iter().map(|&k| items[k].text.clone()).collect::<Vec<_>>().join(" "))
+        .collect();
+    let single = orphans.len() == 1 && groups[orphans[0]].items.len() == 1;
+    let value = single.then(|| crate::number::normalise(&texts[0])).flatten();
+    if let Some(value) = value {
+        let term = |t: &StandardTable, k: &CellKey| match t.cell(&k.row, &k.col).map(|c| &c.content) {
+            Some(CellContent::Value(v)) => rules::term_of(v),
+            Some(CellContent::Blank) => Term::Blank,
+            _ => Term::Unknown,
+        };
+        let blanks: Vec<CellKey> = table
+            .rows
+            .iter()
+            .flat_map(|r| r.cells.iter().filter(|c| c.content == CellContent::Blank).map(move |c| CellKey::new(&r.id, &c.col)))
+            .collect();
+        let fits: Vec<&CellKey> = blanks
+            .iter()
+            .filter(|key| {
+                let mut trial = table.clone();
+                set_cell(&mut trial, key, &value);
+                let on_cell: Vec<&rules::RuleInstance> = instances.iter().filter(|i| i.mentions(key)).collect();
+                !on_cell.is_empty()
+                    && on_cell.iter().all(|i| {
+                        // Derivation would excuse a blank total; here the cell has a value.
+                        matches!(i.evaluate(|k| term(&trial, k)), Outcome::Pass)
+                    })
+            })
+            .collect();
+        if blanks.len() == 1 && fits.len() == 1 {
+            let key = fits[0].clone();
+            set_cell(table, &key, &value);
+            diags.push(Diagnostic::new(
+                Level::Info,
+                "value-recovered",
+                format!("{}/{}", key.row, key.col),
+                format!(
+                    "the number {value} stood apart from every row; it is the table's only unplaced number and its only empty cell, and every rule on that cell holds with it"
+                ),
+            ));
+            return;
+        }
+    }
+    diags.push(Diagnostic::new(
+        Level::Warning,
+        "values-unplaced",
+        table.id.clone(),
+        format!("number(s) not tied to any row: {}", texts.join(", ")),
+    ));
+}
+
+fn set_cell(table: &mut StandardTable, key: &CellKey, value: &str) {
+    if let Some(cell) = table
+        .rows
+        .iter_mut()
+        .find(|r| r.id == key.row)
+        .and_then(|r| r.cells.iter_mut().find(|c| c.col == key.col))
+    {
+        cell.content = CellContent::Value(value.to_string());
+    }
+}

@@ -1,0 +1,228 @@
+//! The consistency rules of spec §6, instantiated for one table from the templates' data.
+//! The digit-run splitter uses them as constraints and the checks report them: one
+//! definition for both.
+
+use rust_decimal::Decimal;
+
+use crate::number;
+use crate::template::{templates, RuleScope, TableTemplate};
+
+/// One rule applied to definite cells: `sum(left) == sum(right)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleInstance {
+    pub rule: String,
+    pub subject: String,
+    pub left: Vec<CellKey>,
+    pub right: Vec<CellKey>,
+    /// A blank single left cell is derived from the right side (a blank 总计).
+    pub derive_left: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CellKey {
+    pub row: String,
+    pub col: String,
+}
+
+impl CellKey {
+    pub fn new(row: &str, col: &str) -> CellKey {
+        CellKey {
+            row: row.to_string(),
+            col: col.to_string(),
+        }
+    }
+}
+
+/// What a rule sees of a cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Term {
+    Value(Decimal),
+    Blank,
+    /// Missing, ambiguous, or a value too large to add.
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Pass,
+    Fail { expected: Decimal, actual: Decimal },
+    Skip,
+}
+
+/// Instantiates a table's linear rules. `printed` lists the rows the report has: an
+/// optional row not printed stands for its parts.
+pub fn instances(table: &TableTemplate, printed: &[&str]) -> Vec<RuleInstance> {
+    let t = templates();
+    let expand = |row: &str| -> Vec<String> {
+        match table.optional(row) {
+            Some(opt) if !printed.contains(&row) => opt.parts.clone(),
+            _ => vec![row.to_string()],
+        }
+    };
+    let mut out = Vec::new();
+    for rule in t.rules_for(&table.id) {
+        match rule.over {
+            RuleScope::Columns => {
+                for col in table.columns() {
+                    let keys = |rows: &[String]| -> Vec<CellKey> {
+                        rows.iter()
+                            .flat_map(|r| expand(r))
+                            .filter(|r| table.block_of(r).is_some_and(|b| b.cols.iter().any(|c| c == col)))
+                            .map(|r| CellKey::new(&r, col))
+                            .collect()
+                    };
+                    out.push(RuleInstance {
+                        rule: rule.id.clone(),
+                        subject: col.to_string(),
+                        left: keys(&rule.left),
+                        right: keys(&rule.right),
+                        derive_left: rule.derive_left,
+                    });
+                }
+            }
+            RuleScope::Rows => {
+                for (row, block) in table.rows() {
+                    let has_all = rule.left.iter().chain(&rule.right).all(|c| block.cols.contains(c));
+                    if !has_all || !printed.contains(&row) {
+                        continue;
+                    }
+                    let keys = |cols: &[String]| cols.iter().map(|c| CellKey::new(row, c)).collect();
+                    out.push(RuleInstance {
+                        rule: rule.id.clone(),
+                        subject: row.to_string(),
+                        left: keys(&rule.left),
+                        right: keys(&rule.right),
+                        derive_left: rule.derive_left,
+                    });
+                }
+            }
+            RuleScope::Cell => {
+                let keys = |terms: &[String]| -> Vec<CellKey> {
+                    terms
+                        .iter()
+                        .filter_map(|t| t.split_once('/'))
+                        .map(|(r, c)| CellKey::new(r, c))
+                        .collect()
+                };
+                let left = keys(&rule.left);
+                let subject = left.first().map(|k| k.col.clone()).unwrap_or_default();
+                out.push(RuleInstance {
+                    rule: rule.id.clone(),
+                    subject,
+                    left,
+                    right: keys(&rule.right),
+                    derive_left: rule.derive_left,
+                });
+            }
+        }
+    }
+    out
+}
+
+impl RuleInstance {
+    /// Evaluates the rule; blanks count as 0, a blank derivable total passes.
+    pub fn evaluate(&self, cell: impl Fn(&CellKey) -> Term) -> Outcome {
+        let sum = |keys: &[CellKey]| -> Option<(Decimal, bool)> {
+            let mut total = Decimal::ZERO;
+            let mut all_blank = true;
+            for k in keys {
+                match cell(k) {
+                    Term::Value(v) => {
+                        total = total.checked_add(v)?;
+                        all_blank = false;
+                    }
+                    Term::Blank => {}
+                    Term::Unknown => return None,
+                }
+            }
+            Some((total, all_blank))
+        };
+        let (Some((left, left_blank)), Some((right, _))) = (sum(&self.left), sum(&self.right)) else {
+            return Outcome::Skip;
+        };
+        if self.derive_left && self.left.len() == 1 && left_blank {
+            return Outcome::Pass;
+        }
+        if left == right {
+            Outcome::Pass
+        } else {
+            Outcome::Fail {
+                expected: right,
+                actual: left,
+            }
+        }
+    }
+
+    pub fn mentions(&self, key: &CellKey) -> bool {
+        self.left.contains(key) || self.right.contains(key)
+    }
+}
+
+/// A cell value as a rule term.
+pub fn term_of(value: &str) -> Term {
+    number::decimal(value).map_or(Term::Unknown, Term::Value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::TemplateId;
+
+    fn t3(id: TemplateId) -> &'static TableTemplate {
+        templates().template(id).unwrap().table("t3").unwrap()
+    }
+
+    #[test]
+    fn v2021_results_use_the_other_sub_rows_unless_the_single_row_is_printed() {
+        let table = t3(TemplateId::V2021);
+        let all: Vec<&str> = table.rows().map(|(r, _)| r).filter(|r| *r != "t3.row.other").collect();
+        let inst = instances(table, &all);
+        let results = inst.iter().find(|i| i.rule == "R-T3-RESULTS" && i.subject == "t3.col.total").unwrap();
+        assert!(results.right.contains(&CellKey::new("t3.row.other.misc", "t3.col.total")));
+        assert!(!results.right.contains(&CellKey::new("t3.row.other", "t3.col.total")));
+        assert_eq!(results.right.len(), 21);
+
+        let mut single = all.clone();
+        single.push("t3.row.other");
+        let inst = instances(table, &single);
+        let results = inst.iter().find(|i| i.rule == "R-T3-RESULTS" && i.subject == "t3.col.total").unwrap();
+        assert!(results.right.contains(&CellKey::new("t3.row.other", "t3.col.total")));
+        assert_eq!(results.right.len(), 19);
+    }
+
+    #[test]
+    fn counts_of_instances_follow_the_table_shape() {
+        let table = t3(TemplateId::V2019);
+        let all: Vec<&str> = table.rows().map(|(r, _)| r).collect();
+        let inst = instances(table, &all);
+        let count = |id| inst.iter().filter(|i| i.rule == id).count();
+        assert_eq!(count("R-T3-BALANCE"), 7);
+        assert_eq!(count("R-T3-RESULTS"), 7);
+        assert_eq!(count("R-T3-ROWSUM"), 23);
+        let t4 = templates().template(TemplateId::V2019).unwrap().table("t4").unwrap();
+        assert_eq!(instances(t4, &["t4.row.cases"]).len(), 3);
+    }
+
+    #[test]
+    fn evaluation_counts_blanks_as_zero_and_derives_blank_totals() {
+        let rule = RuleInstance {
+            rule: "R".into(),
+            subject: "s".into(),
+            left: vec![CellKey::new("r", "total")],
+            right: vec![CellKey::new("r", "a"), CellKey::new("r", "b")],
+            derive_left: true,
+        };
+        let dec = |s: &str| Term::Value(s.parse().unwrap());
+        let with = |total: Term, a: Term, b: Term| {
+            rule.evaluate(|k| match k.col.as_str() {
+                "total" => total,
+                "a" => a,
+                _ => b,
+            })
+        };
+        assert_eq!(with(dec("3"), dec("1"), dec("2")), Outcome::Pass);
+        assert_eq!(with(dec("3"), dec("1"), Term::Blank), Outcome::Fail { expected: "1".parse().unwrap(), actual: "3".parse().unwrap() });
+        assert_eq!(with(Term::Blank, dec("1"), dec("2")), Outcome::Pass);
+        assert_eq!(with(dec("3"), Term::Unknown, dec("2")), Outcome::Skip);
+    }
+}

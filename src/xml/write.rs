@@ -1,0 +1,219 @@
+//! Writes the canonical XML. One writer fixes element order, attribute order, escaping and
+//! indentation, so the same model always gives the same bytes.
+
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::Writer;
+
+use crate::model::{Cell, CellContent, GenericTable, Report, StandardTable, Table};
+use crate::xml::NAMESPACE;
+
+/// The report as canonical XML bytes.
+pub fn to_bytes(report: &Report) -> Vec<u8> {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    // Writing into a Vec cannot fail.
+    let _ = write(&mut w, report);
+    let mut out = w.into_inner();
+    out.push(b'\n');
+    out
+}
+
+type W = Writer<Vec<u8>>;
+type R = std::io::Result<()>;
+
+fn write(w: &mut W, report: &Report) -> R {
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    open(w, "report", &[("xmlns", NAMESPACE)])?;
+
+    let meta = &report.meta;
+    open(w, "meta", &[])?;
+    if let Some(t) = &meta.title {
+        text_element(w, "title", &[], t)?;
+    }
+    if let Some(i) = &meta.issuer {
+        text_element(w, "issuer", &[], i)?;
+    }
+    if let Some(y) = meta.year {
+        text_element(w, "year", &[], &y.to_string())?;
+    }
+    text_element(w, "template", &[], meta.template.as_str())?;
+    let bytes = meta.source.bytes.to_string();
+    empty(
+        w,
+        "source",
+        &[
+            ("name", &meta.source.name),
+            ("media-type", &meta.source.media_type),
+            ("bytes", &bytes),
+            ("sha256", &meta.source.sha256),
+        ],
+    )?;
+    close(w, "meta")?;
+
+    for s in &report.sections {
+        let mut attrs = vec![("id", s.id.as_str())];
+        if let Some(h) = &s.heading {
+            attrs.push(("heading", h));
+        }
+        if s.paragraphs.is_empty() {
+            empty(w, "section", &attrs)?;
+        } else {
+            open(w, "section", &attrs)?;
+            for p in &s.paragraphs {
+                text_element(w, "p", &[], p)?;
+            }
+            close(w, "section")?;
+        }
+    }
+
+    for t in &report.tables {
+        match t {
+            Table::Standard(t) => standard_table(w, t)?,
+            Table::Generic(t) => generic_table(w, t)?,
+        }
+    }
+
+    if report.checks.is_empty() {
+        empty(w, "checks", &[])?;
+    } else {
+        open(w, "checks", &[])?;
+        for c in &report.checks {
+            let mut attrs = vec![("rule", c.rule.as_str()), ("subject", &c.subject), ("result", c.result.as_str())];
+            if let Some(e) = &c.expected {
+                attrs.push(("expected", e));
+            }
+            if let Some(a) = &c.actual {
+                attrs.push(("actual", a));
+            }
+            empty(w, "check", &attrs)?;
+        }
+        close(w, "checks")?;
+    }
+
+    if report.diagnostics.is_empty() {
+        empty(w, "diagnostics", &[])?;
+    } else {
+        open(w, "diagnostics", &[])?;
+        for d in &report.diagnostics {
+            text_element(
+                w,
+                "diagnostic",
+                &[("level", d.level.as_str()), ("code", &d.code), ("where", &d.location)],
+                &d.message,
+            )?;
+        }
+        close(w, "diagnostics")?;
+    }
+    close(w, "report")
+}
+
+fn standard_table(w: &mut W, t: &StandardTable) -> R {
+    open(w, "table", &[("id", &t.id)])?;
+    for row in &t.rows {
+        open(w, "row", &[("id", &row.id)])?;
+        for cell in &row.cells {
+            write_cell(w, cell)?;
+        }
+        close(w, "row")?;
+    }
+    close(w, "table")
+}
+
+fn write_cell(w: &mut W, cell: &Cell) -> R {
+    let mut attrs = vec![("col", cell.col.as_str())];
+    let candidates;
+    if let Some(status) = cell.content.status() {
+        attrs.push(("status", status));
+    }
+    if let CellContent::Ambiguous(c) = &cell.content {
+        candidates = c.join(" ");
+        attrs.push(("candidates", &candidates));
+    }
+    if let Some(u) = &cell.unit {
+        attrs.push(("unit", u));
+    }
+    if let Some(r) = &cell.raw {
+        attrs.push(("raw", r));
+    }
+    match &cell.content {
+        CellContent::Value(v) => text_element(w, "cell", &attrs, v),
+        _ => empty(w, "cell", &attrs),
+    }
+}
+
+fn generic_table(w: &mut W, t: &GenericTable) -> R {
+    let mut attrs = vec![("id", t.id.as_str()), ("kind", "generic")];
+    if let Some(c) = &t.caption {
+        attrs.push(("caption", c));
+    }
+    open(w, "table", &attrs)?;
+    for row in &t.rows {
+        if row.is_empty() {
+            empty(w, "tr", &[])?;
+            continue;
+        }
+        open(w, "tr", &[])?;
+        for cell in row {
+            let rs = cell.row_span.to_string();
+            let cs = cell.col_span.to_string();
+            let attrs = [("rowspan", rs.as_str()), ("colspan", cs.as_str())];
+            if cell.text.is_empty() {
+                empty(w, "td", &attrs)?;
+            } else {
+                text_element(w, "td", &attrs, &cell.text)?;
+            }
+        }
+        close(w, "tr")?;
+    }
+    close(w, "table")
+}
+
+/// Characters XML 1.0 cannot carry become U+FFFD; carriage returns become line feeds (a
+/// parser would fold them anyway, and bytes must survive a round trip).
+fn clean_text(s: &str) -> String {
+    s.replace("\r\n", "\n")
+        .chars()
+        .map(|c| match c {
+            '\r' => '\n',
+            c if xml_char(c) => c,
+            _ => '\u{FFFD}',
+        })
+        .collect()
+}
+
+/// Attribute values: also no tabs or line breaks (a parser turns them into spaces).
+fn clean_attr(s: &str) -> String {
+    clean_text(s).chars().map(|c| if matches!(c, '\t' | '\n') { ' ' } else { c }).collect()
+}
+
+fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
+fn start<'a>(name: &'a str, attrs: &[(&str, &str)]) -> BytesStart<'a> {
+    let mut e = BytesStart::new(name);
+    for (k, v) in attrs {
+        let v = clean_attr(v);
+        e.push_attribute((*k, v.as_str()));
+    }
+    e
+}
+
+fn open(w: &mut W, name: &str, attrs: &[(&str, &str)]) -> R {
+    w.write_event(Event::Start(start(name, attrs)))
+}
+
+fn close(w: &mut W, name: &str) -> R {
+    w.write_event(Event::End(BytesEnd::new(name)))
+}
+
+fn empty(w: &mut W, name: &str, attrs: &[(&str, &str)]) -> R {
+    w.write_event(Event::Empty(start(name, attrs)))
+}
+
+fn text_element(w: &mut W, name: &str, attrs: &[(&str, &str)], text: &str) -> R {
+    w.write_event(Event::Start(start(name, attrs)))?;
+    let text = clean_text(text);
+    // Text escapes only what it must (<, >, &): quotes stay readable.
+    w.write_event(Event::Text(BytesText::from_escaped(quick_xml::escape::partial_escape(&text))))?;
+    w.write_event(Event::End(BytesEnd::new(name)))
+}
