@@ -18,7 +18,19 @@ pub fn run(report: &Report, template: &Template) -> (Vec<Check>, Vec<Diagnostic>
     let mut diags = Vec::new();
     for tt in &template.tables {
         let Some(table) = report.standard_table(&tt.id) else { continue };
-        let printed: Vec<&str> = table.rows.iter().map(|r| r.id.as_str()).collect();
+        // Rows the report printed: a printed optional row replaces its parts.
+        let replaced: Vec<&str> = tt
+            .optional
+            .iter()
+            .filter(|o| table.rows.iter().any(|r| r.id == o.row))
+            .flat_map(|o| o.parts.iter().map(String::as_str))
+            .collect();
+        let printed: Vec<&str> = table
+            .rows
+            .iter()
+            .map(|r| r.id.as_str())
+            .filter(|r| !replaced.contains(r))
+            .collect();
         for inst in rules::instances(tt, &printed) {
             let outcome = inst.evaluate(|k| term(table, &k.row, &k.col));
             let (result, expected, actual) = match outcome {

@@ -11,7 +11,8 @@ use crate::model::{Diagnostic, GridCell, Level};
 
 /// Reads decoded text into the common layout.
 pub fn read(text: &str) -> Layout {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    // Form feeds mark PDF page ends (pdftotext); the page break is not a paragraph break.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\u{c}', "");
     let mut lines: Vec<&str> = text.split('\n').collect();
     let mut layout = Layout::default();
 
@@ -24,8 +25,16 @@ pub fn read(text: &str) -> Layout {
     while i < lines.len() {
         let line = lines[i].trim_end();
         if is_chrome_line(line) {
+            // Chrome (a page footer above all) splits no paragraph: the blank lines around
+            // it go with it.
+            while layout.blocks.last() == Some(&Block::Line(String::new())) {
+                layout.blocks.pop();
+            }
             dropped += 1;
             i += 1;
+            while i < lines.len() && lines[i].trim().is_empty() {
+                i += 1;
+            }
             continue;
         }
         if is_pipe_line(line) {
@@ -45,7 +54,7 @@ pub fn read(text: &str) -> Layout {
             i += 1;
             continue;
         }
-        layout.blocks.push(Block::Line(line.to_string()));
+        layout.blocks.push(Block::Line(if line.trim().is_empty() { String::new() } else { line.to_string() }));
         i += 1;
     }
     if dropped > 0 {

@@ -3,9 +3,10 @@
 //! Every block's text is NFKC-normalised (full-width brackets and digits become ASCII,
 //! spec §8 step 1) and the blocks are joined into one document text, so headings and table
 //! anchors are found by one search whatever the reader was. Grid cells are joined by tabs,
-//! grid rows and blocks by newlines. The lexer then cuts the text into items: label text,
-//! numbers and blank markers, each knowing its line (a text line or a grid row) and whether
-//! it was a whole grid cell (such a number is never split).
+//! grid rows and blocks by newlines. The lexer cuts a range of that text (a table's region:
+//! nothing else needs it) into items: label text, numbers and blank markers, each knowing
+//! its line (a text line or a grid row) and whether it was a whole grid cell (such a number
+//! is never split).
 
 use std::ops::Range;
 
@@ -19,7 +20,6 @@ pub struct Doc {
     /// NFKC text of all blocks.
     pub text: String,
     pub blocks: Vec<DocBlock>,
-    pub items: Vec<Item>,
 }
 
 #[derive(Debug)]
@@ -32,6 +32,10 @@ pub struct DocBlock {
     /// Offsets where normalised and original text drift apart: (normalised offset within
     /// the block, original offset). Between two entries both advance together.
     drift: Vec<(usize, usize)>,
+    /// The line number of the block (a text block is one line; a grid has one per row).
+    first_line: usize,
+    /// A grid's cells: their range in `Doc::text` and their row.
+    cells: Vec<(Range<usize>, usize)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +73,6 @@ impl Doc {
         let mut doc = Doc {
             text: String::new(),
             blocks: Vec::with_capacity(layout.blocks.len()),
-            items: Vec::new(),
         };
         let mut line = 0usize;
         for block in &layout.blocks {
@@ -82,18 +85,21 @@ impl Doc {
                         BlockKind::Line
                     };
                     let drift = push_normalised(&mut doc.text, t);
-                    lex(&doc.text, start..doc.text.len(), line, false, &mut doc.items);
-                    line += 1;
                     doc.blocks.push(DocBlock {
                         range: start..doc.text.len(),
                         kind,
                         original: t.clone(),
                         drift,
+                        first_line: line,
+                        cells: Vec::new(),
                     });
+                    line += 1;
                 }
                 Block::Grid(grid) => {
                     let mut original = String::new();
                     let mut drift = Vec::new();
+                    let mut cells = Vec::new();
+                    let first_line = line;
                     for (r, row) in grid.rows.iter().enumerate() {
                         if r > 0 {
                             doc.text.push('\n');
@@ -111,7 +117,7 @@ impl Doc {
                             }
                             original.push_str(&cell.text);
                             drift.push((doc.text.len() - start, original.len()));
-                            lex_cell(&doc.text, cell_start..doc.text.len(), line, &mut doc.items);
+                            cells.push((cell_start..doc.text.len(), line));
                         }
                         line += 1;
                     }
@@ -120,12 +126,41 @@ impl Doc {
                         kind: BlockKind::Grid,
                         original,
                         drift,
+                        first_line,
+                        cells,
                     });
                 }
             }
             doc.text.push('\n');
         }
         doc
+    }
+
+    /// The items of a range of the document, in order. Text items are cut at the range's
+    /// edges; a grid cell is lexed only when it lies wholly inside.
+    pub fn items(&self, range: Range<usize>) -> Vec<Item> {
+        let mut out = Vec::new();
+        let first = self.blocks.partition_point(|b| b.range.end < range.start);
+        for block in self.blocks[first..].iter().take_while(|b| b.range.start < range.end) {
+            match block.kind {
+                BlockKind::Grid => {
+                    for (cell, line) in &block.cells {
+                        if cell.start >= range.start && cell.end <= range.end {
+                            lex_cell(&self.text, cell.clone(), *line, &mut out);
+                        }
+                    }
+                }
+                BlockKind::Line | BlockKind::Paragraph => {
+                    let s = range.start.max(block.range.start);
+                    let e = range.end.min(block.range.end);
+                    if s < e {
+                        let column = self.text[block.range.start..s].chars().count();
+                        lex(&self.text, s..e, block.first_line, column, &mut out);
+                    }
+                }
+            }
+        }
+        out
     }
 
     #[cfg(test)]
@@ -219,25 +254,18 @@ fn lex_cell(text: &str, range: Range<usize>, line: usize, items: &mut Vec<Item>)
         });
         return;
     }
-    lex(text, range, line, false, items);
+    lex(text, range, line, 0, items);
 }
 
 /// Cuts running text into items. Numbers are maximal digit runs with an optional sign,
 /// fraction and unit; a digit run that is a label's numbering (`2.其他法律…`, the `2` of
 /// `…00000002.其他…`) or part of a date (`2019年`) is text.
-fn lex(text: &str, range: Range<usize>, line: usize, _atomic: bool, items: &mut Vec<Item>) {
+fn lex(text: &str, range: Range<usize>, line: usize, first_column: usize, items: &mut Vec<Item>) {
     let s = &text[range.clone()];
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let mut i = 0;
     let mut text_start: Option<usize> = None;
-    let mut column = 0usize;
-    let mut columns = Vec::with_capacity(chars.len() + 1);
-    for &(_, c) in &chars {
-        columns.push(column);
-        column += 1;
-        let _ = c;
-    }
-    columns.push(column);
+    let columns: Vec<usize> = (0..=chars.len()).map(|k| first_column + k).collect();
     let at = |k: usize| -> usize {
         if k < chars.len() {
             chars[k].0
@@ -410,7 +438,7 @@ mod tests {
             ..Layout::default()
         };
         let doc = Doc::build(&layout);
-        doc.items.iter().map(|i| (i.kind, doc.item_text(i).to_string())).collect()
+        doc.items(0..doc.text.len()).iter().map(|i| (i.kind, doc.item_text(i).to_string())).collect()
     }
 
     fn t(s: &str) -> (ItemKind, String) {
@@ -462,7 +490,8 @@ mod tests {
             ..Layout::default()
         };
         let doc = Doc::build(&layout);
-        let kinds: Vec<_> = doc.items.iter().map(|i| (i.kind, i.atomic, doc.item_text(i).to_string())).collect();
+        let items = doc.items(0..doc.text.len());
+        let kinds: Vec<_> = items.iter().map(|i| (i.kind, i.atomic, doc.item_text(i).to_string())).collect();
         assert_eq!(
             kinds,
             vec![
@@ -472,8 +501,8 @@ mod tests {
                 (ItemKind::Blank, true, "".into()),
             ]
         );
-        assert_eq!(doc.original(doc.items[0].range.clone()), "前言，正文");
-        assert_eq!(doc.original(doc.items[1].range.clone()), "（一）予以公开");
-        assert_eq!(doc.original(doc.items[2].range.clone()), "１２");
+        assert_eq!(doc.original(items[0].range.clone()), "前言，正文");
+        assert_eq!(doc.original(items[1].range.clone()), "（一）予以公开");
+        assert_eq!(doc.original(items[2].range.clone()), "１２");
     }
 }

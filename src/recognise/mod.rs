@@ -115,9 +115,21 @@ fn find_regions(doc: &Doc, headings: &[Heading]) -> BTreeMap<&'static str, Range
             .flatten()
             .min()
             .unwrap_or(doc.text.len());
-        out.insert(id, start..end);
+        out.insert(id, start..cap_region(&doc.text, start, end));
     }
     out
+}
+
+/// A real table's text is a few kilobytes; a region runs at most this far, so a hostile
+/// input cannot make the table reader work on megabytes.
+const MAX_REGION_BYTES: usize = 256 * 1024;
+
+fn cap_region(text: &str, start: usize, end: usize) -> usize {
+    let mut cap = (start + MAX_REGION_BYTES).min(end);
+    while !text.is_char_boundary(cap) {
+        cap -= 1;
+    }
+    cap
 }
 
 /// Whitespace may fall anywhere inside an anchor (`第二十条 第（一）项`).
@@ -151,7 +163,7 @@ fn inline_lines(doc: &Doc, regions: &BTreeMap<&str, Range<usize>>) -> BTreeSet<u
     let mut starts: BTreeMap<usize, usize> = BTreeMap::new();
     for region in regions.values() {
         let mut prev: Option<(ItemKind, usize)> = None;
-        for it in doc.items.iter().filter(|it| region.contains(&it.range.start)) {
+        for it in doc.items(region.clone()) {
             let number = it.kind != ItemKind::Text;
             if number && prev.is_none_or(|(k, line)| k == ItemKind::Text || line != it.line) {
                 *starts.entry(it.line).or_default() += 1;

@@ -256,7 +256,10 @@ impl WrapStyle {
             .blocks
             .iter()
             .filter(|b| b.kind == BlockKind::Line)
-            .map(|b| b.original.trim().chars().count())
+            .map(|b| b.original.trim())
+            // Table rows of layout text (wide gaps between columns) say nothing of the wrap.
+            .filter(|l| !l.contains("   ") && !l.contains('\t') && !l.contains('|'))
+            .map(|l| l.chars().count())
             .filter(|&w| w >= 10)
             .collect();
         widths.sort_unstable();
@@ -292,7 +295,7 @@ impl WrapStyle {
 
 fn ends_sentence(text: &str) -> bool {
     let t = text.trim_end_matches(['”', '」', '』', '"', ')', '）']);
-    t.ends_with(['。', '！', '？', '!', '?', '；', ';', '：', ':', '…'])
+    t.ends_with(['。', '！', '？', '!', '?', '；', ';', '…'])
 }
 
 fn starts_item(line: &str) -> bool {
@@ -328,11 +331,17 @@ pub fn title_info(sections: &[Section], hints: &Hints, diags: &mut Vec<Diagnosti
         .find(|s| s.id == "sec.preamble")
         .map(|s| s.paragraphs.as_slice())
         .unwrap_or(&[]);
-    // One paragraph first; then two, for a title the converter wrapped.
+    // One paragraph first; then two, for a title wrapped after its issuer
+    // (`洪泽区人民政府` / `2023 年政府信息公开工作年度报告`) or before its end.
     let opening: Vec<String> = preamble.iter().take(4).map(|p| squeeze(p)).collect();
-    let mut candidates: Vec<String> = opening.clone();
-    candidates.extend(opening.windows(2).map(|w| w.concat()));
-    let from_text = candidates.iter().find_map(|c| parse_title(c));
+    let single = opening.iter().enumerate().find_map(|(i, p)| parse_title(p).map(|t| (i, t)));
+    let from_text = match single {
+        Some((i, t)) if t.issuer.is_none() && i > 0 && opening[i - 1].chars().count() <= 30 => {
+            parse_title(&(opening[i - 1].clone() + &opening[i])).filter(|p| p.issuer.is_some()).or(Some(t))
+        }
+        Some((_, t)) => Some(t),
+        None => opening.windows(2).find_map(|w| parse_title(&w.concat())),
+    };
     let from_hint = hints.title.as_deref().and_then(|t| parse_title(&squeeze(t)));
     let mut info = from_text.or(from_hint).unwrap_or_default();
     if info.title.is_none() {

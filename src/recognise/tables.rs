@@ -69,15 +69,11 @@ pub fn read(input: TableInput<'_>) -> TableReading {
     let items = region_items(doc, &region);
     let groups = groups(&items, inline_lines);
     let mut diags = Vec::new();
-    // An excerpt cut off mid-table: its last group ends the input.
-    let input_end = doc
-        .items
-        .iter()
-        .filter(|it| it.kind != ItemKind::Text)
-        .map(|it| it.range.end)
-        .max();
+    // An excerpt cut off mid-table: nothing but whitespace follows its last group.
     let at_input_end = |g: &Group| {
-        g.items.last().map(|&k| items[k].range.end) == input_end && doc.text[region.end.min(doc.text.len())..].trim().is_empty()
+        g.items
+            .last()
+            .is_some_and(|&k| doc.text[items[k].range.end..].trim().is_empty())
     };
 
     let rows: Vec<(&str, &crate::template::BlockTemplate)> = template.rows().collect();
@@ -112,8 +108,12 @@ pub fn read(input: TableInput<'_>) -> TableReading {
             .filter(|&g| assigned[g].is_some_and(|(r, _)| r == ri))
             .collect();
         let token_items: Vec<usize> = group_ids.iter().flat_map(|&g| groups[g].items.clone()).collect();
+        let part_of_printed = template
+            .optional
+            .iter()
+            .any(|o| o.parts.iter().any(|p| p == row) && printed.contains(&o.row.as_str()));
         let readings = if group_ids.is_empty() {
-            if template.optional(row).is_none() {
+            if template.optional(row).is_none() && !part_of_printed {
                 diags.push(Diagnostic::new(
                     Level::Warning,
                     "row-not-found",
@@ -213,23 +213,17 @@ pub fn empty(template: &TableTemplate) -> StandardTable {
 }
 
 fn region_items(doc: &Doc, region: &Range<usize>) -> Vec<RItem> {
-    doc.items
-        .iter()
-        .filter(|it| it.range.end > region.start && it.range.start < region.end || it.range.is_empty() && region.contains(&it.range.start))
+    doc.items(region.clone())
+        .into_iter()
         .filter_map(|it| {
-            let start = it.range.start.max(region.start);
-            let end = it.range.end.min(region.end);
-            if it.kind != ItemKind::Text && (start != it.range.start || end != it.range.end) {
-                return None;
-            }
-            let text = doc.text.get(start..end)?.trim().to_string();
+            let text = doc.text.get(it.range.clone())?.trim().to_string();
             if it.kind == ItemKind::Text && text.is_empty() {
                 return None;
             }
             Some(RItem {
                 kind: it.kind,
                 text,
-                range: start..end,
+                range: it.range,
                 line: it.line,
                 atomic: it.atomic,
             })
