@@ -296,6 +296,24 @@ fn lex(text: &str, range: Range<usize>, line: usize, first_column: usize, items:
             i += 1;
             continue;
         }
+        // Glued between numbers (`2-----2`), each hyphen of a run is an empty cell; a lone
+        // hyphen there is a sign (`2648-18538`).
+        if c == '-' && i > 0 && chars[i - 1].1.is_ascii_digit() && chars.get(i + 1).is_some_and(|&(_, n)| n == '-') {
+            flush_text(items, text_start.take(), i);
+            let mut k = i;
+            while k < chars.len() && chars[k].1 == '-' {
+                items.push(Item {
+                    kind: ItemKind::Blank,
+                    range: range.start + at(k)..range.start + at(k + 1),
+                    line,
+                    atomic: false,
+                    end_column: columns[k + 1],
+                });
+                k += 1;
+            }
+            i = k;
+            continue;
+        }
         if let Some(end) = blank_marker(&chars, i) {
             flush_text(items, text_start.take(), i);
             items.push(Item {
@@ -458,6 +476,8 @@ mod tests {
         assert_eq!(lexed("政府集中采购13575394432.52元三、收到"), vec![t("政府集中采购"), n("13575394432.52元"), t("三、收到")]);
         assert_eq!(lexed("申请数量230 000023二、上年"), vec![t("申请数量"), n("230"), n("000023"), t("二、上年")]);
         assert_eq!(lexed("行政处罚2648-18538"), vec![t("行政处罚"), n("2648"), n("-18538")]);
+        let b = |s: &str| (ItemKind::Blank, s.to_string());
+        assert_eq!(lexed("数量2---2"), vec![t("数量"), n("2"), b("-"), b("-"), b("-"), n("2")]);
     }
 
     #[test]

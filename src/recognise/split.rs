@@ -21,7 +21,7 @@ pub struct Token {
 impl Token {
     /// How many cells this token can make at most.
     fn capacity(&self) -> usize {
-        if self.splittable && !self.blank {
+        if self.splittable && !self.blank && !self.text.contains(',') {
             self.text.bytes().filter(u8::is_ascii_digit).count().max(1)
         } else {
             1
@@ -102,7 +102,8 @@ impl Enumeration<'_> {
             self.current.pop();
             return Ok(());
         }
-        if !tok.splittable {
+        // Thousands separators mark one number, however it is glued.
+        if !tok.splittable || tok.text.contains(',') {
             if let number::CellText::Value { value, unit } = number::parse_cell(&tok.text, kinds[0]) {
                 self.current.push(Piece::Value { value, unit });
                 self.token(t + 1, &kinds[1..])?;

@@ -542,13 +542,15 @@ fn cell_of(doc: &Doc, items: &[RItem], sources: &[usize], choice: &RowChoice, ci
         Solved::One(Piece::Blank) => CellContent::Blank,
         Solved::One(Piece::Missing) | Solved::Missing => CellContent::Missing,
         Solved::Several(pieces) => {
-            let values: Vec<String> = pieces
+            let mut values: Vec<String> = pieces
                 .iter()
                 .filter_map(|p| match p {
                     Piece::Value { value, .. } => Some(value.clone()),
                     _ => None,
                 })
                 .collect();
+            // Smallest first: easier to read than the order the splits were tried in.
+            values.sort_by(|a, b| crate::number::decimal(a).cmp(&crate::number::decimal(b)).then(a.cmp(b)));
             CellContent::Ambiguous(values)
         }
     };

@@ -1,0 +1,309 @@
+#!/usr/bin/env python3
+"""Makes the golden inputs that are not verbatim corpus files, and copies those that are.
+
+Run from the project root with ../shared beside it:
+
+    python3 golden/make_fixtures.py
+
+Each case is a folder golden/<case>/ holding `input.*`, and where the values are known
+independently of gongkai a `truth.json` (hand-labelled corpus truth, or the values a
+synthetic report was built from). `expected.xml` is written by the golden test with
+GONGKAI_BLESS=1 and reviewed by eye against the input before it is committed.
+
+Needs: python3, pdftotext (poppler-utils) for the layout-text case.
+"""
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+SHARED = ROOT.parent.parent / "shared"
+CORPUS = SHARED / "corpus"
+TRUTH = SHARED / "eval" / "truth"
+
+
+def case(name):
+    d = ROOT / name
+    d.mkdir(exist_ok=True)
+    return d
+
+
+def copy_corpus(name, source, truth=None, ext=None):
+    d = case(name)
+    src = CORPUS / source
+    shutil.copyfile(src, d / ("input" + (ext or src.suffix)))
+    if truth:
+        shutil.copyfile(TRUTH / truth, d / "truth.json")
+    return d
+
+
+def write(name, data, ext, truth=None):
+    d = case(name)
+    (d / ("input" + ext)).write_bytes(data)
+    if truth is not None:
+        if isinstance(truth, str):
+            shutil.copyfile(TRUTH / truth, d / "truth.json")
+        else:
+            (d / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+# ---------------------------------------------------------------- the real reports
+def corpus_cases():
+    copy_corpus("meilie-2020-pipe", "000_fcf6f2f4fa3c5b01.txt", "000_fcf6f2f4fa3c5b01.json")
+    copy_corpus("pingtan-2019-glued", "004_pingtan_2019_page.txt", "004_pingtan_2019_page.json")
+    copy_corpus("kewei-2024-md", "009_shanghai_kewei_2024_pdf2md.md", "009_shanghai_kewei_2024_pdf2md.json")
+    copy_corpus("chibi-2020-excerpt", "011_chibi_puwang_2020_pages-excerpt.txt", "011_chibi_puwang_2020_pages-excerpt.json")
+
+
+def encoding_cases():
+    seed = (CORPUS / "000_fcf6f2f4fa3c5b01.txt").read_text(encoding="utf-8")
+    write("meilie-2020-gb18030", seed.encode("gb18030"), ".txt", "000_fcf6f2f4fa3c5b01.json")
+    pingtan = (CORPUS / "004_pingtan_2019_page.txt").read_text(encoding="utf-8")
+    write("pingtan-2019-utf16", pingtan.encode("utf-16"), ".txt", "004_pingtan_2019_page.json")
+    kewei = (CORPUS / "009_shanghai_kewei_2024_pdf2md.md").read_text(encoding="utf-8")
+    crlf = "\ufeff" + kewei.replace("\n", "\r\n")
+    write("kewei-2024-bom-crlf", crlf.encode("utf-8"), ".md", "009_shanghai_kewei_2024_pdf2md.json")
+
+
+def layout_cases():
+    """What `pdftotext -layout` prints for the real WPS PDF: columns by position, a
+    vertical group label, labels wrapped over lines, page footers inside the tables."""
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(CORPUS / "001_huaian_hongze_2023.pdf"), "-"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    write("hongze-2023-layout", out, ".txt", "001_huaian_hongze_2023.json")
+    # Cut off inside t3, after the 6.属于四类过程性信息 row: what is there is read.
+    text = out.decode("utf-8")
+    cut = text.index("7.属于行政执法案卷")
+    truncated = text[:cut].rstrip() + "\n"
+    truth = json.loads((TRUTH / "001_huaian_hongze_2023.json").read_text(encoding="utf-8"))
+    rows_before = [
+        "t3.row.new_requests", "t3.row.carried_over", "t3.row.granted", "t3.row.partial",
+        "t3.row.denied.state_secret", "t3.row.denied.law_prohibited", "t3.row.denied.security_stability",
+        "t3.row.denied.third_party", "t3.row.denied.internal_affairs", "t3.row.denied.process_info",
+    ]
+    cells = {k: v for k, v in truth["cells"].items() if k.startswith("t2|") or k.split("|")[1] in rows_before}
+    write(
+        "hongze-2023-truncated",
+        truncated.encode("utf-8"),
+        ".txt",
+        {"file": "input.txt", "year": 2023, "template": "v2021", "partial": True, "cells": cells,
+         "notes": "hongze-2023-layout cut before the 7.属于行政执法案卷 row: t2 and the first ten t3 rows only."},
+    )
+
+
+def no_report_cases():
+    novel = """第一回　雨夜
+那一年的秋天来得特别早。镇上的人说，河边的老槐树一夜之间就黄了叶子，像是被谁点了一把火。
+阿青推开木门的时候，雨已经下了三天。她把湿透的布鞋脱在门槛外，赤着脚走进堂屋，灶台上的水壶正咕嘟咕嘟地响。
+“你回来了。”母亲头也没抬，手里的针线穿过一块蓝布，“饭在锅里，还热着。”
+阿青没有答话。她在桌边坐下，看着窗外的雨一条一条地落进院子里的水缸，水缸早就满了，水溢出来，沿着青砖的缝流向墙角。
+她想起白天在渡口看见的那个人。那人穿一件灰色长衫，撑一把油纸伞，站在船头一动不动，好像在等什么人，又好像什么也不等。
+"""
+    write("not-a-report", novel.encode("utf-8"), ".txt", None)
+    seed = (CORPUS / "000_fcf6f2f4fa3c5b01.txt").read_text(encoding="utf-8")
+    prose = "\n".join(l for l in seed.split("\n") if "|" not in l)
+    write("meilie-2020-no-tables", prose.encode("utf-8"), ".txt", None)
+
+
+# ---------------------------------------------------------------- a synthetic v2021 report
+# One report, printed in several forms a scraper or converter leaves; the values are known
+# because the report is built from them, and every rule of spec §6 holds.
+COLS = ["natural_person", "org_commercial", "org_research", "org_public_welfare", "org_legal_services", "org_other"]
+T3 = [
+    # row id, label as printed, six applicant columns (None = printed "-")
+    ("new_requests", "一、本年新收政府信息公开申请数量", [38, 2, 0, 0, 1, 0]),
+    ("carried_over", "二、上年结转政府信息公开申请数量", [2, None, None, None, None, None]),
+    ("granted", "（一）予以公开", [9, 0, 0, 0, 0, 0]),
+    ("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", [3, 1, 0, 0, 0, 0]),
+    ("denied.state_secret", "１．属于国家秘密", [0, 0, 0, 0, 0, 0]),
+    ("denied.law_prohibited", "２．其他法律行政止公开", [1, 0, 0, 0, 0, 0]),
+    ("denied.security_stability", "3.危及“三安全一稳定”", [0, 0, 0, 0, 0, 0]),
+    ("denied.third_party", "4.保护第三方合法权益", [2, 0, 0, 0, 0, 0]),
+    ("denied.internal_affairs", "5.属于三类内部事务信息", [1, 0, 0, 0, 0, 0]),
+    ("denied.process_info", "6.属于四类过程性信息", [1, 0, 0, 0, 0, 0]),
+    ("denied.enforcement_file", "7.属于行政执法案卷", [0, 0, 0, 0, 0, 0]),
+    ("denied.admin_query", "8.属于行政查询事项", [0, 0, 0, 0, 0, 0]),
+    ("unable.not_held", "1.本机关不掌握相关政府信息", [4, 0, 0, 0, 1, 0]),
+    ("unable.needs_creation", "2.没有现成信息需要另行制作", [6, 0, 0, 0, 0, 0]),
+    ("unable.still_unclear", "3.补正后申请内容仍不明确", [0, 0, 0, 0, 0, 0]),
+    ("not_processed.petition", "1.信访举报投诉类申请", [1, 0, 0, 0, 0, 0]),
+    ("not_processed.repeat", "2.重复申请", [0, 0, 0, 0, 0, 0]),
+    ("not_processed.publication", "3.要求提供公开出版物", [0, 0, 0, 0, 0, 0]),
+    ("not_processed.excessive", "4.无正当理由大量反复 申请", [0, 0, 0, 0, 0, 0]),
+    ("not_processed.confirm_reissue", "5.要求行政机关确认或重新出具已获取信息", [0, 0, 0, 0, 0, 0]),
+    ("other.no_correction", "1、申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", [5, 1, 0, 0, 0, 0]),
+    ("other.fee_unpaid", "2、申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", [0, 0, 0, 0, 0, 0]),
+    ("other.misc", "3、其他", [1, 0, 0, 0, 0, 0]),
+]
+GROUPS = {  # group labels printed before the first row of their group
+    "granted": "三、本年度办理结果",
+    "denied.state_secret": "（三）不予公开",
+    "unable.not_held": "（四）无法提供",
+    "not_processed.petition": "（五）不予处理",
+    "other.no_correction": "（六）其他处理",
+}
+T2 = [
+    ("第二十条第（一）项", ["本年制发件数", "本年废止件数", "现行有效件数"],
+     [("regulations", "规章", ["2", "1", "15"], ["issued", "repealed", "in_force"]),
+      ("normative_docs", "行政规范性文件", ["13", "0", "55"], ["issued", "repealed", "in_force"])]),
+    ("第二十条第（五）项", ["本年处理决定数量"], [("licensing", "行政许可", ["1,234"], ["decisions"])]),
+    ("第二十条第（六）项", ["本年处理决定数量"],
+     [("penalty", "行政处罚", ["97"], ["decisions"]), ("coercion", "行政强制", ["０"], ["decisions"])]),
+    ("第二十条第（八）项", ["本年收费金额（单位：万元）"], [("admin_fees", "行政事业性收费", ["24252.311082"], ["fee_amount_wan"])]),
+]
+T4 = [1, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1]
+T4_COLS = [f"{g}.{c}" for g in ["review", "suit_direct", "suit_after_review"] for c in ["upheld", "corrected", "other", "pending", "total"]]
+
+
+def t3_table():
+    rows = []
+    for rid, label, vals in T3:
+        total = sum(v or 0 for v in vals)
+        rows.append((rid, label, vals + [total]))
+    n = len(COLS) + 1
+    results = [sum((r[2][c] or 0) for r in rows[2:]) for c in range(n)]
+    forward = [(rows[0][2][c] or 0) + (rows[1][2][c] or 0) - results[c] for c in range(n)]
+    rows.append(("results_total", "（七）总计", results))
+    rows.append(("carried_forward", "四、结转下年度继续办理", forward))
+    assert all(v >= 0 for v in forward)
+    return rows
+
+
+def fmt(v):
+    return "-" if v is None else str(v)
+
+
+def synthetic_truth():
+    cells = {}
+    for _, _, rows in T2:
+        for rid, _, vals, cols in rows:
+            for v, c in zip(vals, cols):
+                # as printed, less thousands separators and full-width digits
+                cells[f"t2|t2.row.{rid}|t2.col.{c}"] = v.replace(",", "").replace("０", "0")
+    for rid, _, vals in t3_table():
+        for c, v in zip(COLS + ["total"], vals):
+            cells[f"t3|t3.row.{rid}|t3.col.{c}"] = None if v is None else str(v)
+    for c, v in zip(T4_COLS, T4):
+        cells[f"t4|t4.row.cases|t4.col.{c}"] = str(v)
+    return {"file": "synthetic", "year": 2024, "template": "v2021", "partial": False, "cells": cells,
+            "notes": "Built by golden/make_fixtures.py from its own value tables; every rule of spec §6 holds. '-' cells are blank (null)."}
+
+
+PROLOGUE = """示例区2024年政府信息公开工作年度报告
+本报告依据《中华人民共和国政府信息公开条例》编制。本报告所列数据的统计期限自2024年1月1日起至2024年12月31日止。
+一、总体情况
+2024年，示例区全年收到政府信息公开申请 41 件，均在法定期限内答复。
+二、主动公开政府信息情况
+"""
+EPILOGUE = """五、存在的主要问题及改进情况
+公开内容的深度和广度还有待提升，下一步将继续加强业务培训。
+六、其他需要报告的事项
+本年度未收取信息处理费。
+"""
+T3_HEAD = "三、收到和处理政府信息公开申请情况\n"
+T4_HEAD = "四、政府信息公开行政复议、行政诉讼情况\n"
+T3_HEADER_ROWS = [
+    ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"],
+    ["自 然 人", "法人或其他组织", "总计"],
+    ["商业 企业", "科研 机构", "社会公益 组织", "法律服务 机构", "其他"],
+]
+T4_HEADER_ROWS = [
+    ["行政复议", "行政诉讼"],
+    ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"],
+    ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2,
+]
+
+
+def t3_rows_with_groups():
+    for rid, label, vals in t3_table():
+        cells = ([GROUPS[rid]] if rid in GROUPS else []) + [label] + [fmt(v) for v in vals]
+        yield cells
+
+
+def render_rows(rows, sep=" | ", end=" |"):
+    return "".join(sep.join(r) + end + "\n" for r in rows)
+
+
+def synthetic_pipe_rows():
+    """One row a line, cells between pipes (a portal scraper's flattening)."""
+    out = PROLOGUE
+    for title, heads, rows in T2:
+        out += render_rows([[title], ["信息内容"] + heads] + [[label] + vals for _, label, vals, _ in rows])
+    out += T3_HEAD + render_rows(T3_HEADER_ROWS + list(t3_rows_with_groups()))
+    out += T4_HEAD + render_rows(T4_HEADER_ROWS + [[str(v) for v in T4]])
+    return out + EPILOGUE
+
+
+def synthetic_pipe_cells():
+    """One cell a line ending ` |`, rows closed by a padding line (the seed's shape)."""
+    def rows_out(rows, width):
+        s = ""
+        for r in rows:
+            s += "".join(c + " |\n" for c in r)
+            if len(r) < width:
+                s += "|" * (width - len(r)) + "\n"
+        return s
+    out = PROLOGUE
+    for title, heads, rows in T2:
+        out += rows_out([[title], ["信息内容"] + heads] + [[label] + vals for _, label, vals, _ in rows], 4)
+    out += T3_HEAD + rows_out(T3_HEADER_ROWS + list(t3_rows_with_groups()), 10)
+    out += T4_HEAD + rows_out(T4_HEADER_ROWS + [[str(v) for v in T4]], 15)
+    return out + EPILOGUE
+
+
+def synthetic_markdown():
+    """Markdown tables as a PDF→markdown converter writes them."""
+    def md(rows, width):
+        s = ""
+        for i, r in enumerate(rows):
+            s += "| " + " | ".join(r + [""] * (width - len(r))) + " |\n"
+            if i == 0:
+                s += "|" + "---|" * width + "\n"
+        return s + "\n"
+    out = PROLOGUE.replace("一、总体情况", "## 一、总体情况")
+    for title, heads, rows in T2:
+        out += title + "\n\n" + md([["信息内容"] + heads] + [[label] + vals for _, label, vals, _ in rows], 1 + len(heads))
+    out += T3_HEAD + md(T3_HEADER_ROWS + list(t3_rows_with_groups()), 10)
+    out += T4_HEAD + md(T4_HEADER_ROWS + [[str(v) for v in T4]], 15)
+    return out + EPILOGUE
+
+
+def synthetic_glued():
+    """The whole body on one line with no separators (a crawler's text of a page)."""
+    out = PROLOGUE.replace("\n", "")
+    for title, heads, rows in T2:
+        out += title + "信息内容" + "".join(heads) + "".join(label + "".join(vals) for _, label, vals, _ in rows)
+    out += T3_HEAD.strip() + "".join("".join(r) for r in T3_HEADER_ROWS)
+    for cells in t3_rows_with_groups():
+        out += "".join(cells)
+    out += T4_HEAD.strip() + "".join("".join(r) for r in T4_HEADER_ROWS) + "".join(str(v) for v in T4)
+    return out + EPILOGUE.replace("\n", "") + "\n"
+
+
+def synthetic_cases():
+    truth = synthetic_truth()
+    write("synthetic-2024-pipe-rows", synthetic_pipe_rows().encode("utf-8"), ".txt", truth)
+    write("synthetic-2024-pipe-cells", synthetic_pipe_cells().encode("utf-8"), ".txt", truth)
+    write("synthetic-2024-markdown", synthetic_markdown().encode("utf-8"), ".md", truth)
+    # Glued, the rules settle t3 and t4 but not every t2 row: no truth file, the golden
+    # XML (reviewed) says which cells stay ambiguous.
+    write("synthetic-2024-glued", synthetic_glued().encode("utf-8"), ".txt", None)
+
+
+def main():
+    if not CORPUS.is_dir():
+        sys.exit(f"{CORPUS} not found: run from the project root with ../shared beside it")
+    corpus_cases()
+    encoding_cases()
+    layout_cases()
+    no_report_cases()
+    synthetic_cases()
+
+
+if __name__ == "__main__":
+    main()

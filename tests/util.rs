@@ -1,0 +1,44 @@
+//! Helpers for tests that drive the real binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_gongkai"))
+}
+
+/// Golden case folders (each holds one `input.*`).
+pub fn cases() -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(root().join("golden"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    out.sort();
+    assert!(out.len() >= 10, "golden cases missing");
+    out
+}
+
+pub fn input_of(case: &Path) -> PathBuf {
+    std::fs::read_dir(case)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.file_stem().is_some_and(|s| s == "input"))
+        .unwrap_or_else(|| panic!("{} has no input.*", case.display()))
+}
+
+pub fn run(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+/// `gongkai extract` of a case's input; panics unless it succeeds.
+pub fn extract_case(case: &Path) -> Vec<u8> {
+    let out = bin().arg("extract").arg(input_of(case)).output().unwrap();
+    assert!(out.status.success(), "{}: {}", case.display(), String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
