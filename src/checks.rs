@@ -17,7 +17,9 @@ pub fn run(report: &Report, template: &Template) -> (Vec<Check>, Vec<Diagnostic>
     let mut checks = Vec::new();
     let mut diags = Vec::new();
     for tt in &template.tables {
-        let Some(table) = report.standard_table(&tt.id) else { continue };
+        let Some(table) = report.standard_table(&tt.id) else {
+            continue;
+        };
         // Rows the report printed: a printed optional row replaces its parts.
         let replaced: Vec<&str> = tt
             .optional
@@ -36,9 +38,11 @@ pub fn run(report: &Report, template: &Template) -> (Vec<Check>, Vec<Diagnostic>
             let (result, expected, actual) = match outcome {
                 Outcome::Pass => (CheckResult::Pass, None, None),
                 Outcome::Skip => (CheckResult::Skip, None, None),
-                Outcome::Fail { expected, actual } => {
-                    (CheckResult::Fail, Some(format_decimal(expected)), Some(format_decimal(actual)))
-                }
+                Outcome::Fail { expected, actual } => (
+                    CheckResult::Fail,
+                    Some(format_decimal(expected)),
+                    Some(format_decimal(actual)),
+                ),
             };
             if result == CheckResult::Fail {
                 diags.push(Diagnostic::new(
@@ -65,7 +69,9 @@ pub fn run(report: &Report, template: &Template) -> (Vec<Check>, Vec<Diagnostic>
     }
     for rule in &t.sign_rules {
         for tt in &template.tables {
-            let Some(table) = report.standard_table(&tt.id) else { continue };
+            let Some(table) = report.standard_table(&tt.id) else {
+                continue;
+            };
             checks.extend(sign_checks(&rule.id, table));
         }
     }
@@ -90,7 +96,9 @@ fn sign_checks(rule: &str, table: &StandardTable) -> Vec<Check> {
     let mut fails = Vec::new();
     for row in &table.rows {
         for cell in &row.cells {
-            let signed = t.column(&cell.col).is_some_and(|c| c.kind == ValueKind::Signed);
+            let signed = t
+                .column(&cell.col)
+                .is_some_and(|c| c.kind == ValueKind::Signed);
             if let Some(v) = cell.value() {
                 if v.starts_with('-') && !signed {
                     fails.push(Check {
@@ -126,7 +134,10 @@ fn narrative_check(report: &Report, rule: &crate::template::NarrativeRule) -> Op
             .map(|r| Regex::new(&r.pattern).expect("validated when the templates load"))
             .collect()
     });
-    let idx = templates().narrative_rules.iter().position(|r| r.id == rule.id && r.cell == rule.cell)?;
+    let idx = templates()
+        .narrative_rules
+        .iter()
+        .position(|r| r.id == rule.id && r.cell == rule.cell)?;
     let re = &patterns[idx];
     let stated = report
         .sections
@@ -140,7 +151,9 @@ fn narrative_check(report: &Report, rule: &crate::template::NarrativeRule) -> Op
     let (row, col) = rule.cell.split_once('/')?;
     let table = report.standard_table(row.split('.').next()?)?;
     let (result, expected, actual) = match table.cell(row, col).and_then(|c| c.value()) {
-        Some(v) if number::decimal(v) == number::decimal(&stated) => (CheckResult::Pass, None, None),
+        Some(v) if number::decimal(v) == number::decimal(&stated) => {
+            (CheckResult::Pass, None, None)
+        }
         Some(v) => (CheckResult::Fail, Some(stated), Some(v.to_string())),
         None => (CheckResult::Skip, None, None),
     };

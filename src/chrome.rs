@@ -17,11 +17,11 @@ const LINE_PATTERNS: &[&str] = &[
     r"^(来源|發布時間|发布时间|发布日期|时间|作者|点击数|浏览次数|累计次数|访问量|阅读次数)[:：].{0,60}$",
     r"^(微信|微博|QQ空间|全真版|文字版|文件下载|相关链接)+",
     r"^附件下载[:：]?$",
-    r"^[-—–－_]+\d{1,4}[-—–－_]+$",
-    r"^第\d{1,4}页(共\d{1,4}页)?$",
-    r"^\d{1,4}/\d{1,4}$",
-    r"^Page\d+-.{0,120}$",
-    r"^P\.\d{1,4}$",
+    r"^[-—–－_]+[0-9]{1,4}[-—–－_]+$",
+    r"^第[0-9]{1,4}页(共[0-9]{1,4}页)?$",
+    r"^[0-9]{1,4}/[0-9]{1,4}$",
+    r"^Page[0-9]+-.{0,120}$",
+    r"^P\.[0-9]{1,4}$",
     r"^(首页|网站地图|网站声明|联系我们|简体|繁体|繁體版|ENGLISH|网站支持IPv6|无障碍阅读|长者模式|\|)+$",
     r"^(上一篇|下一篇)[:：]",
 ];
@@ -38,6 +38,9 @@ fn line_patterns() -> &'static [Regex] {
 
 /// True when a whole line is page chrome. Long lines never are: chrome is short.
 pub fn is_chrome_line(line: &str) -> bool {
+    if line.len() > 480 {
+        return false;
+    }
     let squeezed: String = line.nfkc().filter(|c| !c.is_whitespace()).collect();
     if squeezed.is_empty() || squeezed.chars().count() > 120 {
         return false;

@@ -49,9 +49,15 @@ impl Input {
     }
 
     /// Reads a stream (stdin), refusing more than `limit` bytes.
-    pub fn from_reader(name: impl Into<String>, reader: impl Read, limit: u64) -> Result<Input, InputError> {
+    pub fn from_reader(
+        name: impl Into<String>,
+        reader: impl Read,
+        limit: u64,
+    ) -> Result<Input, InputError> {
         let mut bytes = Vec::new();
-        reader.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+        reader
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)?;
         if bytes.len() as u64 > limit {
             return Err(InputError::TooLarge { limit });
         }
@@ -88,7 +94,9 @@ impl Format {
             Format::Text => "text/plain",
             Format::Html => "text/html",
             Format::Pdf => "application/pdf",
-            Format::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
         }
     }
 
@@ -132,7 +140,10 @@ pub fn sniff(bytes: &[u8]) -> Format {
 
 fn trim_start_bom_ws(b: &[u8]) -> &[u8] {
     let b = b.strip_prefix(b"\xef\xbb\xbf").unwrap_or(b);
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
     &b[start..]
 }
 
@@ -179,11 +190,15 @@ pub enum DecodeError {
 
 /// Decodes text: BOM first, then a declared encoding (HTML's meta), then valid UTF-8, then
 /// detection (chardetng; GB18030/GBK and Big5 pages are common).
-pub fn decode(bytes: &[u8], declared: Option<&'static encoding_rs::Encoding>) -> Result<Decoded, DecodeError> {
+pub fn decode(
+    bytes: &[u8],
+    declared: Option<&'static encoding_rs::Encoding>,
+) -> Result<Decoded, DecodeError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(DecodeError::Empty);
     }
-    let (encoding, how, body) = if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+    let (encoding, how, body) = if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes)
+    {
         (enc, EncodingSource::Bom, &bytes[bom_len..])
     } else {
         if let Some(pos) = bytes.iter().take(1 << 16).position(|&b| b == 0) {
@@ -193,6 +208,10 @@ pub fn decode(bytes: &[u8], declared: Option<&'static encoding_rs::Encoding>) ->
             (enc, EncodingSource::Declared, bytes)
         } else if std::str::from_utf8(bytes).is_ok() {
             (encoding_rs::UTF_8, EncodingSource::Utf8, bytes)
+        } else if mostly_utf8(bytes) {
+            // A few damaged bytes in UTF-8 text: a detector would pick a legacy encoding
+            // and garble everything else.
+            (encoding_rs::UTF_8, EncodingSource::Detected, bytes)
         } else {
             let mut detector = chardetng::EncodingDetector::new();
             detector.feed(bytes, true);
@@ -208,6 +227,32 @@ pub fn decode(bytes: &[u8], declared: Option<&'static encoding_rs::Encoding>) ->
         how,
         malformed,
     })
+}
+
+/// True when the bytes are UTF-8 but for a few invalid sequences: at least 20 valid
+/// multi-byte characters for each invalid one.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let mut rest = bytes;
+    let (mut valid_multibyte, mut invalid) = (0usize, 0usize);
+    loop {
+        let (good, bad_len) = match std::str::from_utf8(rest) {
+            Ok(s) => (s, None),
+            Err(e) => (
+                // valid_up_to is a char boundary of valid UTF-8.
+                std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default(),
+                Some(e.error_len().unwrap_or(rest.len() - e.valid_up_to())),
+            ),
+        };
+        valid_multibyte += good.chars().filter(|c| !c.is_ascii()).count();
+        match bad_len {
+            None => break,
+            Some(n) => {
+                invalid += 1;
+                rest = &rest[good.len() + n.max(1)..];
+            }
+        }
+    }
+    invalid > 0 && valid_multibyte >= invalid * 20
 }
 
 /// Refuses decoded text that is mostly control characters or replacement characters: that
@@ -244,7 +289,10 @@ mod tests {
         assert_eq!(sniff(b"%PDF-1.7\n"), Format::Pdf);
         assert_eq!(sniff(b"PK\x03\x04rest"), Format::Docx);
         assert_eq!(sniff(b"  <!DOCTYPE html><html>"), Format::Html);
-        assert_eq!(sniff("<p style='x'>一、总体情况</p>".as_bytes()), Format::Html);
+        assert_eq!(
+            sniff("<p style='x'>一、总体情况</p>".as_bytes()),
+            Format::Html
+        );
         assert_eq!(sniff("一、总体情况\n规章 |\n".as_bytes()), Format::Text);
         assert_eq!(sniff("<本报告> 一、总体情况".as_bytes()), Format::Text);
     }
@@ -276,12 +324,32 @@ mod tests {
     }
 
     #[test]
+    fn damaged_utf8_stays_utf8() {
+        let mut bytes = "二、主动公开政府信息情况".repeat(5).into_bytes();
+        bytes.splice(9..9, [0x80, 0xe4, 0xb8]);
+        let d = decode(&bytes, None).unwrap();
+        assert_eq!(d.encoding, "UTF-8");
+        assert!(d.malformed);
+        assert!(d.text.starts_with("二、主\u{FFFD}"));
+        // GBK bytes are not "mostly UTF-8".
+        let text = "二、主动公开政府信息情况".repeat(5);
+        let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+        assert!(!mostly_utf8(&gbk));
+    }
+
+    #[test]
     fn refuses_empty_and_binary() {
         assert_eq!(decode(b"", None).unwrap_err(), DecodeError::Empty);
         assert_eq!(decode(b" \n\t ", None).unwrap_err(), DecodeError::Empty);
-        assert!(matches!(decode(b"abc\x00def", None), Err(DecodeError::Binary(_))));
+        assert!(matches!(
+            decode(b"abc\x00def", None),
+            Err(DecodeError::Binary(_))
+        ));
         let controls: Vec<u8> = (1u8..9).chain(14..32).cycle().take(300).collect();
-        assert!(matches!(decode(&controls, None), Err(DecodeError::Binary(_))));
+        assert!(matches!(
+            decode(&controls, None),
+            Err(DecodeError::Binary(_))
+        ));
     }
 
     #[test]

@@ -16,7 +16,11 @@ const EXIT_INPUT: u8 = 2;
 const EXIT_OUTPUT: u8 = 3;
 
 #[derive(Parser)]
-#[command(name = "gongkai", version, about = "Converts, checks and archives 政府信息公开工作年度报告")]
+#[command(
+    name = "gongkai",
+    version,
+    about = "Converts, checks and archives 政府信息公开工作年度报告"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -69,11 +73,18 @@ fn main() -> ExitCode {
             output,
             from,
             max_input_bytes,
-        } => extract(&input, output.as_deref(), from.map(Format::from), max_input_bytes),
-        Command::Schema => match std::io::stdout().write_all(gongkai::schema::report_xsd().as_bytes()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => fail(EXIT_OUTPUT, "<stdout>", &e.to_string()),
-        },
+        } => extract(
+            &input,
+            output.as_deref(),
+            from.map(Format::from),
+            max_input_bytes,
+        ),
+        Command::Schema => {
+            match std::io::stdout().write_all(gongkai::schema::report_xsd().as_bytes()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(EXIT_OUTPUT, "<stdout>", &e.to_string()),
+            }
+        }
     }
 }
 
@@ -84,7 +95,11 @@ fn fail(code: u8, what: &str, reason: &str) -> ExitCode {
 
 fn extract(path: &Path, output: Option<&Path>, from: Option<Format>, limit: u64) -> ExitCode {
     let stdin = path.as_os_str() == "-";
-    let shown = if stdin { "<stdin>".to_string() } else { path.display().to_string() };
+    let shown = if stdin {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    };
     let input = if stdin {
         Input::from_reader("stdin", std::io::stdin().lock(), limit)
     } else {
@@ -118,7 +133,9 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new().prefix(".gongkai-").tempfile_in(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".gongkai-")
+        .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;

@@ -210,7 +210,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(level: Level, code: &str, location: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+    pub fn new(
+        level: Level,
+        code: &str,
+        location: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic {
             level,
             code: code.to_string(),

@@ -9,7 +9,10 @@ use crate::template::ValueKind;
 /// What one printed cell holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CellText {
-    Value { value: String, unit: Option<String> },
+    Value {
+        value: String,
+        unit: Option<String>,
+    },
     Blank,
     /// Not a number; the reason says why.
     Invalid(String),
@@ -49,7 +52,9 @@ pub fn parse_cell(text: &str, kind: ValueKind) -> CellText {
     match normalise(number) {
         Some(value) => {
             if kind != ValueKind::Amount && value.contains('.') {
-                return CellText::Invalid(format!("{text:?} has a fraction; this column counts whole items"));
+                return CellText::Invalid(format!(
+                    "{text:?} has a fraction; this column counts whole items"
+                ));
             }
             CellText::Value {
                 value,
@@ -77,7 +82,11 @@ pub fn normalise(text: &str) -> Option<String> {
         return None;
     }
     let frac = match frac {
-        Some(f) if f.is_empty() || f.len() > MAX_DIGITS || !f.bytes().all(|b| b.is_ascii_digit()) => return None,
+        Some(f)
+            if f.is_empty() || f.len() > MAX_DIGITS || !f.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            return None
+        }
         Some(f) => f.trim_end_matches('0'),
         None => "",
     };
@@ -155,22 +164,44 @@ mod tests {
 
     #[test]
     fn cells_parse_with_units_and_blanks() {
-        assert_eq!(parse_cell("251000元", ValueKind::Amount), value("251000", Some("元")));
-        assert_eq!(parse_cell("75394432.52元", ValueKind::Amount), value("75394432.52", Some("元")));
-        assert_eq!(parse_cell("24252.311082", ValueKind::Amount), value("24252.311082", None));
+        assert_eq!(
+            parse_cell("251000元", ValueKind::Amount),
+            value("251000", Some("元"))
+        );
+        assert_eq!(
+            parse_cell("75394432.52元", ValueKind::Amount),
+            value("75394432.52", Some("元"))
+        );
+        assert_eq!(
+            parse_cell("24252.311082", ValueKind::Amount),
+            value("24252.311082", None)
+        );
         assert_eq!(parse_cell(" 4 ", ValueKind::Count), value("4", None));
         assert_eq!(parse_cell("-15", ValueKind::Signed), value("-15", None));
         for blank in ["", " ", "-", "—", "/", "无"] {
-            assert_eq!(parse_cell(blank, ValueKind::Count), CellText::Blank, "{blank:?}");
+            assert_eq!(
+                parse_cell(blank, ValueKind::Count),
+                CellText::Blank,
+                "{blank:?}"
+            );
         }
-        assert!(matches!(parse_cell("1.5", ValueKind::Count), CellText::Invalid(_)));
-        assert!(matches!(parse_cell("abc", ValueKind::Count), CellText::Invalid(_)));
+        assert!(matches!(
+            parse_cell("1.5", ValueKind::Count),
+            CellText::Invalid(_)
+        ));
+        assert!(matches!(
+            parse_cell("abc", ValueKind::Count),
+            CellText::Invalid(_)
+        ));
     }
 
     #[test]
     fn decimals_format_like_values() {
         let d = decimal("10.50").unwrap() + decimal("0.5").unwrap();
         assert_eq!(format_decimal(d), "11");
-        assert_eq!(format_decimal(decimal("-3").unwrap() + decimal("3").unwrap()), "0");
+        assert_eq!(
+            format_decimal(decimal("-3").unwrap() + decimal("3").unwrap()),
+            "0"
+        );
     }
 }

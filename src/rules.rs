@@ -67,7 +67,11 @@ pub fn instances(table: &TableTemplate, printed: &[&str]) -> Vec<RuleInstance> {
                     let keys = |rows: &[String]| -> Vec<CellKey> {
                         rows.iter()
                             .flat_map(|r| expand(r))
-                            .filter(|r| table.block_of(r).is_some_and(|b| b.cols.iter().any(|c| c == col)))
+                            .filter(|r| {
+                                table
+                                    .block_of(r)
+                                    .is_some_and(|b| b.cols.iter().any(|c| c == col))
+                            })
                             .map(|r| CellKey::new(&r, col))
                             .collect()
                     };
@@ -82,11 +86,16 @@ pub fn instances(table: &TableTemplate, printed: &[&str]) -> Vec<RuleInstance> {
             }
             RuleScope::Rows => {
                 for (row, block) in table.rows() {
-                    let has_all = rule.left.iter().chain(&rule.right).all(|c| block.cols.contains(c));
+                    let has_all = rule
+                        .left
+                        .iter()
+                        .chain(&rule.right)
+                        .all(|c| block.cols.contains(c));
                     if !has_all || !printed.contains(&row) {
                         continue;
                     }
-                    let keys = |cols: &[String]| cols.iter().map(|c| CellKey::new(row, c)).collect();
+                    let keys =
+                        |cols: &[String]| cols.iter().map(|c| CellKey::new(row, c)).collect();
                     out.push(RuleInstance {
                         rule: rule.id.clone(),
                         subject: row.to_string(),
@@ -137,7 +146,8 @@ impl RuleInstance {
             }
             Some((total, all_blank))
         };
-        let (Some((left, left_blank)), Some((right, _))) = (sum(&self.left), sum(&self.right)) else {
+        let (Some((left, left_blank)), Some((right, _))) = (sum(&self.left), sum(&self.right))
+        else {
             return Outcome::Skip;
         };
         if self.derive_left && self.left.len() == 1 && left_blank {
@@ -175,18 +185,34 @@ mod tests {
     #[test]
     fn v2021_results_use_the_other_sub_rows_unless_the_single_row_is_printed() {
         let table = t3(TemplateId::V2021);
-        let all: Vec<&str> = table.rows().map(|(r, _)| r).filter(|r| *r != "t3.row.other").collect();
+        let all: Vec<&str> = table
+            .rows()
+            .map(|(r, _)| r)
+            .filter(|r| *r != "t3.row.other")
+            .collect();
         let inst = instances(table, &all);
-        let results = inst.iter().find(|i| i.rule == "R-T3-RESULTS" && i.subject == "t3.col.total").unwrap();
-        assert!(results.right.contains(&CellKey::new("t3.row.other.misc", "t3.col.total")));
-        assert!(!results.right.contains(&CellKey::new("t3.row.other", "t3.col.total")));
+        let results = inst
+            .iter()
+            .find(|i| i.rule == "R-T3-RESULTS" && i.subject == "t3.col.total")
+            .unwrap();
+        assert!(results
+            .right
+            .contains(&CellKey::new("t3.row.other.misc", "t3.col.total")));
+        assert!(!results
+            .right
+            .contains(&CellKey::new("t3.row.other", "t3.col.total")));
         assert_eq!(results.right.len(), 21);
 
         let mut single = all.clone();
         single.push("t3.row.other");
         let inst = instances(table, &single);
-        let results = inst.iter().find(|i| i.rule == "R-T3-RESULTS" && i.subject == "t3.col.total").unwrap();
-        assert!(results.right.contains(&CellKey::new("t3.row.other", "t3.col.total")));
+        let results = inst
+            .iter()
+            .find(|i| i.rule == "R-T3-RESULTS" && i.subject == "t3.col.total")
+            .unwrap();
+        assert!(results
+            .right
+            .contains(&CellKey::new("t3.row.other", "t3.col.total")));
         assert_eq!(results.right.len(), 19);
     }
 
@@ -199,7 +225,11 @@ mod tests {
         assert_eq!(count("R-T3-BALANCE"), 7);
         assert_eq!(count("R-T3-RESULTS"), 7);
         assert_eq!(count("R-T3-ROWSUM"), 23);
-        let t4 = templates().template(TemplateId::V2019).unwrap().table("t4").unwrap();
+        let t4 = templates()
+            .template(TemplateId::V2019)
+            .unwrap()
+            .table("t4")
+            .unwrap();
         assert_eq!(instances(t4, &["t4.row.cases"]).len(), 3);
     }
 
@@ -221,7 +251,13 @@ mod tests {
             })
         };
         assert_eq!(with(dec("3"), dec("1"), dec("2")), Outcome::Pass);
-        assert_eq!(with(dec("3"), dec("1"), Term::Blank), Outcome::Fail { expected: "1".parse().unwrap(), actual: "3".parse().unwrap() });
+        assert_eq!(
+            with(dec("3"), dec("1"), Term::Blank),
+            Outcome::Fail {
+                expected: "1".parse().unwrap(),
+                actual: "3".parse().unwrap()
+            }
+        );
         assert_eq!(with(Term::Blank, dec("1"), dec("2")), Outcome::Pass);
         assert_eq!(with(dec("3"), Term::Unknown, dec("2")), Outcome::Skip);
     }

@@ -11,7 +11,8 @@ use crate::xml::NAMESPACE;
 pub fn report_xsd() -> String {
     let t = templates();
     let enumeration = |name: &str, values: &[String]| -> String {
-        let mut s = format!("  <xs:simpleType name=\"{name}\">\n    <xs:restriction base=\"xs:string\">\n");
+        let mut s =
+            format!("  <xs:simpleType name=\"{name}\">\n    <xs:restriction base=\"xs:string\">\n");
         for v in values {
             let _ = writeln!(s, "      <xs:enumeration value=\"{v}\"/>");
         }
@@ -30,7 +31,11 @@ pub fn report_xsd() -> String {
         .chain(t.narrative_rules.iter().map(|r| r.id.clone()))
         .collect();
     rules.dedup();
-    let mut templates_ids: Vec<String> = t.templates.iter().map(|x| x.id.as_str().to_string()).collect();
+    let mut templates_ids: Vec<String> = t
+        .templates
+        .iter()
+        .map(|x| x.id.as_str().to_string())
+        .collect();
     templates_ids.push("none".into());
 
     let mut s = String::new();
@@ -255,6 +260,9 @@ mod tests {
     #[test]
     fn committed_schema_matches_the_templates() {
         let committed = include_str!("../schemas/report.xsd");
-        assert!(committed == report_xsd(), "schemas/report.xsd is stale: run `cargo run -- schema > schemas/report.xsd`");
+        assert!(
+            committed == report_xsd(),
+            "schemas/report.xsd is stale: run `cargo run -- schema > schemas/report.xsd`"
+        );
     }
 }

@@ -160,7 +160,9 @@ fn template_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<TemplateId, D::
     let s = String::deserialize(d)?;
     match TemplateId::parse(&s) {
         Some(id) if id != TemplateId::None => Ok(id),
-        _ => Err(serde::de::Error::custom(format!("unknown template id {s:?}"))),
+        _ => Err(serde::de::Error::custom(format!(
+            "unknown template id {s:?}"
+        ))),
     }
 }
 
@@ -168,21 +170,33 @@ fn template_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<TemplateId, D::
 /// parse failure here is a build defect, never an input problem.
 pub fn templates() -> &'static Templates {
     static TEMPLATES: OnceLock<Templates> = OnceLock::new();
-    TEMPLATES.get_or_init(|| Templates::parse(TEMPLATES_TOML).expect("schemas/templates.toml is valid"))
+    TEMPLATES
+        .get_or_init(|| Templates::parse(TEMPLATES_TOML).expect("schemas/templates.toml is valid"))
 }
 
 impl Templates {
     pub fn parse(text: &str) -> Result<Templates, String> {
         let mut t: Templates = toml::from_str(text).map_err(|e| e.to_string())?;
-        t.column_index = t.columns.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
-        t.row_index = t.rows.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
+        t.column_index = t
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
+        t.row_index = t
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
         t.validate()?;
         Ok(t)
     }
 
     /// Every id a template, block or rule names must be defined, exactly once.
     fn validate(&self) -> Result<(), String> {
-        if self.column_index.len() != self.columns.len() || self.row_index.len() != self.rows.len() {
+        if self.column_index.len() != self.columns.len() || self.row_index.len() != self.rows.len()
+        {
             return Err("duplicate row or column id".into());
         }
         for tpl in &self.templates {
@@ -192,15 +206,22 @@ impl Templates {
                 }
                 for block in &table.blocks {
                     for c in &block.cols {
-                        self.column_index.get(c).ok_or(format!("unknown column {c}"))?;
+                        self.column_index
+                            .get(c)
+                            .ok_or(format!("unknown column {c}"))?;
                     }
                     for r in &block.rows {
                         self.row_index.get(r).ok_or(format!("unknown row {r}"))?;
                     }
                 }
                 for opt in &table.optional {
-                    if table.block_of(&opt.row).is_none() || opt.parts.iter().any(|p| table.block_of(p).is_none()) {
-                        return Err(format!("{}: optional row {} or its parts not in the table", table.id, opt.row));
+                    if table.block_of(&opt.row).is_none()
+                        || opt.parts.iter().any(|p| table.block_of(p).is_none())
+                    {
+                        return Err(format!(
+                            "{}: optional row {} or its parts not in the table",
+                            table.id, opt.row
+                        ));
                     }
                 }
             }
@@ -210,9 +231,9 @@ impl Templates {
                 let known = match rule.over {
                     RuleScope::Columns => self.row_index.contains_key(term),
                     RuleScope::Rows => self.column_index.contains_key(term),
-                    RuleScope::Cell => term
-                        .split_once('/')
-                        .is_some_and(|(r, c)| self.row_index.contains_key(r) && self.column_index.contains_key(c)),
+                    RuleScope::Cell => term.split_once('/').is_some_and(|(r, c)| {
+                        self.row_index.contains_key(r) && self.column_index.contains_key(c)
+                    }),
                 };
                 if !known {
                     return Err(format!("{}: unknown term {term}", rule.id));
@@ -256,7 +277,9 @@ impl Template {
 impl TableTemplate {
     /// Data rows in template order, each with its block.
     pub fn rows(&self) -> impl Iterator<Item = (&str, &BlockTemplate)> {
-        self.blocks.iter().flat_map(|b| b.rows.iter().map(move |r| (r.as_str(), b)))
+        self.blocks
+            .iter()
+            .flat_map(|b| b.rows.iter().map(move |r| (r.as_str(), b)))
     }
 
     pub fn block_of(&self, row: &str) -> Option<&BlockTemplate> {
@@ -306,8 +329,13 @@ mod tests {
 
     #[test]
     fn unknown_ids_are_rejected() {
-        let bad = TEMPLATES_TOML.replace("\"t3.row.granted\", \"t3.row.partial\",\n    \"t3.row.denied", "\"t3.row.grant\", \"t3.row.partial\",\n    \"t3.row.denied");
+        let bad = TEMPLATES_TOML.replace(
+            "\"t3.row.granted\", \"t3.row.partial\",\n    \"t3.row.denied",
+            "\"t3.row.grant\", \"t3.row.partial\",\n    \"t3.row.denied",
+        );
         assert_ne!(bad, TEMPLATES_TOML);
-        assert!(Templates::parse(&bad).unwrap_err().contains("unknown row t3.row.grant"));
+        assert!(Templates::parse(&bad)
+            .unwrap_err()
+            .contains("unknown row t3.row.grant"));
     }
 }

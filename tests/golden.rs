@@ -28,11 +28,20 @@ fn outputs_match_the_reviewed_golden_files_byte_for_byte() {
             std::fs::write(&path, &got).unwrap();
             continue;
         }
-        let want = std::fs::read(&path).unwrap_or_else(|_| panic!("{} missing: run with GONGKAI_BLESS=1 and review it", path.display()));
+        let want = std::fs::read(&path).unwrap_or_else(|_| {
+            panic!(
+                "{} missing: run with GONGKAI_BLESS=1 and review it",
+                path.display()
+            )
+        });
         if got != want {
             let got = String::from_utf8_lossy(&got);
             let want = String::from_utf8_lossy(&want);
-            let line = got.lines().zip(want.lines()).position(|(a, b)| a != b).unwrap_or(0);
+            let line = got
+                .lines()
+                .zip(want.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
             failures.push(format!(
                 "{}: first difference at line {}\n  got:  {}\n  want: {}",
                 case.display(),
@@ -42,17 +51,29 @@ fn outputs_match_the_reviewed_golden_files_byte_for_byte() {
             ));
         }
     }
-    assert!(failures.is_empty(), "golden mismatches:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "golden mismatches:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn outputs_validate_against_the_schema() {
-    let xmllint = std::process::Command::new("xmllint").arg("--version").output();
-    assert!(xmllint.is_ok(), "xmllint is needed to validate the XML (apt-get install libxml2-utils)");
+    let xmllint = std::process::Command::new("xmllint")
+        .arg("--version")
+        .output();
+    assert!(
+        xmllint.is_ok(),
+        "xmllint is needed to validate the XML (apt-get install libxml2-utils)"
+    );
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
     for case in cases() {
-        let path = dir.path().join(format!("{}.xml", case.file_name().unwrap().to_string_lossy()));
+        let path = dir.path().join(format!(
+            "{}.xml",
+            case.file_name().unwrap().to_string_lossy()
+        ));
         std::fs::write(&path, extract_case(&case)).unwrap();
         files.push(path);
     }
@@ -63,8 +84,17 @@ fn outputs_validate_against_the_schema() {
         .args(&files)
         .output()
         .unwrap();
-    assert!(out.status.success(), "xmllint: {}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(String::from_utf8_lossy(&out.stderr).matches(" validates").count(), files.len());
+    assert!(
+        out.status.success(),
+        "xmllint: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr)
+            .matches(" validates")
+            .count(),
+        files.len()
+    );
 }
 
 /// `table|row|col` → the cell as the truth files write it: a value, null for blank,
@@ -94,10 +124,17 @@ fn every_cell_equals_the_truth() {
     let mut failures = Vec::new();
     let mut checked = 0;
     for case in cases() {
-        let Ok(truth) = std::fs::read_to_string(case.join("truth.json")) else { continue };
+        let Ok(truth) = std::fs::read_to_string(case.join("truth.json")) else {
+            continue;
+        };
         let truth: serde_json::Value = serde_json::from_str(&truth).unwrap();
         let report = gongkai::xml::from_bytes(&extract_case(&case)).unwrap();
-        assert_eq!(report.meta.template.as_str(), truth["template"], "{}", case.display());
+        assert_eq!(
+            report.meta.template.as_str(),
+            truth["template"],
+            "{}",
+            case.display()
+        );
         if let Some(year) = truth["year"].as_u64() {
             assert_eq!(report.meta.year, Some(year as u16), "{}", case.display());
         }
@@ -107,38 +144,59 @@ fn every_cell_equals_the_truth() {
             let have = got.get(key).cloned().unwrap_or("missing".into());
             let same = match (want, &have) {
                 (serde_json::Value::String(w), serde_json::Value::String(h)) => {
-                    w == h || w.parse::<f64>().ok() == h.parse::<f64>().ok() && h != "ambiguous" && h != "missing"
+                    w == h
+                        || w.parse::<f64>().ok() == h.parse::<f64>().ok()
+                            && h != "ambiguous"
+                            && h != "missing"
                 }
                 (w, h) => w == h,
             };
             if !same {
-                failures.push(format!("{}: {key}: got {have}, want {want}", case.display()));
+                failures.push(format!(
+                    "{}: {key}: got {have}, want {want}",
+                    case.display()
+                ));
             }
         }
     }
     assert!(checked > 1500, "only {checked} cells checked");
-    assert!(failures.is_empty(), "{} cells differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} cells differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn canonical_xml_reads_back_and_writes_the_same_bytes() {
     for case in cases() {
         let bytes = extract_case(&case);
-        let report = gongkai::xml::from_bytes(&bytes).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
+        let report =
+            gongkai::xml::from_bytes(&bytes).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
         assert_eq!(gongkai::xml::to_bytes(&report), bytes, "{}", case.display());
     }
 }
 
 /// The standard tables of a case, for comparing forms of one report.
 fn tables(case: &str) -> Vec<Table> {
-    let report = gongkai::xml::from_bytes(&extract_case(&root().join("golden").join(case))).unwrap();
-    report.tables.into_iter().filter(|t| matches!(t, Table::Standard(_))).collect()
+    let report =
+        gongkai::xml::from_bytes(&extract_case(&root().join("golden").join(case))).unwrap();
+    report
+        .tables
+        .into_iter()
+        .filter(|t| matches!(t, Table::Standard(_)))
+        .collect()
 }
 
 #[test]
 fn every_form_of_one_report_gives_the_same_tables() {
     for group in [
-        &["synthetic-2024-pipe-rows", "synthetic-2024-pipe-cells", "synthetic-2024-markdown"][..],
+        &[
+            "synthetic-2024-pipe-rows",
+            "synthetic-2024-pipe-cells",
+            "synthetic-2024-markdown",
+        ][..],
         &["meilie-2020-pipe", "meilie-2020-gb18030"],
         &["pingtan-2019-glued", "pingtan-2019-utf16"],
         &["kewei-2024-md", "kewei-2024-bom-crlf"],
@@ -154,16 +212,31 @@ fn every_form_of_one_report_gives_the_same_tables() {
 #[test]
 fn a_text_that_is_no_report_keeps_its_prose_and_has_no_standard_tables() {
     for (case, sections) in [("not-a-report", 1), ("meilie-2020-no-tables", 6)] {
-        let report = gongkai::xml::from_bytes(&extract_case(&root().join("golden").join(case))).unwrap();
+        let report =
+            gongkai::xml::from_bytes(&extract_case(&root().join("golden").join(case))).unwrap();
         assert_eq!(report.meta.template.as_str(), "none", "{case}");
-        assert!(report.tables.iter().all(|t| matches!(t, Table::Generic(_))), "{case}");
+        assert!(
+            report.tables.iter().all(|t| matches!(t, Table::Generic(_))),
+            "{case}"
+        );
         assert!(report.checks.is_empty(), "{case}");
         assert_eq!(report.sections.len(), sections, "{case}");
-        assert!(report.diagnostics.iter().any(|d| d.code == "no-standard-tables"), "{case}");
+        assert!(
+            report
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "no-standard-tables"),
+            "{case}"
+        );
     }
     let novel = std::fs::read_to_string(input_of(&root().join("golden/not-a-report"))).unwrap();
-    let report = gongkai::xml::from_bytes(&extract_case(&root().join("golden/not-a-report"))).unwrap();
+    let report =
+        gongkai::xml::from_bytes(&extract_case(&root().join("golden/not-a-report"))).unwrap();
     let prose: String = report.sections[0].paragraphs.concat();
     let squeezed = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    assert_eq!(squeezed(&prose), squeezed(&novel), "every character of the text is kept");
+    assert_eq!(
+        squeezed(&prose),
+        squeezed(&novel),
+        "every character of the text is kept"
+    );
 }

@@ -39,6 +39,11 @@ pub fn run(args: &[&str]) -> Output {
 /// `gongkai extract` of a case's input; panics unless it succeeds.
 pub fn extract_case(case: &Path) -> Vec<u8> {
     let out = bin().arg("extract").arg(input_of(case)).output().unwrap();
-    assert!(out.status.success(), "{}: {}", case.display(), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        case.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     out.stdout
 }

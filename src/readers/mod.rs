@@ -20,7 +20,9 @@ pub fn read(format: Format, bytes: &[u8]) -> Result<Layout, ReadError> {
         Format::Text => {
             let decoded = decode(bytes, None)?;
             let mut layout = text::read(&decoded.text);
-            layout.diagnostics.splice(0..0, encoding_diagnostics(&decoded));
+            layout
+                .diagnostics
+                .splice(0..0, encoding_diagnostics(&decoded));
             Ok(layout)
         }
         other => Err(ReadError::Unsupported(other)),
@@ -43,7 +45,10 @@ pub fn encoding_diagnostics(decoded: &crate::input::Decoded) -> Vec<Diagnostic> 
             Level::Warning,
             "malformed-bytes",
             "input",
-            format!("some bytes are not valid {}; each such sequence was replaced by U+FFFD", decoded.encoding),
+            format!(
+                "some bytes are not valid {}; each such sequence was replaced by U+FFFD",
+                decoded.encoding
+            ),
         ));
     }
     out

@@ -12,7 +12,10 @@ use crate::model::{Diagnostic, GridCell, Level};
 /// Reads decoded text into the common layout.
 pub fn read(text: &str) -> Layout {
     // Form feeds mark PDF page ends (pdftotext); the page break is not a paragraph break.
-    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\u{c}', "");
+    let text = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\u{c}', "");
     let mut lines: Vec<&str> = text.split('\n').collect();
     let mut layout = Layout::default();
 
@@ -39,14 +42,23 @@ pub fn read(text: &str) -> Layout {
         }
         if is_pipe_line(line) {
             let start = i;
-            while i < lines.len() && (is_pipe_line(lines[i].trim_end()) || is_md_separator(lines[i].trim())) {
+            while i < lines.len()
+                && (is_pipe_line(lines[i].trim_end()) || is_md_separator(lines[i].trim()))
+            {
                 i += 1;
             }
             let block: Vec<&str> = lines[start..i].iter().map(|l| l.trim()).collect();
-            if block.iter().filter(|l| !is_padding(l) && !is_md_separator(l)).count() >= 2 {
+            if block
+                .iter()
+                .filter(|l| !is_padding(l) && !is_md_separator(l))
+                .count()
+                >= 2
+            {
                 layout.blocks.push(Block::Grid(pipe_grid(&block)));
             } else {
-                layout.blocks.extend(block.iter().map(|l| Block::Line(l.to_string())));
+                layout
+                    .blocks
+                    .extend(block.iter().map(|l| Block::Line(l.to_string())));
             }
             continue;
         }
@@ -54,7 +66,11 @@ pub fn read(text: &str) -> Layout {
             i += 1;
             continue;
         }
-        layout.blocks.push(Block::Line(if line.trim().is_empty() { String::new() } else { line.to_string() }));
+        layout.blocks.push(Block::Line(if line.trim().is_empty() {
+            String::new()
+        } else {
+            line.to_string()
+        }));
         i += 1;
     }
     if dropped > 0 {
@@ -62,7 +78,9 @@ pub fn read(text: &str) -> Layout {
             Level::Info,
             "chrome-dropped",
             "input",
-            format!("{dropped} line(s) of page chrome dropped (QR captions, page numbers, share bars)"),
+            format!(
+                "{dropped} line(s) of page chrome dropped (QR captions, page numbers, share bars)"
+            ),
         ));
     }
     layout
@@ -84,7 +102,9 @@ fn crawler_header(lines: &mut Vec<&str>) -> Option<Hints> {
             }
             match key.trim() {
                 "标题" | "title" => hints.title = Some(value.to_string()),
-                "发布时间" | "发布日期" | "date" => hints.published = Some(value.to_string()),
+                "发布时间" | "发布日期" | "date" => {
+                    hints.published = Some(value.to_string())
+                }
                 _ => {}
             }
         }
@@ -134,7 +154,8 @@ fn pipe_grid(block: &[&str]) -> Grid {
         }
     } else {
         for line in content {
-            grid.rows.push(split_cells(line).into_iter().map(Grid::cell).collect());
+            grid.rows
+                .push(split_cells(line).into_iter().map(Grid::cell).collect());
         }
     }
     grid
@@ -192,7 +213,10 @@ mod tests {
                 vec!["规范性文件", "55", "55", "463"],
             ]]
         );
-        assert_eq!(layout.blocks.first(), Some(&Block::Line("二、主动公开政府信息情况".into())));
+        assert_eq!(
+            layout.blocks.first(),
+            Some(&Block::Line("二、主动公开政府信息情况".into()))
+        );
         assert_eq!(layout.blocks.last(), Some(&Block::Line("三、收到".into())));
     }
 
@@ -203,8 +227,15 @@ mod tests {
         assert_eq!(
             grid_texts(&layout),
             vec![
-                vec![vec!["规章", "0", "0", "0"], vec!["规范性文件", "33", "8", "8"]],
-                vec![vec!["信息内容", "本年制发件数"], vec!["规章", "0"], vec!["规范性文件", ""]],
+                vec![
+                    vec!["规章", "0", "0", "0"],
+                    vec!["规范性文件", "33", "8", "8"]
+                ],
+                vec![
+                    vec!["信息内容", "本年制发件数"],
+                    vec!["规章", "0"],
+                    vec!["规范性文件", ""]
+                ],
             ]
         );
     }
@@ -213,7 +244,10 @@ mod tests {
     fn crawler_header_becomes_hints_and_chrome_is_dropped() {
         let text = "标题: 某区2019年政府信息公开工作年度报告\n发布时间: 2020-01-20 15:22\n==================== 正文 ====================\n正文第一行\n-2-\n扫一扫在手机上查看当前页面";
         let layout = read(text);
-        assert_eq!(layout.hints.title.as_deref(), Some("某区2019年政府信息公开工作年度报告"));
+        assert_eq!(
+            layout.hints.title.as_deref(),
+            Some("某区2019年政府信息公开工作年度报告")
+        );
         assert_eq!(layout.hints.published.as_deref(), Some("2020-01-20 15:22"));
         assert_eq!(layout.blocks, vec![Block::Line("正文第一行".into())]);
         assert_eq!(layout.diagnostics[0].code, "chrome-dropped");

@@ -141,7 +141,10 @@ impl Doc {
     pub fn items(&self, range: Range<usize>) -> Vec<Item> {
         let mut out = Vec::new();
         let first = self.blocks.partition_point(|b| b.range.end < range.start);
-        for block in self.blocks[first..].iter().take_while(|b| b.range.start < range.end) {
+        for block in self.blocks[first..]
+            .iter()
+            .take_while(|b| b.range.start < range.end)
+        {
             match block.kind {
                 BlockKind::Grid => {
                     for (cell, line) in &block.cells {
@@ -208,7 +211,7 @@ fn push_normalised(out: &mut String, text: &str) -> Vec<(usize, usize)> {
     let mut diverged = false;
     for (orig_off, c) in text.char_indices() {
         let before = out.len();
-        if c.is_ascii() {
+        if nfkc_stable(c) {
             out.push(c);
         } else {
             out.extend(std::iter::once(c).nfkc());
@@ -225,6 +228,12 @@ fn push_normalised(out: &mut String, text: &str) -> Vec<(usize, usize)> {
     drift
 }
 
+/// Characters NFKC leaves alone, checked without the normaliser: ASCII and the CJK
+/// ideographs that make up nearly all of a report.
+pub fn nfkc_stable(c: char) -> bool {
+    c.is_ascii() || matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '。' | '、' | '“' | '”' | '《' | '》' | '〔' | '〕' | '【' | '】')
+}
+
 /// A whole grid cell: a lone number or blank marker is one atomic item; anything else is
 /// lexed like running text.
 fn lex_cell(text: &str, range: Range<usize>, line: usize, items: &mut Vec<Item>) {
@@ -233,7 +242,11 @@ fn lex_cell(text: &str, range: Range<usize>, line: usize, items: &mut Vec<Item>)
     let trimmed = range.start + lead..range.start + lead + cell.len();
     let squeezed: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
     if number::is_blank(&squeezed) {
-        let r = if cell.is_empty() { range.start..range.start } else { trimmed };
+        let r = if cell.is_empty() {
+            range.start..range.start
+        } else {
+            trimmed
+        };
         items.push(Item {
             kind: ItemKind::Blank,
             range: r,
@@ -298,7 +311,11 @@ fn lex(text: &str, range: Range<usize>, line: usize, first_column: usize, items:
         }
         // Glued between numbers (`2-----2`), each hyphen of a run is an empty cell; a lone
         // hyphen there is a sign (`2648-18538`).
-        if c == '-' && i > 0 && chars[i - 1].1.is_ascii_digit() && chars.get(i + 1).is_some_and(|&(_, n)| n == '-') {
+        if c == '-'
+            && i > 0
+            && chars[i - 1].1.is_ascii_digit()
+            && chars.get(i + 1).is_some_and(|&(_, n)| n == '-')
+        {
             flush_text(items, text_start.take(), i);
             let mut k = i;
             while k < chars.len() && chars[k].1 == '-' {
@@ -382,12 +399,16 @@ fn number_at(chars: &[(usize, char)], i: usize) -> Option<usize> {
         return None;
     }
     let digits_start = k;
-    while k < n && (ch(k).unwrap().is_ascii_digit() || (ch(k) == Some(',') && thousands_group(chars, k))) {
+    while k < n
+        && (ch(k).unwrap().is_ascii_digit() || (ch(k) == Some(',') && thousands_group(chars, k)))
+    {
         k += 1;
     }
     let int_end = k;
     // `1.属于…`, `…00000002.其他…`, `1、`: the last digit numbers the next label.
-    if matches!(ch(k), Some('.' | '、')) && ch(k + 1).is_some_and(|c| !c.is_ascii_digit() && !c.is_whitespace()) {
+    if matches!(ch(k), Some('.' | '、'))
+        && ch(k + 1).is_some_and(|c| !c.is_ascii_digit() && !c.is_whitespace())
+    {
         let run = int_end - digits_start;
         if run == 1 || prev.is_some_and(|p| p.is_ascii_digit()) {
             return None;
@@ -456,7 +477,10 @@ mod tests {
             ..Layout::default()
         };
         let doc = Doc::build(&layout);
-        doc.items(0..doc.text.len()).iter().map(|i| (i.kind, doc.item_text(i).to_string())).collect()
+        doc.items(0..doc.text.len())
+            .iter()
+            .map(|i| (i.kind, doc.item_text(i).to_string()))
+            .collect()
     }
 
     fn t(s: &str) -> (ItemKind, String) {
@@ -468,23 +492,48 @@ mod tests {
 
     #[test]
     fn glued_labels_and_digits_come_apart() {
-        assert_eq!(lexed("规章000规范性文件898989"), vec![t("规章"), n("000"), t("规范性文件"), n("898989")]);
+        assert_eq!(
+            lexed("规章000规范性文件898989"),
+            vec![t("规章"), n("000"), t("规范性文件"), n("898989")]
+        );
         assert_eq!(
             lexed("（三）不予公开1.属于国家秘密00000002.其他法律"),
-            vec![t("(三)不予公开1.属于国家秘密"), n("0000000"), t("2.其他法律")]
+            vec![
+                t("(三)不予公开1.属于国家秘密"),
+                n("0000000"),
+                t("2.其他法律")
+            ]
         );
-        assert_eq!(lexed("政府集中采购13575394432.52元三、收到"), vec![t("政府集中采购"), n("13575394432.52元"), t("三、收到")]);
-        assert_eq!(lexed("申请数量230 000023二、上年"), vec![t("申请数量"), n("230"), n("000023"), t("二、上年")]);
-        assert_eq!(lexed("行政处罚2648-18538"), vec![t("行政处罚"), n("2648"), n("-18538")]);
+        assert_eq!(
+            lexed("政府集中采购13575394432.52元三、收到"),
+            vec![t("政府集中采购"), n("13575394432.52元"), t("三、收到")]
+        );
+        assert_eq!(
+            lexed("申请数量230 000023二、上年"),
+            vec![t("申请数量"), n("230"), n("000023"), t("二、上年")]
+        );
+        assert_eq!(
+            lexed("行政处罚2648-18538"),
+            vec![t("行政处罚"), n("2648"), n("-18538")]
+        );
         let b = |s: &str| (ItemKind::Blank, s.to_string());
-        assert_eq!(lexed("数量2---2"), vec![t("数量"), n("2"), b("-"), b("-"), b("-"), n("2")]);
+        assert_eq!(
+            lexed("数量2---2"),
+            vec![t("数量"), n("2"), b("-"), b("-"), b("-"), n("2")]
+        );
     }
 
     #[test]
     fn numbering_dates_and_annotations_stay_text() {
-        assert_eq!(lexed("1.属于国家秘密 0 0"), vec![t("1.属于国家秘密"), n("0"), n("0")]);
+        assert_eq!(
+            lexed("1.属于国家秘密 0 0"),
+            vec![t("1.属于国家秘密"), n("0"), n("0")]
+        );
         assert_eq!(lexed("3、其他 4"), vec![t("3、其他"), n("4")]);
-        assert_eq!(lexed("上一年项目数量(指2019年事项数)"), vec![t("上一年项目数量(指2019年事项数)")]);
+        assert_eq!(
+            lexed("上一年项目数量(指2019年事项数)"),
+            vec![t("上一年项目数量(指2019年事项数)")]
+        );
         assert_eq!(lexed("市科委 2024 年根据"), vec![t("市科委 2024 年根据")]);
         assert_eq!(lexed("(1)加强政策解读"), vec![t("(1)加强政策解读")]);
         assert_eq!(lexed("网站支持IPv6"), vec![t("网站支持IPv6")]);
@@ -496,7 +545,10 @@ mod tests {
             lexed("行政强制 | 4 | 4 | - |"),
             vec![t("行政强制"), n("4"), n("4"), (ItemKind::Blank, "-".into())]
         );
-        assert_eq!(lexed("行政事业性收费 7730.28"), vec![t("行政事业性收费"), n("7730.28")]);
+        assert_eq!(
+            lexed("行政事业性收费 7730.28"),
+            vec![t("行政事业性收费"), n("7730.28")]
+        );
         assert_eq!(lexed("1,234 5"), vec![n("1,234"), n("5")]);
         assert_eq!(lexed("２５１０００元"), vec![n("251000元")]);
     }
@@ -504,14 +556,21 @@ mod tests {
     #[test]
     fn grid_cells_are_atomic_and_map_back_to_the_original() {
         let mut grid = Grid::default();
-        grid.rows.push(vec![Grid::cell("（一）予以公开"), Grid::cell("１２"), Grid::cell("")]);
+        grid.rows.push(vec![
+            Grid::cell("（一）予以公开"),
+            Grid::cell("１２"),
+            Grid::cell(""),
+        ]);
         let layout = Layout {
             blocks: vec![Block::Line("前言，正文".into()), Block::Grid(grid)],
             ..Layout::default()
         };
         let doc = Doc::build(&layout);
         let items = doc.items(0..doc.text.len());
-        let kinds: Vec<_> = items.iter().map(|i| (i.kind, i.atomic, doc.item_text(i).to_string())).collect();
+        let kinds: Vec<_> = items
+            .iter()
+            .map(|i| (i.kind, i.atomic, doc.item_text(i).to_string()))
+            .collect();
         assert_eq!(
             kinds,
             vec![

@@ -9,13 +9,18 @@ use crate::template::RowDef;
 pub fn clean_label(text: &str) -> String {
     let squeezed: Vec<char> = text
         .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '“' | '”' | '"' | '\'' | '‘' | '’' | '「' | '」'))
+        .filter(|c| {
+            !c.is_whitespace() && !matches!(c, '“' | '”' | '"' | '\'' | '‘' | '’' | '「' | '」')
+        })
         .collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < squeezed.len() {
         if squeezed[i] == '(' {
-            let close = squeezed[i + 1..].iter().position(|&c| c == ')').map(|p| i + 1 + p);
+            let close = squeezed[i + 1..]
+                .iter()
+                .position(|&c| c == ')')
+                .map(|p| i + 1 + p);
             let inner = close.map_or(squeezed.len() - i - 1, |c| c - i - 1);
             // (一), (1): numbering, kept. Anything longer is an annotation, dropped; an
             // unclosed one (a label cut by wrapping) runs to the end.
@@ -67,7 +72,13 @@ fn markers(label: &str) -> Vec<Marker> {
         if is_num(c) || c.is_ascii_digit() {
             let digit = c.is_ascii_digit();
             let mut k = i + 1;
-            while k < chars.len() && (if digit { chars[k].1.is_ascii_digit() } else { is_num(chars[k].1) }) {
+            while k < chars.len()
+                && (if digit {
+                    chars[k].1.is_ascii_digit()
+                } else {
+                    is_num(chars[k].1)
+                })
+            {
                 k += 1;
             }
             let sep = chars.get(k).map(|&(_, c)| c);
@@ -99,7 +110,7 @@ fn markers(label: &str) -> Vec<Marker> {
 /// ties going to the earlier candidate. None when nothing matches.
 pub fn match_row(label: &str, candidates: &[&RowDef]) -> Option<usize> {
     let marks = markers(label);
-    let level_before = |pos: usize| marks.iter().filter(|m| m.end <= pos).last().map(|m| m.level);
+    let level_before = |pos: usize| marks.iter().rev().find(|m| m.end <= pos).map(|m| m.level);
     let level_ok = |row: &RowDef, pos: usize| match (row.level, level_before(pos)) {
         (Some(want), Some(have)) => want == have,
         _ => true,
@@ -154,23 +165,54 @@ mod tests {
 
     #[test]
     fn cleaning_drops_whitespace_quotes_and_annotations() {
-        assert_eq!(clean_label("(二)部分公开(区分处理的,只计这一情形,不计其他情形)"), "(二)部分公开");
-        assert_eq!(clean_label("(二)部分公开(区分处理的,只计这一情 形,不"), "(二)部分公开");
+        assert_eq!(
+            clean_label("(二)部分公开(区分处理的,只计这一情形,不计其他情形)"),
+            "(二)部分公开"
+        );
+        assert_eq!(
+            clean_label("(二)部分公开(区分处理的,只计这一情 形,不"),
+            "(二)部分公开"
+        );
         assert_eq!(clean_label("3.危及“三安全一稳定”"), "3.危及三安全一稳定");
         assert_eq!(clean_label("自 然 人"), "自然人");
-        assert_eq!(clean_label("上一年项目数量(指2019年事项数)"), "上一年项目数量");
+        assert_eq!(
+            clean_label("上一年项目数量(指2019年事项数)"),
+            "上一年项目数量"
+        );
     }
 
     #[test]
     fn keywords_survive_typos_and_glued_group_labels() {
-        let denied = ["t3.row.denied.state_secret", "t3.row.denied.law_prohibited", "t3.row.denied.security_stability"];
-        assert_eq!(best("2.其他法律行政止公开", &denied), Some("t3.row.denied.law_prohibited"));
-        assert_eq!(best("(三)不予公开1.属于国家秘密", &denied), Some("t3.row.denied.state_secret"));
+        let denied = [
+            "t3.row.denied.state_secret",
+            "t3.row.denied.law_prohibited",
+            "t3.row.denied.security_stability",
+        ];
         assert_eq!(
-            best("(六)其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", OTHER_V2021),
+            best("2.其他法律行政止公开", &denied),
+            Some("t3.row.denied.law_prohibited")
+        );
+        assert_eq!(
+            best("(三)不予公开1.属于国家秘密", &denied),
+            Some("t3.row.denied.state_secret")
+        );
+        assert_eq!(
+            best(
+                "(六)其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                OTHER_V2021
+            ),
             Some("t3.row.other.no_correction")
         );
-        assert_eq!(best("4.无正当理由大量反复 申请", &["t3.row.not_processed.repeat", "t3.row.not_processed.excessive"]), Some("t3.row.not_processed.excessive"));
+        assert_eq!(
+            best(
+                "4.无正当理由大量反复 申请",
+                &[
+                    "t3.row.not_processed.repeat",
+                    "t3.row.not_processed.excessive"
+                ]
+            ),
+            Some("t3.row.not_processed.excessive")
+        );
     }
 
     #[test]
@@ -180,7 +222,10 @@ mod tests {
         assert_eq!(best("(六)其他处理", OTHER_V2021), Some("t3.row.other"));
         assert_eq!(best("(六) 其他", OTHER_V2021), Some("t3.row.other"));
         assert_eq!(best("(七)总计", OTHER_V2021), Some("t3.row.results_total"));
-        assert_eq!(best("四、结转下年度继续办理", OTHER_V2021), Some("t3.row.carried_forward"));
+        assert_eq!(
+            best("四、结转下年度继续办理", OTHER_V2021),
+            Some("t3.row.carried_forward")
+        );
         assert_eq!(best("法人或其他组织", OTHER_V2021), None);
     }
 }

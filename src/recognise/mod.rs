@@ -11,8 +11,9 @@ mod sections;
 mod split;
 mod tables;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
+use std::sync::{Mutex, OnceLock};
 
 use regex::Regex;
 
@@ -47,7 +48,10 @@ pub fn recognise(layout: &Layout, source: Source) -> Report {
                     Level::Warning,
                     "table-not-found",
                     table.id.clone(),
-                    format!("no {} table was found (anchor {:?}); its cells are missing", table.id, table.anchors[0]),
+                    format!(
+                        "no {} table was found (anchor {:?}); its cells are missing",
+                        table.id, table.anchors[0]
+                    ),
                 ));
                 tables_out.push(Table::Standard(tables::empty(table)));
                 continue;
@@ -99,9 +103,16 @@ fn find_regions(doc: &Doc, headings: &[Heading]) -> BTreeMap<&'static str, Range
         let Some(table) = t.templates.iter().find_map(|tpl| tpl.table(id)) else {
             continue;
         };
-        let heading = headings.iter().find(|h| t.sections[h.section].id == table.section);
+        let heading = headings
+            .iter()
+            .find(|h| t.sections[h.section].id == table.section);
         let from = heading.map_or_else(|| starts.last().map_or(0, |&(_, s)| s), |h| h.range.end);
-        if let Some(start) = find_anchor(&doc.text, from, &table.anchors, table.anchor_then.as_deref()) {
+        if let Some(start) = find_anchor(
+            &doc.text,
+            from,
+            &table.anchors,
+            table.anchor_then.as_deref(),
+        ) {
             starts.push((id, start));
         }
     }
@@ -132,10 +143,19 @@ fn cap_region(text: &str, start: usize, end: usize) -> usize {
     cap
 }
 
-/// Whitespace may fall anywhere inside an anchor (`第二十条 第（一）项`).
+/// Whitespace may fall anywhere inside an anchor (`第二十条 第（一）项`). Anchors come
+/// from the templates, so each pattern is built once.
 fn fuzzy(word: &str) -> Regex {
-    let pattern: Vec<String> = word.chars().map(|c| regex::escape(&c.to_string())).collect();
-    Regex::new(&pattern.join(r"\s*")).expect("escaped anchors are valid patterns")
+    static CACHE: OnceLock<Mutex<HashMap<String, Regex>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    cache
+        .entry(word.to_string())
+        .or_insert_with(|| {
+            let pattern: Vec<String> = word.chars().map(|c| regex::escape(&c.to_string())).collect();
+            Regex::new(&pattern.join(r"\s*")).expect("escaped anchors are valid patterns")
+        })
+        .clone()
 }
 
 fn find_anchor(text: &str, from: usize, anchors: &[String], then: Option<&str>) -> Option<usize> {
@@ -144,12 +164,19 @@ fn find_anchor(text: &str, from: usize, anchors: &[String], then: Option<&str>) 
         .iter()
         .filter_map(|a| {
             let re = fuzzy(a);
-            let found = re.find_iter(&text[from..]).map(|m| (from + m.start(), from + m.end())).find(|&(_, end)| {
-                then.is_none_or(|t| {
-                    let after: String = text[end..].chars().filter(|c| !c.is_whitespace()).take(40).collect();
-                    after.contains(t)
-                })
-            });
+            let found = re
+                .find_iter(&text[from..])
+                .map(|m| (from + m.start(), from + m.end()))
+                .find(|&(_, end)| {
+                    then.is_none_or(|t| {
+                        let after: String = text[end..]
+                            .chars()
+                            .filter(|c| !c.is_whitespace())
+                            .take(40)
+                            .collect();
+                        after.contains(t)
+                    })
+                });
             found
         })
         // An opening bracket right before the anchor belongs to the table too.
@@ -171,7 +198,11 @@ fn inline_lines(doc: &Doc, regions: &BTreeMap<&str, Range<usize>>) -> BTreeSet<u
             prev = Some((it.kind, it.line));
         }
     }
-    starts.into_iter().filter(|&(_, n)| n >= 2).map(|(l, _)| l).collect()
+    starts
+        .into_iter()
+        .filter(|&(_, n)| n >= 2)
+        .map(|(l, _)| l)
+        .collect()
 }
 
 /// The template version (spec §1.1, §8 step 7): t2 headers first, then the year, then the
@@ -195,17 +226,34 @@ fn decide_template(
     let squeezed = |id: &str| -> String {
         regions
             .get(id)
-            .map(|r| doc.text[r.clone()].chars().filter(|c| !c.is_whitespace()).collect())
+            .map(|r| {
+                doc.text[r.clone()]
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let t2 = squeezed("t2");
     let scores: Vec<(usize, &Template)> = t
         .templates
         .iter()
-        .map(|tpl| (tpl.signals.iter().filter(|s| t2.contains(s.as_str())).count(), tpl))
+        .map(|tpl| {
+            (
+                tpl.signals
+                    .iter()
+                    .filter(|s| t2.contains(s.as_str()))
+                    .count(),
+                tpl,
+            )
+        })
         .collect();
     let best = scores.iter().map(|(n, _)| *n).max().unwrap_or(0);
-    let leaders: Vec<&Template> = scores.iter().filter(|(n, _)| *n == best).map(|(_, t)| *t).collect();
+    let leaders: Vec<&Template> = scores
+        .iter()
+        .filter(|(n, _)| *n == best)
+        .map(|(_, t)| *t)
+        .collect();
     if best > 0 && leaders.len() == 1 {
         return Some(leaders[0]);
     }
@@ -215,19 +263,28 @@ fn decide_template(
                 Level::Info,
                 "template-from-year",
                 "meta/template",
-                format!("the t2 headers do not tell the version; {} applies to {y} reports", tpl.id),
+                format!(
+                    "the t2 headers do not tell the version; {} applies to {y} reports",
+                    tpl.id
+                ),
             ));
             return Some(tpl);
         }
     }
     let t3 = squeezed("t3");
     let split_other = ["不补正", "缴纳费用"].iter().any(|w| t3.contains(w));
-    let id = if split_other { TemplateId::V2021 } else { TemplateId::V2019 };
+    let id = if split_other {
+        TemplateId::V2021
+    } else {
+        TemplateId::V2019
+    };
     diags.push(Diagnostic::new(
         Level::Warning,
         "template-from-t3",
         "meta/template",
-        format!("neither the t2 headers nor the year tell the version; t3's （六） rows suggest {id}"),
+        format!(
+            "neither the t2 headers nor the year tell the version; t3's （六） rows suggest {id}"
+        ),
     ));
     t.template(id)
 }
@@ -239,9 +296,15 @@ fn generic_tables(layout: &Layout, doc: &Doc, consumed: &[Range<usize>]) -> Vec<
         Block::Grid(g) => Some(g),
         _ => None,
     });
-    let ranges = doc.blocks.iter().filter(|b| b.kind == doc::BlockKind::Grid).map(|b| b.range.clone());
+    let ranges = doc
+        .blocks
+        .iter()
+        .filter(|b| b.kind == doc::BlockKind::Grid)
+        .map(|b| b.range.clone());
     for (grid, range) in grids.zip(ranges) {
-        let overlaps = consumed.iter().any(|c| c.start < range.end && range.start < c.end);
+        let overlaps = consumed
+            .iter()
+            .any(|c| c.start < range.end && range.start < c.end);
         if overlaps || grid.rows.is_empty() {
             continue;
         }

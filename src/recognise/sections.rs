@@ -38,14 +38,21 @@ pub fn find_headings(doc: &Doc) -> Vec<Heading> {
             if !heading_may_start_after(text[..m.start()].chars().next_back()) {
                 continue;
             }
-            let line_end = block.range.start + text[m.end()..].find('\n').map_or(text.len(), |e| m.end() + e);
+            let line_end = block.range.start
+                + text[m.end()..]
+                    .find('\n')
+                    .map_or(text.len(), |e| m.end() + e);
             // The heading's words follow the numeral, before any number or next numeral.
             let after = block.range.start + m.end();
             let stop = doc.text[after..line_end]
                 .find(|c: char| c.is_ascii_digit())
                 .map(|p| after + p)
                 .into_iter()
-                .chain(numeral_re().find(&doc.text[after..line_end]).map(|n| after + n.start()))
+                .chain(
+                    numeral_re()
+                        .find(&doc.text[after..line_end])
+                        .map(|n| after + n.start()),
+                )
                 .min()
                 .unwrap_or(line_end);
             let window_end = char_limit(&doc.text, after, 40).min(stop);
@@ -59,7 +66,10 @@ pub fn find_headings(doc: &Doc) -> Vec<Heading> {
             });
             if let Some((section, kw_end)) = found {
                 let end = heading_end(&doc.text, kw_end, line_end);
-                out.push(Heading { section, range: start..end });
+                out.push(Heading {
+                    section,
+                    range: start..end,
+                });
             }
         }
     }
@@ -82,7 +92,10 @@ fn is_ideograph(c: char) -> bool {
 
 /// Byte offset `n` characters after `from`.
 fn char_limit(text: &str, from: usize, n: usize) -> usize {
-    text[from..].char_indices().nth(n).map_or(text.len(), |(i, _)| from + i)
+    text[from..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(i, _)| from + i)
 }
 
 /// Where the last word of a keyword group (`行政复议+行政诉讼`) ends in `window`, all words
@@ -100,7 +113,11 @@ fn keyword_end(window: &str, group: &str) -> Option<usize> {
     for word in group.split('+') {
         let pos = squeezed.find(word)?;
         let last = pos + word.len();
-        let orig = offsets.iter().rev().find(|&&(s, _)| s < last).map(|&(_, e)| e)?;
+        let orig = offsets
+            .iter()
+            .rev()
+            .find(|&&(s, _)| s < last)
+            .map(|&(_, e)| e)?;
         end = end.max(orig);
     }
     Some(end)
@@ -157,7 +174,10 @@ pub fn build(doc: &Doc, headings: &[Heading], tables: &[Range<usize>]) -> Vec<Se
         }
         let whole_line = pieces.len() == 1 && pieces[0] == block.range;
         for (k, piece) in pieces.iter().enumerate() {
-            let section = headings.iter().filter(|h| h.range.start <= piece.start).count();
+            let section = headings
+                .iter()
+                .filter(|h| h.range.start <= piece.start)
+                .count();
             let text = collapse(doc.original(piece.clone()));
             if text.is_empty() {
                 continue;
@@ -166,7 +186,9 @@ pub fn build(doc: &Doc, headings: &[Heading], tables: &[Range<usize>]) -> Vec<Se
             let continues = block.kind == BlockKind::Line
                 && starts_line
                 && open.as_ref().is_some_and(|o| {
-                    o.section == section && o.ends_line && wrap.continues(&o.last_line, line_text, &o.text)
+                    o.section == section
+                        && o.ends_line
+                        && wrap.continues(&o.last_line, line_text, &o.text)
                 });
             if continues {
                 if let Some(o) = open.as_mut() {
@@ -284,7 +306,8 @@ impl WrapStyle {
             // Wrapped at a width: a short line ends its paragraph, an indent starts one.
             Some(width) => {
                 let indent = |l: &str| l.chars().take_while(|c| c.is_whitespace()).count();
-                prev_width * 100 >= width * 85 && !(indent(line) >= 2 && indent(line) > indent(prev))
+                prev_width * 100 >= width * 85
+                    && !(indent(line) >= 2 && indent(line) > indent(prev))
             }
             // One paragraph a line: a long line broken mid-sentence continues (`…二是` /
             // `加强业务指导…`); a short line is a title or sub-heading of its own.
@@ -301,7 +324,7 @@ fn ends_sentence(text: &str) -> bool {
 fn starts_item(line: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"^\s*(#{1,6}\s*)?([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）]|[0-9０-９]{1,2}[.、．](\D|$)|[①-⑳])")
+        Regex::new(r"^\s*(#{1,6}\s*)?([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9]{1,2}[)）]|[0-9０-９]{1,2}[.、．](\D|$)|[①-⑳])")
             .expect("valid")
     });
     re.is_match(line)
@@ -319,7 +342,7 @@ pub struct TitleInfo {
 fn title_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^(?P<pre>.{0,40}?)(?P<year>20\d\d)年度?(?P<mid>.{0,30}?)(?:政府)?信息公开(?:工作)?年度?报告").expect("valid")
+        Regex::new(r"^(?P<pre>.{0,40}?)(?P<year>20[0-9][0-9])年度?(?P<mid>.{0,30}?)(?:政府)?信息公开(?:工作)?年度?报告").expect("valid")
     })
 }
 
@@ -334,15 +357,23 @@ pub fn title_info(sections: &[Section], hints: &Hints, diags: &mut Vec<Diagnosti
     // One paragraph first; then two, for a title wrapped after its issuer
     // (`洪泽区人民政府` / `2023 年政府信息公开工作年度报告`) or before its end.
     let opening: Vec<String> = preamble.iter().take(4).map(|p| squeeze(p)).collect();
-    let single = opening.iter().enumerate().find_map(|(i, p)| parse_title(p).map(|t| (i, t)));
+    let single = opening
+        .iter()
+        .enumerate()
+        .find_map(|(i, p)| parse_title(p).map(|t| (i, t)));
     let from_text = match single {
         Some((i, t)) if t.issuer.is_none() && i > 0 && opening[i - 1].chars().count() <= 30 => {
-            parse_title(&(opening[i - 1].clone() + &opening[i])).filter(|p| p.issuer.is_some()).or(Some(t))
+            parse_title(&(opening[i - 1].clone() + &opening[i]))
+                .filter(|p| p.issuer.is_some())
+                .or(Some(t))
         }
         Some((_, t)) => Some(t),
         None => opening.windows(2).find_map(|w| parse_title(&w.concat())),
     };
-    let from_hint = hints.title.as_deref().and_then(|t| parse_title(&squeeze(t)));
+    let from_hint = hints
+        .title
+        .as_deref()
+        .and_then(|t| parse_title(&squeeze(t)));
     let mut info = from_text.or(from_hint).unwrap_or_default();
     if info.title.is_none() {
         info.title = hints.title.clone();
@@ -377,8 +408,9 @@ fn plausible(year: u16) -> Option<u16> {
 fn year_from_text(sections: &[Section], diags: &mut Vec<Diagnostic>) -> Option<u16> {
     static PERIOD: OnceLock<Regex> = OnceLock::new();
     static YEAR: OnceLock<Regex> = OnceLock::new();
-    let period = PERIOD.get_or_init(|| Regex::new(r"统计[^。]{0,20}?(20\d\d)年1月1日").expect("valid"));
-    let year_re = YEAR.get_or_init(|| Regex::new(r"(20\d\d)年").expect("valid"));
+    let period =
+        PERIOD.get_or_init(|| Regex::new(r"统计[^。]{0,20}?(20[0-9][0-9])年1月1日").expect("valid"));
+    let year_re = YEAR.get_or_init(|| Regex::new(r"(20[0-9][0-9])年").expect("valid"));
     let opening: Vec<String> = sections
         .iter()
         .filter(|s| s.id == "sec.preamble" || s.id == "sec.overview")
@@ -386,7 +418,11 @@ fn year_from_text(sections: &[Section], diags: &mut Vec<Diagnostic>) -> Option<u
         .map(|p| p.nfkc().filter(|c| !c.is_whitespace()).collect())
         .collect();
     for p in &opening {
-        if let Some(y) = period.captures(p).and_then(|c| c[1].parse().ok()).and_then(plausible) {
+        if let Some(y) = period
+            .captures(p)
+            .and_then(|c| c[1].parse().ok())
+            .and_then(plausible)
+        {
             return Some(y);
         }
     }
@@ -429,7 +465,12 @@ mod tests {
     fn ids(doc: &Doc) -> Vec<(String, String)> {
         find_headings(doc)
             .iter()
-            .map(|h| (templates().sections[h.section].id.clone(), doc.original(h.range.clone()).to_string()))
+            .map(|h| {
+                (
+                    templates().sections[h.section].id.clone(),
+                    doc.original(h.range.clone()).to_string(),
+                )
+            })
             .collect()
     }
 
@@ -449,8 +490,14 @@ mod tests {
             vec![
                 ("sec.overview".into(), "一、总体情况".into()),
                 ("sec.proactive".into(), "二、主动公开政府信息情况".into()),
-                ("sec.review_litigation".into(), "四、政府信息公开行政复议、行政诉讼情况".into()),
-                ("sec.problems".into(), "五、政府信息公开工作存在的主要问题及改进情况".into()),
+                (
+                    "sec.review_litigation".into(),
+                    "四、政府信息公开行政复议、行政诉讼情况".into()
+                ),
+                (
+                    "sec.problems".into(),
+                    "五、政府信息公开工作存在的主要问题及改进情况".into()
+                ),
                 ("sec.other".into(), "六、其他需要报告的事项".into()),
             ]
         );
@@ -459,13 +506,25 @@ mod tests {
     #[test]
     fn lines_rejoin_unless_a_sentence_or_item_ends() {
         let long = "建立以区委常委、副区长分管,办公室主任为第一责任人,保证了政府信息公开工作有序运行。二是";
-        let d = doc(&["一、总体情况", long, "加强业务指导。", "(一)不断推进", "全面阐释。", "1.推进公开。"]);
+        let d = doc(&[
+            "一、总体情况",
+            long,
+            "加强业务指导。",
+            "(一)不断推进",
+            "全面阐释。",
+            "1.推进公开。",
+        ]);
         let hs = find_headings(&d);
         let s = build(&d, &hs, &[]);
         assert_eq!(s[0].id, "sec.overview", "an empty preamble is dropped");
         assert_eq!(
             s[0].paragraphs,
-            vec![format!("{long}加强业务指导。"), "(一)不断推进".into(), "全面阐释。".into(), "1.推进公开。".into()]
+            vec![
+                format!("{long}加强业务指导。"),
+                "(一)不断推进".into(),
+                "全面阐释。".into(),
+                "1.推进公开。".into()
+            ]
         );
     }
 
@@ -475,7 +534,10 @@ mod tests {
         assert_eq!(t.issuer.as_deref(), Some("上海市人民政府办公厅"));
         assert_eq!(t.year, Some(2019));
         let t = parse_title("平潭综合实验区2019年政府信息公开工作年度报告根据《条例》").unwrap();
-        assert_eq!(t.title.as_deref(), Some("平潭综合实验区2019年政府信息公开工作年度报告"));
+        assert_eq!(
+            t.title.as_deref(),
+            Some("平潭综合实验区2019年政府信息公开工作年度报告")
+        );
         assert_eq!(t.issuer.as_deref(), Some("平潭综合实验区"));
         assert!(parse_title("2020年信息公开年报").is_none());
     }

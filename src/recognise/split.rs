@@ -32,7 +32,10 @@ impl Token {
 /// One cell of a candidate reading.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Piece {
-    Value { value: String, unit: Option<String> },
+    Value {
+        value: String,
+        unit: Option<String>,
+    },
     Blank,
     /// Not in the input (a row cut off by the end of an excerpt).
     Missing,
@@ -104,7 +107,8 @@ impl Enumeration<'_> {
         }
         // Thousands separators mark one number, however it is glued.
         if !tok.splittable || tok.text.contains(',') {
-            if let number::CellText::Value { value, unit } = number::parse_cell(&tok.text, kinds[0]) {
+            if let number::CellText::Value { value, unit } = number::parse_cell(&tok.text, kinds[0])
+            {
                 self.current.push(Piece::Value { value, unit });
                 self.token(t + 1, &kinds[1..])?;
                 self.current.pop();
@@ -261,7 +265,9 @@ pub fn solve(rows: &[RowChoice], rules: &[RuleInstance]) -> Solution {
         let outcome = rule.evaluate(|k| match index.get(k) {
             Some(&(r, c)) => match choice[r] {
                 Some(i) => match &rows[r].readings[i][c] {
-                    Piece::Value { value, .. } => number::decimal(value).map_or(Term::Unknown, Term::Value),
+                    Piece::Value { value, .. } => {
+                        number::decimal(value).map_or(Term::Unknown, Term::Value)
+                    }
                     Piece::Blank => Term::Blank,
                     Piece::Missing => Term::Unknown,
                 },
@@ -272,7 +278,10 @@ pub fn solve(rows: &[RowChoice], rules: &[RuleInstance]) -> Solution {
         matches!(outcome, Outcome::Fail { .. })
     };
 
-    let mut allowed: Vec<Vec<usize>> = rows.iter().map(|r| (0..r.readings.len()).collect()).collect();
+    let mut allowed: Vec<Vec<usize>> = rows
+        .iter()
+        .map(|r| (0..r.readings.len()).collect())
+        .collect();
     for (r, row) in rows.iter().enumerate() {
         if row.readings.len() < 2 {
             continue;
@@ -294,17 +303,47 @@ pub fn solve(rows: &[RowChoice], rules: &[RuleInstance]) -> Solution {
 
     let open: Vec<usize> = (0..rows.len()).filter(|&r| allowed[r].len() > 1).collect();
     let mut note = SolveNote::Settled;
-    if !open.is_empty() {
+    // Open rows that share no rule are independent: search each connected group alone,
+    // or t2's rule-less ambiguous rows would multiply into millions of combinations.
+    let mut group: Vec<usize> = (0..rows.len()).collect();
+    fn root(group: &mut [usize], mut r: usize) -> usize {
+        while group[r] != r {
+            group[r] = group[group[r]];
+            r = group[r];
+        }
+        r
+    }
+    let touching: Vec<(&RuleInstance, Vec<usize>)> = rules
+        .iter()
+        .map(|rule| (rule, rows_of(rule).into_iter().filter(|r| open.contains(r)).collect::<Vec<_>>()))
+        .filter(|(_, rs)| !rs.is_empty())
+        .collect();
+    for (_, rs) in &touching {
+        for w in rs.windows(2) {
+            let (a, b) = (root(&mut group, w[0]), root(&mut group, w[1]));
+            group[a] = b;
+        }
+    }
+    let mut components: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for &r in &open {
+        let g = root(&mut group, r);
+        components.entry(g).or_default().push(r);
+    }
+    for component in components.values() {
+        let cross: Vec<&RuleInstance> = touching
+            .iter()
+            .filter(|(_, rs)| rs.iter().any(|r| component.contains(r)))
+            .map(|(rule, _)| *rule)
+            .collect();
+        if cross.is_empty() {
+            continue;
+        }
         let mut choice: Vec<Option<usize>> = allowed
             .iter()
             .map(|a| if a.len() == 1 { Some(a[0]) } else { None })
             .collect();
-        let cross: Vec<&RuleInstance> = rules
-            .iter()
-            .filter(|rule| rows_of(rule).iter().any(|r| open.contains(r)))
-            .collect();
         let mut search = Search {
-            open: &open,
+            open: component,
             allowed: &allowed,
             rules: &cross,
             fails: &fails,
@@ -317,9 +356,11 @@ pub fn solve(rows: &[RowChoice], rules: &[RuleInstance]) -> Solution {
         if !finished {
             note = SolveNote::TooManyCombinations;
         } else if solutions == 0 {
-            note = SolveNote::NoJointSolution;
+            if note != SolveNote::TooManyCombinations {
+                note = SolveNote::NoJointSolution;
+            }
         } else {
-            for &r in &open {
+            for &r in component {
                 allowed[r] = (0..rows[r].readings.len()).filter(|&i| used[r][i]).collect();
             }
         }
@@ -423,18 +464,37 @@ mod tests {
     #[test]
     fn enumerates_every_split_without_leading_zeros() {
         let r = readings(&[glued("350")], &[Count, Signed]).unwrap();
-        assert_eq!(r.iter().map(|x| values(x)).collect::<Vec<_>>(), vec![vec!["3", "50"], vec!["35", "0"]]);
+        assert_eq!(
+            r.iter().map(|x| values(x)).collect::<Vec<_>>(),
+            vec![vec!["3", "50"], vec!["35", "0"]]
+        );
         assert_eq!(readings(&[glued("898989")], &[Count; 3]).unwrap().len(), 10);
-        assert_eq!(readings(&[glued("3960181")], &[Count, Signed, Count]).unwrap().len(), 11);
-        assert_eq!(readings(&[glued("100153")], &[Count, Signed, Count]).unwrap().len(), 4);
+        assert_eq!(
+            readings(&[glued("3960181")], &[Count, Signed, Count])
+                .unwrap()
+                .len(),
+            11
+        );
+        assert_eq!(
+            readings(&[glued("100153")], &[Count, Signed, Count])
+                .unwrap()
+                .len(),
+            4
+        );
         // spec §7.3: 10 splits of items|amount, the fraction and unit with the amount
         let procurement = readings(&[glued("13575394432.52元")], &[Count, Amount]).unwrap();
         assert_eq!(procurement.len(), 10);
         assert_eq!(
             procurement[2],
             vec![
-                Piece::Value { value: "135".into(), unit: None },
-                Piece::Value { value: "75394432.52".into(), unit: Some("元".into()) }
+                Piece::Value {
+                    value: "135".into(),
+                    unit: None
+                },
+                Piece::Value {
+                    value: "75394432.52".into(),
+                    unit: Some("元".into())
+                }
             ]
         );
     }
@@ -444,7 +504,12 @@ mod tests {
         let r = readings(&[glued("230"), glued("000023")], &[Count; 7]).unwrap();
         let r: Vec<Vec<String>> = r.iter().map(|x| values(x)).collect();
         assert_eq!(r.len(), 3);
-        assert!(r.contains(&vec!["23", "0", "0", "0", "0", "0", "23"].into_iter().map(String::from).collect()));
+        assert!(r.contains(
+            &vec!["23", "0", "0", "0", "0", "0", "23"]
+                .into_iter()
+                .map(String::from)
+                .collect()
+        ));
         let penalty = readings(&[glued("2648"), glued("-18538")], &[Count, Signed, Count]).unwrap();
         assert!(penalty.iter().all(|x| values(x)[1].starts_with('-')));
         assert!(readings(&[glued("-5")], &[Count]).unwrap().is_empty());
@@ -454,21 +519,35 @@ mod tests {
     fn impossible_and_huge_runs() {
         assert!(readings(&[glued("1")], &[Count; 7]).unwrap().is_empty());
         assert!(readings(&[glued("00")], &[Count; 3]).unwrap().is_empty());
-        assert_eq!(readings(&[glued(&"1".repeat(60))], &[Count; 15]), Err(TooMany));
+        assert_eq!(
+            readings(&[glued(&"1".repeat(60))], &[Count; 15]),
+            Err(TooMany)
+        );
     }
 
     /// A t3 table where the listed rows are printed as given (a space separates atomic
     /// cells, a run without spaces is glued) and every other row is seven zeros.
-    fn t3_rows(tpl: TemplateId, printed_rows: &[(&str, &str)]) -> (Vec<RowChoice>, Vec<RuleInstance>) {
+    fn t3_rows(
+        tpl: TemplateId,
+        printed_rows: &[(&str, &str)],
+    ) -> (Vec<RowChoice>, Vec<RuleInstance>) {
         let table = templates().template(tpl).unwrap().table("t3").unwrap();
         let printed: Vec<&str> = table.rows().map(|(r, _)| r).collect();
         let rows = table
             .rows()
             .map(|(r, b)| {
                 let kinds: Vec<ValueKind> = b.cols.iter().map(|_| Count).collect();
-                let text = printed_rows.iter().find(|(id, _)| *id == r).map_or("0 0 0 0 0 0 0", |(_, t)| *t);
+                let text = printed_rows
+                    .iter()
+                    .find(|(id, _)| *id == r)
+                    .map_or("0 0 0 0 0 0 0", |(_, t)| *t);
                 let toks: Vec<Token> = if text.contains(' ') {
-                    text.split(' ').map(|t| Token { splittable: false, ..glued(t) }).collect()
+                    text.split(' ')
+                        .map(|t| Token {
+                            splittable: false,
+                            ..glued(t)
+                        })
+                        .collect()
                 } else {
                     vec![glued(text)]
                 };
@@ -496,11 +575,27 @@ mod tests {
         );
         let granted = rows.iter().position(|r| r.row == "t3.row.granted").unwrap();
         let sums: Vec<usize> = {
-            let only_rowsum: Vec<RuleInstance> = rules.iter().filter(|r| r.rule == "R-T3-ROWSUM").cloned().collect();
+            let only_rowsum: Vec<RuleInstance> = rules
+                .iter()
+                .filter(|r| r.rule == "R-T3-ROWSUM")
+                .cloned()
+                .collect();
             let s = solve(&rows, &only_rowsum);
-            s.cells[granted].iter().map(|c| if let Solved::Several(v) = c { v.len() } else { 1 }).collect()
+            s.cells[granted]
+                .iter()
+                .map(|c| {
+                    if let Solved::Several(v) = c {
+                        v.len()
+                    } else {
+                        1
+                    }
+                })
+                .collect()
         };
-        assert!(sums.iter().any(|&n| n > 1), "row sums alone must leave the row ambiguous");
+        assert!(
+            sums.iter().any(|&n| n > 1),
+            "row sums alone must leave the row ambiguous"
+        );
         let s = solve(&rows, &rules);
         assert_eq!(s.note, SolveNote::Settled);
         let got: Vec<String> = s.cells[granted]
@@ -515,12 +610,16 @@ mod tests {
 
     #[test]
     fn t4_sums_settle_a_glued_row() {
-        let table = templates().template(TemplateId::V2019).unwrap().table("t4").unwrap();
+        let table = templates()
+            .template(TemplateId::V2019)
+            .unwrap()
+            .table("t4")
+            .unwrap();
         let cols = table.blocks[0].cols.clone();
         let rows = vec![RowChoice {
             row: "t4.row.cases".into(),
             cols: cols.clone(),
-            readings: readings(&[glued("10203120001200000")], &vec![Count; 15]).unwrap(),
+            readings: readings(&[glued("10203120001200000")], &[Count; 15]).unwrap(),
         }];
         let s = solve(&rows, &instances(table, &["t4.row.cases"]));
         let got: Vec<String> = s.cells[0]
@@ -530,7 +629,10 @@ mod tests {
                 other => panic!("{other:?}"),
             })
             .collect();
-        assert_eq!(got, ["1", "0", "2", "0", "3", "12", "0", "0", "0", "12", "0", "0", "0", "0", "0"]);
+        assert_eq!(
+            got,
+            ["1", "0", "2", "0", "3", "12", "0", "0", "0", "12", "0", "0", "0", "0", "0"]
+        );
     }
 
     #[test]

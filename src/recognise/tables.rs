@@ -89,7 +89,10 @@ pub fn read(input: TableInput<'_>) -> TableReading {
     // Rows printed: every non-optional row, and optional rows that were found.
     let printed: Vec<&str> = rows
         .iter()
-        .filter(|(r, _)| template.optional(r).is_none() || assigned.iter().flatten().any(|&(ri, _)| rows[ri].0 == *r))
+        .filter(|(r, _)| {
+            template.optional(r).is_none()
+                || assigned.iter().flatten().any(|&(ri, _)| rows[ri].0 == *r)
+        })
         .map(|(r, _)| *r)
         .collect();
 
@@ -107,7 +110,10 @@ pub fn read(input: TableInput<'_>) -> TableReading {
         let group_ids: Vec<usize> = (0..groups.len())
             .filter(|&g| assigned[g].is_some_and(|(r, _)| r == ri))
             .collect();
-        let token_items: Vec<usize> = group_ids.iter().flat_map(|&g| groups[g].items.clone()).collect();
+        let token_items: Vec<usize> = group_ids
+            .iter()
+            .flat_map(|&g| groups[g].items.clone())
+            .collect();
         let part_of_printed = template
             .optional
             .iter()
@@ -118,13 +124,24 @@ pub fn read(input: TableInput<'_>) -> TableReading {
                     Level::Warning,
                     "row-not-found",
                     *row,
-                    format!("no printed row of {} matched {row}; its cells are missing", template.id),
+                    format!(
+                        "no printed row of {} matched {row}; its cells are missing",
+                        template.id
+                    ),
                 ));
             }
             Vec::new()
         } else {
             let cut_off = group_ids.last().is_some_and(|&g| at_input_end(&groups[g]));
-            row_readings(&items, &token_items, &kinds, inline_lines, cut_off, row, &mut diags)
+            row_readings(
+                &items,
+                &token_items,
+                &kinds,
+                inline_lines,
+                cut_off,
+                row,
+                &mut diags,
+            )
         };
         choices.push(RowChoice {
             row: row.to_string(),
@@ -136,7 +153,14 @@ pub fn read(input: TableInput<'_>) -> TableReading {
 
     let instances = rules::instances(template, &printed);
     let solution = split::solve(&choices, &instances);
-    report_split(&choices, &solution.cells, solution.note, &items, &sources, &mut diags);
+    report_split(
+        &choices,
+        &solution.cells,
+        solution.note,
+        &items,
+        &sources,
+        &mut diags,
+    );
 
     let mut table = StandardTable {
         id: template.id.clone(),
@@ -158,17 +182,29 @@ pub fn read(input: TableInput<'_>) -> TableReading {
     };
 
     // Numbers between the table's first and last placed rows that no row claimed.
-    let placed: Vec<usize> = (0..groups.len()).filter(|&g| assigned[g].is_some()).collect();
+    let placed: Vec<usize> = (0..groups.len())
+        .filter(|&g| assigned[g].is_some())
+        .collect();
     let orphans: Vec<usize> = match (placed.first(), placed.last()) {
         (Some(&first), Some(&last)) => (first..last)
             .filter(|&g| assigned[g].is_none() && groups[g].has_number)
             .collect(),
         _ => Vec::new(),
     };
-    place_orphans(&mut table, &orphans, &groups, &items, &instances, &mut diags);
+    place_orphans(
+        &mut table, &orphans, &groups, &items, &instances, &mut diags,
+    );
 
-    if template.optional.iter().any(|o| printed.contains(&o.row.as_str())) {
-        for opt in template.optional.iter().filter(|o| printed.contains(&o.row.as_str())) {
+    if template
+        .optional
+        .iter()
+        .any(|o| printed.contains(&o.row.as_str()))
+    {
+        for opt in template
+            .optional
+            .iter()
+            .filter(|o| printed.contains(&o.row.as_str()))
+        {
             diags.push(Diagnostic::new(
                 Level::Info,
                 "single-row-variant",
@@ -206,7 +242,11 @@ pub fn empty(template: &TableTemplate) -> StandardTable {
             .filter(|(r, _)| template.optional(r).is_none())
             .map(|(r, b)| Row {
                 id: r.to_string(),
-                cells: b.cols.iter().map(|c| Cell::new(c, CellContent::Missing)).collect(),
+                cells: b
+                    .cols
+                    .iter()
+                    .map(|c| Cell::new(c, CellContent::Missing))
+                    .collect(),
             })
             .collect(),
     }
@@ -237,14 +277,16 @@ fn groups(items: &[RItem], inline_lines: &BTreeSet<usize>) -> Vec<Group> {
         if it.kind == ItemKind::Text {
             continue;
         }
-        let continues = k > 0 && items[k - 1].kind != ItemKind::Text && items[k - 1].line == it.line;
+        let continues =
+            k > 0 && items[k - 1].kind != ItemKind::Text && items[k - 1].line == it.line;
         if continues {
             if let Some(g) = out.last_mut() {
                 g.items.push(k);
                 continue;
             }
         }
-        let label = (k > 0 && items[k - 1].kind == ItemKind::Text && items[k - 1].line == it.line).then(|| k - 1);
+        let label = (k > 0 && items[k - 1].kind == ItemKind::Text && items[k - 1].line == it.line)
+            .then(|| k - 1);
         out.push(Group {
             items: vec![k],
             label,
@@ -254,17 +296,32 @@ fn groups(items: &[RItem], inline_lines: &BTreeSet<usize>) -> Vec<Group> {
     }
     for g in &mut out {
         g.has_number = g.items.iter().any(|&k| items[k].kind == ItemKind::Number);
-        let glued = g.label.is_some_and(|l| items[l].range.end == items[g.items[0]].range.start);
+        let glued = g
+            .label
+            .is_some_and(|l| items[l].range.end == items[g.items[0]].range.start);
         let mut most = 0;
         for &k in &g.items {
             most += if splittable(&items[k], glued, inline_lines) {
-                items[k].text.bytes().filter(u8::is_ascii_digit).count().max(1)
+                items[k]
+                    .text
+                    .bytes()
+                    .filter(u8::is_ascii_digit)
+                    .count()
+                    .max(1)
             } else {
                 1
             };
         }
-        let edge_blanks = g.items.iter().take_while(|&&k| items[k].kind == ItemKind::Blank).count()
-            + g.items.iter().rev().take_while(|&&k| items[k].kind == ItemKind::Blank).count();
+        let edge_blanks = g
+            .items
+            .iter()
+            .take_while(|&&k| items[k].kind == ItemKind::Blank)
+            .count()
+            + g.items
+                .iter()
+                .rev()
+                .take_while(|&&k| items[k].kind == ItemKind::Blank)
+                .count();
         let fewest = g.items.len().saturating_sub(edge_blanks.min(g.items.len()));
         g.cells = (fewest, most);
     }
@@ -274,7 +331,9 @@ fn groups(items: &[RItem], inline_lines: &BTreeSet<usize>) -> Vec<Group> {
 /// A number may hold several cells when the table is printed inline, or when it is glued
 /// to its label with no space (`规范性文件898989`).
 fn splittable(item: &RItem, glued_to_label: bool, inline_lines: &BTreeSet<usize>) -> bool {
-    item.kind == ItemKind::Number && !item.atomic && (glued_to_label || inline_lines.contains(&item.line))
+    item.kind == ItemKind::Number
+        && !item.atomic
+        && (glued_to_label || inline_lines.contains(&item.line))
 }
 
 fn can_fill(g: &Group, n: usize) -> bool {
@@ -313,10 +372,17 @@ fn assign_by_label(
     for (g, group) in groups.iter().enumerate() {
         let Some(l) = group.label else { continue };
         let label = clean_label(&items[l].text);
-        let from = if ordered { last.map_or(0, |x| x + 1) } else { 0 };
+        let from = if ordered {
+            last.map_or(0, |x| x + 1)
+        } else {
+            0
+        };
         let cands: Vec<usize> = (from..rows.len()).collect();
-        let defs: Vec<&crate::template::RowDef> = cands.iter().filter_map(|&r| t.row(rows[r].0)).collect();
-        let Some(pick) = match_row(&label, &defs) else { continue };
+        let defs: Vec<&crate::template::RowDef> =
+            cands.iter().filter_map(|&r| t.row(rows[r].0)).collect();
+        let Some(pick) = match_row(&label, &defs) else {
+            continue;
+        };
         let ri = cands[pick];
         let ncols = rows[ri].1.cols.len();
         if assigned.iter().flatten().any(|&(r, _)| r == ri) {
@@ -324,7 +390,10 @@ fn assign_by_label(
                 Level::Warning,
                 "row-repeated",
                 rows[ri].0,
-                format!("{} is printed more than once; the first is used", rows[ri].0),
+                format!(
+                    "{} is printed more than once; the first is used",
+                    rows[ri].0
+                ),
             ));
             continue;
         }
@@ -351,8 +420,9 @@ fn assign_by_position(
         .filter_map(|(g, a)| a.map(|(r, _)| (g, r)))
         .collect();
     let taken: BTreeSet<usize> = anchors.iter().map(|&(_, r)| r).collect();
-    // Gaps: (first group, end group, rows after, rows before).
-    let mut bounds: Vec<(Option<(usize, usize)>, Option<(usize, usize)>)> = Vec::new();
+    // (group, row) of the labelled neighbours around each gap.
+    type Anchor = (usize, usize);
+    let mut bounds: Vec<(Option<Anchor>, Option<Anchor>)> = Vec::new();
     let mut prev = None;
     for &a in &anchors {
         bounds.push((prev, Some(a)));
@@ -372,12 +442,21 @@ fn assign_by_position(
             .collect();
         let free: Vec<usize> = (g_from..g_to)
             .filter(|&g| assigned[g].is_none() && groups[g].has_number)
-            .filter(|&g| slots.iter().any(|&r| can_fill(&groups[g], rows[r].1.cols.len())))
+            .filter(|&g| {
+                slots
+                    .iter()
+                    .any(|&r| can_fill(&groups[g], rows[r].1.cols.len()))
+            })
             .collect();
         if free.is_empty() || slots.is_empty() {
             continue;
         }
-        if free.len() == slots.len() && free.iter().zip(&slots).all(|(&g, &r)| can_fill(&groups[g], rows[r].1.cols.len())) {
+        if free.len() == slots.len()
+            && free
+                .iter()
+                .zip(&slots)
+                .all(|(&g, &r)| can_fill(&groups[g], rows[r].1.cols.len()))
+        {
             for (&g, &r) in free.iter().zip(&slots) {
                 assigned[g] = Some((r, Placement::Position));
                 diags.push(Diagnostic::new(
@@ -418,13 +497,25 @@ fn row_readings(
     let n = kinds.len();
     let mut toks: Vec<usize> = token_items.to_vec();
     // Padding: blanks beyond the row's cells, trailing first.
-    while toks.len() > n && toks.last().is_some_and(|&k| items[k].kind == ItemKind::Blank) {
+    while toks.len() > n
+        && toks
+            .last()
+            .is_some_and(|&k| items[k].kind == ItemKind::Blank)
+    {
         toks.pop();
     }
-    while toks.len() > n && toks.first().is_some_and(|&k| items[k].kind == ItemKind::Blank) {
+    while toks.len() > n
+        && toks
+            .first()
+            .is_some_and(|&k| items[k].kind == ItemKind::Blank)
+    {
         toks.remove(0);
     }
-    let glued = toks.first().is_some_and(|&k| k > 0 && items[k - 1].kind == ItemKind::Text && items[k - 1].range.end == items[k].range.start);
+    let glued = toks.first().is_some_and(|&k| {
+        k > 0
+            && items[k - 1].kind == ItemKind::Text
+            && items[k - 1].range.end == items[k].range.start
+    });
     let tokens: Vec<Token> = toks
         .iter()
         .map(|&k| Token {
@@ -450,7 +541,10 @@ fn row_readings(
                 Level::Warning,
                 "row-cut-off",
                 row,
-                format!("the input ends inside {row}: {} of {n} cells printed, the rest missing", tokens.len()),
+                format!(
+                    "the input ends inside {row}: {} of {n} cells printed, the rest missing",
+                    tokens.len()
+                ),
             ));
             vec![reading]
         }
@@ -536,7 +630,15 @@ fn piece_text(s: &Solved) -> String {
 }
 
 /// The model cell for one solved cell.
-fn cell_of(doc: &Doc, items: &[RItem], sources: &[usize], choice: &RowChoice, ci: usize, col: &str, solved: &Solved) -> Cell {
+fn cell_of(
+    doc: &Doc,
+    items: &[RItem],
+    sources: &[usize],
+    choice: &RowChoice,
+    ci: usize,
+    col: &str,
+    solved: &Solved,
+) -> Cell {
     let content = match solved {
         Solved::One(Piece::Value { value, .. }) => CellContent::Value(value.clone()),
         Solved::One(Piece::Blank) => CellContent::Blank,
@@ -550,7 +652,11 @@ fn cell_of(doc: &Doc, items: &[RItem], sources: &[usize], choice: &RowChoice, ci
                 })
                 .collect();
             // Smallest first: easier to read than the order the splits were tried in.
-            values.sort_by(|a, b| crate::number::decimal(a).cmp(&crate::number::decimal(b)).then(a.cmp(b)));
+            values.sort_by(|a, b| {
+                crate::number::decimal(a)
+                    .cmp(&crate::number::decimal(b))
+                    .then(a.cmp(b))
+            });
             CellContent::Ambiguous(values)
         }
     };
@@ -585,12 +691,22 @@ fn place_orphans(
     }
     let texts: Vec<String> = orphans
         .iter()
-        .map(|&g| groups[g].items.iter().map(|&k| items[k].text.clone()).collect::<Vec<_>>().join(" "))
+        .map(|&g| {
+            groups[g]
+                .items
+                .iter()
+                .map(|&k| items[k].text.clone())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect();
     let single = orphans.len() == 1 && groups[orphans[0]].items.len() == 1;
-    let value = single.then(|| crate::number::normalise(&texts[0])).flatten();
+    let value = single
+        .then(|| crate::number::normalise(&texts[0]))
+        .flatten();
     if let Some(value) = value {
-        let term = |t: &StandardTable, k: &CellKey| match t.cell(&k.row, &k.col).map(|c| &c.content) {
+        let term = |t: &StandardTable, k: &CellKey| match t.cell(&k.row, &k.col).map(|c| &c.content)
+        {
             Some(CellContent::Value(v)) => rules::term_of(v),
             Some(CellContent::Blank) => Term::Blank,
             _ => Term::Unknown,
@@ -598,14 +714,20 @@ fn place_orphans(
         let blanks: Vec<CellKey> = table
             .rows
             .iter()
-            .flat_map(|r| r.cells.iter().filter(|c| c.content == CellContent::Blank).map(move |c| CellKey::new(&r.id, &c.col)))
+            .flat_map(|r| {
+                r.cells
+                    .iter()
+                    .filter(|c| c.content == CellContent::Blank)
+                    .map(move |c| CellKey::new(&r.id, &c.col))
+            })
             .collect();
         let fits: Vec<&CellKey> = blanks
             .iter()
             .filter(|key| {
                 let mut trial = table.clone();
                 set_cell(&mut trial, key, &value);
-                let on_cell: Vec<&rules::RuleInstance> = instances.iter().filter(|i| i.mentions(key)).collect();
+                let on_cell: Vec<&rules::RuleInstance> =
+                    instances.iter().filter(|i| i.mentions(key)).collect();
                 !on_cell.is_empty()
                     && on_cell.iter().all(|i| {
                         // Derivation would excuse a blank total; here the cell has a value.

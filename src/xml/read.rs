@@ -5,8 +5,8 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use crate::model::{
-    Cell, CellContent, Check, CheckResult, Diagnostic, GenericTable, GridCell, Level, Meta, Report, Row, Section,
-    Source, StandardTable, Table, TemplateId,
+    Cell, CellContent, Check, CheckResult, Diagnostic, GenericTable, GridCell, Level, Meta, Report,
+    Row, Section, Source, StandardTable, Table, TemplateId,
 };
 use crate::xml::NAMESPACE;
 
@@ -28,6 +28,9 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Report, XmlError> {
 struct Parser<'a> {
     reader: Reader<&'a [u8]>,
 }
+
+/// An element's name, attributes, and whether it is empty (`<x/>`).
+type Element = (String, Vec<(String, String)>, bool);
 
 /// One element: its name, attributes, and either text or children, as events come.
 enum Next {
@@ -92,13 +95,18 @@ impl Parser<'_> {
     }
 
     /// The next child element, skipping whitespace; None at the parent's end.
-    fn child(&mut self) -> Result<Option<(String, Vec<(String, String)>, bool)>, XmlError> {
+    fn child(&mut self) -> Result<Option<Element>, XmlError> {
         loop {
             match self.next()? {
                 Next::Start(n, a, empty) => return Ok(Some((n, a, empty))),
                 Next::End => return Ok(None),
                 Next::Text(t) if t.trim().is_empty() => continue,
-                Next::Text(t) => return self.err(format!("unexpected text {:?}", t.chars().take(40).collect::<String>())),
+                Next::Text(t) => {
+                    return self.err(format!(
+                        "unexpected text {:?}",
+                        t.chars().take(40).collect::<String>()
+                    ))
+                }
                 Next::Eof => return self.err("the document ends early"),
             }
         }
@@ -167,7 +175,11 @@ impl Parser<'_> {
                             paragraphs.push(self.text(e)?);
                         }
                     }
-                    report.sections.push(Section { id, heading, paragraphs });
+                    report.sections.push(Section {
+                        id,
+                        heading,
+                        paragraphs,
+                    });
                 }
                 "table" => report.tables.push(self.table(&attrs, empty)?),
                 "checks" if !empty => {
@@ -297,7 +309,8 @@ impl Parser<'_> {
                             if n != "td" {
                                 return self.err(format!("<{n}> inside <tr>"));
                             }
-                            let span = |k: &str| attr(&a, k).and_then(|v| v.parse().ok()).unwrap_or(1);
+                            let span =
+                                |k: &str| attr(&a, k).and_then(|v| v.parse().ok()).unwrap_or(1);
                             let (row_span, col_span) = (span("rowspan"), span("colspan"));
                             row.push(GridCell {
                                 text: self.text(e)?,
@@ -311,7 +324,10 @@ impl Parser<'_> {
             }
             return Ok(Table::Generic(t));
         }
-        let mut t = StandardTable { id, rows: Vec::new() };
+        let mut t = StandardTable {
+            id,
+            rows: Vec::new(),
+        };
         if !empty {
             while let Some((n, a, e)) = self.child()? {
                 if n != "row" {
@@ -368,5 +384,8 @@ impl Parser<'_> {
 }
 
 fn attr<'a>(attrs: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    attrs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
 }

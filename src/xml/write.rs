@@ -1,6 +1,8 @@
 //! Writes the canonical XML. One writer fixes element order, attribute order, escaping and
 //! indentation, so the same model always gives the same bytes.
 
+use std::borrow::Cow;
+
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 
@@ -77,7 +79,11 @@ fn write(w: &mut W, report: &Report) -> R {
     } else {
         open(w, "checks", &[])?;
         for c in &report.checks {
-            let mut attrs = vec![("rule", c.rule.as_str()), ("subject", &c.subject), ("result", c.result.as_str())];
+            let mut attrs = vec![
+                ("rule", c.rule.as_str()),
+                ("subject", &c.subject),
+                ("result", c.result.as_str()),
+            ];
             if let Some(e) = &c.expected {
                 attrs.push(("expected", e));
             }
@@ -97,7 +103,11 @@ fn write(w: &mut W, report: &Report) -> R {
             text_element(
                 w,
                 "diagnostic",
-                &[("level", d.level.as_str()), ("code", &d.code), ("where", &d.location)],
+                &[
+                    ("level", d.level.as_str()),
+                    ("code", &d.code),
+                    ("where", &d.location),
+                ],
                 &d.message,
             )?;
         }
@@ -169,20 +179,33 @@ fn generic_table(w: &mut W, t: &GenericTable) -> R {
 
 /// Characters XML 1.0 cannot carry become U+FFFD; carriage returns become line feeds (a
 /// parser would fold them anyway, and bytes must survive a round trip).
-fn clean_text(s: &str) -> String {
-    s.replace("\r\n", "\n")
-        .chars()
-        .map(|c| match c {
-            '\r' => '\n',
-            c if xml_char(c) => c,
-            _ => '\u{FFFD}',
-        })
-        .collect()
+fn clean_text(s: &str) -> Cow<'_, str> {
+    if s.chars().all(|c| xml_char(c) && c != '\r') {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.replace("\r\n", "\n")
+            .chars()
+            .map(|c| match c {
+                '\r' => '\n',
+                c if xml_char(c) => c,
+                _ => '\u{FFFD}',
+            })
+            .collect(),
+    )
 }
 
 /// Attribute values: also no tabs or line breaks (a parser turns them into spaces).
-fn clean_attr(s: &str) -> String {
-    clean_text(s).chars().map(|c| if matches!(c, '\t' | '\n') { ' ' } else { c }).collect()
+fn clean_attr(s: &str) -> Cow<'_, str> {
+    if !s.contains(['\t', '\n', '\r']) {
+        return clean_text(s);
+    }
+    Cow::Owned(
+        clean_text(s)
+            .chars()
+            .map(|c| if matches!(c, '\t' | '\n') { ' ' } else { c })
+            .collect(),
+    )
 }
 
 fn xml_char(c: char) -> bool {
@@ -192,8 +215,7 @@ fn xml_char(c: char) -> bool {
 fn start<'a>(name: &'a str, attrs: &[(&str, &str)]) -> BytesStart<'a> {
     let mut e = BytesStart::new(name);
     for (k, v) in attrs {
-        let v = clean_attr(v);
-        e.push_attribute((*k, v.as_str()));
+        e.push_attribute((*k, clean_attr(v).as_ref()));
     }
     e
 }
@@ -214,6 +236,8 @@ fn text_element(w: &mut W, name: &str, attrs: &[(&str, &str)], text: &str) -> R 
     w.write_event(Event::Start(start(name, attrs)))?;
     let text = clean_text(text);
     // Text escapes only what it must (<, >, &): quotes stay readable.
-    w.write_event(Event::Text(BytesText::from_escaped(quick_xml::escape::partial_escape(&text))))?;
+    w.write_event(Event::Text(BytesText::from_escaped(
+        quick_xml::escape::partial_escape(&text),
+    )))?;
     w.write_event(Event::End(BytesEnd::new(name)))
 }

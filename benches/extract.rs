@@ -1,0 +1,61 @@
+//! Extraction time per report, in process, over the golden inputs (every text form).
+//!
+//!     cargo bench --bench extract [-- NAME-FILTER]
+//!
+//! Prints, per input, the median of 50 runs of `gongkai::extract` (read → recognise →
+//! checks) plus writing the XML, and the reports per second one core sustains.
+
+use std::time::{Duration, Instant};
+
+use gongkai::input::Input;
+use gongkai::ExtractOptions;
+
+const RUNS: usize = 50;
+
+fn main() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("golden");
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .expect("golden/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    cases.retain(|c| filter.is_empty() || filter.iter().any(|f| c.to_string_lossy().contains(f.as_str())));
+    println!("{:<28} {:>9} {:>12} {:>12}", "input", "bytes", "median", "reports/s");
+    let mut total = Duration::ZERO;
+    let mut n = 0u32;
+    for case in cases {
+        let Some(path) = std::fs::read_dir(&case)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| p.file_stem().is_some_and(|s| s == "input"))
+        else {
+            continue;
+        };
+        let input = Input::new("input", std::fs::read(&path).unwrap());
+        let mut times: Vec<Duration> = (0..RUNS)
+            .map(|_| {
+                let start = Instant::now();
+                let report = gongkai::extract(&input, &ExtractOptions::default());
+                if let Ok(r) = report {
+                    std::hint::black_box(gongkai::xml::to_bytes(&r));
+                }
+                start.elapsed()
+            })
+            .collect();
+        times.sort();
+        let median = times[RUNS / 2];
+        total += median;
+        n += 1;
+        println!(
+            "{:<28} {:>9} {:>9.2} ms {:>12.0}",
+            case.file_name().unwrap().to_string_lossy(),
+            input.bytes.len(),
+            median.as_secs_f64() * 1e3,
+            1.0 / median.as_secs_f64()
+        );
+    }
+    let mean = total / n.max(1);
+    println!("mean of medians: {:.2} ms per report, {:.0} reports/s on one core", mean.as_secs_f64() * 1e3, 1.0 / mean.as_secs_f64());
+}
