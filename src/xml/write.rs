@@ -237,7 +237,7 @@ fn text_element(w: &mut W, name: &str, attrs: &[(&str, &str)], text: &str) -> R 
     let text = clean_text(text);
     // Text escapes only what it must (<, >, &): quotes stay readable.
     w.write_event(Event::Text(BytesText::from_escaped(
-        quick_xml::escape::partial_escape(&text),
+        quick_xml::escape::partial_escape(text.as_ref()),
     )))?;
     w.write_event(Event::End(BytesEnd::new(name)))
 }
