@@ -20,9 +20,20 @@ fn main() {
         .filter(|p| p.is_dir())
         .collect();
     cases.sort();
-    let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
-    cases.retain(|c| filter.is_empty() || filter.iter().any(|f| c.to_string_lossy().contains(f.as_str())));
-    println!("{:<28} {:>9} {:>12} {:>12}", "input", "bytes", "median", "reports/s");
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    cases.retain(|c| {
+        filter.is_empty()
+            || filter
+                .iter()
+                .any(|f| c.to_string_lossy().contains(f.as_str()))
+    });
+    println!(
+        "{:<28} {:>9} {:>12} {:>12}",
+        "input", "bytes", "median", "reports/s"
+    );
     let mut total = Duration::ZERO;
     let mut n = 0u32;
     for case in cases {
@@ -57,5 +68,9 @@ fn main() {
         );
     }
     let mean = total / n.max(1);
-    println!("mean of medians: {:.2} ms per report, {:.0} reports/s on one core", mean.as_secs_f64() * 1e3, 1.0 / mean.as_secs_f64());
+    println!(
+        "mean of medians: {:.2} ms per report, {:.0} reports/s on one core",
+        mean.as_secs_f64() * 1e3,
+        1.0 / mean.as_secs_f64()
+    );
 }

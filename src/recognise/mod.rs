@@ -148,11 +148,16 @@ fn cap_region(text: &str, start: usize, end: usize) -> usize {
 fn fuzzy(word: &str) -> Regex {
     static CACHE: OnceLock<Mutex<HashMap<String, Regex>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut cache = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     cache
         .entry(word.to_string())
         .or_insert_with(|| {
-            let pattern: Vec<String> = word.chars().map(|c| regex::escape(&c.to_string())).collect();
+            let pattern: Vec<String> = word
+                .chars()
+                .map(|c| regex::escape(&c.to_string()))
+                .collect();
             Regex::new(&pattern.join(r"\s*")).expect("escaped anchors are valid patterns")
         })
         .clone()

@@ -408,8 +408,8 @@ fn plausible(year: u16) -> Option<u16> {
 fn year_from_text(sections: &[Section], diags: &mut Vec<Diagnostic>) -> Option<u16> {
     static PERIOD: OnceLock<Regex> = OnceLock::new();
     static YEAR: OnceLock<Regex> = OnceLock::new();
-    let period =
-        PERIOD.get_or_init(|| Regex::new(r"统计[^。]{0,20}?(20[0-9][0-9])年1月1日").expect("valid"));
+    let period = PERIOD
+        .get_or_init(|| Regex::new(r"统计[^。]{0,20}?(20[0-9][0-9])年1月1日").expect("valid"));
     let year_re = YEAR.get_or_init(|| Regex::new(r"(20[0-9][0-9])年").expect("valid"));
     let opening: Vec<String> = sections
         .iter()

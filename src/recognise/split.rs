@@ -315,7 +315,15 @@ pub fn solve(rows: &[RowChoice], rules: &[RuleInstance]) -> Solution {
     }
     let touching: Vec<(&RuleInstance, Vec<usize>)> = rules
         .iter()
-        .map(|rule| (rule, rows_of(rule).into_iter().filter(|r| open.contains(r)).collect::<Vec<_>>()))
+        .map(|rule| {
+            (
+                rule,
+                rows_of(rule)
+                    .into_iter()
+                    .filter(|r| open.contains(r))
+                    .collect::<Vec<_>>(),
+            )
+        })
         .filter(|(_, rs)| !rs.is_empty())
         .collect();
     for (_, rs) in &touching {
@@ -361,7 +369,9 @@ pub fn solve(rows: &[RowChoice], rules: &[RuleInstance]) -> Solution {
             }
         } else {
             for &r in component {
-                allowed[r] = (0..rows[r].readings.len()).filter(|&i| used[r][i]).collect();
+                allowed[r] = (0..rows[r].readings.len())
+                    .filter(|&i| used[r][i])
+                    .collect();
             }
         }
     }
