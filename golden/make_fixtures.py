@@ -76,6 +76,20 @@ def layout_cases():
         capture_output=True,
     ).stdout
     write("hongze-2023-layout", out, ".txt", "001_huaian_hongze_2023.json")
+    # Zero cells of the four small applicant columns printed empty (as Shanghai 2019 does):
+    # the numbers left must be placed by their column positions.
+    blanked, cells = blank_small_columns(out.decode("utf-8"))
+    truth = json.loads((TRUTH / "001_huaian_hongze_2023.json").read_text(encoding="utf-8"))
+    for key in cells:
+        assert truth["cells"][key] == "0", key
+        truth["cells"][key] = None
+    truth["notes"] = (
+        "hongze-2023-layout with the zero cells of 科研机构, 社会公益组织, 法律服务机构 and 其他 printed empty (null). "
+        "The rows on t3's second page sit at other positions and that page repeats no column headers, so which "
+        "column each of their numbers is in cannot be told from the text: gongkai leaves those 9 rows missing."
+    )
+    truth["abstained"] = 63
+    write("hongze-2023-layout-blanks", blanked.encode("utf-8"), ".txt", truth)
     # Cut off inside t3, after the 6.属于四类过程性信息 row: what is there is read.
     text = out.decode("utf-8")
     cut = text.index("7.属于行政执法案卷")
@@ -94,6 +108,42 @@ def layout_cases():
         {"file": "input.txt", "year": 2023, "template": "v2021", "partial": True, "cells": cells,
          "notes": "hongze-2023-layout cut before the 7.属于行政执法案卷 row: t2 and the first ten t3 rows only."},
     )
+
+
+T3_ROWS_001 = [
+    "new_requests", "carried_over", "granted", "partial",
+    "denied.state_secret", "denied.law_prohibited", "denied.security_stability", "denied.third_party",
+    "denied.internal_affairs", "denied.process_info", "denied.enforcement_file", "denied.admin_query",
+    "unable.not_held", "unable.needs_creation", "unable.still_unclear",
+    "not_processed.petition", "not_processed.repeat", "not_processed.publication", "not_processed.excessive",
+    "not_processed.confirm_reissue", "other", "results_total", "carried_forward",
+]
+
+
+def blank_small_columns(text):
+    """Replaces, in each t3 line ending in seven numbers, the 3rd-6th numbers by spaces
+    when they are 0. Returns the text and the truth keys blanked."""
+    import re
+    start = text.index("申请人情况")
+    end = text.index("四、政府信息公开行政复议")
+    lines = text[start:end].split("\n")
+    cols = ["natural_person", "org_commercial", "org_research", "org_public_welfare", "org_legal_services", "org_other", "total"]
+    row = 0
+    keys = []
+    for i, line in enumerate(lines):
+        nums = list(re.finditer(r"(?<=\s)\d+(?=\s|$)", line))
+        if len(nums) != 7:
+            continue
+        chars = list(line)
+        for c in range(2, 6):
+            m = nums[c]
+            if m.group() == "0":
+                chars[m.start():m.end()] = " " * (m.end() - m.start())
+                keys.append(f"t3|t3.row.{T3_ROWS_001[row]}|t3.col.{cols[c]}")
+        lines[i] = "".join(chars)
+        row += 1
+    assert row == len(T3_ROWS_001), row
+    return text[:start] + "\n".join(lines) + text[end:], keys
 
 
 def no_report_cases():

@@ -3,7 +3,7 @@
 //! the label is lost, by its position between labelled rows, and the rows' cells are
 //! settled by the splitter and the rules.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use crate::model::{Cell, CellContent, Diagnostic, Level, Row, StandardTable};
@@ -30,6 +30,15 @@ struct RItem {
     range: Range<usize>,
     line: usize,
     atomic: bool,
+    /// Where on its line the item ends (characters), for aligned layout text.
+    end_column: usize,
+}
+
+impl RItem {
+    /// The item's middle, in characters from its line's start.
+    fn centre(&self) -> f64 {
+        self.end_column as f64 - self.text.chars().count() as f64 / 2.0
+    }
 }
 
 /// Consecutive numbers and blanks on one line, with the label right before them.
@@ -77,13 +86,35 @@ pub fn read(input: TableInput<'_>) -> TableReading {
     };
 
     let rows: Vec<(&str, &crate::template::BlockTemplate)> = template.rows().collect();
-    // Group → row assignment.
+    // Group → row assignment: by label, then (with the column positions of aligned
+    // layout text, where they can be learned) by position.
     let mut assigned: Vec<Option<(usize, Placement)>> = vec![None; groups.len()];
+    let mut columns: BTreeMap<&str, ColumnModel> = BTreeMap::new();
     if template.id == "t4" {
         assign_t4(&groups, &mut assigned);
     } else {
         assign_by_label(template, &rows, &items, &groups, &mut assigned, &mut diags);
-        assign_by_position(template, &rows, &groups, &mut assigned, &mut diags);
+        for block in &template.blocks {
+            let labelled: Vec<&Group> = (0..groups.len())
+                .filter(|&g| assigned[g].is_some_and(|(r, _)| rows[r].1.id == block.id))
+                .map(|g| &groups[g])
+                .collect();
+            let model = ColumnModel::learn(&items, &labelled, block.cols.len())
+                .or_else(|| ColumnModel::from_headers(&items, &block.cols));
+            if let Some(m) = model {
+                columns.insert(block.id.as_str(), m);
+            }
+        }
+        let fits = |g: &Group, r: usize| {
+            let n = rows[r].1.cols.len();
+            can_fill(g, n)
+                || g.has_number
+                    && g.cells.1 < n
+                    && columns
+                        .get(rows[r].1.id.as_str())
+                        .is_some_and(|m| m.admits(&items, g))
+        };
+        assign_by_position(template, &rows, &groups, &fits, &mut assigned, &mut diags);
     }
 
     // Rows printed: every non-optional row, and optional rows that were found.
@@ -134,10 +165,13 @@ pub fn read(input: TableInput<'_>) -> TableReading {
         } else {
             let cut_off = group_ids.last().is_some_and(|&g| at_input_end(&groups[g]));
             row_readings(
-                &items,
+                &RowSource {
+                    items: &items,
+                    inline_lines,
+                    columns: columns.get(block.id.as_str()),
+                },
                 &token_items,
                 &kinds,
-                inline_lines,
                 cut_off,
                 row,
                 &mut diags,
@@ -266,6 +300,7 @@ fn region_items(doc: &Doc, region: &Range<usize>) -> Vec<RItem> {
                 range: it.range,
                 line: it.line,
                 atomic: it.atomic,
+                end_column: it.end_column,
             })
         })
         .collect()
@@ -411,6 +446,7 @@ fn assign_by_position(
     template: &TableTemplate,
     rows: &[(&str, &crate::template::BlockTemplate)],
     groups: &[Group],
+    fits: &dyn Fn(&Group, usize) -> bool,
     assigned: &mut [Option<(usize, Placement)>],
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -442,20 +478,12 @@ fn assign_by_position(
             .collect();
         let free: Vec<usize> = (g_from..g_to)
             .filter(|&g| assigned[g].is_none() && groups[g].has_number)
-            .filter(|&g| {
-                slots
-                    .iter()
-                    .any(|&r| can_fill(&groups[g], rows[r].1.cols.len()))
-            })
+            .filter(|&g| slots.iter().any(|&r| fits(&groups[g], r)))
             .collect();
         if free.is_empty() || slots.is_empty() {
             continue;
         }
-        if free.len() == slots.len()
-            && free
-                .iter()
-                .zip(&slots)
-                .all(|(&g, &r)| can_fill(&groups[g], rows[r].1.cols.len()))
+        if free.len() == slots.len() && free.iter().zip(&slots).all(|(&g, &r)| fits(&groups[g], r))
         {
             for (&g, &r) in free.iter().zip(&slots) {
                 assigned[g] = Some((r, Placement::Position));
@@ -486,14 +514,18 @@ fn assign_by_position(
 /// The readings of one row from its printed tokens.
 #[allow(clippy::too_many_arguments)]
 fn row_readings(
-    items: &[RItem],
+    source: &RowSource<'_>,
     token_items: &[usize],
     kinds: &[ValueKind],
-    inline_lines: &BTreeSet<usize>,
     cut_by_input_end: bool,
     row: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Vec<Piece>> {
+    let RowSource {
+        items,
+        inline_lines,
+        columns,
+    } = *source;
     let n = kinds.len();
     let mut toks: Vec<usize> = token_items.to_vec();
     // Padding: blanks beyond the row's cells, trailing first.
@@ -548,20 +580,25 @@ fn row_readings(
             ));
             vec![reading]
         }
-        Ok(_) => {
-            let printed: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
-            diags.push(Diagnostic::new(
-                Level::Warning,
-                "row-unreadable",
-                row,
-                format!(
-                    "{row} prints {} value(s) [{}] where the template has {n} cells; which cell each belongs to cannot be told, so all are missing",
-                    tokens.len(),
-                    printed.join(" ")
-                ),
-            ));
-            Vec::new()
+        Ok(_) if tokens.len() < n && columns.is_some() => {
+            let printed: Vec<&RItem> = toks.iter().map(|&k| &items[k]).collect();
+            match columns.and_then(|m| m.place(&printed, kinds)) {
+                Some(reading) => {
+                    diags.push(Diagnostic::new(
+                        Level::Info,
+                        "row-by-columns",
+                        row,
+                        format!(
+                            "{row} prints {} of {n} cells; each number was placed by its column's position, the other cells are empty",
+                            tokens.len()
+                        ),
+                    ));
+                    vec![reading]
+                }
+                None => unreadable(&tokens, n, row, diags),
+            }
         }
+        Ok(_) => unreadable(&tokens, n, row, diags),
         Err(split::TooMany) => {
             diags.push(Diagnostic::new(
                 Level::Warning,
@@ -572,6 +609,176 @@ fn row_readings(
             Vec::new()
         }
     }
+}
+
+fn unreadable(
+    tokens: &[Token],
+    n: usize,
+    row: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Vec<Piece>> {
+    let printed: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+    diags.push(Diagnostic::new(
+        Level::Warning,
+        "row-unreadable",
+        row,
+        format!(
+            "{row} prints {} value(s) [{}] where the template has {n} cells; which cell each belongs to cannot be told, so all are missing",
+            tokens.len(),
+            printed.join(" ")
+        ),
+    ));
+    Vec::new()
+}
+
+/// What a row's numbers are read with.
+#[derive(Clone, Copy)]
+struct RowSource<'a> {
+    items: &'a [RItem],
+    inline_lines: &'a BTreeSet<usize>,
+    /// Column positions of the row's block in aligned layout text, when known.
+    columns: Option<&'a ColumnModel>,
+}
+
+/// Where aligned layout text (`pdftotext -layout`) prints each column of a table: the
+/// middle of each cell in the rows that print all their cells. A row printing fewer
+/// numbers (its other cells empty) is read by these positions.
+#[derive(Debug)]
+struct ColumnModel {
+    centres: Vec<f64>,
+    /// How far from its centre a number may sit and still be in the column: half the
+    /// wider of the gaps to its neighbours (a number goes to the nearest column anyway).
+    tolerance: Vec<f64>,
+}
+
+impl ColumnModel {
+    /// Learns the positions from every group of exactly `n` separate numbers on one text
+    /// line; needs two such rows that agree.
+    fn learn(items: &[RItem], groups: &[&Group], n: usize) -> Option<ColumnModel> {
+        let full: Vec<Vec<f64>> = groups
+            .iter()
+            .filter(|g| {
+                g.items.len() == n
+                    && g.items
+                        .iter()
+                        .all(|&k| items[k].kind == ItemKind::Number && !items[k].atomic)
+            })
+            .map(|g| g.items.iter().map(|&k| items[k].centre()).collect())
+            .collect();
+        if full.len() < 2 || n < 2 {
+            return None;
+        }
+        let centres: Vec<f64> = (0..n)
+            .map(|i| {
+                let mut xs: Vec<f64> = full.iter().map(|row| row[i]).collect();
+                xs.sort_by(f64::total_cmp);
+                xs[xs.len() / 2]
+            })
+            .collect();
+        let model = ColumnModel::apart(centres)?;
+        // The full rows must sit on the columns.
+        let steady = full.iter().all(|row| {
+            row.iter()
+                .zip(model.centres.iter().zip(&model.tolerance))
+                .all(|(x, (c, t))| (x - c).abs() < *t)
+        });
+        steady.then_some(model)
+    }
+
+    /// Learns the positions from the column headers above the numbers: each column's
+    /// label starts a word (`自然人`, `商业` of a stacked `商业/企业`) at its column, once.
+    fn from_headers(items: &[RItem], cols: &[String]) -> Option<ColumnModel> {
+        let first_number = items.iter().position(|i| i.kind == ItemKind::Number)?;
+        let header: Vec<&RItem> = items[..first_number]
+            .iter()
+            .filter(|i| i.kind == ItemKind::Text && !i.atomic)
+            .collect();
+        let mut centres = Vec::with_capacity(cols.len());
+        for col in cols {
+            let label = templates().column(col)?.label.as_str();
+            let prefix: String = label.chars().take(2).collect();
+            let mut found = header.iter().flat_map(|item| words_starting(item, &prefix));
+            let centre = found.next()?;
+            if found.next().is_some() {
+                return None;
+            }
+            centres.push(centre);
+        }
+        ColumnModel::apart(centres)
+    }
+
+    /// Columns in order, at least two characters apart.
+    fn apart(centres: Vec<f64>) -> Option<ColumnModel> {
+        if centres.len() < 2 || centres.windows(2).any(|w| w[1] - w[0] < 2.0) {
+            return None;
+        }
+        let gap = |i: usize, j: usize| (centres[j] - centres[i]) / 2.0;
+        let last = centres.len() - 1;
+        let tolerance = (0..centres.len())
+            .map(|i| match i {
+                0 => gap(0, 1),
+                i if i == last => gap(last - 1, last),
+                i => gap(i - 1, i).max(gap(i, i + 1)),
+            })
+            .collect();
+        Some(ColumnModel { centres, tolerance })
+    }
+
+    /// Whether a group's numbers sit on these columns (a row with empty cells).
+    fn admits(&self, items: &[RItem], g: &Group) -> bool {
+        let printed: Vec<&RItem> = g.items.iter().map(|&k| &items[k]).collect();
+        let kinds = vec![ValueKind::Count; self.centres.len()];
+        self.place(&printed, &kinds).is_some()
+    }
+
+    /// The row's cells, each number at its nearest column, the rest empty. None when a
+    /// number sits between columns or two share one.
+    fn place(&self, printed: &[&RItem], kinds: &[ValueKind]) -> Option<Vec<Piece>> {
+        let mut reading = vec![Piece::Blank; self.centres.len()];
+        let mut last: Option<usize> = None;
+        for item in printed {
+            if item.kind != ItemKind::Number || item.atomic {
+                return None;
+            }
+            let x = item.centre();
+            let (col, dist) = self
+                .centres
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (i, (x - c).abs()))
+                .min_by(|a, b| a.1.total_cmp(&b.1))?;
+            if dist >= self.tolerance[col] || last.is_some_and(|l| col <= l) {
+                return None;
+            }
+            match crate::number::parse_cell(&item.text, kinds[col]) {
+                crate::number::CellText::Value { value, unit } => {
+                    reading[col] = Piece::Value { value, unit }
+                }
+                _ => return None,
+            }
+            last = Some(col);
+        }
+        Some(reading)
+    }
+}
+
+/// The centres (columns from the line start) of the whitespace-separated words of a text
+/// item that start with `prefix`.
+fn words_starting(item: &RItem, prefix: &str) -> Vec<f64> {
+    let start = item.end_column - item.text.chars().count();
+    let mut out = Vec::new();
+    let mut col = start;
+    for (i, word) in item.text.split(' ').enumerate() {
+        if i > 0 {
+            col += 1;
+        }
+        let width = word.chars().count();
+        if !word.is_empty() && word.starts_with(prefix) {
+            out.push(col as f64 + width as f64 / 2.0);
+        }
+        col += width;
+    }
+    out
 }
 
 /// Says how glued digits were split, or why they stay ambiguous.
