@@ -280,6 +280,7 @@ fn lex(text: &str, range: Range<usize>, line: usize, first_column: usize, items:
     let mut i = 0;
     let mut text_start: Option<usize> = None;
     let columns: Vec<usize> = (0..=chars.len()).map(|k| first_column + k).collect();
+    let mut hyphen_run = false;
     let at = |k: usize| -> usize {
         if k < chars.len() {
             chars[k].0
@@ -312,42 +313,23 @@ fn lex(text: &str, range: Range<usize>, line: usize, first_column: usize, items:
         }
         // Glued between numbers (`2-----2`), each hyphen of a run is an empty cell; a lone
         // hyphen there is a sign (`2648-18538`).
-        if c == '-'
-            && i > 0
-            && chars[i - 1].1.is_ascii_digit()
-            && chars.get(i + 1).is_some_and(|&(_, n)| n == '-')
-        {
-            flush_text(items, text_start.take(), i);
-            let mut k = i;
-            while k < chars.len() && chars[k].1 == '-' {
-                items.push(Item {
-                    kind: ItemKind::Blank,
-                    range: range.start + at(k)..range.start + at(k + 1),
-                    line,
-                    atomic: false,
-                    end_column: columns[k + 1],
-                });
-                k += 1;
-            }
-            i = k;
-            continue;
-        }
-        if let Some(end) = blank_marker(&chars, i) {
+        let hyphens = c == '-'
+            && (i > 0 && chars[i - 1].1 == '-' && hyphen_run
+                || i > 0
+                    && chars[i - 1].1.is_ascii_digit()
+                    && chars.get(i + 1).is_some_and(|&(_, n)| n == '-'));
+        hyphen_run = hyphens;
+        let token = if hyphens {
+            Some((ItemKind::Blank, i + 1))
+        } else if let Some(end) = blank_marker(&chars, i) {
+            Some((ItemKind::Blank, end))
+        } else {
+            number_at(&chars, i).map(|end| (ItemKind::Number, end))
+        };
+        if let Some((kind, end)) = token {
             flush_text(items, text_start.take(), i);
             items.push(Item {
-                kind: ItemKind::Blank,
-                range: range.start + at(i)..range.start + at(end),
-                line,
-                atomic: false,
-                end_column: columns[end],
-            });
-            i = end;
-            continue;
-        }
-        if let Some(end) = number_at(&chars, i) {
-            flush_text(items, text_start.take(), i);
-            items.push(Item {
-                kind: ItemKind::Number,
+                kind,
                 range: range.start + at(i)..range.start + at(end),
                 line,
                 atomic: false,

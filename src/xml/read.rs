@@ -142,24 +142,10 @@ impl Parser<'_> {
             return self.err(format!("the root must be <report xmlns=\"{NAMESPACE}\">"));
         }
         let mut meta = None;
-        let mut report = Report {
-            meta: Meta {
-                title: None,
-                issuer: None,
-                year: None,
-                template: TemplateId::None,
-                source: Source {
-                    name: String::new(),
-                    media_type: String::new(),
-                    bytes: 0,
-                    sha256: String::new(),
-                },
-            },
-            sections: Vec::new(),
-            tables: Vec::new(),
-            checks: Vec::new(),
-            diagnostics: Vec::new(),
-        };
+        let mut sections = Vec::new();
+        let mut tables = Vec::new();
+        let mut checks = Vec::new();
+        let mut diagnostics = Vec::new();
         while let Some((name, attrs, empty)) = self.child()? {
             match name.as_str() {
                 "meta" if meta.is_none() && !empty => meta = Some(self.meta()?),
@@ -175,13 +161,13 @@ impl Parser<'_> {
                             paragraphs.push(self.text(e)?);
                         }
                     }
-                    report.sections.push(Section {
+                    sections.push(Section {
                         id,
                         heading,
                         paragraphs,
                     });
                 }
-                "table" => report.tables.push(self.table(&attrs, empty)?),
+                "table" => tables.push(self.table(&attrs, empty)?),
                 "checks" if !empty => {
                     while let Some((n, a, e)) = self.child()? {
                         if n != "check" || !e {
@@ -191,7 +177,7 @@ impl Parser<'_> {
                         let Some(result) = CheckResult::parse(&result) else {
                             return self.err(format!("unknown check result {result:?}"));
                         };
-                        report.checks.push(Check {
+                        checks.push(Check {
                             rule: self.required(&a, "rule")?,
                             subject: self.required(&a, "subject")?,
                             result,
@@ -213,7 +199,7 @@ impl Parser<'_> {
                         let code = self.required(&a, "code")?;
                         let location = self.required(&a, "where")?;
                         let message = self.text(e)?;
-                        report.diagnostics.push(Diagnostic {
+                        diagnostics.push(Diagnostic {
                             level,
                             code,
                             location,
@@ -225,36 +211,30 @@ impl Parser<'_> {
                 other => return self.err(format!("unexpected <{other}>")),
             }
         }
-        match meta {
-            Some(m) => report.meta = m,
-            None => return self.err("no <meta>"),
-        }
-        Ok(report)
+        let Some(meta) = meta else {
+            return self.err("no <meta>");
+        };
+        Ok(Report {
+            meta,
+            sections,
+            tables,
+            checks,
+            diagnostics,
+        })
     }
 
     fn meta(&mut self) -> Result<Meta, XmlError> {
-        let mut meta = Meta {
-            title: None,
-            issuer: None,
-            year: None,
-            template: TemplateId::None,
-            source: Source {
-                name: String::new(),
-                media_type: String::new(),
-                bytes: 0,
-                sha256: String::new(),
-            },
-        };
+        let (mut title, mut issuer, mut year) = (None, None, None);
         let mut template = None;
         let mut source = None;
         while let Some((name, attrs, empty)) = self.child()? {
             match name.as_str() {
-                "title" => meta.title = Some(self.text(empty)?),
-                "issuer" => meta.issuer = Some(self.text(empty)?),
+                "title" => title = Some(self.text(empty)?),
+                "issuer" => issuer = Some(self.text(empty)?),
                 "year" => {
                     let y = self.text(empty)?;
                     match y.trim().parse() {
-                        Ok(y) => meta.year = Some(y),
+                        Ok(y) => year = Some(y),
                         Err(_) => return self.err(format!("year {y:?} is not a year")),
                     }
                 }
@@ -281,11 +261,13 @@ impl Parser<'_> {
             }
         }
         match (template, source) {
-            (Some(t), Some(s)) => {
-                meta.template = t;
-                meta.source = s;
-                Ok(meta)
-            }
+            (Some(template), Some(source)) => Ok(Meta {
+                title,
+                issuer,
+                year,
+                template,
+                source,
+            }),
             _ => self.err("<meta> needs <template> and <source>"),
         }
     }
