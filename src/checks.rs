@@ -33,8 +33,13 @@ pub fn run(report: &Report, template: &Template) -> (Vec<Check>, Vec<Diagnostic>
             .map(|r| r.id.as_str())
             .filter(|r| !replaced.contains(r))
             .collect();
-        for inst in rules::instances(tt, &printed) {
-            let outcome = inst.evaluate(|k| term(table, &k.row, &k.col));
+        let instances = rules::instances(tt, &printed);
+        let derived = rules::derived(&instances, |k| term(table, &k.row, &k.col));
+        for inst in instances {
+            let outcome = inst.evaluate(|k| match derived.get(k) {
+                Some(v) => Term::Value(*v),
+                None => term(table, &k.row, &k.col),
+            });
             let (result, expected, actual) = match outcome {
                 Outcome::Pass => (CheckResult::Pass, None, None),
                 Outcome::Skip => (CheckResult::Skip, None, None),

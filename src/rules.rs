@@ -2,6 +2,8 @@
 //! The digit-run splitter uses them as constraints and the checks report them: one
 //! definition for both.
 
+use std::collections::BTreeMap;
+
 use rust_decimal::Decimal;
 
 use crate::number;
@@ -166,6 +168,29 @@ impl RuleInstance {
     pub fn mentions(&self, key: &CellKey) -> bool {
         self.left.contains(key) || self.right.contains(key)
     }
+}
+
+/// Values of blank cells that rules derive (a blank 总计 is the sum of its row), so that
+/// other rules count the derived value rather than 0.
+pub fn derived(instances: &[RuleInstance], cell: impl Fn(&CellKey) -> Term) -> BTreeMap<CellKey, Decimal> {
+    let mut out = BTreeMap::new();
+    for inst in instances.iter().filter(|i| i.derive_left && i.left.len() == 1) {
+        if cell(&inst.left[0]) != Term::Blank {
+            continue;
+        }
+        let mut sum = Some(Decimal::ZERO);
+        for k in &inst.right {
+            sum = match (sum, cell(k)) {
+                (Some(s), Term::Value(v)) => s.checked_add(v),
+                (Some(s), Term::Blank) => Some(s),
+                _ => None,
+            };
+        }
+        if let Some(s) = sum {
+            out.insert(inst.left[0].clone(), s);
+        }
+    }
+    out
 }
 
 /// A cell value as a rule term.

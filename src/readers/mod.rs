@@ -1,5 +1,6 @@
 //! Readers turn input bytes into the common layout; they know formats, not reports.
 
+pub mod html;
 pub mod text;
 
 use crate::input::{decode, DecodeError, EncodingSource, Format};
@@ -25,6 +26,7 @@ pub fn read(format: Format, bytes: &[u8]) -> Result<Layout, ReadError> {
                 .splice(0..0, encoding_diagnostics(&decoded));
             Ok(layout)
         }
+        Format::Html => Ok(html::read(bytes)?),
         other => Err(ReadError::Unsupported(other)),
     }
 }

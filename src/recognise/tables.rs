@@ -432,7 +432,8 @@ fn assign_by_label(
             ));
             continue;
         }
-        if !group.has_number && group.cells.0 < ncols {
+        // A row printed all empty is a row; a stray empty cell is not.
+        if !group.has_number && group.items.len() < ncols {
             continue;
         }
         assigned[g] = Some((ri, Placement::Label));

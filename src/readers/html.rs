@@ -1,0 +1,623 @@
+//! Saved portal pages: the charset found as a browser would, the article cut out of the
+//! page, its paragraphs and its tables (rowspan/colspan kept) as the common layout.
+//!
+//! Text that a page already flattened (pipe cells or glued digits inside `<p>`/`<div>`)
+//! goes through the text reader, so the one recogniser sees what it sees for text files.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use ego_tree::iter::Edge;
+use ego_tree::{NodeId, NodeRef};
+use regex::Regex;
+use scraper::{Html, Node};
+
+use crate::chrome::is_chrome_line;
+use crate::input::{decode, DecodeError, Decoded, EncodingSource};
+use crate::layout::{Block, Grid, Hints, Layout};
+use crate::model::{Diagnostic, GridCell, Level};
+use crate::readers::text;
+
+/// Deepest element nesting read; deeper content is read as plain text of its ancestor.
+const MAX_DEPTH: usize = 256;
+/// A span larger than this is junk (the HTML table algorithm clamps colspan to 1000).
+const MAX_COLSPAN: u32 = 1000;
+
+/// Reads an HTML page.
+pub fn read(bytes: &[u8]) -> Result<Layout, DecodeError> {
+    let (decoded, mut diagnostics) = decode_html(bytes)?;
+    let (text, flattened) = flatten_deep_nesting(&decoded.text);
+    if flattened > 0 {
+        diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            "nesting-flattened",
+            "input",
+            format!("{flattened} tag(s) nested deeper than {MAX_DEPTH} levels were dropped (their text is kept)"),
+        ));
+    }
+    let doc = Html::parse_document(&text);
+    let hints = page_hints(&doc);
+    let root = article_root(&doc);
+    let mut walker = Walker::default();
+    walker.walk(root);
+    walker.flush();
+    if walker.chrome > 0 {
+        diagnostics.push(Diagnostic::new(
+            Level::Info,
+            "chrome-dropped",
+            "input",
+            format!(
+                "{} piece(s) of page chrome dropped (navigation, share bars, QR captions, metadata)",
+                walker.chrome
+            ),
+        ));
+    }
+    diagnostics.extend(walker.diagnostics);
+    Ok(Layout {
+        blocks: walker.blocks,
+        hints,
+        diagnostics,
+    })
+}
+
+/// Drops the tags (not the text) of elements nested deeper than [`MAX_DEPTH`]: the HTML
+/// tree builder checks element scope by walking the stack of open elements, so a page of
+/// 100,000 nested `<div>`s would take quadratic time. Linear, and a no-op on real pages.
+/// Returns the text and how many tags were dropped.
+fn flatten_deep_nesting(html: &str) -> (std::borrow::Cow<'_, str>, usize) {
+    // Elements that stay open until their end tag (p, li, td… close themselves).
+    const NESTING: &[&str] = &[
+        "div", "span", "font", "section", "article", "blockquote", "center", "table", "tbody", "thead", "tfoot",
+        "ul", "ol", "dl", "a", "b", "i", "u", "em", "strong", "small", "big", "sub", "sup", "header", "footer",
+        "nav", "aside", "main", "form", "label", "s", "strike", "code", "q", "cite",
+    ];
+    let bytes = html.as_bytes();
+    let mut open: Vec<(&str, bool)> = Vec::new();
+    let mut keep_from = 0usize;
+    let mut out = String::new();
+    let mut dropped = 0usize;
+    let mut i = 0usize;
+    while let Some(lt) = html[i..].find('<').map(|p| i + p) {
+        let rest = &html[lt..];
+        // Comments, declarations and raw text are passed over whole.
+        let skip_to = if rest.starts_with("<!--") {
+            rest.find("-->").map_or(html.len(), |e| lt + e + 3)
+        } else if rest.starts_with("<!") || rest.starts_with("<?") {
+            rest.find('>').map_or(html.len(), |e| lt + e + 1)
+        } else {
+            0
+        };
+        if skip_to > 0 {
+            i = skip_to;
+            continue;
+        }
+        let closing = rest.starts_with("</");
+        let name_start = lt + if closing { 2 } else { 1 };
+        let name_len = bytes[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b':' || **b == b'-')
+            .count();
+        if name_len == 0 {
+            i = lt + 1;
+            continue;
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        let end = tag_end(html, name_start + name_len);
+        if !closing && (name == "script" || name == "style") {
+            let close = format!("</{name}");
+            let body_end = html[end..].to_ascii_lowercase().find(&close).map_or(html.len(), |p| end + p);
+            i = body_end;
+            continue;
+        }
+        let Some(&tag) = NESTING.iter().find(|t| **t == name) else {
+            i = end;
+            continue;
+        };
+        let self_closing = html[..end].ends_with("/>");
+        let drop = if closing {
+            match open.iter().rposition(|(n, _)| *n == tag) {
+                Some(pos) => {
+                    let kept = open[pos].1;
+                    open.truncate(pos);
+                    !kept
+                }
+                None => false,
+            }
+        } else if self_closing {
+            false
+        } else {
+            let deep = open.len() >= MAX_DEPTH;
+            open.push((tag, !deep));
+            deep
+        };
+        if drop {
+            out.push_str(&html[keep_from..lt]);
+            keep_from = end;
+            dropped += 1;
+        }
+        i = end;
+    }
+    if dropped == 0 {
+        return (std::borrow::Cow::Borrowed(html), 0);
+    }
+    out.push_str(&html[keep_from..]);
+    (std::borrow::Cow::Owned(out), dropped)
+}
+
+/// Where a tag that started before `from` ends: after its `>`, quotes respected.
+fn tag_end(html: &str, from: usize) -> usize {
+    let mut quote: Option<u8> = None;
+    for (k, &b) in html.as_bytes()[from..].iter().enumerate() {
+        match (quote, b) {
+            (Some(q), b) if b == q => quote = None,
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'>') => return from + k + 1,
+            _ => {}
+        }
+    }
+    html.len()
+}
+
+/// The page's charset: BOM, then `<meta charset>` / `http-equiv` in the first 1024 bytes,
+/// then detection. A declaration the bytes contradict (a page saved as UTF-8 that still
+/// says gb2312) is overruled and reported.
+fn decode_html(bytes: &[u8]) -> Result<(Decoded, Vec<Diagnostic>), DecodeError> {
+    let mut diags = Vec::new();
+    let declared = declared_charset(&bytes[..bytes.len().min(1024)]);
+    let utf8 = std::str::from_utf8(bytes).is_ok();
+    let trusted = match declared {
+        Some(enc) if enc != encoding_rs::UTF_8 && utf8 && !bytes.is_ascii() => {
+            diags.push(Diagnostic::new(
+                Level::Warning,
+                "charset-overruled",
+                "input",
+                format!("the page declares {} but its bytes are valid UTF-8; read as UTF-8", enc.name()),
+            ));
+            None
+        }
+        Some(enc) if enc == encoding_rs::UTF_8 && !utf8 => {
+            diags.push(Diagnostic::new(
+                Level::Warning,
+                "charset-overruled",
+                "input",
+                "the page declares UTF-8 but its bytes are not; the encoding was detected instead",
+            ));
+            None
+        }
+        other => other,
+    };
+    let decoded = decode(bytes, trusted)?;
+    diags.extend(crate::readers::encoding_diagnostics(&decoded));
+    if decoded.how == EncodingSource::Declared {
+        // Say which declaration was followed, not just "declared".
+        diags.retain(|d| d.code != "encoding");
+        diags.push(Diagnostic::new(
+            Level::Info,
+            "encoding",
+            "input",
+            format!("decoded as {} (declared by the page)", decoded.encoding),
+        ));
+    }
+    Ok((decoded, diags))
+}
+
+/// `<meta charset="…">` or `<meta http-equiv=… content="…; charset=…">`, as the HTML
+/// prescan finds it (case-insensitive, WHATWG labels: gb2312 means GBK).
+fn declared_charset(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    static RE: OnceLock<regex::bytes::Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::bytes::Regex::new(r#"(?i-u)<meta[^>]*?charset\s*=\s*["']?\s*([a-z0-9_:.\-]+)"#).expect("valid")
+    });
+    encoding_rs::Encoding::for_label(&re.captures(head)?[1])
+}
+
+/// `<title>` and a publication date stated anywhere on the page.
+fn page_hints(doc: &Html) -> Hints {
+    let mut hints = Hints::default();
+    for node in doc.tree.root().descendants() {
+        match node.value() {
+            Node::Element(e) if e.name() == "title" && hints.title.is_none() => {
+                hints.title = Some(collapse(&text_of(node))).filter(|t| !t.is_empty());
+            }
+            Node::Text(t) if hints.published.is_none() => hints.published = published_date(t),
+            _ => {}
+        }
+    }
+    hints
+}
+
+/// Finds the article: from `<body>` down, while one child element holds nearly all the
+/// page's Chinese text, go into it — navigation, sidebars and footers fall away as
+/// siblings.
+fn article_root(doc: &Html) -> NodeRef<'_, Node> {
+    let mut weight: HashMap<NodeId, usize> = HashMap::new();
+    for edge in doc.tree.root().traverse() {
+        if let Edge::Close(node) = edge {
+            let own = match node.value() {
+                Node::Text(t) => t.chars().filter(|c| is_cjk(*c)).count(),
+                Node::Element(e) if is_skipped(e) => 0,
+                _ => node.children().map(|c| weight.get(&c.id()).copied().unwrap_or(0)).sum(),
+            };
+            weight.insert(node.id(), own);
+        }
+    }
+    let body = doc
+        .tree
+        .root()
+        .descendants()
+        .find(|n| n.value().as_element().is_some_and(|e| e.name() == "body"))
+        .unwrap_or_else(|| doc.tree.root());
+    let mut node = body;
+    loop {
+        let total = weight.get(&node.id()).copied().unwrap_or(0);
+        if total == 0 {
+            return node;
+        }
+        let heavy = node
+            .children()
+            .filter(|c| c.value().is_element())
+            .find(|c| weight.get(&c.id()).copied().unwrap_or(0) * 100 >= total * 85);
+        match heavy {
+            // Stop at a table: a data table is read whole, a layout table is walked.
+            Some(c) if c.value().as_element().is_some_and(|e| e.name() != "table" || is_layout_table(c)) => node = c,
+            _ => return node,
+        }
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
+}
+
+/// Elements that are never report text.
+fn is_skipped(e: &scraper::node::Element) -> bool {
+    const TAGS: &[&str] = &[
+        "script", "style", "noscript", "template", "head", "title", "iframe", "object", "embed", "svg", "canvas",
+        "nav", "footer", "aside", "form", "button", "select", "input", "textarea", "map", "audio", "video",
+    ];
+    if TAGS.contains(&e.name()) {
+        return true;
+    }
+    const CHROME: &[&str] = &[
+        "nav", "menu", "breadcrumb", "crumb", "share", "footer", "copyright", "sidebar", "toolbar", "print",
+        "qrcode", "erweima", "ewm", "fontsize", "font-size", "zihao", "bdshare", "jiathis", "dqwz", "weizhi",
+    ];
+    let classes = e.attr("class").unwrap_or_default().to_ascii_lowercase();
+    let id = e.attr("id").unwrap_or_default().to_ascii_lowercase();
+    CHROME.iter().any(|k| classes.contains(k) || id.contains(k))
+}
+
+/// A table used to lay out a page, not to hold data: it holds other tables, or its cells
+/// hold running text.
+fn is_layout_table(table: NodeRef<'_, Node>) -> bool {
+    let nested = table
+        .descendants()
+        .skip(1)
+        .any(|n| n.value().as_element().is_some_and(|e| e.name() == "table"));
+    if nested {
+        return true;
+    }
+    let cells: Vec<NodeRef<'_, Node>> = table
+        .descendants()
+        .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "td" || e.name() == "th"))
+        .collect();
+    let longest = cells.iter().map(|c| text_of(*c).chars().count()).max().unwrap_or(0);
+    longest > 300 || cells.len() <= 2 && longest > 80
+}
+
+/// The text of a subtree: inline elements run together (`20</span><span>23` is 2023),
+/// `<br>` and block elements break lines.
+fn text_of(node: NodeRef<'_, Node>) -> String {
+    let mut out = String::new();
+    for edge in node.traverse() {
+        match edge {
+            Edge::Open(n) => match n.value() {
+                Node::Text(t) => push_collapsed(&mut out, t),
+                Node::Element(e) if e.name() == "br" => out.push('\n'),
+                Node::Element(e) if is_block(e.name()) => out.push('\n'),
+                _ => {}
+            },
+            Edge::Close(n) => {
+                if n.value().as_element().is_some_and(|e| is_block(e.name())) {
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    out.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+}
+
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "ul" | "ol" | "section" | "article" | "main"
+            | "blockquote" | "pre" | "center" | "dl" | "dt" | "dd" | "header" | "figure" | "figcaption" | "address"
+            | "hr" | "tr" | "td" | "th" | "table" | "tbody" | "thead" | "tfoot" | "caption"
+    )
+}
+
+/// HTML collapses runs of white space to one space.
+fn push_collapsed(out: &mut String, text: &str) {
+    for c in text.chars() {
+        if matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}') {
+            if !out.ends_with([' ', '\n']) && !out.is_empty() {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Walks the article in document order, turning block elements into paragraphs and data
+/// tables into grids.
+#[derive(Default)]
+struct Walker {
+    blocks: Vec<Block>,
+    buffer: String,
+    chrome: usize,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Walker {
+    fn walk(&mut self, root: NodeRef<'_, Node>) {
+        // Iterative: pages nest deep, and a stack overflow is a crash.
+        let mut skip: Option<NodeId> = None;
+        let mut depth = 0usize;
+        for edge in root.traverse() {
+            match edge {
+                Edge::Open(n) => {
+                    depth += 1;
+                    if skip.is_some() {
+                        continue;
+                    }
+                    match n.value() {
+                        Node::Text(t) => push_collapsed(&mut self.buffer, t),
+                        Node::Element(e) => {
+                            if is_skipped(e) {
+                                skip = Some(n.id());
+                            } else if e.name() == "table" && !is_layout_table(n) {
+                                self.flush();
+                                self.table(n);
+                                skip = Some(n.id());
+                            } else if e.name() == "br" {
+                                self.buffer.push('\n');
+                            } else if is_block(e.name()) && depth < MAX_DEPTH {
+                                self.flush();
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                Edge::Close(n) => {
+                    depth = depth.saturating_sub(1);
+                    if skip == Some(n.id()) {
+                        skip = None;
+                        continue;
+                    }
+                    if skip.is_none() && n.value().as_element().is_some_and(|e| is_block(e.name())) && depth < MAX_DEPTH {
+                        self.flush();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Ends the current paragraph. Several lines (`<br>`) or pipe text go through the text
+    /// reader; one line is a paragraph, unless it is chrome.
+    fn flush(&mut self) {
+        let text = std::mem::take(&mut self.buffer);
+        let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        if lines.is_empty() {
+            return;
+        }
+        if lines.len() == 1 && !lines[0].contains('|') {
+            let line = lines[0];
+            if is_chrome_line(line) {
+                self.chrome += 1;
+            } else {
+                self.blocks.push(Block::Paragraph(line.to_string()));
+            }
+            return;
+        }
+        let layout = text::read(&lines.join("\n"));
+        self.chrome += layout.diagnostics.iter().filter(|d| d.code == "chrome-dropped").count();
+        self.blocks.extend(layout.blocks);
+    }
+
+    fn table(&mut self, table: NodeRef<'_, Node>) {
+        let grid = grid_of(table);
+        if grid.rows.is_empty() {
+            return;
+        }
+        if is_metadata_grid(&grid) {
+            self.chrome += 1;
+            return;
+        }
+        self.blocks.push(Block::Grid(grid));
+    }
+}
+
+/// `发布日期：2020-01-31`, `发布时间: 2020-01-20 15:22`.
+fn published_date(line: &str) -> Option<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?:发布日期|发布时间|发文日期|日期)\s*[:：]\s*([0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?(?:\s+[0-9]{1,2}:[0-9]{2})?)")
+            .expect("valid")
+    });
+    re.captures(line).map(|c| c[1].trim().to_string())
+}
+
+/// A portal's metadata grid (索引号, 发布机构, 发文日期 …): page chrome, not report data.
+fn is_metadata_grid(grid: &Grid) -> bool {
+    const KEYS: &[&str] = &["索引号", "发布机构", "发文日期", "组配分类", "主题分类", "成文日期", "发布日期", "公开方式", "信息名称", "文号"];
+    let text: String = grid.rows.iter().flatten().map(|c| c.text.as_str()).collect();
+    KEYS.iter().filter(|k| text.contains(*k)).count() >= 3 && !text.contains("第二十条")
+}
+
+/// A table's cells as anchor cells with spans, row groups in order. Spans are clamped as
+/// browsers clamp them (colspan 0 or junk is 1, at most 1000; rowspan 0 runs to the end of
+/// its row group) and then to the rows that exist, so a hostile span allocates nothing.
+fn grid_of(table: NodeRef<'_, Node>) -> Grid {
+    let mut grid = Grid::default();
+    let mut groups: Vec<Vec<NodeRef<'_, Node>>> = Vec::new();
+    for child in table.children() {
+        let Some(e) = child.value().as_element() else { continue };
+        match e.name() {
+            "caption" => grid.caption = Some(collapse(&text_of(child))).filter(|c| !c.is_empty()),
+            "tr" => match groups.last_mut() {
+                Some(g) if g.last().is_some_and(|r| r.parent() == Some(table)) => g.push(child),
+                _ => groups.push(vec![child]),
+            },
+            "thead" | "tbody" | "tfoot" => {
+                groups.push(child.children().filter(|r| r.value().as_element().is_some_and(|e| e.name() == "tr")).collect());
+            }
+            _ => {}
+        }
+    }
+    for group in groups {
+        let n = group.len();
+        for (i, tr) in group.iter().enumerate() {
+            let left = (n - i) as u32;
+            let row: Vec<GridCell> = tr
+                .children()
+                .filter(|c| c.value().as_element().is_some_and(|e| e.name() == "td" || e.name() == "th"))
+                .map(|cell| {
+                    let e = cell.value().as_element().expect("filtered to elements");
+                    let col_span = span(e.attr("colspan")).map_or(1, |s| s.clamp(1, MAX_COLSPAN));
+                    let row_span = match span(e.attr("rowspan")) {
+                        Some(0) => left,
+                        Some(s) => s.clamp(1, left),
+                        None => 1,
+                    };
+                    GridCell {
+                        text: text_of(cell),
+                        row_span,
+                        col_span,
+                    }
+                })
+                .collect();
+            grid.rows.push(row);
+        }
+    }
+    grid
+}
+
+/// A span attribute as browsers read it: leading digits, junk is absent.
+fn span(attr: Option<&str>) -> Option<u32> {
+    let digits: String = attr?.trim().chars().take_while(char::is_ascii_digit).collect();
+    if digits.is_empty() {
+        return None;
+    }
+    Some(digits.parse::<u64>().map_or(u32::MAX, |v| v.min(u32::MAX as u64) as u32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(html: &str) -> Vec<Block> {
+        read(html.as_bytes()).unwrap().blocks
+    }
+
+    fn grid(html: &str) -> Grid {
+        blocks(html)
+            .into_iter()
+            .find_map(|b| match b {
+                Block::Grid(g) => Some(g),
+                _ => None,
+            })
+            .expect("a grid")
+    }
+
+    fn texts(g: &Grid) -> Vec<Vec<(String, u32, u32)>> {
+        g.rows
+            .iter()
+            .map(|r| r.iter().map(|c| (c.text.clone(), c.row_span, c.col_span)).collect())
+            .collect()
+    }
+
+    #[test]
+    fn tables_keep_spans_breaks_and_split_numbers() {
+        let g = grid(
+            "<table><tbody><tr><td rowspan='2'>三、本年度办理结果</td><td>（一）予以公开</td><td><span>2</span><font>58</font></td></tr>\
+             <tr><td>本年新<br />制作数量</td><td>&nbsp;</td></tr></tbody><tbody><tr><th colspan=0>x</th><td colspan=5000 rowspan=100000>y</td></tr></tbody></table>",
+        );
+        assert_eq!(
+            texts(&g),
+            vec![
+                vec![("三、本年度办理结果".into(), 2, 1), ("（一）予以公开".into(), 1, 1), ("258".into(), 1, 1)],
+                vec![("本年新\n制作数量".into(), 1, 1), ("".into(), 1, 1)],
+                vec![("x".into(), 1, 1), ("y".into(), 1, 1000)],
+            ]
+        );
+    }
+
+    #[test]
+    fn rowspan_zero_runs_to_the_end_of_its_group() {
+        let g = grid("<table><tr><td rowspan=0>a</td><td>b</td></tr><tr><td>c</td></tr><tr><td>d</td></tr></table>");
+        assert_eq!(g.rows[0][0].row_span, 3);
+    }
+
+    #[test]
+    fn the_article_is_cut_out_of_the_page() {
+        let page = "<html><head><title>某区2020年报_某区政府</title><script>var x='一、总体情况';</script></head><body>\
+            <div class='nav'>首页 政务公开 信息公开 年报 新闻 通知 公告 专题 互动 服务</div>\
+            <div class='position'>当前位置：首页 &gt; 政务公开</div>\
+            <div id='zoom'><p>一、总体情况</p><p>本机关全年主动公开政府信息一百二十条，收到申请十件，已全部办结答复完毕。</p>\
+            <p>字号：大 中 小</p><p>扫一扫在手机上查看当前页面</p></div>\
+            <div class='footer'>版权所有 某区人民政府 网站标识码 联系我们 网站地图</div></body></html>";
+        let layout = read(page.as_bytes()).unwrap();
+        assert_eq!(
+            layout.blocks,
+            vec![
+                Block::Paragraph("一、总体情况".into()),
+                Block::Paragraph("本机关全年主动公开政府信息一百二十条，收到申请十件，已全部办结答复完毕。".into())
+            ]
+        );
+        assert_eq!(layout.hints.title.as_deref(), Some("某区2020年报_某区政府"));
+    }
+
+    #[test]
+    fn charset_declarations_are_followed_or_overruled() {
+        let body = "<p>一、总体情况</p><p>二、主动公开政府信息情况</p>".repeat(3);
+        let gb = format!("<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'></head><body>{body}</body></html>");
+        let (bytes, _, _) = encoding_rs::GBK.encode(&gb);
+        let layout = read(&bytes).unwrap();
+        assert_eq!(layout.blocks[0], Block::Paragraph("一、总体情况".into()));
+        // The same page saved as UTF-8 with its gb2312 meta left in.
+        let layout = read(gb.as_bytes()).unwrap();
+        assert_eq!(layout.blocks[0], Block::Paragraph("一、总体情况".into()));
+        assert!(layout.diagnostics.iter().any(|d| d.code == "charset-overruled"));
+    }
+
+    #[test]
+    fn flattened_tables_in_paragraphs_go_through_the_text_reader() {
+        let b = blocks("<p>规章 | 0 | 0 | 1 |<br>规范性文件 | 55 | 55 | 463 |</p>");
+        assert!(matches!(&b[0], Block::Grid(g) if g.rows.len() == 2));
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_not_fatal() {
+        let html = format!("{}<p>一、总体情况</p>{}", "<div class='x'>".repeat(100_000), "</div>".repeat(100_000));
+        let layout = read(html.as_bytes()).unwrap();
+        assert!(layout.blocks.iter().any(|b| matches!(b, Block::Paragraph(p) if p == "一、总体情况")));
+        assert!(layout.diagnostics.iter().any(|d| d.code == "nesting-flattened"));
+    }
+
+    #[test]
+    fn flattening_keeps_real_pages_and_text_intact() {
+        let page = "<div><table><tr><td><span>规章</span></td></tr></table><!-- <div> --><script>if(a<b){'<div>'}</script></div>";
+        assert_eq!(flatten_deep_nesting(page), (std::borrow::Cow::Borrowed(page), 0));
+        let deep = format!("{}x{}", "<div>".repeat(MAX_DEPTH + 2), "</div>".repeat(MAX_DEPTH + 2));
+        let (flat, dropped) = flatten_deep_nesting(&deep);
+        assert_eq!(dropped, 4);
+        assert_eq!(flat.matches("<div>").count(), MAX_DEPTH);
+        assert_eq!(flat.matches("</div>").count(), MAX_DEPTH);
+        assert!(flat.contains('x'));
+    }
+}
