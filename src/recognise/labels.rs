@@ -105,6 +105,12 @@ fn markers(label: &str) -> Vec<Marker> {
     out
 }
 
+/// Whether a cleaned label carries numbering (`一、`, `（七）`, `2.`): a row label does,
+/// a column header does not.
+pub fn numbered(label: &str) -> bool {
+    !markers(label).is_empty()
+}
+
 /// The best matching row among `candidates` for a cleaned label: the row whose keyword
 /// ends latest in the label (a glued label carries group labels before the row's own),
 /// ties going to the earlier candidate. None when nothing matches.

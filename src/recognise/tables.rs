@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use crate::model::{Cell, CellContent, Diagnostic, Level, Row, StandardTable};
 use crate::recognise::doc::{Doc, ItemKind};
-use crate::recognise::labels::{clean_label, match_row};
+use crate::recognise::labels::{clean_label, match_row, numbered};
 use crate::recognise::split::{self, Piece, RowChoice, SolveNote, Solved, Token};
 use crate::rules::{self, CellKey, Outcome, Term};
 use crate::template::{templates, TableTemplate, ValueKind};
@@ -432,8 +432,9 @@ fn assign_by_label(
             ));
             continue;
         }
-        // A row printed all empty is a row; a stray empty cell is not.
-        if !group.has_number && group.items.len() < ncols {
+        // A row printed all empty is a row; a stray empty cell is not, nor a header
+        // padded with empty cells (`总计` of t3's header row is no (七)总计).
+        if !group.has_number && (group.items.len() < ncols || ordered && !numbered(&label)) {
             continue;
         }
         assigned[g] = Some((ri, Placement::Label));
