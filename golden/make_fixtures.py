@@ -10,12 +10,17 @@ independently of gongkai a `truth.json` (hand-labelled corpus truth, or the valu
 synthetic report was built from). `expected.xml` is written by the golden test with
 GONGKAI_BLESS=1 and reviewed by eye against the input before it is committed.
 
-Needs: python3, pdftotext (poppler-utils) for the layout-text case.
+Needs: python3, pdftotext (poppler-utils) for the layout-text case, LibreOffice (soffice)
+for the Word-exported HTML case.
 """
+import html
 import json
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -345,6 +350,233 @@ def synthetic_cases():
     write("synthetic-2024-glued", synthetic_glued().encode("utf-8"), ".txt", None)
 
 
+# ---------------------------------------------------------------- HTML forms of one real report
+SHANGHAI = "013_shanghai_govoffice_2019_cms-body.html"
+SHANGHAI_TRUTH = "013_shanghai_govoffice_2019_cms-body.json"
+
+PORTAL_HEAD = """<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml">
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=gb2312" />
+<title>2019年上海市人民政府办公厅政府信息公开工作年度报告_上海市人民政府</title>
+<meta name="keywords" content="政府信息公开,年度报告" />
+<link rel="stylesheet" type="text/css" href="/css/main.css" />
+<style type="text/css">.nav li{float:left} /* 一、总体情况 */</style>
+<script type="text/javascript">var crumbs = "首页 > 政务公开 > 一、总体情况"; function fontZoom(s){}</script>
+</head>
+<body>
+<div class="top-bar"><span>简体</span> | <span>繁体</span> | <a href="#">无障碍阅读</a> | <a href="#">长者模式</a> | 网站支持IPv6</div>
+<div id="header"><img src="/images/logo.png" alt="中国上海" /></div>
+<div class="nav"><ul><li><a href="#">首页</a></li><li><a href="#">要闻动态</a></li><li><a href="#">政务公开</a></li><li><a href="#">政务服务</a></li><li><a href="#">互动交流</a></li><li><a href="#">走进上海</a></li></ul></div>
+<div class="position">当前位置：<a href="#">首页</a> &gt; <a href="#">政务公开</a> &gt; <a href="#">政府信息公开年报</a></div>
+<table class="metadata" border="0"><tr><td>索引号：</td><td>SH0100-2020-0001</td><td>发布机构：</td><td>上海市人民政府办公厅</td></tr>
+<tr><td>发文日期：</td><td>2020-01-31</td><td>主题分类：</td><td>政府信息公开年报</td></tr></table>
+<div class="article">
+<div class="fontsize">字号：<a href="#" onclick="fontZoom(16)">大</a> <a href="#" onclick="fontZoom(14)">中</a> <a href="#" onclick="fontZoom(12)">小</a></div>
+<div id="ivs_content" class="Article_content">
+"""
+PORTAL_TAIL = """
+</div>
+<div class="bdsharebuttonbox">分享到：<a href="#" class="bds_weixin">微信</a><a href="#" class="bds_tsina">微博</a><a href="#" class="bds_qzone">QQ空间</a></div>
+<p class="ewm-caption">扫一扫在手机上查看当前页面</p>
+<p><a href="javascript:window.print()">【打印本页】</a><a href="javascript:window.close()">【关闭窗口】</a></p>
+</div>
+<div class="footer"><p>主办：上海市人民政府办公厅 承办：上海市大数据中心</p><p>沪ICP备08016393号 沪公网安备31010102002000号 网站标识码：3100000008</p><p>网站地图 | 联系我们 | 网站声明</p></div>
+<script type="text/javascript">document.write('<div>二、主动公开政府信息情况</div>');</script>
+</body>
+</html>
+"""
+
+
+def html_cases():
+    body = (CORPUS / SHANGHAI).read_text(encoding="utf-8")
+    copy_corpus("shanghai-2019-cms-body", SHANGHAI, SHANGHAI_TRUTH)
+    # The body in a portal page, saved in the page's own charset.
+    page = PORTAL_HEAD + body + PORTAL_TAIL
+    write("shanghai-2019-portal-gb18030", page.encode("gb18030"), ".html", SHANGHAI_TRUTH)
+    write("shanghai-2019-word", word_style(body).encode("utf-8"), ".html", SHANGHAI_TRUTH)
+    write("shanghai-2019-libreoffice", libreoffice_round_trip(body), ".html", SHANGHAI_TRUTH)
+    truth = json.loads((TRUTH / SHANGHAI_TRUTH).read_text(encoding="utf-8"))
+    truth["abstained"] = 161
+    truth["notes"] = (
+        "The Shanghai 2019 body with t2 and t4 flattened to pipe text and t3 run together in one <div>. "
+        "That t3 dropped its many empty cells (each row prints fewer numbers than it has cells), so which "
+        "cell each number belongs to cannot be told: all 161 t3 cells are missing, none guessed."
+    )
+    write("shanghai-2019-flattened", flattened(body).encode("utf-8"), ".html", truth)
+    write("shanghai-2019-text", as_text(body).encode("utf-8"), ".md", SHANGHAI_TRUTH)
+
+
+class Tree(HTMLParser):
+    """The body as events, kept simple: (kind, tag, attrs | text)."""
+
+    def __init__(self, text):
+        super().__init__(convert_charrefs=True)
+        self.events = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.events.append(("start", tag, dict(attrs)))
+
+    def handle_startendtag(self, tag, attrs):
+        self.events.append(("start", tag, dict(attrs)))
+        if tag != "br":
+            self.events.append(("end", tag, None))
+
+    def handle_endtag(self, tag):
+        self.events.append(("end", tag, None))
+
+    def handle_data(self, data):
+        self.events.append(("text", None, data))
+
+
+def word_style(body):
+    """The report as Microsoft Word saves a document as HTML: MsoNormal paragraphs, spans
+    per run (numbers split over runs), <o:p>, conditional comments, mso- styles."""
+    out = ["""<html xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:w="urn:schemas-microsoft-com:office:word" xmlns="http://www.w3.org/TR/REC-html40">
+<head>
+<meta http-equiv=Content-Type content="text/html; charset=utf-8">
+<meta name=ProgId content=Word.Document>
+<meta name=Generator content="Microsoft Word 15">
+<title>2019年上海市人民政府办公厅政府信息公开工作年度报告</title>
+<!--[if gte mso 9]><xml>
+ <o:DocumentProperties><o:Author>办公厅</o:Author><o:Pages>9</o:Pages></o:DocumentProperties>
+</xml><![endif]-->
+<style>
+<!--
+ /* Style Definitions */
+ p.MsoNormal, li.MsoNormal, div.MsoNormal {mso-style-unhide:no;margin:0cm;text-align:justify;font-size:10.5pt;font-family:等线;}
+@page WordSection1 {size:595.3pt 841.9pt;mso-header-margin:42.55pt;}
+div.WordSection1 {page:WordSection1;}
+-->
+</style>
+</head>
+<body lang=ZH-CN style='tab-interval:21.0pt;text-justify-trim:punctuation'>
+<div class=WordSection1 style='layout-grid:15.6pt'>
+"""]
+    row = 0
+    in_cell = False
+    for kind, tag, val in Tree(body).events:
+        if kind == "start" and tag == "p":
+            style = "text-align:center" if "center" in str(val.get("style", "")) + str(val.get("align", "")) else "text-indent:21.0pt;mso-char-indent-count:2.0"
+            out.append(f"<p class=MsoNormal style='{style}'><span style='font-family:仿宋_GB2312;mso-hansi-font-family:\"Times New Roman\"'>")
+        elif kind == "end" and tag == "p":
+            out.append("<o:p></o:p></span></p>\n")
+        elif kind == "start" and tag == "table":
+            out.append("<![if !supportMisc]><span style='mso-spacerun:yes'></span><![endif]>\n"
+                       "<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0 style='border-collapse:collapse;border:none;mso-border-alt:solid windowtext .5pt;mso-yfti-tbllook:1184'>\n")
+        elif kind == "start" and tag == "tr":
+            out.append(f"<tr style='mso-yfti-irow:{row}'>")
+            row += 1
+        elif kind == "start" and tag in ("td", "th"):
+            spans = "".join(f" {k}={v}" for k, v in val.items() if k in ("colspan", "rowspan"))
+            out.append(f"<td{spans} width=100 valign=top style='border:solid windowtext 1.0pt;mso-border-alt:solid windowtext .5pt;padding:0cm 5.4pt 0cm 5.4pt'>")
+            in_cell = True
+        elif kind == "end" and tag in ("td", "th"):
+            out.append("</td>\n")
+            in_cell = False
+        elif kind == "end" and tag in ("tr", "table", "tbody"):
+            out.append(f"</{tag}>\n")
+        elif kind == "start" and tag == "tbody":
+            out.append("<tbody>")
+        elif kind == "start" and tag == "br":
+            out.append("<br>")
+        elif kind == "text":
+            text = val.replace("\xa0", " ")
+            if in_cell and re.fullmatch(r"\s*\d{2,}\s*", text):
+                # Word splits a number over runs when it was typed in two goes.
+                d = text.strip()
+                out.append(f"<span lang=EN-US>{d[:1]}</span><span lang=EN-US style='mso-bidi-font-size:10.5pt'>{d[1:]}</span>")
+            elif text.strip() == "":
+                out.append("<o:p>&nbsp;</o:p>" if in_cell else " ")
+            else:
+                out.append(html.escape(text, quote=False))
+    out.append("<p class=MsoNormal><span lang=EN-US><o:p>&nbsp;</o:p></span></p>\n</div>\n</body>\n</html>\n")
+    return "".join(out)
+
+
+def libreoffice_round_trip(body):
+    """HTML → DOCX → HTML with LibreOffice, as a report that went through Word does."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        src = tmp / "report.html"
+        src.write_text(body, encoding="utf-8")
+        profile = f"-env:UserInstallation=file://{tmp}/profile"
+        run = lambda *a: subprocess.run(["soffice", profile, "--headless", *a], check=True, capture_output=True, cwd=tmp)
+        run("--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp / "docx"), str(src))
+        run("--convert-to", "html:XHTML Writer File:UTF8", "--outdir", str(tmp / "html"), str(tmp / "docx" / "report.docx"))
+        return (tmp / "html" / "report.html").read_bytes()
+
+
+def grids(body):
+    """The body's text blocks and tables, tables as rows of (text, rowspan, colspan)."""
+    items = []
+    table = None
+    cell = None
+    para = []
+    for kind, tag, val in Tree(body).events:
+        if kind == "start" and tag == "table":
+            table = []
+        elif kind == "end" and tag == "table":
+            items.append(("table", table))
+            table = None
+        elif kind == "start" and tag == "tr" and table is not None:
+            table.append([])
+        elif kind == "start" and tag in ("td", "th") and table is not None:
+            cell = [val.get("rowspan", "1"), val.get("colspan", "1"), []]
+        elif kind == "end" and tag in ("td", "th") and table is not None:
+            text = "".join(cell[2]).replace("\xa0", " ").strip()
+            table[-1].append((re.sub(r"\s+", "", text), cell[0], cell[1]))
+            cell = None
+        elif kind == "text" and cell is not None:
+            cell[2].append(val)
+        elif kind == "text" and table is None:
+            para.append(val)
+        elif kind == "end" and tag == "p" and table is None:
+            text = "".join(para).strip()
+            if text:
+                items.append(("p", text))
+            para = []
+    return items
+
+
+def flattened(body):
+    """What some portals publish: the tables already flattened — t2 and t4 to pipe text
+    inside <p> with <br>, t3 to a glued <div> (cells run together, as a crawler's text of
+    an inline page)."""
+    out = ["<html><head><meta charset='utf-8'><title>2019年上海市人民政府办公厅政府信息公开工作年度报告</title></head><body><div class='TRS_Editor'>\n"]
+    n = 0
+    for kind, val in grids(body):
+        if kind == "p":
+            out.append(f"<p>{html.escape(val)}</p>\n")
+            continue
+        n += 1
+        if n == 2:
+            cells = [c for row in val for (c, _, _) in row if c]
+            out.append("<div>" + " ".join(html.escape(c) for c in cells) + "</div>\n")
+        else:
+            lines = [" | ".join(html.escape(c) for (c, _, _) in row) + " |" for row in val]
+            out.append("<p>" + "<br/>\n".join(lines) + "</p>\n")
+    out.append("</div></body></html>\n")
+    return "".join(out)
+
+
+def as_text(body):
+    """The same report as markdown text (tables as pipe rows, empty cells kept)."""
+    out = []
+    for kind, val in grids(body):
+        if kind == "p":
+            out.append(val + "\n")
+        else:
+            out.append("\n")
+            for i, row in enumerate(val):
+                out.append("| " + " | ".join(c for (c, _, _) in row) + " |\n")
+                if i == 0:
+                    out.append("|" + "---|" * len(row) + "\n")
+            out.append("\n")
+    return "".join(out)
+
+
 def main():
     if not CORPUS.is_dir():
         sys.exit(f"{CORPUS} not found: run from the project root with ../shared beside it")
@@ -353,6 +585,7 @@ def main():
     layout_cases()
     no_report_cases()
     synthetic_cases()
+    html_cases()
 
 
 if __name__ == "__main__":

@@ -172,9 +172,15 @@ impl RuleInstance {
 
 /// Values of blank cells that rules derive (a blank 总计 is the sum of its row), so that
 /// other rules count the derived value rather than 0.
-pub fn derived(instances: &[RuleInstance], cell: impl Fn(&CellKey) -> Term) -> BTreeMap<CellKey, Decimal> {
+pub fn derived(
+    instances: &[RuleInstance],
+    cell: impl Fn(&CellKey) -> Term,
+) -> BTreeMap<CellKey, Decimal> {
     let mut out = BTreeMap::new();
-    for inst in instances.iter().filter(|i| i.derive_left && i.left.len() == 1) {
+    for inst in instances
+        .iter()
+        .filter(|i| i.derive_left && i.left.len() == 1)
+    {
         if cell(&inst.left[0]) != Term::Blank {
             continue;
         }

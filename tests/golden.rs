@@ -213,6 +213,14 @@ fn every_form_of_one_report_gives_the_same_tables() {
         &["meilie-2020-pipe", "meilie-2020-gb18030"],
         &["pingtan-2019-glued", "pingtan-2019-utf16"],
         &["kewei-2024-md", "kewei-2024-bom-crlf"],
+        // HTML and text forms of one report (issue 3: identical <table> content)
+        &[
+            "shanghai-2019-cms-body",
+            "shanghai-2019-portal-gb18030",
+            "shanghai-2019-word",
+            "shanghai-2019-libreoffice",
+            "shanghai-2019-text",
+        ],
     ] {
         let first = tables(group[0]);
         assert_eq!(first.len(), 3);

@@ -67,9 +67,42 @@ pub fn read(bytes: &[u8]) -> Result<Layout, DecodeError> {
 fn flatten_deep_nesting(html: &str) -> (std::borrow::Cow<'_, str>, usize) {
     // Elements that stay open until their end tag (p, li, td… close themselves).
     const NESTING: &[&str] = &[
-        "div", "span", "font", "section", "article", "blockquote", "center", "table", "tbody", "thead", "tfoot",
-        "ul", "ol", "dl", "a", "b", "i", "u", "em", "strong", "small", "big", "sub", "sup", "header", "footer",
-        "nav", "aside", "main", "form", "label", "s", "strike", "code", "q", "cite",
+        "div",
+        "span",
+        "font",
+        "section",
+        "article",
+        "blockquote",
+        "center",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "ul",
+        "ol",
+        "dl",
+        "a",
+        "b",
+        "i",
+        "u",
+        "em",
+        "strong",
+        "small",
+        "big",
+        "sub",
+        "sup",
+        "header",
+        "footer",
+        "nav",
+        "aside",
+        "main",
+        "form",
+        "label",
+        "s",
+        "strike",
+        "code",
+        "q",
+        "cite",
     ];
     let bytes = html.as_bytes();
     let mut open: Vec<(&str, bool)> = Vec::new();
@@ -105,7 +138,10 @@ fn flatten_deep_nesting(html: &str) -> (std::borrow::Cow<'_, str>, usize) {
         let end = tag_end(html, name_start + name_len);
         if !closing && (name == "script" || name == "style") {
             let close = format!("</{name}");
-            let body_end = html[end..].to_ascii_lowercase().find(&close).map_or(html.len(), |p| end + p);
+            let body_end = html[end..]
+                .to_ascii_lowercase()
+                .find(&close)
+                .map_or(html.len(), |p| end + p);
             i = body_end;
             continue;
         }
@@ -171,7 +207,10 @@ fn decode_html(bytes: &[u8]) -> Result<(Decoded, Vec<Diagnostic>), DecodeError> 
                 Level::Warning,
                 "charset-overruled",
                 "input",
-                format!("the page declares {} but its bytes are valid UTF-8; read as UTF-8", enc.name()),
+                format!(
+                    "the page declares {} but its bytes are valid UTF-8; read as UTF-8",
+                    enc.name()
+                ),
             ));
             None
         }
@@ -206,7 +245,8 @@ fn decode_html(bytes: &[u8]) -> Result<(Decoded, Vec<Diagnostic>), DecodeError> 
 fn declared_charset(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     static RE: OnceLock<regex::bytes::Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        regex::bytes::Regex::new(r#"(?i-u)<meta[^>]*?charset\s*=\s*["']?\s*([a-z0-9_:.\-]+)"#).expect("valid")
+        regex::bytes::Regex::new(r#"(?i-u)<meta[^>]*?charset\s*=\s*["']?\s*([a-z0-9_:.\-]+)"#)
+            .expect("valid")
     });
     encoding_rs::Encoding::for_label(&re.captures(head)?[1])
 }
@@ -236,7 +276,10 @@ fn article_root(doc: &Html) -> NodeRef<'_, Node> {
             let own = match node.value() {
                 Node::Text(t) => t.chars().filter(|c| is_cjk(*c)).count(),
                 Node::Element(e) if is_skipped(e) => 0,
-                _ => node.children().map(|c| weight.get(&c.id()).copied().unwrap_or(0)).sum(),
+                _ => node
+                    .children()
+                    .map(|c| weight.get(&c.id()).copied().unwrap_or(0))
+                    .sum(),
             };
             weight.insert(node.id(), own);
         }
@@ -259,7 +302,13 @@ fn article_root(doc: &Html) -> NodeRef<'_, Node> {
             .find(|c| weight.get(&c.id()).copied().unwrap_or(0) * 100 >= total * 85);
         match heavy {
             // Stop at a table: a data table is read whole, a layout table is walked.
-            Some(c) if c.value().as_element().is_some_and(|e| e.name() != "table" || is_layout_table(c)) => node = c,
+            Some(c)
+                if c.value()
+                    .as_element()
+                    .is_some_and(|e| e.name() != "table" || is_layout_table(c)) =>
+            {
+                node = c
+            }
             _ => return node,
         }
     }
@@ -272,15 +321,34 @@ fn is_cjk(c: char) -> bool {
 /// Elements that are never report text.
 fn is_skipped(e: &scraper::node::Element) -> bool {
     const TAGS: &[&str] = &[
-        "script", "style", "noscript", "template", "head", "title", "iframe", "object", "embed", "svg", "canvas",
-        "nav", "footer", "aside", "form", "button", "select", "input", "textarea", "map", "audio", "video",
+        "script", "style", "noscript", "template", "head", "title", "iframe", "object", "embed",
+        "svg", "canvas", "nav", "footer", "aside", "form", "button", "select", "input", "textarea",
+        "map", "audio", "video",
     ];
     if TAGS.contains(&e.name()) {
         return true;
     }
     const CHROME: &[&str] = &[
-        "nav", "menu", "breadcrumb", "crumb", "share", "footer", "copyright", "sidebar", "toolbar", "print",
-        "qrcode", "erweima", "ewm", "fontsize", "font-size", "zihao", "bdshare", "jiathis", "dqwz", "weizhi",
+        "nav",
+        "menu",
+        "breadcrumb",
+        "crumb",
+        "share",
+        "footer",
+        "copyright",
+        "sidebar",
+        "toolbar",
+        "print",
+        "qrcode",
+        "erweima",
+        "ewm",
+        "fontsize",
+        "font-size",
+        "zihao",
+        "bdshare",
+        "jiathis",
+        "dqwz",
+        "weizhi",
     ];
     let classes = e.attr("class").unwrap_or_default().to_ascii_lowercase();
     let id = e.attr("id").unwrap_or_default().to_ascii_lowercase();
@@ -299,9 +367,17 @@ fn is_layout_table(table: NodeRef<'_, Node>) -> bool {
     }
     let cells: Vec<NodeRef<'_, Node>> = table
         .descendants()
-        .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "td" || e.name() == "th"))
+        .filter(|n| {
+            n.value()
+                .as_element()
+                .is_some_and(|e| e.name() == "td" || e.name() == "th")
+        })
         .collect();
-    let longest = cells.iter().map(|c| text_of(*c).chars().count()).max().unwrap_or(0);
+    let longest = cells
+        .iter()
+        .map(|c| text_of(*c).chars().count())
+        .max()
+        .unwrap_or(0);
     longest > 300 || cells.len() <= 2 && longest > 80
 }
 
@@ -324,15 +400,48 @@ fn text_of(node: NodeRef<'_, Node>) -> String {
             }
         }
     }
-    out.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+    out.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "ul" | "ol" | "section" | "article" | "main"
-            | "blockquote" | "pre" | "center" | "dl" | "dt" | "dd" | "header" | "figure" | "figcaption" | "address"
-            | "hr" | "tr" | "td" | "th" | "table" | "tbody" | "thead" | "tfoot" | "caption"
+        "p" | "div"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "ul"
+            | "ol"
+            | "section"
+            | "article"
+            | "main"
+            | "blockquote"
+            | "pre"
+            | "center"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "header"
+            | "figure"
+            | "figcaption"
+            | "address"
+            | "hr"
+            | "tr"
+            | "td"
+            | "th"
+            | "table"
+            | "tbody"
+            | "thead"
+            | "tfoot"
+            | "caption"
     )
 }
 
@@ -399,7 +508,10 @@ impl Walker {
                         skip = None;
                         continue;
                     }
-                    if skip.is_none() && n.value().as_element().is_some_and(|e| is_block(e.name())) && depth < MAX_DEPTH {
+                    if skip.is_none()
+                        && n.value().as_element().is_some_and(|e| is_block(e.name()))
+                        && depth < MAX_DEPTH
+                    {
                         self.flush();
                     }
                 }
@@ -411,7 +523,11 @@ impl Walker {
     /// reader; one line is a paragraph, unless it is chrome.
     fn flush(&mut self) {
         let text = std::mem::take(&mut self.buffer);
-        let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
         if lines.is_empty() {
             return;
         }
@@ -425,7 +541,11 @@ impl Walker {
             return;
         }
         let layout = text::read(&lines.join("\n"));
-        self.chrome += layout.diagnostics.iter().filter(|d| d.code == "chrome-dropped").count();
+        self.chrome += layout
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "chrome-dropped")
+            .count();
         self.blocks.extend(layout.blocks);
     }
 
@@ -454,8 +574,24 @@ fn published_date(line: &str) -> Option<String> {
 
 /// A portal's metadata grid (索引号, 发布机构, 发文日期 …): page chrome, not report data.
 fn is_metadata_grid(grid: &Grid) -> bool {
-    const KEYS: &[&str] = &["索引号", "发布机构", "发文日期", "组配分类", "主题分类", "成文日期", "发布日期", "公开方式", "信息名称", "文号"];
-    let text: String = grid.rows.iter().flatten().map(|c| c.text.as_str()).collect();
+    const KEYS: &[&str] = &[
+        "索引号",
+        "发布机构",
+        "发文日期",
+        "组配分类",
+        "主题分类",
+        "成文日期",
+        "发布日期",
+        "公开方式",
+        "信息名称",
+        "文号",
+    ];
+    let text: String = grid
+        .rows
+        .iter()
+        .flatten()
+        .map(|c| c.text.as_str())
+        .collect();
     KEYS.iter().filter(|k| text.contains(*k)).count() >= 3 && !text.contains("第二十条")
 }
 
@@ -466,7 +602,9 @@ fn grid_of(table: NodeRef<'_, Node>) -> Grid {
     let mut grid = Grid::default();
     let mut groups: Vec<Vec<NodeRef<'_, Node>>> = Vec::new();
     for child in table.children() {
-        let Some(e) = child.value().as_element() else { continue };
+        let Some(e) = child.value().as_element() else {
+            continue;
+        };
         match e.name() {
             "caption" => grid.caption = Some(collapse(&text_of(child))).filter(|c| !c.is_empty()),
             "tr" => match groups.last_mut() {
@@ -474,7 +612,12 @@ fn grid_of(table: NodeRef<'_, Node>) -> Grid {
                 _ => groups.push(vec![child]),
             },
             "thead" | "tbody" | "tfoot" => {
-                groups.push(child.children().filter(|r| r.value().as_element().is_some_and(|e| e.name() == "tr")).collect());
+                groups.push(
+                    child
+                        .children()
+                        .filter(|r| r.value().as_element().is_some_and(|e| e.name() == "tr"))
+                        .collect(),
+                );
             }
             _ => {}
         }
@@ -485,7 +628,11 @@ fn grid_of(table: NodeRef<'_, Node>) -> Grid {
             let left = (n - i) as u32;
             let row: Vec<GridCell> = tr
                 .children()
-                .filter(|c| c.value().as_element().is_some_and(|e| e.name() == "td" || e.name() == "th"))
+                .filter(|c| {
+                    c.value()
+                        .as_element()
+                        .is_some_and(|e| e.name() == "td" || e.name() == "th")
+                })
                 .map(|cell| {
                     let e = cell.value().as_element().expect("filtered to elements");
                     let col_span = span(e.attr("colspan")).map_or(1, |s| s.clamp(1, MAX_COLSPAN));
@@ -509,11 +656,19 @@ fn grid_of(table: NodeRef<'_, Node>) -> Grid {
 
 /// A span attribute as browsers read it: leading digits, junk is absent.
 fn span(attr: Option<&str>) -> Option<u32> {
-    let digits: String = attr?.trim().chars().take_while(char::is_ascii_digit).collect();
+    let digits: String = attr?
+        .trim()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     if digits.is_empty() {
         return None;
     }
-    Some(digits.parse::<u64>().map_or(u32::MAX, |v| v.min(u32::MAX as u64) as u32))
+    Some(
+        digits
+            .parse::<u64>()
+            .map_or(u32::MAX, |v| v.min(u32::MAX as u64) as u32),
+    )
 }
 
 #[cfg(test)]
@@ -537,7 +692,11 @@ mod tests {
     fn texts(g: &Grid) -> Vec<Vec<(String, u32, u32)>> {
         g.rows
             .iter()
-            .map(|r| r.iter().map(|c| (c.text.clone(), c.row_span, c.col_span)).collect())
+            .map(|r| {
+                r.iter()
+                    .map(|c| (c.text.clone(), c.row_span, c.col_span))
+                    .collect()
+            })
             .collect()
     }
 
@@ -550,7 +709,11 @@ mod tests {
         assert_eq!(
             texts(&g),
             vec![
-                vec![("三、本年度办理结果".into(), 2, 1), ("（一）予以公开".into(), 1, 1), ("258".into(), 1, 1)],
+                vec![
+                    ("三、本年度办理结果".into(), 2, 1),
+                    ("（一）予以公开".into(), 1, 1),
+                    ("258".into(), 1, 1)
+                ],
                 vec![("本年新\n制作数量".into(), 1, 1), ("".into(), 1, 1)],
                 vec![("x".into(), 1, 1), ("y".into(), 1, 1000)],
             ]
@@ -576,7 +739,10 @@ mod tests {
             layout.blocks,
             vec![
                 Block::Paragraph("一、总体情况".into()),
-                Block::Paragraph("本机关全年主动公开政府信息一百二十条，收到申请十件，已全部办结答复完毕。".into())
+                Block::Paragraph(
+                    "本机关全年主动公开政府信息一百二十条，收到申请十件，已全部办结答复完毕。"
+                        .into()
+                )
             ]
         );
         assert_eq!(layout.hints.title.as_deref(), Some("某区2020年报_某区政府"));
@@ -592,7 +758,10 @@ mod tests {
         // The same page saved as UTF-8 with its gb2312 meta left in.
         let layout = read(gb.as_bytes()).unwrap();
         assert_eq!(layout.blocks[0], Block::Paragraph("一、总体情况".into()));
-        assert!(layout.diagnostics.iter().any(|d| d.code == "charset-overruled"));
+        assert!(layout
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "charset-overruled"));
     }
 
     #[test]
@@ -603,17 +772,34 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_flattened_not_fatal() {
-        let html = format!("{}<p>一、总体情况</p>{}", "<div class='x'>".repeat(100_000), "</div>".repeat(100_000));
+        let html = format!(
+            "{}<p>一、总体情况</p>{}",
+            "<div class='x'>".repeat(100_000),
+            "</div>".repeat(100_000)
+        );
         let layout = read(html.as_bytes()).unwrap();
-        assert!(layout.blocks.iter().any(|b| matches!(b, Block::Paragraph(p) if p == "一、总体情况")));
-        assert!(layout.diagnostics.iter().any(|d| d.code == "nesting-flattened"));
+        assert!(layout
+            .blocks
+            .iter()
+            .any(|b| matches!(b, Block::Paragraph(p) if p == "一、总体情况")));
+        assert!(layout
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "nesting-flattened"));
     }
 
     #[test]
     fn flattening_keeps_real_pages_and_text_intact() {
         let page = "<div><table><tr><td><span>规章</span></td></tr></table><!-- <div> --><script>if(a<b){'<div>'}</script></div>";
-        assert_eq!(flatten_deep_nesting(page), (std::borrow::Cow::Borrowed(page), 0));
-        let deep = format!("{}x{}", "<div>".repeat(MAX_DEPTH + 2), "</div>".repeat(MAX_DEPTH + 2));
+        assert_eq!(
+            flatten_deep_nesting(page),
+            (std::borrow::Cow::Borrowed(page), 0)
+        );
+        let deep = format!(
+            "{}x{}",
+            "<div>".repeat(MAX_DEPTH + 2),
+            "</div>".repeat(MAX_DEPTH + 2)
+        );
         let (flat, dropped) = flatten_deep_nesting(&deep);
         assert_eq!(dropped, 4);
         assert_eq!(flat.matches("<div>").count(), MAX_DEPTH);

@@ -135,7 +135,9 @@ fn pipe_grid(block: &[&str]) -> Grid {
         .iter()
         .filter(|l| !is_padding(l) && !is_md_separator(l))
         .collect();
-    let cell_per_line = content.iter().all(|l| split_cells(l).len() <= 1);
+    let cell_per_line = content.iter().all(|l| {
+        split_cells(l).iter().filter(|c| !c.is_empty()).count() <= 1 && !l.trim().starts_with('|')
+    });
     let mut grid = Grid::default();
     if cell_per_line {
         let mut row: Vec<GridCell> = Vec::new();
@@ -161,20 +163,14 @@ fn pipe_grid(block: &[&str]) -> Grid {
     grid
 }
 
-/// The cells of one pipe line. In a markdown row (`| a |  |`) the outer pipes delimit and
-/// an empty cell is a printed-empty cell; in a scraper's row (`a | b | ||||`) trailing pipes
-/// are padding.
+/// The cells of one pipe line: what lies between pipes, an empty cell kept as empty (the
+/// recogniser drops empty cells beyond a row's width: a scraper's `||||` padding and a
+/// printed-empty cell look alike here). Outer pipes delimit; they open no cell.
 fn split_cells(line: &str) -> Vec<String> {
     let t = line.trim();
-    if let Some(inner) = t.strip_prefix('|') {
-        let inner = inner.strip_suffix('|').unwrap_or(inner);
-        if inner.trim().is_empty() {
-            return Vec::new();
-        }
-        return inner.split('|').map(|c| c.trim().to_string()).collect();
-    }
-    let t = t.trim_end_matches(|c: char| c == '|' || c.is_whitespace());
-    if t.is_empty() {
+    let t = t.strip_prefix('|').unwrap_or(t);
+    let t = t.strip_suffix('|').unwrap_or(t);
+    if t.trim().is_empty() {
         return Vec::new();
     }
     t.split('|').map(|c| c.trim().to_string()).collect()
@@ -228,8 +224,8 @@ mod tests {
             grid_texts(&layout),
             vec![
                 vec![
-                    vec!["规章", "0", "0", "0"],
-                    vec!["规范性文件", "33", "8", "8"]
+                    vec!["规章", "0", "0", "0", ""],
+                    vec!["规范性文件", "33", "8", "8", ""]
                 ],
                 vec![
                     vec!["信息内容", "本年制发件数"],

@@ -205,6 +205,9 @@ pub struct RowChoice {
     pub cols: Vec<String>,
     /// Empty when the row was not found or could not be read.
     pub readings: Vec<Vec<Piece>>,
+    /// The readings come from cutting digit runs: then a reading that breaks the row's
+    /// own rule is a wrong cut, not a report that breaks its rule.
+    pub cut: bool,
 }
 
 /// What solving left for each cell.
@@ -220,6 +223,8 @@ pub struct Solution {
     /// Per row, per column.
     pub cells: Vec<Vec<Solved>>,
     pub note: SolveNote,
+    /// Rows whose every cut of their digits broke the row's own rule.
+    pub rejected: Vec<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -282,8 +287,9 @@ pub fn solve(rows: &[RowChoice], rules: &[RuleInstance]) -> Solution {
         .iter()
         .map(|r| (0..r.readings.len()).collect())
         .collect();
+    let mut rejected = vec![false; rows.len()];
     for (r, row) in rows.iter().enumerate() {
-        if row.readings.len() < 2 {
+        if row.readings.len() < 2 && !row.cut {
             continue;
         }
         let own: Vec<&RuleInstance> = rules.iter().filter(|rule| rows_of(rule) == [r]).collect();
@@ -294,11 +300,15 @@ pub fn solve(rows: &[RowChoice], rules: &[RuleInstance]) -> Solution {
                 !own.iter().any(|rule| fails(rule, &choice))
             })
             .collect();
-        // A row whose every reading breaks its own rule keeps them all: the report may
-        // break the rule, and then the rule decides nothing.
         if !keep.is_empty() {
             allowed[r] = keep;
+        } else if row.cut && !own.is_empty() {
+            // Every cut breaks the row's own sum: the digits were not this row's cells as
+            // printed (a page that dropped its empty cells), so no cut is written.
+            allowed[r].clear();
+            rejected[r] = true;
         }
+        // Otherwise a report that breaks its own rule: the rule decides nothing.
     }
 
     let open: Vec<usize> = (0..rows.len()).filter(|&r| allowed[r].len() > 1).collect();
@@ -401,7 +411,11 @@ pub fn solve(rows: &[RowChoice], rules: &[RuleInstance]) -> Solution {
                 .collect()
         })
         .collect();
-    Solution { cells, note }
+    Solution {
+        cells,
+        note,
+        rejected,
+    }
 }
 
 struct Search<'a, F: Fn(&RuleInstance, &[Option<usize>]) -> bool> {
@@ -565,6 +579,7 @@ mod tests {
                     row: r.to_string(),
                     cols: b.cols.clone(),
                     readings: readings(&toks, &kinds).unwrap(),
+                    cut: toks.len() < kinds.len(),
                 }
             })
             .collect();
@@ -630,6 +645,7 @@ mod tests {
             row: "t4.row.cases".into(),
             cols: cols.clone(),
             readings: readings(&[glued("10203120001200000")], &[Count; 15]).unwrap(),
+            cut: true,
         }];
         let s = solve(&rows, &instances(table, &["t4.row.cases"]));
         let got: Vec<String> = s.cells[0]
@@ -651,12 +667,14 @@ mod tests {
             row: "t2.row.admin_fees".into(),
             cols: vec!["a".into(), "b".into()],
             readings: readings(&[glued("350")], &[Count, Signed]).unwrap(),
+            cut: true,
         }];
         let s = solve(&rows, &[]);
         assert_eq!(s.note, SolveNote::Ambiguous);
         assert!(matches!(&s.cells[0][0], Solved::Several(v) if v.len() == 2));
 
-        // 1 | 2 with a rule total = a that no reading meets: both readings are kept.
+        // A rule no reading meets. Printed as two cells, the report breaks its rule and
+        // the rule decides nothing; cut from one run, every cut is wrong.
         let rule = RuleInstance {
             rule: "R".into(),
             subject: "s".into(),
@@ -664,12 +682,33 @@ mod tests {
             right: vec![CellKey::new("x", "a")],
             derive_left: false,
         };
-        let rows = vec![RowChoice {
+        let atomic = |t: &str| Token {
+            splittable: false,
+            ..glued(t)
+        };
+        let printed = vec![RowChoice {
+            row: "x".into(),
+            cols: vec!["a".into(), "b".into()],
+            readings: readings(&[atomic("1"), atomic("23")], &[Count, Count]).unwrap(),
+            cut: false,
+        }];
+        let s = solve(&printed, std::slice::from_ref(&rule));
+        assert_eq!(
+            s.cells[0][1],
+            Solved::One(Piece::Value {
+                value: "23".into(),
+                unit: None
+            })
+        );
+        assert!(!s.rejected[0]);
+        let glued_row = vec![RowChoice {
             row: "x".into(),
             cols: vec!["a".into(), "b".into()],
             readings: readings(&[glued("123")], &[Count, Count]).unwrap(),
+            cut: true,
         }];
-        let s = solve(&rows, &[rule]);
-        assert!(matches!(&s.cells[0][0], Solved::Several(v) if v.len() == 2));
+        let s = solve(&glued_row, &[rule]);
+        assert_eq!(s.cells[0], vec![Solved::Missing, Solved::Missing]);
+        assert!(s.rejected[0]);
     }
 }

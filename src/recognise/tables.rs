@@ -149,7 +149,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
             .optional
             .iter()
             .any(|o| o.parts.iter().any(|p| p == row) && printed.contains(&o.row.as_str()));
-        let readings = if group_ids.is_empty() {
+        let (readings, cut) = if group_ids.is_empty() {
             if template.optional(row).is_none() && !part_of_printed {
                 diags.push(Diagnostic::new(
                     Level::Warning,
@@ -161,7 +161,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
                     ),
                 ));
             }
-            Vec::new()
+            (Vec::new(), false)
         } else {
             let cut_off = group_ids.last().is_some_and(|&g| at_input_end(&groups[g]));
             row_readings(
@@ -181,20 +181,14 @@ pub fn read(input: TableInput<'_>) -> TableReading {
             row: row.to_string(),
             cols: block.cols.clone(),
             readings,
+            cut,
         });
         sources.push(token_items);
     }
 
     let instances = rules::instances(template, &printed);
     let solution = split::solve(&choices, &instances);
-    report_split(
-        &choices,
-        &solution.cells,
-        solution.note,
-        &items,
-        &sources,
-        &mut diags,
-    );
+    report_split(&choices, &solution, &items, &sources, &mut diags);
 
     let mut table = StandardTable {
         id: template.id.clone(),
@@ -522,7 +516,7 @@ fn row_readings(
     cut_by_input_end: bool,
     row: &str,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<Vec<Piece>> {
+) -> (Vec<Vec<Piece>>, bool) {
     let RowSource {
         items,
         inline_lines,
@@ -558,8 +552,10 @@ fn row_readings(
             blank: items[k].kind == ItemKind::Blank,
         })
         .collect();
-    match split::readings(&tokens, kinds) {
-        Ok(r) if !r.is_empty() => r,
+    // Fewer printed numbers than cells, read by cutting digit runs.
+    let cut = tokens.len() < n;
+    let readings = match split::readings(&tokens, kinds) {
+        Ok(r) if !r.is_empty() => return (r, cut),
         Ok(_) if tokens.len() < n && cut_by_input_end => {
             // An excerpt that stops mid-row: what is there is read, the rest is missing.
             let mut reading: Vec<Piece> = Vec::with_capacity(n);
@@ -610,7 +606,8 @@ fn row_readings(
             ));
             Vec::new()
         }
-    }
+    };
+    (readings, false)
 }
 
 fn unreadable(
@@ -786,18 +783,30 @@ fn words_starting(item: &RItem, prefix: &str) -> Vec<f64> {
 /// Says how glued digits were split, or why they stay ambiguous.
 fn report_split(
     choices: &[RowChoice],
-    cells: &[Vec<Solved>],
-    note: SolveNote,
+    solution: &split::Solution,
     items: &[RItem],
     sources: &[Vec<usize>],
     diags: &mut Vec<Diagnostic>,
 ) {
+    let (cells, note) = (&solution.cells, solution.note);
     for (r, choice) in choices.iter().enumerate() {
+        let printed: Vec<&str> = sources[r].iter().map(|&k| items[k].text.as_str()).collect();
+        let printed = printed.join(" ");
+        if solution.rejected[r] {
+            diags.push(Diagnostic::new(
+                Level::Warning,
+                "split-rejected",
+                choice.row.clone(),
+                format!(
+                    "\"{printed}\" holds fewer numbers than the row has cells, and every way of cutting them into {} cells breaks the row's own sum: the page dropped empty cells, so the cells are missing",
+                    choice.cols.len()
+                ),
+            ));
+            continue;
+        }
         if choice.readings.len() < 2 {
             continue;
         }
-        let printed: Vec<&str> = sources[r].iter().map(|&k| items[k].text.as_str()).collect();
-        let printed = printed.join(" ");
         let settled = cells[r].iter().all(|c| matches!(c, Solved::One(_)));
         if settled {
             let values: Vec<String> = cells[r].iter().map(piece_text).collect();
