@@ -48,6 +48,17 @@ pub fn is_chrome_line(line: &str) -> bool {
     line_patterns().iter().any(|re| re.is_match(&squeezed))
 }
 
+/// The date a chrome line such as `发布日期：2020-01-31` or `发布时间: 2020-01-20 15:22`
+/// states: kept as the report's publication date when the line itself is dropped.
+pub fn published_date(line: &str) -> Option<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?:发布日期|发布时间|发文日期|日期)\s*[:：]\s*([0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?(?:\s+[0-9]{1,2}:[0-9]{2})?)")
+            .expect("valid")
+    });
+    re.captures(line).map(|c| c[1].trim().to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

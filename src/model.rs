@@ -20,6 +20,8 @@ pub struct Meta {
     pub title: Option<String>,
     pub issuer: Option<String>,
     pub year: Option<u16>,
+    /// When the page says the report was published (`YYYY-MM-DD`).
+    pub published: Option<String>,
     pub template: TemplateId,
     pub source: Source,
 }

@@ -74,6 +74,7 @@ pub fn report_xsd() -> String {
       <xs:element name="title" type="xs:string" minOccurs="0"/>
       <xs:element name="issuer" type="xs:string" minOccurs="0"/>
       <xs:element name="year" type="Year" minOccurs="0"/>
+      <xs:element name="published" type="xs:date" minOccurs="0"/>
       <xs:element name="template" type="TemplateId"/>
       <xs:element name="source">
         <xs:complexType>

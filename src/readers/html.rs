@@ -9,10 +9,9 @@ use std::sync::OnceLock;
 
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
-use regex::Regex;
 use scraper::{Html, Node};
 
-use crate::chrome::is_chrome_line;
+use crate::chrome::{is_chrome_line, published_date};
 use crate::input::{decode, DecodeError, Decoded, EncodingSource};
 use crate::layout::{Block, Grid, Hints, Layout};
 use crate::model::{Diagnostic, GridCell, Level};
@@ -560,16 +559,6 @@ impl Walker {
         }
         self.blocks.push(Block::Grid(grid));
     }
-}
-
-/// `发布日期：2020-01-31`, `发布时间: 2020-01-20 15:22`.
-fn published_date(line: &str) -> Option<String> {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"(?:发布日期|发布时间|发文日期|日期)\s*[:：]\s*([0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?(?:\s+[0-9]{1,2}:[0-9]{2})?)")
-            .expect("valid")
-    });
-    re.captures(line).map(|c| c[1].trim().to_string())
 }
 
 /// A portal's metadata grid (索引号, 发布机构, 发文日期 …): page chrome, not report data.

@@ -5,7 +5,7 @@
 //! Pipe text becomes grids here; everything else stays lines, and the recogniser reads
 //! tables out of them by template knowledge (glued digits, aligned columns).
 
-use crate::chrome::is_chrome_line;
+use crate::chrome::{is_chrome_line, published_date};
 use crate::layout::{Block, Grid, Hints, Layout};
 use crate::model::{Diagnostic, GridCell, Level};
 
@@ -28,6 +28,9 @@ pub fn read(text: &str) -> Layout {
     while i < lines.len() {
         let line = lines[i].trim_end();
         if is_chrome_line(line) {
+            if layout.hints.published.is_none() {
+                layout.hints.published = published_date(line);
+            }
             // Chrome (a page footer above all) splits no paragraph: the blank lines around
             // it go with it.
             while layout.blocks.last() == Some(&Block::Line(String::new())) {

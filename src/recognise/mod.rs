@@ -78,6 +78,7 @@ pub fn recognise(layout: &Layout, source: Source) -> Report {
             title: info.title,
             issuer: info.issuer,
             year: info.year,
+            published: layout.hints.published.as_deref().and_then(iso_date),
             template: template_id,
             source,
         },
@@ -92,6 +93,18 @@ pub fn recognise(layout: &Layout, source: Source) -> Report {
         report.diagnostics.extend(check_diags);
     }
     report
+}
+
+/// `2020-01-31`, `2020/1/31 15:22`, `2020年1月31日` → `2020-01-31`.
+fn iso_date(text: &str) -> Option<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})").expect("valid")
+    });
+    let c = re.captures(text)?;
+    let (y, m, d): (u16, u8, u8) = (c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
+    ((1990..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
+        .then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
 /// Each standard table's region: from its anchor (searched after its section heading) to

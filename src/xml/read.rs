@@ -224,7 +224,7 @@ impl Parser<'_> {
     }
 
     fn meta(&mut self) -> Result<Meta, XmlError> {
-        let (mut title, mut issuer, mut year) = (None, None, None);
+        let (mut title, mut issuer, mut year, mut published) = (None, None, None, None);
         let mut template = None;
         let mut source = None;
         while let Some((name, attrs, empty)) = self.child()? {
@@ -238,6 +238,7 @@ impl Parser<'_> {
                         Err(_) => return self.err(format!("year {y:?} is not a year")),
                     }
                 }
+                "published" => published = Some(self.text(empty)?),
                 "template" => {
                     let t = self.text(empty)?;
                     match TemplateId::parse(t.trim()) {
@@ -265,6 +266,7 @@ impl Parser<'_> {
                 title,
                 issuer,
                 year,
+                published,
                 template,
                 source,
             }),

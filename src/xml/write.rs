@@ -37,6 +37,9 @@ fn write(w: &mut W, report: &Report) -> R {
     if let Some(y) = meta.year {
         text_element(w, "year", &[], &y.to_string())?;
     }
+    if let Some(p) = &meta.published {
+        text_element(w, "published", &[], p)?;
+    }
     text_element(w, "template", &[], meta.template.as_str())?;
     let bytes = meta.source.bytes.to_string();
     empty(
