@@ -10,6 +10,7 @@
 
 pub mod bag;
 pub mod container;
+pub mod list;
 pub mod merkle;
 pub mod proof;
 pub mod record;

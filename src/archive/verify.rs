@@ -73,6 +73,8 @@ pub enum FileStatus {
     Missing,
     Unexpected,
     Unreadable,
+    /// Payload with no manifest to check it against.
+    Unverified,
 }
 
 impl FileStatus {
@@ -83,6 +85,7 @@ impl FileStatus {
             FileStatus::Missing => "missing",
             FileStatus::Unexpected => "unexpected",
             FileStatus::Unreadable => "unreadable",
+            FileStatus::Unverified => "unverified",
         }
     }
 }
@@ -422,7 +425,11 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
         }
     }
     for t in bag::TAG_FILES {
-        if t != bag::TAG_MANIFEST_FILE && !tag_listed.contains(t) && by_rel.contains_key(t) {
+        if t != bag::TAG_MANIFEST_FILE
+            && !tag_listed.is_empty()
+            && !tag_listed.contains(t)
+            && by_rel.contains_key(t)
+        {
             v.problem(ProblemKind::Bag, Some(t), "not listed in the tag manifest");
         }
     }
@@ -467,13 +474,13 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
         .iter()
         .map(|l| l.path.as_str())
         .chain(tag_listed.iter().map(String::as_str))
-        .chain([bag::TAG_MANIFEST_FILE, bag::DECLARATION_FILE])
+        .chain(bag::TAG_FILES)
         .collect();
     for (rel, ix) in &by_rel {
         if rel.starts_with("data/") && manifest_text.is_none() {
             statuses.entry(rel.to_string()).or_insert(FileReport {
                 path: rel.to_string(),
-                status: FileStatus::Unexpected,
+                status: FileStatus::Unverified,
                 sha256: contents[ix[0]].as_ref().map(|c| c.sha256.clone()),
                 expected: None,
             });
