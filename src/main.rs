@@ -105,9 +105,7 @@ enum Command {
         file: Option<PathBuf>,
     },
     /// List what an archive holds, from its seal record (without verifying it).
-    List {
-        archive: PathBuf,
-    },
+    List { archive: PathBuf },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -339,7 +337,10 @@ fn verify_proof(
                 return fail(
                     EXIT_DAMAGED,
                     &a.display().to_string(),
-                    &format!("damaged ({} problems); its root proves nothing", v.problems.len()),
+                    &format!(
+                        "damaged ({} problems); its root proves nothing",
+                        v.problems.len()
+                    ),
                 )
             }
             Ok(v) => v.root.unwrap_or_default(),

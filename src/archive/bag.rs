@@ -95,12 +95,12 @@ pub fn parse_manifest(text: &str) -> (Vec<ManifestLine>, Vec<String>) {
         bad.push("the last line has no line end".to_string());
     }
     for (i, line) in text.lines().enumerate() {
-        let ok = line.len() > 66
-            && line.is_char_boundary(64)
-            && line[..64]
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-            && &line[64..66] == "  ";
+        let b = line.as_bytes();
+        let ok = b.len() > 66
+            && b[..64]
+                .iter()
+                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
+            && &b[64..66] == b"  ";
         if !ok || line.contains('\r') {
             bad.push(format!("line {} is not `<sha256>  <path>`", i + 1));
             continue;
@@ -197,7 +197,16 @@ mod tests {
 
     #[test]
     fn unsafe_paths_are_named() {
-        for p in ["../x", "a/../../x", "/etc/passwd", "C:\\x", "c:x", "a\\b", "a//b", "a/./b"] {
+        for p in [
+            "../x",
+            "a/../../x",
+            "/etc/passwd",
+            "C:\\x",
+            "c:x",
+            "a\\b",
+            "a//b",
+            "a/./b",
+        ] {
             assert!(unsafe_path(p).is_some(), "{p}");
         }
         assert_eq!(unsafe_path("data/originals/平潭.txt"), None);

@@ -191,7 +191,10 @@ impl<W: Write> ZipWriter<W> {
             return Err(ContainerError::TooLarge(format!("at {name}")));
         }
         if name.len() > 0xffff {
-            return Err(ContainerError::TooLarge(format!("a name of {} bytes", name.len())));
+            return Err(ContainerError::TooLarge(format!(
+                "a name of {} bytes",
+                name.len()
+            )));
         }
         Ok(())
     }
@@ -229,8 +232,12 @@ impl<W: Write> ZipWriter<W> {
         if copied != size || hasher.finalize() != crc {
             return Err(ContainerError::Changed(name.to_string()));
         }
-        self.central
-            .extend(central_header(name.len() as u16, crc, size as u32, start as u32));
+        self.central.extend(central_header(
+            name.len() as u16,
+            crc,
+            size as u32,
+            start as u32,
+        ));
         self.central.extend_from_slice(name.as_bytes());
         self.count += 1;
         Ok(())
@@ -340,7 +347,10 @@ impl FileSource {
         let file = std::fs::File::open(path)?;
         let meta = file.metadata()?;
         if !meta.is_file() {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a regular file"));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a regular file",
+            ));
         }
         Ok(FileSource {
             file,
@@ -779,7 +789,10 @@ fn reconcile(
                             e.header_offset - at
                         )
                     } else {
-                        format!("overlaps the entry before it (header at {})", e.header_offset)
+                        format!(
+                            "overlaps the entry before it (header at {})",
+                            e.header_offset
+                        )
                     },
                 });
             }

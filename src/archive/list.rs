@@ -58,7 +58,10 @@ pub fn list(path: &Path) -> Result<String, ArchiveError> {
         };
         let _ = writeln!(s, "{:>12}  {}  {}  ({what})", f.bytes, f.sha256, f.path);
     }
-    let _ = writeln!(s, "(listed from the seal record; `gongkai verify` checks it)");
+    let _ = writeln!(
+        s,
+        "(listed from the seal record; `gongkai verify` checks it)"
+    );
     Ok(s)
 }
 

@@ -281,10 +281,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<SealRecord, RecordError> {
             continue;
         }
         match ev {
-            Event::Text(t) => text.push_str(
-                &t.unescape()
-                    .map_err(|e| RecordError(e.to_string()))?,
-            ),
+            Event::Text(t) => text.push_str(&t.unescape().map_err(|e| RecordError(e.to_string()))?),
             Event::End(_) => {
                 let name = stack.pop().unwrap_or_default();
                 match name.as_str() {

@@ -75,11 +75,7 @@ struct Report {
 
 const SNIFF: usize = 4096;
 
-pub fn seal(
-    inputs: &[PathBuf],
-    output: &Path,
-    opts: &SealOptions,
-) -> Result<Sealed, ArchiveError> {
+pub fn seal(inputs: &[PathBuf], output: &Path, opts: &SealOptions) -> Result<Sealed, ArchiveError> {
     if output.exists() && !opts.force {
         return Err(ArchiveError::Exists(output.to_path_buf()));
     }
@@ -140,7 +136,10 @@ fn collect(inputs: &[PathBuf], output: &Path) -> Result<Vec<Found>, ArchiveError
         };
         let ft = meta.file_type();
         if ft.is_symlink() {
-            refused.push(format!("{}: a symbolic link (not followed)", input.display()));
+            refused.push(format!(
+                "{}: a symbolic link (not followed)",
+                input.display()
+            ));
         } else if ft.is_dir() {
             if let (Some(out), Ok(dir)) = (&out_dir, input.canonicalize()) {
                 if out.starts_with(&dir) {
@@ -215,9 +214,10 @@ fn walk(dir: &Path, prefix: &str, found: &mut Vec<Found>, refused: &mut Vec<Stri
         let rel = format!("{prefix}{name}");
         // DirEntry::file_type does not follow links.
         match entry.file_type() {
-            Ok(ft) if ft.is_symlink() => {
-                refused.push(format!("{}: a symbolic link (not followed)", path.display()))
-            }
+            Ok(ft) if ft.is_symlink() => refused.push(format!(
+                "{}: a symbolic link (not followed)",
+                path.display()
+            )),
             Ok(ft) if ft.is_dir() => walk(&path, &format!("{rel}/"), found, refused),
             Ok(ft) if ft.is_file() => found.push(Found { rel, path }),
             Ok(_) => refused.push(format!(
@@ -587,7 +587,14 @@ fn write_archive(
     let pause_after: Option<u64> = std::env::var(PAUSE_ENV).ok().and_then(|v| v.parse().ok());
     let root_dir = bag::bag_root(opts.year);
     let name = |p: &str| format!("{root_dir}/{p}");
-    let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, tmp.as_file()));
+    // Unbuffered under the test hook, so that what was written is in the file when it
+    // pauses.
+    let sink: Box<dyn Write> = if pause_after.is_some() {
+        Box::new(tmp.as_file())
+    } else {
+        Box::new(BufWriter::with_capacity(1 << 20, tmp.as_file()))
+    };
+    let mut zip = ZipWriter::new(sink);
     let mut hook = |written: u64| {
         if pause_after.is_some_and(|n| written >= n) {
             eprintln!("paused");
@@ -612,16 +619,22 @@ fn write_archive(
                     path: o.path.display().to_string(),
                     source: e,
                 })?;
-                zip.add_reader(&name(&f.path), o.hash.size, o.hash.crc, &mut file, &mut hook)
-                    .map_err(|e| match e {
-                        super::container::ContainerError::Changed(_) => {
-                            ArchiveError::Refused(vec![format!(
-                                "{}: changed while it was being sealed",
-                                o.path.display()
-                            )])
-                        }
-                        e => e.into(),
-                    })?;
+                zip.add_reader(
+                    &name(&f.path),
+                    o.hash.size,
+                    o.hash.crc,
+                    &mut file,
+                    &mut hook,
+                )
+                .map_err(|e| match e {
+                    super::container::ContainerError::Changed(_) => {
+                        ArchiveError::Refused(vec![format!(
+                            "{}: changed while it was being sealed",
+                            o.path.display()
+                        )])
+                    }
+                    e => e.into(),
+                })?;
             }
             Role::Report => {
                 zip.add_bytes(&name(&f.path), &report_by_path[&f.path].bytes)?;

@@ -214,7 +214,10 @@ pub fn check_chain(v: &mut Verification, prev: &Verification) {
                 v.mismatch(
                     ProblemKind::Chain,
                     None,
-                    format!("the previous seal's SHA-256 differs from {}'s", prev.archive),
+                    format!(
+                        "the previous seal's SHA-256 differs from {}'s",
+                        prev.archive
+                    ),
                     sha256.clone(),
                     actual,
                 );
@@ -345,7 +348,8 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
             n.strip_prefix(r)?.strip_prefix('/').map(str::to_string)
         });
         let rel = rel.filter(|r| bag::unsafe_path(r).is_none());
-        if rel.is_none() && std::str::from_utf8(&e.name).is_ok_and(|n| bag::unsafe_path(n).is_none())
+        if rel.is_none()
+            && std::str::from_utf8(&e.name).is_ok_and(|n| bag::unsafe_path(n).is_none())
         {
             v.problem(
                 ProblemKind::Unexpected,
@@ -378,11 +382,8 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
             by_rel.entry(r.as_str()).or_default().push(i);
         }
     }
-    let first = |rel: &str| -> Option<&Content> {
-        by_rel
-            .get(rel)
-            .and_then(|ix| contents[ix[0]].as_ref())
-    };
+    let first =
+        |rel: &str| -> Option<&Content> { by_rel.get(rel).and_then(|ix| contents[ix[0]].as_ref()) };
     let kept_text = |rel: &str| -> Option<String> {
         first(rel)
             .and_then(|c| c.kept.as_ref())
@@ -391,7 +392,11 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
 
     // bagit.txt
     match by_rel.get(bag::DECLARATION_FILE) {
-        None => v.problem(ProblemKind::Missing, Some(bag::DECLARATION_FILE), "tag file missing"),
+        None => v.problem(
+            ProblemKind::Missing,
+            Some(bag::DECLARATION_FILE),
+            "tag file missing",
+        ),
         Some(_) => {
             if kept_text(bag::DECLARATION_FILE).as_deref() != Some(bag::DECLARATION) {
                 v.problem(
@@ -410,7 +415,11 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
     match kept_text(bag::TAG_MANIFEST_FILE) {
         None => {
             if !by_rel.contains_key(bag::TAG_MANIFEST_FILE) {
-                v.problem(ProblemKind::Missing, Some(bag::TAG_MANIFEST_FILE), "tag file missing");
+                v.problem(
+                    ProblemKind::Missing,
+                    Some(bag::TAG_MANIFEST_FILE),
+                    "tag file missing",
+                );
             }
         }
         Some(text) => {
@@ -440,7 +449,11 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
     match &manifest_text {
         None => {
             if !by_rel.contains_key(bag::MANIFEST_FILE) {
-                v.problem(ProblemKind::Missing, Some(bag::MANIFEST_FILE), "tag file missing");
+                v.problem(
+                    ProblemKind::Missing,
+                    Some(bag::MANIFEST_FILE),
+                    "tag file missing",
+                );
             }
         }
         Some(text) => {
@@ -508,7 +521,8 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
         }
     }
     if manifest_text.is_none() && by_rel.keys().any(|r| r.starts_with("data/")) {
-        v.notes.push("without the manifest no payload file can be checked".into());
+        v.notes
+            .push("without the manifest no payload file can be checked".into());
     }
     if let Some(tm) = first(bag::TAG_MANIFEST_FILE) {
         statuses
@@ -558,13 +572,21 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
     let info_year = match &info {
         None => {
             if !by_rel.contains_key(bag::INFO_FILE) {
-                v.problem(ProblemKind::Missing, Some(bag::INFO_FILE), "tag file missing");
+                v.problem(
+                    ProblemKind::Missing,
+                    Some(bag::INFO_FILE),
+                    "tag file missing",
+                );
             }
             None
         }
         Some(info) => {
             match info.iter().find(|(k, _)| k == "Payload-Oxum") {
-                None => v.problem(ProblemKind::PayloadOxum, Some(bag::INFO_FILE), "no Payload-Oxum"),
+                None => v.problem(
+                    ProblemKind::PayloadOxum,
+                    Some(bag::INFO_FILE),
+                    "no Payload-Oxum",
+                ),
                 Some((_, oxum)) if *oxum != actual_oxum => v.mismatch(
                     ProblemKind::PayloadOxum,
                     Some(bag::INFO_FILE),
@@ -588,7 +610,11 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
     match record_bytes.map(|b| record::from_bytes(&b)) {
         None => {
             if !by_rel.contains_key(bag::SEAL_FILE) {
-                v.problem(ProblemKind::Missing, Some(bag::SEAL_FILE), "the seal record is missing");
+                v.problem(
+                    ProblemKind::Missing,
+                    Some(bag::SEAL_FILE),
+                    "the seal record is missing",
+                );
             }
         }
         Some(Err(e)) => v.problem(ProblemKind::SealRecord, Some(bag::SEAL_FILE), e.to_string()),
@@ -661,7 +687,11 @@ fn compare(
     let path = l.path.as_str();
     let (status, actual) = match by_rel.get(path) {
         None => {
-            v.problem(ProblemKind::Missing, Some(path), "listed in the manifest, not in the archive");
+            v.problem(
+                ProblemKind::Missing,
+                Some(path),
+                "listed in the manifest, not in the archive",
+            );
             (FileStatus::Missing, None)
         }
         Some(ix) => {
@@ -834,7 +864,9 @@ fn check_record(
                 "a report without its original",
             ),
             (Role::Report, Some(op)) => {
-                let Some(orig) = by_path.get(op.as_str()).filter(|o| o.role == Role::Original)
+                let Some(orig) = by_path
+                    .get(op.as_str())
+                    .filter(|o| o.role == Role::Original)
                 else {
                     v.problem(
                         ProblemKind::Link,
