@@ -819,7 +819,7 @@ fn reconcile(
 /// Names strictly increasing bytewise: sorted, and no name twice.
 fn check_order(s: &mut Scan) {
     for w in s.entries.windows(2) {
-        if w[0].name >= w[1].name && w[0].name != w[1].name {
+        if w[0].name > w[1].name {
             s.findings.push(Finding {
                 entry: Some(w[1].display_name()),
                 kind: FindingKind::Container,

@@ -371,7 +371,8 @@ fn prepare(found: Vec<Found>, limit: u64) -> Result<Vec<Original>, ArchiveError>
             .map(|f| head_of(&f.path).map(|h| is_report_xml(&f.rel, &h)))
             .collect(),
     )?;
-    let (given_found, original_found): (Vec<(Found, bool)>, Vec<(Found, bool)>) =
+    type Split = Vec<(Found, bool)>;
+    let (given_found, original_found): (Split, Split) =
         found.into_iter().zip(heads).partition(|(_, xml)| *xml);
     let given = refuse_any(
         given_found
