@@ -68,10 +68,31 @@ struct Original {
     note: Option<(String, String)>,
 }
 
+/// A report to store: its hashes now, its bytes made again when it is written (so that a
+/// seal holds no more than a few reports in memory at once).
 struct Report {
-    bytes: Vec<u8>,
+    hash: Hashed,
     origin: &'static str,
+    /// A given report's file; an extracted one is extracted again from its original.
+    given: Option<PathBuf>,
 }
+
+impl Report {
+    fn new(bytes: &[u8], origin: &'static str, given: Option<PathBuf>) -> Report {
+        Report {
+            hash: Hashed {
+                size: bytes.len() as u64,
+                sha256: hex(&Sha256::digest(bytes)),
+                crc: crc32fast::hash(bytes),
+            },
+            origin,
+            given,
+        }
+    }
+}
+
+/// How many payload files are prepared at once (in parallel) before they are written.
+const WRITE_BATCH: usize = 64;
 
 const SNIFF: usize = 4096;
 
@@ -300,7 +321,7 @@ fn is_report_xml(rel: &str, head: &[u8]) -> bool {
 
 struct Given {
     rel: String,
-    bytes: Vec<u8>,
+    report: Report,
     source_sha256: String,
     source_name: String,
 }
@@ -348,10 +369,11 @@ fn extract_report(o: &mut Original, bytes: Option<Vec<u8>>, limit: u64) {
     let name = o.rel.rsplit('/').next().unwrap_or(&o.rel).to_string();
     match crate::extract(&Input::new(name, bytes), &ExtractOptions::default()) {
         Ok(report) => {
-            o.report = Some(Report {
-                bytes: crate::xml::to_bytes(&report),
-                origin: "extracted",
-            })
+            o.report = Some(Report::new(
+                &crate::xml::to_bytes(&report),
+                "extracted",
+                None,
+            ))
         }
         Err(e) => {
             o.note = Some((
@@ -385,10 +407,10 @@ fn prepare(found: Vec<Found>, limit: u64) -> Result<Vec<Original>, ArchiveError>
                 let report = crate::xml::from_bytes(&bytes)
                     .map_err(|e| format!("{}: {e}", f.path.display()))?;
                 Ok(Given {
+                    report: Report::new(&bytes, "given", Some(f.path)),
                     rel: f.rel,
                     source_sha256: report.meta.source.sha256,
                     source_name: report.meta.source.name,
-                    bytes,
                 })
             })
             .collect(),
@@ -456,12 +478,7 @@ fn pair(
                 "{}: a second canonical report for {}",
                 g.rel, originals[i].rel
             )),
-            Some(i) => {
-                originals[i].report = Some(Report {
-                    bytes: g.bytes,
-                    origin: "given",
-                })
-            }
+            Some(i) => originals[i].report = Some(g.report),
         }
     }
     if !refused.is_empty() {
@@ -481,6 +498,25 @@ fn pair(
     drop(left);
     originals.sort_by(|a, b| a.rel.as_bytes().cmp(b.rel.as_bytes()));
     Ok(originals)
+}
+
+/// A report's bytes again: the given file, or extract run on the original once more
+/// (extract is deterministic; the writer checks size and CRC against the first time).
+fn report_bytes(o: &Original, limit: u64) -> Result<Vec<u8>, String> {
+    let r = o
+        .report
+        .as_ref()
+        .expect("called for originals with a report");
+    if let Some(g) = &r.given {
+        let (_, bytes) = hash_file(g, limit)?;
+        return bytes.ok_or_else(|| format!("{}: grew past the input limit", g.display()));
+    }
+    let (_, bytes) = hash_file(&o.path, limit)?;
+    let bytes = bytes.ok_or_else(|| format!("{}: grew past the input limit", o.path.display()))?;
+    let name = o.rel.rsplit('/').next().unwrap_or(&o.rel).to_string();
+    crate::extract(&Input::new(name, bytes), &ExtractOptions::default())
+        .map(|report| crate::xml::to_bytes(&report))
+        .map_err(|e| format!("{}: {e}", o.path.display()))
 }
 
 fn original_path(rel: &str) -> String {
@@ -520,8 +556,8 @@ fn write_archive(
             reports.push(RecordFile {
                 role: Role::Report,
                 path: rp,
-                bytes: r.bytes.len() as u64,
-                sha256: hex(&Sha256::digest(&r.bytes)),
+                bytes: r.hash.size,
+                sha256: r.hash.sha256.clone(),
                 link: Some(path),
                 origin: Some(r.origin.to_string()),
                 note: None,
@@ -607,39 +643,61 @@ fn write_archive(
     let by_path: std::collections::HashMap<String, &Original> = originals
         .iter()
         .map(|o| (original_path(&o.rel), o))
+        .chain(
+            originals
+                .iter()
+                .filter(|o| o.report.is_some())
+                .map(|o| (report_path(&o.rel), o)),
+        )
         .collect();
-    let report_by_path: std::collections::HashMap<String, &Report> = originals
-        .iter()
-        .filter_map(|o| o.report.as_ref().map(|r| (report_path(&o.rel), r)))
-        .collect();
-    for f in &files {
-        match f.role {
-            Role::Original => {
-                let o = by_path[&f.path];
-                let mut file = open_regular(&o.path).map_err(|e| ArchiveError::Read {
-                    path: o.path.display().to_string(),
-                    source: e,
-                })?;
-                zip.add_reader(
-                    &name(&f.path),
-                    o.hash.size,
-                    o.hash.crc,
-                    &mut file,
-                    &mut hook,
-                )
-                .map_err(|e| match e {
-                    super::container::ContainerError::Changed(_) => {
-                        ArchiveError::Refused(vec![format!(
-                            "{}: changed while it was being sealed",
-                            o.path.display()
-                        )])
-                    }
-                    e => e.into(),
-                })?;
-            }
-            Role::Report => {
-                zip.add_bytes(&name(&f.path), &report_by_path[&f.path].bytes)?;
-                hook(zip.position());
+    for batch in files.chunks(WRITE_BATCH) {
+        // The batch's reports, made again on all cores; originals are streamed from disk.
+        let made: Vec<Option<Result<Vec<u8>, String>>> = batch
+            .par_iter()
+            .map(|f| match f.role {
+                Role::Original => None,
+                Role::Report => Some(report_bytes(by_path[&f.path], opts.max_input_bytes)),
+            })
+            .collect();
+        for (f, made) in batch.iter().zip(made) {
+            let o = by_path[&f.path];
+            let changed = |e: super::container::ContainerError, what: &Path| match e {
+                super::container::ContainerError::Changed(_) => {
+                    ArchiveError::Refused(vec![format!(
+                        "{}: changed while it was being sealed",
+                        what.display()
+                    )])
+                }
+                e => e.into(),
+            };
+            match made {
+                None => {
+                    let mut file = open_regular(&o.path).map_err(|e| ArchiveError::Read {
+                        path: o.path.display().to_string(),
+                        source: e,
+                    })?;
+                    zip.add_reader(
+                        &name(&f.path),
+                        o.hash.size,
+                        o.hash.crc,
+                        &mut file,
+                        &mut hook,
+                    )
+                    .map_err(|e| changed(e, &o.path))?;
+                }
+                Some(bytes) => {
+                    let bytes = bytes.map_err(|e| ArchiveError::Refused(vec![e]))?;
+                    let r = o.report.as_ref().expect("a report path has a report");
+                    let from = r.given.as_deref().unwrap_or(&o.path);
+                    zip.add_reader(
+                        &name(&f.path),
+                        r.hash.size,
+                        r.hash.crc,
+                        &mut &bytes[..],
+                        &mut hook,
+                    )
+                    .map_err(|e| changed(e, from))?;
+                }
             }
         }
     }

@@ -248,19 +248,38 @@ struct Content {
     sha256: String,
     crc: u32,
     kept: Option<Vec<u8>>,
+    /// A report's `source/@sha256` (read from its first [`REPORT_HEAD`] bytes).
+    source_sha256: Option<String>,
 }
 
-fn keep(rel: &str) -> bool {
-    bag::TAG_FILES.contains(&rel) || rel.starts_with("data/xml/")
+/// How much of a report is read for its `source/@sha256`: the `<meta>` block comes first.
+pub const REPORT_HEAD: usize = 64 * 1024;
+
+enum Keep {
+    Nothing,
+    All,
+    Head,
 }
 
-fn hash_entry(src: &dyn ReadAt, e: &Entry, keep_bytes: bool, buf: &mut [u8]) -> Option<Content> {
+fn keep(rel: Option<&str>) -> Keep {
+    match rel {
+        Some(r) if bag::TAG_FILES.contains(&r) => Keep::All,
+        Some(r) if r.starts_with("data/xml/") => Keep::Head,
+        _ => Keep::Nothing,
+    }
+}
+
+fn hash_entry(src: &dyn ReadAt, e: &Entry, keep: Keep, buf: &mut [u8]) -> Option<Content> {
     if e.method != 0 || e.truncated {
         return None;
     }
     let mut sha = Sha256::new();
     let mut crc = crc32fast::Hasher::new();
-    let mut kept = (keep_bytes && e.stored <= MAX_KEPT_BYTES).then(Vec::new);
+    let (mut kept, limit) = match keep {
+        Keep::Nothing => (None, 0),
+        Keep::All => ((e.stored <= MAX_KEPT_BYTES).then(Vec::new), usize::MAX),
+        Keep::Head => (Some(Vec::new()), REPORT_HEAD),
+    };
     let mut at = e.data_offset;
     let end = e.data_offset + e.stored;
     while at < end {
@@ -269,14 +288,20 @@ fn hash_entry(src: &dyn ReadAt, e: &Entry, keep_bytes: bool, buf: &mut [u8]) -> 
         sha.update(&buf[..n]);
         crc.update(&buf[..n]);
         if let Some(k) = kept.as_mut() {
-            k.extend_from_slice(&buf[..n]);
+            let room = limit.saturating_sub(k.len()).min(n);
+            k.extend_from_slice(&buf[..room]);
         }
         at += n as u64;
     }
+    let (kept, source_sha256) = match keep {
+        Keep::Head => (None, kept.and_then(|k| record::report_source_sha256(&k))),
+        _ => (kept, None),
+    };
     Some(Content {
         sha256: hex(&sha.finalize()),
         crc: crc.finalize(),
         kept,
+        source_sha256,
     })
 }
 
@@ -369,10 +394,7 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
         .zip(rel_of.par_iter())
         .map_init(
             || vec![0u8; 1 << 20],
-            |buf, (e, rel)| {
-                let k = rel.as_deref().is_some_and(keep);
-                hash_entry(src, e, k, buf)
-            },
+            |buf, (e, rel)| hash_entry(src, e, keep(rel.as_deref()), buf),
         )
         .collect();
 
@@ -875,14 +897,13 @@ fn check_record(
                     );
                     continue;
                 };
-                let xml = by_rel
+                let Some(xml) = by_rel
                     .get(f.path.as_str())
                     .and_then(|ix| contents[ix[0]].as_ref())
-                    .and_then(|c| c.kept.as_deref());
-                let Some(xml) = xml else {
+                else {
                     continue; // missing or unreadable: already said
                 };
-                match record::report_source_sha256(xml) {
+                match xml.source_sha256.clone() {
                     None => v.problem(
                         ProblemKind::Link,
                         Some(&f.path),
