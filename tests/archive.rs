@@ -553,10 +553,19 @@ fn the_same_inputs_give_the_same_archive_bytes() {
         .unwrap();
     assert!(o.status.success(), "{}", out_text(&o));
     assert_eq!(std::fs::read(&a1).unwrap(), std::fs::read(&a2).unwrap());
-    // Sealing again gives the same bytes too.
+    // Sealing again gives the same bytes too, also when every report is made again
+    // while writing instead of being held in memory.
     let a3 = dir.path().join("a3.zip");
     assert!(seal(dir.path(), &c1, &a3, &[]).status.success());
     assert_eq!(std::fs::read(&a1).unwrap(), std::fs::read(&a3).unwrap());
+    let a4 = dir.path().join("a4.zip");
+    let o = bin()
+        .args(["seal", "--year", "2020", s(&c1), "-o", s(&a4)])
+        .env(gongkai::archive::seal::MEMORY_ENV, "0")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", out_text(&o));
+    assert_eq!(std::fs::read(&a1).unwrap(), std::fs::read(&a4).unwrap());
 }
 
 #[test]

@@ -12,6 +12,8 @@ use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
@@ -27,6 +29,10 @@ use crate::ExtractOptions;
 /// Test hook: after this many bytes of the temporary file, `seal` flushes, says `paused`
 /// on standard error and sleeps, so a test can kill it mid-write.
 pub const PAUSE_ENV: &str = "GONGKAI_TEST_SEAL_PAUSE_AFTER";
+
+/// Test hook: the bytes of reports held in memory (default [`REPORT_MEMORY`]); 0 makes
+/// every report's bytes be made again while writing.
+pub const MEMORY_ENV: &str = "GONGKAI_TEST_SEAL_REPORT_MEMORY";
 
 pub struct SealOptions {
     pub year: u16,
@@ -68,25 +74,42 @@ struct Original {
     note: Option<(String, String)>,
 }
 
-/// A report to store: its hashes now, its bytes made again when it is written (so that a
-/// seal holds no more than a few reports in memory at once).
+/// A report to store: its hashes, and its bytes while they fit in [`REPORT_MEMORY`];
+/// beyond that its bytes are made again when it is written, so memory stays bounded
+/// however many reports a year has.
 struct Report {
     hash: Hashed,
     origin: &'static str,
     /// A given report's file; an extracted one is extracted again from its original.
     given: Option<PathBuf>,
+    bytes: Option<Vec<u8>>,
 }
 
+/// How many bytes of reports a seal holds in memory between hashing and writing.
+const REPORT_MEMORY: u64 = 256 << 20;
+
 impl Report {
-    fn new(bytes: &[u8], origin: &'static str, given: Option<PathBuf>) -> Report {
+    fn new(
+        bytes: Vec<u8>,
+        origin: &'static str,
+        given: Option<PathBuf>,
+        budget: &AtomicU64,
+    ) -> Report {
+        let size = bytes.len() as u64;
+        let fits = budget
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(size)
+            })
+            .is_ok();
         Report {
             hash: Hashed {
-                size: bytes.len() as u64,
-                sha256: hex(&Sha256::digest(bytes)),
-                crc: crc32fast::hash(bytes),
+                size,
+                sha256: hex(&Sha256::digest(&bytes)),
+                crc: crc32fast::hash(&bytes),
             },
             origin,
             given,
+            bytes: fits.then_some(bytes),
         }
     }
 }
@@ -358,7 +381,7 @@ fn refuse_any<T>(results: Vec<Result<T, String>>) -> Result<Vec<T>, ArchiveError
 }
 
 /// Runs extract on an original's bytes: its report, or the note saying why there is none.
-fn extract_report(o: &mut Original, bytes: Option<Vec<u8>>, limit: u64) {
+fn extract_report(o: &mut Original, bytes: Option<Vec<u8>>, limit: u64, budget: &AtomicU64) {
     let Some(bytes) = bytes else {
         o.note = Some((
             "too-large".into(),
@@ -370,9 +393,10 @@ fn extract_report(o: &mut Original, bytes: Option<Vec<u8>>, limit: u64) {
     match crate::extract(&Input::new(name, bytes), &ExtractOptions::default()) {
         Ok(report) => {
             o.report = Some(Report::new(
-                &crate::xml::to_bytes(&report),
+                crate::xml::to_bytes(&report),
                 "extracted",
                 None,
+                budget,
             ))
         }
         Err(e) => {
@@ -387,6 +411,12 @@ fn extract_report(o: &mut Original, bytes: Option<Vec<u8>>, limit: u64) {
 /// Tells the given reports from the originals, hashes every original on all cores and
 /// extracts those no given report names, holding at most one original per core in memory.
 fn prepare(found: Vec<Found>, limit: u64) -> Result<Vec<Original>, ArchiveError> {
+    let budget = AtomicU64::new(
+        std::env::var(MEMORY_ENV)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(REPORT_MEMORY),
+    );
     let heads = refuse_any(
         found
             .par_iter()
@@ -407,7 +437,7 @@ fn prepare(found: Vec<Found>, limit: u64) -> Result<Vec<Original>, ArchiveError>
                 let report = crate::xml::from_bytes(&bytes)
                     .map_err(|e| format!("{}: {e}", f.path.display()))?;
                 Ok(Given {
-                    report: Report::new(&bytes, "given", Some(f.path)),
+                    report: Report::new(bytes, "given", Some(f.path), &budget),
                     rel: f.rel,
                     source_sha256: report.meta.source.sha256,
                     source_name: report.meta.source.name,
@@ -430,13 +460,13 @@ fn prepare(found: Vec<Found>, limit: u64) -> Result<Vec<Original>, ArchiveError>
                     note: None,
                 };
                 if !named.contains(o.hash.sha256.as_str()) {
-                    extract_report(&mut o, bytes, limit);
+                    extract_report(&mut o, bytes, limit, &budget);
                 }
                 Ok(o)
             })
             .collect(),
     )?;
-    pair(originals, given, limit)
+    pair(originals, given, limit, &budget)
 }
 
 /// Gives each given report to its original; an original left without a report (one of
@@ -445,6 +475,7 @@ fn pair(
     mut originals: Vec<Original>,
     given: Vec<Given>,
     limit: u64,
+    budget: &AtomicU64,
 ) -> Result<Vec<Original>, ArchiveError> {
     let mut refused = Vec::new();
     for g in given {
@@ -490,7 +521,7 @@ fn pair(
             .filter(|o| o.report.is_none() && o.note.is_none())
             .map(|o| {
                 let (_, bytes) = hash_file(&o.path, limit)?;
-                extract_report(o, bytes, limit);
+                extract_report(o, bytes, limit, budget);
                 Ok(())
             })
             .collect(),
@@ -507,6 +538,9 @@ fn report_bytes(o: &Original, limit: u64) -> Result<Vec<u8>, String> {
         .report
         .as_ref()
         .expect("called for originals with a report");
+    if let Some(b) = &r.bytes {
+        return Ok(b.clone());
+    }
     if let Some(g) = &r.given {
         let (_, bytes) = hash_file(g, limit)?;
         return bytes.ok_or_else(|| format!("{}: grew past the input limit", g.display()));
