@@ -679,6 +679,14 @@ fn a_given_report_is_paired_with_its_original_by_sha256() {
         run_in(dir.path(), &["verify", s(&out)]).status.code(),
         Some(0)
     );
+    let again = dir.path().join("again.zip");
+    let o = bin()
+        .args(["seal", "--year", "2020", s(&col), "-o", s(&again)])
+        .env(gongkai::archive::seal::MEMORY_ENV, "0")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", out_text(&o));
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&again).unwrap());
     // A report whose original is not there is refused, named.
     std::fs::remove_file(col.join("meilie.txt")).unwrap();
     let o = seal(dir.path(), &col, &dir.path().join("b.zip"), &[]);
