@@ -388,13 +388,29 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
         rel_of.push(rel);
     }
 
-    // Hash every entry on all cores; keep tag files and reports for their checks.
+    // Hash every entry on all cores; keep tag files and reports for their checks (only the
+    // first entry of a name: duplicates cannot multiply what is held).
+    let mut first_of: HashMap<&str, usize> = HashMap::new();
+    for (i, r) in rel_of.iter().enumerate() {
+        if let Some(r) = r {
+            first_of.entry(r.as_str()).or_insert(i);
+        }
+    }
     let contents: Vec<Option<Content>> = entries
         .par_iter()
         .zip(rel_of.par_iter())
+        .enumerate()
         .map_init(
             || vec![0u8; 1 << 20],
-            |buf, (e, rel)| hash_entry(src, e, keep(rel.as_deref()), buf),
+            |buf, (i, (e, rel))| {
+                let first = rel.as_deref().is_some_and(|r| first_of[r] == i);
+                let k = if first {
+                    keep(rel.as_deref())
+                } else {
+                    Keep::Nothing
+                };
+                hash_entry(src, e, k, buf)
+            },
         )
         .collect();
 
