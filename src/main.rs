@@ -54,8 +54,11 @@ enum Command {
         #[arg(long, value_parser = clap::value_parser!(u16).range(1000..=9999))]
         year: u16,
         /// Folders (walked; paths kept relative to them) or files (stored by name).
-        #[arg(required = true)]
+        #[arg(required_unless_present = "files_from")]
         inputs: Vec<PathBuf>,
+        /// Also seal the files or folders listed in this file, one path a line (`-`: stdin).
+        #[arg(long, value_name = "LIST")]
+        files_from: Option<PathBuf>,
         /// The archive to write (atomically; never overwritten without --force).
         #[arg(short, long)]
         output: PathBuf,
@@ -143,21 +146,30 @@ fn main() -> ExitCode {
         ),
         Command::Seal {
             year,
-            inputs,
+            mut inputs,
+            files_from,
             output,
             prev,
             force,
             max_input_bytes,
-        } => seal(
-            &inputs,
-            &output,
-            &archive::SealOptions {
-                year,
-                prev,
-                force,
-                max_input_bytes,
-            },
-        ),
+        } => {
+            if let Some(list) = files_from {
+                match read_list(&list) {
+                    Ok(paths) => inputs.extend(paths),
+                    Err(e) => return fail(EXIT_INPUT, &list.display().to_string(), &e),
+                }
+            }
+            seal(
+                &inputs,
+                &output,
+                &archive::SealOptions {
+                    year,
+                    prev,
+                    force,
+                    max_input_bytes,
+                },
+            )
+        }
         Command::Verify {
             archive,
             prev,
@@ -374,4 +386,22 @@ fn list(path: &Path) -> ExitCode {
             Err(e) => fail(EXIT_OUTPUT, "<stdout>", &e.to_string()),
         },
     }
+}
+
+/// The paths of an input list: one a line, blank lines skipped.
+fn read_list(list: &Path) -> Result<Vec<PathBuf>, String> {
+    let text = if list.as_os_str() == "-" {
+        let mut t = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut t)
+            .map_err(|e| e.to_string())?;
+        t
+    } else {
+        std::fs::read_to_string(list).map_err(|e| e.to_string())?
+    };
+    Ok(text
+        .lines()
+        .map(|l| l.trim_end_matches('\r'))
+        .filter(|l| !l.trim().is_empty())
+        .map(PathBuf::from)
+        .collect())
 }

@@ -10,7 +10,7 @@ use std::process::{Command, Output, Stdio};
 
 use gongkai::archive::container::{self, raw_entry, RawEntry, ReadAt, ZipWriter};
 use gongkai::archive::verify::{verify_source, ProblemKind, Status};
-use util::{bin, root};
+use util::{bin, cases, input_of, root};
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
@@ -64,6 +64,7 @@ fn seal(dir: &Path, input: &Path, out: &Path, extra: &[&str]) -> Output {
 }
 
 /// Seals a collection into `dir/archive.zip` and returns its path.
+#[track_caller]
 fn sealed(dir: &Path, make: fn(&Path)) -> PathBuf {
     let col = dir.join("col");
     make(&col);
@@ -799,4 +800,99 @@ fn the_chain_to_the_previous_year_is_checked() {
     assert_eq!(o.status.code(), Some(1));
     let o = seal(d, &c20, &d.join("x.zip"), &["--prev", s(&damaged)]);
     assert_eq!(o.status.code(), Some(2), "{}", out_text(&o));
+}
+
+#[test]
+fn the_golden_corpus_seals_with_its_reviewed_xml_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let col = dir.path().join("corpus");
+    let mut n = 0;
+    for case in cases() {
+        let name = case.file_name().unwrap();
+        std::fs::create_dir_all(col.join(name)).unwrap();
+        let input = input_of(&case);
+        std::fs::copy(&input, col.join(name).join(input.file_name().unwrap())).unwrap();
+        std::fs::copy(
+            case.join("expected.xml"),
+            col.join(name).join("expected.xml"),
+        )
+        .unwrap();
+        n += 1;
+    }
+    let out = dir.path().join("corpus.zip");
+    let o = seal(dir.path(), &col, &out, &[]);
+    assert!(o.status.success(), "{}", out_text(&o));
+    let o = run_in(dir.path(), &["verify", "--json", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{}", out_text(&o));
+    // Each reviewed expected.xml is stored, byte for byte, as its input's report.
+    let entries = entries_of(&std::fs::read(&out).unwrap());
+    let mut given = 0;
+    for case in cases() {
+        let name = case.file_name().unwrap().to_str().unwrap();
+        let input = input_of(&case);
+        let inside = format!(
+            "gongkai-2020/data/xml/{name}/{}.xml",
+            input.file_name().unwrap().to_str().unwrap()
+        );
+        let stored = &entries.iter().find(|(n, _)| *n == inside).unwrap().1;
+        assert_eq!(
+            stored,
+            &std::fs::read(case.join("expected.xml")).unwrap(),
+            "{name}"
+        );
+        given += 1;
+    }
+    assert_eq!(given, n);
+    let list = String::from_utf8(run_in(dir.path(), &["list", s(&out)]).stdout).unwrap();
+    assert_eq!(list.matches("(report, given)").count(), n, "{list}");
+    // And bagit-python accepts the unzipped bag.
+    let x = dir.path().join("x");
+    unzip(&out, &x);
+    let o = Command::new("python3")
+        .args(["-m", "bagit", "--validate", s(&x.join("gongkai-2020"))])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "bagit-python: {}", out_text(&o));
+}
+
+#[test]
+fn an_input_list_seals_the_same_as_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let col = dir.path().join("col");
+    tiny(&col);
+    let by_folder = dir.path().join("folder.zip");
+    assert!(seal(dir.path(), &col, &by_folder, &[]).status.success());
+    let list = dir.path().join("list.txt");
+    std::fs::write(
+        &list,
+        format!("{}\n\n{}\n", s(&col.join("b.bin")), s(&col.join("a.txt"))),
+    )
+    .unwrap();
+    let by_list = dir.path().join("list.zip");
+    let o = run_in(
+        dir.path(),
+        &[
+            "seal",
+            "--year",
+            "2020",
+            "--files-from",
+            s(&list),
+            "-o",
+            s(&by_list),
+        ],
+    );
+    assert!(o.status.success(), "{}", out_text(&o));
+    assert_eq!(
+        std::fs::read(&by_folder).unwrap(),
+        std::fs::read(&by_list).unwrap()
+    );
+    // A name with a line break cannot be a bag path: refused, named.
+    std::fs::write(col.join("bad\nname.txt"), b"x").unwrap();
+    let o = seal(dir.path(), &col, &dir.path().join("bad.zip"), &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", out_text(&o));
+    assert!(
+        out_text(&o).contains("control character"),
+        "{}",
+        out_text(&o)
+    );
 }
