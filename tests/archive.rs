@@ -896,3 +896,47 @@ fn an_input_list_seals_the_same_as_its_folder() {
         out_text(&o)
     );
 }
+
+#[test]
+fn random_damage_never_panics_and_never_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = sealed(dir.path(), tiny);
+    let bytes = std::fs::read(&a).unwrap();
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for round in 0..3000 {
+        let mut d = bytes.clone();
+        match next() % 4 {
+            // Several bytes set to anything.
+            0 | 1 => {
+                for _ in 0..1 + next() % 8 {
+                    let i = (next() % d.len() as u64) as usize;
+                    d[i] = next() as u8;
+                }
+            }
+            // A run of bytes removed.
+            2 => {
+                let i = (next() % d.len() as u64) as usize;
+                let n = (next() % 64) as usize + 1;
+                d.drain(i..(i + n).min(d.len()));
+            }
+            // Bytes inserted.
+            _ => {
+                let i = (next() % d.len() as u64) as usize;
+                let ins: Vec<u8> = (0..1 + next() % 32).map(|_| next() as u8).collect();
+                d.splice(i..i, ins);
+            }
+        }
+        if d == bytes {
+            continue;
+        }
+        if let Some(v) = verify_bytes(&d) {
+            assert_eq!(v.status, Status::Damaged, "round {round} passed");
+        }
+    }
+}
