@@ -25,6 +25,7 @@ for f in golden/*/input.*; do
   done
 done
 cat "$W"/col/*/* > /dev/null
+sync
 BYTES=$(du -sb "$W/col" | cut -f1)
 FILES=$(find "$W/col" -type f | wc -l)
 echo "collection: $FILES files, $BYTES bytes; $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
@@ -44,7 +45,10 @@ hash_two() { (cd "$W/col" && find . -type f -print0 | xargs -0 -P2 -n 16 sha256s
 
 measure "sha256sum (one process)" hash_all
 measure "sha256sum (two processes)" hash_two
+copy_sync() { cat "$W"/col/pdf/* > "$W/copy"; sync "$W/copy"; rm "$W/copy"; }
+measure "baseline: cat binary files > one file; sync" copy_sync
 measure "gongkai seal, binary files only" "$G" seal --year 2020 "$W/col/pdf" -o "$W/pdf.zip"
+measure "gongkai seal, binary files only (again)" "$G" seal --force --year 2020 "$W/col/pdf" -o "$W/pdf.zip"
 measure "gongkai seal, all (with 200 extractions)" "$G" seal --year 2020 "$W/col" -o "$W/archive.zip"
 measure "gongkai verify" "$G" verify "$W/archive.zip"
 measure "gongkai verify (again)" "$G" verify "$W/archive.zip"
