@@ -750,7 +750,7 @@ fn compare(
                             v.mismatch(
                                 ProblemKind::Altered,
                                 Some(path),
-                                "its bytes differ from the manifest's hash",
+                                "its bytes differ from the hash its manifest records",
                                 l.sha256.clone(),
                                 c.sha256.clone(),
                             );
