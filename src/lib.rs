@@ -7,6 +7,7 @@
 //! into a [`model::Report`]; [`checks`] apply the consistency rules; [`xml`] writes and
 //! reads the canonical form.
 
+pub mod archive;
 pub mod checks;
 pub mod chrome;
 pub mod input;

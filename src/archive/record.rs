@@ -1,0 +1,410 @@
+//! The seal record (`seal.xml`, schema `schemas/seal.xsd`): the year, the payload's size,
+//! the Merkle root over the manifest, the previous year's seal, the tool, and every payload
+//! file with its role: an original (with the report made of it, or a note saying why there
+//! is none) or a canonical report (with the original it was made from).
+
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::{Reader, Writer};
+
+pub const NAMESPACE: &str = "urn:gongkai:seal:1";
+pub const MERKLE_ALGORITHM: &str = "RFC6962-SHA256";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealRecord {
+    pub year: u16,
+    pub tool_version: String,
+    pub files: u64,
+    pub bytes: u64,
+    pub root: String,
+    pub previous: Option<Previous>,
+    pub entries: Vec<RecordFile>,
+}
+
+/// The seal this one continues: the previous archive's year and the SHA-256 of its
+/// `seal.xml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Previous {
+    pub year: u16,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Original,
+    Report,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordFile {
+    pub role: Role,
+    /// Relative to the bag root: `data/originals/…` or `data/xml/…`.
+    pub path: String,
+    pub bytes: u64,
+    pub sha256: String,
+    /// An original's report, or a report's original.
+    pub link: Option<String>,
+    /// A report's origin: `extracted` by this seal or `given` with the originals.
+    pub origin: Option<String>,
+    /// Why an original has no report: (code, sentence).
+    pub note: Option<(String, String)>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("seal record: {0}")]
+pub struct RecordError(pub String);
+
+/// The record as bytes; the same record always gives the same bytes.
+pub fn to_bytes(r: &SealRecord) -> Vec<u8> {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    let _ = write(&mut w, r); // writing into a Vec cannot fail
+    let mut out = w.into_inner();
+    out.push(b'\n');
+    out
+}
+
+type W = Writer<Vec<u8>>;
+
+fn start<'a>(name: &'a str, attrs: &[(&str, &str)]) -> BytesStart<'a> {
+    let mut e = BytesStart::new(name);
+    for (k, v) in attrs {
+        e.push_attribute((*k, *v));
+    }
+    e
+}
+
+fn write(w: &mut W, r: &SealRecord) -> std::io::Result<()> {
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    w.write_event(Event::Start(start("seal", &[("xmlns", NAMESPACE)])))?;
+    w.write_event(Event::Start(start("year", &[])))?;
+    w.write_event(Event::Text(BytesText::new(&r.year.to_string())))?;
+    w.write_event(Event::End(BytesEnd::new("year")))?;
+    w.write_event(Event::Empty(start(
+        "tool",
+        &[("name", "gongkai"), ("version", &r.tool_version)],
+    )))?;
+    let (files, bytes) = (r.files.to_string(), r.bytes.to_string());
+    w.write_event(Event::Empty(start(
+        "payload",
+        &[("files", &files), ("bytes", &bytes)],
+    )))?;
+    w.write_event(Event::Empty(start(
+        "merkle",
+        &[
+            ("algorithm", MERKLE_ALGORITHM),
+            ("leaves", &files),
+            ("root", &r.root),
+        ],
+    )))?;
+    if let Some(p) = &r.previous {
+        w.write_event(Event::Empty(start(
+            "previous",
+            &[("year", &p.year.to_string()), ("sha256", &p.sha256)],
+        )))?;
+    }
+    w.write_event(Event::Start(start("files", &[])))?;
+    for f in &r.entries {
+        let name = match f.role {
+            Role::Original => "original",
+            Role::Report => "report",
+        };
+        let size = f.bytes.to_string();
+        let mut attrs = vec![
+            ("path", f.path.as_str()),
+            ("bytes", &size),
+            ("sha256", &f.sha256),
+        ];
+        if let Some(l) = &f.link {
+            attrs.push((
+                match f.role {
+                    Role::Original => "report",
+                    Role::Report => "source",
+                },
+                l,
+            ));
+        }
+        if let Some(o) = &f.origin {
+            attrs.push(("origin", o));
+        }
+        match &f.note {
+            None => w.write_event(Event::Empty(start(name, &attrs)))?,
+            Some((code, text)) => {
+                w.write_event(Event::Start(start(name, &attrs)))?;
+                w.write_event(Event::Start(start("note", &[("code", code)])))?;
+                w.write_event(Event::Text(BytesText::new(text)))?;
+                w.write_event(Event::End(BytesEnd::new("note")))?;
+                w.write_event(Event::End(BytesEnd::new(name)))?;
+            }
+        }
+    }
+    w.write_event(Event::End(BytesEnd::new("files")))?;
+    w.write_event(Event::End(BytesEnd::new("seal")))?;
+    Ok(())
+}
+
+type Attrs = Vec<(String, String)>;
+
+fn attrs_of(e: &BytesStart) -> Result<Attrs, RecordError> {
+    let mut out = Vec::new();
+    for a in e.attributes() {
+        let a = a.map_err(|e| RecordError(e.to_string()))?;
+        let v = a
+            .unescape_value()
+            .map_err(|e| RecordError(e.to_string()))?
+            .into_owned();
+        out.push((String::from_utf8_lossy(a.key.as_ref()).into_owned(), v));
+    }
+    Ok(out)
+}
+
+fn get<'a>(attrs: &'a Attrs, el: &str, key: &str) -> Result<&'a str, RecordError> {
+    attrs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .ok_or_else(|| RecordError(format!("<{el}> has no {key}")))
+}
+
+fn num<T: std::str::FromStr>(s: &str, what: &str) -> Result<T, RecordError> {
+    s.parse()
+        .map_err(|_| RecordError(format!("{what} is not a number: {s:?}")))
+}
+
+/// Reads a record back. Strict about the elements it knows; a DOCTYPE is refused.
+pub fn from_bytes(bytes: &[u8]) -> Result<SealRecord, RecordError> {
+    let mut reader = Reader::from_reader(bytes);
+    let mut r = SealRecord {
+        year: 0,
+        tool_version: String::new(),
+        files: 0,
+        bytes: 0,
+        root: String::new(),
+        previous: None,
+        entries: Vec::new(),
+    };
+    let (mut seen_seal, mut seen_year, mut seen_merkle, mut seen_payload) =
+        (false, false, false, false);
+    let mut stack: Vec<String> = Vec::new();
+    let mut text = String::new();
+    loop {
+        let ev = reader
+            .read_event()
+            .map_err(|e| RecordError(format!("{e} (at byte {})", reader.buffer_position())))?;
+        let (e, empty) = match &ev {
+            Event::Start(e) => (Some(e), false),
+            Event::Empty(e) => (Some(e), true),
+            _ => (None, false),
+        };
+        if let Some(e) = e {
+            let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+            let attrs = attrs_of(e)?;
+            let parent = stack.last().map(String::as_str);
+            match (parent, name.as_str()) {
+                (None, "seal") => {
+                    if get(&attrs, "seal", "xmlns")? != NAMESPACE {
+                        return Err(RecordError(format!("the namespace is not {NAMESPACE}")));
+                    }
+                    seen_seal = true;
+                }
+                (Some("seal"), "year" | "files") => {}
+                (Some("seal"), "tool") => {
+                    r.tool_version = get(&attrs, "tool", "version")?.to_string();
+                }
+                (Some("seal"), "payload") => {
+                    r.files = num(get(&attrs, "payload", "files")?, "payload/@files")?;
+                    r.bytes = num(get(&attrs, "payload", "bytes")?, "payload/@bytes")?;
+                    seen_payload = true;
+                }
+                (Some("seal"), "merkle") => {
+                    if get(&attrs, "merkle", "algorithm")? != MERKLE_ALGORITHM {
+                        return Err(RecordError("unknown Merkle algorithm".into()));
+                    }
+                    let leaves: u64 = num(get(&attrs, "merkle", "leaves")?, "merkle/@leaves")?;
+                    if leaves != r.files {
+                        return Err(RecordError(format!(
+                            "merkle/@leaves {leaves} differs from payload/@files {}",
+                            r.files
+                        )));
+                    }
+                    r.root = get(&attrs, "merkle", "root")?.to_string();
+                    seen_merkle = true;
+                }
+                (Some("seal"), "previous") => {
+                    r.previous = Some(Previous {
+                        year: num(get(&attrs, "previous", "year")?, "previous/@year")?,
+                        sha256: get(&attrs, "previous", "sha256")?.to_string(),
+                    });
+                }
+                (Some("files"), "original" | "report") => {
+                    let role = if name == "original" {
+                        Role::Original
+                    } else {
+                        Role::Report
+                    };
+                    let link_key = if role == Role::Original {
+                        "report"
+                    } else {
+                        "source"
+                    };
+                    let opt = |k: &str| {
+                        attrs
+                            .iter()
+                            .find(|(a, _)| a == k)
+                            .map(|(_, v)| v.to_string())
+                    };
+                    r.entries.push(RecordFile {
+                        role,
+                        path: get(&attrs, &name, "path")?.to_string(),
+                        bytes: num(get(&attrs, &name, "bytes")?, "bytes")?,
+                        sha256: get(&attrs, &name, "sha256")?.to_string(),
+                        link: opt(link_key),
+                        origin: opt("origin"),
+                        note: None,
+                    });
+                }
+                (Some("original"), "note") => {
+                    let code = get(&attrs, "note", "code")?.to_string();
+                    if let Some(last) = r.entries.last_mut() {
+                        last.note = Some((code, String::new()));
+                    }
+                }
+                (p, n) => {
+                    return Err(RecordError(format!(
+                        "unexpected <{n}> in <{}>",
+                        p.unwrap_or("document")
+                    )))
+                }
+            }
+            if !empty {
+                stack.push(name);
+            }
+            text.clear();
+            continue;
+        }
+        match ev {
+            Event::Text(t) => text.push_str(&t.unescape().map_err(|e| RecordError(e.to_string()))?),
+            Event::End(_) => {
+                let name = stack.pop().unwrap_or_default();
+                match name.as_str() {
+                    "year" => {
+                        r.year = num(text.trim(), "year")?;
+                        seen_year = true;
+                    }
+                    "note" => {
+                        if let Some((_, t)) = r.entries.last_mut().and_then(|e| e.note.as_mut()) {
+                            *t = text.clone();
+                        }
+                    }
+                    _ => {}
+                }
+                text.clear();
+            }
+            Event::DocType(_) => return Err(RecordError("a DOCTYPE is not allowed".into())),
+            Event::CData(_) => return Err(RecordError("CDATA is not expected".into())),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if !(seen_seal && seen_year && seen_payload && seen_merkle) {
+        return Err(RecordError(
+            "incomplete: <seal>, <year>, <payload> and <merkle> are required".into(),
+        ));
+    }
+    Ok(r)
+}
+
+/// The `source/@sha256` of a canonical report, read without the report reader: a report
+/// written by any version of the contract names its original this way, and a verify run
+/// years later must not depend on today's reader accepting yesterday's report.
+pub fn report_source_sha256(xml: &[u8]) -> Option<String> {
+    let mut reader = Reader::from_reader(xml);
+    let mut depth_meta = false;
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) if e.local_name().as_ref() == b"meta" => depth_meta = true,
+            Event::End(e) if e.local_name().as_ref() == b"meta" => return None,
+            Event::Start(e) | Event::Empty(e)
+                if depth_meta && e.local_name().as_ref() == b"source" =>
+            {
+                let attrs = attrs_of(&e).ok()?;
+                return attrs
+                    .into_iter()
+                    .find(|(k, _)| k == "sha256")
+                    .map(|(_, v)| v);
+            }
+            Event::DocType(_) | Event::Eof => return None,
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> SealRecord {
+        SealRecord {
+            year: 2020,
+            tool_version: "0.1.0".into(),
+            files: 3,
+            bytes: 42,
+            root: "ab".repeat(32),
+            previous: Some(Previous {
+                year: 2019,
+                sha256: "cd".repeat(32),
+            }),
+            entries: vec![
+                RecordFile {
+                    role: Role::Original,
+                    path: "data/originals/a&b.txt".into(),
+                    bytes: 10,
+                    sha256: "01".repeat(32),
+                    link: Some("data/xml/a&b.txt.xml".into()),
+                    origin: None,
+                    note: None,
+                },
+                RecordFile {
+                    role: Role::Original,
+                    path: "data/originals/c.bin".into(),
+                    bytes: 2,
+                    sha256: "02".repeat(32),
+                    link: None,
+                    origin: None,
+                    note: Some(("not-extracted".into(), "binary <data>".into())),
+                },
+                RecordFile {
+                    role: Role::Report,
+                    path: "data/xml/a&b.txt.xml".into(),
+                    bytes: 30,
+                    sha256: "03".repeat(32),
+                    link: Some("data/originals/a&b.txt".into()),
+                    origin: Some("extracted".into()),
+                    note: None,
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn round_trips() {
+        let r = sample();
+        let b = to_bytes(&r);
+        assert_eq!(from_bytes(&b).unwrap(), r);
+        assert_eq!(to_bytes(&from_bytes(&b).unwrap()), b);
+    }
+
+    #[test]
+    fn refuses_doctype_and_other_namespaces() {
+        let b = String::from_utf8(to_bytes(&sample())).unwrap();
+        let doctype = b.replacen("<seal", "<!DOCTYPE seal [<!ENTITY x \"y\">]>\n<seal", 1);
+        assert!(from_bytes(doctype.as_bytes()).is_err());
+        let ns = b.replace(NAMESPACE, "urn:other");
+        assert!(from_bytes(ns.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn reads_a_reports_source_hash() {
+        let xml = br#"<?xml version="1.0"?><report xmlns="urn:gongkai:report:1"><meta><title>t</title><source name="a" media-type="text/plain" bytes="1" sha256="abc"/></meta></report>"#;
+        assert_eq!(report_source_sha256(xml).as_deref(), Some("abc"));
+        assert_eq!(report_source_sha256(b"<report/>"), None);
+    }
+}

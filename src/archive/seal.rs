@@ -1,0 +1,769 @@
+//! Writing an archive: collect the originals (never following a link out of the folder),
+//! extract each that has no canonical XML yet, hash everything on all cores, then write the
+//! canonical zip to a temporary file beside the target, sync it and rename it into place.
+//!
+//! Pairing: a file whose name ends in `.xml` and whose first 4 KiB name the report
+//! namespace (`urn:gongkai:report:1`) is a canonical report given with the originals; it
+//! belongs to the original whose SHA-256 its `source/@sha256` holds (and, when several
+//! originals have those bytes, to the one named by `source/@name`). Every other file is an
+//! original. Each original's report lies at `data/xml/<its path>.xml`.
+
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::bag;
+use super::container::ZipWriter;
+use super::merkle;
+use super::record::{self, Previous, RecordFile, Role, SealRecord};
+use super::verify;
+use super::ArchiveError;
+use crate::input::{hex, Input};
+use crate::ExtractOptions;
+
+/// Test hook: after this many bytes of the temporary file, `seal` flushes, says `paused`
+/// on standard error and sleeps, so a test can kill it mid-write.
+pub const PAUSE_ENV: &str = "GONGKAI_TEST_SEAL_PAUSE_AFTER";
+
+/// Test hook: the bytes of reports held in memory (default [`REPORT_MEMORY`]); 0 makes
+/// every report's bytes be made again while writing.
+pub const MEMORY_ENV: &str = "GONGKAI_TEST_SEAL_REPORT_MEMORY";
+
+pub struct SealOptions {
+    pub year: u16,
+    pub prev: Option<PathBuf>,
+    pub force: bool,
+    /// Originals larger than this are archived without running extract on them.
+    pub max_input_bytes: u64,
+}
+
+/// What was sealed.
+#[derive(Debug)]
+pub struct Sealed {
+    pub files: u64,
+    pub bytes: u64,
+    pub root: String,
+    pub seal_sha256: String,
+    pub archive_bytes: u64,
+    /// Originals archived without a report, with the reason.
+    pub notes: Vec<(String, String)>,
+}
+
+/// A file found in the input.
+struct Found {
+    rel: String,
+    path: PathBuf,
+}
+
+struct Hashed {
+    size: u64,
+    sha256: String,
+    crc: u32,
+}
+
+struct Original {
+    rel: String,
+    path: PathBuf,
+    hash: Hashed,
+    report: Option<Report>,
+    note: Option<(String, String)>,
+}
+
+/// A report to store: its hashes, and its bytes while they fit in [`REPORT_MEMORY`];
+/// beyond that its bytes are made again when it is written, so memory stays bounded
+/// however many reports a year has.
+struct Report {
+    hash: Hashed,
+    origin: &'static str,
+    /// A given report's file; an extracted one is extracted again from its original.
+    given: Option<PathBuf>,
+    bytes: Option<Vec<u8>>,
+}
+
+/// How many bytes of reports a seal holds in memory between hashing and writing.
+const REPORT_MEMORY: u64 = 256 << 20;
+
+impl Report {
+    fn new(
+        bytes: Vec<u8>,
+        origin: &'static str,
+        given: Option<PathBuf>,
+        budget: &AtomicU64,
+    ) -> Report {
+        let size = bytes.len() as u64;
+        let fits = budget
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(size)
+            })
+            .is_ok();
+        Report {
+            hash: Hashed {
+                size,
+                sha256: hex(&Sha256::digest(&bytes)),
+                crc: crc32fast::hash(&bytes),
+            },
+            origin,
+            given,
+            bytes: fits.then_some(bytes),
+        }
+    }
+}
+
+/// How many payload files are prepared at once (in parallel) before they are written.
+const WRITE_BATCH: usize = 64;
+
+const SNIFF: usize = 4096;
+
+pub fn seal(inputs: &[PathBuf], output: &Path, opts: &SealOptions) -> Result<Sealed, ArchiveError> {
+    if output.exists() && !opts.force {
+        return Err(ArchiveError::Exists(output.to_path_buf()));
+    }
+    let previous = match &opts.prev {
+        None => None,
+        Some(p) => Some(previous_seal(p, opts.year)?),
+    };
+    let found = collect(inputs, output)?;
+    let originals = prepare(found, opts.max_input_bytes)?;
+    write_archive(originals, previous, output, opts)
+}
+
+fn previous_seal(path: &Path, year: u16) -> Result<Previous, ArchiveError> {
+    let shown = path.display().to_string();
+    let v = verify::verify_path(path, None)?;
+    if v.status() != verify::Status::Intact {
+        return Err(ArchiveError::Previous {
+            path: shown,
+            reason: format!(
+                "damaged ({} problems); run `gongkai verify` on it",
+                v.problems.len()
+            ),
+        });
+    }
+    let (Some(prev_year), Some(sha)) = (v.year, v.seal_sha256.clone()) else {
+        return Err(ArchiveError::NotSealed(shown));
+    };
+    if prev_year >= year {
+        return Err(ArchiveError::Previous {
+            path: shown,
+            reason: format!("its year {prev_year} is not before {year}"),
+        });
+    }
+    Ok(Previous {
+        year: prev_year,
+        sha256: sha,
+    })
+}
+
+/// Walks the inputs. Symlinks and special files are refused, never followed; every
+/// refusal is collected so one run names them all.
+fn collect(inputs: &[PathBuf], output: &Path) -> Result<Vec<Found>, ArchiveError> {
+    let mut found = Vec::new();
+    let mut refused = Vec::new();
+    let out_dir = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .canonicalize()
+        .ok();
+    for input in inputs {
+        let meta = match std::fs::symlink_metadata(input) {
+            Ok(m) => m,
+            Err(e) => {
+                refused.push(format!("{}: {e}", input.display()));
+                continue;
+            }
+        };
+        let ft = meta.file_type();
+        if ft.is_symlink() {
+            refused.push(format!(
+                "{}: a symbolic link (not followed)",
+                input.display()
+            ));
+        } else if ft.is_dir() {
+            if let (Some(out), Ok(dir)) = (&out_dir, input.canonicalize()) {
+                if out.starts_with(&dir) {
+                    refused.push(format!(
+                        "{}: the output {} would lie inside this input folder",
+                        input.display(),
+                        output.display()
+                    ));
+                    continue;
+                }
+            }
+            walk(input, "", &mut found, &mut refused);
+        } else if ft.is_file() {
+            match input.file_name().and_then(|n| n.to_str()) {
+                Some(n) => found.push(Found {
+                    rel: n.to_string(),
+                    path: input.clone(),
+                }),
+                None => refused.push(format!("{}: the name is not UTF-8", input.display())),
+            }
+        } else {
+            refused.push(format!("{}: not a regular file", input.display()));
+        }
+    }
+    found.sort_by(|a, b| a.rel.as_bytes().cmp(b.rel.as_bytes()));
+    for w in found.windows(2) {
+        if w[0].rel == w[1].rel {
+            refused.push(format!(
+                "{} and {}: both would be stored as {}",
+                w[0].path.display(),
+                w[1].path.display(),
+                w[0].rel
+            ));
+        }
+    }
+    for f in &found {
+        if let Some(why) = bag::unsafe_path(&f.rel) {
+            refused.push(format!("{}: {why}", f.path.display()));
+        }
+    }
+    if found.is_empty() && refused.is_empty() {
+        refused.push("no files to seal".into());
+    }
+    if refused.is_empty() {
+        Ok(found)
+    } else {
+        Err(ArchiveError::Refused(refused))
+    }
+}
+
+fn walk(dir: &Path, prefix: &str, found: &mut Vec<Found>, refused: &mut Vec<String>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            refused.push(format!("{}: {e}", dir.display()));
+            return;
+        }
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                refused.push(format!("{}: {e}", dir.display()));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+            refused.push(format!("{}: the name is not UTF-8", path.display()));
+            continue;
+        };
+        let rel = format!("{prefix}{name}");
+        // DirEntry::file_type does not follow links.
+        match entry.file_type() {
+            Ok(ft) if ft.is_symlink() => refused.push(format!(
+                "{}: a symbolic link (not followed)",
+                path.display()
+            )),
+            Ok(ft) if ft.is_dir() => walk(&path, &format!("{rel}/"), found, refused),
+            Ok(ft) if ft.is_file() => found.push(Found { rel, path }),
+            Ok(_) => refused.push(format!(
+                "{}: not a regular file (device, FIFO or socket)",
+                path.display()
+            )),
+            Err(e) => refused.push(format!("{}: {e}", path.display())),
+        }
+    }
+}
+
+/// Opens a regular file without following a link (a file swapped for a link after the
+/// walk is refused, not followed).
+fn open_regular(path: &Path) -> std::io::Result<File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let f = o.open(path)?;
+    if !f.metadata()?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    Ok(f)
+}
+
+fn read_err(path: &Path, e: std::io::Error) -> String {
+    format!("{}: {e}", path.display())
+}
+
+/// Reads a file whole (up to `limit` bytes) or hashes it as a stream; returns the bytes
+/// when they were kept.
+fn hash_file(path: &Path, limit: u64) -> Result<(Hashed, Option<Vec<u8>>), String> {
+    let mut f = open_regular(path).map_err(|e| read_err(path, e))?;
+    let len = f.metadata().map_err(|e| read_err(path, e))?.len();
+    if len <= limit {
+        let mut bytes = Vec::with_capacity(len as usize);
+        f.read_to_end(&mut bytes).map_err(|e| read_err(path, e))?;
+        let h = Hashed {
+            size: bytes.len() as u64,
+            sha256: hex(&Sha256::digest(&bytes)),
+            crc: crc32fast::hash(&bytes),
+        };
+        return Ok((h, Some(bytes)));
+    }
+    let mut sha = Sha256::new();
+    let mut crc = crc32fast::Hasher::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        let n = f.read(&mut buf).map_err(|e| read_err(path, e))?;
+        if n == 0 {
+            break;
+        }
+        sha.update(&buf[..n]);
+        crc.update(&buf[..n]);
+        size += n as u64;
+    }
+    Ok((
+        Hashed {
+            size,
+            sha256: hex(&sha.finalize()),
+            crc: crc.finalize(),
+        },
+        None,
+    ))
+}
+
+fn is_report_xml(rel: &str, head: &[u8]) -> bool {
+    rel.to_ascii_lowercase().ends_with(".xml")
+        && head
+            .windows(crate::xml::NAMESPACE.len())
+            .any(|w| w == crate::xml::NAMESPACE.as_bytes())
+}
+
+struct Given {
+    rel: String,
+    report: Report,
+    source_sha256: String,
+    source_name: String,
+}
+
+fn head_of(path: &Path) -> Result<Vec<u8>, String> {
+    let mut file = open_regular(path).map_err(|e| read_err(path, e))?;
+    let mut head = vec![0u8; SNIFF];
+    let mut n = 0;
+    while n < SNIFF {
+        match file.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) => return Err(read_err(path, e)),
+        }
+    }
+    head.truncate(n);
+    Ok(head)
+}
+
+fn refuse_any<T>(results: Vec<Result<T, String>>) -> Result<Vec<T>, ArchiveError> {
+    let mut ok = Vec::new();
+    let mut refused = Vec::new();
+    for r in results {
+        match r {
+            Ok(t) => ok.push(t),
+            Err(e) => refused.push(e),
+        }
+    }
+    if refused.is_empty() {
+        Ok(ok)
+    } else {
+        Err(ArchiveError::Refused(refused))
+    }
+}
+
+/// Runs extract on an original's bytes: its report, or the note saying why there is none.
+fn extract_report(o: &mut Original, bytes: Option<Vec<u8>>, limit: u64, budget: &AtomicU64) {
+    let Some(bytes) = bytes else {
+        o.note = Some((
+            "too-large".into(),
+            format!("larger than the {limit}-byte extract limit; archived without a report"),
+        ));
+        return;
+    };
+    let name = o.rel.rsplit('/').next().unwrap_or(&o.rel).to_string();
+    match crate::extract(&Input::new(name, bytes), &ExtractOptions::default()) {
+        Ok(report) => {
+            o.report = Some(Report::new(
+                crate::xml::to_bytes(&report),
+                "extracted",
+                None,
+                budget,
+            ))
+        }
+        Err(e) => {
+            o.note = Some((
+                "not-extracted".into(),
+                format!("extract refused it: {e}; archived without a report"),
+            ))
+        }
+    }
+}
+
+/// Tells the given reports from the originals, hashes every original on all cores and
+/// extracts those no given report names, holding at most one original per core in memory.
+fn prepare(found: Vec<Found>, limit: u64) -> Result<Vec<Original>, ArchiveError> {
+    let budget = AtomicU64::new(
+        std::env::var(MEMORY_ENV)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(REPORT_MEMORY),
+    );
+    let heads = refuse_any(
+        found
+            .par_iter()
+            .map(|f| head_of(&f.path).map(|h| is_report_xml(&f.rel, &h)))
+            .collect(),
+    )?;
+    type Split = Vec<(Found, bool)>;
+    let (given_found, original_found): (Split, Split) =
+        found.into_iter().zip(heads).partition(|(_, xml)| *xml);
+    let given = refuse_any(
+        given_found
+            .into_par_iter()
+            .map(|(f, _)| {
+                let (_, bytes) = hash_file(&f.path, limit)?;
+                let bytes = bytes.ok_or_else(|| {
+                    format!("{}: a report larger than the input limit", f.path.display())
+                })?;
+                let report = crate::xml::from_bytes(&bytes)
+                    .map_err(|e| format!("{}: {e}", f.path.display()))?;
+                Ok(Given {
+                    report: Report::new(bytes, "given", Some(f.path), &budget),
+                    rel: f.rel,
+                    source_sha256: report.meta.source.sha256,
+                    source_name: report.meta.source.name,
+                })
+            })
+            .collect(),
+    )?;
+    let named: std::collections::HashSet<&str> =
+        given.iter().map(|g| g.source_sha256.as_str()).collect();
+    let originals = refuse_any(
+        original_found
+            .into_par_iter()
+            .map(|(f, _)| {
+                let (hash, bytes) = hash_file(&f.path, limit)?;
+                let mut o = Original {
+                    rel: f.rel,
+                    path: f.path,
+                    hash,
+                    report: None,
+                    note: None,
+                };
+                if !named.contains(o.hash.sha256.as_str()) {
+                    extract_report(&mut o, bytes, limit, &budget);
+                }
+                Ok(o)
+            })
+            .collect(),
+    )?;
+    pair(originals, given, limit, &budget)
+}
+
+/// Gives each given report to its original; an original left without a report (one of
+/// several with the same bytes) gets an extracted one.
+fn pair(
+    mut originals: Vec<Original>,
+    given: Vec<Given>,
+    limit: u64,
+    budget: &AtomicU64,
+) -> Result<Vec<Original>, ArchiveError> {
+    let mut refused = Vec::new();
+    for g in given {
+        let same: Vec<usize> = (0..originals.len())
+            .filter(|&i| originals[i].hash.sha256 == g.source_sha256)
+            .collect();
+        let chosen = match same.len() {
+            0 => None,
+            1 => Some(same[0]),
+            _ => {
+                let by_name: Vec<usize> = same
+                    .iter()
+                    .copied()
+                    .filter(|&i| {
+                        originals[i].rel.rsplit('/').next() == Some(g.source_name.as_str())
+                    })
+                    .collect();
+                (by_name.len() == 1).then(|| by_name[0])
+            }
+        };
+        match chosen {
+            None if same.is_empty() => refused.push(format!(
+                "{}: a canonical report of sha256 {} but no original has those bytes",
+                g.rel, g.source_sha256
+            )),
+            None => refused.push(format!(
+                "{}: several originals have its source's bytes; cannot tell which it belongs to",
+                g.rel
+            )),
+            Some(i) if originals[i].report.is_some() => refused.push(format!(
+                "{}: a second canonical report for {}",
+                g.rel, originals[i].rel
+            )),
+            Some(i) => originals[i].report = Some(g.report),
+        }
+    }
+    if !refused.is_empty() {
+        return Err(ArchiveError::Refused(refused));
+    }
+    let left = refuse_any(
+        originals
+            .par_iter_mut()
+            .filter(|o| o.report.is_none() && o.note.is_none())
+            .map(|o| {
+                let (_, bytes) = hash_file(&o.path, limit)?;
+                extract_report(o, bytes, limit, budget);
+                Ok(())
+            })
+            .collect(),
+    )?;
+    drop(left);
+    originals.sort_by(|a, b| a.rel.as_bytes().cmp(b.rel.as_bytes()));
+    Ok(originals)
+}
+
+/// A report's bytes again: the given file, or extract run on the original once more
+/// (extract is deterministic; the writer checks size and CRC against the first time).
+fn report_bytes(o: &Original, limit: u64) -> Result<Vec<u8>, String> {
+    let r = o
+        .report
+        .as_ref()
+        .expect("called for originals with a report");
+    if let Some(b) = &r.bytes {
+        return Ok(b.clone());
+    }
+    if let Some(g) = &r.given {
+        let (_, bytes) = hash_file(g, limit)?;
+        return bytes.ok_or_else(|| format!("{}: grew past the input limit", g.display()));
+    }
+    let (_, bytes) = hash_file(&o.path, limit)?;
+    let bytes = bytes.ok_or_else(|| format!("{}: grew past the input limit", o.path.display()))?;
+    let name = o.rel.rsplit('/').next().unwrap_or(&o.rel).to_string();
+    crate::extract(&Input::new(name, bytes), &ExtractOptions::default())
+        .map(|report| crate::xml::to_bytes(&report))
+        .map_err(|e| format!("{}: {e}", o.path.display()))
+}
+
+fn original_path(rel: &str) -> String {
+    format!("data/originals/{rel}")
+}
+
+fn report_path(rel: &str) -> String {
+    format!("data/xml/{rel}.xml")
+}
+
+fn write_archive(
+    originals: Vec<Original>,
+    previous: Option<Previous>,
+    output: &Path,
+    opts: &SealOptions,
+) -> Result<Sealed, ArchiveError> {
+    // The payload, sorted by path: originals/ sorts before xml/.
+    let mut files: Vec<RecordFile> = Vec::new();
+    let mut reports: Vec<RecordFile> = Vec::new();
+    let mut notes = Vec::new();
+    for o in &originals {
+        let path = original_path(&o.rel);
+        let rpath = o.report.as_ref().map(|_| report_path(&o.rel));
+        files.push(RecordFile {
+            role: Role::Original,
+            path: path.clone(),
+            bytes: o.hash.size,
+            sha256: o.hash.sha256.clone(),
+            link: rpath.clone(),
+            origin: None,
+            note: o.note.clone(),
+        });
+        if let Some((_, n)) = &o.note {
+            notes.push((path.clone(), n.clone()));
+        }
+        if let (Some(r), Some(rp)) = (&o.report, rpath) {
+            reports.push(RecordFile {
+                role: Role::Report,
+                path: rp,
+                bytes: r.hash.size,
+                sha256: r.hash.sha256.clone(),
+                link: Some(path),
+                origin: Some(r.origin.to_string()),
+                note: None,
+            });
+        }
+    }
+    files.extend(reports);
+    files.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
+
+    let manifest_entries: Vec<(String, String)> = files
+        .iter()
+        .map(|f| (f.path.clone(), f.sha256.clone()))
+        .collect();
+    let manifest = bag::manifest(&manifest_entries);
+    let (lines, _) = bag::parse_manifest(&manifest);
+    let leaves: Vec<merkle::Hash> = lines
+        .iter()
+        .map(|l| merkle::leaf_hash(l.text.as_bytes()))
+        .collect();
+    let root = hex(&merkle::root(&leaves));
+    let bytes: u64 = files.iter().map(|f| f.bytes).sum();
+    let count = files.len() as u64;
+    let version = env!("CARGO_PKG_VERSION");
+    let record = SealRecord {
+        year: opts.year,
+        tool_version: version.to_string(),
+        files: count,
+        bytes,
+        root: root.clone(),
+        previous,
+        entries: files.clone(),
+    };
+    let seal_xml = record::to_bytes(&record);
+    let seal_sha256 = hex(&Sha256::digest(&seal_xml));
+    let info = bag::info(bytes, count, opts.year, &format!("gongkai {version}"));
+    let tag_entries: Vec<(String, String)> = [
+        (bag::DECLARATION_FILE, bag::DECLARATION.as_bytes()),
+        (bag::INFO_FILE, info.as_bytes()),
+        (bag::MANIFEST_FILE, manifest.as_bytes()),
+        (bag::SEAL_FILE, &seal_xml[..]),
+    ]
+    .iter()
+    .map(|(n, b)| (n.to_string(), hex(&Sha256::digest(b))))
+    .collect();
+    let tag_manifest = bag::manifest(&tag_entries);
+
+    let dir = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let werr = |e: std::io::Error| ArchiveError::Write {
+        path: output.to_path_buf(),
+        source: e,
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".gongkai-seal-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // 0666 less the umask, as any new file.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder.tempfile_in(dir).map_err(werr)?;
+    let pause_after: Option<u64> = std::env::var(PAUSE_ENV).ok().and_then(|v| v.parse().ok());
+    let root_dir = bag::bag_root(opts.year);
+    let name = |p: &str| format!("{root_dir}/{p}");
+    // Unbuffered under the test hook, so that what was written is in the file when it
+    // pauses.
+    let sink: Box<dyn Write> = if pause_after.is_some() {
+        Box::new(tmp.as_file())
+    } else {
+        Box::new(BufWriter::with_capacity(1 << 20, tmp.as_file()))
+    };
+    let mut zip = ZipWriter::new(sink);
+    let mut hook = |written: u64| {
+        if pause_after.is_some_and(|n| written >= n) {
+            eprintln!("paused");
+            std::thread::sleep(std::time::Duration::from_secs(600));
+        }
+    };
+    zip.add_bytes(&name(bag::INFO_FILE), info.as_bytes())?;
+    zip.add_bytes(&name(bag::DECLARATION_FILE), bag::DECLARATION.as_bytes())?;
+    let by_path: std::collections::HashMap<String, &Original> = originals
+        .iter()
+        .map(|o| (original_path(&o.rel), o))
+        .chain(
+            originals
+                .iter()
+                .filter(|o| o.report.is_some())
+                .map(|o| (report_path(&o.rel), o)),
+        )
+        .collect();
+    for batch in files.chunks(WRITE_BATCH) {
+        // The batch's reports, made again on all cores; originals are streamed from disk.
+        let made: Vec<Option<Result<Vec<u8>, String>>> = batch
+            .par_iter()
+            .map(|f| match f.role {
+                Role::Original => None,
+                Role::Report => Some(report_bytes(by_path[&f.path], opts.max_input_bytes)),
+            })
+            .collect();
+        for (f, made) in batch.iter().zip(made) {
+            let o = by_path[&f.path];
+            let changed = |e: super::container::ContainerError, what: &Path| match e {
+                super::container::ContainerError::Changed(_) => {
+                    ArchiveError::Refused(vec![format!(
+                        "{}: changed while it was being sealed",
+                        what.display()
+                    )])
+                }
+                e => e.into(),
+            };
+            match made {
+                None => {
+                    let mut file = open_regular(&o.path).map_err(|e| ArchiveError::Read {
+                        path: o.path.display().to_string(),
+                        source: e,
+                    })?;
+                    zip.add_reader(
+                        &name(&f.path),
+                        o.hash.size,
+                        o.hash.crc,
+                        &mut file,
+                        &mut hook,
+                    )
+                    .map_err(|e| changed(e, &o.path))?;
+                }
+                Some(bytes) => {
+                    let bytes = bytes.map_err(|e| ArchiveError::Refused(vec![e]))?;
+                    let r = o.report.as_ref().expect("a report path has a report");
+                    let from = r.given.as_deref().unwrap_or(&o.path);
+                    zip.add_reader(
+                        &name(&f.path),
+                        r.hash.size,
+                        r.hash.crc,
+                        &mut &bytes[..],
+                        &mut hook,
+                    )
+                    .map_err(|e| changed(e, from))?;
+                }
+            }
+        }
+    }
+    zip.add_bytes(&name(bag::MANIFEST_FILE), manifest.as_bytes())?;
+    zip.add_bytes(&name(bag::SEAL_FILE), &seal_xml)?;
+    zip.add_bytes(&name(bag::TAG_MANIFEST_FILE), tag_manifest.as_bytes())?;
+    let mut buf = zip.finish()?;
+    buf.flush().map_err(werr)?;
+    drop(buf);
+    tmp.as_file().sync_all().map_err(werr)?;
+    let archive_bytes = tmp.as_file().metadata().map_err(werr)?.len();
+    let persisted = if opts.force {
+        tmp.persist(output)
+    } else {
+        tmp.persist_noclobber(output)
+    };
+    if let Err(e) = persisted {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            return Err(ArchiveError::Exists(output.to_path_buf()));
+        }
+        return Err(werr(e.error));
+    }
+    // The rename itself is durable once the folder is synced.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(Sealed {
+        files: count,
+        bytes,
+        root,
+        seal_sha256,
+        archive_bytes,
+        notes,
+    })
+}
