@@ -1,32 +1,33 @@
 //! The consistency checks (勾稽关系, spec §6) on a recognised report: every rule that
-//! applies, with pass, fail (expected and actual) or skip.
+//! applies, with pass, fail (expected and actual) or skip — and, for people, each failure
+//! spelled out with its cells (`R-T3-BALANCE 自然人: 一+二 = 21+0 = 21, 三+四 = 20+0 = 20`).
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use regex::Regex;
+use rust_decimal::Decimal;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::model::{CellContent, Check, CheckResult, Diagnostic, Level, Report, StandardTable};
+use crate::model::{
+    CellContent, Check, CheckResult, Diagnostic, Level, Report, StandardTable, TemplateId,
+};
 use crate::number::{self, format_decimal};
-use crate::rules::{self, Outcome, Term};
-use crate::template::{templates, Template, ValueKind};
+use crate::rules::{self, CellKey, Outcome, RuleInstance, Term};
+use crate::template::{templates, RuleScope, TableTemplate, Template, ValueKind};
 
-/// Runs every rule of the report's template over its standard tables.
-pub fn run(report: &Report, template: &Template) -> (Vec<Check>, Vec<Diagnostic>) {
-    let t = templates();
-    let mut checks = Vec::new();
-    let mut diags = Vec::new();
-    for tt in &template.tables {
-        let Some(table) = report.standard_table(&tt.id) else {
-            continue;
-        };
-        // Rows the report printed: a printed optional row replaces its parts.
-        let replaced: Vec<&str> = tt
-            .optional
-            .iter()
-            .filter(|o| table.rows.iter().any(|r| r.id == o.row))
-            .flat_map(|o| o.parts.iter().map(String::as_str))
-            .collect();
+/// A standard table with its rule instances and the values the rules derive for blank
+/// totals (a blank 总计 counts as its row's sum in the other rules).
+struct Evaluated<'a> {
+    table: &'a StandardTable,
+    instances: Vec<RuleInstance>,
+    derived: BTreeMap<CellKey, Decimal>,
+}
+
+impl<'a> Evaluated<'a> {
+    fn of(report: &'a Report, tt: &TableTemplate) -> Option<Evaluated<'a>> {
+        let table = report.standard_table(&tt.id)?;
+        let replaced = replaced_rows(tt, table);
         let printed: Vec<&str> = table
             .rows
             .iter()
@@ -34,13 +35,65 @@ pub fn run(report: &Report, template: &Template) -> (Vec<Check>, Vec<Diagnostic>
             .filter(|r| !replaced.contains(r))
             .collect();
         let instances = rules::instances(tt, &printed);
-        let derived = rules::derived(&instances, |k| term(table, &k.row, &k.col));
-        for inst in instances {
-            let outcome = inst.evaluate(|k| match derived.get(k) {
-                Some(v) => Term::Value(*v),
-                None => term(table, &k.row, &k.col),
-            });
-            let (result, expected, actual) = match outcome {
+        let derived = rules::derived(&instances, |k| cell_term(table, k));
+        Some(Evaluated {
+            table,
+            instances,
+            derived,
+        })
+    }
+
+    fn term(&self, k: &CellKey) -> Term {
+        match self.derived.get(k) {
+            Some(v) => Term::Value(*v),
+            None => cell_term(self.table, k),
+        }
+    }
+}
+
+/// Rows a table lacks because the report prints an optional row in their place (a v2021
+/// report keeping the single （六）其他处理 row, spec §7.4).
+fn replaced_rows<'t>(tt: &'t TableTemplate, table: &StandardTable) -> Vec<&'t str> {
+    tt.optional
+        .iter()
+        .filter(|o| table.rows.iter().any(|r| r.id == o.row))
+        .flat_map(|o| o.parts.iter().map(String::as_str))
+        .collect()
+}
+
+/// The rows of a report that are absent by its layout, not unread (their cells are
+/// `missing` in the XML, but no one needs to look for them).
+pub fn absent_by_layout(report: &Report) -> Vec<String> {
+    let Some(tpl) = templates().template(report.meta.template) else {
+        return Vec::new();
+    };
+    tpl.tables
+        .iter()
+        .filter_map(|tt| report.standard_table(&tt.id).map(|t| replaced_rows(tt, t)))
+        .flatten()
+        .map(str::to_string)
+        .collect()
+}
+
+fn cell_term(table: &StandardTable, k: &CellKey) -> Term {
+    match table.cell(&k.row, &k.col).map(|c| &c.content) {
+        Some(CellContent::Value(v)) => rules::term_of(v),
+        Some(CellContent::Blank) => Term::Blank,
+        _ => Term::Unknown,
+    }
+}
+
+/// Runs every rule of the report's template over its standard tables.
+pub fn run(report: &Report, template: &Template) -> (Vec<Check>, Vec<Diagnostic>) {
+    let t = templates();
+    let mut checks = Vec::new();
+    let mut diags = Vec::new();
+    for tt in &template.tables {
+        let Some(ev) = Evaluated::of(report, tt) else {
+            continue;
+        };
+        for inst in &ev.instances {
+            let (result, expected, actual) = match inst.evaluate(|k| ev.term(k)) {
                 Outcome::Pass => (CheckResult::Pass, None, None),
                 Outcome::Skip => (CheckResult::Skip, None, None),
                 Outcome::Fail { expected, actual } => (
@@ -64,8 +117,8 @@ pub fn run(report: &Report, template: &Template) -> (Vec<Check>, Vec<Diagnostic>
                 ));
             }
             checks.push(Check {
-                rule: inst.rule,
-                subject: inst.subject,
+                rule: inst.rule.clone(),
+                subject: inst.subject.clone(),
                 result,
                 expected,
                 actual,
@@ -80,43 +133,25 @@ pub fn run(report: &Report, template: &Template) -> (Vec<Check>, Vec<Diagnostic>
             checks.extend(sign_checks(&rule.id, table));
         }
     }
-    for rule in &t.narrative_rules {
-        checks.extend(narrative_check(report, rule));
+    for index in 0..t.narrative_rules.len() {
+        checks.extend(narrative_check(report, index).map(|(check, _)| check));
     }
     (checks, diags)
-}
-
-fn term(table: &StandardTable, row: &str, col: &str) -> Term {
-    match table.cell(row, col).map(|c| &c.content) {
-        Some(CellContent::Value(v)) => rules::term_of(v),
-        Some(CellContent::Blank) => Term::Blank,
-        _ => Term::Unknown,
-    }
 }
 
 /// Only columns of type `signed` may hold negative values: one failing check per negative
 /// cell elsewhere, or one passing check for the table.
 fn sign_checks(rule: &str, table: &StandardTable) -> Vec<Check> {
-    let t = templates();
-    let mut fails = Vec::new();
-    for row in &table.rows {
-        for cell in &row.cells {
-            let signed = t
-                .column(&cell.col)
-                .is_some_and(|c| c.kind == ValueKind::Signed);
-            if let Some(v) = cell.value() {
-                if v.starts_with('-') && !signed {
-                    fails.push(Check {
-                        rule: rule.to_string(),
-                        subject: format!("{}/{}", row.id, cell.col),
-                        result: CheckResult::Fail,
-                        expected: Some("0 or more".into()),
-                        actual: Some(v.to_string()),
-                    });
-                }
-            }
-        }
-    }
+    let mut fails: Vec<Check> = negative_cells(table)
+        .into_iter()
+        .map(|(key, v)| Check {
+            rule: rule.to_string(),
+            subject: format!("{}/{}", key.row, key.col),
+            result: CheckResult::Fail,
+            expected: Some("0 or more".into()),
+            actual: Some(v),
+        })
+        .collect();
     if fails.is_empty() {
         fails.push(Check {
             rule: rule.to_string(),
@@ -129,44 +164,280 @@ fn sign_checks(rule: &str, table: &StandardTable) -> Vec<Check> {
     fails
 }
 
-/// A total the prose states must equal its cell (soft: reported, never used to read).
-fn narrative_check(report: &Report, rule: &crate::template::NarrativeRule) -> Option<Check> {
-    static CACHE: OnceLock<Vec<Regex>> = OnceLock::new();
+fn negative_cells(table: &StandardTable) -> Vec<(CellKey, String)> {
+    let t = templates();
+    let mut out = Vec::new();
+    for row in &table.rows {
+        for cell in &row.cells {
+            let signed = t
+                .column(&cell.col)
+                .is_some_and(|c| c.kind == ValueKind::Signed);
+            if let Some(v) = cell.value() {
+                if v.starts_with('-') && !signed {
+                    out.push((CellKey::new(&row.id, &cell.col), v.to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A number the prose states must equal its cells (soft: reported, never used to read).
+/// Returns the check and what the prose stated.
+fn narrative_check(report: &Report, index: usize) -> Option<(Check, String)> {
+    static CACHE: OnceLock<Vec<Vec<Regex>>> = OnceLock::new();
     let patterns = CACHE.get_or_init(|| {
         templates()
             .narrative_rules
             .iter()
-            .map(|r| Regex::new(&r.pattern).expect("validated when the templates load"))
+            .map(|r| {
+                r.patterns
+                    .iter()
+                    .map(|p| Regex::new(p).expect("validated when the templates load"))
+                    .collect()
+            })
             .collect()
     });
-    let idx = templates()
-        .narrative_rules
-        .iter()
-        .position(|r| r.id == rule.id && r.cell == rule.cell)?;
-    let re = &patterns[idx];
-    let stated = report
+    let rule = &templates().narrative_rules[index];
+    let prose: Vec<String> = report
         .sections
         .iter()
         .filter(|s| rule.sections.contains(&s.id))
         .flat_map(|s| s.paragraphs.iter())
-        .find_map(|p| {
-            let norm: String = p.nfkc().filter(|c| !c.is_whitespace()).collect();
-            re.captures(&norm).and_then(|c| number::normalise(&c[1]))
-        })?;
-    let (row, col) = rule.cell.split_once('/')?;
-    let table = report.standard_table(row.split('.').next()?)?;
-    let (result, expected, actual) = match table.cell(row, col).and_then(|c| c.value()) {
-        Some(v) if number::decimal(v) == number::decimal(&stated) => {
-            (CheckResult::Pass, None, None)
-        }
-        Some(v) => (CheckResult::Fail, Some(stated), Some(v.to_string())),
+        .map(|p| p.nfkc().filter(|c| !c.is_whitespace()).collect())
+        .collect();
+    let stated = patterns[index].iter().find_map(|re| {
+        prose
+            .iter()
+            .find_map(|p| re.captures(p).and_then(|c| number::normalise(&c[1])))
+    })?;
+    let mut sum = Some(Decimal::ZERO);
+    for cell in &rule.cells {
+        let (row, col) = cell.split_once('/')?;
+        let table = report.standard_table(row.split('.').next()?)?;
+        sum = match (sum, table.cell(row, col).map(|c| &c.content)) {
+            (Some(s), Some(CellContent::Value(v))) => {
+                number::decimal(v).and_then(|d| s.checked_add(d))
+            }
+            (Some(s), Some(CellContent::Blank)) => Some(s),
+            _ => None,
+        };
+    }
+    let (result, expected, actual) = match sum {
+        Some(v) if number::decimal(&stated) == Some(v) => (CheckResult::Pass, None, None),
+        Some(v) => (
+            CheckResult::Fail,
+            Some(stated.clone()),
+            Some(format_decimal(v)),
+        ),
         None => (CheckResult::Skip, None, None),
     };
-    Some(Check {
+    let check = Check {
         rule: rule.id.clone(),
-        subject: rule.cell.clone(),
+        subject: rule.cells.join("+"),
         result,
         expected,
         actual,
-    })
+    };
+    Some((check, stated))
+}
+
+/// A failed rule, spelled out for a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: String,
+    pub subject: String,
+    /// A soft rule (the narrative, cross-year): a warning, not a failure.
+    pub soft: bool,
+    /// `自然人: 一+二 = 21+0 = 21, 三+四 = 20+0 = 20`
+    pub description: String,
+    /// The cells the rule reads, `row/col`.
+    pub cells: Vec<String>,
+}
+
+/// Every failed rule of a report, with its cells and their values.
+pub fn findings(report: &Report) -> Vec<Finding> {
+    let t = templates();
+    let Some(template) = (report.meta.template != TemplateId::None)
+        .then(|| t.template(report.meta.template))
+        .flatten()
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for tt in &template.tables {
+        let Some(ev) = Evaluated::of(report, tt) else {
+            continue;
+        };
+        for inst in &ev.instances {
+            if let Outcome::Fail { expected, actual } = inst.evaluate(|k| ev.term(k)) {
+                out.push(Finding {
+                    rule: inst.rule.clone(),
+                    subject: inst.subject.clone(),
+                    soft: false,
+                    description: describe(inst, &ev, expected, actual),
+                    cells: inst
+                        .left
+                        .iter()
+                        .chain(&inst.right)
+                        .map(|k| format!("{}/{}", k.row, k.col))
+                        .collect(),
+                });
+            }
+        }
+        for rule in &t.sign_rules {
+            for (key, v) in negative_cells(ev.table) {
+                out.push(Finding {
+                    rule: rule.id.clone(),
+                    subject: format!("{}/{}", key.row, key.col),
+                    soft: false,
+                    description: format!(
+                        "{} {}: {v}, but only 本年增/减 may be negative",
+                        row_name(&key.row),
+                        col_name(&key.col)
+                    ),
+                    cells: vec![format!("{}/{}", key.row, key.col)],
+                });
+            }
+        }
+    }
+    for index in 0..t.narrative_rules.len() {
+        let Some((check, stated)) = narrative_check(report, index) else {
+            continue;
+        };
+        if check.result == CheckResult::Fail {
+            let rule = &t.narrative_rules[index];
+            let names: Vec<String> = rule
+                .cells
+                .iter()
+                .filter_map(|c| c.split_once('/'))
+                .map(|(r, c)| format!("{} {}", row_name(r), col_name(c)))
+                .collect();
+            out.push(Finding {
+                rule: check.rule,
+                subject: check.subject,
+                soft: true,
+                description: format!(
+                    "the text states {stated}, the table has {} ({})",
+                    check.actual.unwrap_or_default(),
+                    names.join(" + ")
+                ),
+                cells: rule.cells.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// `自然人: 一+二 = 21+0 = 21, 三+四 = 20+0 = 20`: the subject, then each side's terms,
+/// values and sum (the side the rule expects first).
+fn describe(inst: &RuleInstance, ev: &Evaluated<'_>, expected: Decimal, actual: Decimal) -> String {
+    let (subject, name): (String, fn(&CellKey) -> String) = match inst.scope {
+        RuleScope::Columns => (col_name(&inst.subject), |k| row_name(&k.row)),
+        RuleScope::Rows => (row_name(&inst.subject), |k| col_name(&k.col)),
+        RuleScope::Cell => (col_name(&inst.subject), |k| {
+            col_name(&k.col)
+                .split_whitespace()
+                .last()
+                .unwrap_or_default()
+                .to_string()
+        }),
+    };
+    let side = |keys: &[CellKey], sum: Decimal| -> String {
+        let names: Vec<String> = keys.iter().map(name).collect();
+        let values: Vec<String> = keys
+            .iter()
+            .map(|k| match ev.term(k) {
+                Term::Value(v) => format_decimal(v),
+                Term::Blank => "空".to_string(),
+                Term::Unknown => "?".to_string(),
+            })
+            .collect();
+        if keys.len() == 1 {
+            format!("{} = {}", names[0], format_decimal(sum))
+        } else {
+            format!(
+                "{} = {} = {}",
+                names.join("+"),
+                values.join("+"),
+                format_decimal(sum)
+            )
+        }
+    };
+    format!(
+        "{subject}: {}, {}",
+        side(&inst.right, expected),
+        side(&inst.left, actual)
+    )
+}
+
+/// A row as messages name it: its short name (`一`, `(三)1`) or label.
+pub fn row_name(id: &str) -> String {
+    templates()
+        .row(id)
+        .map_or_else(|| id.to_string(), |r| r.short().to_string())
+}
+
+/// A column as messages name it: its printed label.
+pub fn col_name(id: &str) -> String {
+    templates()
+        .column(id)
+        .map_or_else(|| id.to_string(), |c| c.label.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hongze() -> Report {
+        let bytes = include_bytes!("../golden/hongze-2023-layout/expected.xml");
+        crate::xml::from_bytes(bytes).unwrap()
+    }
+
+    #[test]
+    fn failures_are_spelled_out_with_their_cells() {
+        let f = findings(&hongze());
+        let descriptions: Vec<(&str, &str)> = f
+            .iter()
+            .map(|f| (f.rule.as_str(), f.description.as_str()))
+            .collect();
+        assert_eq!(
+            descriptions,
+            vec![
+                ("R-T4-SUM", "行政复议 总计: 结果维持+结果纠正+其他结果+尚未审结 = 10+1+0+0 = 11, 总计 = 0"),
+                ("R-T4-SUM", "行政诉讼 复议后起诉 总计: 结果维持+结果纠正+其他结果+尚未审结 = 5+0+0+0 = 5, 总计 = 0"),
+            ]
+        );
+        assert!(f.iter().all(|f| !f.soft));
+        assert!(f[0]
+            .cells
+            .contains(&"t4.row.cases/t4.col.review.corrected".to_string()));
+    }
+
+    #[test]
+    fn balance_names_rows_by_their_numbers() {
+        let mut r = hongze();
+        let Some(crate::model::Table::Standard(t3)) = r
+            .tables
+            .iter_mut()
+            .find(|t| matches!(t, crate::model::Table::Standard(s) if s.id == "t3"))
+        else {
+            panic!()
+        };
+        // 一、本年新收: 22 natural persons (and 22 in all) where the report says 21.
+        t3.rows[0].cells[0].content = CellContent::Value("22".into());
+        t3.rows[0].cells[6].content = CellContent::Value("22".into());
+        let f = findings(&r);
+        let balance = f.iter().find(|f| f.rule == "R-T3-BALANCE").unwrap();
+        assert_eq!(
+            balance.description,
+            "自然人: 一+二 = 22+0 = 22, 三+四 = 21+0 = 21"
+        );
+        let narrative = f.iter().find(|f| f.rule == "R-NARRATIVE").unwrap();
+        assert!(narrative.soft);
+        assert_eq!(
+            narrative.description,
+            "the text states 21, the table has 22 (一 总计)"
+        );
+    }
 }

@@ -7,9 +7,12 @@
 //! into a [`model::Report`]; [`checks`] apply the consistency rules; [`xml`] writes and
 //! reads the canonical form.
 
+pub mod across_years;
 pub mod archive;
 pub mod checks;
 pub mod chrome;
+pub mod collect;
+pub mod export;
 pub mod input;
 pub mod layout;
 pub mod model;
@@ -18,6 +21,7 @@ pub mod readers;
 pub mod recognise;
 pub mod rules;
 pub mod schema;
+pub mod show;
 pub mod template;
 pub mod xml;
 

@@ -13,6 +13,7 @@ use crate::template::{templates, RuleScope, TableTemplate};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleInstance {
     pub rule: String,
+    pub scope: RuleScope,
     pub subject: String,
     pub left: Vec<CellKey>,
     pub right: Vec<CellKey>,
@@ -79,6 +80,7 @@ pub fn instances(table: &TableTemplate, printed: &[&str]) -> Vec<RuleInstance> {
                     };
                     out.push(RuleInstance {
                         rule: rule.id.clone(),
+                        scope: rule.over,
                         subject: col.to_string(),
                         left: keys(&rule.left),
                         right: keys(&rule.right),
@@ -100,6 +102,7 @@ pub fn instances(table: &TableTemplate, printed: &[&str]) -> Vec<RuleInstance> {
                         |cols: &[String]| cols.iter().map(|c| CellKey::new(row, c)).collect();
                     out.push(RuleInstance {
                         rule: rule.id.clone(),
+                        scope: rule.over,
                         subject: row.to_string(),
                         left: keys(&rule.left),
                         right: keys(&rule.right),
@@ -119,6 +122,7 @@ pub fn instances(table: &TableTemplate, printed: &[&str]) -> Vec<RuleInstance> {
                 let subject = left.first().map(|k| k.col.clone()).unwrap_or_default();
                 out.push(RuleInstance {
                     rule: rule.id.clone(),
+                    scope: rule.over,
                     subject,
                     left,
                     right: keys(&rule.right),
@@ -268,6 +272,7 @@ mod tests {
     fn evaluation_counts_blanks_as_zero_and_derives_blank_totals() {
         let rule = RuleInstance {
             rule: "R".into(),
+            scope: RuleScope::Rows,
             subject: "s".into(),
             left: vec![CellKey::new("r", "total")],
             right: vec![CellKey::new("r", "a"), CellKey::new("r", "b")],

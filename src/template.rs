@@ -29,6 +29,12 @@ pub struct Templates {
     pub sign_rules: Vec<SignRule>,
     #[serde(rename = "narrative_rule")]
     pub narrative_rules: Vec<NarrativeRule>,
+    #[serde(rename = "cross_rule")]
+    pub cross_rules: Vec<CrossRule>,
+    #[serde(rename = "group")]
+    pub groups: Vec<GroupDef>,
+    #[serde(rename = "header")]
+    pub headers: Vec<HeaderDef>,
     #[serde(skip)]
     column_index: HashMap<String, usize>,
     #[serde(skip)]
@@ -69,11 +75,51 @@ pub enum ValueKind {
 pub struct RowDef {
     pub id: String,
     pub label: String,
+    /// A short name for messages (`一`, `(三)1`); the label when absent.
+    pub short: Option<String>,
     #[serde(default)]
     pub keywords: Vec<String>,
     #[serde(default)]
     pub exact: Vec<String>,
     pub level: Option<u8>,
+}
+
+impl RowDef {
+    pub fn short(&self) -> &str {
+        self.short.as_deref().unwrap_or(&self.label)
+    }
+}
+
+/// A t3 group label (三、本年度办理结果, （三）不予公开 …) and the rows under it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupDef {
+    pub id: String,
+    pub label: String,
+    pub level: u8,
+    pub rows: Vec<String>,
+}
+
+/// The printed header rows of a table, as cells with spans.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderDef {
+    pub table: String,
+    pub rows: Vec<Vec<HeaderCell>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderCell {
+    pub text: String,
+    #[serde(default = "one")]
+    pub rowspan: u32,
+    #[serde(default = "one")]
+    pub colspan: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 #[derive(Debug, Deserialize)]
@@ -151,9 +197,54 @@ pub struct SignRule {
 pub struct NarrativeRule {
     pub id: String,
     pub status: String,
-    pub cell: String,
+    /// `row/col` cells whose sum the prose states.
+    pub cells: Vec<String>,
     pub sections: Vec<String>,
-    pub pattern: String,
+    pub patterns: Vec<String>,
+}
+
+/// A soft rule between two reports of one issuer for consecutive years.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrossRule {
+    pub id: String,
+    pub status: String,
+    pub templates: Vec<String>,
+    pub table: String,
+    pub over: RuleScope,
+    #[serde(default)]
+    pub rows: Vec<String>,
+    pub left: Vec<String>,
+    pub right: Vec<String>,
+}
+
+/// One term of a cross-year rule: which year, which id, added or taken away.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrossTerm<'a> {
+    pub next_year: bool,
+    pub id: &'a str,
+    pub negative: bool,
+}
+
+impl CrossRule {
+    /// Parses `next:t3.row.carried_over`, `-next:t2.col.repealed`.
+    pub fn term(text: &str) -> Option<CrossTerm<'_>> {
+        let (negative, rest) = match text.strip_prefix('-') {
+            Some(r) => (true, r),
+            None => (false, text),
+        };
+        let (year, id) = rest.split_once(':')?;
+        let next_year = match year {
+            "next" => true,
+            "this" => false,
+            _ => return None,
+        };
+        Some(CrossTerm {
+            next_year,
+            id,
+            negative,
+        })
+    }
 }
 
 fn template_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<TemplateId, D::Error> {
@@ -241,7 +332,36 @@ impl Templates {
             }
         }
         for rule in &self.narrative_rules {
-            regex::Regex::new(&rule.pattern).map_err(|e| format!("{}: {e}", rule.id))?;
+            for pattern in &rule.patterns {
+                regex::Regex::new(pattern).map_err(|e| format!("{}: {e}", rule.id))?;
+            }
+            for cell in &rule.cells {
+                let known = cell.split_once('/').is_some_and(|(r, c)| {
+                    self.row_index.contains_key(r) && self.column_index.contains_key(c)
+                });
+                if !known {
+                    return Err(format!("{}: unknown cell {cell}", rule.id));
+                }
+            }
+        }
+        for rule in &self.cross_rules {
+            for term in rule.left.iter().chain(&rule.right) {
+                let known = CrossRule::term(term).is_some_and(|t| match rule.over {
+                    RuleScope::Columns => self.row_index.contains_key(t.id),
+                    _ => self.column_index.contains_key(t.id),
+                });
+                if !known {
+                    return Err(format!("{}: unknown term {term}", rule.id));
+                }
+            }
+            if rule.rows.iter().any(|r| !self.row_index.contains_key(r)) {
+                return Err(format!("{}: unknown row", rule.id));
+            }
+        }
+        for group in &self.groups {
+            if group.rows.iter().any(|r| !self.row_index.contains_key(r)) {
+                return Err(format!("{}: unknown row", group.id));
+            }
         }
         Ok(())
     }
@@ -256,6 +376,10 @@ impl Templates {
 
     pub fn row(&self, id: &str) -> Option<&RowDef> {
         self.row_index.get(id).map(|&i| &self.rows[i])
+    }
+
+    pub fn header(&self, table: &str) -> Option<&HeaderDef> {
+        self.headers.iter().find(|h| h.table == table)
     }
 
     /// Rules that apply to a table.

@@ -677,6 +677,7 @@ mod tests {
         // the rule decides nothing; cut from one run, every cut is wrong.
         let rule = RuleInstance {
             rule: "R".into(),
+            scope: crate::template::RuleScope::Rows,
             subject: "s".into(),
             left: vec![CellKey::new("x", "b")],
             right: vec![CellKey::new("x", "a")],

@@ -1,0 +1,165 @@
+//! `gongkai seal`, `verify`, `prove`, `verify-proof`, `list`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use gongkai::archive::{self, ArchiveError};
+
+use super::{fail, write_atomically, EXIT_FINDING, EXIT_INPUT, EXIT_OUTPUT};
+
+/// Exit code for an archive error: output problems are 3, everything else unusable input.
+fn archive_fail(e: &ArchiveError) -> ExitCode {
+    let code = match e {
+        ArchiveError::Exists(_) | ArchiveError::Write { .. } => EXIT_OUTPUT,
+        _ => EXIT_INPUT,
+    };
+    eprintln!("gongkai: {e}");
+    ExitCode::from(code)
+}
+
+pub fn seal(inputs: &[PathBuf], output: &Path, opts: &archive::SealOptions) -> ExitCode {
+    match archive::seal(inputs, output, opts) {
+        Err(e) => archive_fail(&e),
+        Ok(s) => {
+            for (path, note) in &s.notes {
+                eprintln!("note: {path}: {note}");
+            }
+            println!(
+                "sealed {}: year {}, {} files, {} bytes of payload, {} bytes in all\n\
+                 merkle root  {}\nseal sha256  {}",
+                output.display(),
+                opts.year,
+                s.files,
+                s.bytes,
+                s.archive_bytes,
+                s.root,
+                s.seal_sha256
+            );
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+pub fn verify(path: &Path, prev: Option<&Path>, json: bool) -> ExitCode {
+    let v = match archive::verify_path(path, prev) {
+        Ok(v) => v,
+        Err(e) => return archive_fail(&e),
+    };
+    let text = if json {
+        let mut t = serde_json::to_string_pretty(&v).unwrap_or_default();
+        t.push('\n');
+        t
+    } else {
+        v.to_text()
+    };
+    if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
+        return fail(EXIT_OUTPUT, "<stdout>", &e.to_string());
+    }
+    match v.status {
+        archive::Status::Intact => ExitCode::SUCCESS,
+        archive::Status::Damaged => ExitCode::from(EXIT_FINDING),
+    }
+}
+
+pub fn prove(path: &Path, file: &str, output: Option<&Path>) -> ExitCode {
+    let proof = archive::verify_path(path, None).and_then(|v| archive::proof::prove(&v, file));
+    let proof = match proof {
+        Ok(p) => p,
+        Err(ArchiveError::Proof(reason)) => {
+            return fail(EXIT_FINDING, &path.display().to_string(), &reason)
+        }
+        Err(e) => return archive_fail(&e),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&proof).unwrap_or_default();
+    bytes.push(b'\n');
+    match output {
+        None => match std::io::stdout().lock().write_all(&bytes) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(EXIT_OUTPUT, "<stdout>", &e.to_string()),
+        },
+        Some(out) => match write_atomically(out, &bytes) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(EXIT_OUTPUT, &out.display().to_string(), &e.to_string()),
+        },
+    }
+}
+
+pub fn verify_proof(
+    proof_path: &Path,
+    root: Option<&str>,
+    archive_path: Option<&Path>,
+    file: Option<&Path>,
+) -> ExitCode {
+    let shown = proof_path.display().to_string();
+    let proof: archive::proof::Proof = match std::fs::read(proof_path)
+        .map_err(|e| e.to_string())
+        .and_then(|b| serde_json::from_slice(&b).map_err(|e| format!("not a proof: {e}")))
+    {
+        Ok(p) => p,
+        Err(e) => return fail(EXIT_INPUT, &shown, &e),
+    };
+    let root = match (root, archive_path) {
+        (Some(r), _) => r.to_string(),
+        (None, Some(a)) => match archive::verify_path(a, None) {
+            Err(e) => return archive_fail(&e),
+            Ok(v) if v.status != archive::Status::Intact => {
+                return fail(
+                    EXIT_FINDING,
+                    &a.display().to_string(),
+                    &format!(
+                        "damaged ({} problems); its root proves nothing",
+                        v.problems.len()
+                    ),
+                )
+            }
+            Ok(v) => v.root.unwrap_or_default(),
+        },
+        (None, None) => return fail(EXIT_INPUT, &shown, "give --root or --archive"),
+    };
+    let file_sha = match file {
+        None => None,
+        Some(f) => match archive::list::sha256_file(f) {
+            Ok(h) => Some(h),
+            Err(e) => return fail(EXIT_INPUT, &f.display().to_string(), &e.to_string()),
+        },
+    };
+    match archive::proof::check(&proof, &root, file_sha.as_deref()) {
+        Ok(()) => {
+            println!(
+                "{shown}: holds — {} (sha256 {}) is leaf {} of {} under root {}",
+                proof.path, proof.sha256, proof.leaf_index, proof.tree_size, root
+            );
+            ExitCode::SUCCESS
+        }
+        Err(reason) => fail(EXIT_FINDING, &shown, &format!("does not hold: {reason}")),
+    }
+}
+
+pub fn list(path: &Path) -> ExitCode {
+    match archive::list::list(path) {
+        Err(e) => archive_fail(&e),
+        Ok(text) => match std::io::stdout().lock().write_all(text.as_bytes()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(EXIT_OUTPUT, "<stdout>", &e.to_string()),
+        },
+    }
+}
+
+/// The paths of an input list: one a line, blank lines skipped.
+pub fn read_list(list: &Path) -> Result<Vec<PathBuf>, String> {
+    let text = if list.as_os_str() == "-" {
+        let mut t = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut t)
+            .map_err(|e| e.to_string())?;
+        t
+    } else {
+        std::fs::read_to_string(list).map_err(|e| e.to_string())?
+    };
+    Ok(text
+        .lines()
+        .map(|l| l.trim_end_matches('\r'))
+        .filter(|l| !l.trim().is_empty())
+        .map(PathBuf::from)
+        .collect())
+}

@@ -1,0 +1,43 @@
+//! `gongkai extract`.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use gongkai::input::{Format, Input};
+use gongkai::ExtractOptions;
+
+use super::{fail, write_atomically, EXIT_INPUT, EXIT_OUTPUT};
+
+pub fn extract(path: &Path, output: Option<&Path>, from: Option<Format>, limit: u64) -> ExitCode {
+    let stdin = path.as_os_str() == "-";
+    let shown = if stdin {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    };
+    let input = if stdin {
+        Input::from_reader("stdin", std::io::stdin().lock(), limit)
+    } else {
+        Input::from_path(path, limit)
+    };
+    let input = match input {
+        Ok(i) => i,
+        Err(e) => return fail(EXIT_INPUT, &shown, &e.to_string()),
+    };
+    let report = match gongkai::extract(&input, &ExtractOptions { from }) {
+        Ok(r) => r,
+        Err(e) => return fail(EXIT_INPUT, &shown, &e.to_string()),
+    };
+    let bytes = gongkai::xml::to_bytes(&report);
+    match output {
+        None => match std::io::stdout().lock().write_all(&bytes) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(EXIT_OUTPUT, "<stdout>", &e.to_string()),
+        },
+        Some(out) => match write_atomically(out, &bytes) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(EXIT_OUTPUT, &out.display().to_string(), &e.to_string()),
+        },
+    }
+}

@@ -1,0 +1,418 @@
+//! Clean data out, end to end: `export` (golden CSV/JSON, read back by Python's csv
+//! module), `check` (messages, exit codes, cross-year rules) and `show` (pages rendered by
+//! headless Chromium).
+//!
+//! GONGKAI_BLESS=1 rewrites the golden exports: review the diff.
+
+mod util;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use gongkai::model::{CellContent, Report, Table};
+use util::{cases, root, run};
+
+fn expected_xmls() -> Vec<String> {
+    cases()
+        .iter()
+        .map(|c| c.join("expected.xml").to_string_lossy().into_owned())
+        .collect()
+}
+
+fn args<'a>(head: &[&'a str], files: &'a [String]) -> Vec<&'a str> {
+    let mut v = head.to_vec();
+    v.extend(files.iter().map(String::as_str));
+    v
+}
+
+fn golden_file(name: &str, got: &[u8]) {
+    let path = root().join("golden").join(name);
+    if std::env::var_os("GONGKAI_BLESS").is_some() {
+        std::fs::write(&path, got).unwrap();
+        return;
+    }
+    let want = std::fs::read(&path)
+        .unwrap_or_else(|_| panic!("{} missing: run with GONGKAI_BLESS=1", path.display()));
+    assert!(
+        got == want.as_slice(),
+        "{name} differs from the golden export"
+    );
+}
+
+fn reports() -> Vec<Report> {
+    expected_xmls()
+        .iter()
+        .map(|p| gongkai::xml::from_bytes(&std::fs::read(p).unwrap()).unwrap())
+        .collect()
+}
+
+/// The real reports of the corpus, each in its first form.
+const CORPUS: [&str; 6] = [
+    "meilie-2020-pipe",
+    "pingtan-2019-glued",
+    "kewei-2024-md",
+    "chibi-2020-excerpt",
+    "shanghai-2019-cms-body",
+    "hongze-2023-layout",
+];
+
+#[test]
+fn exports_of_the_corpus_match_byte_for_byte() {
+    let files: Vec<String> = CORPUS
+        .iter()
+        .map(|c| {
+            root()
+                .join("golden")
+                .join(c)
+                .join("expected.xml")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    for (name, head) in [
+        ("export-cells.csv", &["export", "--format", "csv"][..]),
+        ("export-cells.json", &["export", "--format", "json"]),
+        ("export-wide.csv", &["export", "--wide"]),
+    ] {
+        let out = run(&args(head, &files));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        golden_file(name, &out.stdout);
+    }
+}
+
+#[test]
+fn python_reads_the_csv_and_finds_the_cells_of_the_xml() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("cells.csv");
+    let files = expected_xmls();
+    let out = run(&args(
+        &["export", "--bom", "-o", csv.to_str().unwrap()],
+        &files,
+    ));
+    assert_eq!(out.status.code(), Some(0));
+    let script = r#"
+import csv, json, sys
+with open(sys.argv[1], encoding="utf-8-sig", newline="") as f:
+    rows = list(csv.DictReader(f))
+print(json.dumps({"header": list(rows[0].keys()), "rows": len(rows),
+  "cells": {r["source_sha256"] + "|" + r["row"] + "|" + r["col"]: [r["value"], r["status"], r["row_label"], r["col_label"], r["unit"], r["candidates"]] for r in rows}}))
+"#;
+    let py = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(&csv)
+        .output()
+        .expect("python3");
+    assert!(
+        py.status.success(),
+        "{}",
+        String::from_utf8_lossy(&py.stderr)
+    );
+    let got: serde_json::Value = serde_json::from_slice(&py.stdout).unwrap();
+    assert_eq!(got["header"], serde_json::json!(gongkai::export::COLUMNS));
+    // One row per standard cell of every distinct source.
+    let mut seen = std::collections::BTreeSet::new();
+    let mut expected_rows = 0;
+    let mut checked = 0;
+    for r in reports() {
+        if !seen.insert(r.meta.source.sha256.clone()) {
+            continue;
+        }
+        for t in &r.tables {
+            let Table::Standard(t) = t else { continue };
+            for row in &t.rows {
+                for cell in &row.cells {
+                    expected_rows += 1;
+                    let key = format!("{}|{}|{}", r.meta.source.sha256, row.id, cell.col);
+                    let csv_cell = &got["cells"][&key];
+                    let (value, status) = match &cell.content {
+                        CellContent::Value(v) => (v.as_str(), ""),
+                        other => ("", other.status().unwrap()),
+                    };
+                    assert_eq!(csv_cell[0], value, "{key}");
+                    assert_eq!(csv_cell[1], status, "{key}");
+                    assert_eq!(csv_cell[4], cell.unit.clone().unwrap_or_default(), "{key}");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(got["rows"], expected_rows);
+    assert!(checked > 3500, "{checked}");
+    // A cell with a unit and one with candidates, read back by Python as written.
+    let shanghai = "a163fe88fac470a499d50f84e776e04c1aa11084857f0156852a94f21610b74d|t2.row.central_procurement|t2.col.procurement_amount";
+    assert_eq!(
+        got["cells"][shanghai],
+        serde_json::json!(["251000", "", "政府集中采购", "采购总金额", "元", ""])
+    );
+    let pingtan = "b70a57fe0bc429d7c2a9353041b56b386c48aa3bdb031d45fdecf22322941a0f|t2.row.admin_fees|t2.col.prev_year_items";
+    assert_eq!(
+        got["cells"][pingtan],
+        serde_json::json!([
+            "",
+            "ambiguous",
+            "行政事业性收费",
+            "上一年项目数量",
+            "",
+            "3 35"
+        ])
+    );
+}
+
+#[test]
+fn export_extracts_originals_and_keeps_one_row_set_per_source() {
+    // The original beside its XML: the XML is used, the original not extracted again.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("golden/meilie-2020-pipe/input.txt"),
+        dir.path().join("meilie.txt"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("golden/meilie-2020-pipe/expected.xml"),
+        dir.path().join("meilie.xml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("golden/kewei-2024-md/input.md"),
+        dir.path().join("kewei.md"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("broken.txt"), b"").unwrap();
+    let out = run(&["export", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "one input is unusable");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("broken.txt: empty input"));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1 + 198 + 200);
+    assert!(text.contains(",kewei.md,2024年上海市科委政府信息公开工作年度报告,上海市科委,2024,v2021,t3,t3.row.new_requests,t3.col.natural_person,一、本年新收政府信息公开申请数量,自然人,32,,,\r\n"));
+}
+
+fn check(paths: &[&str]) -> (Option<i32>, String) {
+    let mut a = vec!["check"];
+    a.extend_from_slice(paths);
+    let out = run(&a);
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+#[test]
+fn check_names_failed_rules_with_their_cells_and_is_silent_on_passing_reports() {
+    let hongze = root().join("golden/hongze-2023-layout/expected.xml");
+    let meilie = root().join("golden/meilie-2020-pipe/expected.xml");
+    let (code, out) = check(&[hongze.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert!(out.contains("  FAIL R-T4-SUM 行政复议 总计: 结果维持+结果纠正+其他结果+尚未审结 = 10+1+0+0 = 11, 总计 = 0\n"), "{out}");
+    assert!(out.contains("  FAIL R-T4-SUM 行政诉讼 复议后起诉 总计: 结果维持+结果纠正+其他结果+尚未审结 = 5+0+0+0 = 5, 总计 = 0\n"));
+    assert!(out.ends_with("1 report(s): 1 with failed rules (2 failures), 0 warning(s), 0 ambiguous and 0 missing cell(s)\n"));
+    let (code, out) = check(&[meilie.to_str().unwrap()]);
+    assert_eq!(code, Some(0));
+    assert_eq!(out, "1 report(s): 0 with failed rules (0 failures), 0 warning(s), 0 ambiguous and 0 missing cell(s)\n");
+    let (code, out) = check(&[meilie.to_str().unwrap(), "/no/such/report.xml"]);
+    assert_eq!(code, Some(2));
+    assert!(out.ends_with("; 1 input(s) unusable\n"));
+}
+
+#[test]
+fn check_json_lists_failures_ambiguous_and_missing() {
+    let out = run(&[
+        "check",
+        "--json",
+        root()
+            .join("golden/hongze-2023-layout-blanks/expected.xml")
+            .to_str()
+            .unwrap(),
+        root()
+            .join("golden/pingtan-2019-glued/expected.xml")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reports = v["reports"].as_array().unwrap();
+    assert_eq!(reports.len(), 2);
+    let pingtan = reports
+        .iter()
+        .find(|r| r["issuer"] == "平潭综合实验区")
+        .unwrap();
+    assert_eq!(pingtan["ambiguous"].as_array().unwrap().len(), 19);
+    assert_eq!(pingtan["failed"].as_array().unwrap().len(), 0);
+    let hongze = reports
+        .iter()
+        .find(|r| r["issuer"] == "洪泽区人民政府")
+        .unwrap();
+    assert_eq!(hongze["missing"].as_array().unwrap().len(), 63);
+    assert_eq!(
+        hongze["failed"][0]["cells"][0],
+        "t4.row.cases/t4.col.review.total"
+    );
+}
+
+/// The Pingtan 2019 report and a made-up 2020 one from its office, whose carried-over
+/// requests do not match 2019's carried-forward ones.
+fn two_years(dir: &Path) -> (PathBuf, PathBuf) {
+    let bytes = std::fs::read(root().join("golden/pingtan-2019-glued/expected.xml")).unwrap();
+    let y2019 = gongkai::xml::from_bytes(&bytes).unwrap();
+    let mut y2020 = y2019.clone();
+    y2020.meta.year = Some(2020);
+    y2020.meta.issuer = Some("平潭综合实验区管委会办公室".into());
+    y2020.meta.source.sha256 = "0".repeat(64);
+    y2020.meta.source.name = "pingtan-2020.txt".into();
+    for t in &mut y2020.tables {
+        if let Table::Standard(t) = t {
+            if t.id == "t3" {
+                let row = t
+                    .rows
+                    .iter_mut()
+                    .find(|r| r.id == "t3.row.carried_over")
+                    .unwrap();
+                row.cells[0].content = CellContent::Value("3".into());
+                row.cells[6].content = CellContent::Value("3".into());
+            }
+        }
+    }
+    let a = dir.join("2019.xml");
+    let b = dir.join("2020.xml");
+    std::fs::write(&a, &bytes).unwrap();
+    std::fs::write(&b, gongkai::xml::to_bytes(&y2020)).unwrap();
+    (a, b)
+}
+
+#[test]
+fn across_years_finds_carry_over_breaks_between_an_issuer_and_its_office() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = two_years(dir.path());
+    let out = run(&[
+        "check",
+        "--across-years",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("  WARN R-X-CARRY 平潭综合实验区 2019→2020 (input.txt → pingtan-2020.txt): 自然人: 2019 四 = 0, 2020 二 = 3\n"), "{text}");
+    assert!(text.contains("  WARN R-X-CARRY 平潭综合实验区 2019→2020 (input.txt → pingtan-2020.txt): 总计: 2019 四 = 0, 2020 二 = 3\n"));
+    // The made-up 2020 breaks R-T3-BALANCE on its own too; that is a failure, exit 1.
+    assert_eq!(out.status.code(), Some(1));
+    // Mapped to different keys, the two reports are no series.
+    let map = dir.path().join("map.tsv");
+    std::fs::write(
+        &map,
+        "# name\tkey\n平潭综合实验区管委会办公室\t平潭综合实验区管委会\n",
+    )
+    .unwrap();
+    let out = run(&[
+        "check",
+        "--across-years",
+        "--issuer-map",
+        map.to_str().unwrap(),
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+    ]);
+    assert!(!String::from_utf8(out.stdout).unwrap().contains("R-X-CARRY"));
+}
+
+fn chromium() -> Command {
+    let profile = tempfile::tempdir().unwrap().keep();
+    let mut c = Command::new("chromium");
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    c
+}
+
+#[test]
+fn review_pages_render_in_chromium_with_their_cells() {
+    assert!(
+        Command::new("chromium").arg("--version").output().is_ok(),
+        "chromium is needed to render the review pages (apt-get install chromium)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("hongze.html");
+    let out = run(&[
+        "show",
+        root()
+            .join("golden/hongze-2023-layout/expected.xml")
+            .to_str()
+            .unwrap(),
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let png = dir.path().join("hongze.png");
+    let shot = chromium()
+        .arg("--window-size=1200,2400")
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(
+        shot.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shot.stderr)
+    );
+    let png = std::fs::read(&png).expect("a screenshot");
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 20_000);
+    let dom = chromium()
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(
+        dom.contains(r#"data-cell="t3.row.new_requests/t3.col.natural_person" title="">21</td>"#),
+        "{dom}"
+    );
+    assert!(dom.contains(r#"<td class="value fail" data-cell="t4.row.cases/t4.col.review.upheld""#));
+    assert_eq!(dom.matches("data-cell=\"t3.").count(), 26 * 7);
+
+    // A folder: pages and a sortable index linking them.
+    let site = dir.path().join("site");
+    let inputs = [
+        root().join("golden/hongze-2023-layout/expected.xml"),
+        root().join("golden/pingtan-2019-glued/expected.xml"),
+    ];
+    let out = run(&[
+        "show",
+        inputs[0].to_str().unwrap(),
+        inputs[1].to_str().unwrap(),
+        "-o",
+        site.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let index = site.join("index.html");
+    let dom = chromium()
+        .arg("--dump-dom")
+        .arg(format!("file://{}", index.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(
+        dom.contains("平潭综合实验区") && dom.contains("洪泽区人民政府"),
+        "{dom}"
+    );
+    let links: Vec<&str> = dom
+        .split("href=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    assert_eq!(links.len(), 2);
+    for link in links {
+        assert!(site.join(link).is_file(), "{link}");
+    }
+}
