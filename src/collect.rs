@@ -24,8 +24,8 @@ pub struct Failure {
     pub reason: String,
 }
 
-/// Reads every input (folders recursively, in name order). Canonical XML is read back; any
-/// other file is extracted. A source seen twice (its XML and the original beside it) is
+/// Reads every input (folders recursively, in name order). Canonical XML is read back, and
+/// so are the reports inside a sealed archive; any other file is extracted. A source seen twice (its XML and the original beside it) is
 /// kept once, XML first. Reports come sorted by issuer, year, source name and hash.
 pub fn load_all(inputs: &[PathBuf], max_input_bytes: u64) -> (Vec<Loaded>, Vec<Failure>) {
     let mut files = Vec::new();
@@ -40,6 +40,32 @@ pub fn load_all(inputs: &[PathBuf], max_input_bytes: u64) -> (Vec<Loaded>, Vec<F
     let mut loaded: Vec<Loaded> = Vec::new();
     let mut originals = Vec::new();
     for path in files {
+        if is_zip(&path) {
+            // A sealed year: its canonical XML reports.
+            match crate::archive::list::xml_reports(&path) {
+                Ok(reports) => {
+                    for (name, bytes) in reports {
+                        let at = path.join(&name);
+                        match crate::xml::from_bytes(&bytes) {
+                            Ok(report) => loaded.push(Loaded {
+                                path: at,
+                                report,
+                                from_xml: true,
+                            }),
+                            Err(e) => failures.push(Failure {
+                                path: at,
+                                reason: e.to_string(),
+                            }),
+                        }
+                    }
+                }
+                Err(e) => failures.push(Failure {
+                    path,
+                    reason: e.to_string(),
+                }),
+            }
+            continue;
+        }
         match Input::from_path(&path, max_input_bytes) {
             Err(e) => failures.push(Failure {
                 path,
@@ -96,6 +122,16 @@ fn sort_key(r: &Report) -> (String, Option<u16>, String, String) {
         r.meta.source.name.clone(),
         r.meta.source.sha256.clone(),
     )
+}
+
+/// A zip (a sealed archive) by its first bytes.
+pub fn is_zip(path: &Path) -> bool {
+    use std::io::Read;
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok()
+        && magic == *b"PK\x03\x04"
 }
 
 /// Canonical XML names the report namespace near its start.

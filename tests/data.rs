@@ -416,3 +416,52 @@ fn review_pages_render_in_chromium_with_their_cells() {
         assert!(site.join(link).is_file(), "{link}");
     }
 }
+
+#[test]
+fn a_sealed_archive_is_reviewed_and_exported_from_its_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let coll = dir.path().join("collection");
+    std::fs::create_dir(&coll).unwrap();
+    for (case, name) in [
+        ("hongze-2023-layout", "hongze.txt"),
+        ("kewei-2024-md", "kewei.md"),
+    ] {
+        std::fs::copy(
+            util::input_of(&root().join("golden").join(case)),
+            coll.join(name),
+        )
+        .unwrap();
+    }
+    let zip = dir.path().join("2023.zip");
+    let out = run(&[
+        "seal",
+        "--year",
+        "2023",
+        coll.to_str().unwrap(),
+        "-o",
+        zip.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let site = dir.path().join("site");
+    let out = run(&["show", zip.to_str().unwrap(), "-o", site.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(index.contains("洪泽区人民政府") && index.contains("上海市科委"));
+    assert_eq!(std::fs::read_dir(&site).unwrap().count(), 3);
+    let out = run(&["export", zip.to_str().unwrap()]);
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().lines().count(),
+        1 + 207 + 200
+    );
+    let (code, text) = check(&[zip.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert!(
+        text.contains("data/xml/hongze.txt.xml · 洪泽区人民政府 2023 v2021\n  FAIL R-T4-SUM"),
+        "{text}"
+    );
+}

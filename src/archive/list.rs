@@ -36,6 +36,37 @@ pub fn read_record(path: &Path) -> Result<record::SealRecord, ArchiveError> {
     record::from_bytes(&bytes).map_err(|e| ArchiveError::Proof(format!("{shown}: {e}")))
 }
 
+/// The canonical XML reports an archive holds (`data/xml/…`), by entry name, read without
+/// verifying anything else (`verify` checks): for reviewing a sealed year.
+pub fn xml_reports(path: &Path) -> Result<Vec<(String, Vec<u8>)>, ArchiveError> {
+    let shown = path.display().to_string();
+    let read_err = |e| ArchiveError::Read {
+        path: shown.clone(),
+        source: e,
+    };
+    let src = FileSource::open(path).map_err(read_err)?;
+    let scan = container::scan(&src)
+        .map_err(read_err)?
+        .ok_or_else(|| ArchiveError::NotAnArchive(shown.clone()))?;
+    let mut out = Vec::new();
+    for e in &scan.entries {
+        let Ok(name) = std::str::from_utf8(&e.name) else {
+            continue;
+        };
+        let in_xml = name
+            .split_once('/')
+            .is_some_and(|(_, rest)| rest.starts_with("data/xml/") && rest.ends_with(".xml"));
+        if !in_xml || e.method != 0 || e.truncated || e.stored > super::verify::MAX_KEPT_BYTES {
+            continue;
+        }
+        let mut bytes = vec![0u8; e.stored as usize];
+        src.read_exact_at(&mut bytes, e.data_offset)
+            .map_err(read_err)?;
+        out.push((name.to_string(), bytes));
+    }
+    Ok(out)
+}
+
 /// The listing as text: a header, then one line per payload file.
 pub fn list(path: &Path) -> Result<String, ArchiveError> {
     use std::fmt::Write;

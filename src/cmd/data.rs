@@ -283,14 +283,15 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
     }
 }
 
-/// One input file: its page at `output`. A folder or several inputs: `output` is a folder
-/// that gets `index.html` and a page per report. Exit 1 when some inputs were unusable.
+/// One input file: its page at `output`. A folder, a sealed archive or several inputs:
+/// `output` is a folder that gets `index.html` and a page per report. Exit 1 when some inputs were unusable.
 pub fn show(inputs: &[PathBuf], output: &Path, max_input_bytes: u64) -> ExitCode {
     let (loaded, failures) = load(inputs, max_input_bytes);
     if loaded.is_empty() {
         return ExitCode::from(EXIT_INPUT);
     }
-    let single = inputs.len() == 1 && inputs[0].is_file();
+    // One report file gets a page; an archive, a folder or several inputs get a folder.
+    let single = inputs.len() == 1 && inputs[0].is_file() && !gongkai::collect::is_zip(&inputs[0]);
     if single {
         if let Err(code) = emit(show::page(&loaded[0].report).as_bytes(), Some(output)) {
             return code;
