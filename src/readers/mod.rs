@@ -1,5 +1,6 @@
 //! Readers turn input bytes into the common layout; they know formats, not reports.
 
+pub mod pdf;
 pub mod text;
 
 use crate::input::{decode, DecodeError, EncodingSource, Format};
@@ -10,6 +11,8 @@ use crate::model::{Diagnostic, Level};
 pub enum ReadError {
     #[error(transparent)]
     Decode(#[from] DecodeError),
+    #[error(transparent)]
+    Pdf(#[from] pdf::PdfError),
     #[error("{} input is not supported yet; convert it to text or HTML first", .0.name())]
     Unsupported(Format),
 }
@@ -25,6 +28,7 @@ pub fn read(format: Format, bytes: &[u8]) -> Result<Layout, ReadError> {
                 .splice(0..0, encoding_diagnostics(&decoded));
             Ok(layout)
         }
+        Format::Pdf => Ok(pdf::read(bytes)?),
         other => Err(ReadError::Unsupported(other)),
     }
 }

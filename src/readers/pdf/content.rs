@@ -1,0 +1,884 @@
+//! The content-stream interpreter: runs a page's operations (lopdf decodes them) through
+//! the text state and the graphics state and records what is drawn — positioned glyphs
+//! with their Unicode text, and the straight path segments tables are ruled with.
+//!
+//! Coordinates leave here in the page's *upright view*: the crop box with `/Rotate`
+//! applied, in points, origin top-left, y growing downwards.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use lopdf::content::Content;
+use lopdf::{Dictionary, Document, Object, ObjectId};
+
+use super::fonts::Font;
+use super::{deref, name_of, num};
+
+/// Operations run per page, Form XObjects included: a bound on time for hostile content.
+const MAX_OPS: usize = 4_000_000;
+const MAX_GLYPHS: usize = 400_000;
+const MAX_SEGMENTS: usize = 200_000;
+const MAX_FORM_DEPTH: usize = 12;
+const MAX_STATE_DEPTH: usize = 512;
+
+/// A 2-D affine matrix `[a b c d e f]`, as PDF writes them (row vectors: p' = p·M).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Matrix(pub [f64; 6]);
+
+impl Matrix {
+    pub const IDENTITY: Matrix = Matrix([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+
+    /// `self` then `other`.
+    pub fn then(&self, other: &Matrix) -> Matrix {
+        let [a1, b1, c1, d1, e1, f1] = self.0;
+        let [a2, b2, c2, d2, e2, f2] = other.0;
+        Matrix([
+            a1 * a2 + b1 * c2,
+            a1 * b2 + b1 * d2,
+            c1 * a2 + d1 * c2,
+            c1 * b2 + d1 * d2,
+            e1 * a2 + f1 * c2 + e2,
+            e1 * b2 + f1 * d2 + f2,
+        ])
+    }
+
+    pub fn apply(&self, x: f64, y: f64) -> (f64, f64) {
+        let [a, b, c, d, e, f] = self.0;
+        (a * x + c * y + e, b * x + d * y + f)
+    }
+
+    /// A vector (no translation).
+    pub fn apply_vec(&self, x: f64, y: f64) -> (f64, f64) {
+        let [a, b, c, d, _, _] = self.0;
+        (a * x + c * y, b * x + d * y)
+    }
+
+    fn translate(tx: f64, ty: f64) -> Matrix {
+        Matrix([1.0, 0.0, 0.0, 1.0, tx, ty])
+    }
+
+    fn from_operands(doc: &Document, ops: &[Object]) -> Option<Matrix> {
+        if ops.len() < 6 {
+            return None;
+        }
+        let mut m = [0.0; 6];
+        for (slot, o) in m.iter_mut().zip(ops) {
+            *slot = num(doc, o)?;
+            if !slot.is_finite() {
+                return None;
+            }
+        }
+        Some(Matrix(m))
+    }
+
+    /// The matrix from user space to the upright view of a page: crop box `[llx lly urx
+    /// ury]`, `/Rotate` degrees clockwise.
+    pub fn page_view(bbox: [f64; 4], rotate: i64) -> (Matrix, f64, f64) {
+        let [llx, lly, urx, ury] = bbox;
+        let (w, h) = (urx - llx, ury - lly);
+        match rotate.rem_euclid(360) {
+            90 => (Matrix([0.0, 1.0, 1.0, 0.0, -lly, -llx]), h, w),
+            180 => (Matrix([-1.0, 0.0, 0.0, 1.0, urx, -lly]), w, h),
+            270 => (Matrix([0.0, -1.0, -1.0, 0.0, ury, urx]), h, w),
+            _ => (Matrix([1.0, 0.0, 0.0, -1.0, -llx, ury]), w, h),
+        }
+    }
+}
+
+/// A glyph as drawn, in the page's upright view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedGlyph {
+    /// Left and right edge along the line.
+    pub x0: f64,
+    pub x1: f64,
+    /// The baseline.
+    pub y: f64,
+    /// Em size on the page.
+    pub size: f64,
+    /// Its text (U+FFFD when the font gives no mapping).
+    pub text: String,
+    /// The baseline runs left to right (not rotated, not vertical writing).
+    pub upright: bool,
+}
+
+impl PlacedGlyph {
+    pub fn top(&self) -> f64 {
+        self.y - 0.85 * self.size
+    }
+    pub fn bottom(&self) -> f64 {
+        self.y + 0.15 * self.size
+    }
+    pub fn cx(&self) -> f64 {
+        (self.x0 + self.x1) / 2.0
+    }
+    pub fn cy(&self) -> f64 {
+        self.y - 0.35 * self.size
+    }
+}
+
+/// A straight segment of a painted path, in the upright view.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Segment {
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+}
+
+/// What one page draws.
+#[derive(Debug, Default)]
+pub struct PageContent {
+    pub width: f64,
+    pub height: f64,
+    pub glyphs: Vec<PlacedGlyph>,
+    pub segments: Vec<Segment>,
+    /// Fonts with glyphs that had no Unicode: (font name, count).
+    pub unmapped: Vec<(String, usize)>,
+    /// Fonts whose dictionaries had problems: (font name, what).
+    pub font_problems: Vec<(String, String)>,
+    /// Other trouble met on the page (limits hit, undecodable streams).
+    pub notes: Vec<String>,
+}
+
+#[derive(Clone)]
+struct GState {
+    ctm: Matrix,
+    font: Option<Rc<Font>>,
+    size: f64,
+    char_spacing: f64,
+    word_spacing: f64,
+    hscale: f64,
+    leading: f64,
+    rise: f64,
+    fill_visible: bool,
+    stroke_visible: bool,
+}
+
+/// Resource dictionaries in effect, nearest first.
+#[derive(Clone)]
+struct Resources<'a> {
+    dicts: Vec<&'a Dictionary>,
+}
+
+impl<'a> Resources<'a> {
+    fn lookup(&self, doc: &'a Document, category: &[u8], name: &[u8]) -> Option<&'a Object> {
+        self.dicts.iter().find_map(|d| {
+            let cat = deref(doc, d.get(category).ok()?)?.as_dict().ok()?;
+            cat.get(name).ok()
+        })
+    }
+}
+
+/// Fonts loaded so far, by object (shared by all pages).
+#[derive(Default)]
+pub struct FontCache {
+    fonts: HashMap<ObjectId, Rc<Font>>,
+}
+
+enum PathOp {
+    Move(f64, f64),
+    Line(f64, f64),
+    /// A curve ends here: not a ruling.
+    Curve(f64, f64),
+    Close,
+}
+
+pub struct Interpreter<'a> {
+    doc: &'a Document,
+    fonts: &'a mut FontCache,
+    /// Decompression limit for one stream.
+    limit: usize,
+    view: Matrix,
+    out: PageContent,
+    gs: GState,
+    stack: Vec<GState>,
+    tm: Matrix,
+    tlm: Matrix,
+    path: Vec<PathOp>,
+    ops: usize,
+    forms: Vec<ObjectId>,
+    unmapped: HashMap<String, usize>,
+    problems_seen: Vec<String>,
+    limit_hit: bool,
+}
+
+impl<'a> Interpreter<'a> {
+    /// Runs one page.
+    pub fn run_page(
+        doc: &'a Document,
+        page: ObjectId,
+        fonts: &'a mut FontCache,
+        limit: usize,
+    ) -> PageContent {
+        let page_dict = doc.get_dictionary(page).ok();
+        let bbox = page_box(doc, page_dict);
+        let rotate = inherited(doc, page_dict, b"Rotate")
+            .and_then(|o| num(doc, o))
+            .map(|r| r as i64)
+            .unwrap_or(0);
+        let (view, width, height) = Matrix::page_view(bbox, rotate);
+        let mut it = Interpreter {
+            doc,
+            fonts,
+            limit,
+            view,
+            out: PageContent {
+                width,
+                height,
+                ..PageContent::default()
+            },
+            gs: GState {
+                ctm: Matrix::IDENTITY,
+                font: None,
+                size: 0.0,
+                char_spacing: 0.0,
+                word_spacing: 0.0,
+                hscale: 1.0,
+                leading: 0.0,
+                rise: 0.0,
+                fill_visible: true,
+                stroke_visible: true,
+            },
+            stack: Vec::new(),
+            tm: Matrix::IDENTITY,
+            tlm: Matrix::IDENTITY,
+            path: Vec::new(),
+            ops: 0,
+            forms: Vec::new(),
+            unmapped: HashMap::new(),
+            problems_seen: Vec::new(),
+            limit_hit: false,
+        };
+        let resources = match doc.get_page_resources(page) {
+            Ok((own, ids)) => {
+                let mut dicts: Vec<&Dictionary> = own.into_iter().collect();
+                dicts.extend(ids.iter().filter_map(|id| doc.get_dictionary(*id).ok()));
+                Resources { dicts }
+            }
+            Err(_) => Resources { dicts: Vec::new() },
+        };
+        match doc.get_page_content_with_limit(page, limit) {
+            Ok(data) => it.run(&data, &resources),
+            Err(e) => it
+                .out
+                .notes
+                .push(format!("its content cannot be read ({e})")),
+        }
+        let mut unmapped: Vec<(String, usize)> = it.unmapped.into_iter().collect();
+        unmapped.sort();
+        it.out.unmapped = unmapped;
+        it.out
+    }
+
+    fn run(&mut self, data: &[u8], res: &Resources<'a>) {
+        let mut broken = false;
+        for op in Content::decode_iter(data) {
+            let op = match op {
+                Ok(op) => op,
+                Err(_) => {
+                    broken = true;
+                    break;
+                }
+            };
+            self.ops += 1;
+            if self.ops > MAX_OPS
+                || self.out.glyphs.len() > MAX_GLYPHS
+                || self.out.segments.len() > MAX_SEGMENTS
+            {
+                if !self.limit_hit {
+                    self.limit_hit = true;
+                    self.out.notes.push(
+                        "it draws more than the reader's limits allow; the rest was skipped".into(),
+                    );
+                }
+                return;
+            }
+            self.op(&op.operator, &op.operands, res);
+        }
+        if broken {
+            self.out
+                .notes
+                .push("a content stream is damaged; what came before the damage was read".into());
+        }
+    }
+
+    fn nums(&self, ops: &[Object]) -> Vec<f64> {
+        ops.iter()
+            .map(|o| num(self.doc, o).filter(|v| v.is_finite()).unwrap_or(0.0))
+            .collect()
+    }
+
+    fn op(&mut self, operator: &str, ops: &[Object], res: &Resources<'a>) {
+        let doc = self.doc;
+        match operator {
+            "q" => {
+                if self.stack.len() < MAX_STATE_DEPTH {
+                    self.stack.push(self.gs.clone());
+                }
+            }
+            "Q" => {
+                if let Some(g) = self.stack.pop() {
+                    self.gs = g;
+                }
+            }
+            "cm" => {
+                if let Some(m) = Matrix::from_operands(doc, ops) {
+                    self.gs.ctm = m.then(&self.gs.ctm);
+                }
+            }
+            "BT" => {
+                self.tm = Matrix::IDENTITY;
+                self.tlm = Matrix::IDENTITY;
+            }
+            "ET" => {}
+            "Tf" => {
+                if let (Some(name), Some(size)) = (
+                    ops.first().and_then(|o| o.as_name().ok()),
+                    ops.get(1).and_then(|o| num(doc, o)),
+                ) {
+                    self.gs.font = Some(self.font(res, name));
+                    self.gs.size = if size.is_finite() { size } else { 0.0 };
+                }
+            }
+            "Tc" => self.gs.char_spacing = self.nums(ops).first().copied().unwrap_or(0.0),
+            "Tw" => self.gs.word_spacing = self.nums(ops).first().copied().unwrap_or(0.0),
+            "Tz" => self.gs.hscale = self.nums(ops).first().copied().unwrap_or(100.0) / 100.0,
+            "TL" => self.gs.leading = self.nums(ops).first().copied().unwrap_or(0.0),
+            "Ts" => self.gs.rise = self.nums(ops).first().copied().unwrap_or(0.0),
+            "Td" => {
+                let v = self.nums(ops);
+                if v.len() >= 2 {
+                    self.next_line(v[0], v[1]);
+                }
+            }
+            "TD" => {
+                let v = self.nums(ops);
+                if v.len() >= 2 {
+                    self.gs.leading = -v[1];
+                    self.next_line(v[0], v[1]);
+                }
+            }
+            "Tm" => {
+                if let Some(m) = Matrix::from_operands(doc, ops) {
+                    self.tm = m;
+                    self.tlm = m;
+                }
+            }
+            "T*" => self.next_line(0.0, -self.gs.leading),
+            "Tj" => {
+                if let Some(Object::String(s, _)) = ops.first() {
+                    self.show(s);
+                }
+            }
+            "'" => {
+                self.next_line(0.0, -self.gs.leading);
+                if let Some(Object::String(s, _)) = ops.first() {
+                    self.show(s);
+                }
+            }
+            "\"" => {
+                let v = self.nums(&ops[..ops.len().min(2)]);
+                if v.len() == 2 {
+                    self.gs.word_spacing = v[0];
+                    self.gs.char_spacing = v[1];
+                }
+                self.next_line(0.0, -self.gs.leading);
+                if let Some(Object::String(s, _)) = ops.get(2) {
+                    self.show(s);
+                }
+            }
+            "TJ" => {
+                if let Some(Object::Array(items)) = ops.first() {
+                    for item in items {
+                        match item {
+                            Object::String(s, _) => self.show(s),
+                            o => {
+                                if let Some(n) = num(doc, o).filter(|n| n.is_finite()) {
+                                    self.kern(n);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            "Do" => {
+                if let Some(name) = ops.first().and_then(|o| o.as_name().ok()) {
+                    self.form(res, name);
+                }
+            }
+            // Colours: only whether something is visible on white matters.
+            "g" | "rg" | "k" | "sc" | "scn" => {
+                self.gs.fill_visible = visible(&self.nums(ops), operator == "k");
+            }
+            "G" | "RG" | "K" | "SC" | "SCN" => {
+                self.gs.stroke_visible = visible(&self.nums(ops), operator == "K");
+            }
+            "cs" => self.gs.fill_visible = true,
+            "CS" => self.gs.stroke_visible = true,
+            "m" | "l" | "c" | "v" | "y" | "re" | "h" => self.path_op(operator, ops),
+            "S" | "s" => self.paint(operator == "s", false, true),
+            "f" | "F" | "f*" => self.paint(false, true, false),
+            "B" | "B*" => self.paint(false, true, true),
+            "b" | "b*" => self.paint(true, true, true),
+            "n" => self.path.clear(),
+            _ => {}
+        }
+    }
+
+    fn next_line(&mut self, tx: f64, ty: f64) {
+        self.tlm = Matrix::translate(tx, ty).then(&self.tlm);
+        self.tm = self.tlm;
+    }
+
+    fn kern(&mut self, n: f64) {
+        let adj = -n / 1000.0 * self.gs.size;
+        let vertical = self.gs.font.as_ref().is_some_and(|f| f.vertical);
+        let (tx, ty) = if vertical {
+            (0.0, adj)
+        } else {
+            (adj * self.gs.hscale, 0.0)
+        };
+        self.tm = Matrix::translate(tx, ty).then(&self.tm);
+    }
+
+    fn font(&mut self, res: &Resources<'a>, name: &[u8]) -> Rc<Font> {
+        let doc = self.doc;
+        let shown = String::from_utf8_lossy(name).into_owned();
+        let Some(obj) = res.lookup(doc, b"Font", name) else {
+            return Rc::new(Font::unknown(&shown));
+        };
+        let id = obj.as_reference().ok();
+        if let Some(f) = id.and_then(|id| self.fonts.fonts.get(&id)) {
+            return f.clone();
+        }
+        let font = match deref(doc, obj).and_then(|o| o.as_dict().ok()) {
+            Some(d) => Rc::new(Font::load(doc, d, self.limit)),
+            None => Rc::new(Font::unknown(&shown)),
+        };
+        for p in &font.problems {
+            let key = format!("{}\u{0}{p}", font.name);
+            if !self.problems_seen.contains(&key) {
+                self.problems_seen.push(key);
+                self.out.font_problems.push((font.name.clone(), p.clone()));
+            }
+        }
+        if let Some(id) = id {
+            self.fonts.fonts.insert(id, font.clone());
+        }
+        font
+    }
+
+    fn show(&mut self, bytes: &[u8]) {
+        let Some(font) = self.gs.font.clone() else {
+            return;
+        };
+        let gs = self.gs.clone();
+        let size = gs.size;
+        let th = gs.hscale;
+        let device = gs.ctm.then(&self.view);
+        // Type 3 glyph space is scaled by its font matrix: the em follows it.
+        let em = size * font.scale * 1000.0;
+        for g in font.decode(bytes) {
+            let spacing = gs.char_spacing + if g.word_space { gs.word_spacing } else { 0.0 };
+            let trm = Matrix([size * th, 0.0, 0.0, size, 0.0, gs.rise])
+                .then(&self.tm)
+                .then(&device);
+            let text = match g.text {
+                Some(t) => t,
+                None => {
+                    *self.unmapped.entry(font.name.clone()).or_default() += 1;
+                    "\u{FFFD}".to_string()
+                }
+            };
+            let (ox, oy) = trm.apply(0.0, 0.0);
+            // The em square's height on the page gives the glyph's size.
+            let up = Matrix([th, 0.0, 0.0, 1.0, 0.0, 0.0])
+                .then(&self.tm)
+                .then(&device)
+                .apply_vec(0.0, em);
+            let dev_size = (up.0 * up.0 + up.1 * up.1).sqrt();
+            if font.vertical {
+                let adv = size + spacing;
+                self.push_glyph(PlacedGlyph {
+                    x0: ox - dev_size / 2.0,
+                    x1: ox + dev_size / 2.0,
+                    y: oy + dev_size * 0.88,
+                    size: dev_size,
+                    text,
+                    upright: false,
+                });
+                self.tm = Matrix::translate(0.0, -adv).then(&self.tm);
+                continue;
+            }
+            let adv = g.width * size + spacing;
+            let (ex, ey) = Matrix::IDENTITY
+                .then(&Matrix::translate(g.width * size * th, 0.0))
+                .then(&self.tm)
+                .then(&device)
+                .apply(0.0, 0.0);
+            let (sx, sy) = self.tm.then(&device).apply(0.0, 0.0);
+            let (dx, dy) = (ex - sx, ey - sy);
+            let upright = dx > 0.0 && dy.abs() <= dx * 0.2 && up.1 < 0.0;
+            let glyph = if upright {
+                PlacedGlyph {
+                    x0: ox,
+                    x1: ox + dx.max(dev_size * 0.1),
+                    y: oy,
+                    size: dev_size,
+                    text,
+                    upright,
+                }
+            } else {
+                // Rotated text: an upright box around the glyph's middle.
+                let (cx, cy) = (
+                    ox + dx / 2.0 - up.0 * 0.35,
+                    oy + dy / 2.0 - up.1 * 0.35,
+                );
+                PlacedGlyph {
+                    x0: cx - dev_size / 2.0,
+                    x1: cx + dev_size / 2.0,
+                    y: cy + 0.35 * dev_size,
+                    size: dev_size,
+                    text,
+                    upright,
+                }
+            };
+            self.push_glyph(glyph);
+            self.tm = Matrix::translate(adv * th, 0.0).then(&self.tm);
+        }
+    }
+
+    fn push_glyph(&mut self, g: PlacedGlyph) {
+        let sane = |v: f64| v.is_finite() && v.abs() < 1e6;
+        if sane(g.x0) && sane(g.x1) && sane(g.y) && sane(g.size) && g.size > 0.05 {
+            self.out.glyphs.push(g);
+        }
+    }
+
+    fn form(&mut self, res: &Resources<'a>, name: &[u8]) {
+        let doc = self.doc;
+        let Some(obj) = res.lookup(doc, b"XObject", name) else {
+            return;
+        };
+        let Ok(id) = obj.as_reference() else {
+            return;
+        };
+        let Some(stream) = doc.get_object(id).ok().and_then(|o| o.as_stream().ok()) else {
+            return;
+        };
+        if stream
+            .dict
+            .get(b"Subtype")
+            .ok()
+            .and_then(|o| name_of(doc, o))
+            != Some("Form")
+        {
+            return;
+        }
+        if self.forms.contains(&id) || self.forms.len() >= MAX_FORM_DEPTH {
+            self.out.notes.push(format!(
+                "Form XObject {} {} R is nested too deeply or draws itself; skipped",
+                id.0, id.1
+            ));
+            return;
+        }
+        let data = match stream.decompressed_content_with_limit(self.limit) {
+            Ok(d) => d,
+            Err(lopdf::Error::Decompress(_)) if stream.filters().map(|f| f.is_empty()).unwrap_or(true) => {
+                stream.content.clone()
+            }
+            Err(e) => {
+                self.out.notes.push(format!(
+                    "Form XObject {} {} R cannot be decoded ({e}); skipped",
+                    id.0, id.1
+                ));
+                return;
+            }
+        };
+        let mut inner = res.clone();
+        if let Some(d) = stream
+            .dict
+            .get(b"Resources")
+            .ok()
+            .and_then(|o| deref(doc, o))
+            .and_then(|o| o.as_dict().ok())
+        {
+            inner.dicts.insert(0, d);
+        }
+        let matrix = stream
+            .dict
+            .get(b"Matrix")
+            .ok()
+            .and_then(|o| deref(doc, o))
+            .and_then(|o| o.as_array().ok())
+            .and_then(|a| Matrix::from_operands(doc, a))
+            .unwrap_or(Matrix::IDENTITY);
+        let saved = self.gs.clone();
+        let saved_depth = self.stack.len();
+        let (saved_tm, saved_tlm) = (self.tm, self.tlm);
+        self.gs.ctm = matrix.then(&self.gs.ctm);
+        self.forms.push(id);
+        self.run(&data, &inner);
+        self.forms.pop();
+        self.stack.truncate(saved_depth);
+        self.gs = saved;
+        self.tm = saved_tm;
+        self.tlm = saved_tlm;
+        self.path.clear();
+    }
+
+    fn path_op(&mut self, operator: &str, ops: &[Object]) {
+        if self.path.len() > MAX_SEGMENTS {
+            return;
+        }
+        let v = self.nums(ops);
+        let m = self.gs.ctm.then(&self.view);
+        let p = |x: f64, y: f64| m.apply(x, y);
+        match (operator, v.as_slice()) {
+            ("m", [x, y, ..]) => {
+                let (x, y) = p(*x, *y);
+                self.path.push(PathOp::Move(x, y));
+            }
+            ("l", [x, y, ..]) => {
+                let (x, y) = p(*x, *y);
+                self.path.push(PathOp::Line(x, y));
+            }
+            ("c", [_, _, _, _, x, y, ..]) | ("v" | "y", [_, _, x, y, ..]) => {
+                let (x, y) = p(*x, *y);
+                self.path.push(PathOp::Curve(x, y));
+            }
+            ("re", [x, y, w, h, ..]) => {
+                let a = p(*x, *y);
+                let b = p(x + w, *y);
+                let c = p(x + w, y + h);
+                let d = p(*x, y + h);
+                self.path.push(PathOp::Move(a.0, a.1));
+                self.path.push(PathOp::Line(b.0, b.1));
+                self.path.push(PathOp::Line(c.0, c.1));
+                self.path.push(PathOp::Line(d.0, d.1));
+                self.path.push(PathOp::Close);
+            }
+            ("h", _) => self.path.push(PathOp::Close),
+            _ => {}
+        }
+    }
+
+    /// Paints the current path: stroked straight segments are rulings; a filled thin
+    /// rectangle is one too (browsers draw borders so), and a filled larger one gives its
+    /// edges (shaded cells), unless it is white or covers the page.
+    fn paint(&mut self, close: bool, fill: bool, stroke: bool) {
+        let path = std::mem::take(&mut self.path);
+        let stroke = stroke && self.gs.stroke_visible;
+        let fill = fill && self.gs.fill_visible;
+        if !stroke && !fill {
+            return;
+        }
+        // Subpaths as point lists (None marks a curve's end: no ruling through it).
+        let mut subpaths: Vec<(Vec<(f64, f64, bool)>, bool)> = Vec::new();
+        for op in path {
+            match op {
+                PathOp::Move(x, y) => subpaths.push((vec![(x, y, true)], false)),
+                PathOp::Line(x, y) | PathOp::Curve(x, y) => {
+                    let straight = matches!(op, PathOp::Line(..));
+                    match subpaths.last_mut() {
+                        Some((pts, _)) => pts.push((x, y, straight)),
+                        None => subpaths.push((vec![(x, y, true)], false)),
+                    }
+                }
+                PathOp::Close => {
+                    if let Some((_, closed)) = subpaths.last_mut() {
+                        *closed = true;
+                    }
+                }
+            }
+        }
+        let (pw, ph) = (self.out.width, self.out.height);
+        for (pts, closed) in subpaths {
+            let closed = closed || close || fill;
+            let mut segs: Vec<Segment> = pts
+                .windows(2)
+                .filter(|w| w[1].2)
+                .map(|w| Segment {
+                    x0: w[0].0,
+                    y0: w[0].1,
+                    x1: w[1].0,
+                    y1: w[1].1,
+                })
+                .collect();
+            if closed && pts.len() > 2 {
+                let (a, b) = (pts[pts.len() - 1], pts[0]);
+                segs.push(Segment {
+                    x0: a.0,
+                    y0: a.1,
+                    x1: b.0,
+                    y1: b.1,
+                });
+            }
+            let rect = rect_of(&pts);
+            if fill && !stroke {
+                match rect {
+                    Some((x0, y0, x1, y1)) => {
+                        let (w, h) = (x1 - x0, y1 - y0);
+                        if h <= 3.0 && w > h {
+                            let y = (y0 + y1) / 2.0;
+                            self.push_segment(Segment { x0, y0: y, x1, y1: y });
+                        } else if w <= 3.0 && h > w {
+                            let x = (x0 + x1) / 2.0;
+                            self.push_segment(Segment { x0: x, y0, x1: x, y1 });
+                        } else if w < pw * 0.95 || h < ph * 0.95 {
+                            for s in segs {
+                                self.push_segment(s);
+                            }
+                        }
+                    }
+                    None => {}
+                }
+                continue;
+            }
+            for s in segs {
+                self.push_segment(s);
+            }
+        }
+    }
+
+    fn push_segment(&mut self, s: Segment) {
+        let ok = [s.x0, s.y0, s.x1, s.y1]
+            .iter()
+            .all(|v| v.is_finite() && v.abs() < 1e6);
+        let straight = (s.x0 - s.x1).abs() < 1.0 || (s.y0 - s.y1).abs() < 1.0;
+        if ok && straight && self.out.segments.len() < MAX_SEGMENTS {
+            self.out.segments.push(s);
+        }
+    }
+}
+
+/// The bounding box of an axis-aligned rectangle's points, if they make one.
+fn rect_of(pts: &[(f64, f64, bool)]) -> Option<(f64, f64, f64, f64)> {
+    let mut pts: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.1)).collect();
+    if pts.len() == 5 && (pts[0].0 - pts[4].0).abs() < 0.01 && (pts[0].1 - pts[4].1).abs() < 0.01
+    {
+        pts.pop();
+    }
+    if pts.len() != 4 {
+        return None;
+    }
+    let xs: Vec<f64> = pts.iter().map(|p| p.0).collect();
+    let ys: Vec<f64> = pts.iter().map(|p| p.1).collect();
+    let (x0, x1) = (xs.iter().copied().fold(f64::MAX, f64::min), xs.iter().copied().fold(f64::MIN, f64::max));
+    let (y0, y1) = (ys.iter().copied().fold(f64::MAX, f64::min), ys.iter().copied().fold(f64::MIN, f64::max));
+    let on_edge = pts.iter().all(|p| {
+        ((p.0 - x0).abs() < 0.5 || (p.0 - x1).abs() < 0.5)
+            && ((p.1 - y0).abs() < 0.5 || (p.1 - y1).abs() < 0.5)
+    });
+    on_edge.then_some((x0, y0, x1, y1))
+}
+
+/// Whether a colour shows on white paper: anything but (near) white.
+fn visible(components: &[f64], cmyk: bool) -> bool {
+    match components.len() {
+        1 => components[0] < 0.95,
+        3 => components.iter().any(|c| *c < 0.95),
+        4 if cmyk => components.iter().any(|c| *c > 0.05),
+        4 => components.iter().take(3).any(|c| *c < 0.95),
+        _ => true,
+    }
+}
+
+/// A page attribute, looked up the page tree (`/Parent`) when the page does not set it.
+fn inherited<'a>(doc: &'a Document, page: Option<&'a Dictionary>, key: &[u8]) -> Option<&'a Object> {
+    let mut node = page?;
+    for _ in 0..64 {
+        if let Ok(v) = node.get(key) {
+            return deref(doc, v);
+        }
+        node = deref(doc, node.get(b"Parent").ok()?)?.as_dict().ok()?;
+    }
+    None
+}
+
+/// The crop box (else the media box, else A4), normalised to `[llx lly urx ury]`.
+fn page_box(doc: &Document, page: Option<&Dictionary>) -> [f64; 4] {
+    let read = |key: &[u8]| -> Option<[f64; 4]> {
+        let a = inherited(doc, page, key)?.as_array().ok()?;
+        if a.len() < 4 {
+            return None;
+        }
+        let v: Vec<f64> = a.iter().take(4).filter_map(|o| num(doc, o)).collect();
+        if v.len() < 4 || v.iter().any(|x| !x.is_finite()) {
+            return None;
+        }
+        let b = [v[0].min(v[2]), v[1].min(v[3]), v[0].max(v[2]), v[1].max(v[3])];
+        (b[2] - b[0] > 1.0 && b[3] - b[1] > 1.0 && b[2] - b[0] < 20_000.0 && b[3] - b[1] < 20_000.0)
+            .then_some(b)
+    };
+    read(b"CropBox")
+        .or_else(|| read(b"MediaBox"))
+        .unwrap_or([0.0, 0.0, 595.0, 842.0])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: (f64, f64), b: (f64, f64)) -> bool {
+        (a.0 - b.0).abs() < 1e-9 && (a.1 - b.1).abs() < 1e-9
+    }
+
+    #[test]
+    fn matrices_compose_in_pdf_order() {
+        let scale = Matrix([2.0, 0.0, 0.0, 2.0, 0.0, 0.0]);
+        let shift = Matrix::translate(10.0, 5.0);
+        // Scale then shift: (1,1) → (2,2) → (12,7).
+        assert!(close(scale.then(&shift).apply(1.0, 1.0), (12.0, 7.0)));
+        // Shift then scale: (1,1) → (11,6) → (22,12).
+        assert!(close(shift.then(&scale).apply(1.0, 1.0), (22.0, 12.0)));
+    }
+
+    #[test]
+    fn page_views_put_the_displayed_top_left_at_the_origin() {
+        let bbox = [0.0, 0.0, 600.0, 800.0];
+        let (m, w, h) = Matrix::page_view(bbox, 0);
+        assert_eq!((w, h), (600.0, 800.0));
+        assert!(close(m.apply(0.0, 800.0), (0.0, 0.0)));
+        // Rotated 90° clockwise: user space's bottom-left is shown top-left, its top-left
+        // top-right.
+        let (m, w, h) = Matrix::page_view(bbox, 90);
+        assert_eq!((w, h), (800.0, 600.0));
+        assert!(close(m.apply(0.0, 0.0), (0.0, 0.0)));
+        assert!(close(m.apply(0.0, 800.0), (800.0, 0.0)));
+        let (m, _, _) = Matrix::page_view(bbox, 180);
+        assert!(close(m.apply(600.0, 0.0), (0.0, 0.0)));
+        let (m, _, _) = Matrix::page_view(bbox, 270);
+        assert!(close(m.apply(600.0, 800.0), (0.0, 0.0)));
+        assert!(close(m.apply(0.0, 800.0), (0.0, 600.0)));
+    }
+
+    #[test]
+    fn text_state_advances_glyphs() {
+        // Td/TD/T* and TJ kerning on the text matrices.
+        let mut tlm = Matrix::IDENTITY;
+        tlm = Matrix::translate(72.0, 700.0).then(&tlm);
+        let tm = Matrix::translate(0.0, -14.0).then(&tlm);
+        assert!(close(tm.apply(0.0, 0.0), (72.0, 686.0)));
+        // A 12 pt glyph 1000 units wide with Tc 1 and Tz 50: advance (12 + 1) × 0.5.
+        let (size, tc, th) = (12.0, 1.0, 0.5);
+        let adv = (1.0 * size + tc) * th;
+        let next = Matrix::translate(adv, 0.0).then(&tm);
+        assert!(close(next.apply(0.0, 0.0), (78.5, 686.0)));
+        // TJ -500 moves right half an em, scaled by Tz.
+        let kern = -(-500.0) / 1000.0 * size * th;
+        assert!(close(Matrix::translate(kern, 0.0).then(&next).apply(0.0, 0.0), (81.5, 686.0)));
+    }
+
+    #[test]
+    fn filled_thin_rectangles_are_rulings() {
+        assert_eq!(
+            rect_of(&[(0.0, 0.0, true), (10.0, 0.0, true), (10.0, 1.0, true), (0.0, 1.0, true)]),
+            Some((0.0, 0.0, 10.0, 1.0))
+        );
+        assert_eq!(rect_of(&[(0.0, 0.0, true), (10.0, 3.0, true), (1.0, 1.0, true)]), None);
+        assert!(!visible(&[1.0], false));
+        assert!(visible(&[0.0, 0.0, 0.0], false));
+        assert!(!visible(&[0.0, 0.0, 0.0, 0.0], true));
+    }
+}
