@@ -432,11 +432,36 @@ fn assign_by_label(
             ));
             continue;
         }
-        if !group.has_number && group.cells.0 < ncols {
+        // A row of grid cells all printed empty (a PDF or HTML table's blank row) is
+        // a row of blanks; elsewhere a group needs numbers or enough cells.
+        // (with its numbering, so a column header such as 总计 over empty cells is not
+        // taken for the row (七)总计).
+        let blank_cells = group
+            .items
+            .iter()
+            .all(|&k| items[k].kind == ItemKind::Blank && items[k].atomic)
+            && group.items.len() == ncols
+            && numbered(&items[l].text);
+        if !group.has_number && group.cells.0 < ncols && !blank_cells {
             continue;
         }
         assigned[g] = Some((ri, Placement::Label));
         last = Some(ri);
+    }
+}
+
+/// Whether a row label starts with its numbering: `一、`, `(一)`, `1.`, `1、`.
+fn numbered(label: &str) -> bool {
+    let mut chars = label.trim_start().chars();
+    match chars.next() {
+        Some('(') => true,
+        Some(c) if c.is_ascii_digit() => chars
+            .find(|c| !c.is_ascii_digit())
+            .is_some_and(|c| matches!(c, '.' | '、')),
+        Some(c) if "一二三四五六七八九十".contains(c) => chars
+            .find(|c| !"一二三四五六七八九十".contains(*c))
+            .is_some_and(|c| c == '、'),
+        _ => false,
     }
 }
 

@@ -200,6 +200,18 @@ pub struct Interpreter<'a> {
     unmapped: HashMap<String, usize>,
     problems_seen: Vec<String>,
     limit_hit: bool,
+    /// Marked-content sections open, each with its `/ActualText` (None: none, or
+    /// already given to the section's first glyph).
+    marked: Vec<Option<ActualText>>,
+}
+
+/// A marked-content section's replacement text (`/Span <</ActualText (…)>> BDC`): the
+/// text of all glyphs shown inside it. Browsers use it where the font's ToUnicode maps a
+/// glyph to a look-alike (a Kangxi radical for the ideograph).
+#[derive(Debug, Clone)]
+struct ActualText {
+    text: String,
+    given: bool,
 }
 
 impl<'a> Interpreter<'a> {
@@ -248,6 +260,7 @@ impl<'a> Interpreter<'a> {
             unmapped: HashMap::new(),
             problems_seen: Vec::new(),
             limit_hit: false,
+            marked: Vec::new(),
         };
         let resources = match doc.get_page_resources(page) {
             Ok((own, ids)) => {
@@ -415,6 +428,16 @@ impl<'a> Interpreter<'a> {
             }
             "cs" => self.gs.fill_visible = true,
             "CS" => self.gs.stroke_visible = true,
+            "BMC" => self.marked.push(None),
+            "BDC" => {
+                let text = self.actual_text(res, ops.get(1));
+                if self.marked.len() < MAX_STATE_DEPTH {
+                    self.marked.push(text.map(|text| ActualText { text, given: false }));
+                }
+            }
+            "EMC" => {
+                self.marked.pop();
+            }
             "m" | "l" | "c" | "v" | "y" | "re" | "h" => self.path_op(operator, ops),
             "S" | "s" => self.paint(operator == "s", false, true),
             "f" | "F" | "f*" => self.paint(false, true, false),
@@ -422,6 +445,32 @@ impl<'a> Interpreter<'a> {
             "b" | "b*" => self.paint(true, true, true),
             "n" => self.path.clear(),
             _ => {}
+        }
+    }
+
+    /// The `/ActualText` of a BDC's properties (inline, or named in `/Properties`).
+    fn actual_text(&self, res: &Resources<'a>, props: Option<&'a Object>) -> Option<String> {
+        let doc = self.doc;
+        let dict = match props? {
+            Object::Dictionary(d) => d,
+            Object::Name(n) => deref(doc, res.lookup(doc, b"Properties", n)?)?
+                .as_dict()
+                .ok()?,
+            _ => return None,
+        };
+        let bytes = deref(doc, dict.get(b"ActualText").ok()?)?.as_str().ok()?;
+        Some(text_string(bytes))
+    }
+
+    /// The text a glyph shows: the open ActualText for the first glyph inside it (nothing
+    /// for the rest), else the font's.
+    fn replaced_text(&mut self) -> Option<String> {
+        let frame = self.marked.iter_mut().rev().find_map(|m| m.as_mut())?;
+        if frame.given {
+            Some(String::new())
+        } else {
+            frame.given = true;
+            Some(frame.text.clone())
         }
     }
 
@@ -483,7 +532,7 @@ impl<'a> Interpreter<'a> {
             let trm = Matrix([size * th, 0.0, 0.0, size, 0.0, gs.rise])
                 .then(&self.tm)
                 .then(&device);
-            let text = match g.text {
+            let text = match self.replaced_text().or(g.text) {
                 Some(t) => t,
                 None => {
                     *self.unmapped.entry(font.name.clone()).or_default() += 1;
@@ -714,24 +763,26 @@ impl<'a> Interpreter<'a> {
                     y1: b.1,
                 });
             }
-            let rect = rect_of(&pts);
             if fill && !stroke {
-                match rect {
-                    Some((x0, y0, x1, y1)) => {
-                        let (w, h) = (x1 - x0, y1 - y0);
-                        if h <= 3.0 && w > h {
-                            let y = (y0 + y1) / 2.0;
-                            self.push_segment(Segment { x0, y0: y, x1, y1: y });
-                        } else if w <= 3.0 && h > w {
-                            let x = (x0 + x1) / 2.0;
-                            self.push_segment(Segment { x0: x, y0, x1: x, y1 });
-                        } else if w < pw * 0.95 || h < ph * 0.95 {
-                            for s in segs {
-                                self.push_segment(s);
-                            }
-                        }
+                // Browsers draw borders as thin filled shapes (bevelled at the corners: not
+                // quite rectangles): any thin straight-edged shape is a ruling along its
+                // length; a larger rectangle (a shaded cell) gives its edges.
+                if pts.iter().any(|p| !p.2) || pts.len() < 3 {
+                    continue;
+                }
+                let (x0, x1) = pts.iter().fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.0), a.1.max(p.0)));
+                let (y0, y1) = pts.iter().fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.1), a.1.max(p.1)));
+                let (w, h) = (x1 - x0, y1 - y0);
+                if h <= 3.0 && w > h * 2.0 {
+                    let y = (y0 + y1) / 2.0;
+                    self.push_segment(Segment { x0, y0: y, x1, y1: y });
+                } else if w <= 3.0 && h > w * 2.0 {
+                    let x = (x0 + x1) / 2.0;
+                    self.push_segment(Segment { x0: x, y0, x1: x, y1 });
+                } else if rect_of(&pts).is_some() && (w < pw * 0.95 || h < ph * 0.95) {
+                    for s in segs {
+                        self.push_segment(s);
                     }
-                    None => {}
                 }
                 continue;
             }
@@ -750,6 +801,22 @@ impl<'a> Interpreter<'a> {
             self.out.segments.push(s);
         }
     }
+}
+
+/// A PDF text string: UTF-16BE with a byte-order mark, UTF-8 with one, else
+/// PDFDocEncoding (Latin-1 is close enough for text that matters here).
+fn text_string(b: &[u8]) -> String {
+    if let Some(rest) = b.strip_prefix(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = rest
+            .chunks(2)
+            .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+            .collect();
+        return String::from_utf16_lossy(&units);
+    }
+    if let Some(rest) = b.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    b.iter().map(|&c| c as char).collect()
 }
 
 /// The bounding box of an axis-aligned rectangle's points, if they make one.
