@@ -44,6 +44,12 @@ fn main() {
         }
     }
     for d in &layout.diagnostics {
-        eprintln!("{} {} {}: {}", d.level.as_str(), d.code, d.location, d.message);
+        eprintln!(
+            "{} {} {}: {}",
+            d.level.as_str(),
+            d.code,
+            d.location,
+            d.message
+        );
     }
 }

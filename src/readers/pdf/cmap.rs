@@ -170,8 +170,7 @@ impl CMap {
             match &toks[i] {
                 Tok::Word(w) if w == "begincodespacerange" => {
                     i += 1;
-                    while i + 1 < toks.len() && toks[i] != Tok::Word("endcodespacerange".into())
-                    {
+                    while i + 1 < toks.len() && toks[i] != Tok::Word("endcodespacerange".into()) {
                         match (hex(toks.get(i)), hex(toks.get(i + 1))) {
                             (Some(lo), Some(hi)) if !lo.is_empty() && lo.len() <= 4 => {
                                 cmap.codespaces.push(CodeSpace {
@@ -461,10 +460,12 @@ struct Predefined {
 
 fn tables() -> &'static Predefined {
     static T: OnceLock<Predefined> = OnceLock::new();
-    T.get_or_init(|| load_tables(TABLES).unwrap_or(Predefined {
-        encodings: Vec::new(),
-        gb1_unicode: CMap::default(),
-    }))
+    T.get_or_init(|| {
+        load_tables(TABLES).unwrap_or(Predefined {
+            encodings: Vec::new(),
+            gb1_unicode: CMap::default(),
+        })
+    })
 }
 
 /// A predefined encoding CMap by name (the `-V` forms use their `-H` table).
@@ -614,7 +615,8 @@ mod tests {
 
     #[test]
     fn broken_cmaps_give_what_they_can() {
-        let cmap = CMap::parse(b"1 beginbfchar <0001> <0041> <0002> endbfchar 1 beginbfrange <05> ");
+        let cmap =
+            CMap::parse(b"1 beginbfchar <0001> <0041> <0002> endbfchar 1 beginbfrange <05> ");
         assert!(cmap.damaged);
         assert_eq!(cmap.text(1).as_deref(), Some("A"));
         let empty = CMap::parse(b"\xff\xfe garbage ((( <<");
@@ -640,6 +642,9 @@ mod tests {
         // ASCII digits in GBK-EUC-H are one byte.
         let codes = gbk.codes(b"7\xd6\xd0");
         assert_eq!(codes.len(), 2);
-        assert_eq!(gb1_unicode(gbk.cid(b'7' as u32).unwrap()).as_deref(), Some("7"));
+        assert_eq!(
+            gb1_unicode(gbk.cid(b'7' as u32).unwrap()).as_deref(),
+            Some("7")
+        );
     }
 }

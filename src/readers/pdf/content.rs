@@ -116,6 +116,10 @@ impl PlacedGlyph {
     }
 }
 
+/// A subpath's points (with whether the segment ending there is straight) and whether
+/// it is closed.
+type Subpath = (Vec<(f64, f64, bool)>, bool);
+
 /// A straight segment of a painted path, in the upright view.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Segment {
@@ -138,6 +142,8 @@ pub struct PageContent {
     pub font_problems: Vec<(String, String)>,
     /// Other trouble met on the page (limits hit, undecodable streams).
     pub notes: Vec<String>,
+    /// A stream of the page decompresses to more than the limit.
+    pub too_large: bool,
 }
 
 #[derive(Clone)]
@@ -272,6 +278,14 @@ impl<'a> Interpreter<'a> {
         };
         match doc.get_page_content_with_limit(page, limit) {
             Ok(data) => it.run(&data, &resources),
+            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
+                ..
+            })) => {
+                it.out.too_large = true;
+                it.out.notes.push(format!(
+                    "its content decompresses to more than {limit} bytes; it was not read"
+                ));
+            }
             Err(e) => it
                 .out
                 .notes
@@ -324,11 +338,7 @@ impl<'a> Interpreter<'a> {
     fn op(&mut self, operator: &str, ops: &[Object], res: &Resources<'a>) {
         let doc = self.doc;
         match operator {
-            "q" => {
-                if self.stack.len() < MAX_STATE_DEPTH {
-                    self.stack.push(self.gs.clone());
-                }
-            }
+            "q" if self.stack.len() < MAX_STATE_DEPTH => self.stack.push(self.gs.clone()),
             "Q" => {
                 if let Some(g) = self.stack.pop() {
                     self.gs = g;
@@ -432,7 +442,8 @@ impl<'a> Interpreter<'a> {
             "BDC" => {
                 let text = self.actual_text(res, ops.get(1));
                 if self.marked.len() < MAX_STATE_DEPTH {
-                    self.marked.push(text.map(|text| ActualText { text, given: false }));
+                    self.marked
+                        .push(text.map(|text| ActualText { text, given: false }));
                 }
             }
             "EMC" => {
@@ -579,10 +590,7 @@ impl<'a> Interpreter<'a> {
                 }
             } else {
                 // Rotated text: an upright box around the glyph's middle.
-                let (cx, cy) = (
-                    ox + dx / 2.0 - up.0 * 0.35,
-                    oy + dy / 2.0 - up.1 * 0.35,
-                );
+                let (cx, cy) = (ox + dx / 2.0 - up.0 * 0.35, oy + dy / 2.0 - up.1 * 0.35);
                 PlacedGlyph {
                     x0: cx - dev_size / 2.0,
                     x1: cx + dev_size / 2.0,
@@ -633,7 +641,19 @@ impl<'a> Interpreter<'a> {
         }
         let data = match stream.decompressed_content_with_limit(self.limit) {
             Ok(d) => d,
-            Err(lopdf::Error::Decompress(_)) if stream.filters().map(|f| f.is_empty()).unwrap_or(true) => {
+            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
+                ..
+            })) => {
+                self.out.too_large = true;
+                self.out.notes.push(format!(
+                    "Form XObject {} {} R decompresses to more than {} bytes; skipped",
+                    id.0, id.1, self.limit
+                ));
+                return;
+            }
+            Err(lopdf::Error::Decompress(_))
+                if stream.filters().map(|f| f.is_empty()).unwrap_or(true) =>
+            {
                 stream.content.clone()
             }
             Err(e) => {
@@ -723,7 +743,7 @@ impl<'a> Interpreter<'a> {
             return;
         }
         // Subpaths as point lists (None marks a curve's end: no ruling through it).
-        let mut subpaths: Vec<(Vec<(f64, f64, bool)>, bool)> = Vec::new();
+        let mut subpaths: Vec<Subpath> = Vec::new();
         for op in path {
             match op {
                 PathOp::Move(x, y) => subpaths.push((vec![(x, y, true)], false)),
@@ -770,15 +790,29 @@ impl<'a> Interpreter<'a> {
                 if pts.iter().any(|p| !p.2) || pts.len() < 3 {
                     continue;
                 }
-                let (x0, x1) = pts.iter().fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.0), a.1.max(p.0)));
-                let (y0, y1) = pts.iter().fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.1), a.1.max(p.1)));
+                let (x0, x1) = pts
+                    .iter()
+                    .fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.0), a.1.max(p.0)));
+                let (y0, y1) = pts
+                    .iter()
+                    .fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.1), a.1.max(p.1)));
                 let (w, h) = (x1 - x0, y1 - y0);
                 if h <= 3.0 && w > h * 2.0 {
                     let y = (y0 + y1) / 2.0;
-                    self.push_segment(Segment { x0, y0: y, x1, y1: y });
+                    self.push_segment(Segment {
+                        x0,
+                        y0: y,
+                        x1,
+                        y1: y,
+                    });
                 } else if w <= 3.0 && h > w * 2.0 {
                     let x = (x0 + x1) / 2.0;
-                    self.push_segment(Segment { x0: x, y0, x1: x, y1 });
+                    self.push_segment(Segment {
+                        x0: x,
+                        y0,
+                        x1: x,
+                        y1,
+                    });
                 } else if rect_of(&pts).is_some() && (w < pw * 0.95 || h < ph * 0.95) {
                     for s in segs {
                         self.push_segment(s);
@@ -822,8 +856,7 @@ fn text_string(b: &[u8]) -> String {
 /// The bounding box of an axis-aligned rectangle's points, if they make one.
 fn rect_of(pts: &[(f64, f64, bool)]) -> Option<(f64, f64, f64, f64)> {
     let mut pts: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.1)).collect();
-    if pts.len() == 5 && (pts[0].0 - pts[4].0).abs() < 0.01 && (pts[0].1 - pts[4].1).abs() < 0.01
-    {
+    if pts.len() == 5 && (pts[0].0 - pts[4].0).abs() < 0.01 && (pts[0].1 - pts[4].1).abs() < 0.01 {
         pts.pop();
     }
     if pts.len() != 4 {
@@ -831,8 +864,14 @@ fn rect_of(pts: &[(f64, f64, bool)]) -> Option<(f64, f64, f64, f64)> {
     }
     let xs: Vec<f64> = pts.iter().map(|p| p.0).collect();
     let ys: Vec<f64> = pts.iter().map(|p| p.1).collect();
-    let (x0, x1) = (xs.iter().copied().fold(f64::MAX, f64::min), xs.iter().copied().fold(f64::MIN, f64::max));
-    let (y0, y1) = (ys.iter().copied().fold(f64::MAX, f64::min), ys.iter().copied().fold(f64::MIN, f64::max));
+    let (x0, x1) = (
+        xs.iter().copied().fold(f64::MAX, f64::min),
+        xs.iter().copied().fold(f64::MIN, f64::max),
+    );
+    let (y0, y1) = (
+        ys.iter().copied().fold(f64::MAX, f64::min),
+        ys.iter().copied().fold(f64::MIN, f64::max),
+    );
     let on_edge = pts.iter().all(|p| {
         ((p.0 - x0).abs() < 0.5 || (p.0 - x1).abs() < 0.5)
             && ((p.1 - y0).abs() < 0.5 || (p.1 - y1).abs() < 0.5)
@@ -852,7 +891,11 @@ fn visible(components: &[f64], cmyk: bool) -> bool {
 }
 
 /// A page attribute, looked up the page tree (`/Parent`) when the page does not set it.
-fn inherited<'a>(doc: &'a Document, page: Option<&'a Dictionary>, key: &[u8]) -> Option<&'a Object> {
+fn inherited<'a>(
+    doc: &'a Document,
+    page: Option<&'a Dictionary>,
+    key: &[u8],
+) -> Option<&'a Object> {
     let mut node = page?;
     for _ in 0..64 {
         if let Ok(v) = node.get(key) {
@@ -874,7 +917,12 @@ fn page_box(doc: &Document, page: Option<&Dictionary>) -> [f64; 4] {
         if v.len() < 4 || v.iter().any(|x| !x.is_finite()) {
             return None;
         }
-        let b = [v[0].min(v[2]), v[1].min(v[3]), v[0].max(v[2]), v[1].max(v[3])];
+        let b = [
+            v[0].min(v[2]),
+            v[1].min(v[3]),
+            v[0].max(v[2]),
+            v[1].max(v[3]),
+        ];
         (b[2] - b[0] > 1.0 && b[3] - b[1] > 1.0 && b[2] - b[0] < 20_000.0 && b[3] - b[1] < 20_000.0)
             .then_some(b)
     };
@@ -934,16 +982,27 @@ mod tests {
         assert!(close(next.apply(0.0, 0.0), (78.5, 686.0)));
         // TJ -500 moves right half an em, scaled by Tz.
         let kern = -(-500.0) / 1000.0 * size * th;
-        assert!(close(Matrix::translate(kern, 0.0).then(&next).apply(0.0, 0.0), (81.5, 686.0)));
+        assert!(close(
+            Matrix::translate(kern, 0.0).then(&next).apply(0.0, 0.0),
+            (81.5, 686.0)
+        ));
     }
 
     #[test]
     fn filled_thin_rectangles_are_rulings() {
         assert_eq!(
-            rect_of(&[(0.0, 0.0, true), (10.0, 0.0, true), (10.0, 1.0, true), (0.0, 1.0, true)]),
+            rect_of(&[
+                (0.0, 0.0, true),
+                (10.0, 0.0, true),
+                (10.0, 1.0, true),
+                (0.0, 1.0, true)
+            ]),
             Some((0.0, 0.0, 10.0, 1.0))
         );
-        assert_eq!(rect_of(&[(0.0, 0.0, true), (10.0, 3.0, true), (1.0, 1.0, true)]), None);
+        assert_eq!(
+            rect_of(&[(0.0, 0.0, true), (10.0, 3.0, true), (1.0, 1.0, true)]),
+            None
+        );
         assert!(!visible(&[1.0], false));
         assert!(visible(&[0.0, 0.0, 0.0], false));
         assert!(!visible(&[0.0, 0.0, 0.0, 0.0], true));

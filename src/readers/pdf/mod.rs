@@ -97,6 +97,9 @@ pub fn read(bytes: &[u8]) -> Result<Layout, PdfError> {
         contents.push(content);
     }
     if contents.iter().all(|c| c.glyphs.is_empty()) {
+        if contents.iter().any(|c| c.too_large) {
+            return Err(PdfError::TooLarge);
+        }
         return Err(PdfError::NoText);
     }
     let pages: Vec<(f64, Vec<Item>)> = contents

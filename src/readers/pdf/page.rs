@@ -23,11 +23,7 @@ const COVER: f64 = 0.6;
 pub enum Item {
     /// A text line: its top, its text (leading spaces give the indent), and its baseline
     /// and size for telling headers and footers.
-    Line {
-        top: f64,
-        bottom: f64,
-        text: String,
-    },
+    Line { top: f64, bottom: f64, text: String },
     /// A ruled table.
     Table { top: f64, grid: Grid },
 }
@@ -75,7 +71,8 @@ pub fn items(page: &PageContent) -> Vec<Item> {
 
 /// Drops glyphs drawn twice at (nearly) the same place — fake bold, shadows.
 fn dedupe(glyphs: &[PlacedGlyph]) -> Vec<PlacedGlyph> {
-    let mut seen: HashMap<(&str, i64, i64), Vec<(f64, f64)>> = HashMap::new();
+    type Bucket<'g> = (&'g str, i64, i64);
+    let mut seen: HashMap<Bucket, Vec<(f64, f64)>> = HashMap::new();
     let mut out = Vec::with_capacity(glyphs.len());
     for g in glyphs {
         let near = (g.size * 0.15).max(0.3);
@@ -83,10 +80,11 @@ fn dedupe(glyphs: &[PlacedGlyph]) -> Vec<PlacedGlyph> {
         let dup = !g.text.trim().is_empty()
             && (-1..=1).any(|dx| {
                 (-1..=1).any(|dy| {
-                    seen.get(&(g.text.as_str(), qx + dx, qy + dy)).is_some_and(|ps| {
-                        ps.iter()
-                            .any(|&(x, y)| (x - g.x0).abs() < near && (y - g.y).abs() < near)
-                    })
+                    seen.get(&(g.text.as_str(), qx + dx, qy + dy))
+                        .is_some_and(|ps| {
+                            ps.iter()
+                                .any(|&(x, y)| (x - g.x0).abs() < near && (y - g.y).abs() < near)
+                        })
                 })
             });
         if dup {
@@ -124,7 +122,11 @@ fn text_lines(glyphs: &[&PlacedGlyph]) -> Vec<Item> {
     }
     let sizes: Vec<f64> = lines
         .iter()
-        .flat_map(|l| l.iter().filter(|g| !g.text.trim().is_empty()).map(|g| g.size))
+        .flat_map(|l| {
+            l.iter()
+                .filter(|g| !g.text.trim().is_empty())
+                .map(|g| g.size)
+        })
         .collect();
     let unit = median(sizes.iter().copied()).max(1.0);
     let left = lines
@@ -229,7 +231,11 @@ impl Lattice {
         if x < x0 || x > x1 || y < y0 || y > y1 {
             return None;
         }
-        let c = self.xs.partition_point(|&v| v <= x).saturating_sub(1).min(self.cols() - 1);
+        let c = self
+            .xs
+            .partition_point(|&v| v <= x)
+            .saturating_sub(1)
+            .min(self.cols() - 1);
         let r = self
             .ys
             .partition_point(|&v| v <= y)
@@ -266,8 +272,10 @@ impl Lattice {
                 row.into_iter()
                     .map(|(_, mut cell)| {
                         let span = cell.row_span as usize;
-                        cell.row_span =
-                            kept[r..(r + span).min(kept.len())].iter().filter(|k| **k).count() as u32;
+                        cell.row_span = kept[r..(r + span).min(kept.len())]
+                            .iter()
+                            .filter(|k| **k)
+                            .count() as u32;
                         cell
                     })
                     .collect(),
@@ -489,13 +497,21 @@ fn extend_open_edges(pos: &mut Vec<f64>, crossing: &[Ruling]) {
         (together.len() >= 2).then(|| median(together.into_iter()))
     };
     if let Some(e) = beyond(
-        crossing.iter().map(|r| r.hi).filter(|&h| h > last + 5.0).collect(),
+        crossing
+            .iter()
+            .map(|r| r.hi)
+            .filter(|&h| h > last + 5.0)
+            .collect(),
         true,
     ) {
         pos.push(e);
     }
     if let Some(e) = beyond(
-        crossing.iter().map(|r| r.lo).filter(|&l| l < first - 5.0).collect(),
+        crossing
+            .iter()
+            .map(|r| r.lo)
+            .filter(|&l| l < first - 5.0)
+            .collect(),
         false,
     ) {
         pos.insert(0, e);
@@ -547,10 +563,12 @@ fn build(hs: &[Ruling], vs: &[Ruling]) -> Option<Lattice> {
     }
     let mut roots: Vec<(usize, (usize, usize, usize, usize))> = bounds.into_iter().collect();
     roots.sort_by_key(|(_, b)| (b.0, b.1));
-    let index: HashMap<usize, usize> = roots.iter().enumerate().map(|(i, (r, _))| (*r, i)).collect();
-    let cell_group: Vec<usize> = (0..nr * nc)
-        .map(|k| index[&find(&mut parent, k)])
+    let index: HashMap<usize, usize> = roots
+        .iter()
+        .enumerate()
+        .map(|(i, (r, _))| (*r, i))
         .collect();
+    let cell_group: Vec<usize> = (0..nr * nc).map(|k| index[&find(&mut parent, k)]).collect();
     let groups: Vec<(usize, usize, usize, usize)> = roots
         .iter()
         .map(|(_, (r0, c0, r1, c1))| (*r0, *c0, r1 - r0 + 1, c1 - c0 + 1))
@@ -572,10 +590,20 @@ mod tests {
     use super::*;
 
     fn h(y: f64, x0: f64, x1: f64) -> Segment {
-        Segment { x0, y0: y, x1, y1: y }
+        Segment {
+            x0,
+            y0: y,
+            x1,
+            y1: y,
+        }
     }
     fn v(x: f64, y0: f64, y1: f64) -> Segment {
-        Segment { x0: x, y0, x1: x, y1 }
+        Segment {
+            x0: x,
+            y0,
+            x1: x,
+            y1,
+        }
     }
     fn glyph(text: &str, x: f64, y: f64) -> PlacedGlyph {
         PlacedGlyph {
@@ -621,13 +649,20 @@ mod tests {
             glyph("3", 210.0, 55.0),
         ];
         for g in &gs {
-            cells.entry(t.cell_at(g.cx(), g.cy()).unwrap()).or_default().push(g);
+            cells
+                .entry(t.cell_at(g.cx(), g.cy()).unwrap())
+                .or_default()
+                .push(g);
         }
         let grid = t.grid(&cells);
         let shape: Vec<Vec<(String, u32, u32)>> = grid
             .rows
             .iter()
-            .map(|r| r.iter().map(|c| (c.text.clone(), c.row_span, c.col_span)).collect())
+            .map(|r| {
+                r.iter()
+                    .map(|c| (c.text.clone(), c.row_span, c.col_span))
+                    .collect()
+            })
             .collect();
         assert_eq!(
             shape,
@@ -657,7 +692,12 @@ mod tests {
 
     #[test]
     fn a_box_around_text_is_no_table() {
-        let segs = vec![h(0.0, 0.0, 300.0), h(60.0, 0.0, 300.0), v(0.0, 0.0, 60.0), v(300.0, 0.0, 60.0)];
+        let segs = vec![
+            h(0.0, 0.0, 300.0),
+            h(60.0, 0.0, 300.0),
+            v(0.0, 0.0, 60.0),
+            v(300.0, 0.0, 60.0),
+        ];
         assert!(lattice(&segs).is_empty());
     }
 
@@ -691,13 +731,20 @@ mod tests {
                 _ => unreachable!(),
             })
             .collect();
-        assert_eq!(lines[0], format!("规章{}0{}5", " ".repeat(18), " ".repeat(11)));
+        assert_eq!(
+            lines[0],
+            format!("规章{}0{}5", " ".repeat(18), " ".repeat(11))
+        );
         assert_eq!(lines[1], "    正文");
     }
 
     #[test]
     fn doubled_glyphs_are_dropped() {
-        let gs = vec![glyph("粗", 0.0, 10.0), glyph("粗", 0.3, 10.2), glyph("粗", 40.0, 10.0)];
+        let gs = vec![
+            glyph("粗", 0.0, 10.0),
+            glyph("粗", 0.3, 10.2),
+            glyph("粗", 40.0, 10.0),
+        ];
         assert_eq!(dedupe(&gs).len(), 2);
     }
 }
