@@ -18,6 +18,7 @@ golden test with GONGKAI_BLESS=1 and reviewed against `pdftoppm -png -r 80` page
                              own fonts: Identity-H with a ToUnicode map, Ordering Identity),
                              fonts set inside q … Q that must not leak out
   synthetic-2024-pdf-rotated the GBK one on pages stored landscape with /Rotate 90
+  synthetic-2024-pdf-stream  the GBK one with no rulings at all: tables by alignment only
   synthetic-2024-pdf-encrypted the reportlab one encrypted (AES-256) with an empty user
                              password, as many portals publish: it must be read
 
@@ -303,7 +304,8 @@ def gb1_cids():
 
 class RawBackend:
     """Writes PDF objects by hand. mode: 'gbk' (GBK-EUC-H everywhere), 'xobject' (tables in
-    Form XObjects with an Identity-H + ToUnicode font), 'rotated' (GBK on /Rotate 90 pages)."""
+    Form XObjects with an Identity-H + ToUnicode font), 'rotated' (GBK on /Rotate 90 pages),
+    'stream' (GBK, no rulings)."""
 
     def __init__(self, mode):
         self.mode = mode
@@ -326,6 +328,8 @@ class RawBackend:
         self.pages[self.current][role].append(("t", x, y, s, size))
 
     def rect(self, x0, y0, x1, y1, open_bottom=False, open_top=False):
+        if self.mode == "stream":
+            return
         self.pages[self.current]["table"].append(("r", x0, y0, x1, y1, open_bottom, open_top))
 
     def encode(self, s, font):
@@ -516,7 +520,8 @@ def synthetic_cases():
     write_truth(d, truth, note.format("reportlab, STSong-Light with UniGB-UCS2-H, no ToUnicode"))
     for mode, what in [("gbk", "GBK-EUC-H, no ToUnicode"),
                        ("xobject", "tables in Form XObjects with an Identity-H font and a ToUnicode map"),
-                       ("rotated", "GBK-EUC-H pages stored landscape with /Rotate 90")]:
+                       ("rotated", "GBK-EUC-H pages stored landscape with /Rotate 90"),
+                       ("stream", "GBK-EUC-H, tables without rulings: columns by alignment only")]:
         d = case_dir(f"synthetic-2024-pdf-{mode}")
         raw = RawBackend(mode)
         draw_report(raw)
