@@ -27,6 +27,9 @@ and tests/data/encrypted-user-password.pdf, the same with a user password (refus
 Tables are ruled cell by cell and t3 runs across a page end; every page has a running
 header and a page number `— N —`.
 
+The synthetic PDFs come out byte for byte the same each run; Chromium, LibreOffice and qpdf
+stamp dates and random ids, so regenerate those only on purpose (then re-bless and review).
+
 Needs: chromium, soffice (libreoffice-writer), fonts-noto-cjk, poppler-data, qpdf, and
 `pip install reportlab`.
 """

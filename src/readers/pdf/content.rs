@@ -590,7 +590,7 @@ impl<'a> Interpreter<'a> {
                 }
             } else {
                 // Rotated text: an upright box around the glyph's middle.
-                let (cx, cy) = (ox + dx / 2.0 - up.0 * 0.35, oy + dy / 2.0 - up.1 * 0.35);
+                let (cx, cy) = (ox + dx / 2.0 + up.0 * 0.35, oy + dy / 2.0 + up.1 * 0.35);
                 PlacedGlyph {
                     x0: cx - dev_size / 2.0,
                     x1: cx + dev_size / 2.0,
@@ -934,6 +934,170 @@ fn page_box(doc: &Document, page: Option<&Dictionary>) -> [f64; 4] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lopdf::{dictionary, Stream};
+
+    /// A one-page document (600 × 800) with fonts F1 (Helvetica-like, every code 500
+    /// units wide) and F2 (the same with code 65 named /Z), showing `content`.
+    fn run(content: &str, extra_font: Option<Dictionary>) -> PageContent {
+        let mut doc = Document::with_version("1.7");
+        let widths: Vec<Object> = (32..=126).map(|_| Object::Integer(500)).collect();
+        let f1 = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "FirstChar" => 32, "Widths" => widths.clone(), "Encoding" => "WinAnsiEncoding",
+        });
+        let f2 = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Other",
+            "FirstChar" => 32, "Widths" => widths,
+            "Encoding" => dictionary! { "Differences" => vec![Object::Integer(65), Object::Name(b"Z".to_vec())] },
+        });
+        let mut fonts = dictionary! { "F1" => f1, "F2" => f2 };
+        if let Some(f) = extra_font {
+            let f3 = doc.add_object(f);
+            fonts.set("F3", f3);
+        }
+        let content_id = doc.add_object(Stream::new(dictionary! {}, content.as_bytes().to_vec()));
+        let pages_id = doc.new_object_id();
+        let page_id = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id,
+            "MediaBox" => vec![0.into(), 0.into(), 600.into(), 800.into()],
+            "Resources" => dictionary! { "Font" => fonts },
+            "Contents" => content_id,
+        });
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(
+                dictionary! { "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1 },
+            ),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        doc.trailer.set("Root", catalog);
+        Interpreter::run_page(&doc, page_id, &mut FontCache::default(), 1 << 20)
+    }
+
+    fn at(p: &PageContent) -> Vec<(String, f64, f64, f64)> {
+        p.glyphs
+            .iter()
+            .map(|g| {
+                (
+                    g.text.clone(),
+                    (g.x0 * 100.0).round() / 100.0,
+                    (g.y * 100.0).round() / 100.0,
+                    (g.size * 100.0).round() / 100.0,
+                )
+            })
+            .collect()
+    }
+
+    fn t(s: &str, x: f64, y: f64, size: f64) -> (String, f64, f64, f64) {
+        (s.to_string(), x, y, size)
+    }
+
+    #[test]
+    fn glyphs_advance_by_width_char_spacing_and_horizontal_scale() {
+        let p = run("BT /F1 10 Tf 100 700 Td (AB) Tj ET", None);
+        assert_eq!(
+            at(&p),
+            vec![t("A", 100.0, 100.0, 10.0), t("B", 105.0, 100.0, 10.0)]
+        );
+        // (5 + 2) × 50 %.
+        let p = run("BT /F1 10 Tf 2 Tc 50 Tz 100 700 Td (AB) Tj ET", None);
+        assert_eq!(at(&p)[1].1, 103.5);
+        // Word spacing applies to the single-byte space only.
+        let p = run("BT /F1 10 Tf 3 Tw 100 700 Td (A B) Tj ET", None);
+        assert_eq!(at(&p)[2], t("B", 113.0, 100.0, 10.0));
+        // TJ numbers move back by thousandths of the size: -1000 is one em to the right.
+        let p = run(
+            "BT /F1 10 Tf 100 700 Td [(A) -1000 (B) 500 (C)] TJ ET",
+            None,
+        );
+        assert_eq!(
+            at(&p).iter().map(|g| g.1).collect::<Vec<_>>(),
+            vec![100.0, 115.0, 115.0]
+        );
+        // Rise moves the glyph, not the line.
+        let p = run("BT /F1 10 Tf 100 700 Td 3 Ts (A) Tj ET", None);
+        assert_eq!(at(&p)[0].2, 97.0);
+    }
+
+    #[test]
+    fn line_operators_move_to_the_next_line() {
+        let p = run(
+            "BT /F1 10 Tf 100 700 Td 0 -20 TD (A) Tj T* (B) Tj 14 TL (C) ' 1 2 (D) \" 0 1 -1 0 300 400 Tm (E) Tj ET",
+            None,
+        );
+        let got: Vec<(String, f64, f64)> = at(&p).into_iter().map(|g| (g.0, g.1, g.2)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("A".into(), 100.0, 120.0),
+                ("B".into(), 100.0, 140.0),
+                ("C".into(), 100.0, 154.0),
+                ("D".into(), 100.0, 168.0),
+                ("E".into(), 291.5, 401.0),
+            ]
+        );
+        // E's text matrix turns it a quarter (reading upwards): not upright; its box is an
+        // upright em square around the glyph's middle, left of its baseline at x = 300.
+        assert!(!p.glyphs[4].upright && p.glyphs[0].upright);
+    }
+
+    #[test]
+    fn the_ctm_scales_and_q_restores_it_and_the_font() {
+        let p = run(
+            "q 2 0 0 2 0 0 cm BT /F1 10 Tf 50 350 Td (A) Tj ET Q BT /F1 10 Tf 10 10 Td (B) Tj ET",
+            None,
+        );
+        assert_eq!(
+            at(&p),
+            vec![t("A", 100.0, 100.0, 20.0), t("B", 10.0, 790.0, 10.0)]
+        );
+        // A font chosen inside q … Q is forgotten at Q: A is shown with F1 again.
+        let p = run(
+            "BT /F1 10 Tf ET q BT /F2 10 Tf 5 5 Td (A) Tj ET Q BT 10 10 Td (A) Tj ET",
+            None,
+        );
+        let texts: Vec<&str> = p.glyphs.iter().map(|g| g.text.as_str()).collect();
+        assert_eq!(texts, vec!["Z", "A"]);
+    }
+
+    #[test]
+    fn vertical_fonts_stack_glyphs_downwards() {
+        let font = dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "STSong-Light",
+            "Encoding" => "UniGB-UCS2-V",
+            "DescendantFonts" => vec![Object::Dictionary(dictionary! {
+                "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "STSong-Light",
+                "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("GB1"), "Supplement" => 4 },
+            })],
+        };
+        let p = run("BT /F3 10 Tf 100 700 Td <4E2D56FD> Tj ET", Some(font));
+        let texts: Vec<&str> = p.glyphs.iter().map(|g| g.text.as_str()).collect();
+        assert_eq!(texts, vec!["中", "国"]);
+        assert_eq!(p.glyphs[0].x0, p.glyphs[1].x0);
+        assert!((p.glyphs[1].y - p.glyphs[0].y - 10.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn actual_text_replaces_the_glyphs_it_covers() {
+        let p = run(
+            "BT /F1 10 Tf 100 700 Td /Span << /ActualText <FEFF4EBA> >> BDC (AB) Tj EMC (C) Tj ET",
+            None,
+        );
+        let texts: Vec<&str> = p.glyphs.iter().map(|g| g.text.as_str()).collect();
+        assert_eq!(texts, vec!["人", "", "C"]);
+    }
+
+    #[test]
+    fn paths_give_rulings() {
+        let p = run(
+            "0 0 0 RG 10 10 m 200 10 l S 1 1 1 rg 0 0 600 800 re f 0 0 0 rg 10 20 190 0.5 re f 50 50 100 100 re n",
+            None,
+        );
+        // The stroked line, and the thin filled rectangle as a line; not the white page
+        // background nor the unpainted path.
+        assert_eq!(p.segments.len(), 2);
+        assert!(p.segments.iter().all(|s| (s.y0 - s.y1).abs() < 1e-9));
+    }
 
     fn close(a: (f64, f64), b: (f64, f64)) -> bool {
         (a.0 - b.0).abs() < 1e-9 && (a.1 - b.1).abs() < 1e-9
