@@ -19,6 +19,9 @@ golden test with GONGKAI_BLESS=1 and reviewed against `pdftoppm -png -r 80` page
                              fonts set inside q … Q that must not leak out
   synthetic-2024-pdf-rotated the GBK one on pages stored landscape with /Rotate 90
   synthetic-2024-pdf-stream  the GBK one with no rulings at all: tables by alignment only
+  synthetic-2024-pdf-cairo   the stream one re-rendered by `pdftocairo -pdf`: an embedded
+                             CFF font whose glyphs are narrower than their old advances (gaps
+                             inside numbers) and whose ToUnicode names radicals (⼈ for 人)
   synthetic-2024-pdf-encrypted the reportlab one encrypted (AES-256) with an empty user
                              password, as many portals publish: it must be read
 
@@ -30,7 +33,7 @@ header and a page number `— N —`.
 The synthetic PDFs come out byte for byte the same each run; Chromium, LibreOffice and qpdf
 stamp dates and random ids, so regenerate those only on purpose (then re-bless and review).
 
-Needs: chromium, soffice (libreoffice-writer), fonts-noto-cjk, poppler-data, qpdf, and
+Needs: chromium, soffice (libreoffice-writer), fonts-noto-cjk, poppler-data, poppler-utils, qpdf, and
 `pip install reportlab`.
 """
 import json
@@ -530,6 +533,10 @@ def synthetic_cases():
         draw_report(raw)
         raw.save(d / "input.pdf")
         write_truth(d, truth, note.format(what))
+    d = case_dir("synthetic-2024-pdf-cairo")
+    subprocess.run(["pdftocairo", "-pdf", str(ROOT / "synthetic-2024-pdf-stream" / "input.pdf"), str(d / "input.pdf")],
+                   check=True)
+    write_truth(d, truth, note.format("the stream case re-rendered by pdftocairo"))
     src = ROOT / "synthetic-2024-pdf-ucs2" / "input.pdf"
     d = case_dir("synthetic-2024-pdf-encrypted")
     subprocess.run(["qpdf", "--encrypt", "", "owner-secret", "256", "--", str(src), str(d / "input.pdf")], check=True)

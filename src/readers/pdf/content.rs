@@ -144,6 +144,8 @@ pub struct PageContent {
     pub notes: Vec<String>,
     /// A stream of the page decompresses to more than the limit.
     pub too_large: bool,
+    /// Radical code points read as the ideographs whose glyphs they name.
+    pub radicals: usize,
 }
 
 #[derive(Clone)]
@@ -536,15 +538,15 @@ impl<'a> Interpreter<'a> {
         let size = gs.size;
         let th = gs.hscale;
         let device = gs.ctm.then(&self.view);
-        // Type 3 glyph space is scaled by its font matrix: the em follows it.
-        let em = size * font.scale * 1000.0;
+        // Type 3 glyph space is the font's own: its em comes with the font.
+        let em = size * font.em;
         for g in font.decode(bytes) {
             let spacing = gs.char_spacing + if g.word_space { gs.word_spacing } else { 0.0 };
             let trm = Matrix([size * th, 0.0, 0.0, size, 0.0, gs.rise])
                 .then(&self.tm)
                 .then(&device);
             let text = match self.replaced_text().or(g.text) {
-                Some(t) => t,
+                Some(t) => self.ideographs(t),
                 None => {
                     *self.unmapped.entry(font.name.clone()).or_default() += 1;
                     "\u{FFFD}".to_string()
@@ -603,6 +605,22 @@ impl<'a> Interpreter<'a> {
             self.push_glyph(glyph);
             self.tm = Matrix::translate(adv * th, 0.0).then(&self.tm);
         }
+    }
+
+    /// Text with radical code points replaced by the ideographs they stand for.
+    fn ideographs(&mut self, text: String) -> String {
+        if !text.chars().any(|c| ('\u{2E80}'..='\u{2FDF}').contains(&c)) {
+            return text;
+        }
+        text.chars()
+            .map(|c| match super::glyphs::ideograph_of_radical(c) {
+                Some(i) => {
+                    self.out.radicals += 1;
+                    i
+                }
+                None => c,
+            })
+            .collect()
     }
 
     fn push_glyph(&mut self, g: PlacedGlyph) {
@@ -1075,6 +1093,37 @@ mod tests {
         assert_eq!(texts, vec!["中", "国"]);
         assert_eq!(p.glyphs[0].x0, p.glyphs[1].x0);
         assert!((p.glyphs[1].y - p.glyphs[0].y - 10.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn type3_glyph_space_is_the_fonts_own() {
+        // cairo's Type 3 fonts: glyph space in ems, flipped; Chromium's: thousandths.
+        for (matrix, bbox, width) in [
+            ([1.0, 0.0, 0.0, -1.0], [0.0, -0.86, 1.0, 0.11], 1.0),
+            (
+                [0.001, 0.0, 0.0, -0.001],
+                [7.0, 136.0, 996.0, -896.0],
+                1000.0,
+            ),
+        ] {
+            let num = |v: f64| Object::Real(v as f32);
+            let font = dictionary! {
+                "Type" => "Font", "Subtype" => "Type3",
+                "FontMatrix" => vec![num(matrix[0]), num(matrix[1]), num(matrix[2]), num(matrix[3]), 0.into(), 0.into()],
+                "FontBBox" => bbox.iter().map(|v| num(*v)).collect::<Vec<Object>>(),
+                "FirstChar" => 65, "Widths" => vec![num(width), num(width)],
+                "Encoding" => dictionary! { "Differences" => vec![Object::Integer(65), Object::Name(b"A".to_vec()), Object::Name(b"B".to_vec())] },
+                "CharProcs" => dictionary! {}, "Resources" => dictionary! {},
+            };
+            let p = run("BT /F3 8 Tf 100 700 Td (AB) Tj ET", Some(font));
+            let g = at(&p);
+            assert_eq!(
+                (g[0].0.as_str(), g[0].1, g[1].1),
+                ("A", 100.0, 108.0),
+                "{matrix:?}"
+            );
+            assert!((7.0..9.0).contains(&g[0].3), "{matrix:?}: em {}", g[0].3);
+        }
     }
 
     #[test]

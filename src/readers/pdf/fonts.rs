@@ -64,6 +64,9 @@ pub struct Font {
     pub vertical: bool,
     /// Glyph space to text space: 0.001, or a Type 3 font's `/FontMatrix` scale.
     pub scale: f64,
+    /// The em's height in text space units (1, but a Type 3 font's glyph space is its own:
+    /// taken from its `/FontBBox` through its `/FontMatrix`).
+    pub em: f64,
     /// What was wrong with the font's dictionaries (a damaged ToUnicode, an unknown
     /// encoding), for one diagnostic.
     pub problems: Vec<String>,
@@ -82,6 +85,7 @@ impl Font {
             to_unicode: None,
             vertical: false,
             scale: 0.001,
+            em: 1.0,
             problems: vec!["the font dictionary could not be read".into()],
         }
     }
@@ -145,18 +149,34 @@ impl Font {
         mut problems: Vec<String>,
     ) -> Font {
         let mut scale = 0.001;
+        let mut em = 1.0;
         if subtype == "Type3" {
-            if let Some(m) = dict
+            let matrix: Vec<f64> = dict
                 .get(b"FontMatrix")
                 .ok()
                 .and_then(|o| deref(doc, o))
                 .and_then(|o| o.as_array().ok())
-            {
-                if let Some(a) = m.first().and_then(|o| num(doc, o)) {
-                    if a.is_finite() && a.abs() > 1e-9 && a.abs() < 1e3 {
-                        scale = a.abs();
-                    }
+                .map(|m| m.iter().filter_map(|o| num(doc, o)).collect())
+                .unwrap_or_default();
+            let usable = |v: f64| v.is_finite() && v.abs() > 1e-9 && v.abs() < 1e3;
+            if matrix.len() == 6 && usable(matrix[0]) && usable(matrix[3]) {
+                scale = matrix[0].abs();
+                let d = matrix[3].abs();
+                let bbox: Vec<f64> = dict
+                    .get(b"FontBBox")
+                    .ok()
+                    .and_then(|o| deref(doc, o))
+                    .and_then(|o| o.as_array().ok())
+                    .map(|m| m.iter().filter_map(|o| num(doc, o)).collect())
+                    .unwrap_or_default();
+                let height = (bbox.len() == 4).then(|| (bbox[3] - bbox[1]).abs() * d);
+                em = match height {
+                    Some(h) if (0.3..=3.0).contains(&h) => h,
+                    // Glyph space in thousandths (the usual) or in ems.
+                    _ if d < 0.1 => d * 1000.0,
+                    _ => d,
                 }
+                .clamp(0.3, 3.0);
             }
         }
         let first = dict
@@ -258,6 +278,7 @@ impl Font {
             to_unicode,
             vertical: false,
             scale,
+            em,
             problems,
         }
     }
@@ -353,6 +374,7 @@ impl Font {
             to_unicode,
             vertical,
             scale: 0.001,
+            em: 1.0,
             problems,
         }
     }

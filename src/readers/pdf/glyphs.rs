@@ -148,6 +148,49 @@ pub fn unicode_of_name(name: &str) -> Option<String> {
     Some(c.to_string())
 }
 
+/// The ideograph a radical code point stands for when a font maps the ideograph's glyph
+/// to it (the same glyph serves both; Skia and cairo then write the radical, the first code
+/// point the font's cmap lists). Kangxi radicals by their compatibility mapping; radicals of
+/// the supplement that are whole characters by Unicode's equivalent unified ideograph.
+pub fn ideograph_of_radical(c: char) -> Option<char> {
+    use unicode_normalization::UnicodeNormalization;
+    match c as u32 {
+        0x2F00..=0x2FD5 => std::iter::once(c).nfkc().next(),
+        cp => SUPPLEMENT.iter().find(|(r, _)| *r == cp).map(|&(_, i)| i),
+    }
+}
+
+/// CJK Radicals Supplement code points that are whole characters.
+const SUPPLEMENT: &[(u32, char)] = &[
+    (0x2E9F, '母'),
+    (0x2EA0, '民'),
+    (0x2EC4, '西'),
+    (0x2EC5, '见'),
+    (0x2EC6, '角'),
+    (0x2EC9, '贝'),
+    (0x2ECB, '车'),
+    (0x2ED3, '长'),
+    (0x2ED4, '门'),
+    (0x2ED8, '青'),
+    (0x2ED9, '韦'),
+    (0x2EDA, '页'),
+    (0x2EDB, '风'),
+    (0x2EDC, '飞'),
+    (0x2EDD, '食'),
+    (0x2EE2, '马'),
+    (0x2EE3, '骨'),
+    (0x2EE4, '鬼'),
+    (0x2EE5, '鱼'),
+    (0x2EE6, '鸟'),
+    (0x2EE7, '卤'),
+    (0x2EE8, '麦'),
+    (0x2EE9, '黄'),
+    (0x2EEC, '齐'),
+    (0x2EEE, '齿'),
+    (0x2EF0, '龙'),
+    (0x2EF3, '龟'),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +206,16 @@ mod tests {
         assert_eq!(BaseEncoding::WinAnsi.char_of(0x93), Some('\u{201C}'));
         assert_eq!(BaseEncoding::Standard.char_of(0x27), Some('\u{2019}'));
         assert_eq!(BaseEncoding::MacRoman.char_of(0x41), Some('A'));
+    }
+
+    #[test]
+    fn radicals_read_as_the_ideographs_they_draw() {
+        let fixed: String = "⼈⺠政府⼯作⻓"
+            .chars()
+            .map(|c| ideograph_of_radical(c).unwrap_or(c))
+            .collect();
+        assert_eq!(fixed, "人民政府工作长");
+        assert_eq!(ideograph_of_radical('氵'), None);
+        assert_eq!(ideograph_of_radical('\u{2EA1}'), None);
     }
 }

@@ -102,6 +102,15 @@ pub fn read(bytes: &[u8]) -> Result<Layout, PdfError> {
         }
         return Err(PdfError::NoText);
     }
+    let radicals: usize = contents.iter().map(|c| c.radicals).sum();
+    if radicals > 0 {
+        layout.diagnostics.push(Diagnostic::new(
+            Level::Info,
+            "pdf-radicals",
+            "input",
+            format!("{radicals} character(s) mapped by their fonts to radical code points (⼈ U+2F08, ⺠ U+2EA0 …) were read as the ideographs they draw (人, 民 …)"),
+        ));
+    }
     let pages: Vec<(f64, Vec<Item>)> = contents
         .iter()
         .map(|c| (c.height, page::items(c)))

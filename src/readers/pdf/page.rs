@@ -15,6 +15,8 @@ use super::content::{PageContent, PlacedGlyph, Segment};
 const SNAP: f64 = 2.6;
 /// A gap this small along a ruling is bridged.
 const BRIDGE: f64 = 3.5;
+/// The shortest ruling (after joining its pieces) a table is built from, in points.
+const MIN_RULING: f64 = 6.0;
 /// A boundary exists between two cells when rulings cover this share of it.
 const COVER: f64 = 0.6;
 
@@ -167,7 +169,7 @@ fn line_text(line: &[&PlacedGlyph], left: f64, unit: f64) -> String {
             Some(p) => {
                 let gap = g.x0 - p.x1;
                 let size = p.size.min(g.size);
-                if gap < size * 0.2 {
+                if gap < size * 0.2 || gap < size * 0.6 && in_number(p, g) {
                     0
                 } else if gap < size * 0.9 {
                     1
@@ -187,6 +189,16 @@ fn line_text(line: &[&PlacedGlyph], left: f64, unit: f64) -> String {
         prev = Some(g);
     }
     out
+}
+
+/// Two glyphs inside one number (`1,234`, `24252.311082`): a digit or a separator after a
+/// digit, then a digit. A font whose glyphs are narrower than the advances it was laid out
+/// with leaves small gaps there, and a space would cut the number in two.
+fn in_number(prev: &PlacedGlyph, next: &PlacedGlyph) -> bool {
+    let last = prev.text.chars().next_back();
+    let first = next.text.chars().next();
+    last.is_some_and(|c| c.is_ascii_digit() || matches!(c, ',' | '.'))
+        && first.is_some_and(|c| c.is_ascii_digit())
 }
 
 fn median(it: impl Iterator<Item = f64>) -> f64 {
@@ -311,7 +323,8 @@ fn cell_text(glyphs: &[&PlacedGlyph]) -> String {
                 // justification (`总 计`) does not.
                 let gap = (g.x0 - p.x1) / p.size.min(g.size);
                 let latin = |s: &str| s.chars().any(|c| c.is_ascii_alphanumeric());
-                if gap > 1.5 || gap > 0.25 && (latin(&p.text) || latin(&g.text)) {
+                let joined = gap < 0.6 && in_number(p, g);
+                if !joined && (gap > 1.5 || gap > 0.25 && (latin(&p.text) || latin(&g.text))) {
                     text.push(' ');
                 }
             }
@@ -351,8 +364,11 @@ pub fn lattice(segments: &[Segment]) -> Vec<Lattice> {
             });
         }
     }
-    let hs = merge(hs);
-    let vs = merge(vs);
+    // Rulings shorter than this are no table's: bits of drawn glyphs, underlines of a
+    // character, tick marks.
+    let long = |r: &Ruling| r.hi - r.lo >= MIN_RULING;
+    let hs: Vec<Ruling> = merge(hs).into_iter().filter(long).collect();
+    let vs: Vec<Ruling> = merge(vs).into_iter().filter(long).collect();
     // Tables are the connected groups of crossing rulings.
     let n = hs.len() + vs.len();
     let mut parent: Vec<usize> = (0..n).collect();
@@ -386,37 +402,42 @@ fn crosses(h: &Ruling, v: &Ruling) -> bool {
     v.pos >= h.lo - SNAP && v.pos <= h.hi + SNAP && h.pos >= v.lo - SNAP && h.pos <= v.hi + SNAP
 }
 
-/// Joins rulings on (nearly) the same line whose extents touch or overlap.
+/// Joins rulings on (nearly) the same line whose extents touch or overlap. A group of
+/// positions runs at most SNAP from its first (no chaining: a dense run of short bits must
+/// not drag a ruling off its line), and a joined ruling lies where its pieces do, weighted
+/// by their length.
 fn merge(mut rs: Vec<Ruling>) -> Vec<Ruling> {
     rs.sort_by(|a, b| a.pos.total_cmp(&b.pos).then(a.lo.total_cmp(&b.lo)));
-    // Cluster by position, then merge extents within each cluster.
     let mut out: Vec<Ruling> = Vec::new();
     let mut i = 0;
     while i < rs.len() {
         let mut j = i + 1;
-        while j < rs.len() && rs[j].pos - rs[j - 1].pos <= SNAP {
+        while j < rs.len() && rs[j].pos - rs[i].pos <= SNAP {
             j += 1;
         }
         let mut cluster: Vec<Ruling> = rs[i..j].to_vec();
-        let pos = median(cluster.iter().map(|r| r.pos));
         cluster.sort_by(|a, b| a.lo.total_cmp(&b.lo));
-        let mut cur: Option<Ruling> = None;
+        // (ruling, Σ length × pos, Σ length)
+        let mut cur: Option<(Ruling, f64, f64)> = None;
         for r in cluster {
+            let len = (r.hi - r.lo).max(0.01);
             match cur.as_mut() {
-                Some(c) if r.lo <= c.hi + BRIDGE => c.hi = c.hi.max(r.hi),
+                Some((c, wp, w)) if r.lo <= c.hi + BRIDGE => {
+                    c.hi = c.hi.max(r.hi);
+                    *wp += len * r.pos;
+                    *w += len;
+                }
                 _ => {
-                    if let Some(c) = cur.take() {
-                        out.push(c);
+                    if let Some((c, wp, w)) = cur.take() {
+                        out.push(Ruling { pos: wp / w, ..c });
                     }
-                    cur = Some(Ruling {
-                        pos,
-                        lo: r.lo,
-                        hi: r.hi,
-                    });
+                    cur = Some((r, len * r.pos, len));
                 }
             }
         }
-        out.extend(cur);
+        if let Some((c, wp, w)) = cur {
+            out.push(Ruling { pos: wp / w, ..c });
+        }
         i = j;
     }
     out
@@ -437,16 +458,24 @@ fn union(parent: &mut [usize], a: usize, b: usize) {
     }
 }
 
-/// Positions of a set of rulings, clustered.
+/// Positions of a set of rulings, clustered (each group within SNAP of its first, at the
+/// length-weighted mean of its rulings).
 fn positions(rs: &[Ruling]) -> Vec<f64> {
-    let mut p: Vec<f64> = rs.iter().map(|r| r.pos).collect();
-    p.sort_by(f64::total_cmp);
+    let mut p: Vec<(f64, f64)> = rs
+        .iter()
+        .map(|r| (r.pos, (r.hi - r.lo).max(0.01)))
+        .collect();
+    p.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut out: Vec<f64> = Vec::new();
-    for x in p {
-        match out.last() {
-            Some(&l) if x - l <= SNAP => {}
-            _ => out.push(x),
+    let mut i = 0;
+    while i < p.len() {
+        let mut j = i + 1;
+        while j < p.len() && p[j].0 - p[i].0 <= SNAP {
+            j += 1;
         }
+        let w: f64 = p[i..j].iter().map(|x| x.1).sum();
+        out.push(p[i..j].iter().map(|x| x.0 * x.1).sum::<f64>() / w);
+        i = j;
     }
     out
 }
