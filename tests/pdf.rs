@@ -479,3 +479,40 @@ fn pdfs_without_pages_or_text_are_refused() {
     assert_eq!(out.code, Some(2));
     assert!(out.stderr.contains("no text layer"), "{}", out.stderr);
 }
+
+/// A `/Rotate` that turns the text sideways (a page rotated in a viewer and saved) is
+/// read as well: the page is turned back by the direction its text runs.
+#[test]
+fn pages_whose_text_runs_sideways_are_turned_back() {
+    let dir = root().join("golden/synthetic-2024-pdf-gbk");
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).unwrap()).unwrap();
+    for rotate in [90, 180, 270] {
+        let mut doc = lopdf::Document::load(dir.join("input.pdf")).unwrap();
+        let pages: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
+        for id in pages {
+            doc.get_dictionary_mut(id)
+                .unwrap()
+                .set("Rotate", lopdf::Object::Integer(rotate));
+        }
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).unwrap();
+        let out = extract_bytes(&format!("rotate{rotate}.pdf"), &bytes);
+        assert_eq!(out.code, Some(0), "{}", out.stderr);
+        let report = gongkai::xml::from_bytes(&out.stdout).unwrap();
+        for (key, want) in truth["cells"].as_object().unwrap() {
+            let mut k = key.split('|');
+            let (t, r, c) = (k.next().unwrap(), k.next().unwrap(), k.next().unwrap());
+            let cell = report.standard_table(t).and_then(|t| t.cell(r, c)).unwrap();
+            let got = match &cell.content {
+                CellContent::Value(v) => serde_json::Value::String(v.clone()),
+                CellContent::Blank => serde_json::Value::Null,
+                other => panic!("/Rotate {rotate}: {key}: {other:?}"),
+            };
+            let same = got == *want
+                || got.as_str().and_then(|g| g.parse::<f64>().ok())
+                    == want.as_str().and_then(|w| w.parse::<f64>().ok());
+            assert!(same, "/Rotate {rotate}: {key}: got {got}, want {want}");
+        }
+    }
+}

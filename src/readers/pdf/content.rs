@@ -99,6 +99,106 @@ pub struct PlacedGlyph {
     pub text: String,
     /// The baseline runs left to right (not rotated, not vertical writing).
     pub upright: bool,
+    /// Where it was drawn: its origin, its advance and its em-high "up" vector (None for
+    /// vertical writing), so that a page whose text runs sideways can be turned.
+    pub raw: Option<RawGlyph>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RawGlyph {
+    pub origin: (f64, f64),
+    pub advance: (f64, f64),
+    pub up: (f64, f64),
+}
+
+impl RawGlyph {
+    /// The quarter turns (clockwise, in the top-down view) the baseline points away from
+    /// left-to-right: 0 right, 1 down, 2 left, 3 up.
+    pub fn direction(&self) -> u8 {
+        let (dx, dy) = self.advance;
+        let (ux, uy) = self.up;
+        // A zero advance (a space of width 0) still has an up vector.
+        let (dx, dy) = if dx.abs() + dy.abs() > 1e-9 {
+            (dx, dy)
+        } else {
+            (-uy, ux)
+        };
+        if dx.abs() >= dy.abs() {
+            if dx >= 0.0 {
+                0
+            } else {
+                2
+            }
+        } else if dy > 0.0 {
+            1
+        } else {
+            3
+        }
+    }
+
+    /// The raw geometry seen after turning the page view `k` quarter turns
+    /// counter-clockwise (`width`/`height` before the turn).
+    pub fn turned(&self, k: u8, width: f64, height: f64) -> RawGlyph {
+        let p = |(x, y): (f64, f64)| turn_point(k, x, y, width, height);
+        let v = |(x, y): (f64, f64)| turn_vec(k, x, y);
+        RawGlyph {
+            origin: p(self.origin),
+            advance: v(self.advance),
+            up: v(self.up),
+        }
+    }
+
+    /// The glyph's box: along its baseline when that runs left to right, else an upright
+    /// em square around its middle.
+    pub fn place(self, text: String) -> PlacedGlyph {
+        let (ox, oy) = self.origin;
+        let (dx, dy) = self.advance;
+        let up = self.up;
+        let size = (up.0 * up.0 + up.1 * up.1).sqrt();
+        let upright = dx >= 0.0 && dy.abs() <= dx.abs() * 0.2 + 1e-9 && up.1 < 0.0;
+        if upright {
+            PlacedGlyph {
+                x0: ox,
+                x1: ox + dx.max(size * 0.1),
+                y: oy,
+                size,
+                text,
+                upright,
+                raw: Some(self),
+            }
+        } else {
+            let (cx, cy) = (ox + dx / 2.0 + up.0 * 0.35, oy + dy / 2.0 + up.1 * 0.35);
+            PlacedGlyph {
+                x0: cx - size / 2.0,
+                x1: cx + size / 2.0,
+                y: cy + 0.35 * size,
+                size,
+                text,
+                upright,
+                raw: Some(self),
+            }
+        }
+    }
+}
+
+/// A point of a `width` × `height` top-down view after turning the view `k` quarter turns
+/// counter-clockwise (so that text running down, k = 1, then runs right).
+pub fn turn_point(k: u8, x: f64, y: f64, width: f64, height: f64) -> (f64, f64) {
+    match k % 4 {
+        1 => (y, width - x),
+        2 => (width - x, height - y),
+        3 => (height - y, x),
+        _ => (x, y),
+    }
+}
+
+fn turn_vec(k: u8, x: f64, y: f64) -> (f64, f64) {
+    match k % 4 {
+        1 => (y, -x),
+        2 => (-x, -y),
+        3 => (-y, x),
+        _ => (x, y),
+    }
 }
 
 impl PlacedGlyph {
@@ -568,40 +668,23 @@ impl<'a> Interpreter<'a> {
                     size: dev_size,
                     text,
                     upright: false,
+                    raw: None,
                 });
                 self.tm = Matrix::translate(0.0, -adv).then(&self.tm);
                 continue;
             }
             let adv = g.width * size + spacing;
-            let (ex, ey) = Matrix::IDENTITY
-                .then(&Matrix::translate(g.width * size * th, 0.0))
+            let (ex, ey) = Matrix::translate(g.width * size * th, 0.0)
                 .then(&self.tm)
                 .then(&device)
                 .apply(0.0, 0.0);
             let (sx, sy) = self.tm.then(&device).apply(0.0, 0.0);
-            let (dx, dy) = (ex - sx, ey - sy);
-            let upright = dx > 0.0 && dy.abs() <= dx * 0.2 && up.1 < 0.0;
-            let glyph = if upright {
-                PlacedGlyph {
-                    x0: ox,
-                    x1: ox + dx.max(dev_size * 0.1),
-                    y: oy,
-                    size: dev_size,
-                    text,
-                    upright,
-                }
-            } else {
-                // Rotated text: an upright box around the glyph's middle.
-                let (cx, cy) = (ox + dx / 2.0 + up.0 * 0.35, oy + dy / 2.0 + up.1 * 0.35);
-                PlacedGlyph {
-                    x0: cx - dev_size / 2.0,
-                    x1: cx + dev_size / 2.0,
-                    y: cy + 0.35 * dev_size,
-                    size: dev_size,
-                    text,
-                    upright,
-                }
-            };
+            let glyph = RawGlyph {
+                origin: (ox, oy),
+                advance: (ex - sx, ey - sy),
+                up,
+            }
+            .place(text);
             self.push_glyph(glyph);
             self.tm = Matrix::translate(adv * th, 0.0).then(&self.tm);
         }

@@ -111,10 +111,7 @@ pub fn read(bytes: &[u8]) -> Result<Layout, PdfError> {
             format!("{radicals} character(s) mapped by their fonts to radical code points (⼈ U+2F08, ⺠ U+2EA0 …) were read as the ideographs they draw (人, 民 …)"),
         ));
     }
-    let pages: Vec<(f64, Vec<Item>)> = contents
-        .iter()
-        .map(|c| (c.height, page::items(c)))
-        .collect();
+    let pages: Vec<(f64, Vec<Item>)> = contents.iter().map(page::items).collect();
     let (blocks, dropped) = join_pages(pages);
     layout.blocks = blocks;
     if dropped > 0 {

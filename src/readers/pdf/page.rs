@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use crate::layout::Grid;
 use crate::model::GridCell;
 
-use super::content::{PageContent, PlacedGlyph, Segment};
+use super::content::{turn_point, PageContent, PlacedGlyph, Segment};
 
 /// Rulings closer than this (points) are one line: browsers draw cell borders doubled
 /// (`cellspacing`), converters draw a shared border once per cell.
@@ -38,10 +38,12 @@ impl Item {
     }
 }
 
-/// Lays out one page.
-pub fn items(page: &PageContent) -> Vec<Item> {
-    let glyphs = dedupe(&page.glyphs);
-    let tables = lattice(&page.segments);
+/// Lays out one page; returns the height of the view it was read in (pages whose text
+/// runs sideways are turned so that it reads left to right) and its items.
+pub fn items(page: &PageContent) -> (f64, Vec<Item>) {
+    let (height, glyphs, segments) = turned_upright(page);
+    let glyphs = dedupe(&glyphs);
+    let tables = lattice(&segments);
     let mut in_table = vec![false; glyphs.len()];
     let mut out = Vec::new();
     for t in &tables {
@@ -68,7 +70,60 @@ pub fn items(page: &PageContent) -> Vec<Item> {
         .collect();
     out.extend(text_lines(&free));
     out.sort_by(|a, b| a.top().total_cmp(&b.top()));
-    out
+    (height, out)
+}
+
+/// The page's glyphs and rulings in the view where most of its text reads left to right:
+/// a page drawn sideways (a landscape table on a portrait page, a `/Rotate` that does not
+/// make the text upright) is turned by the quarter turns its text needs.
+fn turned_upright(page: &PageContent) -> (f64, Vec<PlacedGlyph>, Vec<Segment>) {
+    let mut counts = [0usize; 4];
+    for g in &page.glyphs {
+        if let (Some(raw), false) = (g.raw, g.text.trim().is_empty()) {
+            counts[raw.direction() as usize] += 1;
+        }
+    }
+    let total: usize = counts.iter().sum();
+    let (k, most) = counts
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, n)| **n)
+        .map(|(k, n)| (k as u8, *n))
+        .unwrap_or((0, 0));
+    if k == 0 || total < 10 || most * 10 < total * 6 {
+        return (page.height, page.glyphs.clone(), page.segments.clone());
+    }
+    let (w, h) = (page.width, page.height);
+    let glyphs = page
+        .glyphs
+        .iter()
+        .map(|g| match g.raw {
+            Some(raw) => raw.turned(k, w, h).place(g.text.clone()),
+            None => {
+                let (cx, cy) = turn_point(k, g.cx(), g.cy(), w, h);
+                PlacedGlyph {
+                    x0: cx - g.size / 2.0,
+                    x1: cx + g.size / 2.0,
+                    y: cy + 0.35 * g.size,
+                    size: g.size,
+                    text: g.text.clone(),
+                    upright: false,
+                    raw: None,
+                }
+            }
+        })
+        .collect();
+    let segments = page
+        .segments
+        .iter()
+        .map(|s| {
+            let (x0, y0) = turn_point(k, s.x0, s.y0, w, h);
+            let (x1, y1) = turn_point(k, s.x1, s.y1, w, h);
+            Segment { x0, y0, x1, y1 }
+        })
+        .collect();
+    let height = if k % 2 == 1 { w } else { h };
+    (height, glyphs, segments)
 }
 
 /// Drops glyphs drawn twice at (nearly) the same place — fake bold, shadows.
@@ -642,6 +697,7 @@ mod tests {
             size: 10.0,
             text: text.into(),
             upright: true,
+            raw: None,
         }
     }
 
