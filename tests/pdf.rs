@@ -516,3 +516,31 @@ fn pages_whose_text_runs_sideways_are_turned_back() {
         }
     }
 }
+
+#[test]
+fn huge_pages_of_glyphs_and_rulings_finish_quickly() {
+    let mut content = String::from("BT /F1 1 Tf 10 400 Td <");
+    for _ in 0..60_000 {
+        content.push_str("D6D0");
+    }
+    content.push_str("> Tj ET\n");
+    for i in 0..6_000 {
+        let p = i as f64 * 3.0;
+        content.push_str(&format!("0 {p} m 500 {p} l S {p} 0 m {p} 700 l S\n"));
+    }
+    let content = stream("", content.as_bytes());
+    let bytes = pdf(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        &content,
+        GBK_FONT,
+    ]);
+    let start = Instant::now();
+    extract_bytes("huge.pdf", &bytes);
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+}

@@ -15,6 +15,8 @@ use super::content::{turn_point, PageContent, PlacedGlyph, Segment};
 const SNAP: f64 = 2.6;
 /// A gap this small along a ruling is bridged.
 const BRIDGE: f64 = 3.5;
+/// Pages with more rulings than this (either way) get no lattice tables.
+const MAX_RULINGS: usize = 4_000;
 /// The shortest ruling (after joining its pieces) a table is built from, in points.
 const MIN_RULING: f64 = 6.0;
 /// A boundary exists between two cells when rulings cover this share of it.
@@ -165,16 +167,24 @@ fn text_lines(glyphs: &[&PlacedGlyph]) -> Vec<Item> {
         .filter(|g| !g.text.trim().is_empty() || g.text == " ")
         .collect();
     sorted.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x0.total_cmp(&b.x0)));
+    // Each line keeps its first baseline and smallest size: a glyph joins a recent line
+    // whose baseline is within half its size (constant work per glyph).
     let mut lines: Vec<Vec<&PlacedGlyph>> = Vec::new();
+    let mut refs: Vec<(f64, f64)> = Vec::new();
     for g in sorted {
-        let joined = lines.iter_mut().rev().take(3).find(|l| {
-            let base = median(l.iter().map(|x| x.y));
-            let size = median(l.iter().map(|x| x.size)).min(g.size);
-            (g.y - base).abs() < size * 0.45
-        });
+        let n = lines.len();
+        let joined = (n.saturating_sub(3)..n)
+            .rev()
+            .find(|&i| (g.y - refs[i].0).abs() < refs[i].1.min(g.size) * 0.45);
         match joined {
-            Some(l) => l.push(g),
-            None => lines.push(vec![g]),
+            Some(i) => {
+                lines[i].push(g);
+                refs[i].1 = refs[i].1.min(g.size);
+            }
+            None => {
+                lines.push(vec![g]);
+                refs.push((g.y, g.size));
+            }
         }
     }
     let sizes: Vec<f64> = lines
@@ -424,6 +434,11 @@ pub fn lattice(segments: &[Segment]) -> Vec<Lattice> {
     let long = |r: &Ruling| r.hi - r.lo >= MIN_RULING;
     let hs: Vec<Ruling> = merge(hs).into_iter().filter(long).collect();
     let vs: Vec<Ruling> = merge(vs).into_iter().filter(long).collect();
+    // A page of tables has a few hundred rulings; thousands are a drawing (or hostile),
+    // and pairing them all would take long.
+    if hs.len() > MAX_RULINGS || vs.len() > MAX_RULINGS {
+        return Vec::new();
+    }
     // Tables are the connected groups of crossing rulings.
     let n = hs.len() + vs.len();
     let mut parent: Vec<usize> = (0..n).collect();
@@ -623,13 +638,26 @@ fn build(hs: &[Ruling], vs: &[Ruling]) -> Option<Lattice> {
     if xs.windows(2).any(|w| w[1] - w[0] < 1.0) || ys.windows(2).any(|w| w[1] - w[0] < 1.0) {
         return None;
     }
+    // The rulings at each grid line, found once.
+    let near = |rs: &[Ruling], pos: &[f64]| -> Vec<Vec<Ruling>> {
+        pos.iter()
+            .map(|p| {
+                rs.iter()
+                    .filter(|r| (r.pos - p).abs() <= SNAP)
+                    .copied()
+                    .collect()
+            })
+            .collect()
+    };
+    let at_x = near(vs, &xs);
+    let at_y = near(hs, &ys);
     let mut parent: Vec<usize> = (0..nr * nc).collect();
     for r in 0..nr {
         for c in 0..nc {
-            if c + 1 < nc && coverage(vs, xs[c + 1], ys[r], ys[r + 1]) < COVER {
+            if c + 1 < nc && coverage(&at_x[c + 1], xs[c + 1], ys[r], ys[r + 1]) < COVER {
                 union(&mut parent, r * nc + c, r * nc + c + 1);
             }
-            if r + 1 < nr && coverage(hs, ys[r + 1], xs[c], xs[c + 1]) < COVER {
+            if r + 1 < nr && coverage(&at_y[r + 1], ys[r + 1], xs[c], xs[c + 1]) < COVER {
                 union(&mut parent, r * nc + c, (r + 1) * nc + c);
             }
         }
