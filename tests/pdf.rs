@@ -544,3 +544,33 @@ fn huge_pages_of_glyphs_and_rulings_finish_quickly() {
         start.elapsed()
     );
 }
+
+/// A form of a mebibyte drawn a hundred thousand times would be 100 GB of content to
+/// interpret: the document's content budget stops it.
+#[test]
+fn a_form_drawn_over_and_over_is_cut_off() {
+    let mut form_body = gbk_text("二、主动公开政府信息情况").into_bytes();
+    form_body.extend(std::iter::repeat_n(b' ', 1 << 20));
+    let form = stream(
+        "/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 6 0 R >> >>",
+        &form_body,
+    );
+    let content = stream("", "/X Do ".repeat(100_000).as_bytes());
+    let bytes = pdf(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /X 5 0 R >> >> /Contents 4 0 R >>",
+        &content,
+        &form,
+        GBK_FONT,
+    ]);
+    let start = Instant::now();
+    let out = extract_bytes("forms.pdf", &bytes);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(diagnostics(&out).contains(&"pdf-page".to_string()));
+    assert!(
+        start.elapsed() < Duration::from_secs(25),
+        "{:?}",
+        start.elapsed()
+    );
+}

@@ -277,10 +277,23 @@ impl<'a> Resources<'a> {
     }
 }
 
-/// Fonts loaded so far, by object (shared by all pages).
-#[derive(Default)]
-pub struct FontCache {
+/// What the pages of one document share: fonts and Form XObjects decoded so far, and what
+/// is left of the document's budget of content bytes to interpret (a form drawn a million
+/// times is interpreted a million times: the budget bounds the time).
+pub struct DocState {
     fonts: HashMap<ObjectId, Rc<Font>>,
+    forms: HashMap<ObjectId, Rc<Vec<u8>>>,
+    budget: usize,
+}
+
+impl DocState {
+    pub fn new(budget: usize) -> DocState {
+        DocState {
+            fonts: HashMap::new(),
+            forms: HashMap::new(),
+            budget,
+        }
+    }
 }
 
 enum PathOp {
@@ -293,7 +306,7 @@ enum PathOp {
 
 pub struct Interpreter<'a> {
     doc: &'a Document,
-    fonts: &'a mut FontCache,
+    state: &'a mut DocState,
     /// Decompression limit for one stream.
     limit: usize,
     view: Matrix,
@@ -327,7 +340,7 @@ impl<'a> Interpreter<'a> {
     pub fn run_page(
         doc: &'a Document,
         page: ObjectId,
-        fonts: &'a mut FontCache,
+        state: &'a mut DocState,
         limit: usize,
     ) -> PageContent {
         let page_dict = doc.get_dictionary(page).ok();
@@ -339,7 +352,7 @@ impl<'a> Interpreter<'a> {
         let (view, width, height) = Matrix::page_view(bbox, rotate);
         let mut it = Interpreter {
             doc,
-            fonts,
+            state,
             limit,
             view,
             out: PageContent {
@@ -400,6 +413,18 @@ impl<'a> Interpreter<'a> {
     }
 
     fn run(&mut self, data: &[u8], res: &Resources<'a>) {
+        if data.len() > self.state.budget {
+            self.state.budget = 0;
+            if !self.limit_hit {
+                self.limit_hit = true;
+                self.out.notes.push(
+                    "the document's content is larger than the reader's limit; the rest was skipped"
+                        .into(),
+                );
+            }
+            return;
+        }
+        self.state.budget -= data.len();
         let mut broken = false;
         for op in Content::decode_iter(data) {
             let op = match op {
@@ -610,7 +635,7 @@ impl<'a> Interpreter<'a> {
             return Rc::new(Font::unknown(&shown));
         };
         let id = obj.as_reference().ok();
-        if let Some(f) = id.and_then(|id| self.fonts.fonts.get(&id)) {
+        if let Some(f) = id.and_then(|id| self.state.fonts.get(&id)) {
             return f.clone();
         }
         let font = match deref(doc, obj).and_then(|o| o.as_dict().ok()) {
@@ -625,7 +650,7 @@ impl<'a> Interpreter<'a> {
             }
         }
         if let Some(id) = id {
-            self.fonts.fonts.insert(id, font.clone());
+            self.state.fonts.insert(id, font.clone());
         }
         font
     }
@@ -740,30 +765,37 @@ impl<'a> Interpreter<'a> {
             ));
             return;
         }
-        let data = match stream.decompressed_content_with_limit(self.limit) {
-            Ok(d) => d,
-            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
-                ..
-            })) => {
-                self.out.too_large = true;
-                self.out.notes.push(format!(
-                    "Form XObject {} {} R decompresses to more than {} bytes; skipped",
-                    id.0, id.1, self.limit
-                ));
-                return;
-            }
-            Err(lopdf::Error::Decompress(_))
-                if stream.filters().map(|f| f.is_empty()).unwrap_or(true) =>
-            {
-                stream.content.clone()
-            }
-            Err(e) => {
-                self.out.notes.push(format!(
-                    "Form XObject {} {} R cannot be decoded ({e}); skipped",
-                    id.0, id.1
-                ));
-                return;
-            }
+        let data = match self.state.forms.get(&id) {
+            Some(d) => d.clone(),
+            None => match stream.decompressed_content_with_limit(self.limit) {
+                Ok(d) => {
+                    let d = Rc::new(d);
+                    self.state.forms.insert(id, d.clone());
+                    d
+                }
+                Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
+                    ..
+                })) => {
+                    self.out.too_large = true;
+                    self.out.notes.push(format!(
+                        "Form XObject {} {} R decompresses to more than {} bytes; skipped",
+                        id.0, id.1, self.limit
+                    ));
+                    return;
+                }
+                Err(lopdf::Error::Decompress(_))
+                    if stream.filters().map(|f| f.is_empty()).unwrap_or(true) =>
+                {
+                    Rc::new(stream.content.clone())
+                }
+                Err(e) => {
+                    self.out.notes.push(format!(
+                        "Form XObject {} {} R cannot be decoded ({e}); skipped",
+                        id.0, id.1
+                    ));
+                    return;
+                }
+            },
         };
         let mut inner = res.clone();
         if let Some(d) = stream
@@ -1072,7 +1104,7 @@ mod tests {
         );
         let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
         doc.trailer.set("Root", catalog);
-        Interpreter::run_page(&doc, page_id, &mut FontCache::default(), 1 << 20)
+        Interpreter::run_page(&doc, page_id, &mut DocState::new(1 << 30), 1 << 20)
     }
 
     fn at(p: &PageContent) -> Vec<(String, f64, f64, f64)> {

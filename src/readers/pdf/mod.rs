@@ -19,11 +19,14 @@ use crate::chrome::is_chrome_line;
 use crate::layout::{Block, Layout};
 use crate::model::{Diagnostic, Level};
 
-use content::{FontCache, Interpreter, PageContent};
+use content::{DocState, Interpreter, PageContent};
 use page::Item;
 
 /// No single stream may decompress to more than this (decompression bombs).
 pub const MAX_STREAM_BYTES: usize = 64 * 1024 * 1024;
+/// Content bytes interpreted per document at most (Form XObjects count each time they are
+/// drawn): a bound on time.
+pub const MAX_CONTENT_BYTES: usize = 512 * 1024 * 1024;
 /// Pages read at most; the rest are reported.
 pub const MAX_PAGES: usize = 2_000;
 
@@ -83,11 +86,11 @@ pub fn read(bytes: &[u8]) -> Result<Layout, PdfError> {
             ),
         ));
     }
-    let mut fonts = FontCache::default();
+    let mut state = DocState::new(MAX_CONTENT_BYTES);
     let mut contents: Vec<PageContent> = Vec::new();
     for (&number, &id) in pages.iter().take(MAX_PAGES) {
         let content = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            Interpreter::run_page(&doc, id, &mut fonts, MAX_STREAM_BYTES)
+            Interpreter::run_page(&doc, id, &mut state, MAX_STREAM_BYTES)
         }))
         .unwrap_or_else(|_| PageContent {
             notes: vec!["it could not be interpreted".into()],
