@@ -432,10 +432,10 @@ fn assign_by_label(
             ));
             continue;
         }
-        // A row of grid cells all printed empty (a PDF or HTML table's blank row) is
-        // a row of blanks; elsewhere a group needs numbers or enough cells.
-        // (with its numbering, so a column header such as 总计 over empty cells is not
-        // taken for the row (七)总计).
+        // A row of grid cells all printed empty (a PDF or HTML table's blank row) is a
+        // row of blanks when its label carries its numbering (so that a column header
+        // such as 总计 over empty cells is not taken for the row (七)总计); elsewhere a
+        // group needs numbers or enough cells.
         let blank_cells = group
             .items
             .iter()
@@ -997,5 +997,20 @@ fn set_cell(table: &mut StandardTable, key: &CellKey, value: &str) {
         .and_then(|r| r.cells.iter_mut().find(|c| c.col == key.col))
     {
         cell.content = CellContent::Value(value.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numbered;
+
+    #[test]
+    fn row_labels_with_their_numbering() {
+        for l in ["1.属于国家秘密", "12、其他", "(六)其他处理", "四、结转下年度继续办理"] {
+            assert!(numbered(l), "{l}");
+        }
+        for l in ["总计", "其他", "申请人情况", "2019年", "十分"] {
+            assert!(!numbered(l), "{l}");
+        }
     }
 }
