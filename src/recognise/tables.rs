@@ -1006,7 +1006,12 @@ mod tests {
 
     #[test]
     fn row_labels_with_their_numbering() {
-        for l in ["1.属于国家秘密", "12、其他", "(六)其他处理", "四、结转下年度继续办理"] {
+        for l in [
+            "1.属于国家秘密",
+            "12、其他",
+            "(六)其他处理",
+            "四、结转下年度继续办理",
+        ] {
             assert!(numbered(l), "{l}");
         }
         for l in ["总计", "其他", "申请人情况", "2019年", "十分"] {
