@@ -151,16 +151,20 @@ fn inputs_over_the_size_limit_are_refused_without_reading_them_whole() {
 
 #[test]
 fn formats_without_a_reader_yet_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("report.bin");
-    std::fs::write(&p, b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n").unwrap();
-    refused(&p, &[], 2, "PDF input is not supported yet");
     refused(
         &root().join(SEED),
         &["--from", "docx"],
         2,
         "DOCX input is not supported yet",
     );
+}
+
+#[test]
+fn a_pdf_that_is_no_document_is_refused_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("report.bin");
+    std::fs::write(&p, b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n").unwrap();
+    refused(&p, &[], 2, "PDF");
 }
 
 #[test]

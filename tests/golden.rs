@@ -220,6 +220,18 @@ fn every_form_of_one_report_gives_the_same_tables() {
             "shanghai-2019-word",
             "shanghai-2019-libreoffice",
             "shanghai-2019-text",
+            "shanghai-2019-pdf-chromium",
+            "shanghai-2019-pdf-libreoffice",
+        ],
+        &[
+            "synthetic-2024-pipe-rows",
+            "synthetic-2024-pdf-ucs2",
+            "synthetic-2024-pdf-gbk",
+            "synthetic-2024-pdf-xobject",
+            "synthetic-2024-pdf-rotated",
+            "synthetic-2024-pdf-encrypted",
+            "synthetic-2024-pdf-stream",
+            "synthetic-2024-pdf-cairo",
         ],
     ] {
         let first = tables(group[0]);

@@ -1,6 +1,7 @@
 //! Readers turn input bytes into the common layout; they know formats, not reports.
 
 pub mod html;
+pub mod pdf;
 pub mod text;
 
 use crate::input::{decode, DecodeError, EncodingSource, Format};
@@ -11,6 +12,8 @@ use crate::model::{Diagnostic, Level};
 pub enum ReadError {
     #[error(transparent)]
     Decode(#[from] DecodeError),
+    #[error(transparent)]
+    Pdf(#[from] pdf::PdfError),
     #[error("{} input is not supported yet; convert it to text or HTML first", .0.name())]
     Unsupported(Format),
 }
@@ -27,6 +30,7 @@ pub fn read(format: Format, bytes: &[u8]) -> Result<Layout, ReadError> {
             Ok(layout)
         }
         Format::Html => Ok(html::read(bytes)?),
+        Format::Pdf => Ok(pdf::read(bytes)?),
         other => Err(ReadError::Unsupported(other)),
     }
 }

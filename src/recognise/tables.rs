@@ -985,3 +985,23 @@ fn set_cell(table: &mut StandardTable, key: &CellKey, value: &str) {
         cell.content = CellContent::Value(value.to_string());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::numbered;
+
+    #[test]
+    fn row_labels_with_their_numbering() {
+        for l in [
+            "1.属于国家秘密",
+            "12、其他",
+            "(六)其他处理",
+            "四、结转下年度继续办理",
+        ] {
+            assert!(numbered(l), "{l}");
+        }
+        for l in ["总计", "其他", "申请人情况", "2019年", "十分"] {
+            assert!(!numbered(l), "{l}");
+        }
+    }
+}
