@@ -577,6 +577,115 @@ def as_text(body):
     return "".join(out)
 
 
+# ---------------------------------------------------------------- DOCX and ODT of one real report
+def office_cases():
+    body = (CORPUS / SHANGHAI).read_text(encoding="utf-8")
+    docx = libreoffice_convert(body, "docx:MS Word 2007 XML", "docx")
+    write("shanghai-2019-docx", docx, ".docx", SHANGHAI_TRUTH)
+    write("shanghai-2019-odt", libreoffice_convert(body, "odt", "odt"), ".odt", SHANGHAI_TRUTH)
+    write("shanghai-2019-docx-word", word_docx(docx), ".docx", SHANGHAI_TRUTH)
+
+
+def libreoffice_convert(body, filter_, ext):
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        (tmp / "report.html").write_text(body, encoding="utf-8")
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", filter_,
+             "--outdir", str(tmp / "out"), str(tmp / "report.html")],
+            check=True, capture_output=True, cwd=tmp,
+        )
+        return (tmp / "out" / f"report.{ext}").read_bytes()
+
+
+NUMBERING = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="multilevel"/>
+<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/><w:lvlJc w:val="left"/></w:lvl>
+<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/><w:lvlJc w:val="left"/></w:lvl>
+</w:abstractNum>
+<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>
+</w:numbering>
+"""
+HEADER = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:t>上海市人民政府办公厅（页眉）</w:t></w:r></w:p></w:hdr>
+"""
+FOOTER = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:t>第 </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t> 页（页脚）</w:t></w:r></w:p></w:ftr>
+"""
+TEXT_BOX = (
+    '<w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+    '<mc:Choice Requires="wps"><w:drawing><wp:anchor xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+    '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData><wps:wsp xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+    '<wps:txbx><w:txbxContent><w:p><w:r><w:t>（文本框）本报告数据截至2019年12月31日。</w:t></w:r></w:p></w:txbxContent></wps:txbx>'
+    '</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>'
+    '<mc:Fallback><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox><w:txbxContent><w:p><w:r><w:t>（文本框）本报告数据截至2019年12月31日。</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>'
+    '</mc:AlternateContent></w:r>'
+)
+
+
+def word_docx(docx):
+    """The LibreOffice DOCX as Word would have it: continuation cells as <w:vMerge/>, the
+    section and item numbers (一、 （一）) in numbering.xml instead of the text, a number
+    typed in two runs, a text box (with its VML fallback twin), deleted text, a page field
+    and a header and footer in their own parts."""
+    import io
+    import zipfile
+    src = zipfile.ZipFile(io.BytesIO(docx))
+    parts = {n: src.read(n) for n in src.namelist()}
+    doc = parts["word/document.xml"].decode("utf-8")
+    doc = doc.replace('<w:vMerge w:val="continue"/>', "<w:vMerge/>")
+    doc = doc.replace("<w:t>859</w:t>", "<w:t>8</w:t></w:r><w:r><w:rPr></w:rPr><w:t>59</w:t>", 1)
+    # Numbers out of the body text (not the tables) into numbering.
+    pieces = re.split(r"(<w:tbl>.*?</w:tbl>)", doc, flags=re.S)
+    numbered = {"一、": 0, "二、": 0, "三、": 0, "四、": 0, "五、": 0, "六、": 0,
+                "（一）": 1, "（二）": 1, "（三）": 1, "（四）": 1, "（五）": 1}
+    def renumber(m):
+        p = m.group(0)
+        for prefix, level in numbered.items():
+            t = p.find("<w:t>" + prefix)
+            if t != -1 and p.find("<w:t>") == t:
+                p = p.replace("<w:t>" + prefix, "<w:t>", 1)
+                num = f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="1"/></w:numPr>'
+                return p.replace("<w:pPr>", "<w:pPr>" + num, 1)
+        return p
+    for i in range(0, len(pieces), 2):
+        pieces[i] = re.sub(r"<w:p>.*?</w:p>", renumber, pieces[i], flags=re.S)
+    doc = "".join(pieces)
+    # The text box, deleted text and a field in the closing paragraph (无。).
+    doc = doc.replace("<w:t>无。</w:t></w:r>",
+                      "<w:t>无。</w:t></w:r><w:del w:id=\"1\" w:author=\"x\"><w:r><w:delText>（已删除的文字）</w:delText></w:r></w:del>" + TEXT_BOX, 1)
+    doc = doc.replace("<w:sectPr>", '<w:sectPr><w:headerReference w:type="default" r:id="rIdHdr1"/><w:footerReference w:type="default" r:id="rIdFtr1"/>', 1)
+    if "xmlns:r=" not in doc[:2000]:
+        doc = doc.replace("<w:document ", '<w:document xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" ', 1)
+    assert doc.count("<w:vMerge/>") > 10 and doc.count("<w:numPr>") >= 13, (doc.count("<w:vMerge/>"), doc.count("<w:numPr>"))
+    parts["word/document.xml"] = doc.encode("utf-8")
+    parts["word/numbering.xml"] = NUMBERING.encode("utf-8")
+    parts["word/header1.xml"] = HEADER.encode("utf-8")
+    parts["word/footer1.xml"] = FOOTER.encode("utf-8")
+    rels = parts["word/_rels/document.xml.rels"].decode("utf-8")
+    rels = rels.replace("</Relationships>",
+        '<Relationship Id="rIdNum1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>'
+        '<Relationship Id="rIdHdr1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/>'
+        '<Relationship Id="rIdFtr1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>'
+        "</Relationships>")
+    parts["word/_rels/document.xml.rels"] = rels.encode("utf-8")
+    types = parts["[Content_Types].xml"].decode("utf-8")
+    types = types.replace("</Types>",
+        '<Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/>'
+        '<Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>'
+        '<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
+        "</Types>")
+    parts["[Content_Types].xml"] = types.encode("utf-8")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in src.namelist() + [n for n in parts if n not in src.namelist()]:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, parts[name])
+    return out.getvalue()
+
+
 def main():
     if not CORPUS.is_dir():
         sys.exit(f"{CORPUS} not found: run from the project root with ../shared beside it")
@@ -586,6 +695,7 @@ def main():
     no_report_cases()
     synthetic_cases()
     html_cases()
+    office_cases()
 
 
 if __name__ == "__main__":

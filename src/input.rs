@@ -86,6 +86,15 @@ pub enum Format {
     Html,
     Pdf,
     Docx,
+    Odt,
+    /// A spreadsheet (XLSX): not a document.
+    Xlsx,
+    /// A sealed gongkai archive.
+    Archive,
+    /// Some other zip.
+    Zip,
+    /// An OLE2 compound file: `.doc`, `.wps`, `.xls` of old.
+    Ole,
 }
 
 impl Format {
@@ -97,6 +106,10 @@ impl Format {
             Format::Docx => {
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             }
+            Format::Odt => "application/vnd.oasis.opendocument.text",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Archive | Format::Zip => "application/zip",
+            Format::Ole => "application/x-ole-storage",
         }
     }
 
@@ -106,6 +119,31 @@ impl Format {
             Format::Html => "HTML",
             Format::Pdf => "PDF",
             Format::Docx => "DOCX",
+            Format::Odt => "ODT",
+            Format::Xlsx => "XLSX",
+            Format::Archive => "archive",
+            Format::Zip => "zip",
+            Format::Ole => "OLE2",
+        }
+    }
+
+    /// Why a format without a reader is refused, and what to do instead.
+    pub fn unsupported(self) -> String {
+        match self {
+            Format::Ole => {
+                "an OLE2 document (.doc, .wps, .xls): not supported; convert it to DOCX first \
+                (e.g. `soffice --headless --convert-to docx FILE`)"
+                    .into()
+            }
+            Format::Xlsx => {
+                "an XLSX workbook, not a document: save the report as DOCX, PDF or HTML".into()
+            }
+            Format::Archive => {
+                "a sealed gongkai archive: use `gongkai verify`, `list`, `show` or `export` on it"
+                    .into()
+            }
+            Format::Zip => "a zip archive that holds no DOCX or ODT document".into(),
+            other => format!("{} input is not supported", other.name()),
         }
     }
 }
@@ -116,7 +154,10 @@ pub fn sniff(bytes: &[u8]) -> Format {
         return Format::Pdf;
     }
     if bytes.starts_with(b"PK\x03\x04") {
-        return Format::Docx;
+        return sniff_zip(bytes);
+    }
+    if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        return Format::Ole;
     }
     let head = &bytes[..bytes.len().min(4096)];
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
@@ -136,6 +177,28 @@ pub fn sniff(bytes: &[u8]) -> Format {
         return Format::Html;
     }
     Format::Text
+}
+
+/// Which kind of zip: by the part names its directory (at the end) and first entries hold.
+fn sniff_zip(bytes: &[u8]) -> Format {
+    let tail = &bytes[bytes.len().saturating_sub(1 << 20)..];
+    let head = &bytes[..bytes.len().min(1 << 16)];
+    let has = |name: &[u8]| find(tail, name).is_some() || find(head, name).is_some();
+    if head.get(30..38) == Some(b"mimetype")
+        && find(&head[..head.len().min(120)], b"opendocument.text").is_some()
+    {
+        Format::Odt
+    } else if has(b"word/document.xml") {
+        Format::Docx
+    } else if has(b"xl/workbook.xml") {
+        Format::Xlsx
+    } else if has(b"/bagit.txt") && has(b"/seal.xml") {
+        Format::Archive
+    } else if has(b"content.xml") && has(b"opendocument.text") {
+        Format::Odt
+    } else {
+        Format::Zip
+    }
 }
 
 fn trim_start_bom_ws(b: &[u8]) -> &[u8] {
@@ -287,7 +350,7 @@ mod tests {
     #[test]
     fn sniffs_formats_from_bytes() {
         assert_eq!(sniff(b"%PDF-1.7\n"), Format::Pdf);
-        assert_eq!(sniff(b"PK\x03\x04rest"), Format::Docx);
+        assert_eq!(sniff(b"PK\x03\x04rest"), Format::Zip);
         assert_eq!(sniff(b"  <!DOCTYPE html><html>"), Format::Html);
         assert_eq!(
             sniff("<p style='x'>一、总体情况</p>".as_bytes()),
@@ -295,6 +358,32 @@ mod tests {
         );
         assert_eq!(sniff("一、总体情况\n规章 |\n".as_bytes()), Format::Text);
         assert_eq!(sniff("<本报告> 一、总体情况".as_bytes()), Format::Text);
+        assert_eq!(sniff(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest"), Format::Ole);
+        let zip = |names: &[&str]| {
+            let mut b = b"PK\x03\x04".to_vec();
+            b.extend_from_slice(&[0; 26]);
+            for n in names {
+                b.extend_from_slice(n.as_bytes());
+            }
+            b
+        };
+        assert_eq!(
+            sniff(&zip(&["[Content_Types].xml", "word/document.xml"])),
+            Format::Docx
+        );
+        assert_eq!(
+            sniff(&zip(&[
+                "mimetypeapplication/vnd.oasis.opendocument.text",
+                "content.xml"
+            ])),
+            Format::Odt
+        );
+        assert_eq!(sniff(&zip(&["xl/workbook.xml"])), Format::Xlsx);
+        assert_eq!(
+            sniff(&zip(&["gongkai-2020/bagit.txt", "gongkai-2020/seal.xml"])),
+            Format::Archive
+        );
+        assert_eq!(sniff(&zip(&["photo.jpg"])), Format::Zip);
     }
 
     #[test]

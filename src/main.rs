@@ -163,6 +163,7 @@ enum FromFormat {
     Html,
     Pdf,
     Docx,
+    Odt,
 }
 
 impl From<FromFormat> for Format {
@@ -172,6 +173,7 @@ impl From<FromFormat> for Format {
             FromFormat::Html => Format::Html,
             FromFormat::Pdf => Format::Pdf,
             FromFormat::Docx => Format::Docx,
+            FromFormat::Odt => Format::Odt,
         }
     }
 }

@@ -150,12 +150,12 @@ fn inputs_over_the_size_limit_are_refused_without_reading_them_whole() {
 }
 
 #[test]
-fn formats_without_a_reader_yet_are_refused() {
+fn forcing_the_wrong_reader_is_refused_with_the_reason() {
     refused(
         &root().join(SEED),
         &["--from", "docx"],
         2,
-        "DOCX input is not supported yet",
+        "not a readable zip container",
     );
 }
 

@@ -213,7 +213,7 @@ fn every_form_of_one_report_gives_the_same_tables() {
         &["meilie-2020-pipe", "meilie-2020-gb18030"],
         &["pingtan-2019-glued", "pingtan-2019-utf16"],
         &["kewei-2024-md", "kewei-2024-bom-crlf"],
-        // HTML and text forms of one report (issue 3: identical <table> content)
+        // HTML, text, PDF, DOCX and ODT forms of one report (identical <table> content)
         &[
             "shanghai-2019-cms-body",
             "shanghai-2019-portal-gb18030",
@@ -222,6 +222,9 @@ fn every_form_of_one_report_gives_the_same_tables() {
             "shanghai-2019-text",
             "shanghai-2019-pdf-chromium",
             "shanghai-2019-pdf-libreoffice",
+            "shanghai-2019-docx",
+            "shanghai-2019-docx-word",
+            "shanghai-2019-odt",
         ],
         &[
             "synthetic-2024-pipe-rows",

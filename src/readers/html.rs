@@ -11,7 +11,7 @@ use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node};
 
-use crate::chrome::{is_chrome_line, published_date};
+use crate::chrome::published_date;
 use crate::input::{decode, DecodeError, Decoded, EncodingSource};
 use crate::layout::{Block, Grid, Hints, Layout};
 use crate::model::{Diagnostic, GridCell, Level};
@@ -518,34 +518,18 @@ impl Walker {
         }
     }
 
-    /// Ends the current paragraph. Several lines (`<br>`) or pipe text go through the text
-    /// reader; one line is a paragraph, unless it is chrome.
+    /// Ends the current paragraph (through [`text::paragraph`]: several lines or pipe text
+    /// are read as text).
     fn flush(&mut self) {
         let text = std::mem::take(&mut self.buffer);
-        let lines: Vec<&str> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect();
-        if lines.is_empty() {
+        if text.trim().is_empty() {
             return;
         }
-        if lines.len() == 1 && !lines[0].contains('|') {
-            let line = lines[0];
-            if is_chrome_line(line) {
-                self.chrome += 1;
-            } else {
-                self.blocks.push(Block::Paragraph(line.to_string()));
-            }
-            return;
+        let blocks = text::paragraph(&text);
+        if blocks.is_empty() {
+            self.chrome += 1;
         }
-        let layout = text::read(&lines.join("\n"));
-        self.chrome += layout
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == "chrome-dropped")
-            .count();
-        self.blocks.extend(layout.blocks);
+        self.blocks.extend(blocks);
     }
 
     fn table(&mut self, table: NodeRef<'_, Node>) {

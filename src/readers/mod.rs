@@ -1,6 +1,7 @@
 //! Readers turn input bytes into the common layout; they know formats, not reports.
 
 pub mod html;
+pub mod office;
 pub mod pdf;
 pub mod text;
 
@@ -14,7 +15,9 @@ pub enum ReadError {
     Decode(#[from] DecodeError),
     #[error(transparent)]
     Pdf(#[from] pdf::PdfError),
-    #[error("{} input is not supported yet; convert it to text or HTML first", .0.name())]
+    #[error(transparent)]
+    Office(#[from] office::OfficeError),
+    #[error("{}", .0.unsupported())]
     Unsupported(Format),
 }
 
@@ -31,6 +34,8 @@ pub fn read(format: Format, bytes: &[u8]) -> Result<Layout, ReadError> {
         }
         Format::Html => Ok(html::read(bytes)?),
         Format::Pdf => Ok(pdf::read(bytes)?),
+        Format::Docx => Ok(office::read_docx(bytes)?),
+        Format::Odt => Ok(office::read_odt(bytes)?),
         other => Err(ReadError::Unsupported(other)),
     }
 }

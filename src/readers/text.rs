@@ -89,6 +89,28 @@ pub fn read(text: &str) -> Layout {
     layout
 }
 
+/// One paragraph of a document (an HTML `<p>`, a DOCX `w:p`) as blocks: a single line is a
+/// paragraph, dropped if it is chrome; several lines (`<br>`) or pipe text go through the
+/// text reader, so flattened tables inside a paragraph are recovered like text files'.
+pub fn paragraph(text: &str) -> Vec<Block> {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    match lines.as_slice() {
+        [] => Vec::new(),
+        [line] if !line.contains('|') => {
+            if is_chrome_line(line) {
+                Vec::new()
+            } else {
+                vec![Block::Paragraph(line.to_string())]
+            }
+        }
+        _ => read(&lines.join("\n")).blocks,
+    }
+}
+
 /// A crawler's dump starts with `key: value` lines and a `==== 正文 ====` rule; the keys
 /// are metadata about the page, not report text.
 fn crawler_header(lines: &mut Vec<&str>) -> Option<Hints> {

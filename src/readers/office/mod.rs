@@ -1,0 +1,275 @@
+//! Word-processor documents: DOCX (`word/document.xml`) and ODT (`content.xml`), read as a
+//! stream of XML events from inside the zip — no DOM of the whole document, every part
+//! read through size and ratio limits (zip bombs), tables nested to any depth handled
+//! without recursion.
+
+mod docx;
+mod odt;
+
+use std::io::{Cursor, Read};
+
+use zip::ZipArchive;
+
+use crate::layout::{Block, Grid, Hints, Layout};
+use crate::model::GridCell;
+
+/// Largest part (e.g. `word/document.xml`) read, decompressed.
+pub const MAX_PART_BYTES: u64 = 256 * 1024 * 1024;
+/// Decompressed over compressed size beyond which a part is a bomb (XML compresses
+/// ten-fold, rarely a hundred-fold).
+const MAX_RATIO: u64 = 250;
+/// Below this much output the ratio is not judged (tiny parts compress oddly).
+const RATIO_FLOOR: u64 = 1024 * 1024;
+/// Tables nested deeper than this are read as text in their cell.
+const MAX_TABLE_DEPTH: usize = 16;
+/// Element nesting beyond which a document is refused.
+const MAX_XML_DEPTH: usize = 10_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OfficeError {
+    #[error("not a readable zip container: {0}")]
+    Zip(String),
+    #[error("no {0} in the package: not a {1} document, or damaged")]
+    MissingPart(&'static str, &'static str),
+    #[error("{part} decompresses to more than {limit} bytes")]
+    TooLarge { part: String, limit: u64 },
+    #[error("{part} decompresses more than {MAX_RATIO} times its size: a zip bomb")]
+    Bomb { part: String },
+    #[error("malformed XML in {part} near byte {position}: {message}")]
+    Xml {
+        part: String,
+        position: u64,
+        message: String,
+    },
+    #[error("{part} nests elements more than {MAX_XML_DEPTH} deep")]
+    TooDeep { part: String },
+    #[error("cannot read {part}: {message}")]
+    Read { part: String, message: String },
+}
+
+/// The zip package of a document.
+pub struct Package<'a> {
+    zip: ZipArchive<Cursor<&'a [u8]>>,
+}
+
+impl<'a> Package<'a> {
+    pub fn open(bytes: &'a [u8]) -> Result<Package<'a>, OfficeError> {
+        let zip =
+            ZipArchive::new(Cursor::new(bytes)).map_err(|e| OfficeError::Zip(e.to_string()))?;
+        Ok(Package { zip })
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.zip.index_for_name(name).is_some()
+    }
+
+    /// A part's bytes, through the limits; None when the package has no such part.
+    pub fn read(&mut self, name: &str) -> Result<Option<Vec<u8>>, OfficeError> {
+        let Some(index) = self.zip.index_for_name(name) else {
+            return Ok(None);
+        };
+        let entry = self.zip.by_index(index).map_err(|e| OfficeError::Read {
+            part: name.to_string(),
+            message: e.to_string(),
+        })?;
+        let compressed = entry.compressed_size();
+        let mut limited = Limited {
+            inner: entry,
+            part: name.to_string(),
+            compressed,
+            read: 0,
+            error: None,
+        };
+        let mut out = Vec::new();
+        let result = limited.read_to_end(&mut out);
+        if let Some(e) = limited.error.take() {
+            return Err(e);
+        }
+        result.map_err(|e| OfficeError::Read {
+            part: name.to_string(),
+            message: e.to_string(),
+        })?;
+        Ok(Some(out))
+    }
+}
+
+/// Counts what a part decompresses to and stops it at the limits.
+struct Limited<R> {
+    inner: R,
+    part: String,
+    compressed: u64,
+    read: u64,
+    error: Option<OfficeError>,
+}
+
+impl<R: Read> Read for Limited<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if self.read > MAX_PART_BYTES {
+            self.error = Some(OfficeError::TooLarge {
+                part: self.part.clone(),
+                limit: MAX_PART_BYTES,
+            });
+        } else if self.read > RATIO_FLOOR && self.read > self.compressed.saturating_mul(MAX_RATIO) {
+            self.error = Some(OfficeError::Bomb {
+                part: self.part.clone(),
+            });
+        }
+        if self.error.is_some() {
+            return Err(std::io::Error::other("limit"));
+        }
+        Ok(n)
+    }
+}
+
+/// Reads a DOCX package.
+pub fn read_docx(bytes: &[u8]) -> Result<Layout, OfficeError> {
+    docx::read(&mut Package::open(bytes)?)
+}
+
+/// Reads an ODT package.
+pub fn read_odt(bytes: &[u8]) -> Result<Layout, OfficeError> {
+    odt::read(&mut Package::open(bytes)?)
+}
+
+/// The local name of an element (`w:tbl` → `tbl`): documents differ in their prefixes.
+fn local(name: &[u8]) -> &[u8] {
+    match name.iter().rposition(|&b| b == b':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
+
+/// An attribute's value by local name.
+fn attr(e: &quick_xml::events::BytesStart<'_>, key: &[u8]) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| local(a.key.as_ref()) == key)
+        .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+}
+
+/// A table under construction: anchor cells with spans, and for DOCX the vertical merges
+/// still open (`vMerge` continue cells stretch the anchor above them).
+#[derive(Debug, Default)]
+struct TableBuilder {
+    rows: Vec<Vec<GridCell>>,
+    /// For each grid column, the open vertical merge's anchor (row, cell index).
+    merges: Vec<Option<(usize, usize)>>,
+    /// The grid column the next cell of the current row starts at.
+    column: usize,
+}
+
+impl TableBuilder {
+    fn row(&mut self) {
+        self.rows.push(Vec::new());
+        self.column = 0;
+    }
+
+    fn skip_columns(&mut self, n: usize) {
+        self.column += n;
+    }
+
+    /// Adds a cell; `merge` is DOCX's vMerge (Some(true) restart, Some(false) continue).
+    fn cell(&mut self, text: String, col_span: u32, row_span: u32, merge: Option<bool>) {
+        if self.rows.is_empty() {
+            self.row();
+        }
+        let span = col_span.max(1) as usize;
+        let start = self.column;
+        self.column += span;
+        if self.merges.len() < self.column {
+            self.merges.resize(self.column, None);
+        }
+        if merge == Some(false) {
+            if let Some((r, c)) = self.merges[start] {
+                self.rows[r][c].row_span += 1;
+                return;
+            }
+        }
+        let r = self.rows.len() - 1;
+        let c = self.rows[r].len();
+        self.rows[r].push(GridCell {
+            text,
+            row_span: row_span.max(1),
+            col_span: span as u32,
+        });
+        for m in &mut self.merges[start..start + span] {
+            *m = (merge == Some(true)).then_some((r, c));
+        }
+    }
+
+    fn grid(self) -> Grid {
+        Grid {
+            caption: None,
+            rows: self.rows,
+        }
+    }
+
+    /// The table as text, for a table nested too deep to be a grid.
+    fn text(&self) -> String {
+        self.rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| c.text.replace('\n', " "))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// What a document reader produces as it goes: blocks, and the publication date a
+/// paragraph states (`发布日期：…`, dropped itself as chrome).
+#[derive(Debug, Default)]
+struct Sink {
+    blocks: Vec<Block>,
+    hints: Hints,
+}
+
+impl Sink {
+    /// A finished body paragraph: through the text reader when it holds several lines
+    /// (pipe text flattened into a document), else one paragraph.
+    fn paragraph(&mut self, text: &str) {
+        if self.hints.published.is_none() {
+            self.hints.published = crate::chrome::published_date(text);
+        }
+        self.blocks.extend(crate::readers::text::paragraph(text));
+    }
+
+    fn grid(&mut self, grid: Grid) {
+        self.blocks.push(Block::Grid(grid));
+    }
+
+    fn layout(self) -> Layout {
+        Layout {
+            blocks: self.blocks,
+            hints: self.hints,
+            diagnostics: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vertical_merges_stretch_their_anchor() {
+        let mut t = TableBuilder::default();
+        t.row();
+        t.cell("三、本年度办理结果".into(), 1, 1, Some(true));
+        t.cell("（一）予以公开".into(), 2, 1, None);
+        t.row();
+        t.cell(String::new(), 1, 1, Some(false));
+        t.cell("（二）部分公开".into(), 2, 1, None);
+        t.row();
+        t.cell("四、结转".into(), 3, 1, None);
+        let g = t.grid();
+        assert_eq!(g.rows[0][0].row_span, 2);
+        assert_eq!(g.rows[1].len(), 1);
+        assert_eq!(g.rows[2][0].col_span, 3);
+    }
+}

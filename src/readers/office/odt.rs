@@ -1,0 +1,272 @@
+//! ODT: `content.xml` as a stream of events, through the same layout as DOCX. Spans are
+//! explicit (`table:number-columns-spanned`, `-rows-spanned`) and the cells they cover are
+//! `table:covered-table-cell`, so no merge tracking is needed. Headers and footers live in
+//! `styles.xml` and are never read; notes and annotations inside the text are skipped.
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+use super::{
+    attr, local, OfficeError, Package, Sink, TableBuilder, MAX_TABLE_DEPTH, MAX_XML_DEPTH,
+};
+use crate::layout::Layout;
+
+const CONTENT: &str = "content.xml";
+/// Repeated rows or cells (`number-*-repeated`) are written out at most this many times.
+const MAX_REPEAT: usize = 1000;
+
+pub fn read(pkg: &mut Package<'_>) -> Result<Layout, OfficeError> {
+    let Some(content) = pkg.read(CONTENT)? else {
+        return Err(OfficeError::MissingPart(CONTENT, "ODT"));
+    };
+    let mut out = Sink::default();
+    parse(&content, &mut out)?;
+    Ok(out.layout())
+}
+
+#[derive(Debug)]
+enum Frame {
+    Paragraph {
+        text: String,
+        boxed: Vec<String>,
+    },
+    Table(TableBuilder),
+    Row {
+        repeat: usize,
+    },
+    Cell {
+        lines: Vec<String>,
+        cols: u32,
+        rows: u32,
+        repeat: usize,
+    },
+    /// Notes, annotations, tracked changes: not the document's running text.
+    Skip,
+    Other,
+}
+
+fn parse(xml: &[u8], out: &mut Sink) -> Result<(), OfficeError> {
+    let mut reader = Reader::from_reader(xml);
+    let mut stack: Vec<Frame> = Vec::new();
+    // Open elements inside a skipped one (counted, not searched for: documents nest deep).
+    let mut skipped = 0usize;
+    let mut paragraphs = 0usize;
+    let err = |reader: &Reader<&[u8]>, message: String| OfficeError::Xml {
+        part: CONTENT.into(),
+        position: reader.buffer_position(),
+        message,
+    };
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| err(&reader, e.to_string()))?;
+        let skipping = skipped > 0;
+        match event {
+            Event::Start(e) => {
+                if stack.len() >= MAX_XML_DEPTH {
+                    return Err(OfficeError::TooDeep {
+                        part: CONTENT.into(),
+                    });
+                }
+                let frame = if skipping {
+                    Frame::Skip
+                } else {
+                    open(&e, &mut stack)
+                };
+                skipped += usize::from(matches!(frame, Frame::Skip));
+                paragraphs += usize::from(matches!(frame, Frame::Paragraph { .. }));
+                stack.push(frame);
+            }
+            Event::Empty(e) if !skipping => empty(&e, &mut stack),
+            // Character data counts inside a paragraph (between elements it is layout).
+            Event::Text(t) if !skipping && paragraphs > 0 => {
+                let text = t.unescape().map_err(|e| err(&reader, e.to_string()))?;
+                // ODF collapses white space in text like HTML (spaces are text:s).
+                let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                let lead = text.starts_with(char::is_whitespace) && !collapsed.is_empty();
+                let trail = text.ends_with(char::is_whitespace) && !collapsed.is_empty();
+                let spaced = format!(
+                    "{}{collapsed}{}",
+                    if lead { " " } else { "" },
+                    if trail { " " } else { "" }
+                );
+                append(&mut stack, &spaced);
+            }
+            Event::End(_) => {
+                let Some(frame) = stack.pop() else {
+                    return Err(err(&reader, "unexpected end tag".into()));
+                };
+                paragraphs -= usize::from(matches!(frame, Frame::Paragraph { .. }));
+                if matches!(frame, Frame::Skip) {
+                    skipped -= 1;
+                } else if !skipping {
+                    close(frame, &mut stack, out);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn repeat(e: &BytesStart<'_>, key: &[u8]) -> usize {
+    attr(e, key)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+        .clamp(1, MAX_REPEAT)
+}
+
+fn open(e: &BytesStart<'_>, stack: &mut [Frame]) -> Frame {
+    match local(e.name().as_ref()) {
+        b"p" | b"h" => Frame::Paragraph {
+            text: String::new(),
+            boxed: Vec::new(),
+        },
+        b"table" => Frame::Table(TableBuilder::default()),
+        b"table-row" => {
+            if let Some(Frame::Table(t)) = stack.last_mut() {
+                t.row();
+            }
+            Frame::Row {
+                repeat: repeat(e, b"number-rows-repeated"),
+            }
+        }
+        b"table-cell" => Frame::Cell {
+            lines: Vec::new(),
+            cols: attr(e, b"number-columns-spanned")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(1)
+                .clamp(1, 1000),
+            rows: attr(e, b"number-rows-spanned")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(1)
+                .clamp(1, 65534),
+            repeat: repeat(e, b"number-columns-repeated"),
+        },
+        b"covered-table-cell"
+        | b"note"
+        | b"annotation"
+        | b"tracked-changes"
+        | b"table-of-content" => Frame::Skip,
+        _ => Frame::Other,
+    }
+}
+
+fn empty(e: &BytesStart<'_>, stack: &mut [Frame]) {
+    match local(e.name().as_ref()) {
+        b"s" => {
+            let n = attr(e, b"c")
+                .and_then(|v| v.parse::<usize>().ok())
+                .unwrap_or(1)
+                .min(100);
+            append(stack, &" ".repeat(n));
+        }
+        b"tab" => append(stack, "\t"),
+        b"line-break" => append(stack, "\n"),
+        b"table-cell" => {
+            // An empty cell, perhaps repeated.
+            let n = repeat(e, b"number-columns-repeated");
+            let cols = attr(e, b"number-columns-spanned")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(1)
+                .clamp(1, 1000);
+            if let Some(Frame::Table(t)) = stack
+                .iter_mut()
+                .rev()
+                .find(|f| matches!(f, Frame::Table(_)))
+            {
+                for _ in 0..n {
+                    t.cell(String::new(), cols, 1, None);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn append(stack: &mut [Frame], s: &str) {
+    if let Some(Frame::Paragraph { text, .. }) = stack
+        .iter_mut()
+        .rev()
+        .find(|f| matches!(f, Frame::Paragraph { .. }))
+    {
+        text.push_str(s);
+    }
+}
+
+fn close(frame: Frame, stack: &mut [Frame], out: &mut Sink) {
+    match frame {
+        Frame::Paragraph { text, boxed } => {
+            let text = text.trim().to_string();
+            match stack
+                .iter_mut()
+                .rev()
+                .find(|f| matches!(f, Frame::Cell { .. } | Frame::Paragraph { .. }))
+            {
+                Some(Frame::Cell { lines, .. }) => {
+                    lines.push(text);
+                    lines.extend(boxed);
+                }
+                Some(Frame::Paragraph { boxed: outer, .. }) => {
+                    outer.push(text);
+                    outer.extend(boxed);
+                }
+                _ => {
+                    out.paragraph(&text);
+                    for b in boxed {
+                        out.paragraph(&b);
+                    }
+                }
+            }
+        }
+        Frame::Cell {
+            lines,
+            cols,
+            rows,
+            repeat,
+        } => {
+            if let Some(Frame::Table(t)) = stack
+                .iter_mut()
+                .rev()
+                .find(|f| matches!(f, Frame::Table(_)))
+            {
+                let text = lines.join("\n");
+                for _ in 0..repeat {
+                    t.cell(text.clone(), cols, rows, None);
+                }
+            }
+        }
+        Frame::Row { repeat } => {
+            // A repeated row is the same cells again (an empty trailing row, usually).
+            if let Some(Frame::Table(t)) = stack
+                .iter_mut()
+                .rev()
+                .find(|f| matches!(f, Frame::Table(_)))
+            {
+                if let Some(last) = t.rows.last().cloned() {
+                    for _ in 1..repeat {
+                        t.rows.push(last.clone());
+                    }
+                }
+            }
+        }
+        Frame::Table(t) => {
+            let depth = stack
+                .iter()
+                .filter(|f| matches!(f, Frame::Table(_)))
+                .count();
+            match stack
+                .iter_mut()
+                .rev()
+                .find(|f| matches!(f, Frame::Cell { .. } | Frame::Paragraph { .. }))
+            {
+                Some(Frame::Cell { lines, .. }) => lines.push(t.text()),
+                Some(Frame::Paragraph { boxed, .. }) => boxed.push(t.text()),
+                _ if depth < MAX_TABLE_DEPTH => out.grid(t.grid()),
+                _ => out.paragraph(&t.text()),
+            }
+        }
+        Frame::Skip | Frame::Other => {}
+    }
+}
