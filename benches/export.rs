@@ -35,7 +35,7 @@ fn main() {
     let mut bytes_n = 0;
     for _ in 0..5 {
         let start = Instant::now();
-        let (loaded, failures) = load_all(&[dir.path().to_path_buf()], 64 << 20);
+        let (loaded, failures) = load_all(&[dir.path().to_path_buf()], &gongkai::Limits::default());
         assert!(failures.is_empty());
         let rows = tidy_rows(&loaded);
         rows_n = rows.len();

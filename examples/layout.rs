@@ -16,7 +16,12 @@ fn main() {
             eprintln!("{path}: {e}");
             std::process::exit(2)
         });
-    let layout = gongkai::readers::read(sniff(&input.bytes), &input.bytes).unwrap_or_else(|e| {
+    let layout = gongkai::readers::read(
+        sniff(&input.bytes),
+        &input.bytes,
+        &gongkai::Limits::default(),
+    )
+    .unwrap_or_else(|e| {
         eprintln!("{path}: {e}");
         std::process::exit(2)
     });

@@ -27,7 +27,7 @@ pub struct Failure {
 /// Reads every input (folders recursively, in name order). Canonical XML is read back, and
 /// so are the reports inside a sealed archive; any other file is extracted. A source seen twice (its XML and the original beside it) is
 /// kept once, XML first. Reports come sorted by issuer, year, source name and hash.
-pub fn load_all(inputs: &[PathBuf], max_input_bytes: u64) -> (Vec<Loaded>, Vec<Failure>) {
+pub fn load_all(inputs: &[PathBuf], limits: &crate::Limits) -> (Vec<Loaded>, Vec<Failure>) {
     let mut files = Vec::new();
     let mut failures = Vec::new();
     for input in inputs {
@@ -66,7 +66,7 @@ pub fn load_all(inputs: &[PathBuf], max_input_bytes: u64) -> (Vec<Loaded>, Vec<F
             }
             continue;
         }
-        match Input::from_path(&path, max_input_bytes) {
+        match Input::from_path(&path, limits.max_input_bytes) {
             Err(e) => failures.push(Failure {
                 path,
                 reason: e.to_string(),
@@ -97,7 +97,13 @@ pub fn load_all(inputs: &[PathBuf], max_input_bytes: u64) -> (Vec<Loaded>, Vec<F
         if !seen.insert(sha) {
             continue;
         }
-        match crate::extract(&input, &ExtractOptions::default()) {
+        match crate::extract(
+            &input,
+            &ExtractOptions {
+                from: None,
+                limits: *limits,
+            },
+        ) {
             Ok(report) => loaded.push(Loaded {
                 path,
                 report,

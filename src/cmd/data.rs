@@ -17,8 +17,8 @@ use gongkai::show;
 use super::{fail, write_atomically, EXIT_FINDING, EXIT_INPUT, EXIT_OUTPUT};
 
 /// Loads the inputs, naming every unusable one on standard error.
-fn load(inputs: &[PathBuf], limit: u64) -> (Vec<Loaded>, Vec<Failure>) {
-    let (loaded, failures) = load_all(inputs, limit);
+fn load(inputs: &[PathBuf], limits: &gongkai::Limits) -> (Vec<Loaded>, Vec<Failure>) {
+    let (loaded, failures) = load_all(inputs, limits);
     for f in &failures {
         eprintln!("gongkai: {}: {}", f.path.display(), f.reason);
     }
@@ -48,13 +48,13 @@ pub struct ExportOptions<'a> {
     pub wide: bool,
     pub bom: bool,
     pub output: Option<&'a Path>,
-    pub max_input_bytes: u64,
+    pub limits: gongkai::Limits,
 }
 
 /// Exit 0 when every input was read, 1 when some were not (the rest is exported), 2 when
 /// none could be.
 pub fn export(inputs: &[PathBuf], opts: &ExportOptions<'_>) -> ExitCode {
-    let (loaded, failures) = load(inputs, opts.max_input_bytes);
+    let (loaded, failures) = load(inputs, &opts.limits);
     if loaded.is_empty() && !failures.is_empty() {
         return ExitCode::from(EXIT_INPUT);
     }
@@ -112,7 +112,7 @@ pub struct CheckOptions<'a> {
     pub json: bool,
     pub across_years: bool,
     pub issuer_map: Option<&'a Path>,
-    pub max_input_bytes: u64,
+    pub limits: gongkai::Limits,
 }
 
 /// Exit 0 when every rule holds, 1 when a rule (not a soft one) fails, 2 when an input is
@@ -125,7 +125,7 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
         },
         None => IssuerMap::default(),
     };
-    let (loaded, failures) = load(inputs, opts.max_input_bytes);
+    let (loaded, failures) = load(inputs, &opts.limits);
     let mut out = String::new();
     let mut json_reports = Vec::new();
     let (mut failed_reports, mut failures_n, mut warnings_n, mut ambiguous_n, mut missing_n) =
@@ -285,8 +285,8 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
 
 /// One input file: its page at `output`. A folder, a sealed archive or several inputs:
 /// `output` is a folder that gets `index.html` and a page per report. Exit 1 when some inputs were unusable.
-pub fn show(inputs: &[PathBuf], output: &Path, max_input_bytes: u64) -> ExitCode {
-    let (loaded, failures) = load(inputs, max_input_bytes);
+pub fn show(inputs: &[PathBuf], output: &Path, limits: &gongkai::Limits) -> ExitCode {
+    let (loaded, failures) = load(inputs, limits);
     if loaded.is_empty() {
         return ExitCode::from(EXIT_INPUT);
     }

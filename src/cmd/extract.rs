@@ -4,12 +4,13 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use gongkai::input::{Format, Input};
+use gongkai::input::Input;
 use gongkai::ExtractOptions;
 
 use super::{fail, write_atomically, EXIT_INPUT, EXIT_OUTPUT};
 
-pub fn extract(path: &Path, output: Option<&Path>, from: Option<Format>, limit: u64) -> ExitCode {
+pub fn extract(path: &Path, output: Option<&Path>, options: &ExtractOptions) -> ExitCode {
+    let limit = options.limits.max_input_bytes;
     let stdin = path.as_os_str() == "-";
     let shown = if stdin {
         "<stdin>".to_string()
@@ -25,7 +26,7 @@ pub fn extract(path: &Path, output: Option<&Path>, from: Option<Format>, limit: 
         Ok(i) => i,
         Err(e) => return fail(EXIT_INPUT, &shown, &e.to_string()),
     };
-    let report = match gongkai::extract(&input, &ExtractOptions { from }) {
+    let report = match gongkai::extract(&input, options) {
         Ok(r) => r,
         Err(e) => return fail(EXIT_INPUT, &shown, &e.to_string()),
     };

@@ -4,6 +4,7 @@
 //! inputs unusable in a batch); 2 unusable input or arguments; 3 output not written.
 
 pub mod archive;
+pub mod convert;
 pub mod data;
 pub mod extract;
 

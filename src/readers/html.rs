@@ -17,27 +17,31 @@ use crate::layout::{Block, Grid, Hints, Layout};
 use crate::model::{Diagnostic, GridCell, Level};
 use crate::readers::text;
 
-/// Deepest element nesting read; deeper content is read as plain text of its ancestor.
-const MAX_DEPTH: usize = 256;
+/// Deepest element nesting read (the default of `--max-html-depth`); deeper tags are
+/// dropped and their text read as text of their ancestor.
+pub const MAX_DEPTH: usize = 256;
 /// A span larger than this is junk (the HTML table algorithm clamps colspan to 1000).
 const MAX_COLSPAN: u32 = 1000;
 
 /// Reads an HTML page.
-pub fn read(bytes: &[u8]) -> Result<Layout, DecodeError> {
+pub fn read(bytes: &[u8], max_depth: usize) -> Result<Layout, DecodeError> {
     let (decoded, mut diagnostics) = decode_html(bytes)?;
-    let (text, flattened) = flatten_deep_nesting(&decoded.text);
+    let (text, flattened) = flatten_deep_nesting(&decoded.text, max_depth);
     if flattened > 0 {
         diagnostics.push(Diagnostic::new(
             Level::Warning,
             "nesting-flattened",
             "input",
-            format!("{flattened} tag(s) nested deeper than {MAX_DEPTH} levels were dropped (their text is kept)"),
+            format!("{flattened} tag(s) nested deeper than {max_depth} levels were dropped (their text is kept)"),
         ));
     }
     let doc = Html::parse_document(&text);
     let hints = page_hints(&doc);
     let root = article_root(&doc);
-    let mut walker = Walker::default();
+    let mut walker = Walker {
+        max_depth,
+        ..Walker::default()
+    };
     walker.walk(root);
     walker.flush();
     if walker.chrome > 0 {
@@ -59,11 +63,11 @@ pub fn read(bytes: &[u8]) -> Result<Layout, DecodeError> {
     })
 }
 
-/// Drops the tags (not the text) of elements nested deeper than [`MAX_DEPTH`]: the HTML
+/// Drops the tags (not the text) of elements nested deeper than `max_depth`: the HTML
 /// tree builder checks element scope by walking the stack of open elements, so a page of
 /// 100,000 nested `<div>`s would take quadratic time. Linear, and a no-op on real pages.
 /// Returns the text and how many tags were dropped.
-fn flatten_deep_nesting(html: &str) -> (std::borrow::Cow<'_, str>, usize) {
+fn flatten_deep_nesting(html: &str, max_depth: usize) -> (std::borrow::Cow<'_, str>, usize) {
     // Elements that stay open until their end tag (p, li, td… close themselves).
     const NESTING: &[&str] = &[
         "div",
@@ -161,7 +165,7 @@ fn flatten_deep_nesting(html: &str) -> (std::borrow::Cow<'_, str>, usize) {
         } else if self_closing {
             false
         } else {
-            let deep = open.len() >= MAX_DEPTH;
+            let deep = open.len() >= max_depth;
             open.push((tag, !deep));
             deep
         };
@@ -465,6 +469,7 @@ fn collapse(s: &str) -> String {
 /// tables into grids.
 #[derive(Default)]
 struct Walker {
+    max_depth: usize,
     blocks: Vec<Block>,
     buffer: String,
     chrome: usize,
@@ -494,7 +499,7 @@ impl Walker {
                                 skip = Some(n.id());
                             } else if e.name() == "br" {
                                 self.buffer.push('\n');
-                            } else if is_block(e.name()) && depth < MAX_DEPTH {
+                            } else if is_block(e.name()) && depth < self.max_depth {
                                 self.flush();
                             }
                         }
@@ -509,7 +514,7 @@ impl Walker {
                     }
                     if skip.is_none()
                         && n.value().as_element().is_some_and(|e| is_block(e.name()))
-                        && depth < MAX_DEPTH
+                        && depth < self.max_depth
                     {
                         self.flush();
                     }
@@ -649,7 +654,7 @@ mod tests {
     use super::*;
 
     fn blocks(html: &str) -> Vec<Block> {
-        read(html.as_bytes()).unwrap().blocks
+        read(html.as_bytes(), MAX_DEPTH).unwrap().blocks
     }
 
     fn grid(html: &str) -> Grid {
@@ -707,7 +712,7 @@ mod tests {
             <div id='zoom'><p>一、总体情况</p><p>本机关全年主动公开政府信息一百二十条，收到申请十件，已全部办结答复完毕。</p>\
             <p>字号：大 中 小</p><p>扫一扫在手机上查看当前页面</p></div>\
             <div class='footer'>版权所有 某区人民政府 网站标识码 联系我们 网站地图</div></body></html>";
-        let layout = read(page.as_bytes()).unwrap();
+        let layout = read(page.as_bytes(), MAX_DEPTH).unwrap();
         assert_eq!(
             layout.blocks,
             vec![
@@ -726,10 +731,10 @@ mod tests {
         let body = "<p>一、总体情况</p><p>二、主动公开政府信息情况</p>".repeat(3);
         let gb = format!("<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'></head><body>{body}</body></html>");
         let (bytes, _, _) = encoding_rs::GBK.encode(&gb);
-        let layout = read(&bytes).unwrap();
+        let layout = read(&bytes, MAX_DEPTH).unwrap();
         assert_eq!(layout.blocks[0], Block::Paragraph("一、总体情况".into()));
         // The same page saved as UTF-8 with its gb2312 meta left in.
-        let layout = read(gb.as_bytes()).unwrap();
+        let layout = read(gb.as_bytes(), MAX_DEPTH).unwrap();
         assert_eq!(layout.blocks[0], Block::Paragraph("一、总体情况".into()));
         assert!(layout
             .diagnostics
@@ -750,7 +755,7 @@ mod tests {
             "<div class='x'>".repeat(100_000),
             "</div>".repeat(100_000)
         );
-        let layout = read(html.as_bytes()).unwrap();
+        let layout = read(html.as_bytes(), MAX_DEPTH).unwrap();
         assert!(layout
             .blocks
             .iter()
@@ -765,7 +770,7 @@ mod tests {
     fn flattening_keeps_real_pages_and_text_intact() {
         let page = "<div><table><tr><td><span>规章</span></td></tr></table><!-- <div> --><script>if(a<b){'<div>'}</script></div>";
         assert_eq!(
-            flatten_deep_nesting(page),
+            flatten_deep_nesting(page, MAX_DEPTH),
             (std::borrow::Cow::Borrowed(page), 0)
         );
         let deep = format!(
@@ -773,7 +778,7 @@ mod tests {
             "<div>".repeat(MAX_DEPTH + 2),
             "</div>".repeat(MAX_DEPTH + 2)
         );
-        let (flat, dropped) = flatten_deep_nesting(&deep);
+        let (flat, dropped) = flatten_deep_nesting(&deep, MAX_DEPTH);
         assert_eq!(dropped, 4);
         assert_eq!(flat.matches("<div>").count(), MAX_DEPTH);
         assert_eq!(flat.matches("</div>").count(), MAX_DEPTH);

@@ -22,7 +22,7 @@ pub enum ReadError {
 }
 
 /// Reads bytes of a known format.
-pub fn read(format: Format, bytes: &[u8]) -> Result<Layout, ReadError> {
+pub fn read(format: Format, bytes: &[u8], limits: &crate::Limits) -> Result<Layout, ReadError> {
     match format {
         Format::Text => {
             let decoded = decode(bytes, None)?;
@@ -32,8 +32,8 @@ pub fn read(format: Format, bytes: &[u8]) -> Result<Layout, ReadError> {
                 .splice(0..0, encoding_diagnostics(&decoded));
             Ok(layout)
         }
-        Format::Html => Ok(html::read(bytes)?),
-        Format::Pdf => Ok(pdf::read(bytes)?),
+        Format::Html => Ok(html::read(bytes, limits.max_html_depth)?),
+        Format::Pdf => Ok(pdf::read(bytes, limits.max_pdf_stream_bytes)?),
         Format::Docx => Ok(office::read_docx(bytes)?),
         Format::Odt => Ok(office::read_odt(bytes)?),
         other => Err(ReadError::Unsupported(other)),

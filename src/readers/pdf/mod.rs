@@ -22,7 +22,8 @@ use crate::model::{Diagnostic, Level};
 use content::{DocState, Interpreter, PageContent};
 use page::Item;
 
-/// No single stream may decompress to more than this (decompression bombs).
+/// No single stream may decompress to more than this (decompression bombs); the default
+/// of `--max-pdf-stream-bytes`.
 pub const MAX_STREAM_BYTES: usize = 64 * 1024 * 1024;
 /// Content bytes interpreted per document at most (Form XObjects count each time they are
 /// drawn): a bound on time.
@@ -36,8 +37,10 @@ pub enum PdfError {
     Unreadable(String),
     #[error("the PDF is encrypted and opens only with a password")]
     Encrypted,
-    #[error("a stream of the PDF decompresses to more than the {MAX_STREAM_BYTES}-byte limit")]
-    TooLarge,
+    #[error(
+        "a stream of the PDF decompresses to more than the {0}-byte limit (--max-pdf-stream-bytes)"
+    )]
+    TooLarge(usize),
     #[error("the PDF has no pages")]
     NoPages,
     #[error("the PDF has no text layer (a scan?); run OCR on it first")]
@@ -45,16 +48,16 @@ pub enum PdfError {
 }
 
 /// Reads a PDF into the common layout.
-pub fn read(bytes: &[u8]) -> Result<Layout, PdfError> {
+pub fn read(bytes: &[u8], max_stream_bytes: usize) -> Result<Layout, PdfError> {
     let options = LoadOptions {
-        max_decompressed_size: Some(MAX_STREAM_BYTES),
+        max_decompressed_size: Some(max_stream_bytes),
         ..LoadOptions::default()
     };
     let doc = std::panic::catch_unwind(|| Document::load_mem_with_options(bytes, options))
         .map_err(|_| PdfError::Unreadable("the parser gave up on it".into()))?
         .map_err(|e| match e {
             lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }) => {
-                PdfError::TooLarge
+                PdfError::TooLarge(max_stream_bytes)
             }
             lopdf::Error::InvalidPassword => PdfError::Encrypted,
             e => PdfError::Unreadable(one_line(&e.to_string())),
@@ -90,7 +93,7 @@ pub fn read(bytes: &[u8]) -> Result<Layout, PdfError> {
     let mut contents: Vec<PageContent> = Vec::new();
     for (&number, &id) in pages.iter().take(MAX_PAGES) {
         let content = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            Interpreter::run_page(&doc, id, &mut state, MAX_STREAM_BYTES)
+            Interpreter::run_page(&doc, id, &mut state, max_stream_bytes)
         }))
         .unwrap_or_else(|_| PageContent {
             notes: vec!["it could not be interpreted".into()],
@@ -101,7 +104,7 @@ pub fn read(bytes: &[u8]) -> Result<Layout, PdfError> {
     }
     if contents.iter().all(|c| c.glyphs.is_empty()) {
         if contents.iter().any(|c| c.too_large) {
-            return Err(PdfError::TooLarge);
+            return Err(PdfError::TooLarge(max_stream_bytes));
         }
         return Err(PdfError::NoText);
     }

@@ -1,0 +1,120 @@
+//! `gongkai convert`: a crawl to canonical XML, with progress.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use gongkai::convert::{self, ConvertOptions, FailureClass, Outcome, Summary};
+
+use super::{fail, EXIT_FINDING, EXIT_INPUT, EXIT_OUTPUT};
+
+/// How often a plain progress line is printed when standard error is no terminal.
+const PLAIN_EVERY: Duration = Duration::from_secs(5);
+
+/// Exit 0 when every file converted or was already up to date, 1 when some failed (listed
+/// in `_errors.jsonl`), 2 on unusable arguments, 3 when an XML could not be written.
+pub fn convert(inputs: &[PathBuf], opts: &ConvertOptions, quiet: bool) -> ExitCode {
+    if opts.output.is_file() {
+        return fail(
+            EXIT_INPUT,
+            &opts.output.display().to_string(),
+            "the output must be a folder",
+        );
+    }
+    let jobs = match convert::plan(inputs, &opts.output) {
+        Ok(j) => j,
+        Err(e) => return fail(EXIT_INPUT, "convert", &e),
+    };
+    if let Err(e) = std::fs::create_dir_all(&opts.output) {
+        return fail(
+            EXIT_OUTPUT,
+            &opts.output.display().to_string(),
+            &e.to_string(),
+        );
+    }
+    let total = jobs.len() as u64;
+    let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = ProgressBar::new(total);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:40}] {pos}/{len} {per_sec} {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar
+    });
+    let plain = Mutex::new((Instant::now(), Summary::default()));
+    let report = |_job: &convert::Job, outcome: &Outcome| {
+        if let Some(bar) = &bar {
+            bar.inc(1);
+            if let Outcome::Failed(_) = outcome {
+                bar.set_message("(some failed: see _errors.jsonl)");
+            }
+            return;
+        }
+        if quiet {
+            return;
+        }
+        let mut guard = plain.lock().unwrap_or_else(|p| p.into_inner());
+        let (last, counts) = &mut *guard;
+        *counts = Summary::of(std::slice::from_ref(outcome)).plus(*counts);
+        let done = counts.converted + counts.skipped + counts.failed + counts.not_attempted;
+        if last.elapsed() >= PLAIN_EVERY || done as u64 == total {
+            eprintln!(
+                "convert: {}/{} files ({counts})",
+                convert::thousands(done),
+                convert::thousands(total as usize)
+            );
+            *last = Instant::now();
+        }
+    };
+    let outcomes = convert::run(&jobs, opts, &report);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let summary = Summary::of(&outcomes);
+    let errors_path = opts.output.join("_errors.jsonl");
+    let errors = convert::errors_jsonl(&jobs, &outcomes);
+    let written = if errors.is_empty() {
+        match std::fs::remove_file(&errors_path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    } else {
+        std::fs::write(&errors_path, errors)
+    };
+    if let Err(e) = written {
+        return fail(
+            EXIT_OUTPUT,
+            &errors_path.display().to_string(),
+            &e.to_string(),
+        );
+    }
+    let note = if summary.failed > 0 {
+        format!(" (see {})", errors_path.display())
+    } else {
+        String::new()
+    };
+    println!("{summary}{note}");
+    let output_failed = outcomes.iter().any(|o| {
+        matches!(
+            o,
+            Outcome::Failed(convert::Failure {
+                class: FailureClass::Output,
+                ..
+            })
+        )
+    });
+    if output_failed {
+        ExitCode::from(EXIT_OUTPUT)
+    } else if summary.failed > 0 {
+        ExitCode::from(EXIT_FINDING)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,367 @@
+//! Batch conversion of a crawl: every file under the input folders to canonical XML under
+//! the output folder, in parallel, resumable, one bad file never stopping the run.
+//!
+//! Memory stays bounded by the largest file: each worker holds one input and one report at
+//! a time, and a run keeps only the list of paths and the failures.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
+
+use crate::input::Input;
+use crate::{ExtractOptions, Limits};
+
+/// One file to convert, and where its XML goes (relative to the output folder).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub input: PathBuf,
+    pub output: PathBuf,
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Converted,
+    /// Its XML exists and records this very input (same SHA-256).
+    Skipped,
+    Failed(Failure),
+    /// The run stopped (an output error without --keep-going) before this file.
+    NotAttempted,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub reason: String,
+    pub class: FailureClass,
+}
+
+/// Why a file failed, as `_errors.jsonl` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureClass {
+    /// The input is unusable (what `extract` exits 2 for).
+    Input,
+    /// Its XML could not be written (what `extract` exits 3 for).
+    Output,
+    /// gongkai itself failed on it (a bug: please report the file).
+    Panic,
+}
+
+impl FailureClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureClass::Input => "input",
+            FailureClass::Output => "output",
+            FailureClass::Panic => "panic",
+        }
+    }
+}
+
+pub struct ConvertOptions {
+    pub output: PathBuf,
+    pub jobs: usize,
+    pub force: bool,
+    pub keep_going: bool,
+    pub limits: Limits,
+}
+
+/// The file list: every regular, non-hidden file below the inputs (folders walked in name
+/// order; symlinks not followed), the output folder itself excluded. With one input
+/// folder, outputs mirror its tree; with several, each keeps its folder's name.
+pub fn plan(inputs: &[PathBuf], output: &Path) -> Result<Vec<Job>, String> {
+    let out_real = std::fs::canonicalize(output).ok();
+    let several = inputs.len() > 1;
+    let mut jobs = Vec::new();
+    for input in inputs {
+        let meta =
+            std::fs::symlink_metadata(input).map_err(|e| format!("{}: {e}", input.display()))?;
+        if meta.is_file() {
+            let name = input
+                .file_name()
+                .ok_or_else(|| format!("{}: no file name", input.display()))?;
+            jobs.push(Job {
+                input: input.clone(),
+                output: xml_name(Path::new(name)),
+            });
+            continue;
+        }
+        if !meta.is_dir() {
+            return Err(format!("{}: not a file or folder", input.display()));
+        }
+        let base = if several {
+            input.file_name().map(PathBuf::from).unwrap_or_default()
+        } else {
+            PathBuf::new()
+        };
+        let mut found = Vec::new();
+        let mut stack = vec![input.clone()];
+        while let Some(dir) = stack.pop() {
+            if out_real.is_some() && std::fs::canonicalize(&dir).ok() == out_real {
+                continue;
+            }
+            let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            for entry in entries.flatten() {
+                if entry.file_name().to_string_lossy().starts_with('.') {
+                    continue;
+                }
+                match entry.file_type() {
+                    Ok(t) if t.is_dir() => stack.push(entry.path()),
+                    Ok(t) if t.is_file() => found.push(entry.path()),
+                    _ => {}
+                }
+            }
+        }
+        found.sort();
+        for path in found {
+            let rel = path.strip_prefix(input).unwrap_or(&path);
+            jobs.push(Job {
+                output: xml_name(&base.join(rel)),
+                input: path,
+            });
+        }
+    }
+    Ok(jobs)
+}
+
+fn xml_name(rel: &Path) -> PathBuf {
+    let mut name = rel.as_os_str().to_os_string();
+    name.push(".xml");
+    PathBuf::from(name)
+}
+
+/// Converts every job, `report` called as each finishes (from worker threads). Returns the
+/// outcomes in job order.
+pub fn run(
+    jobs: &[Job],
+    opts: &ConvertOptions,
+    report: &(dyn Fn(&Job, &Outcome) + Sync),
+) -> Vec<Outcome> {
+    let stop = AtomicBool::new(false);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.max(1))
+        .build();
+    let work = || -> Vec<Outcome> {
+        jobs.par_iter()
+            .map(|job| {
+                let outcome = if stop.load(Ordering::Relaxed) {
+                    Outcome::NotAttempted
+                } else {
+                    convert_one(job, opts)
+                };
+                if let Outcome::Failed(Failure {
+                    class: FailureClass::Output,
+                    ..
+                }) = &outcome
+                {
+                    if !opts.keep_going {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                }
+                report(job, &outcome);
+                outcome
+            })
+            .collect()
+    };
+    // A panic in one file is that file's failure: keep the default hook's message out of
+    // the progress output while the run lasts.
+    let hook = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let outcomes = match pool {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    };
+    panic::set_hook(hook);
+    outcomes
+}
+
+fn convert_one(job: &Job, opts: &ConvertOptions) -> Outcome {
+    let failed = |class, reason: String| Outcome::Failed(Failure { reason, class });
+    let input = match Input::from_path(&job.input, opts.limits.max_input_bytes) {
+        Ok(i) => i,
+        Err(e) => return failed(FailureClass::Input, e.to_string()),
+    };
+    let target = opts.output.join(&job.output);
+    let sha = input.sha256();
+    if !opts.force && recorded_source(&target).as_deref() == Some(sha.as_str()) {
+        return Outcome::Skipped;
+    }
+    let options = ExtractOptions {
+        from: None,
+        limits: opts.limits,
+    };
+    let extracted = panic::catch_unwind(AssertUnwindSafe(|| {
+        // Test hook: the tests make gongkai fail on a chosen file to see the run go on.
+        if std::env::var_os("GONGKAI_TEST_PANIC_ON")
+            .is_some_and(|name| job.input.file_name() == Some(name.as_os_str()))
+        {
+            panic!("test hook");
+        }
+        crate::extract(&input, &options)
+    }));
+    let report = match extracted {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => return failed(FailureClass::Input, e.to_string()),
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            return failed(
+                FailureClass::Panic,
+                format!("gongkai failed on this file (please report it): {what}"),
+            );
+        }
+    };
+    let bytes = crate::xml::to_bytes(&report);
+    match write_atomically(&target, &bytes) {
+        Ok(()) => Outcome::Converted,
+        Err(e) => failed(
+            FailureClass::Output,
+            format!("cannot write {}: {e}", target.display()),
+        ),
+    }
+}
+
+/// The source SHA-256 an existing output records, read from its first bytes.
+fn recorded_source(xml: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut head = vec![0u8; 4096];
+    let n = std::fs::File::open(xml)
+        .and_then(|mut f| f.read(&mut head))
+        .ok()?;
+    // The first bytes may end inside a character; the attribute sought is ASCII.
+    let head = String::from_utf8_lossy(&head[..n]);
+    let source = &head[head.find("<source ")?..];
+    let source = &source[..source.find("/>")?];
+    let at = source.find(" sha256=\"")? + 9;
+    source.get(at..at + 64).map(str::to_string)
+}
+
+/// Temporary file in the target's folder, synced, renamed: never a partial XML.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".gongkai-")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The failures of a run as JSON lines (`path`, `reason`, `class`), in path order.
+pub fn errors_jsonl(jobs: &[Job], outcomes: &[Outcome]) -> String {
+    let mut lines: Vec<(String, String)> = jobs
+        .iter()
+        .zip(outcomes)
+        .filter_map(|(job, o)| match o {
+            Outcome::Failed(f) => Some((
+                job.input.display().to_string(),
+                serde_json::json!({
+                    "path": job.input.display().to_string(),
+                    "reason": f.reason,
+                    "class": f.class.as_str(),
+                })
+                .to_string(),
+            )),
+            _ => None,
+        })
+        .collect();
+    lines.sort();
+    lines.into_iter().map(|(_, l)| l + "\n").collect()
+}
+
+/// `1,234 converted, 12 skipped, 3 failed`
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub converted: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    pub not_attempted: usize,
+}
+
+impl Summary {
+    pub fn plus(self, other: Summary) -> Summary {
+        Summary {
+            converted: self.converted + other.converted,
+            skipped: self.skipped + other.skipped,
+            failed: self.failed + other.failed,
+            not_attempted: self.not_attempted + other.not_attempted,
+        }
+    }
+
+    pub fn of(outcomes: &[Outcome]) -> Summary {
+        let mut s = Summary::default();
+        for o in outcomes {
+            match o {
+                Outcome::Converted => s.converted += 1,
+                Outcome::Skipped => s.skipped += 1,
+                Outcome::Failed(_) => s.failed += 1,
+                Outcome::NotAttempted => s.not_attempted += 1,
+            }
+        }
+        s
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} converted, {} skipped, {} failed",
+            thousands(self.converted),
+            thousands(self.skipped),
+            thousands(self.failed)
+        )?;
+        if self.not_attempted > 0 {
+            write!(f, ", {} not attempted", thousands(self.not_attempted))?;
+        }
+        Ok(())
+    }
+}
+
+pub fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_read_like_the_issue_says() {
+        let s = Summary {
+            converted: 1234,
+            skipped: 12,
+            failed: 3,
+            not_attempted: 0,
+        };
+        assert_eq!(s.to_string(), "1,234 converted, 12 skipped, 3 failed");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+        assert_eq!(thousands(999), "999");
+    }
+
+    #[test]
+    fn the_recorded_source_is_read_from_the_head() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.xml");
+        std::fs::write(&p, format!("<?xml version=\"1.0\"?>\n<report><meta><source name=\"x\" media-type=\"t\" bytes=\"1\" sha256=\"{}\"/></meta>", "ab".repeat(32))).unwrap();
+        assert_eq!(recorded_source(&p), Some("ab".repeat(32)));
+        assert_eq!(recorded_source(&dir.path().join("none.xml")), None);
+    }
+}
