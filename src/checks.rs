@@ -14,7 +14,7 @@ use crate::model::{
 };
 use crate::number::{self, format_decimal};
 use crate::rules::{self, CellKey, Outcome, RuleInstance, Term};
-use crate::template::{templates, RuleScope, TableTemplate, Template, ValueKind};
+use crate::template::{templates, NarrativeRule, RuleScope, TableTemplate, Template, ValueKind};
 
 /// A standard table with its rule instances and the values the rules derive for blank
 /// totals (a blank 总计 counts as its row's sum in the other rules).
@@ -133,9 +133,7 @@ pub fn run(report: &Report, template: &Template) -> (Vec<Check>, Vec<Diagnostic>
             checks.extend(sign_checks(&rule.id, table));
         }
     }
-    for index in 0..t.narrative_rules.len() {
-        checks.extend(narrative_check(report, index).map(|(check, _)| check));
-    }
+    checks.extend(narrative_checks(report).into_iter().map(|n| n.check));
     (checks, diags)
 }
 
@@ -182,9 +180,17 @@ fn negative_cells(table: &StandardTable) -> Vec<(CellKey, String)> {
     out
 }
 
-/// A number the prose states must equal its cells (soft: reported, never used to read).
-/// Returns the check and what the prose stated.
-fn narrative_check(report: &Report, index: usize) -> Option<(Check, String)> {
+/// A narrative rule evaluated: the rule's index, its check and what the prose stated.
+struct NarrativeCheck {
+    index: usize,
+    check: Check,
+    stated: String,
+}
+
+/// Every narrative rule whose number the prose states: that number must equal its cells
+/// (soft: reported, never used to read). The prose is normalised once per report, not
+/// once per rule: NFKC is the costly step.
+fn narrative_checks(report: &Report) -> Vec<NarrativeCheck> {
     static CACHE: OnceLock<Vec<Vec<Regex>>> = OnceLock::new();
     let patterns = CACHE.get_or_init(|| {
         templates()
@@ -198,48 +204,68 @@ fn narrative_check(report: &Report, index: usize) -> Option<(Check, String)> {
             })
             .collect()
     });
-    let rule = &templates().narrative_rules[index];
-    let prose: Vec<String> = report
+    let rules = &templates().narrative_rules;
+    let prose: Vec<(&str, String)> = report
         .sections
         .iter()
-        .filter(|s| rule.sections.contains(&s.id))
-        .flat_map(|s| s.paragraphs.iter())
-        .map(|p| p.nfkc().filter(|c| !c.is_whitespace()).collect())
+        .filter(|s| rules.iter().any(|r| r.sections.contains(&s.id)))
+        .flat_map(|s| {
+            s.paragraphs.iter().map(|p| {
+                (
+                    s.id.as_str(),
+                    p.nfkc().filter(|c| !c.is_whitespace()).collect(),
+                )
+            })
+        })
         .collect();
-    let stated = patterns[index].iter().find_map(|re| {
-        prose
-            .iter()
-            .find_map(|p| re.captures(p).and_then(|c| number::normalise(&c[1])))
-    })?;
+    rules
+        .iter()
+        .enumerate()
+        .filter_map(|(index, rule)| {
+            let stated = patterns[index].iter().find_map(|re| {
+                prose
+                    .iter()
+                    .filter(|(section, _)| rule.sections.iter().any(|s| s == section))
+                    .find_map(|(_, p)| re.captures(p).and_then(|c| number::normalise(&c[1])))
+            })?;
+            Some(NarrativeCheck {
+                index,
+                check: narrative_result(report, rule, &stated),
+                stated,
+            })
+        })
+        .collect()
+}
+
+fn narrative_result(report: &Report, rule: &NarrativeRule, stated: &str) -> Check {
     let mut sum = Some(Decimal::ZERO);
     for cell in &rule.cells {
-        let (row, col) = cell.split_once('/')?;
-        let table = report.standard_table(row.split('.').next()?)?;
-        sum = match (sum, table.cell(row, col).map(|c| &c.content)) {
-            (Some(s), Some(CellContent::Value(v))) => {
-                number::decimal(v).and_then(|d| s.checked_add(d))
+        sum = sum.and_then(|s| {
+            let (row, col) = cell.split_once('/')?;
+            let table = report.standard_table(row.split('.').next()?)?;
+            match &table.cell(row, col)?.content {
+                CellContent::Value(v) => number::decimal(v).and_then(|d| s.checked_add(d)),
+                CellContent::Blank => Some(s),
+                _ => None,
             }
-            (Some(s), Some(CellContent::Blank)) => Some(s),
-            _ => None,
-        };
+        });
     }
     let (result, expected, actual) = match sum {
-        Some(v) if number::decimal(&stated) == Some(v) => (CheckResult::Pass, None, None),
+        Some(v) if number::decimal(stated) == Some(v) => (CheckResult::Pass, None, None),
         Some(v) => (
             CheckResult::Fail,
-            Some(stated.clone()),
+            Some(stated.to_string()),
             Some(format_decimal(v)),
         ),
         None => (CheckResult::Skip, None, None),
     };
-    let check = Check {
+    Check {
         rule: rule.id.clone(),
         subject: rule.cells.join("+"),
         result,
         expected,
         actual,
-    };
-    Some((check, stated))
+    }
 }
 
 /// A failed rule, spelled out for a person.
@@ -301,10 +327,12 @@ pub fn findings(report: &Report) -> Vec<Finding> {
             }
         }
     }
-    for index in 0..t.narrative_rules.len() {
-        let Some((check, stated)) = narrative_check(report, index) else {
-            continue;
-        };
+    for NarrativeCheck {
+        index,
+        check,
+        stated,
+    } in narrative_checks(report)
+    {
         if check.result == CheckResult::Fail {
             let rule = &t.narrative_rules[index];
             let names: Vec<String> = rule
