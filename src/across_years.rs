@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::normalise::squeezed;
 use rust_decimal::Decimal;
-use unicode_normalization::UnicodeNormalization;
 
 use crate::checks::{col_name, row_name};
 use crate::collect::Loaded;
@@ -30,14 +30,10 @@ impl IssuerMap {
             let Some((name, key)) = line.split_once('\t') else {
                 return Err(format!("line {}: expected `name<TAB>key`", n + 1));
             };
-            map.insert(squeeze(name), key.trim().to_string());
+            map.insert(squeezed(name), key.trim().to_string());
         }
         Ok(IssuerMap(map))
     }
-}
-
-fn squeeze(s: &str) -> String {
-    s.nfkc().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// The key reports of one body share, whatever the title calls it: NFKC, no whitespace, no
@@ -46,7 +42,7 @@ fn squeeze(s: &str) -> String {
 /// 平潭综合实验区). 人民政府 and 办公厅 are kept: a government and its general office
 /// publish separate reports. The map overrides.
 pub fn issuer_key(issuer: &str, map: &IssuerMap) -> String {
-    let name = squeeze(issuer);
+    let name = squeezed(issuer);
     if let Some(key) = map.0.get(&name) {
         return key.clone();
     }

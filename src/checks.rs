@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use crate::normalise::squeezed;
 use regex::Regex;
 use rust_decimal::Decimal;
-use unicode_normalization::UnicodeNormalization;
 
 use crate::model::{
     CellContent, Check, CheckResult, Diagnostic, Level, Report, StandardTable, TemplateId,
@@ -209,14 +209,7 @@ fn narrative_checks(report: &Report) -> Vec<NarrativeCheck> {
         .sections
         .iter()
         .filter(|s| rules.iter().any(|r| r.sections.contains(&s.id)))
-        .flat_map(|s| {
-            s.paragraphs.iter().map(|p| {
-                (
-                    s.id.as_str(),
-                    p.nfkc().filter(|c| !c.is_whitespace()).collect(),
-                )
-            })
-        })
+        .flat_map(|s| s.paragraphs.iter().map(|p| (s.id.as_str(), squeezed(p))))
         .collect();
     rules
         .iter()

@@ -3,8 +3,8 @@
 
 use std::sync::OnceLock;
 
+use crate::normalise::squeezed;
 use regex::Regex;
-use unicode_normalization::UnicodeNormalization;
 
 /// Whole-line patterns, matched on the NFKC form with all whitespace removed.
 const LINE_PATTERNS: &[&str] = &[
@@ -41,7 +41,7 @@ pub fn is_chrome_line(line: &str) -> bool {
     if line.len() > 480 {
         return false;
     }
-    let squeezed: String = line.nfkc().filter(|c| !c.is_whitespace()).collect();
+    let squeezed = squeezed(line);
     if squeezed.is_empty() || squeezed.chars().count() > 120 {
         return false;
     }

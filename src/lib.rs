@@ -17,6 +17,7 @@ pub mod export;
 pub mod input;
 pub mod layout;
 pub mod model;
+pub mod normalise;
 pub mod number;
 pub mod readers;
 pub mod recognise;

@@ -12,6 +12,8 @@ use std::ops::Range;
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::normalise::nfkc_stable;
+
 use crate::layout::{Block, Layout};
 use crate::number;
 
@@ -226,13 +228,6 @@ fn push_normalised(out: &mut String, text: &str) -> Vec<(usize, usize)> {
         drift.push((out.len() - base, text.len()));
     }
     drift
-}
-
-/// Characters NFKC leaves alone, checked without the normaliser: ASCII and the CJK
-/// ideographs that make up nearly all of a report.
-pub fn nfkc_stable(c: char) -> bool {
-    c.is_ascii()
-        || matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '。' | '、' | '“' | '”' | '《' | '》' | '〔' | '〕' | '【' | '】')
 }
 
 /// A whole grid cell: a lone number or blank marker is one atomic item; anything else is

@@ -5,8 +5,8 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use crate::normalise::squeezed;
 use regex::Regex;
-use unicode_normalization::UnicodeNormalization;
 
 use crate::layout::Hints;
 use crate::model::{Diagnostic, Level, Section};
@@ -348,7 +348,6 @@ fn title_re() -> &'static Regex {
 
 /// Reads the title from the preamble (one paragraph, or two when the title wrapped).
 pub fn title_info(sections: &[Section], hints: &Hints, diags: &mut Vec<Diagnostic>) -> TitleInfo {
-    let squeeze = |s: &str| -> String { s.nfkc().filter(|c| !c.is_whitespace()).collect() };
     let preamble = sections
         .iter()
         .find(|s| s.id == "sec.preamble")
@@ -356,7 +355,7 @@ pub fn title_info(sections: &[Section], hints: &Hints, diags: &mut Vec<Diagnosti
         .unwrap_or(&[]);
     // One paragraph first; then two, for a title wrapped after its issuer
     // (`洪泽区人民政府` / `2023 年政府信息公开工作年度报告`) or before its end.
-    let opening: Vec<String> = preamble.iter().take(4).map(|p| squeeze(p)).collect();
+    let opening: Vec<String> = preamble.iter().take(4).map(|p| squeezed(p)).collect();
     let single = opening
         .iter()
         .enumerate()
@@ -373,7 +372,7 @@ pub fn title_info(sections: &[Section], hints: &Hints, diags: &mut Vec<Diagnosti
     let from_hint = hints
         .title
         .as_deref()
-        .and_then(|t| parse_title(&squeeze(t)));
+        .and_then(|t| parse_title(&squeezed(t)));
     let mut info = from_text.or(from_hint).unwrap_or_default();
     if info.title.is_none() {
         info.title = hints.title.clone();
@@ -415,7 +414,7 @@ fn year_from_text(sections: &[Section], diags: &mut Vec<Diagnostic>) -> Option<u
         .iter()
         .filter(|s| s.id == "sec.preamble" || s.id == "sec.overview")
         .flat_map(|s| s.paragraphs.iter())
-        .map(|p| p.nfkc().filter(|c| !c.is_whitespace()).collect())
+        .map(|p| squeezed(p))
         .collect();
     for p in &opening {
         if let Some(y) = period
