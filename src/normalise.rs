@@ -11,34 +11,47 @@ pub fn nfkc_stable(c: char) -> bool {
         || matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '。' | '、' | '“' | '”' | '《' | '》' | '〔' | '〕' | '【' | '】')
 }
 
+/// The NFKC form of a char that folds to one char without the normaliser: the stable
+/// chars themselves, and the full-width forms (`（`, `，`, `２`) of ASCII.
+pub fn fold_simple(c: char) -> Option<char> {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
+        '\u{3000}' => Some(' '),
+        _ if nfkc_stable(c) => Some(c),
+        _ => None,
+    }
+}
+
 /// `text` in NFKC with all whitespace removed: the form labels, titles and prose
 /// patterns are matched in.
 pub fn squeezed(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        // A run of stable chars is copied, except its last char when an unstable one
-        // follows: that char may be the starter a combining mark composes with.
-        let unstable = rest
-            .char_indices()
-            .find(|&(_, c)| !nfkc_stable(c))
-            .map_or(rest.len(), |(i, _)| i);
-        let copied = if unstable == rest.len() {
-            unstable
-        } else {
-            rest[..unstable].char_indices().last().map_or(0, |(i, _)| i)
-        };
-        out.extend(rest[..copied].chars().filter(|c| !c.is_whitespace()));
-        rest = &rest[copied..];
-        // Normalise up to the next stable char after the unstable run; stable chars are
-        // starters, so nothing after one composes with what came before it.
-        let next_stable = rest
-            .char_indices()
-            .skip(1)
-            .find(|&(i, c)| i >= unstable - copied && nfkc_stable(c))
-            .map_or(rest.len(), |(i, _)| i);
-        out.extend(rest[..next_stable].nfkc().filter(|c| !c.is_whitespace()));
-        rest = &rest[next_stable..];
+    let mut i = 0;
+    while let Some(c) = text[i..].chars().next() {
+        let after = i + c.len_utf8();
+        // A simple char folds alone unless a combining mark may follow it.
+        let next_simple = text[after..]
+            .chars()
+            .next()
+            .is_none_or(|n| fold_simple(n).is_some());
+        match fold_simple(c) {
+            Some(f) if next_simple => {
+                if !f.is_whitespace() {
+                    out.push(f);
+                }
+                i = after;
+            }
+            _ => {
+                // Up to the next stable char: stable chars are starters that compose with
+                // nothing before them.
+                let end = text[after..]
+                    .char_indices()
+                    .find(|&(_, n)| nfkc_stable(n))
+                    .map_or(text.len(), |(k, _)| after + k);
+                out.extend(text[i..end].nfkc().filter(|c| !c.is_whitespace()));
+                i = end;
+            }
+        }
     }
     out
 }

@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::normalise::nfkc_stable;
+use crate::normalise::fold_simple;
 
 use crate::layout::{Block, Layout};
 use crate::number;
@@ -213,10 +213,9 @@ fn push_normalised(out: &mut String, text: &str) -> Vec<(usize, usize)> {
     let mut diverged = false;
     for (orig_off, c) in text.char_indices() {
         let before = out.len();
-        if nfkc_stable(c) {
-            out.push(c);
-        } else {
-            out.extend(std::iter::once(c).nfkc());
+        match fold_simple(c) {
+            Some(f) => out.push(f),
+            None => out.extend(std::iter::once(c).nfkc()),
         }
         let same = out.len() - before == c.len_utf8();
         if !same || diverged {
