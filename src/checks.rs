@@ -3,7 +3,7 @@
 //! spelled out with its cells (`R-T3-BALANCE 自然人: 一+二 = 21+0 = 21, 三+四 = 20+0 = 20`).
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::normalise::squeezed;
 use regex::Regex;
@@ -20,7 +20,7 @@ use crate::template::{templates, NarrativeRule, RuleScope, TableTemplate, Templa
 /// totals (a blank 总计 counts as its row's sum in the other rules).
 struct Evaluated<'a> {
     table: &'a StandardTable,
-    instances: Vec<RuleInstance>,
+    instances: Arc<[RuleInstance]>,
     derived: BTreeMap<CellKey, Decimal>,
 }
 
@@ -92,7 +92,7 @@ pub fn run(report: &Report, template: &Template) -> (Vec<Check>, Vec<Diagnostic>
         let Some(ev) = Evaluated::of(report, tt) else {
             continue;
         };
-        for inst in &ev.instances {
+        for inst in ev.instances.iter() {
             let (result, expected, actual) = match inst.evaluate(|k| ev.term(k)) {
                 Outcome::Pass => (CheckResult::Pass, None, None),
                 Outcome::Skip => (CheckResult::Skip, None, None),
@@ -288,7 +288,7 @@ pub fn findings(report: &Report) -> Vec<Finding> {
         let Some(ev) = Evaluated::of(report, tt) else {
             continue;
         };
-        for inst in &ev.instances {
+        for inst in ev.instances.iter() {
             if let Outcome::Fail { expected, actual } = inst.evaluate(|k| ev.term(k)) {
                 out.push(Finding {
                     rule: inst.rule.clone(),

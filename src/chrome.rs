@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use crate::normalise::squeezed;
-use regex::Regex;
+use regex::{Regex, RegexSet};
 
 /// Whole-line patterns, matched on the NFKC form with all whitespace removed.
 const LINE_PATTERNS: &[&str] = &[
@@ -26,14 +26,10 @@ const LINE_PATTERNS: &[&str] = &[
     r"^(上一篇|下一篇)[:：]",
 ];
 
-fn line_patterns() -> &'static [Regex] {
-    static RE: OnceLock<Vec<Regex>> = OnceLock::new();
-    RE.get_or_init(|| {
-        LINE_PATTERNS
-            .iter()
-            .map(|p| Regex::new(p).expect("chrome patterns are valid"))
-            .collect()
-    })
+/// One automaton for all patterns: every line of every report is tested.
+fn line_patterns() -> &'static RegexSet {
+    static RE: OnceLock<RegexSet> = OnceLock::new();
+    RE.get_or_init(|| RegexSet::new(LINE_PATTERNS).expect("chrome patterns are valid"))
 }
 
 /// True when a whole line is page chrome. Long lines never are: chrome is short.
@@ -45,7 +41,7 @@ pub fn is_chrome_line(line: &str) -> bool {
     if squeezed.is_empty() || squeezed.chars().count() > 120 {
         return false;
     }
-    line_patterns().iter().any(|re| re.is_match(&squeezed))
+    line_patterns().is_match(&squeezed)
 }
 
 /// The date a chrome line such as `发布日期：2020-01-31` or `发布时间: 2020-01-20 15:22`

@@ -26,33 +26,40 @@ pub fn fold_simple(c: char) -> Option<char> {
 /// patterns are matched in.
 pub fn squeezed(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while let Some(c) = text[i..].chars().next() {
-        let after = i + c.len_utf8();
+    // Text that needs no change is copied in runs; `kept` is where the current run began.
+    let mut kept = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         // A simple char folds alone unless a combining mark may follow it.
-        let next_simple = text[after..]
-            .chars()
-            .next()
-            .is_none_or(|n| fold_simple(n).is_some());
+        let next_simple = chars.peek().is_none_or(|&(_, n)| fold_simple(n).is_some());
+        if next_simple && nfkc_stable(c) && !c.is_whitespace() {
+            continue;
+        }
+        out.push_str(&text[kept..i]);
         match fold_simple(c) {
             Some(f) if next_simple => {
                 if !f.is_whitespace() {
                     out.push(f);
                 }
-                i = after;
+                kept = i + c.len_utf8();
             }
             _ => {
                 // Up to the next stable char: stable chars are starters that compose with
                 // nothing before them.
-                let end = text[after..]
-                    .char_indices()
-                    .find(|&(_, n)| nfkc_stable(n))
-                    .map_or(text.len(), |(k, _)| after + k);
+                let mut end = text.len();
+                while let Some(&(k, n)) = chars.peek() {
+                    if nfkc_stable(n) {
+                        end = k;
+                        break;
+                    }
+                    chars.next();
+                }
                 out.extend(text[i..end].nfkc().filter(|c| !c.is_whitespace()));
-                i = end;
+                kept = end;
             }
         }
     }
+    out.push_str(&text[kept..]);
     out
 }
 

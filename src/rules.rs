@@ -2,7 +2,8 @@
 //! The digit-run splitter uses them as constraints and the checks report them: one
 //! definition for both.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rust_decimal::Decimal;
 
@@ -53,8 +54,29 @@ pub enum Outcome {
 }
 
 /// Instantiates a table's linear rules. `printed` lists the rows the report has: an
-/// optional row not printed stands for its parts.
-pub fn instances(table: &TableTemplate, printed: &[&str]) -> Vec<RuleInstance> {
+/// optional row not printed stands for its parts. Reports print only a few row sets, so
+/// each set's instances are built once and shared.
+pub fn instances(table: &TableTemplate, printed: &[&str]) -> Arc<[RuleInstance]> {
+    type Cache = Mutex<HashMap<(String, Vec<String>), Arc<[RuleInstance]>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let key = (
+        table.id.clone(),
+        printed.iter().map(|r| r.to_string()).collect(),
+    );
+    let cache = CACHE.get_or_init(Default::default);
+    // A poisoned lock only means another thread panicked mid-insert: the map is whole.
+    if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return Arc::clone(hit);
+    }
+    let built: Arc<[RuleInstance]> = build_instances(table, printed).into();
+    cache
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key, Arc::clone(&built));
+    built
+}
+
+fn build_instances(table: &TableTemplate, printed: &[&str]) -> Vec<RuleInstance> {
     let t = templates();
     let expand = |row: &str| -> Vec<String> {
         match table.optional(row) {

@@ -583,7 +583,7 @@ mod tests {
                 }
             })
             .collect();
-        (rows, instances(table, &printed))
+        (rows, instances(table, &printed).to_vec())
     }
 
     #[test]
