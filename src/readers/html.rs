@@ -137,18 +137,13 @@ fn flatten_deep_nesting(html: &str, max_depth: usize) -> (std::borrow::Cow<'_, s
             i = lt + 1;
             continue;
         }
-        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        let name = &html[name_start..name_start + name_len];
         let end = tag_end(html, name_start + name_len);
-        if !closing && (name == "script" || name == "style") {
-            let close = format!("</{name}");
-            let body_end = html[end..]
-                .to_ascii_lowercase()
-                .find(&close)
-                .map_or(html.len(), |p| end + p);
-            i = body_end;
+        if !closing && (name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style")) {
+            i = raw_text_end(html, end, name);
             continue;
         }
-        let Some(&tag) = NESTING.iter().find(|t| **t == name) else {
+        let Some(&tag) = NESTING.iter().find(|t| t.eq_ignore_ascii_case(name)) else {
             i = end;
             continue;
         };
@@ -181,6 +176,24 @@ fn flatten_deep_nesting(html: &str, max_depth: usize) -> (std::borrow::Cow<'_, s
     }
     out.push_str(&html[keep_from..]);
     (std::borrow::Cow::Owned(out), dropped)
+}
+
+/// Where the raw text of a `<script>` or `<style>` opened before `from` ends: at its end
+/// tag, matched without regard to case.
+fn raw_text_end(html: &str, from: usize, name: &str) -> usize {
+    let bytes = html.as_bytes();
+    let mut at = from;
+    while let Some(p) = html[at..].find("</") {
+        let tag = at + p + 2;
+        if bytes
+            .get(tag..tag + name.len())
+            .is_some_and(|t| t.eq_ignore_ascii_case(name.as_bytes()))
+        {
+            return at + p;
+        }
+        at = tag;
+    }
+    html.len()
 }
 
 /// Where a tag that started before `from` ends: after its `>`, quotes respected.
@@ -353,9 +366,13 @@ fn is_skipped(e: &scraper::node::Element) -> bool {
         "dqwz",
         "weizhi",
     ];
-    let classes = e.attr("class").unwrap_or_default().to_ascii_lowercase();
-    let id = e.attr("id").unwrap_or_default().to_ascii_lowercase();
-    CHROME.iter().any(|k| classes.contains(k) || id.contains(k))
+    let names_chrome = |attr: Option<&str>| {
+        attr.is_some_and(|v| {
+            let v = v.to_ascii_lowercase();
+            CHROME.iter().any(|k| v.contains(k))
+        })
+    };
+    names_chrome(e.attr("class")) || names_chrome(e.attr("id"))
 }
 
 /// A table used to lay out a page, not to hold data: it holds other tables, or its cells
@@ -778,6 +795,10 @@ mod tests {
             "<div>".repeat(MAX_DEPTH + 2),
             "</div>".repeat(MAX_DEPTH + 2)
         );
+        // Script bodies hold no tags, whatever the case of their end tag; what follows
+        // them is counted again.
+        let scripted = "<div><SCRIPT>'<div><div><div>'</Script><div><div>x</div></div></div>";
+        assert_eq!(flatten_deep_nesting(scripted, 2).1, 2);
         let (flat, dropped) = flatten_deep_nesting(&deep, MAX_DEPTH);
         assert_eq!(dropped, 4);
         assert_eq!(flat.matches("<div>").count(), MAX_DEPTH);
