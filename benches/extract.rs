@@ -12,6 +12,10 @@ use gongkai::ExtractOptions;
 
 const RUNS: usize = 50;
 
+// The allocator the `gongkai` binary uses, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("golden");
     let mut cases: Vec<_> = std::fs::read_dir(&root)

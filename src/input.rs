@@ -251,8 +251,12 @@ pub enum DecodeError {
     Binary(String),
 }
 
+/// How much of a file without BOM, declaration or valid UTF-8 the encoding detector reads.
+pub const DETECTION_SAMPLE_BYTES: usize = 64 * 1024;
+
 /// Decodes text: BOM first, then a declared encoding (HTML's meta), then valid UTF-8, then
 /// detection (chardetng; GB18030/GBK and Big5 pages are common).
+
 pub fn decode(
     bytes: &[u8],
     declared: Option<&'static encoding_rs::Encoding>,
@@ -276,8 +280,11 @@ pub fn decode(
             // and garble everything else.
             (encoding_rs::UTF_8, EncodingSource::Detected, bytes)
         } else {
+            // The detector reads some 4 MB/s; 64 KiB of a report decides its encoding
+            // as surely as the whole of a huge file would.
+            let sample = &bytes[..bytes.len().min(DETECTION_SAMPLE_BYTES)];
             let mut detector = chardetng::EncodingDetector::new();
-            detector.feed(bytes, true);
+            detector.feed(sample, sample.len() == bytes.len());
             (detector.guess(None, true), EncodingSource::Detected, bytes)
         }
     };
@@ -403,6 +410,15 @@ mod tests {
         assert_eq!(d.text, long);
         assert_eq!(d.how, EncodingSource::Detected);
         assert_eq!(d.encoding, "GBK");
+
+        // Past the detector's sample the whole file is still decoded, a double-byte
+        // character split by the sample's end included.
+        let huge = format!("a{}", s.repeat(DETECTION_SAMPLE_BYTES / 20));
+        let (gbk, _, _) = encoding_rs::GBK.encode(&huge);
+        assert!(gbk.len() > DETECTION_SAMPLE_BYTES && gbk[DETECTION_SAMPLE_BYTES - 1] >= 0x80);
+        let d = decode(&gbk, None).unwrap();
+        assert_eq!((d.encoding, d.malformed), ("GBK", false));
+        assert_eq!(d.text, huge);
 
         let mut utf16 = vec![0xff, 0xfe];
         for u in s.encode_utf16() {

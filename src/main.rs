@@ -17,6 +17,11 @@ mod cmd;
 
 use cmd::{fail, EXIT_INPUT, EXIT_OUTPUT};
 
+// Extraction makes many small short-lived allocations (cells, labels, readings): mimalloc
+// serves them about a fifth faster than the system allocator (benches/extract.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "gongkai",
