@@ -256,7 +256,6 @@ pub const DETECTION_SAMPLE_BYTES: usize = 64 * 1024;
 
 /// Decodes text: BOM first, then a declared encoding (HTML's meta), then valid UTF-8, then
 /// detection (chardetng; GB18030/GBK and Big5 pages are common).
-
 pub fn decode(
     bytes: &[u8],
     declared: Option<&'static encoding_rs::Encoding>,
