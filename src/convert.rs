@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use crate::input::Input;
+use crate::output::{write_atomically, Durability};
 use crate::{ExtractOptions, Limits};
 
 /// One file to convert, and where its XML goes (relative to the output folder).
@@ -183,7 +184,10 @@ fn convert_one(job: &Job, opts: &ConvertOptions) -> Outcome {
     };
     let target = opts.output.join(&job.output);
     let sha = input.sha256();
-    if !opts.force && recorded_source(&target).as_deref() == Some(sha.as_str()) {
+    if !opts.force
+        && recorded_source(&target).as_deref() == Some(sha.as_str())
+        && is_complete(&target)
+    {
         return Outcome::Skipped;
     }
     let options = ExtractOptions {
@@ -215,13 +219,33 @@ fn convert_one(job: &Job, opts: &ConvertOptions) -> Outcome {
         }
     };
     let bytes = crate::xml::to_bytes(&report);
-    match write_atomically(&target, &bytes) {
+    // Not synced: thousands of fsyncs would dominate a run, and a file a power cut
+    // emptied or cut short is converted again on the next run (`is_complete`).
+    let written = match target.parent() {
+        Some(dir) => std::fs::create_dir_all(dir),
+        None => Ok(()),
+    }
+    .and_then(|()| write_atomically(&target, &bytes, Durability::Renamed));
+    match written {
         Ok(()) => Outcome::Converted,
         Err(e) => failed(
             FailureClass::Output,
             format!("cannot write {}: {e}", target.display()),
         ),
     }
+}
+
+/// True when an existing output ends as every report does: a file cut short is redone.
+fn is_complete(xml: &Path) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    const END: &[u8] = b"</report>\n";
+    let mut tail = [0u8; END.len()];
+    std::fs::File::open(xml)
+        .and_then(|mut f| {
+            f.seek(SeekFrom::End(-(END.len() as i64)))?;
+            f.read_exact(&mut tail)
+        })
+        .is_ok_and(|()| tail == END)
 }
 
 /// The source SHA-256 an existing output records, read from its first bytes.
@@ -237,23 +261,6 @@ fn recorded_source(xml: &Path) -> Option<String> {
     let source = &source[..source.find("/>")?];
     let at = source.find(" sha256=\"")? + 9;
     source.get(at..at + 64).map(str::to_string)
-}
-
-/// Temporary file in the target's folder, synced, renamed: never a partial XML.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".gongkai-")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 /// The failures of a run as JSON lines (`path`, `reason`, `class`), in path order.

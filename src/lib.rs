@@ -19,6 +19,7 @@ pub mod layout;
 pub mod model;
 pub mod normalise;
 pub mod number;
+pub mod output;
 pub mod readers;
 pub mod recognise;
 pub mod rules;

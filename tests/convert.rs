@@ -115,6 +115,18 @@ fn a_second_run_skips_what_is_up_to_date_and_redoes_what_changed() {
             format!("1 converted, {} skipped, 0 failed\n", n - 1)
         )
     );
+    // An output cut short (a power cut after the rename) is converted again, whole.
+    let cut = out.join("even/chibi-2020-excerpt.txt.xml");
+    let whole = std::fs::read(&cut).unwrap();
+    std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
+    assert_eq!(
+        convert(&args),
+        (
+            Some(0),
+            format!("1 converted, {} skipped, 0 failed\n", n - 1)
+        )
+    );
+    assert_eq!(std::fs::read(&cut).unwrap(), whole);
     let mut forced = args.to_vec();
     forced.push("--force");
     assert_eq!(

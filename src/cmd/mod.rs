@@ -8,9 +8,10 @@ pub mod convert;
 pub mod data;
 pub mod extract;
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
+
+use gongkai::output::{self, Durability};
 
 pub const EXIT_FINDING: u8 = 1;
 pub const EXIT_INPUT: u8 = 2;
@@ -22,18 +23,7 @@ pub fn fail(code: u8, what: &str, reason: &str) -> ExitCode {
     ExitCode::from(code)
 }
 
-/// Writes to a temporary file beside the target, syncs it, then renames it into place:
-/// a failure or a kill never leaves a partial file under the target name.
+/// Writes a command's single output file: synced, then renamed into place.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".gongkai-")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    output::write_atomically(path, bytes, Durability::Synced)
 }
