@@ -13,7 +13,7 @@ mod tables;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use regex::Regex;
 
@@ -34,9 +34,16 @@ pub fn recognise(layout: &Layout, source: Source) -> Report {
     let mut consumed: Vec<Range<usize>> = Vec::new();
     let mut tables_out: Vec<Table> = Vec::new();
 
-    // The title and year come from the opening paragraphs, which lie before any table;
-    // the version may need the year, so they are read before the tables.
-    let opening = sections::build(&doc, &headings, &[]);
+    // The title and year come from the opening paragraphs (the preamble and 一、总体情况),
+    // which lie before any table; the version may need the year, so they are read first.
+    let defs = &templates().sections;
+    let last_overview = headings
+        .iter()
+        .rposition(|h| defs[h.section].id == "sec.overview");
+    let opening_end = headings[last_overview.map_or(0, |i| i + 1)..]
+        .first()
+        .map_or(doc.text.len(), |h| h.range.start);
+    let opening = sections::build_until(&doc, &headings, &[], opening_end);
     let info = sections::title_info(&opening, &layout.hints, &mut diagnostics);
 
     let template = decide_template(&doc, &regions, info.year, &mut diagnostics);
@@ -157,23 +164,29 @@ fn cap_region(text: &str, start: usize, end: usize) -> usize {
 }
 
 /// Whitespace may fall anywhere inside an anchor (`第二十条 第（一）项`). Anchors come
-/// from the templates, so each pattern is built once.
-fn fuzzy(word: &str) -> Regex {
-    static CACHE: OnceLock<Mutex<HashMap<String, Regex>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let mut cache = cache
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    cache
-        .entry(word.to_string())
-        .or_insert_with(|| {
-            let pattern: Vec<String> = word
-                .chars()
-                .map(|c| regex::escape(&c.to_string()))
-                .collect();
-            Regex::new(&pattern.join(r"\s*")).expect("escaped anchors are valid patterns")
+/// from the templates, so every pattern is built once, on first use, and shared: a cloned
+/// `Regex` would start each search with a cold cache.
+fn fuzzy(word: &str) -> Option<&'static Regex> {
+    static PATTERNS: OnceLock<HashMap<&'static str, Regex>> = OnceLock::new();
+    PATTERNS
+        .get_or_init(|| {
+            templates()
+                .templates
+                .iter()
+                .flat_map(|tpl| &tpl.tables)
+                .flat_map(|table| &table.anchors)
+                .map(|anchor| {
+                    let pattern: Vec<String> = anchor
+                        .chars()
+                        .map(|c| regex::escape(&c.to_string()))
+                        .collect();
+                    let re = Regex::new(&pattern.join(r"\s*"))
+                        .expect("escaped anchors are valid patterns");
+                    (anchor.as_str(), re)
+                })
+                .collect()
         })
-        .clone()
+        .get(word)
 }
 
 fn find_anchor(text: &str, from: usize, anchors: &[String], then: Option<&str>) -> Option<usize> {
@@ -181,8 +194,7 @@ fn find_anchor(text: &str, from: usize, anchors: &[String], then: Option<&str>) 
     anchors
         .iter()
         .filter_map(|a| {
-            let re = fuzzy(a);
-            let found = re
+            let found = fuzzy(a)?
                 .find_iter(&text[from..])
                 .map(|m| (from + m.start(), from + m.end()))
                 .find(|&(_, end)| {

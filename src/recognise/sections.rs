@@ -142,6 +142,17 @@ fn heading_end(text: &str, kw_end: usize, line_end: usize) -> usize {
 
 /// Builds the sections: prose outside the tables, cut at the headings, lines re-joined.
 pub fn build(doc: &Doc, headings: &[Heading], tables: &[Range<usize>]) -> Vec<Section> {
+    build_until(doc, headings, tables, doc.text.len())
+}
+
+/// The sections as far as the text before `until` makes them: the opening sections the
+/// title and year are read from, without the work of the rest.
+pub fn build_until(
+    doc: &Doc,
+    headings: &[Heading],
+    tables: &[Range<usize>],
+    until: usize,
+) -> Vec<Section> {
     let defs = &templates().sections;
     let mut sections = vec![Section {
         id: "sec.preamble".into(),
@@ -161,7 +172,7 @@ pub fn build(doc: &Doc, headings: &[Heading], tables: &[Range<usize>]) -> Vec<Se
     cuts.sort_by_key(|r| r.start);
 
     let mut open: Option<Open> = None;
-    for block in &doc.blocks {
+    for block in doc.blocks.iter().take_while(|b| b.range.start < until) {
         if block.kind == BlockKind::Grid {
             close(&mut open, &mut sections);
             continue;
