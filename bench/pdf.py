@@ -2,7 +2,7 @@
 """Time per PDF page: `gongkai extract` next to `pdftotext -layout` and pdfplumber's
 `extract_tables`, on the same files. Not part of CI. Run from the project root:
 
-    python3 benches/pdf_compare.py            # installs poppler-utils / pdfplumber if missing
+    python3 bench/pdf.py            # installs poppler-utils / pdfplumber if missing
 
 Files: ../shared/corpus/*.pdf (when there) and golden/*/input.pdf. Each tool runs RUNS
 times per file; the median wall time is divided by the page count. gongkai and pdftotext

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Every benchmark of BENCHMARKS.md, in order, on this machine. Not part of CI; installs
+# what it compares against (pandas, lxml, pdfplumber, poppler-utils, bagit) itself.
+# Usage: bash bench/all.sh 2>&1 | tee bench-results.txt
+set -euo pipefail
+cd "$(dirname "$0")/.."
+echo "# $(date -u +%F) $(git rev-parse --short HEAD); $(nproc) cores;$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
+python3 -c 'import bagit' 2>/dev/null || python3 -m pip install -q bagit
+echo "## in-process extraction per golden input (cargo bench --bench extract)"
+cargo bench -q --bench extract 2>/dev/null
+echo "## text and HTML through convert -j1, next to pandas.read_html"
+python3 bench/throughput.py
+echo "## PDF per page, next to pdftotext -layout and pdfplumber"
+python3 bench/pdf.py
+echo "## seal and verify, next to sha256sum and bagit-python"
+bash bench/archive.sh
+echo "## convert of a 10,000-file crawl"
+python3 bench/crawl.py
