@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use gongkai::convert::{self, ConvertOptions, FailureClass, Outcome, Summary};
+use gongkai::output::{self, Durability};
 
 use super::{fail, EXIT_FINDING, EXIT_INPUT, EXIT_OUTPUT};
 
@@ -86,7 +87,7 @@ pub fn convert(inputs: &[PathBuf], opts: &ConvertOptions, quiet: bool) -> ExitCo
             _ => Ok(()),
         }
     } else {
-        std::fs::write(&errors_path, errors)
+        output::write_atomically(&errors_path, errors.as_bytes(), Durability::Renamed)
     };
     if let Err(e) = written {
         return fail(

@@ -3,7 +3,7 @@
 //! character, one line per baseline), so aligned tables without rulings keep their
 //! columns for the recogniser (stream).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::layout::Grid;
 use crate::model::GridCell;
@@ -449,7 +449,8 @@ pub fn lattice(segments: &[Segment]) -> Vec<Lattice> {
             }
         }
     }
-    let mut comps: HashMap<usize, (Vec<Ruling>, Vec<Ruling>)> = HashMap::new();
+    // Ordered by root, so lattices that start on the same line keep one order on every run.
+    let mut comps: BTreeMap<usize, (Vec<Ruling>, Vec<Ruling>)> = BTreeMap::new();
     for (i, h) in hs.iter().enumerate() {
         comps.entry(find(&mut parent, i)).or_default().0.push(*h);
     }
@@ -662,7 +663,9 @@ fn build(hs: &[Ruling], vs: &[Ruling]) -> Option<Lattice> {
             }
         }
     }
-    let mut bounds: HashMap<usize, (usize, usize, usize, usize)> = HashMap::new();
+    // Ordered by root: components that are not rectangles (damaged rulings) can share a
+    // top-left corner, and their order must not depend on hashing.
+    let mut bounds: BTreeMap<usize, (usize, usize, usize, usize)> = BTreeMap::new();
     for r in 0..nr {
         for c in 0..nc {
             let root = find(&mut parent, r * nc + c);

@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""Makes the seed corpora of the fuzz targets from the repository's own inputs.
+
+Run from anywhere (needs python3 and a built `gongkai`; it builds one with cargo if
+target/release/gongkai is missing):
+
+    python3 fuzz/make_seeds.py [--clean]
+
+Writes the seeds into fuzz/corpus/<target>/ (ignored by git: libFuzzer grows these folders
+as it runs; what it added is kept unless `--clean` is given). Seeds:
+
+- text:          golden/*/input.{txt,md}
+- html:          golden/*/input.html
+- pdf:           golden/*/input.pdf, tests/data/*.pdf, and two tiny hand-written PDFs (a
+                 CID font with a ToUnicode map, and a table of `re` rules) so that the
+                 mutator also works on inputs small enough to run thousands of times a second
+- docx:          golden/*/input.{docx,odt} and a tiny DOCX and ODT made here, each also
+                 unzipped (the target's other input form: the parts' XML, NUL-separated)
+- sniff_extract: all of the above, and a sealed archive
+- xml_read:      golden/*/expected.xml
+- verify:        archives sealed here with `gongkai seal` (a tiny one, one holding three
+                 golden reports, and a second year chained to the first with --prev)
+"""
+import io
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+FUZZ = Path(__file__).resolve().parent
+ROOT = FUZZ.parent
+GOLDEN = ROOT / "golden"
+CORPUS = FUZZ / "corpus"
+
+
+def put(target, name, data):
+    d = CORPUS / target
+    d.mkdir(parents=True, exist_ok=True)
+    (d / name).write_bytes(data)
+
+
+def golden_inputs(*exts):
+    for case in sorted(GOLDEN.iterdir()):
+        for ext in exts:
+            p = case / f"input.{ext}"
+            if p.exists():
+                yield case.name, p
+
+
+def pdf(objects):
+    """A PDF with a correct cross-reference table from a list of object bodies (bytes);
+    object 1 is the catalog."""
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def stream(data, extra=b""):
+    return b"<< /Length %d %s>>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+def tiny_pdfs():
+    # Identity-H with a ToUnicode map: glyph ids 1..6 are the characters below.
+    chars = "政府信息公开年"
+    bfchar = b"".join(
+        b"<%04x> <%04x>\n" % (i + 1, ord(c)) for i, c in enumerate(chars)
+    )
+    tounicode = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        b"1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+        + b"%d beginbfchar\n" % len(chars)
+        + bfchar
+        + b"endbfchar\nendcmap CMapName currentdict /CMap defineresource pop end end\n"
+    )
+    content = (
+        b"BT /F1 12 Tf 72 720 Td <0001000200030004> Tj 0 -20 Td <00050006> Tj "
+        b"(2020) Tj ET\n"
+        b"q 0.5 w 72 600 200 40 re S 172 600 m 172 640 l S Q\n"
+        b"BT /F1 10 Tf 80 620 Td <00010002> Tj 100 0 Td (12) Tj ET\n"
+    )
+    cid = pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+            b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+            b"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H "
+            b"/DescendantFonts [6 0 R] /ToUnicode 7 0 R >>",
+            stream(content),
+            b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun "
+            b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+            b"/DW 1000 /W [1 [500 500]] >>",
+            stream(tounicode),
+        ]
+    )
+    simple = pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            b"/Resources << /Font << /F1 4 0 R >> /XObject << /X1 6 0 R >> >> "
+            b"/Contents 5 0 R >>",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            stream(b"BT /F1 12 Tf 72 720 Td (Annual report 2020) Tj T* [(1)-200(2)] TJ ET "
+                   b"q 1 0 0 1 10 10 cm /X1 Do Q"),
+            stream(b"BT /F1 9 Tf 0 0 Td (form) Tj ET 0 0 50 50 re f",
+                   b"/Type /XObject /Subtype /Form /BBox [0 0 100 100] "),
+        ]
+    )
+    return {"tiny-cid.pdf": cid, "tiny-form.pdf": simple}
+
+
+def tiny_zip(entries):
+    tmp = tempfile.NamedTemporaryFile(delete=False)
+    tmp.close()
+    with zipfile.ZipFile(tmp.name, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            method = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            info.compress_type = method
+            z.writestr(info, data)
+    data = Path(tmp.name).read_bytes()
+    Path(tmp.name).unlink()
+    return data
+
+
+def tiny_office():
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    docx_xml = (
+        f'<?xml version="1.0" encoding="UTF-8"?><w:document {w}><w:body>'
+        "<w:p><w:r><w:t>一、总体情况</w:t></w:r></w:p>"
+        "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr>"
+        "<w:r><w:t>本年新收政府信息公开申请数量</w:t></w:r></w:p>"
+        "<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"2\"/></w:tcPr>"
+        "<w:p><w:r><w:t>行政复议</w:t></w:r></w:p></w:tc></w:tr>"
+        "<w:tr><w:tc><w:tcPr><w:vMerge w:val=\"restart\"/></w:tcPr><w:p><w:r><w:t>1</w:t>"
+        "</w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>2</w:t></w:r></w:p></w:tc></w:tr>"
+        "<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t>3</w:t>"
+        "</w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>"
+    )
+    numbering = (
+        f'<?xml version="1.0" encoding="UTF-8"?><w:numbering {w}>'
+        '<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+        '<w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl></w:abstractNum>'
+        '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>'
+    )
+    docx = tiny_zip(
+        [
+            ("[Content_Types].xml", '<?xml version="1.0"?><Types/>'),
+            ("word/document.xml", docx_xml),
+            ("word/numbering.xml", numbering),
+        ]
+    )
+    odt_xml = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0">'
+        "<office:body><office:text><text:h>一、总体情况</text:h>"
+        "<text:p>正文<text:s text:c=\"3\"/>内容<text:span>加粗</text:span></text:p>"
+        "<table:table><table:table-row><table:table-cell table:number-columns-spanned=\"2\">"
+        "<text:p>行政诉讼</text:p></table:table-cell><table:covered-table-cell/>"
+        "</table:table-row><table:table-row><table:table-cell><text:p>4</text:p>"
+        "</table:table-cell><table:table-cell><text:p>5</text:p></table:table-cell>"
+        "</table:table-row></table:table></office:text></office:body>"
+        "</office:document-content>"
+    )
+    odt = tiny_zip(
+        [
+            ("mimetype", "application/vnd.oasis.opendocument.text"),
+            ("content.xml", odt_xml),
+        ]
+    )
+    return {"tiny.docx": docx, "tiny.odt": odt}
+
+
+def unpacked(package):
+    """The docx target's other form: the main part, then numbering and styles, NUL-separated."""
+    with zipfile.ZipFile(io.BytesIO(package)) as z:
+        names = set(z.namelist())
+        if "content.xml" in names:
+            return z.read("content.xml")
+        parts = ["word/document.xml", "word/numbering.xml", "word/styles.xml"]
+        return b"\0".join(z.read(p) if p in names else b"" for p in parts)
+
+
+def gongkai():
+    exe = ROOT / "target" / "release" / "gongkai"
+    if not exe.exists():
+        subprocess.run(["cargo", "build", "--release"], cwd=ROOT, check=True)
+    return exe
+
+
+def archives():
+    exe = gongkai()
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        tiny = tmp / "tiny"
+        tiny.mkdir()
+        (tiny / "a.txt").write_text("一、总体情况\n本年度公开信息。\n", encoding="utf-8")
+        (tiny / "b.bin").write_bytes(bytes([0, 159, 146, 150]))
+        three = tmp / "three"
+        (three / "sub").mkdir(parents=True)
+        shutil.copy(GOLDEN / "chibi-2020-excerpt" / "input.txt", three / "chibi.txt")
+        shutil.copy(GOLDEN / "synthetic-2024-pipe-rows" / "input.txt", three / "sub" / "rows.txt")
+        shutil.copy(GOLDEN / "not-a-report" / "input.txt", three / "not.txt")
+
+        def seal(src, name, year, prev=None):
+            dest = tmp / name
+            args = [str(exe), "seal", "--year", str(year), str(src), "-o", str(dest)]
+            if prev:
+                args += ["--prev", str(prev)]
+            subprocess.run(args, check=True, capture_output=True)
+            out[name] = dest.read_bytes()
+            return dest
+
+        seal(tiny, "tiny-2020.zip", 2020)
+        first = seal(three, "three-2020.zip", 2020)
+        seal(tiny, "chained-2021.zip", 2021, prev=first)
+    return out
+
+
+def main():
+    if "--clean" in sys.argv and CORPUS.exists():
+        # Only the seeds: what libFuzzer grew is thrown away.
+        shutil.rmtree(CORPUS)
+    everything = {}
+    for target, exts in [
+        ("text", ["txt", "md"]),
+        ("html", ["html"]),
+        ("pdf", ["pdf"]),
+        ("docx", ["docx", "odt"]),
+    ]:
+        for case, p in golden_inputs(*exts):
+            name = f"{case}.{p.suffix[1:]}"
+            put(target, name, p.read_bytes())
+            everything[name] = p.read_bytes()
+    for p in sorted((ROOT / "tests" / "data").glob("*.pdf")):
+        put("pdf", p.name, p.read_bytes())
+        everything[p.name] = p.read_bytes()
+    for target, made in [("pdf", tiny_pdfs()), ("docx", tiny_office())]:
+        for name, data in made.items():
+            put(target, name, data)
+            everything[name] = data
+    # The docx target also takes the parts' XML unzipped, NUL-separated (see its source).
+    for name in [n for n in sorted(everything) if n.endswith((".docx", ".odt"))]:
+        put("docx", name + ".xml", unpacked(everything[name]))
+    for case in sorted(GOLDEN.iterdir()):
+        x = case / "expected.xml"
+        if x.exists():
+            put("xml_read", f"{case.name}.xml", x.read_bytes())
+    for name, data in archives().items():
+        put("verify", name, data)
+        everything[name] = data
+    for name, data in everything.items():
+        put("sniff_extract", name, data)
+    for d in sorted(CORPUS.iterdir()):
+        files = list(d.iterdir())
+        size = sum(f.stat().st_size for f in files)
+        print(f"{d.name:14} {len(files):3} seeds {size / 1024:8.0f} KiB")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
