@@ -3,10 +3,9 @@
 //! spelled out with its cells (`R-T3-BALANCE 自然人: 一+二 = 21+0 = 21, 三+四 = 20+0 = 20`).
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use crate::normalise::squeezed;
-use regex::Regex;
 use rust_decimal::Decimal;
 
 use crate::model::{
@@ -191,19 +190,6 @@ struct NarrativeCheck {
 /// (soft: reported, never used to read). The prose is normalised once per report, not
 /// once per rule: NFKC is the costly step.
 fn narrative_checks(report: &Report) -> Vec<NarrativeCheck> {
-    static CACHE: OnceLock<Vec<Vec<Regex>>> = OnceLock::new();
-    let patterns = CACHE.get_or_init(|| {
-        templates()
-            .narrative_rules
-            .iter()
-            .map(|r| {
-                r.patterns
-                    .iter()
-                    .map(|p| Regex::new(p).expect("validated when the templates load"))
-                    .collect()
-            })
-            .collect()
-    });
     let rules = &templates().narrative_rules;
     let prose: Vec<(&str, String)> = report
         .sections
@@ -215,7 +201,7 @@ fn narrative_checks(report: &Report) -> Vec<NarrativeCheck> {
         .iter()
         .enumerate()
         .filter_map(|(index, rule)| {
-            let stated = patterns[index].iter().find_map(|re| {
+            let stated = rule.patterns.iter().find_map(|re| {
                 prose
                     .iter()
                     .filter(|(section, _)| rule.sections.iter().any(|s| s == section))

@@ -6,7 +6,9 @@ use std::sync::OnceLock;
 use crate::normalise::squeezed;
 use regex::{Regex, RegexSet};
 
-/// Whole-line patterns, matched on the NFKC form with all whitespace removed.
+/// Whole-line patterns, matched on the NFKC form with all whitespace removed. Lines of more
+/// than MAX_CHROME_CHARS are never chrome, so no pattern bounds its own length: a bounded
+/// repeat of `.` costs a copy of the UTF-8 automaton per count, compiled at every start-up.
 const LINE_PATTERNS: &[&str] = &[
     r"^[扫掃]一[扫掃]在手[机機]上?(打开|[查査]看|[浏瀏][览覽])?[当當]前[页頁]面?$",
     r"^[扫掃]一[扫掃]$",
@@ -14,13 +16,14 @@ const LINE_PATTERNS: &[&str] = &[
     r"^(字[号號体體]|【字[体體]):?[\[【]?(大|中|小)*[\]】]?$",
     r"^当前位置[:：]",
     r"^(分享到|分享)[:：]?",
-    r"^(来源|發布時間|发布时间|发布日期|时间|作者|点击数|浏览次数|累计次数|访问量|阅读次数)[:：].{0,60}$",
+    // Checked further by `short_field`: the value is at most FIELD_VALUE_CHARS long.
+    r"^(来源|發布時間|发布时间|发布日期|时间|作者|点击数|浏览次数|累计次数|访问量|阅读次数)[:：]",
     r"^(微信|微博|QQ空间|全真版|文字版|文件下载|相关链接)+",
     r"^附件下载[:：]?$",
     r"^[-—–－_]+[0-9]{1,4}[-—–－_]+$",
     r"^第[0-9]{1,4}页(共[0-9]{1,4}页)?$",
     r"^[0-9]{1,4}/[0-9]{1,4}$",
-    r"^Page[0-9]+-.{0,120}$",
+    r"^Page[0-9]+-",
     r"^P\.[0-9]{1,4}$",
     r"^(首页|网站地图|网站声明|联系我们|简体|繁体|繁體版|ENGLISH|网站支持IPv6|无障碍阅读|长者模式|\|)+$",
     r"^(上一篇|下一篇)[:：]",
@@ -32,16 +35,32 @@ fn line_patterns() -> &'static RegexSet {
     RE.get_or_init(|| RegexSet::new(LINE_PATTERNS).expect("chrome patterns are valid"))
 }
 
+/// Longest line (in characters, whitespace removed) that can be chrome.
+const MAX_CHROME_CHARS: usize = 120;
+/// The metadata-field pattern's index in LINE_PATTERNS, and the longest value it allows.
+const FIELD_PATTERN: usize = 6;
+const FIELD_VALUE_CHARS: usize = 60;
+
 /// True when a whole line is page chrome. Long lines never are: chrome is short.
 pub fn is_chrome_line(line: &str) -> bool {
-    if line.len() > 480 {
+    if line.len() > 4 * MAX_CHROME_CHARS {
         return false;
     }
     let squeezed = squeezed(line);
-    if squeezed.is_empty() || squeezed.chars().count() > 120 {
+    if squeezed.is_empty() || squeezed.chars().count() > MAX_CHROME_CHARS {
         return false;
     }
-    line_patterns().is_match(&squeezed)
+    line_patterns()
+        .matches(&squeezed)
+        .iter()
+        .any(|i| i != FIELD_PATTERN || short_field(&squeezed))
+}
+
+/// `来源：…`-style metadata: chrome only while the value is short (a sentence that starts
+/// with `时间：` is prose).
+fn short_field(line: &str) -> bool {
+    line.split_once([':', '：'])
+        .is_some_and(|(_, value)| value.chars().count() <= FIELD_VALUE_CHARS)
 }
 
 /// The date a chrome line such as `发布日期：2020-01-31` or `发布时间: 2020-01-20 15:22`
@@ -98,8 +117,18 @@ mod tests {
             "3",
             "无其他需要报告的事项。",
             "(六)其他处理",
+            // A metadata word followed by a sentence is prose, not a field.
+            "时间：2020年全年共收到政府信息公开申请21件，均已在法定期限内按时办结答复，无逾期答复情况发生，未收到行政复议和行政诉讼，也未发生因政府信息公开引起的其他争议。",
         ] {
             assert!(!is_chrome_line(line), "{line}");
         }
+    }
+
+    #[test]
+    fn the_field_pattern_is_the_one_whose_value_is_bounded() {
+        assert!(LINE_PATTERNS[FIELD_PATTERN].starts_with("^(来源|"));
+        assert!(is_chrome_line("来源：区政府办公室"));
+        assert!(!is_chrome_line(&format!("来源：{}", "区".repeat(61))));
+        assert!(is_chrome_line(&format!("来源：{}", "区".repeat(60))));
     }
 }

@@ -200,7 +200,18 @@ pub struct NarrativeRule {
     /// `row/col` cells whose sum the prose states.
     pub cells: Vec<String>,
     pub sections: Vec<String>,
-    pub patterns: Vec<String>,
+    /// Compiled as the templates load: the patterns are data, their automata built once.
+    #[serde(deserialize_with = "compiled_patterns")]
+    pub patterns: Vec<regex::Regex>,
+}
+
+fn compiled_patterns<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<regex::Regex>, D::Error> {
+    Vec::<String>::deserialize(d)?
+        .iter()
+        .map(|p| regex::Regex::new(p).map_err(serde::de::Error::custom))
+        .collect()
 }
 
 /// A soft rule between two reports of one issuer for consecutive years.
@@ -332,9 +343,6 @@ impl Templates {
             }
         }
         for rule in &self.narrative_rules {
-            for pattern in &rule.patterns {
-                regex::Regex::new(pattern).map_err(|e| format!("{}: {e}", rule.id))?;
-            }
             for cell in &rule.cells {
                 let known = cell.split_once('/').is_some_and(|(r, c)| {
                     self.row_index.contains_key(r) && self.column_index.contains_key(c)
