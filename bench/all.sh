@@ -13,6 +13,7 @@ python3 bench/throughput.py
 echo "## PDF per page, next to pdftotext -layout and pdfplumber"
 python3 bench/pdf.py
 echo "## seal and verify, next to sha256sum and bagit-python"
+cargo bench -q --bench archive 2>/dev/null
 bash bench/archive.sh
 echo "## convert of a 10,000-file crawl"
 python3 bench/crawl.py

@@ -12,6 +12,7 @@ gongkai does more than either: text with positions, ruled tables, and the whole 
 (recognition, checks, XML).
 """
 import glob
+import logging
 import shutil
 import statistics
 import subprocess
@@ -44,6 +45,8 @@ def median_time(fn):
 def main():
     ensure_tools()
     import pdfplumber
+    # pdfminer warns once per glyph about fonts without a /FontBBox (the Chromium PDF).
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
     binary = ROOT / "target" / "release" / "gongkai"
     subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True)
