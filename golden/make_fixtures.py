@@ -340,8 +340,24 @@ def synthetic_glued():
     return out + EPILOGUE.replace("\n", "") + "\n"
 
 
+def synthetic_cell_lines(pipes):
+    """Every cell on a line of its own, as portal pages' text comes out of some scrapers:
+    with a blank line after each (`pipes` False) or a lone `|` line (`pipes` True)."""
+    sep = "|\n" if pipes else "\n"
+    def cells_out(rows):
+        return "".join(c + "\n" + sep for r in rows for c in r)
+    out = PROLOGUE
+    for title, heads, rows in T2:
+        out += cells_out([[title], ["信息内容"] + heads] + [[label] + vals for _, label, vals, _ in rows])
+    out += T3_HEAD + cells_out(T3_HEADER_ROWS + list(t3_rows_with_groups()))
+    out += T4_HEAD + cells_out(T4_HEADER_ROWS + [[str(v) for v in T4]])
+    return out + EPILOGUE
+
+
 def synthetic_cases():
     truth = synthetic_truth()
+    write("synthetic-2024-cell-lines", synthetic_cell_lines(False).encode("utf-8"), ".txt", truth)
+    write("synthetic-2024-pipe-lines", synthetic_cell_lines(True).encode("utf-8"), ".txt", truth)
     write("synthetic-2024-pipe-rows", synthetic_pipe_rows().encode("utf-8"), ".txt", truth)
     write("synthetic-2024-pipe-cells", synthetic_pipe_cells().encode("utf-8"), ".txt", truth)
     write("synthetic-2024-markdown", synthetic_markdown().encode("utf-8"), ".md", truth)

@@ -3,19 +3,25 @@
 //! columns, and crawler dumps with a metadata header.
 //!
 //! Pipe text becomes grids here; everything else stays lines, and the recogniser reads
-//! tables out of them by template knowledge (glued digits, aligned columns).
+//! tables out of them by template knowledge (glued digits, aligned columns). Pages that put
+//! every cell on a line of its own without pipes (`规章` / `0` / `0` / `0`, blank lines
+//! between) or with a lone `|` line after each cell are first rewritten as pipe text.
 
 use crate::chrome::{is_chrome_line, published_date};
 use crate::layout::{Block, Grid, Hints, Layout};
 use crate::model::{Diagnostic, GridCell, Level};
+use crate::normalise::fold_simple;
 
 /// Reads decoded text into the common layout.
 pub fn read(text: &str) -> Layout {
     // Form feeds mark PDF page ends (pdftotext); the page break is not a paragraph break.
-    let text = text
+    let mut text = text
         .replace("\r\n", "\n")
         .replace('\r', "\n")
         .replace('\u{c}', "");
+    if let Some(piped) = cells_on_own_lines_as_pipes(&text) {
+        text = piped;
+    }
     let mut lines: Vec<&str> = text.split('\n').collect();
     let mut layout = Layout::default();
 
@@ -136,6 +142,105 @@ fn crawler_header(lines: &mut Vec<&str>) -> Option<Hints> {
     }
     lines.drain(..=rule);
     Some(hints)
+}
+
+/// Fewest rewritten cells for a page to count as one-cell-a-line: a few stray numbers on
+/// lines of their own (page numbers, a wrapped figure) never trigger the rewrite.
+const MIN_CELL_LINES: usize = 6;
+
+/// Pages whose table cells each stand on a line of their own, in one of two shapes:
+/// - no pipes at all (`行政许可` / `9`, often with blank lines between): each run of
+///   number-only lines becomes the row of the label line above it, `行政许可 | 9 |`, and
+///   blank lines between such rows go;
+/// - a lone `|` line after each cell (`规章` / `|` / `0` / `|`): the `|` closes the cell
+///   above it, `规章 |`, giving the one-cell-a-line pipe text of spec §7.3 item 1.
+///
+/// A row built here holds only the numbers printed; a row whose empty cells printed nothing
+/// has too few values, and the recogniser leaves it `missing` rather than guess where the
+/// gaps are. Returns `None` when the page has neither shape.
+fn cells_on_own_lines_as_pipes(text: &str) -> Option<String> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    // Lines of `out` that are rows built here.
+    let mut built: Vec<bool> = Vec::with_capacity(lines.len());
+    let mut rewritten = 0usize;
+    for line in &lines {
+        let t = line.trim();
+        let above = out.iter().rposition(|l| !l.trim().is_empty());
+        if let Some(j) = above {
+            let prev = out[j].trim_end();
+            if is_cell_number(t) && (built[j] || is_row_label(prev)) {
+                out[j] = if built[j] {
+                    format!("{prev} {t} |")
+                } else {
+                    format!("{} | {t} |", prev.trim())
+                };
+                built[j] = true;
+                out.truncate(j + 1);
+                built.truncate(j + 1);
+                rewritten += 1;
+                continue;
+            }
+            if t == "|" && j + 1 == out.len() && !prev.ends_with('|') && !built[j] {
+                out[j] = format!("{} |", prev.trim());
+                rewritten += 1;
+                continue;
+            }
+        }
+        out.push(line.to_string());
+        built.push(false);
+    }
+    if rewritten < MIN_CELL_LINES {
+        return None;
+    }
+    // Rows built here follow one another as one block of pipe rows.
+    let mut kept: Vec<&str> = Vec::with_capacity(out.len());
+    for (i, line) in out.iter().enumerate() {
+        if line.trim().is_empty() && kept.last().is_some_and(|_| {
+            let before = (0..i).rev().find(|&k| !out[k].trim().is_empty());
+            let after = (i + 1..out.len()).find(|&k| !out[k].trim().is_empty());
+            before.is_some_and(|k| built[k]) && after.is_some_and(|k| built[k])
+        }) {
+            continue;
+        }
+        kept.push(line);
+    }
+    Some(kept.join("\n"))
+}
+
+/// A cell printed alone: a number (`0`, `+19`, `-2`, `75.9260`, `20.001万元`, `251000元`)
+/// or a mark for an empty cell (`/`, `-`, `—`).
+fn is_cell_number(t: &str) -> bool {
+    if matches!(t, "/" | "-" | "—" | "－" | "／") {
+        return true;
+    }
+    // Full-width digits folded, thousands separators dropped (`１,２３４`).
+    let folded: String = t
+        .chars()
+        .map(|c| fold_simple(c).unwrap_or(c))
+        .filter(|&c| c != ',')
+        .collect();
+    let t = folded.as_str();
+    let t = t
+        .strip_suffix("万元")
+        .or_else(|| t.strip_suffix('元'))
+        .unwrap_or(t);
+    let t = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let (whole, fraction) = t.split_once('.').unwrap_or((t, "0"));
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && !fraction.is_empty()
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A line that can head a row of numbers below it: a label, not prose (no full stop, not
+/// a paragraph) and not itself ending in a number or a cell.
+fn is_row_label(line: &str) -> bool {
+    let t = line.trim();
+    !t.is_empty()
+        && t.chars().count() <= 200
+        && !t.contains('。')
+        && !t.ends_with(|c: char| c.is_ascii_digit() || "|，,；;：:".contains(c))
 }
 
 fn is_pipe_line(line: &str) -> bool {
@@ -272,5 +377,30 @@ mod tests {
         assert_eq!(layout.hints.published.as_deref(), Some("2020-01-20 15:22"));
         assert_eq!(layout.blocks, vec![Block::Line("正文第一行".into())]);
         assert_eq!(layout.diagnostics[0].code, "chrome-dropped");
+    }
+
+    #[test]
+    fn cells_on_lines_of_their_own_become_pipe_rows() {
+        let page = "规章\n\n0\n\n0\n\n6\n\n行政规范性文件\n\n１,２３４\n\n/\n\n+19\n\n第二十条第（五）项\n\n行政许可\n\n9\n";
+        assert_eq!(
+            cells_on_own_lines_as_pipes(page).as_deref(),
+            Some("规章 | 0 | 0 | 6 |\n行政规范性文件 | １,２３４ | / | +19 |\n\n第二十条第（五）项\n\n行政许可 | 9 |\n")
+        );
+        let piped = "规章\n|\n0\n|\n0\n|\n6\n|\n行政规范性文件\n|\n1\n|\n2\n|\n";
+        assert_eq!(
+            cells_on_own_lines_as_pipes(piped).as_deref(),
+            Some("规章 |\n0 |\n0 |\n6 |\n行政规范性文件 |\n1 |\n2 |\n")
+        );
+    }
+
+    #[test]
+    fn stray_numbers_and_pipe_text_are_left_alone() {
+        // A page number under prose, a wrapped figure: too few to be a table of cells.
+        assert_eq!(cells_on_own_lines_as_pipes("全年共收到申请。\n\n3\n\n规章\n0\n"), None);
+        // Prose (a full stop) never heads a row, however many numbers follow it.
+        assert_eq!(cells_on_own_lines_as_pipes("办结。\n1\n2\n3\n4\n5\n6\n7\n"), None);
+        // The seed's shape: lone `|` lines after a cell that already ends in a pipe pad rows.
+        let seed = "规章 |\n|\n0 |\n|\n0 |\n|\n0 |\n|\n行政许可 |\n|\n0 |\n|\n";
+        assert_eq!(cells_on_own_lines_as_pipes(seed), None);
     }
 }

@@ -190,7 +190,8 @@ pub fn build_until(
                 .filter(|h| h.range.start <= piece.start)
                 .count();
             let text = collapse(doc.original(piece.clone()));
-            if text.is_empty() {
+            // What a table's cut leaves of a pipe row (its closing `|`) is markup, not prose.
+            if text.chars().all(|c| c == '|' || c.is_whitespace()) {
                 continue;
             }
             let starts_line = k == 0 && piece.start == block.range.start;
