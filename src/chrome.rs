@@ -74,9 +74,29 @@ pub fn published_date(line: &str) -> Option<String> {
     re.captures(line).map(|c| c[1].trim().to_string())
 }
 
+/// The report title a flipbook's running header states (`Page 8 - 某局2022年政府信息公开工作
+/// 年度报告`): kept as a title hint when the line itself is dropped, since a single page
+/// of such a book may print its title nowhere else.
+pub fn running_title(line: &str) -> Option<String> {
+    let rest = line.trim().strip_prefix("Page")?.trim_start();
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    let title = rest.trim_start().strip_prefix(['-', '－', '—'])?.trim();
+    title.contains("报告").then(|| title.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_flipbook_running_header_gives_the_title() {
+        assert_eq!(
+            running_title("Page 8 - 威海市文登区信访局2022年政府信息公开工作年度报告").as_deref(),
+            Some("威海市文登区信访局2022年政府信息公开工作年度报告")
+        );
+        assert_eq!(running_title("Page 9 - 附件下载"), None);
+        assert_eq!(running_title("P. 8"), None);
+    }
 
     #[test]
     fn chrome_lines_seen_in_real_pages_are_dropped() {

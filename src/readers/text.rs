@@ -7,7 +7,7 @@
 //! every cell on a line of its own without pipes (`规章` / `0` / `0` / `0`, blank lines
 //! between) or with a lone `|` line after each cell are first rewritten as pipe text.
 
-use crate::chrome::{is_chrome_line, published_date};
+use crate::chrome::{is_chrome_line, published_date, running_title};
 use crate::layout::{Block, Grid, Hints, Layout};
 use crate::model::{Diagnostic, GridCell, Level};
 use crate::normalise::fold_simple;
@@ -36,6 +36,9 @@ pub fn read(text: &str) -> Layout {
         if is_chrome_line(line) {
             if layout.hints.published.is_none() {
                 layout.hints.published = published_date(line);
+            }
+            if layout.hints.title.is_none() {
+                layout.hints.title = running_title(line);
             }
             // Chrome (a page footer above all) splits no paragraph: the blank lines around
             // it go with it.
@@ -196,11 +199,13 @@ fn cells_on_own_lines_as_pipes(text: &str) -> Option<String> {
     // Rows built here follow one another as one block of pipe rows.
     let mut kept: Vec<&str> = Vec::with_capacity(out.len());
     for (i, line) in out.iter().enumerate() {
-        if line.trim().is_empty() && kept.last().is_some_and(|_| {
-            let before = (0..i).rev().find(|&k| !out[k].trim().is_empty());
-            let after = (i + 1..out.len()).find(|&k| !out[k].trim().is_empty());
-            before.is_some_and(|k| built[k]) && after.is_some_and(|k| built[k])
-        }) {
+        if line.trim().is_empty()
+            && kept.last().is_some_and(|_| {
+                let before = (0..i).rev().find(|&k| !out[k].trim().is_empty());
+                let after = (i + 1..out.len()).find(|&k| !out[k].trim().is_empty());
+                before.is_some_and(|k| built[k]) && after.is_some_and(|k| built[k])
+            })
+        {
             continue;
         }
         kept.push(line);
@@ -396,9 +401,15 @@ mod tests {
     #[test]
     fn stray_numbers_and_pipe_text_are_left_alone() {
         // A page number under prose, a wrapped figure: too few to be a table of cells.
-        assert_eq!(cells_on_own_lines_as_pipes("全年共收到申请。\n\n3\n\n规章\n0\n"), None);
+        assert_eq!(
+            cells_on_own_lines_as_pipes("全年共收到申请。\n\n3\n\n规章\n0\n"),
+            None
+        );
         // Prose (a full stop) never heads a row, however many numbers follow it.
-        assert_eq!(cells_on_own_lines_as_pipes("办结。\n1\n2\n3\n4\n5\n6\n7\n"), None);
+        assert_eq!(
+            cells_on_own_lines_as_pipes("办结。\n1\n2\n3\n4\n5\n6\n7\n"),
+            None
+        );
         // The seed's shape: lone `|` lines after a cell that already ends in a pipe pad rows.
         let seed = "规章 |\n|\n0 |\n|\n0 |\n|\n0 |\n|\n行政许可 |\n|\n0 |\n|\n";
         assert_eq!(cells_on_own_lines_as_pipes(seed), None);
