@@ -162,15 +162,26 @@ const MIN_CELL_LINES: usize = 6;
 /// has too few values, and the recogniser leaves it `missing` rather than guess where the
 /// gaps are. Returns `None` when the page has neither shape.
 fn cells_on_own_lines_as_pipes(text: &str) -> Option<String> {
-    let lines: Vec<&str> = text.split('\n').collect();
-    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let candidates = text
+        .lines()
+        .filter(|l| {
+            let t = l.trim();
+            t == "|" || is_cell_number(t)
+        })
+        .count();
+    if candidates < MIN_CELL_LINES {
+        return None;
+    }
+    let mut out: Vec<String> = Vec::new();
     // Lines of `out` that are rows built here.
-    let mut built: Vec<bool> = Vec::with_capacity(lines.len());
+    let mut built: Vec<bool> = Vec::new();
+    // The last line of `out` that is not blank: kept as we go, so that runs of blank lines
+    // cost nothing.
+    let mut last: Option<usize> = None;
     let mut rewritten = 0usize;
-    for line in &lines {
+    for line in text.split('\n') {
         let t = line.trim();
-        let above = out.iter().rposition(|l| !l.trim().is_empty());
-        if let Some(j) = above {
+        if let Some(j) = last {
             let prev = out[j].trim_end();
             if is_cell_number(t) && (built[j] || is_row_label(prev)) {
                 out[j] = if built[j] {
@@ -192,24 +203,31 @@ fn cells_on_own_lines_as_pipes(text: &str) -> Option<String> {
         }
         out.push(line.to_string());
         built.push(false);
+        if !t.is_empty() {
+            last = Some(out.len() - 1);
+        }
     }
     if rewritten < MIN_CELL_LINES {
         return None;
     }
-    // Rows built here follow one another as one block of pipe rows.
+    // Rows built here follow one another as one block of pipe rows: the blank lines
+    // between two of them go.
     let mut kept: Vec<&str> = Vec::with_capacity(out.len());
-    for (i, line) in out.iter().enumerate() {
-        if line.trim().is_empty()
-            && kept.last().is_some_and(|_| {
-                let before = (0..i).rev().find(|&k| !out[k].trim().is_empty());
-                let after = (i + 1..out.len()).find(|&k| !out[k].trim().is_empty());
-                before.is_some_and(|k| built[k]) && after.is_some_and(|k| built[k])
-            })
-        {
+    let mut blanks: Vec<&str> = Vec::new();
+    let mut after_built = false;
+    for (line, &row) in out.iter().zip(&built) {
+        if line.trim().is_empty() {
+            blanks.push(line);
             continue;
         }
+        if !(after_built && row) {
+            kept.append(&mut blanks);
+        }
+        blanks.clear();
         kept.push(line);
+        after_built = row;
     }
+    kept.append(&mut blanks);
     Some(kept.join("\n"))
 }
 
