@@ -66,12 +66,19 @@ pub fn parse_cell(text: &str, kind: ValueKind) -> CellText {
 }
 
 /// Normalises a decimal's text: optional sign, digits with optional thousands separators,
-/// optional fraction → `-185`, `7730.28`, `0`. None when it is not such a number.
+/// optional fraction → `-185`, `7730.28`, `0`. None when it is not such a number. The sign
+/// of a 本年增/减 cell may be written as a word: `增10` is +10, `减4` is −4.
 pub fn normalise(text: &str) -> Option<String> {
-    let (negative, rest) = match text.as_bytes().first()? {
-        b'-' => (true, &text[1..]),
-        b'+' => (false, &text[1..]),
-        _ => (false, text),
+    let (negative, rest) = if let Some(r) = text.strip_prefix('减') {
+        (true, r)
+    } else if let Some(r) = text.strip_prefix('增') {
+        (false, r)
+    } else {
+        match text.as_bytes().first()? {
+            b'-' => (true, &text[1..]),
+            b'+' => (false, &text[1..]),
+            _ => (false, text),
+        }
     };
     let (int, frac) = match rest.split_once('.') {
         Some((i, f)) => (i, Some(f)),
@@ -160,6 +167,10 @@ mod tests {
         assert_eq!(normalise("-"), None);
         assert_eq!(normalise("12a"), None);
         assert_eq!(normalise(&"9".repeat(21)), None);
+        assert_eq!(normalise("增10"), Some("10".into()));
+        assert_eq!(normalise("减4"), Some("-4".into()));
+        assert_eq!(normalise("增"), None);
+        assert_eq!(normalise("增-4"), None);
     }
 
     #[test]

@@ -237,6 +237,14 @@ fn is_cell_number(t: &str) -> bool {
     if matches!(t, "/" | "-" | "—" | "－" | "／") {
         return true;
     }
+    // Most lines are text: told apart by their first character, before any folding.
+    let starts_like_a_number = t
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '＋' | '－' | '０'..='９'));
+    if !starts_like_a_number || t.len() > 64 {
+        return false;
+    }
     // Full-width digits folded, thousands separators dropped (`１,２３４`).
     let folded: String = t
         .chars()
