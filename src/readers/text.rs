@@ -166,7 +166,7 @@ fn cells_on_own_lines_as_pipes(text: &str) -> Option<String> {
         .lines()
         .filter(|l| {
             let t = l.trim();
-            t == "|" || is_cell_number(t)
+            t == "|" || is_lone_cell(t)
         })
         .count();
     if candidates < MIN_CELL_LINES {
@@ -183,7 +183,7 @@ fn cells_on_own_lines_as_pipes(text: &str) -> Option<String> {
         let t = line.trim();
         if let Some(j) = last {
             let prev = out[j].trim_end();
-            if is_cell_number(t) && (built[j] || is_row_label(prev)) {
+            if is_lone_cell(t) && (built[j] || is_row_label(prev)) {
                 out[j] = if built[j] {
                     format!("{prev} {t} |")
                 } else {
@@ -233,7 +233,7 @@ fn cells_on_own_lines_as_pipes(text: &str) -> Option<String> {
 
 /// A cell printed alone: a number (`0`, `+19`, `-2`, `75.9260`, `20.001万元`, `251000元`)
 /// or a mark for an empty cell (`/`, `-`, `—`).
-fn is_cell_number(t: &str) -> bool {
+fn is_lone_cell(t: &str) -> bool {
     if matches!(t, "/" | "-" | "—" | "－" | "／") {
         return true;
     }
