@@ -448,12 +448,21 @@ fn year_from_text(sections: &[Section], diags: &mut Vec<Diagnostic>) -> Option<u
     let mut ranked: Vec<(usize, u16)> = counts.into_iter().map(|(y, n)| (n, y)).collect();
     ranked.sort_unstable_by(|a, b| b.cmp(a));
     match ranked.as_slice() {
-        [(n, y), rest @ ..] if *n >= 2 && rest.first().is_none_or(|(m, _)| m < n) => {
+        // Named most, or the only year named at all (`2023年，我镇…`): a single mention
+        // beside another year decides nothing.
+        [(n, y), rest @ ..]
+            if (*n >= 2 || rest.is_empty()) && rest.first().is_none_or(|(m, _)| m < n) =>
+        {
+            let how = if rest.is_empty() && *n == 1 {
+                "the only year the opening sections name".to_string()
+            } else {
+                format!("the year the opening sections name most ({n} times)")
+            };
             diags.push(Diagnostic::new(
                 Level::Info,
                 "year-from-text",
                 "meta/year",
-                format!("no title states the year; {y} is the year the opening sections name most ({n} times)"),
+                format!("no title states the year; {y} is {how}"),
             ));
             Some(*y)
         }
