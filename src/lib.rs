@@ -26,6 +26,7 @@ pub mod rules;
 pub mod schema;
 pub mod show;
 pub mod template;
+pub mod traditional;
 pub mod xml;
 
 use input::{sniff, Format, Input};

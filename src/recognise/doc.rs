@@ -13,6 +13,7 @@ use std::ops::Range;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::normalise::fold_simple;
+use crate::traditional;
 
 use crate::layout::{Block, Layout};
 use crate::number;
@@ -214,8 +215,12 @@ fn push_normalised(out: &mut String, text: &str) -> Vec<(usize, usize)> {
     for (orig_off, c) in text.char_indices() {
         let before = out.len();
         match fold_simple(c) {
-            Some(f) => out.push(f),
-            None => out.extend(std::iter::once(c).nfkc()),
+            Some(f) => out.push(traditional::simplified(f).unwrap_or(f)),
+            None => out.extend(
+                std::iter::once(c)
+                    .nfkc()
+                    .map(|n| traditional::simplified(n).unwrap_or(n)),
+            ),
         }
         let same = out.len() - before == c.len_utf8();
         if !same || diverged {

@@ -114,7 +114,15 @@ pub fn read(input: TableInput<'_>) -> TableReading {
                         .get(rows[r].1.id.as_str())
                         .is_some_and(|m| m.admits(&items, g))
         };
-        assign_by_position(template, &rows, &groups, &fits, &mut assigned, &mut diags);
+        assign_by_position(
+            template,
+            &rows,
+            &groups,
+            &|g: &Group| is_header_row(template, &items, g),
+            &fits,
+            &mut assigned,
+            &mut diags,
+        );
     }
 
     // Rows printed: every non-optional row, and optional rows that were found.
@@ -215,7 +223,11 @@ pub fn read(input: TableInput<'_>) -> TableReading {
         .collect();
     let orphans: Vec<usize> = match (placed.first(), placed.last()) {
         (Some(&first), Some(&last)) => (first..last)
-            .filter(|&g| assigned[g].is_none() && groups[g].has_number)
+            .filter(|&g| {
+                assigned[g].is_none()
+                    && groups[g].has_number
+                    && !is_header_row(template, &items, &groups[g])
+            })
             .collect(),
         _ => Vec::new(),
     };
@@ -436,12 +448,36 @@ fn assign_by_label(
     }
 }
 
+/// A group whose digits are glued to text naming a column (`采购项目数量(指202`: a header
+/// cut off in the middle of a year) is the table's header, and its digits are no cells.
+fn is_header_row(template: &TableTemplate, items: &[RItem], g: &Group) -> bool {
+    let Some(label) = g.label else {
+        return false;
+    };
+    if items[label].range.end != items[g.items[0]].range.start {
+        return false;
+    }
+    let text: String = items[label]
+        .text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    text.contains("信息内容")
+        || template
+            .columns()
+            .iter()
+            .filter_map(|id| templates().column(id))
+            .any(|col| text.contains(col.label.as_str()))
+}
+
 /// Groups without a label of their own (a converter moved it, or it wrapped away) take the
-/// rows between their labelled neighbours when the counts agree exactly.
+/// rows between their labelled neighbours when the counts agree exactly; a header row
+/// never does.
 fn assign_by_position(
     template: &TableTemplate,
     rows: &[(&str, &crate::template::BlockTemplate)],
     groups: &[Group],
+    is_header: &dyn Fn(&Group) -> bool,
     fits: &dyn Fn(&Group, usize) -> bool,
     assigned: &mut [Option<(usize, Placement)>],
     diags: &mut Vec<Diagnostic>,
@@ -473,7 +509,7 @@ fn assign_by_position(
             .filter(|r| !taken.contains(r) && template.optional(rows[*r].0).is_none())
             .collect();
         let free: Vec<usize> = (g_from..g_to)
-            .filter(|&g| assigned[g].is_none() && groups[g].has_number)
+            .filter(|&g| assigned[g].is_none() && groups[g].has_number && !is_header(&groups[g]))
             .filter(|&g| slots.iter().any(|&r| fits(&groups[g], r)))
             .collect();
         if free.is_empty() || slots.is_empty() {

@@ -1,0 +1,92 @@
+//! Shapes seen on real report pages beyond the corpus (excerpts of a web crawl, checked by
+//! hand), each reduced to the lines that matter.
+
+use std::collections::BTreeMap;
+
+use gongkai::input::Input;
+use gongkai::model::{CellContent, Table};
+use gongkai::ExtractOptions;
+
+/// `row/col` → the value, or `blank` / `missing` / `ambiguous`; and the template.
+fn read(text: &str) -> (String, BTreeMap<String, String>) {
+    let input = Input::new("page.txt", text.as_bytes().to_vec());
+    let report = gongkai::extract(&input, &ExtractOptions::default()).unwrap();
+    let mut cells = BTreeMap::new();
+    for t in &report.tables {
+        if let Table::Standard(t) = t {
+            for row in &t.rows {
+                for cell in &row.cells {
+                    let v = match &cell.content {
+                        CellContent::Value(v) => v.clone(),
+                        CellContent::Blank => "blank".into(),
+                        CellContent::Ambiguous(_) => "ambiguous".into(),
+                        CellContent::Missing => "missing".into(),
+                    };
+                    cells.insert(format!("{}/{}", row.id, cell.col), v);
+                }
+            }
+        }
+    }
+    (report.meta.template.as_str().to_string(), cells)
+}
+
+/// A mirror site's page in traditional script (`行政許可`, `規範性檔案`, `數量`) is read
+/// like the simplified page it was converted from.
+#[test]
+fn traditional_script_mirrors_are_read() {
+    let page = "二、主動公開政府信息情況\n\
+        第二十條第(一)項 | |||\n\
+        信息內容 | 本年制發件數 | 本年廢止件數 | 現行有效件數 |\n\
+        規章 | 0 | 0 | 1 |\n\
+        行政規範性檔案 | 2 | 0 | 19 |\n\
+        第二十條第(五)項 | |||\n\
+        信息內容 | 本年處理決定數量 | ||\n\
+        行政許可 | 76 | ||\n\
+        第二十條第(六)項 | |||\n\
+        信息內容 | 本年處理決定數量 | ||\n\
+        行政處罰 | 2 | ||\n\
+        行政強制 | 0 | ||\n\
+        第二十條第(八)項 | |||\n\
+        信息內容 | 本年收費金額(單位:萬元) | ||\n\
+        行政事業性收費 | 26.55 |\n";
+    let (template, cells) = read(page);
+    assert_eq!(template, "v2021");
+    for (cell, value) in [
+        ("t2.row.regulations/t2.col.in_force", "1"),
+        ("t2.row.normative_docs/t2.col.issued", "2"),
+        ("t2.row.normative_docs/t2.col.in_force", "19"),
+        ("t2.row.licensing/t2.col.decisions", "76"),
+        ("t2.row.penalty/t2.col.decisions", "2"),
+        ("t2.row.admin_fees/t2.col.fee_amount_wan", "26.55"),
+    ] {
+        assert_eq!(cells[cell], value, "{cell}");
+    }
+}
+
+/// A page cut in the middle of a header (`采购项目数量(指202…`, as in `指2020年`) leaves
+/// the digits of the cut year: they are no row of numbers, and nothing is placed.
+#[test]
+fn digits_of_a_cut_header_are_no_cells() {
+    let page = "二、主动公开政府信息情况\n\
+        第二十条第(一)项 | |||\n\
+        信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |\n\
+        规章 | 0 | 0 | 0 |\n\
+        规范性文件 | 2 | 2 | 19 |\n\
+        第二十条第(八)项 | |||\n\
+        信息内容 | 上一年项目数量(指2019年事项数) | 本年增/减(指2020年增加或减少的事项数) | ||\n\
+        行政事业性收费 | 0 | 0 | ||\n\
+        第二十条第(九)项 | |||\n\
+        信息内容 | 采购项目数量(指202";
+    let (template, cells) = read(page);
+    assert_eq!(template, "v2019");
+    assert_eq!(cells["t2.row.normative_docs/t2.col.total_published"], "19");
+    assert_eq!(cells["t2.row.admin_fees/t2.col.change"], "0");
+    assert_eq!(
+        cells["t2.row.central_procurement/t2.col.procurement_items"],
+        "missing"
+    );
+    assert_eq!(
+        cells["t2.row.central_procurement/t2.col.procurement_amount"],
+        "missing"
+    );
+}
