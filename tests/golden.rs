@@ -7,11 +7,10 @@
 
 mod util;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use gongkai::model::{CellContent, Report, Table};
-use util::{cases, extract_case, input_of, root};
+use gongkai::model::Table;
+use util::{cases, cells_of, extract_case, input_of, root};
 
 fn expected_path(case: &Path) -> PathBuf {
     case.join("expected.xml")
@@ -95,28 +94,6 @@ fn outputs_validate_against_the_schema() {
             .count(),
         files.len()
     );
-}
-
-/// `table|row|col` → the cell as the truth files write it: a value, null for blank,
-/// "ambiguous".
-fn cells_of(report: &Report) -> BTreeMap<String, serde_json::Value> {
-    let mut out = BTreeMap::new();
-    for t in &report.tables {
-        if let Table::Standard(t) = t {
-            for row in &t.rows {
-                for cell in &row.cells {
-                    let v = match &cell.content {
-                        CellContent::Value(v) => serde_json::Value::String(v.clone()),
-                        CellContent::Blank => serde_json::Value::Null,
-                        CellContent::Ambiguous(_) => "ambiguous".into(),
-                        CellContent::Missing => "missing".into(),
-                    };
-                    out.insert(format!("{}|{}|{}", t.id, row.id, cell.col), v);
-                }
-            }
-        }
-    }
-    out
 }
 
 /// Every cell equals the truth, or (only where the case says how many, in `abstained`)

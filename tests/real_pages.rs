@@ -3,31 +3,17 @@
 
 use std::collections::BTreeMap;
 
-use gongkai::input::Input;
-use gongkai::model::{CellContent, Table};
-use gongkai::ExtractOptions;
+mod util;
 
-/// `row/col` → the value, or `blank` / `missing` / `ambiguous`; and the template.
-fn read(text: &str) -> (String, BTreeMap<String, String>) {
+use gongkai::input::Input;
+use gongkai::ExtractOptions;
+use util::cells_of;
+
+/// The report's template and its cells (`table|row|col`, as truth files key them).
+fn read(text: &str) -> (String, BTreeMap<String, serde_json::Value>) {
     let input = Input::new("page.txt", text.as_bytes().to_vec());
     let report = gongkai::extract(&input, &ExtractOptions::default()).unwrap();
-    let mut cells = BTreeMap::new();
-    for t in &report.tables {
-        if let Table::Standard(t) = t {
-            for row in &t.rows {
-                for cell in &row.cells {
-                    let v = match &cell.content {
-                        CellContent::Value(v) => v.clone(),
-                        CellContent::Blank => "blank".into(),
-                        CellContent::Ambiguous(_) => "ambiguous".into(),
-                        CellContent::Missing => "missing".into(),
-                    };
-                    cells.insert(format!("{}/{}", row.id, cell.col), v);
-                }
-            }
-        }
-    }
-    (report.meta.template.as_str().to_string(), cells)
+    (report.meta.template.as_str().to_string(), cells_of(&report))
 }
 
 /// A mirror site's page in traditional script (`行政許可`, `規範性檔案`, `數量`) is read
@@ -52,12 +38,12 @@ fn traditional_script_mirrors_are_read() {
     let (template, cells) = read(page);
     assert_eq!(template, "v2021");
     for (cell, value) in [
-        ("t2.row.regulations/t2.col.in_force", "1"),
-        ("t2.row.normative_docs/t2.col.issued", "2"),
-        ("t2.row.normative_docs/t2.col.in_force", "19"),
-        ("t2.row.licensing/t2.col.decisions", "76"),
-        ("t2.row.penalty/t2.col.decisions", "2"),
-        ("t2.row.admin_fees/t2.col.fee_amount_wan", "26.55"),
+        ("t2|t2.row.regulations|t2.col.in_force", "1"),
+        ("t2|t2.row.normative_docs|t2.col.issued", "2"),
+        ("t2|t2.row.normative_docs|t2.col.in_force", "19"),
+        ("t2|t2.row.licensing|t2.col.decisions", "76"),
+        ("t2|t2.row.penalty|t2.col.decisions", "2"),
+        ("t2|t2.row.admin_fees|t2.col.fee_amount_wan", "26.55"),
     ] {
         assert_eq!(cells[cell], value, "{cell}");
     }
@@ -79,14 +65,17 @@ fn digits_of_a_cut_header_are_no_cells() {
         信息内容 | 采购项目数量(指202";
     let (template, cells) = read(page);
     assert_eq!(template, "v2019");
-    assert_eq!(cells["t2.row.normative_docs/t2.col.total_published"], "19");
-    assert_eq!(cells["t2.row.admin_fees/t2.col.change"], "0");
     assert_eq!(
-        cells["t2.row.central_procurement/t2.col.procurement_items"],
+        cells["t2|t2.row.normative_docs|t2.col.total_published"],
+        "19"
+    );
+    assert_eq!(cells["t2|t2.row.admin_fees|t2.col.change"], "0");
+    assert_eq!(
+        cells["t2|t2.row.central_procurement|t2.col.procurement_items"],
         "missing"
     );
     assert_eq!(
-        cells["t2.row.central_procurement/t2.col.procurement_amount"],
+        cells["t2|t2.row.central_procurement|t2.col.procurement_amount"],
         "missing"
     );
 }

@@ -1,8 +1,11 @@
 //! Helpers for tests that drive the real binary.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use gongkai::model::{CellContent, Report, Table};
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -46,4 +49,26 @@ pub fn extract_case(case: &Path) -> Vec<u8> {
         String::from_utf8_lossy(&out.stderr)
     );
     out.stdout
+}
+
+/// `table|row|col` → the cell as the truth files write it: a value, null for blank,
+/// "ambiguous".
+pub fn cells_of(report: &Report) -> BTreeMap<String, serde_json::Value> {
+    let mut out = BTreeMap::new();
+    for t in &report.tables {
+        if let Table::Standard(t) = t {
+            for row in &t.rows {
+                for cell in &row.cells {
+                    let v = match &cell.content {
+                        CellContent::Value(v) => serde_json::Value::String(v.clone()),
+                        CellContent::Blank => serde_json::Value::Null,
+                        CellContent::Ambiguous(_) => "ambiguous".into(),
+                        CellContent::Missing => "missing".into(),
+                    };
+                    out.insert(format!("{}|{}|{}", t.id, row.id, cell.col), v);
+                }
+            }
+        }
+    }
+    out
 }

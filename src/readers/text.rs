@@ -11,6 +11,7 @@ use crate::chrome::{is_chrome_line, published_date, running_title};
 use crate::layout::{Block, Grid, Hints, Layout};
 use crate::model::{Diagnostic, GridCell, Level};
 use crate::normalise::fold_simple;
+use crate::number;
 
 /// Reads decoded text into the common layout.
 pub fn read(text: &str) -> Layout {
@@ -231,37 +232,24 @@ fn cells_on_own_lines_as_pipes(text: &str) -> Option<String> {
     Some(kept.join("\n"))
 }
 
-/// A cell printed alone: a number (`0`, `+19`, `-2`, `75.9260`, `20.001万元`, `251000元`)
-/// or a mark for an empty cell (`/`, `-`, `—`).
+/// A cell printed alone: a number as cells print them (`0`, `+19`, `减4`, `75.9260`,
+/// `20.001万元`, `１,２３４`) or a mark for an empty cell (`/`, `-`, `—`), read by the
+/// recogniser's own number rules. `无` is not one here: alone on a line it is as often the
+/// prose answer under a heading (`六、其他需要报告的事项` / `无`).
 fn is_lone_cell(t: &str) -> bool {
-    if matches!(t, "/" | "-" | "—" | "－" | "／") {
-        return true;
-    }
     // Most lines are text: told apart by their first character, before any folding.
-    let starts_like_a_number = t
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '＋' | '－' | '０'..='９'));
-    if !starts_like_a_number || t.len() > 64 {
+    let may_be_cell = t.chars().next().is_some_and(|c| {
+        c.is_ascii_digit()
+            || matches!(
+                c,
+                '+' | '-' | '/' | '—' | '–' | '＋' | '－' | '／' | '０'..='９' | '增' | '减'
+            )
+    });
+    if !may_be_cell || t.len() > 64 {
         return false;
     }
-    // Full-width digits folded, thousands separators dropped (`１,２３４`).
-    let folded: String = t
-        .chars()
-        .map(|c| fold_simple(c).unwrap_or(c))
-        .filter(|&c| c != ',')
-        .collect();
-    let t = folded.as_str();
-    let t = t
-        .strip_suffix("万元")
-        .or_else(|| t.strip_suffix('元'))
-        .unwrap_or(t);
-    let t = t.strip_prefix(['+', '-']).unwrap_or(t);
-    let (whole, fraction) = t.split_once('.').unwrap_or((t, "0"));
-    !whole.is_empty()
-        && whole.bytes().all(|b| b.is_ascii_digit())
-        && !fraction.is_empty()
-        && fraction.bytes().all(|b| b.is_ascii_digit())
+    let folded: String = t.chars().map(|c| fold_simple(c).unwrap_or(c)).collect();
+    number::is_blank(&folded) || number::normalise(number::split_unit(&folded).0).is_some()
 }
 
 /// A line that can head a row of numbers below it: a label, not prose (no full stop, not
@@ -422,6 +410,25 @@ mod tests {
             cells_on_own_lines_as_pipes(piped).as_deref(),
             Some("规章 |\n0 |\n0 |\n6 |\n行政规范性文件 |\n1 |\n2 |\n")
         );
+    }
+
+    #[test]
+    fn lone_cells_are_numbers_by_the_recognisers_rules_or_empty_marks() {
+        for cell in [
+            "0",
+            "+19",
+            "减4",
+            "75.9260",
+            "20.001万元",
+            "１,２３４",
+            "/",
+            "—",
+        ] {
+            assert!(is_lone_cell(cell), "{cell}");
+        }
+        for text in ["无", "12,34", "2020年", "增加", "一、总体情况", ""] {
+            assert!(!is_lone_cell(text), "{text}");
+        }
     }
 
     #[test]
