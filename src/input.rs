@@ -30,6 +30,16 @@ pub enum InputError {
     NotRegular(&'static str),
 }
 
+impl InputError {
+    /// As an I/O error, for callers that speak only those.
+    pub fn into_io(self) -> std::io::Error {
+        match self {
+            InputError::Io(e) => e,
+            other => std::io::Error::new(std::io::ErrorKind::InvalidInput, other.to_string()),
+        }
+    }
+}
+
 /// Opens a regular file for reading (links followed). A folder, FIFO, device or socket is
 /// refused by its type before it is opened, and what was opened is checked again (opened
 /// without blocking, so a FIFO put in its place meanwhile cannot stall the caller).

@@ -18,21 +18,24 @@ pub const TEMP_PREFIX: &str = ".gongkai-";
 pub const TEMP_SUFFIX: &str = ".tmp";
 const RANDOM_LEN: usize = 10;
 
-/// Whether a name is one of our temporary files. Besides the form written now it knows
-/// the forms of earlier versions (`.gongkai-seal-XXXXXX.tmp`, `.gongkai-XXXXXX`), so that
-/// what their killed runs left is cleared too.
+/// Whether a name is one of our temporary files: `.gongkai-` + ten letters or digits +
+/// `.tmp`, or `.gongkai-seal-` + six + `.tmp` as seals of earlier versions named theirs (so
+/// that what their killed runs left is cleared too). The bare `.gongkai-XXXXXX` of earlier
+/// converts is not claimed: a person could name a file so. Like any hidden file it is never
+/// read or archived.
 pub fn is_temp_name(name: &str) -> bool {
-    let Some(rest) = name.strip_prefix(TEMP_PREFIX) else {
+    let random =
+        |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_alphanumeric());
+    let Some(rest) = name
+        .strip_prefix(TEMP_PREFIX)
+        .and_then(|r| r.strip_suffix(TEMP_SUFFIX))
+    else {
         return false;
     };
-    let (random, long_enough) = match rest.strip_suffix(TEMP_SUFFIX) {
-        Some(r) => {
-            let r = r.strip_prefix("seal-").unwrap_or(r);
-            (r, r.len() >= 6)
-        }
-        None => (rest, rest.len() == 6),
-    };
-    long_enough && random.len() <= 16 && random.bytes().all(|b| b.is_ascii_alphanumeric())
+    match rest.strip_prefix("seal-") {
+        Some(old) => random(old, 6),
+        None => random(rest, RANDOM_LEN),
+    }
 }
 
 /// Whether a write waits for the disk before the file takes its name.
@@ -372,14 +375,16 @@ mod tests {
         let made = dir_with_temp();
         let name = made.1.file_name().unwrap().to_str().unwrap().to_string();
         assert!(is_temp_name(&name), "{name}");
-        for ours in [".gongkai-seal-AbC123.tmp", ".gongkai-MNcAEJ"] {
+        for ours in [".gongkai-seal-AbC123.tmp", ".gongkai-0123456789.tmp"] {
             assert!(is_temp_name(ours), "{ours}");
         }
         for not_ours in [
             ".gongkai-notes.txt",
             ".gongkai-my-file.tmp",
             ".gongkai-abc.tmp",
-            ".gongkai-MNcAEJx",
+            ".gongkai-MNcAEJ",
+            ".gongkai-backup",
+            ".gongkai-seal-AbC1234.tmp",
             "gongkai-abcdef1234.tmp",
             ".gongkai-.tmp",
         ] {

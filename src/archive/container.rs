@@ -347,15 +347,10 @@ pub struct FileSource {
 }
 
 impl FileSource {
+    /// Opens a regular file; a FIFO, device or folder is refused unread.
     pub fn open(path: &std::path::Path) -> io::Result<FileSource> {
-        let file = std::fs::File::open(path)?;
+        let file = crate::input::open_regular(path).map_err(crate::input::InputError::into_io)?;
         let meta = file.metadata()?;
-        if !meta.is_file() {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "not a regular file",
-            ));
-        }
         Ok(FileSource {
             file,
             len: meta.len(),

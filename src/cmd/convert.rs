@@ -86,6 +86,15 @@ pub fn convert(inputs: &[PathBuf], opts: &ConvertOptions, quiet: bool) -> ExitCo
         bar.finish_and_clear();
     }
     let summary = Summary::of(&outcomes);
+    // The first XML not written, named on standard error too (a full disk says so here).
+    let output_failed = outcomes.iter().find_map(|o| match o {
+        Outcome::Failed(f) if f.class == FailureClass::Output => Some(&f.reason),
+        _ => None,
+    });
+    if let Some(reason) = output_failed {
+        eprintln!("gongkai: {reason}");
+    }
+    let output_failed = output_failed.is_some();
     let errors_path = opts.output.join(gongkai::walk::ERRORS_FILE);
     let errors = convert::errors_jsonl(&jobs, &outcomes);
     let written = if errors.is_empty() {
@@ -116,12 +125,7 @@ pub fn convert(inputs: &[PathBuf], opts: &ConvertOptions, quiet: bool) -> ExitCo
     if let Err(code) = to_stdout(format!("{summary}{note}{walk_note}\n").as_bytes()) {
         return code;
     }
-    let output_failed = outcomes.iter().find_map(|o| match o {
-        Outcome::Failed(f) if f.class == FailureClass::Output => Some(&f.reason),
-        _ => None,
-    });
-    if let Some(reason) = output_failed {
-        eprintln!("gongkai: {reason}");
+    if output_failed {
         ExitCode::from(EXIT_OUTPUT)
     } else if summary.failed > 0 {
         ExitCode::from(EXIT_FINDING)
