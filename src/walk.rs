@@ -223,7 +223,7 @@ mod tests {
         }
         #[cfg(unix)]
         std::os::unix::fs::symlink(&root, root.join("loop")).unwrap();
-        let w = walk(&[root.clone()], Some(&root.join("out")));
+        let w = walk(std::slice::from_ref(&root), Some(&root.join("out")));
         let rels: Vec<_> = w.files.iter().map(|f| f.rel.clone()).collect();
         assert_eq!(rels, [PathBuf::from("a/c.txt"), PathBuf::from("b.txt")]);
         assert_eq!(
