@@ -35,9 +35,13 @@ fn main() {
     let mut bytes_n = 0;
     for _ in 0..5 {
         let start = Instant::now();
-        let (loaded, failures) = load_all(&[dir.path().to_path_buf()], &gongkai::Limits::default());
-        assert!(failures.is_empty());
-        let rows = tidy_rows(&loaded);
+        let c = load_all(
+            &[dir.path().to_path_buf()],
+            &gongkai::Limits::default(),
+            None,
+        );
+        assert!(c.failures.is_empty());
+        let rows = tidy_rows(&c.reports);
         rows_n = rows.len();
         let mut out = Vec::with_capacity(64 << 20);
         write_csv(

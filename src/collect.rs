@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::input::Input;
-use crate::model::Report;
+use crate::model::{Report, TemplateId};
+use crate::walk::{walk, Skipped};
 use crate::ExtractOptions;
 
 /// A report and where it came from.
@@ -24,22 +25,36 @@ pub struct Failure {
     pub reason: String,
 }
 
-/// Reads every input (folders recursively, in name order). Canonical XML is read back, and
-/// so are the reports inside a sealed archive; any other file is extracted. A source seen twice (its XML and the original beside it) is
-/// kept once, XML first. Reports come sorted by issuer, year, source name and hash.
-pub fn load_all(inputs: &[PathBuf], limits: &crate::Limits) -> (Vec<Loaded>, Vec<Failure>) {
-    let mut files = Vec::new();
-    let mut failures = Vec::new();
-    for input in inputs {
-        if input.is_dir() {
-            walk(input, &mut files, &mut failures);
-        } else {
-            files.push(input.clone());
-        }
-    }
+/// What the inputs gave.
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// The reports, sorted by issuer, year, source name and hash.
+    pub reports: Vec<Loaded>,
+    /// Inputs read that hold no report (template `none`), in the same order: listed
+    /// apart, never counted as reports.
+    pub no_report: Vec<Loaded>,
+    pub failures: Vec<Failure>,
+    /// What the walk passed over ([`crate::walk`]).
+    pub skipped: Skipped,
+}
+
+/// Reads every input, folders walked by the rules of [`crate::walk`] (`output`, the file or
+/// folder the command writes, is never read). Canonical XML is read back, and so are the
+/// reports inside a sealed archive; any other file is extracted. A source seen twice (its
+/// XML and the original beside it) is kept once, XML first.
+pub fn load_all(inputs: &[PathBuf], limits: &crate::Limits, output: Option<&Path>) -> Collected {
+    let walked = walk(inputs, output);
+    let mut failures: Vec<Failure> = walked
+        .refused
+        .into_iter()
+        .map(|r| Failure {
+            path: r.path,
+            reason: r.reason,
+        })
+        .collect();
     let mut loaded: Vec<Loaded> = Vec::new();
     let mut originals = Vec::new();
-    for path in files {
+    for path in walked.files.into_iter().map(|f| f.path) {
         if is_zip(&path) {
             // A sealed year: its canonical XML reports.
             match crate::archive::list::xml_reports(&path) {
@@ -66,25 +81,30 @@ pub fn load_all(inputs: &[PathBuf], limits: &crate::Limits) -> (Vec<Loaded>, Vec
             }
             continue;
         }
-        match Input::from_path(&path, limits.max_input_bytes) {
-            Err(e) => failures.push(Failure {
-                path,
-                reason: e.to_string(),
-            }),
-            Ok(input) if is_canonical_xml(&input.bytes) => {
-                match crate::xml::from_bytes(&input.bytes) {
-                    Ok(report) => loaded.push(Loaded {
-                        path,
-                        report,
-                        from_xml: true,
-                    }),
-                    Err(e) => failures.push(Failure {
-                        path,
-                        reason: e.to_string(),
-                    }),
-                }
+        let input = match Input::from_path(&path, limits.max_input_bytes) {
+            Ok(input) => input,
+            Err(e) => {
+                failures.push(Failure {
+                    path,
+                    reason: e.to_string(),
+                });
+                continue;
             }
-            Ok(input) => originals.push((path, input)),
+        };
+        if is_canonical_xml(&input.bytes) {
+            match crate::xml::from_bytes(&input.bytes) {
+                Ok(report) => loaded.push(Loaded {
+                    path,
+                    report,
+                    from_xml: true,
+                }),
+                Err(e) => failures.push(Failure {
+                    path,
+                    reason: e.to_string(),
+                }),
+            }
+        } else {
+            originals.push((path, input));
         }
     }
     let known: BTreeSet<String> = loaded
@@ -118,7 +138,15 @@ pub fn load_all(inputs: &[PathBuf], limits: &crate::Limits) -> (Vec<Loaded>, Vec
     let mut dedup = BTreeSet::new();
     loaded.retain(|l| dedup.insert(l.report.meta.source.sha256.clone()));
     loaded.sort_by_key(|a| sort_key(&a.report));
-    (loaded, failures)
+    let (no_report, reports) = loaded
+        .into_iter()
+        .partition(|l| l.report.meta.template == TemplateId::None);
+    Collected {
+        reports,
+        no_report,
+        failures,
+        skipped: walked.skipped,
+    }
 }
 
 fn sort_key(r: &Report) -> (String, Option<u16>, String, String) {
@@ -134,9 +162,7 @@ fn sort_key(r: &Report) -> (String, Option<u16>, String, String) {
 pub fn is_zip(path: &Path) -> bool {
     use std::io::Read;
     let mut magic = [0u8; 4];
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut magic))
-        .is_ok()
+    crate::input::open_regular(path).is_ok_and(|mut f| f.read_exact(&mut magic).is_ok())
         && magic == *b"PK\x03\x04"
 }
 
@@ -147,36 +173,4 @@ pub fn is_canonical_xml(bytes: &[u8]) -> bool {
         && head
             .windows(crate::xml::NAMESPACE.len())
             .any(|w| w == crate::xml::NAMESPACE.as_bytes())
-}
-
-/// Regular files below a folder, in name order; hidden files, symlinks and special files
-/// are passed over (a symlink could lead out of the folder).
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, failures: &mut Vec<Failure>) {
-    let mut stack = vec![dir.to_path_buf()];
-    let mut found = Vec::new();
-    while let Some(d) = stack.pop() {
-        let entries = match std::fs::read_dir(&d) {
-            Ok(e) => e,
-            Err(e) => {
-                failures.push(Failure {
-                    path: d,
-                    reason: format!("cannot read: {e}"),
-                });
-                continue;
-            }
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => stack.push(path),
-                Ok(t) if t.is_file() => found.push(path),
-                _ => {}
-            }
-        }
-    }
-    found.sort();
-    files.extend(found);
 }

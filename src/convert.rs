@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::input::Input;
 use crate::output::{write_atomically, Durability};
+use crate::walk::{walk, Skipped};
 use crate::{ExtractOptions, Limits};
 
 /// One file to convert, and where its XML goes (relative to the output folder).
@@ -19,6 +20,8 @@ use crate::{ExtractOptions, Limits};
 pub struct Job {
     pub input: PathBuf,
     pub output: PathBuf,
+    /// Why the walk did not take the input (then it is not read).
+    pub refused: Option<String>,
 }
 
 /// What happened to one file.
@@ -27,6 +30,9 @@ pub enum Outcome {
     Converted,
     /// Its XML exists and records this very input (same SHA-256).
     Skipped,
+    /// The input is canonical XML already (an earlier run's output): not converted, so
+    /// that no `x.xml.xml` is made and no old report passes for a new one.
+    AlreadyXml,
     Failed(Failure),
     /// The run stopped (an output error without --keep-going) before this file.
     NotAttempted,
@@ -67,62 +73,39 @@ pub struct ConvertOptions {
     pub limits: Limits,
 }
 
-/// The file list: every regular, non-hidden file below the inputs (folders walked in name
-/// order; symlinks not followed), the output folder itself excluded. With one input
-/// folder, outputs mirror its tree; with several, each keeps its folder's name.
-pub fn plan(inputs: &[PathBuf], output: &Path) -> Result<Vec<Job>, String> {
-    let out_real = std::fs::canonicalize(output).ok();
-    let several = inputs.len() > 1;
-    let mut jobs = Vec::new();
+/// The files of a run, walked by the rules of [`crate::walk`] (the output folder never
+/// read), and what the walk skipped. An entry the walk refused (a link, a FIFO, an
+/// unreadable folder) is a job that fails with the reason. With one input folder, outputs
+/// mirror its tree; with several, each keeps its folder's name. An input that does not
+/// exist is an argument error.
+pub fn plan(inputs: &[PathBuf], output: &Path) -> Result<(Vec<Job>, Skipped), String> {
     for input in inputs {
-        let meta =
-            std::fs::symlink_metadata(input).map_err(|e| format!("{}: {e}", input.display()))?;
-        if meta.is_file() {
-            let name = input
-                .file_name()
-                .ok_or_else(|| format!("{}: no file name", input.display()))?;
-            jobs.push(Job {
-                input: input.clone(),
-                output: xml_name(Path::new(name)),
-            });
-            continue;
-        }
-        if !meta.is_dir() {
-            return Err(format!("{}: not a file or folder", input.display()));
-        }
-        let base = if several {
-            input.file_name().map(PathBuf::from).unwrap_or_default()
-        } else {
-            PathBuf::new()
-        };
-        let mut found = Vec::new();
-        let mut stack = vec![input.clone()];
-        while let Some(dir) = stack.pop() {
-            if out_real.is_some() && std::fs::canonicalize(&dir).ok() == out_real {
-                continue;
-            }
-            let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-            for entry in entries.flatten() {
-                if entry.file_name().to_string_lossy().starts_with('.') {
-                    continue;
-                }
-                match entry.file_type() {
-                    Ok(t) if t.is_dir() => stack.push(entry.path()),
-                    Ok(t) if t.is_file() => found.push(entry.path()),
-                    _ => {}
-                }
-            }
-        }
-        found.sort();
-        for path in found {
-            let rel = path.strip_prefix(input).unwrap_or(&path);
-            jobs.push(Job {
-                output: xml_name(&base.join(rel)),
-                input: path,
-            });
-        }
+        std::fs::metadata(input).map_err(|e| format!("{}: {e}", input.display()))?;
     }
-    Ok(jobs)
+    let several = inputs.len() > 1;
+    let walked = walk(inputs, Some(output));
+    let mut jobs: Vec<Job> = walked
+        .files
+        .into_iter()
+        .map(|f| {
+            let input = &inputs[f.arg];
+            let base = match input.file_name() {
+                Some(name) if several && input.is_dir() => PathBuf::from(name),
+                _ => PathBuf::new(),
+            };
+            Job {
+                output: xml_name(&base.join(&f.rel)),
+                input: f.path,
+                refused: None,
+            }
+        })
+        .collect();
+    jobs.extend(walked.refused.into_iter().map(|r| Job {
+        input: r.path,
+        output: PathBuf::new(),
+        refused: Some(r.reason),
+    }));
+    Ok((jobs, walked.skipped))
 }
 
 fn xml_name(rel: &Path) -> PathBuf {
@@ -178,10 +161,16 @@ pub fn run(
 
 fn convert_one(job: &Job, opts: &ConvertOptions) -> Outcome {
     let failed = |class, reason: String| Outcome::Failed(Failure { reason, class });
+    if let Some(reason) = &job.refused {
+        return failed(FailureClass::Input, reason.clone());
+    }
     let input = match Input::from_path(&job.input, opts.limits.max_input_bytes) {
         Ok(i) => i,
         Err(e) => return failed(FailureClass::Input, e.to_string()),
     };
+    if crate::collect::is_canonical_xml(&input.bytes) {
+        return Outcome::AlreadyXml;
+    }
     let target = opts.output.join(&job.output);
     let sha = input.sha256();
     if !opts.force
@@ -292,6 +281,7 @@ pub struct Summary {
     pub skipped: usize,
     pub failed: usize,
     pub not_attempted: usize,
+    pub already_xml: usize,
 }
 
 impl Summary {
@@ -301,6 +291,7 @@ impl Summary {
             skipped: self.skipped + other.skipped,
             failed: self.failed + other.failed,
             not_attempted: self.not_attempted + other.not_attempted,
+            already_xml: self.already_xml + other.already_xml,
         }
     }
 
@@ -312,6 +303,7 @@ impl Summary {
                 Outcome::Skipped => s.skipped += 1,
                 Outcome::Failed(_) => s.failed += 1,
                 Outcome::NotAttempted => s.not_attempted += 1,
+                Outcome::AlreadyXml => s.already_xml += 1,
             }
         }
         s
@@ -329,6 +321,13 @@ impl std::fmt::Display for Summary {
         )?;
         if self.not_attempted > 0 {
             write!(f, ", {} not attempted", thousands(self.not_attempted))?;
+        }
+        if self.already_xml > 0 {
+            write!(
+                f,
+                ", {} already canonical XML (not converted)",
+                thousands(self.already_xml)
+            )?;
         }
         Ok(())
     }
@@ -357,6 +356,7 @@ mod tests {
             skipped: 12,
             failed: 3,
             not_attempted: 0,
+            already_xml: 0,
         };
         assert_eq!(s.to_string(), "1,234 converted, 12 skipped, 3 failed");
         assert_eq!(thousands(1_000_000), "1,000,000");

@@ -25,6 +25,67 @@ pub enum InputError {
     TooLarge { limit: u64 },
     #[error("is a directory")]
     Directory,
+    /// A FIFO, device or socket: reading one could block for ever or never end.
+    #[error("not a regular file ({0}): not read")]
+    NotRegular(&'static str),
+}
+
+impl InputError {
+    /// As an I/O error, for callers that speak only those.
+    pub fn into_io(self) -> std::io::Error {
+        match self {
+            InputError::Io(e) => e,
+            other => std::io::Error::new(std::io::ErrorKind::InvalidInput, other.to_string()),
+        }
+    }
+}
+
+/// Opens a regular file for reading (links followed). A folder, FIFO, device or socket is
+/// refused by its type before it is opened, and what was opened is checked again (opened
+/// without blocking, so a FIFO put in its place meanwhile cannot stall the caller).
+pub fn open_regular(path: &Path) -> Result<std::fs::File, InputError> {
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(InputError::Directory);
+    }
+    if !meta.is_file() {
+        return Err(InputError::NotRegular(special_kind(&meta.file_type())));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let opened = file.metadata()?.file_type();
+    if !opened.is_file() {
+        return Err(InputError::NotRegular(special_kind(&opened)));
+    }
+    Ok(file)
+}
+
+/// What a file that is neither a regular file, a folder nor a link is: `a FIFO`, ….
+pub fn special_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = t;
+    "a special file"
 }
 
 impl Input {
@@ -35,12 +96,10 @@ impl Input {
         }
     }
 
-    /// Reads a file, refusing more than `limit` bytes.
+    /// Reads a file, refusing more than `limit` bytes, and refusing a folder, FIFO, device
+    /// or socket without reading it ([`open_regular`]).
     pub fn from_path(path: &Path, limit: u64) -> Result<Input, InputError> {
-        if path.is_dir() {
-            return Err(InputError::Directory);
-        }
-        let file = std::fs::File::open(path)?;
+        let file = open_regular(path)?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

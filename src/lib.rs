@@ -27,6 +27,7 @@ pub mod schema;
 pub mod show;
 pub mod template;
 pub mod traditional;
+pub mod walk;
 pub mod xml;
 
 use input::{sniff, Format, Input};

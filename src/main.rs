@@ -4,7 +4,6 @@
 //! the arguments are wrong; 3 the output could not be written. `verify` and `verify-proof`
 //! also exit 1: the archive is damaged, the proof does not hold.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -14,8 +13,6 @@ use gongkai::archive;
 use gongkai::input::{Format, DEFAULT_MAX_INPUT_BYTES};
 
 mod cmd;
-
-use cmd::{fail, EXIT_INPUT, EXIT_OUTPUT};
 
 // Extraction makes many small short-lived allocations (cells, labels, readings): mimalloc
 // serves them about a fifth faster than the system allocator (benches/extract.rs).
@@ -249,30 +246,23 @@ fn main() -> ExitCode {
         ),
         Command::Seal {
             year,
-            mut inputs,
+            inputs,
             files_from,
             output,
             prev,
             force,
             max_input_bytes,
-        } => {
-            if let Some(list) = files_from {
-                match cmd::archive::read_list(&list) {
-                    Ok(paths) => inputs.extend(paths),
-                    Err(e) => return fail(EXIT_INPUT, &list.display().to_string(), &e),
-                }
-            }
-            cmd::archive::seal(
-                &inputs,
-                &output,
-                &archive::SealOptions {
-                    year,
-                    prev,
-                    force,
-                    max_input_bytes,
-                },
-            )
-        }
+        } => cmd::archive::seal(
+            &inputs,
+            files_from.as_deref(),
+            &output,
+            &archive::SealOptions {
+                year,
+                prev,
+                force,
+                max_input_bytes,
+            },
+        ),
         Command::Verify {
             archive,
             prev,
@@ -349,11 +339,6 @@ fn main() -> ExitCode {
             output,
             limits,
         } => cmd::data::show(&inputs, &output, &limits.limits()),
-        Command::Schema => {
-            match std::io::stdout().write_all(gongkai::schema::report_xsd().as_bytes()) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(EXIT_OUTPUT, "<stdout>", &e.to_string()),
-            }
-        }
+        Command::Schema => cmd::done(cmd::to_stdout(gongkai::schema::report_xsd().as_bytes())),
     }
 }

@@ -1,7 +1,42 @@
-//! Writing output files so that no reader ever sees a partial one.
+//! Writing output files: whole or not at all, with the mode any Unix tool gives, never onto
+//! an input, and clearing away what killed runs left behind.
+//!
+//! A file is written to a temporary file beside its target, named `.gongkai-<random>.tmp`
+//! and locked (`flock`) by its writer for as long as the writer lives, then renamed into
+//! place. A new file gets mode 0666 less the umask; a replaced file keeps its mode. A
+//! temporary file of ours that no live process holds locked is stale (its writer was
+//! killed): the first write of a run into a folder removes those, and only those.
 
-use std::io::Write;
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+/// Our temporary files: `.gongkai-` + random letters and digits + `.tmp`.
+pub const TEMP_PREFIX: &str = ".gongkai-";
+pub const TEMP_SUFFIX: &str = ".tmp";
+const RANDOM_LEN: usize = 10;
+
+/// Whether a name is one of our temporary files: `.gongkai-` + ten letters or digits +
+/// `.tmp`, or `.gongkai-seal-` + six + `.tmp` as seals of earlier versions named theirs (so
+/// that what their killed runs left is cleared too). The bare `.gongkai-XXXXXX` of earlier
+/// converts is not claimed: a person could name a file so. Like any hidden file it is never
+/// read or archived.
+pub fn is_temp_name(name: &str) -> bool {
+    let random =
+        |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_alphanumeric());
+    let Some(rest) = name
+        .strip_prefix(TEMP_PREFIX)
+        .and_then(|r| r.strip_suffix(TEMP_SUFFIX))
+    else {
+        return false;
+    };
+    match rest.strip_prefix("seal-") {
+        Some(old) => random(old, 6),
+        None => random(rest, RANDOM_LEN),
+    }
+}
 
 /// Whether a write waits for the disk before the file takes its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,21 +49,291 @@ pub enum Durability {
     Renamed,
 }
 
-/// Writes to a temporary file beside the target, then renames it into place. The
-/// target's folder must exist.
-pub fn write_atomically(path: &Path, bytes: &[u8], durability: Durability) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".gongkai-")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+/// Writes `bytes` to `path` through a temporary file beside it. The target's folder must
+/// exist. Errors are the system's, without the temporary file's name: the caller names
+/// the path the user gave.
+pub fn write_atomically(path: &Path, bytes: &[u8], durability: Durability) -> io::Result<()> {
+    let tmp = TempFile::beside(path)?;
+    tmp.as_file().write_all(bytes)?;
     if durability == Durability::Synced {
         tmp.as_file().sync_all()?;
     }
-    tmp.persist(path).map_err(|e| e.error)?;
+    tmp.persist(path)?;
+    if durability == Durability::Synced {
+        sync_folder(folder_of(path));
+    }
+    Ok(())
+}
+
+/// The folder a file is written in (`.` for a bare name).
+pub fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Makes a rename in `dir` durable (best effort: not every filesystem can sync a folder).
+pub fn sync_folder(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// A temporary file of ours, removed when dropped unless persisted.
+pub struct TempFile {
+    path: PathBuf,
+    file: File,
+    persisted: bool,
+}
+
+impl TempFile {
+    /// A new temporary file in `target`'s folder, locked, with the mode `target` has when
+    /// it is a file already (it is about to be replaced) and 0666 less the umask
+    /// otherwise. Stale temporary files of ours in that folder are removed first (once a
+    /// run).
+    pub fn beside(target: &Path) -> io::Result<TempFile> {
+        let dir = folder_of(target);
+        remove_stale_once(dir);
+        let keep_mode = std::fs::symlink_metadata(target)
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.permissions());
+        let mut last = None;
+        for _ in 0..64 {
+            let path = dir.join(format!("{TEMP_PREFIX}{}{TEMP_SUFFIX}", random_name()));
+            // `create_new` with std's default mode: 0666 less the umask.
+            let file = match std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(f) => f,
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    last = Some(e);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let tmp = TempFile {
+                path,
+                file,
+                persisted: false,
+            };
+            // A cleaner that took the lock between our create and our lock has removed
+            // the name: start again under another.
+            if !try_lock(&tmp.file) || !is_linked(&tmp.file) {
+                continue;
+            }
+            if let Some(mode) = keep_mode {
+                tmp.file.set_permissions(mode)?;
+            }
+            return Ok(tmp);
+        }
+        Err(last.unwrap_or_else(|| io::Error::other("no temporary file could be made")))
+    }
+
+    pub fn as_file(&self) -> &File {
+        &self.file
+    }
+
+    /// Renames the file to `target`, replacing whatever is there.
+    pub fn persist(mut self, target: &Path) -> io::Result<()> {
+        std::fs::rename(&self.path, target)?;
+        self.persisted = true;
+        Ok(())
+    }
+
+    /// Gives the file the name `target` unless something has that name already (then
+    /// the error is `AlreadyExists` and nothing is replaced).
+    pub fn persist_new(mut self, target: &Path) -> io::Result<()> {
+        match std::fs::hard_link(&self.path, target) {
+            Ok(()) => {
+                let _ = std::fs::remove_file(&self.path);
+            }
+            // A filesystem without hard links: check, then rename.
+            Err(e)
+                if e.kind() != io::ErrorKind::AlreadyExists
+                    && std::fs::symlink_metadata(target).is_err() =>
+            {
+                std::fs::rename(&self.path, target)?
+            }
+            Err(e) => return Err(e),
+        }
+        self.persisted = true;
+        Ok(())
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.persisted {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Ten letters and digits from std's randomly keyed hasher, the time and a counter.
+fn random_name() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    h.write_u32(std::process::id());
+    if let Ok(t) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        h.write_u128(t.as_nanos());
+    }
+    let mut n = h.finish();
+    const DIGITS: &[u8; 62] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    (0..RANDOM_LEN)
+        .map(|_| {
+            let c = DIGITS[(n % 62) as usize] as char;
+            n /= 62;
+            c
+        })
+        .collect()
+}
+
+/// Removes stale temporary files of ours from `dir` the first time this process writes
+/// there.
+fn remove_stale_once(dir: &Path) {
+    static CLEARED: OnceLock<Mutex<BTreeSet<PathBuf>>> = OnceLock::new();
+    let first = CLEARED
+        .get_or_init(Mutex::default)
+        .lock()
+        .map(|mut seen| seen.insert(dir.to_path_buf()))
+        .unwrap_or(false);
+    if first {
+        remove_stale(dir);
+    }
+}
+
+/// Removes from `dir` the temporary files of ours ([`is_temp_name`]) that are regular
+/// files no live process holds locked — left by a killed run. Returns how many.
+pub fn remove_stale(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter(|e| e.file_name().to_str().is_some_and(is_temp_name))
+        .filter(|e| remove_if_stale(&e.path()))
+        .count()
+}
+
+#[cfg(unix)]
+fn remove_if_stale(path: &Path) -> bool {
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    // Never follow a link, never block on a FIFO.
+    let Ok(file) = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+    else {
+        return false;
+    };
+    let Ok(meta) = file.metadata() else {
+        return false;
+    };
+    if !meta.is_file() || !try_lock(&file) {
+        return false;
+    }
+    // Still the very file locked under that name: remove it while the lock is held.
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.dev() == meta.dev() && m.ino() == meta.ino() => {
+            std::fs::remove_file(path).is_ok()
+        }
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn remove_if_stale(_: &Path) -> bool {
+    // No way to tell a live writer's file from a dead one's: leave them.
+    false
+}
+
+#[cfg(unix)]
+fn try_lock(file: &File) -> bool {
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: flock on a descriptor this File owns; no memory is passed.
+    unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
+}
+
+#[cfg(not(unix))]
+fn try_lock(_: &File) -> bool {
+    true
+}
+
+#[cfg(unix)]
+fn is_linked(file: &File) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    file.metadata().is_ok_and(|m| m.nlink() > 0)
+}
+
+#[cfg(not(unix))]
+fn is_linked(_: &File) -> bool {
+    true
+}
+
+/// A file's identity whatever its names: device and inode.
+#[cfg(unix)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FileId(u64, u64);
+
+/// A file's identity whatever its names: where its links resolve to.
+#[cfg(not(unix))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FileId(PathBuf);
+
+/// The identity of what `path` names (links followed), if it exists.
+#[cfg(unix)]
+pub fn file_id(path: &Path) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| FileId(m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+pub fn file_id(path: &Path) -> Option<FileId> {
+    std::fs::canonicalize(path).ok().map(FileId)
+}
+
+/// Why an output may not be written.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum OntoInput {
+    #[error("the output is the input {0} itself (the same device and inode); nothing was written")]
+    Same(PathBuf),
+    #[error("the output folder holds the input {0}; nothing was written")]
+    Holds(PathBuf),
+}
+
+/// Refuses an output that is one of the inputs — the same file by device and inode,
+/// whatever the names, links or hard links — or a folder that holds one. An output that
+/// does not exist yet is none of them.
+pub fn refuse_onto_input(output: &Path, inputs: &[&Path]) -> Result<(), OntoInput> {
+    let Some(out) = file_id(output) else {
+        return Ok(());
+    };
+    let out_is_folder = output.is_dir();
+    for &input in inputs {
+        let Ok(real) = std::fs::canonicalize(input) else {
+            continue;
+        };
+        if file_id(&real).as_ref() == Some(&out) {
+            return Err(OntoInput::Same(input.to_path_buf()));
+        }
+        if out_is_folder
+            && real
+                .ancestors()
+                .skip(1)
+                .any(|a| file_id(a).as_ref() == Some(&out))
+        {
+            return Err(OntoInput::Holds(input.to_path_buf()));
+        }
+    }
     Ok(())
 }
 
@@ -36,8 +341,17 @@ pub fn write_atomically(path: &Path, bytes: &[u8], durability: Durability) -> st
 mod tests {
     use super::*;
 
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
     #[test]
-    fn writes_whole_files_and_their_folders() {
+    fn writes_whole_files_and_leaves_no_temporary_file() {
         let dir = tempfile::tempdir().unwrap();
         for (name, durability) in [
             ("a/b.xml", Durability::Synced),
@@ -48,23 +362,106 @@ mod tests {
             write_atomically(&path, b"<report/>", durability).unwrap();
             assert_eq!(std::fs::read(&path).unwrap(), b"<report/>");
         }
-        assert!(write_atomically(&dir.path().join("e/f.xml"), b"", Durability::Renamed).is_err());
-        // Only the targets remain: no temporary files.
-        let names: Vec<_> = walk(dir.path());
-        assert_eq!(names, ["a/b.xml", "c/d.xml"]);
+        let err =
+            write_atomically(&dir.path().join("e/f.xml"), b"", Durability::Renamed).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+        assert!(!err.to_string().contains(".gongkai-"), "{err}");
+        assert_eq!(names(&dir.path().join("a")), ["b.xml"]);
+        assert_eq!(names(&dir.path().join("c")), ["d.xml"]);
     }
 
-    fn walk(root: &Path) -> Vec<String> {
-        let mut out = Vec::new();
-        for sub in ["a", "c"] {
-            for e in std::fs::read_dir(root.join(sub)).unwrap() {
-                out.push(format!(
-                    "{sub}/{}",
-                    e.unwrap().file_name().to_string_lossy()
-                ));
-            }
+    #[test]
+    fn our_temporary_names_are_told_from_others() {
+        let made = dir_with_temp();
+        let name = made.1.file_name().unwrap().to_str().unwrap().to_string();
+        assert!(is_temp_name(&name), "{name}");
+        for ours in [".gongkai-seal-AbC123.tmp", ".gongkai-0123456789.tmp"] {
+            assert!(is_temp_name(ours), "{ours}");
         }
-        out.sort();
-        out
+        for not_ours in [
+            ".gongkai-notes.txt",
+            ".gongkai-my-file.tmp",
+            ".gongkai-abc.tmp",
+            ".gongkai-MNcAEJ",
+            ".gongkai-backup",
+            ".gongkai-seal-AbC1234.tmp",
+            "gongkai-abcdef1234.tmp",
+            ".gongkai-.tmp",
+        ] {
+            assert!(!is_temp_name(not_ours), "{not_ours}");
+        }
+    }
+
+    fn dir_with_temp() -> (tempfile::TempDir, PathBuf, TempFile) {
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = TempFile::beside(&dir.path().join("x")).unwrap();
+        let path = tmp.path.clone();
+        (dir, path, tmp)
+    }
+
+    #[test]
+    fn only_stale_temporary_files_of_ours_are_removed() {
+        let (dir, live, held) = dir_with_temp();
+        for name in [
+            ".gongkai-seal-AbC123.tmp",
+            ".gongkai-notes.txt",
+            "report.txt",
+        ] {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        assert_eq!(remove_stale(dir.path()), 1);
+        assert!(live.exists(), "a live writer's file is kept");
+        let mut left = names(dir.path());
+        left.retain(|n| n != live.file_name().unwrap().to_str().unwrap());
+        assert_eq!(left, [".gongkai-notes.txt", "report.txt"]);
+        drop(held);
+        assert!(!live.exists(), "dropped without persisting: removed");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_follow_the_umask_and_replaced_ones_keep_their_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        // SAFETY: umask only reads and sets the process's mask.
+        let umask = unsafe {
+            let m = libc::umask(0o022);
+            libc::umask(m);
+            m
+        } as u32;
+        let new = dir.path().join("new.csv");
+        write_atomically(&new, b"a", Durability::Renamed).unwrap();
+        assert_eq!(mode(&new), 0o666 & !umask);
+        let kept = dir.path().join("kept.csv");
+        std::fs::write(&kept, b"old").unwrap();
+        std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomically(&kept, b"new", Durability::Synced).unwrap();
+        assert_eq!(mode(&kept), 0o640);
+        assert_eq!(std::fs::read(&kept).unwrap(), b"new");
+    }
+
+    #[test]
+    fn an_output_that_is_or_holds_an_input_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.txt");
+        std::fs::write(&input, b"x").unwrap();
+        let link = dir.path().join("hard.txt");
+        std::fs::hard_link(&input, &link).unwrap();
+        let other = dir.path().join("other.txt");
+        std::fs::write(&other, b"x").unwrap();
+        assert_eq!(
+            refuse_onto_input(&link, &[&input]),
+            Err(OntoInput::Same(input.clone()))
+        );
+        assert_eq!(
+            refuse_onto_input(dir.path(), &[&input]),
+            Err(OntoInput::Holds(input.clone()))
+        );
+        assert_eq!(refuse_onto_input(&other, &[&input]), Ok(()));
+        assert_eq!(
+            refuse_onto_input(&dir.path().join("new"), &[&input]),
+            Ok(())
+        );
     }
 }

@@ -382,14 +382,18 @@ pub struct IndexEntry<'a> {
     pub page: String,
 }
 
-/// The index page: one sortable line per report, linking to its page.
-pub fn index(entries: &[IndexEntry<'_>]) -> String {
+/// The index page: one sortable line per report, linking to its page; the inputs that
+/// hold no report (template `none`) listed apart below, not counted as reports.
+pub fn index(entries: &[IndexEntry<'_>], no_report: &[IndexEntry<'_>]) -> String {
     let mut h = String::new();
+    let reports = format!(
+        "{} report{}",
+        entries.len(),
+        if entries.len() == 1 { "" } else { "s" }
+    );
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>gongkai review: {} reports</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{} reports</h1>\n<p>Click a column heading to sort.</p>\n<table class=\"index\">\n<thead><tr><th>report</th><th>issuer</th><th>year</th><th>template</th><th>rules passed</th><th>rules failed</th><th>warnings</th><th>ambiguous</th><th>missing</th></tr></thead>\n<tbody>\n",
-        entries.len(),
-        entries.len()
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>gongkai review: {reports}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{reports}</h1>\n<p>Click a column heading to sort.</p>\n<table class=\"index\">\n<thead><tr><th>report</th><th>issuer</th><th>year</th><th>template</th><th>rules passed</th><th>rules failed</th><th>warnings</th><th>ambiguous</th><th>missing</th></tr></thead>\n<tbody>\n"
     );
     for e in entries {
         let m = &e.report.meta;
@@ -412,10 +416,25 @@ pub fn index(entries: &[IndexEntry<'_>]) -> String {
         }
         h.push_str("</tr>\n");
     }
-    let _ = write!(
-        h,
-        "</tbody>\n</table>\n<script>{SORT_SCRIPT}</script>\n</body>\n</html>\n"
-    );
+    h.push_str("</tbody>\n</table>\n");
+    if !no_report.is_empty() {
+        let _ = write!(
+            h,
+            "<h2>{} input{} holding no report</h2>\n<p>No standard table was recognised in these (template none); they are not counted above.</p>\n<ul class=\"no-report\">\n",
+            no_report.len(),
+            if no_report.len() == 1 { "" } else { "s" }
+        );
+        for e in no_report {
+            let _ = writeln!(
+                h,
+                "<li><a href=\"{}\">{}</a></li>",
+                esc(&e.page),
+                esc(&e.report.meta.source.name)
+            );
+        }
+        h.push_str("</ul>\n");
+    }
+    let _ = write!(h, "<script>{SORT_SCRIPT}</script>\n</body>\n</html>\n");
     h
 }
 

@@ -37,8 +37,12 @@ pub const MAX_OFFSET: u64 = 0xffff_fffe;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ContainerError {
-    #[error(transparent)]
-    Io(#[from] io::Error),
+    /// Writing the archive failed (a full disk, …).
+    #[error("cannot write: {0}")]
+    Write(io::Error),
+    /// Reading what is being added failed.
+    #[error("cannot read: {0}")]
+    Read(io::Error),
     #[error("{0} changed while it was being sealed (size or CRC differ from the first read)")]
     Changed(String),
     #[error("too large for a sealed archive: {0} (limits: {MAX_ENTRIES} entries, 4 GiB)")]
@@ -217,7 +221,7 @@ impl<W: Write> ZipWriter<W> {
         let mut buf = vec![0u8; 1 << 20];
         let mut copied = 0u64;
         loop {
-            let n = data.read(&mut buf)?;
+            let n = data.read(&mut buf).map_err(ContainerError::Read)?;
             if n == 0 {
                 break;
             }
@@ -249,8 +253,8 @@ impl<W: Write> ZipWriter<W> {
         self.add_reader(name, bytes.len() as u64, crc, &mut &bytes[..], &mut |_| {})
     }
 
-    fn write(&mut self, b: &[u8]) -> io::Result<()> {
-        self.out.write_all(b)?;
+    fn write(&mut self, b: &[u8]) -> Result<(), ContainerError> {
+        self.out.write_all(b).map_err(ContainerError::Write)?;
         self.offset += b.len() as u64;
         Ok(())
     }
@@ -343,15 +347,10 @@ pub struct FileSource {
 }
 
 impl FileSource {
+    /// Opens a regular file; a FIFO, device or folder is refused unread.
     pub fn open(path: &std::path::Path) -> io::Result<FileSource> {
-        let file = std::fs::File::open(path)?;
+        let file = crate::input::open_regular(path).map_err(crate::input::InputError::into_io)?;
         let meta = file.metadata()?;
-        if !meta.is_file() {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "not a regular file",
-            ));
-        }
         Ok(FileSource {
             file,
             len: meta.len(),

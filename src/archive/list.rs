@@ -100,7 +100,7 @@ pub fn list(path: &Path) -> Result<String, ArchiveError> {
 pub fn sha256_file(path: &Path) -> std::io::Result<String> {
     use sha2::{Digest, Sha256};
     use std::io::Read;
-    let mut f = std::fs::File::open(path)?;
+    let mut f = crate::input::open_regular(path).map_err(crate::input::InputError::into_io)?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     loop {

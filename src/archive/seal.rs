@@ -18,12 +18,14 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::bag;
-use super::container::ZipWriter;
+use super::container::{ContainerError, ZipWriter};
 use super::merkle;
 use super::record::{self, Previous, RecordFile, Role, SealRecord};
 use super::verify;
 use super::ArchiveError;
 use crate::input::{hex, Input};
+use crate::output::{folder_of, sync_folder, TempFile};
+use crate::walk::{walk, Skipped};
 use crate::ExtractOptions;
 
 /// Test hook: after this many bytes of the temporary file, `seal` flushes, says `paused`
@@ -52,6 +54,10 @@ pub struct Sealed {
     pub archive_bytes: u64,
     /// Originals archived without a report, with the reason.
     pub notes: Vec<(String, String)>,
+    /// Reports that state a year other than the one sealed: their path and that year.
+    pub other_years: Vec<(String, u16)>,
+    /// What the walk of the inputs passed over.
+    pub skipped: Skipped,
 }
 
 /// A file found in the input.
@@ -83,6 +89,8 @@ struct Report {
     /// A given report's file; an extracted one is extracted again from its original.
     given: Option<PathBuf>,
     bytes: Option<Vec<u8>>,
+    /// The reporting year the report states.
+    year: Option<u16>,
 }
 
 /// How many bytes of reports a seal holds in memory between hashing and writing.
@@ -93,6 +101,7 @@ impl Report {
         bytes: Vec<u8>,
         origin: &'static str,
         given: Option<PathBuf>,
+        year: Option<u16>,
         budget: &AtomicU64,
     ) -> Report {
         let size = bytes.len() as u64;
@@ -110,6 +119,7 @@ impl Report {
             origin,
             given,
             bytes: fits.then_some(bytes),
+            year,
         }
     }
 }
@@ -127,9 +137,11 @@ pub fn seal(inputs: &[PathBuf], output: &Path, opts: &SealOptions) -> Result<Sea
         None => None,
         Some(p) => Some(previous_seal(p, opts.year)?),
     };
-    let found = collect(inputs, output)?;
+    let (found, skipped) = collect(inputs, output)?;
     let originals = prepare(found, opts.max_input_bytes)?;
-    write_archive(originals, previous, output, opts)
+    let mut sealed = write_archive(originals, previous, output, opts)?;
+    sealed.skipped = skipped;
+    Ok(sealed)
 }
 
 fn previous_seal(path: &Path, year: u16) -> Result<Previous, ArchiveError> {
@@ -159,10 +171,10 @@ fn previous_seal(path: &Path, year: u16) -> Result<Previous, ArchiveError> {
     })
 }
 
-/// Walks the inputs. Symlinks and special files are refused, never followed; every
-/// refusal is collected so one run names them all.
-fn collect(inputs: &[PathBuf], output: &Path) -> Result<Vec<Found>, ArchiveError> {
-    let mut found = Vec::new();
+/// Walks the inputs by the rules of [`crate::walk`]. Whatever the walk refuses (a link, a
+/// FIFO, an unreadable folder) stops the seal — an archive holds all of a folder or is not
+/// written — and every refusal is collected so one run names them all.
+fn collect(inputs: &[PathBuf], output: &Path) -> Result<(Vec<Found>, Skipped), ArchiveError> {
     let mut refused = Vec::new();
     let out_dir = output
         .parent()
@@ -170,42 +182,32 @@ fn collect(inputs: &[PathBuf], output: &Path) -> Result<Vec<Found>, ArchiveError
         .unwrap_or(Path::new("."))
         .canonicalize()
         .ok();
-    for input in inputs {
-        let meta = match std::fs::symlink_metadata(input) {
-            Ok(m) => m,
-            Err(e) => {
-                refused.push(format!("{}: {e}", input.display()));
-                continue;
+    for input in inputs.iter().filter(|i| i.is_dir()) {
+        if let (Some(out), Ok(dir)) = (&out_dir, input.canonicalize()) {
+            if out.starts_with(&dir) {
+                refused.push(format!(
+                    "{}: the output {} would lie inside this input folder",
+                    input.display(),
+                    output.display()
+                ));
             }
-        };
-        let ft = meta.file_type();
-        if ft.is_symlink() {
-            refused.push(format!(
-                "{}: a symbolic link (not followed)",
-                input.display()
-            ));
-        } else if ft.is_dir() {
-            if let (Some(out), Ok(dir)) = (&out_dir, input.canonicalize()) {
-                if out.starts_with(&dir) {
-                    refused.push(format!(
-                        "{}: the output {} would lie inside this input folder",
-                        input.display(),
-                        output.display()
-                    ));
-                    continue;
-                }
-            }
-            walk(input, "", &mut found, &mut refused);
-        } else if ft.is_file() {
-            match input.file_name().and_then(|n| n.to_str()) {
-                Some(n) => found.push(Found {
-                    rel: n.to_string(),
-                    path: input.clone(),
-                }),
-                None => refused.push(format!("{}: the name is not UTF-8", input.display())),
-            }
-        } else {
-            refused.push(format!("{}: not a regular file", input.display()));
+        }
+    }
+    let walked = walk(inputs, Some(output));
+    refused.extend(
+        walked
+            .refused
+            .into_iter()
+            .map(|r| format!("{}: {}", r.path.display(), r.reason)),
+    );
+    let mut found = Vec::new();
+    for f in walked.files {
+        match f.rel.to_str() {
+            Some(rel) => found.push(Found {
+                rel: rel.to_string(),
+                path: f.path,
+            }),
+            None => refused.push(format!("{}: the name is not UTF-8", f.path.display())),
         }
     }
     found.sort_by(|a, b| a.rel.as_bytes().cmp(b.rel.as_bytes()));
@@ -228,48 +230,9 @@ fn collect(inputs: &[PathBuf], output: &Path) -> Result<Vec<Found>, ArchiveError
         refused.push("no files to seal".into());
     }
     if refused.is_empty() {
-        Ok(found)
+        Ok((found, walked.skipped))
     } else {
         Err(ArchiveError::Refused(refused))
-    }
-}
-
-fn walk(dir: &Path, prefix: &str, found: &mut Vec<Found>, refused: &mut Vec<String>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            refused.push(format!("{}: {e}", dir.display()));
-            return;
-        }
-    };
-    for entry in entries {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                refused.push(format!("{}: {e}", dir.display()));
-                continue;
-            }
-        };
-        let path = entry.path();
-        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
-            refused.push(format!("{}: the name is not UTF-8", path.display()));
-            continue;
-        };
-        let rel = format!("{prefix}{name}");
-        // DirEntry::file_type does not follow links.
-        match entry.file_type() {
-            Ok(ft) if ft.is_symlink() => refused.push(format!(
-                "{}: a symbolic link (not followed)",
-                path.display()
-            )),
-            Ok(ft) if ft.is_dir() => walk(&path, &format!("{rel}/"), found, refused),
-            Ok(ft) if ft.is_file() => found.push(Found { rel, path }),
-            Ok(_) => refused.push(format!(
-                "{}: not a regular file (device, FIFO or socket)",
-                path.display()
-            )),
-            Err(e) => refused.push(format!("{}: {e}", path.display())),
-        }
     }
 }
 
@@ -396,6 +359,7 @@ fn extract_report(o: &mut Original, bytes: Option<Vec<u8>>, limit: u64, budget: 
                 crate::xml::to_bytes(&report),
                 "extracted",
                 None,
+                report.meta.year,
                 budget,
             ))
         }
@@ -437,7 +401,7 @@ fn prepare(found: Vec<Found>, limit: u64) -> Result<Vec<Original>, ArchiveError>
                 let report = crate::xml::from_bytes(&bytes)
                     .map_err(|e| format!("{}: {e}", f.path.display()))?;
                 Ok(Given {
-                    report: Report::new(bytes, "given", Some(f.path), &budget),
+                    report: Report::new(bytes, "given", Some(f.path), report.meta.year, &budget),
                     rel: f.rel,
                     source_sha256: report.meta.source.sha256,
                     source_name: report.meta.source.name,
@@ -571,6 +535,7 @@ fn write_archive(
     let mut files: Vec<RecordFile> = Vec::new();
     let mut reports: Vec<RecordFile> = Vec::new();
     let mut notes = Vec::new();
+    let mut other_years = Vec::new();
     for o in &originals {
         let path = original_path(&o.rel);
         let rpath = o.report.as_ref().map(|_| report_path(&o.rel));
@@ -587,6 +552,9 @@ fn write_archive(
             notes.push((path.clone(), n.clone()));
         }
         if let (Some(r), Some(rp)) = (&o.report, rpath) {
+            if let Some(year) = r.year.filter(|&y| y != opts.year) {
+                other_years.push((rp.clone(), year));
+            }
             reports.push(RecordFile {
                 role: Role::Report,
                 path: rp,
@@ -638,23 +606,16 @@ fn write_archive(
     .collect();
     let tag_manifest = bag::manifest(&tag_entries);
 
-    let dir = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
     let werr = |e: std::io::Error| ArchiveError::Write {
         path: output.to_path_buf(),
         source: e,
     };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".gongkai-seal-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // 0666 less the umask, as any new file.
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let tmp = builder.tempfile_in(dir).map_err(werr)?;
+    // Errors writing the archive name the archive, never the temporary file.
+    let zerr = |e: ContainerError| match e {
+        ContainerError::Write(e) => werr(e),
+        e => e.into(),
+    };
+    let tmp = TempFile::beside(output).map_err(werr)?;
     let pause_after: Option<u64> = std::env::var(PAUSE_ENV).ok().and_then(|v| v.parse().ok());
     let root_dir = bag::bag_root(opts.year);
     let name = |p: &str| format!("{root_dir}/{p}");
@@ -672,8 +633,10 @@ fn write_archive(
             std::thread::sleep(std::time::Duration::from_secs(600));
         }
     };
-    zip.add_bytes(&name(bag::INFO_FILE), info.as_bytes())?;
-    zip.add_bytes(&name(bag::DECLARATION_FILE), bag::DECLARATION.as_bytes())?;
+    zip.add_bytes(&name(bag::INFO_FILE), info.as_bytes())
+        .map_err(zerr)?;
+    zip.add_bytes(&name(bag::DECLARATION_FILE), bag::DECLARATION.as_bytes())
+        .map_err(zerr)?;
     let by_path: std::collections::HashMap<String, &Original> = originals
         .iter()
         .map(|o| (original_path(&o.rel), o))
@@ -695,14 +658,16 @@ fn write_archive(
             .collect();
         for (f, made) in batch.iter().zip(made) {
             let o = by_path[&f.path];
-            let changed = |e: super::container::ContainerError, what: &Path| match e {
-                super::container::ContainerError::Changed(_) => {
-                    ArchiveError::Refused(vec![format!(
-                        "{}: changed while it was being sealed",
-                        what.display()
-                    )])
-                }
-                e => e.into(),
+            let changed = |e: ContainerError, what: &Path| match e {
+                ContainerError::Changed(_) => ArchiveError::Refused(vec![format!(
+                    "{}: changed while it was being sealed",
+                    what.display()
+                )]),
+                ContainerError::Read(source) => ArchiveError::Read {
+                    path: what.display().to_string(),
+                    source,
+                },
+                e => zerr(e),
             };
             match made {
                 None => {
@@ -735,10 +700,13 @@ fn write_archive(
             }
         }
     }
-    zip.add_bytes(&name(bag::MANIFEST_FILE), manifest.as_bytes())?;
-    zip.add_bytes(&name(bag::SEAL_FILE), &seal_xml)?;
-    zip.add_bytes(&name(bag::TAG_MANIFEST_FILE), tag_manifest.as_bytes())?;
-    let mut buf = zip.finish()?;
+    zip.add_bytes(&name(bag::MANIFEST_FILE), manifest.as_bytes())
+        .map_err(zerr)?;
+    zip.add_bytes(&name(bag::SEAL_FILE), &seal_xml)
+        .map_err(zerr)?;
+    zip.add_bytes(&name(bag::TAG_MANIFEST_FILE), tag_manifest.as_bytes())
+        .map_err(zerr)?;
+    let mut buf = zip.finish().map_err(zerr)?;
     buf.flush().map_err(werr)?;
     drop(buf);
     tmp.as_file().sync_all().map_err(werr)?;
@@ -746,18 +714,16 @@ fn write_archive(
     let persisted = if opts.force {
         tmp.persist(output)
     } else {
-        tmp.persist_noclobber(output)
+        tmp.persist_new(output)
     };
     if let Err(e) = persisted {
-        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
             return Err(ArchiveError::Exists(output.to_path_buf()));
         }
-        return Err(werr(e.error));
+        return Err(werr(e));
     }
     // The rename itself is durable once the folder is synced.
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
+    sync_folder(folder_of(output));
     Ok(Sealed {
         files: count,
         bytes,
@@ -765,5 +731,7 @@ fn write_archive(
         seal_sha256,
         archive_bytes,
         notes,
+        other_years,
+        skipped: Skipped::default(),
     })
 }

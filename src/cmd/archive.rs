@@ -1,12 +1,13 @@
 //! `gongkai seal`, `verify`, `prove`, `verify-proof`, `list`.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use gongkai::archive::{self, ArchiveError};
 
-use super::{fail, write_atomically, EXIT_FINDING, EXIT_INPUT, EXIT_OUTPUT};
+use super::{
+    done, emit, fail, refuse_onto_input, to_stdout, EXIT_FINDING, EXIT_INPUT, EXIT_OUTPUT,
+};
 
 /// Exit code for an archive error: output problems are 3, everything else unusable input.
 fn archive_fail(e: &ArchiveError) -> ExitCode {
@@ -18,27 +19,72 @@ fn archive_fail(e: &ArchiveError) -> ExitCode {
     ExitCode::from(code)
 }
 
-pub fn seal(inputs: &[PathBuf], output: &Path, opts: &archive::SealOptions) -> ExitCode {
-    match archive::seal(inputs, output, opts) {
-        Err(e) => archive_fail(&e),
-        Ok(s) => {
-            for (path, note) in &s.notes {
-                eprintln!("note: {path}: {note}");
-            }
-            println!(
-                "sealed {}: year {}, {} files, {} bytes of payload, {} bytes in all\n\
-                 merkle root  {}\nseal sha256  {}",
-                output.display(),
-                opts.year,
-                s.files,
-                s.bytes,
-                s.archive_bytes,
-                s.root,
-                s.seal_sha256
-            );
-            ExitCode::SUCCESS
+/// The most reports named in the warning about their year; the rest are counted.
+const YEARS_NAMED: usize = 20;
+
+pub fn seal(
+    inputs: &[PathBuf],
+    list: Option<&Path>,
+    output: &Path,
+    opts: &archive::SealOptions,
+) -> ExitCode {
+    let mut inputs = inputs.to_vec();
+    if let Some(list) = list {
+        match read_list(list) {
+            Ok(paths) => inputs.extend(paths),
+            Err(e) => return fail(EXIT_INPUT, &list.display().to_string(), &e),
         }
     }
+    // Neither an original, the list nor the previous archive may be replaced by this one.
+    let mut read: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    read.extend(list.filter(|l| l.as_os_str() != "-"));
+    read.extend(opts.prev.as_deref());
+    if let Err(code) = refuse_onto_input(output, &read) {
+        return code;
+    }
+    let s = match archive::seal(&inputs, output, opts) {
+        Err(e) => return archive_fail(&e),
+        Ok(s) => s,
+    };
+    for (path, note) in &s.notes {
+        eprintln!("note: {path}: {note}");
+    }
+    if !s.other_years.is_empty() {
+        for (path, year) in s.other_years.iter().take(YEARS_NAMED) {
+            eprintln!("warning: {path} states the year {year}");
+        }
+        let more = s.other_years.len().saturating_sub(YEARS_NAMED);
+        eprintln!(
+            "warning: {} report(s) state a year other than --year {}{}; sealed as {} all the same",
+            s.other_years.len(),
+            opts.year,
+            if more > 0 {
+                format!(" ({more} more not named)")
+            } else {
+                String::new()
+            },
+            opts.year
+        );
+    }
+    let skipped = if s.skipped.is_empty() {
+        String::new()
+    } else {
+        format!("\nnot sealed   {}", s.skipped)
+    };
+    done(to_stdout(
+        format!(
+            "sealed {}: year {}, {} files, {} bytes of payload, {} bytes in all\n\
+             merkle root  {}\nseal sha256  {}{skipped}\n",
+            output.display(),
+            opts.year,
+            s.files,
+            s.bytes,
+            s.archive_bytes,
+            s.root,
+            s.seal_sha256
+        )
+        .as_bytes(),
+    ))
 }
 
 pub fn verify(path: &Path, prev: Option<&Path>, json: bool) -> ExitCode {
@@ -53,8 +99,8 @@ pub fn verify(path: &Path, prev: Option<&Path>, json: bool) -> ExitCode {
     } else {
         v.to_text()
     };
-    if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
-        return fail(EXIT_OUTPUT, "<stdout>", &e.to_string());
+    if let Err(code) = to_stdout(text.as_bytes()) {
+        return code;
     }
     match v.status {
         archive::Status::Intact => ExitCode::SUCCESS,
@@ -63,6 +109,11 @@ pub fn verify(path: &Path, prev: Option<&Path>, json: bool) -> ExitCode {
 }
 
 pub fn prove(path: &Path, file: &str, output: Option<&Path>) -> ExitCode {
+    if let Some(out) = output {
+        if let Err(code) = refuse_onto_input(out, &[path]) {
+            return code;
+        }
+    }
     let proof = archive::verify_path(path, None).and_then(|v| archive::proof::prove(&v, file));
     let proof = match proof {
         Ok(p) => p,
@@ -73,16 +124,7 @@ pub fn prove(path: &Path, file: &str, output: Option<&Path>) -> ExitCode {
     };
     let mut bytes = serde_json::to_vec_pretty(&proof).unwrap_or_default();
     bytes.push(b'\n');
-    match output {
-        None => match std::io::stdout().lock().write_all(&bytes) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => fail(EXIT_OUTPUT, "<stdout>", &e.to_string()),
-        },
-        Some(out) => match write_atomically(out, &bytes) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => fail(EXIT_OUTPUT, &out.display().to_string(), &e.to_string()),
-        },
-    }
+    done(emit(&bytes, output))
 }
 
 pub fn verify_proof(
@@ -139,10 +181,7 @@ pub fn verify_proof(
 pub fn list(path: &Path) -> ExitCode {
     match archive::list::list(path) {
         Err(e) => archive_fail(&e),
-        Ok(text) => match std::io::stdout().lock().write_all(text.as_bytes()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => fail(EXIT_OUTPUT, "<stdout>", &e.to_string()),
-        },
+        Ok(text) => done(to_stdout(text.as_bytes())),
     }
 }
 

@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use gongkai::convert::{self, ConvertOptions, FailureClass, Outcome, Summary};
 use gongkai::output::{self, Durability};
 
-use super::{fail, EXIT_FINDING, EXIT_INPUT, EXIT_OUTPUT};
+use super::{fail, refuse_onto_input, to_stdout, EXIT_FINDING, EXIT_INPUT, EXIT_OUTPUT};
 
 /// How often a plain progress line is printed when standard error is no terminal.
 const PLAIN_EVERY: Duration = Duration::from_secs(5);
@@ -19,6 +19,9 @@ const PLAIN_EVERY: Duration = Duration::from_secs(5);
 /// Exit 0 when every file converted or was already up to date, 1 when some failed (listed
 /// in `_errors.jsonl`), 2 on unusable arguments, 3 when an XML could not be written.
 pub fn convert(inputs: &[PathBuf], opts: &ConvertOptions, quiet: bool) -> ExitCode {
+    if let Err(code) = refuse_onto_input(&opts.output, inputs) {
+        return code;
+    }
     if opts.output.is_file() {
         return fail(
             EXIT_INPUT,
@@ -26,7 +29,7 @@ pub fn convert(inputs: &[PathBuf], opts: &ConvertOptions, quiet: bool) -> ExitCo
             "the output must be a folder",
         );
     }
-    let jobs = match convert::plan(inputs, &opts.output) {
+    let (jobs, walk_skipped) = match convert::plan(inputs, &opts.output) {
         Ok(j) => j,
         Err(e) => return fail(EXIT_INPUT, "convert", &e),
     };
@@ -64,7 +67,11 @@ pub fn convert(inputs: &[PathBuf], opts: &ConvertOptions, quiet: bool) -> ExitCo
         let mut guard = plain.lock().unwrap_or_else(|p| p.into_inner());
         let (last, counts) = &mut *guard;
         *counts = Summary::of(std::slice::from_ref(outcome)).plus(*counts);
-        let done = counts.converted + counts.skipped + counts.failed + counts.not_attempted;
+        let done = counts.converted
+            + counts.skipped
+            + counts.failed
+            + counts.not_attempted
+            + counts.already_xml;
         if last.elapsed() >= PLAIN_EVERY || done as u64 == total {
             eprintln!(
                 "convert: {}/{} files ({counts})",
@@ -79,7 +86,16 @@ pub fn convert(inputs: &[PathBuf], opts: &ConvertOptions, quiet: bool) -> ExitCo
         bar.finish_and_clear();
     }
     let summary = Summary::of(&outcomes);
-    let errors_path = opts.output.join("_errors.jsonl");
+    // The first XML not written, named on standard error too (a full disk says so here).
+    let output_failed = outcomes.iter().find_map(|o| match o {
+        Outcome::Failed(f) if f.class == FailureClass::Output => Some(&f.reason),
+        _ => None,
+    });
+    if let Some(reason) = output_failed {
+        eprintln!("gongkai: {reason}");
+    }
+    let output_failed = output_failed.is_some();
+    let errors_path = opts.output.join(gongkai::walk::ERRORS_FILE);
     let errors = convert::errors_jsonl(&jobs, &outcomes);
     let written = if errors.is_empty() {
         match std::fs::remove_file(&errors_path) {
@@ -101,16 +117,14 @@ pub fn convert(inputs: &[PathBuf], opts: &ConvertOptions, quiet: bool) -> ExitCo
     } else {
         String::new()
     };
-    println!("{summary}{note}");
-    let output_failed = outcomes.iter().any(|o| {
-        matches!(
-            o,
-            Outcome::Failed(convert::Failure {
-                class: FailureClass::Output,
-                ..
-            })
-        )
-    });
+    let walk_note = if walk_skipped.is_empty() {
+        String::new()
+    } else {
+        format!("; {walk_skipped}")
+    };
+    if let Err(code) = to_stdout(format!("{summary}{note}{walk_note}\n").as_bytes()) {
+        return code;
+    }
     if output_failed {
         ExitCode::from(EXIT_OUTPUT)
     } else if summary.failed > 0 {

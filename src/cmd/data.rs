@@ -1,7 +1,6 @@
 //! `gongkai export`, `check` and `show`: clean data and review across many reports.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -9,31 +8,32 @@ use serde_json::json;
 
 use gongkai::across_years::{self, IssuerMap};
 use gongkai::checks::{self, findings};
-use gongkai::collect::{load_all, Failure, Loaded};
+use gongkai::collect::{load_all, Collected, Loaded};
 use gongkai::export;
 use gongkai::model::CellContent;
 use gongkai::show;
 
-use super::{fail, write_atomically, EXIT_FINDING, EXIT_INPUT, EXIT_OUTPUT};
+use super::{emit, fail, refuse_onto_input, EXIT_FINDING, EXIT_INPUT, EXIT_OUTPUT};
 
-/// Loads the inputs, naming every unusable one on standard error.
-fn load(inputs: &[PathBuf], limits: &gongkai::Limits) -> (Vec<Loaded>, Vec<Failure>) {
-    let (loaded, failures) = load_all(inputs, limits);
-    for f in &failures {
+/// Loads the inputs (never reading `output`), naming every unusable one on standard error.
+fn load(inputs: &[PathBuf], limits: &gongkai::Limits, output: Option<&Path>) -> Collected {
+    let c = load_all(inputs, limits, output);
+    for f in &c.failures {
         eprintln!("gongkai: {}: {}", f.path.display(), f.reason);
     }
-    (loaded, failures)
+    c
 }
 
-/// Writes the output to standard output or atomically to a file.
-fn emit(bytes: &[u8], output: Option<&Path>) -> Result<(), ExitCode> {
-    match output {
-        None => std::io::stdout()
-            .lock()
-            .write_all(bytes)
-            .map_err(|e| fail(EXIT_OUTPUT, "<stdout>", &e.to_string())),
-        Some(out) => write_atomically(out, bytes)
-            .map_err(|e| fail(EXIT_OUTPUT, &out.display().to_string(), &e.to_string())),
+/// Notes on standard error what was read but is no report, and what the walk skipped.
+fn note_no_reports_and_skips(c: &Collected, what: &str) {
+    for l in &c.no_report {
+        eprintln!(
+            "note: {}: holds no report (template none); {what}",
+            l.path.display()
+        );
+    }
+    if !c.skipped.is_empty() {
+        eprintln!("note: {}", c.skipped);
     }
 }
 
@@ -54,24 +54,31 @@ pub struct ExportOptions<'a> {
 /// Exit 0 when every input was read, 1 when some were not (the rest is exported), 2 when
 /// none could be.
 pub fn export(inputs: &[PathBuf], opts: &ExportOptions<'_>) -> ExitCode {
-    let (loaded, failures) = load(inputs, &opts.limits);
-    if loaded.is_empty() && !failures.is_empty() {
+    if let Some(out) = opts.output {
+        if let Err(code) = refuse_onto_input(out, inputs) {
+            return code;
+        }
+    }
+    let c = load(inputs, &opts.limits, opts.output);
+    note_no_reports_and_skips(&c, "not exported");
+    let (loaded, failures) = (&c.reports, &c.failures);
+    if loaded.is_empty() && c.no_report.is_empty() && !failures.is_empty() {
         return ExitCode::from(EXIT_INPUT);
     }
     let mut bytes = Vec::new();
     let written = match (opts.format, opts.wide) {
         (ExportFormat::Csv, false) => {
             let header: Vec<String> = export::COLUMNS.iter().map(|s| s.to_string()).collect();
-            let rows = export::tidy_rows(&loaded).into_iter().map(|r| r.to_vec());
+            let rows = export::tidy_rows(loaded).into_iter().map(|r| r.to_vec());
             export::write_csv(&mut bytes, &header, rows, opts.bom)
         }
         (ExportFormat::Csv, true) => {
-            let (header, rows) = export::wide_rows(&loaded);
+            let (header, rows) = export::wide_rows(loaded);
             export::write_csv(&mut bytes, &header, rows, opts.bom)
         }
-        (ExportFormat::Json, false) => export::write_json(&mut bytes, &export::tidy_rows(&loaded)),
+        (ExportFormat::Json, false) => export::write_json(&mut bytes, &export::tidy_rows(loaded)),
         (ExportFormat::Json, true) => {
-            let (header, rows) = export::wide_rows(&loaded);
+            let (header, rows) = export::wide_rows(loaded);
             let objects: Vec<serde_json::Value> = rows
                 .iter()
                 .map(|row| {
@@ -125,12 +132,13 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
         },
         None => IssuerMap::default(),
     };
-    let (loaded, failures) = load(inputs, &opts.limits);
+    let c = load(inputs, &opts.limits, None);
+    let (loaded, failures) = (&c.reports, &c.failures);
     let mut out = String::new();
     let mut json_reports = Vec::new();
     let (mut failed_reports, mut failures_n, mut warnings_n, mut ambiguous_n, mut missing_n) =
         (0, 0, 0, 0, 0);
-    for l in &loaded {
+    for l in loaded {
         let r = &l.report;
         let found = findings(r);
         let mut ambiguous = Vec::new();
@@ -231,7 +239,7 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
         }
     }
     let (cross, unplaced) = if opts.across_years {
-        across_years::check(&loaded, &map)
+        across_years::check(loaded, &map)
     } else {
         (Vec::new(), Vec::new())
     };
@@ -245,13 +253,15 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
         missing_n,
         if opts.across_years { format!(", {} cross-year warning(s)", cross.len()) } else { String::new() },
         if failures.is_empty() { String::new() } else { format!("; {} input(s) unusable", failures.len()) }
-    );
+    ) + &if c.no_report.is_empty() { String::new() } else { format!("; {} input(s) holding no report", c.no_report.len()) }
+      + &if c.skipped.is_empty() { String::new() } else { format!("; {}", c.skipped) };
     if opts.json {
         let doc = json!({
             "reports": json_reports,
             "across_years": cross.iter().map(|c| json!({"rule": c.rule, "issuer": c.issuer, "years": [c.years.0, c.years.1], "sources": [c.sources.0, c.sources.1], "description": c.description})).collect::<Vec<_>>(),
             "unplaced": unplaced.iter().map(|u| json!({"source": u.source, "reason": u.reason})).collect::<Vec<_>>(),
             "unusable": failures.iter().map(|f| json!({"path": f.path.display().to_string(), "reason": f.reason})).collect::<Vec<_>>(),
+            "no_report": c.no_report.iter().map(|l| json!({"path": l.path.display().to_string(), "source": {"name": l.report.meta.source.name, "sha256": l.report.meta.source.sha256}})).collect::<Vec<_>>(),
             "summary": summary,
         });
         out = serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
@@ -266,6 +276,12 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
             }
             for u in &unplaced {
                 out.push_str(&format!("  note: {}: {}\n", u.source, u.reason));
+            }
+        }
+        if !c.no_report.is_empty() {
+            out.push_str("holding no report (template none; not counted as reports)\n");
+            for l in &c.no_report {
+                out.push_str(&format!("  {}\n", l.path.display()));
             }
         }
         out.push_str(&summary);
@@ -286,33 +302,31 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
 /// One input file: its page at `output`. A folder, a sealed archive or several inputs:
 /// `output` is a folder that gets `index.html` and a page per report. Exit 1 when some inputs were unusable.
 pub fn show(inputs: &[PathBuf], output: &Path, limits: &gongkai::Limits) -> ExitCode {
-    let (loaded, failures) = load(inputs, limits);
-    if loaded.is_empty() {
-        return ExitCode::from(EXIT_INPUT);
+    if let Err(code) = refuse_onto_input(output, inputs) {
+        return code;
     }
+    let c = load(inputs, limits, Some(output));
+    let failures = &c.failures;
+    let Some(first) = c.reports.first().or(c.no_report.first()) else {
+        return ExitCode::from(EXIT_INPUT);
+    };
     // One report file gets a page; an archive, a folder or several inputs get a folder.
     let single = inputs.len() == 1 && inputs[0].is_file() && !gongkai::collect::is_zip(&inputs[0]);
     if single {
-        if let Err(code) = emit(show::page(&loaded[0].report).as_bytes(), Some(output)) {
+        if let Err(code) = emit(show::page(&first.report).as_bytes(), Some(output)) {
             return code;
         }
     } else {
+        note_no_reports_and_skips(&c, "listed apart in the index");
         if let Err(e) = std::fs::create_dir_all(output) {
             return fail(EXIT_OUTPUT, &output.display().to_string(), &e.to_string());
         }
-        let mut entries = Vec::new();
-        for l in &loaded {
-            let name = show::page_name(&l.report);
-            if let Err(code) = emit(show::page(&l.report).as_bytes(), Some(&output.join(&name))) {
-                return code;
-            }
-            entries.push(show::IndexEntry {
-                report: &l.report,
-                page: name,
-            });
-        }
+        let (reports, no_report) = match (pages(&c.reports, output), pages(&c.no_report, output)) {
+            (Ok(r), Ok(n)) => (r, n),
+            (Err(code), _) | (_, Err(code)) => return code,
+        };
         if let Err(code) = emit(
-            show::index(&entries).as_bytes(),
+            show::index(&reports, &no_report).as_bytes(),
             Some(&output.join("index.html")),
         ) {
             return code;
@@ -323,4 +337,18 @@ pub fn show(inputs: &[PathBuf], output: &Path, limits: &gongkai::Limits) -> Exit
     } else {
         ExitCode::from(EXIT_FINDING)
     }
+}
+
+/// Writes a review page for each report in `folder`; their lines of the index.
+fn pages<'a>(loaded: &'a [Loaded], folder: &Path) -> Result<Vec<show::IndexEntry<'a>>, ExitCode> {
+    let mut entries = Vec::new();
+    for l in loaded {
+        let page = show::page_name(&l.report);
+        emit(show::page(&l.report).as_bytes(), Some(&folder.join(&page)))?;
+        entries.push(show::IndexEntry {
+            report: &l.report,
+            page,
+        });
+    }
+    Ok(entries)
 }

@@ -1,13 +1,12 @@
 //! `gongkai extract`.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 use gongkai::input::Input;
 use gongkai::ExtractOptions;
 
-use super::{fail, write_atomically, EXIT_INPUT, EXIT_OUTPUT};
+use super::{done, emit, fail, refuse_onto_input, EXIT_INPUT};
 
 pub fn extract(path: &Path, output: Option<&Path>, options: &ExtractOptions) -> ExitCode {
     let limit = options.limits.max_input_bytes;
@@ -17,6 +16,11 @@ pub fn extract(path: &Path, output: Option<&Path>, options: &ExtractOptions) -> 
     } else {
         path.display().to_string()
     };
+    if let (Some(out), false) = (output, stdin) {
+        if let Err(code) = refuse_onto_input(out, &[path]) {
+            return code;
+        }
+    }
     let input = if stdin {
         Input::from_reader("stdin", std::io::stdin().lock(), limit)
     } else {
@@ -30,15 +34,5 @@ pub fn extract(path: &Path, output: Option<&Path>, options: &ExtractOptions) -> 
         Ok(r) => r,
         Err(e) => return fail(EXIT_INPUT, &shown, &e.to_string()),
     };
-    let bytes = gongkai::xml::to_bytes(&report);
-    match output {
-        None => match std::io::stdout().lock().write_all(&bytes) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => fail(EXIT_OUTPUT, "<stdout>", &e.to_string()),
-        },
-        Some(out) => match write_atomically(out, &bytes) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => fail(EXIT_OUTPUT, &out.display().to_string(), &e.to_string()),
-        },
-    }
+    done(emit(&gongkai::xml::to_bytes(&report), output))
 }

@@ -8,6 +8,7 @@ pub mod convert;
 pub mod data;
 pub mod extract;
 
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -26,4 +27,34 @@ pub fn fail(code: u8, what: &str, reason: &str) -> ExitCode {
 /// Writes a command's single output file: synced, then renamed into place.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     output::write_atomically(path, bytes, Durability::Synced)
+}
+
+/// Writes a command's output to standard output, flushed: a failed write is exit 3.
+pub fn to_stdout(bytes: &[u8]) -> Result<(), ExitCode> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| fail(EXIT_OUTPUT, "<stdout>", &e.to_string()))
+}
+
+/// Writes a command's output to standard output or, given a path, atomically to that file
+/// (exit 3 naming the path given when it cannot be written).
+pub fn emit(bytes: &[u8], output: Option<&Path>) -> Result<(), ExitCode> {
+    match output {
+        None => to_stdout(bytes),
+        Some(out) => write_atomically(out, bytes)
+            .map_err(|e| fail(EXIT_OUTPUT, &out.display().to_string(), &e.to_string())),
+    }
+}
+
+/// Refuses (exit 2) an output that is one of the inputs or a folder holding one.
+pub fn refuse_onto_input<P: AsRef<Path>>(output: &Path, inputs: &[P]) -> Result<(), ExitCode> {
+    let inputs: Vec<&Path> = inputs.iter().map(AsRef::as_ref).collect();
+    output::refuse_onto_input(output, &inputs)
+        .map_err(|e| fail(EXIT_INPUT, &output.display().to_string(), &e.to_string()))
+}
+
+/// The exit code of a result that is all side effects.
+pub fn done(r: Result<(), ExitCode>) -> ExitCode {
+    r.err().unwrap_or(ExitCode::SUCCESS)
 }
