@@ -35,6 +35,19 @@ pub fn input_of(case: &Path) -> PathBuf {
         .unwrap_or_else(|| panic!("{} has no input.*", case.display()))
 }
 
+/// The binary with one of its test hooks set (src/test_hooks.rs). A build without the
+/// hooks fails here, saying so, rather than on a hook that silently did nothing.
+pub fn hooked(hook: &str, value: &str) -> Command {
+    assert!(
+        gongkai::test_hooks::ENABLED,
+        "this test drives the binary's test hook {hook}: build the tests with the feature \
+         test-hooks (`cargo test` does: the crate is its own dev-dependency with it)"
+    );
+    let mut c = bin();
+    c.env(hook, value);
+    c
+}
+
 pub fn run(args: &[&str]) -> Output {
     bin().args(args).output().unwrap()
 }
