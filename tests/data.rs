@@ -216,6 +216,42 @@ fn check_names_failed_rules_with_their_cells_and_is_silent_on_passing_reports() 
     assert!(out.ends_with("; 1 input(s) unusable\n"));
 }
 
+/// Only 本年增/减 may be negative (R-T2-CHANGE-SIGN): a fall there passes, a negative
+/// count fails, named with its value.
+#[test]
+fn check_fails_a_negative_count_but_not_a_fall() {
+    let dir = tempfile::tempdir().unwrap();
+    let meilie =
+        std::fs::read_to_string(root().join("golden/meilie-2020-pipe/expected.xml")).unwrap();
+    let edited = |name: &str, from: &str, to: &str| {
+        assert!(meilie.contains(from));
+        let path = dir.path().join(name);
+        std::fs::write(&path, meilie.replacen(from, to, 1)).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let fall = edited(
+        "fall.xml",
+        r#"<cell col="t2.col.change">74<"#,
+        r#"<cell col="t2.col.change">-74<"#,
+    );
+    let (code, out) = check(&[&fall]);
+    assert_eq!(code, Some(0), "{out}");
+    let negative = edited(
+        "negative.xml",
+        r#"<cell col="t2.col.prev_year_items">79<"#,
+        r#"<cell col="t2.col.prev_year_items">-79<"#,
+    );
+    let (code, out) = check(&[&negative]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(
+            "  FAIL R-T2-CHANGE-SIGN 行政许可 上一年项目数量: -79, but only 本年增/减 may be negative\n"
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with("1 report(s): 1 with failed rules (1 failures), 0 warning(s), 0 ambiguous and 0 missing cell(s)\n"));
+}
+
 #[test]
 fn check_json_lists_failures_ambiguous_and_missing() {
     let out = run(&[

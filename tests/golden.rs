@@ -253,3 +253,39 @@ fn a_text_that_is_no_report_keeps_its_prose_and_has_no_standard_tables() {
         "every character of the text is kept"
     );
 }
+
+/// `<checks>` as written and what `check` and `show` find in the XML read back come from
+/// one evaluation: the rules run again on the read-back report give the same checks, and
+/// the findings are the failed ones, in their order.
+#[test]
+fn the_written_checks_are_what_check_and_show_find() {
+    let mut failed_total = 0;
+    for case in cases() {
+        let report =
+            gongkai::xml::from_bytes(&std::fs::read(expected_path(&case)).unwrap()).unwrap();
+        let Some(template) = gongkai::template::templates().template(report.meta.template) else {
+            assert!(report.checks.is_empty(), "{}", case.display());
+            continue;
+        };
+        assert_eq!(
+            gongkai::checks::run(&report, template).0,
+            report.checks,
+            "{}",
+            case.display()
+        );
+        let failed: Vec<(&str, &str)> = report
+            .checks
+            .iter()
+            .filter(|c| c.result == gongkai::model::CheckResult::Fail)
+            .map(|c| (c.rule.as_str(), c.subject.as_str()))
+            .collect();
+        let found = gongkai::checks::findings(&report);
+        let found: Vec<(&str, &str)> = found
+            .iter()
+            .map(|f| (f.rule.as_str(), f.subject.as_str()))
+            .collect();
+        assert_eq!(found, failed, "{}", case.display());
+        failed_total += failed.len();
+    }
+    assert!(failed_total > 0, "no golden case fails a rule");
+}
