@@ -112,7 +112,7 @@ pub fn evaluate(report: &Report, template: &Template) -> Vec<Evaluation> {
         }
     }
     out.extend(
-        narrative_checks(report)
+        narrative_checks(report, &tables)
             .into_iter()
             .map(narrative_evaluation),
     );
@@ -270,9 +270,10 @@ struct NarrativeCheck {
 }
 
 /// Every narrative rule whose number the prose states: that number must equal its cells
-/// (soft: reported, never used to read). The prose is normalised once per report, not
-/// once per rule: NFKC is the costly step.
-fn narrative_checks(report: &Report) -> Vec<NarrativeCheck> {
+/// (soft: reported, never used to read), a blank 总计 counting as its row's sum as in the
+/// other rules. The prose is normalised once per report, not once per rule: NFKC is the
+/// costly step.
+fn narrative_checks(report: &Report, tables: &[Evaluated<'_>]) -> Vec<NarrativeCheck> {
     let rules = &templates().narrative_rules;
     let prose: Vec<(&str, String)> = report
         .sections
@@ -292,25 +293,31 @@ fn narrative_checks(report: &Report) -> Vec<NarrativeCheck> {
             })?;
             Some(NarrativeCheck {
                 index,
-                check: narrative_result(report, rule, &stated),
+                check: narrative_result(tables, rule, &stated),
                 stated,
             })
         })
         .collect()
 }
 
-fn narrative_result(report: &Report, rule: &NarrativeRule, stated: &str) -> Check {
+fn narrative_result(tables: &[Evaluated<'_>], rule: &NarrativeRule, stated: &str) -> Check {
+    let term = |cell: &str| -> Term {
+        let Some((row, col)) = cell.split_once('/') else {
+            return Term::Unknown;
+        };
+        let table = row.split('.').next().unwrap_or_default();
+        tables
+            .iter()
+            .find(|ev| ev.table.id == table)
+            .map_or(Term::Unknown, |ev| ev.term(&CellKey::new(row, col)))
+    };
     let mut sum = Some(Decimal::ZERO);
     for cell in &rule.cells {
-        sum = sum.and_then(|s| {
-            let (row, col) = cell.split_once('/')?;
-            let table = report.standard_table(row.split('.').next()?)?;
-            match &table.cell(row, col)?.content {
-                CellContent::Value(v) => number::decimal(v).and_then(|d| s.checked_add(d)),
-                CellContent::Blank => Some(s),
-                _ => None,
-            }
-        });
+        sum = match (sum, term(cell)) {
+            (Some(s), Term::Value(v)) => s.checked_add(v),
+            (Some(s), Term::Blank) => Some(s),
+            _ => None,
+        };
     }
     let (result, expected, actual) = match sum {
         Some(v) if number::decimal(stated) == Some(v) => (CheckResult::Pass, None, None),
@@ -450,6 +457,10 @@ mod tests {
     }
 
     fn set(report: &mut Report, row: &str, col: &str, value: &str) {
+        set_content(report, row, col, CellContent::Value(value.into()));
+    }
+
+    fn set_content(report: &mut Report, row: &str, col: &str, content: CellContent) {
         let table = row.split('.').next().unwrap();
         let Some(crate::model::Table::Standard(t)) = report
             .tables
@@ -464,7 +475,7 @@ mod tests {
             .find(|r| r.id == row)
             .and_then(|r| r.cells.iter_mut().find(|c| c.col == col))
             .unwrap_or_else(|| panic!("no {row}/{col}"));
-        cell.content = CellContent::Value(value.into());
+        cell.content = content;
     }
 
     fn sign_checks(report: &Report) -> Vec<Check> {
@@ -522,6 +533,46 @@ mod tests {
         );
         assert_eq!(found[1].cells, vec![subject.to_string()]);
         assert!(!found[1].soft);
+    }
+
+    /// A blank 总计 of a row is its row's sum (R-T3-ROWSUM derives it, and the other rules
+    /// count that sum); a blank （七）总计 is 0 (R-T3-RESULTS derives nothing).
+    #[test]
+    fn only_a_blank_row_total_is_derived() {
+        let failed = |r: &Report| -> Vec<(String, String)> {
+            findings(r)
+                .into_iter()
+                .map(|f| (f.rule, f.subject))
+                .collect()
+        };
+        let mut r = hongze();
+        let before = failed(&r);
+        set_content(
+            &mut r,
+            "t3.row.new_requests",
+            "t3.col.total",
+            CellContent::Blank,
+        );
+        assert_eq!(failed(&r), before);
+        set_content(
+            &mut r,
+            "t3.row.results_total",
+            "t3.col.natural_person",
+            CellContent::Blank,
+        );
+        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(
+            failed(&r),
+            [
+                vec![
+                    pair("R-T3-BALANCE", "t3.col.natural_person"),
+                    pair("R-T3-RESULTS", "t3.col.natural_person"),
+                    pair("R-T3-ROWSUM", "t3.row.results_total"),
+                ],
+                before
+            ]
+            .concat()
+        );
     }
 
     /// `<checks>`, the warnings and the findings are three views of one evaluation: a
