@@ -39,7 +39,7 @@ pub fn input_of(case: &Path) -> PathBuf {
 /// hooks fails here, saying so, rather than on a hook that silently did nothing.
 pub fn hooked(hook: &str, value: &str) -> Command {
     assert!(
-        gongkai::test_hooks::ENABLED,
+        gongkai::test_hooks::enabled(),
         "this test drives the binary's test hook {hook}: build the tests with the feature \
          test-hooks (`cargo test` does: the crate is its own dev-dependency with it)"
     );
