@@ -373,6 +373,15 @@ fn review_pages_render_in_chromium_with_their_cells() {
         Command::new("chromium").arg("--version").output().is_ok(),
         "chromium is needed to render the review pages (apt-get install chromium)"
     );
+    // Without a CJK font the screenshot is boxes and still a PNG: ask fontconfig.
+    let cjk = Command::new("fc-list")
+        .args([":lang=zh", "family"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    assert!(
+        cjk.is_ok_and(|families| !families.is_empty()),
+        "a Chinese font is needed to render the review pages (apt-get install fonts-noto-cjk)"
+    );
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("hongze.html");
     let out = run(&[
