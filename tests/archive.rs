@@ -148,7 +148,7 @@ fn unzip(archive: &Path, into: &Path) {
     let o = Command::new("python3")
         .args(["-m", "zipfile", "-e", s(archive), s(into)])
         .output()
-        .expect("python3 is needed");
+        .expect("python3 is needed (apt-get install python3)");
     assert!(o.status.success(), "{}", out_text(&o));
 }
 

@@ -107,7 +107,7 @@ print(json.dumps({"header": list(rows[0].keys()), "rows": len(rows),
         .arg(script)
         .arg(&csv)
         .output()
-        .expect("python3");
+        .expect("python3 is needed (apt-get install python3)");
     assert!(
         py.status.success(),
         "{}",
