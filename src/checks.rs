@@ -82,83 +82,166 @@ fn cell_term(table: &StandardTable, k: &CellKey) -> Term {
     }
 }
 
-/// Runs every rule of the report's template over its standard tables.
-pub fn run(report: &Report, template: &Template) -> (Vec<Check>, Vec<Diagnostic>) {
+/// One rule applied to one subject: the check the XML records and, when it fails, the
+/// failure spelled out for a person (and, for a linear rule, the warning the XML carries).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    pub check: Check,
+    pub finding: Option<Finding>,
+    pub diagnostic: Option<Diagnostic>,
+}
+
+/// Every rule of the template over the report's standard tables and prose, in the order
+/// of `<checks>`: linear rules table by table, the sign rule for each table, then the
+/// narrative rules. The one evaluation from which both `<checks>` ([`run`]) and what
+/// `check` and `show` say ([`findings`]) are taken.
+pub fn evaluate(report: &Report, template: &Template) -> Vec<Evaluation> {
     let t = templates();
-    let mut checks = Vec::new();
-    let mut diags = Vec::new();
-    for tt in &template.tables {
-        let Some(ev) = Evaluated::of(report, tt) else {
-            continue;
-        };
-        for inst in ev.instances.iter() {
-            let (result, expected, actual) = match inst.evaluate(|k| ev.term(k)) {
-                Outcome::Pass => (CheckResult::Pass, None, None),
-                Outcome::Skip => (CheckResult::Skip, None, None),
-                Outcome::Fail { expected, actual } => (
-                    CheckResult::Fail,
-                    Some(format_decimal(expected)),
-                    Some(format_decimal(actual)),
-                ),
-            };
-            if result == CheckResult::Fail {
-                diags.push(Diagnostic::new(
-                    Level::Warning,
-                    "rule-failed",
-                    inst.subject.clone(),
-                    format!(
-                        "{} fails for {}: expected {}, printed {}",
-                        inst.rule,
-                        inst.subject,
-                        expected.as_deref().unwrap_or("?"),
-                        actual.as_deref().unwrap_or("?")
-                    ),
-                ));
-            }
-            checks.push(Check {
-                rule: inst.rule.clone(),
-                subject: inst.subject.clone(),
-                result,
-                expected,
-                actual,
-            });
-        }
+    let tables: Vec<Evaluated<'_>> = template
+        .tables
+        .iter()
+        .filter_map(|tt| Evaluated::of(report, tt))
+        .collect();
+    let mut out = Vec::new();
+    for ev in &tables {
+        out.extend(ev.instances.iter().map(|inst| linear_evaluation(inst, ev)));
     }
     for rule in &t.sign_rules {
-        for tt in &template.tables {
-            let Some(table) = report.standard_table(&tt.id) else {
-                continue;
-            };
-            checks.extend(sign_checks(&rule.id, table));
+        for ev in &tables {
+            out.extend(sign_evaluations(&rule.id, ev.table));
         }
     }
-    checks.extend(narrative_checks(report).into_iter().map(|n| n.check));
+    out.extend(
+        narrative_checks(report, &tables)
+            .into_iter()
+            .map(narrative_evaluation),
+    );
+    out
+}
+
+/// The checks and the warnings of failed rules, as the XML records them.
+pub fn run(report: &Report, template: &Template) -> (Vec<Check>, Vec<Diagnostic>) {
+    let mut checks = Vec::new();
+    let mut diags = Vec::new();
+    for e in evaluate(report, template) {
+        checks.push(e.check);
+        diags.extend(e.diagnostic);
+    }
     (checks, diags)
+}
+
+/// Every failed rule of a report, with its cells and their values.
+pub fn findings(report: &Report) -> Vec<Finding> {
+    let Some(template) = (report.meta.template != TemplateId::None)
+        .then(|| templates().template(report.meta.template))
+        .flatten()
+    else {
+        return Vec::new();
+    };
+    evaluate(report, template)
+        .into_iter()
+        .filter_map(|e| e.finding)
+        .collect()
+}
+
+fn linear_evaluation(inst: &RuleInstance, ev: &Evaluated<'_>) -> Evaluation {
+    let check = |result, expected, actual| Check {
+        rule: inst.rule.clone(),
+        subject: inst.subject.clone(),
+        result,
+        expected,
+        actual,
+    };
+    let (expected, actual) = match inst.evaluate(|k| ev.term(k)) {
+        Outcome::Pass => return passed(check(CheckResult::Pass, None, None)),
+        Outcome::Skip => return passed(check(CheckResult::Skip, None, None)),
+        Outcome::Fail { expected, actual } => (expected, actual),
+    };
+    let check = check(
+        CheckResult::Fail,
+        Some(format_decimal(expected)),
+        Some(format_decimal(actual)),
+    );
+    let diagnostic = Diagnostic::new(
+        Level::Warning,
+        "rule-failed",
+        inst.subject.clone(),
+        format!(
+            "{} fails for {}: expected {}, printed {}",
+            inst.rule,
+            inst.subject,
+            format_decimal(expected),
+            format_decimal(actual)
+        ),
+    );
+    let finding = Finding {
+        rule: inst.rule.clone(),
+        subject: inst.subject.clone(),
+        soft: false,
+        description: describe(inst, ev, expected, actual),
+        cells: inst
+            .left
+            .iter()
+            .chain(&inst.right)
+            .map(|k| format!("{}/{}", k.row, k.col))
+            .collect(),
+    };
+    Evaluation {
+        check,
+        finding: Some(finding),
+        diagnostic: Some(diagnostic),
+    }
+}
+
+/// A check that did not fail: nothing to say about it.
+fn passed(check: Check) -> Evaluation {
+    Evaluation {
+        check,
+        finding: None,
+        diagnostic: None,
+    }
 }
 
 /// Only columns of type `signed` may hold negative values: one failing check per negative
 /// cell elsewhere, or one passing check for the table.
-fn sign_checks(rule: &str, table: &StandardTable) -> Vec<Check> {
-    let mut fails: Vec<Check> = negative_cells(table)
+fn sign_evaluations(rule: &str, table: &StandardTable) -> Vec<Evaluation> {
+    let fails: Vec<Evaluation> = negative_cells(table)
         .into_iter()
-        .map(|(key, v)| Check {
-            rule: rule.to_string(),
-            subject: format!("{}/{}", key.row, key.col),
-            result: CheckResult::Fail,
-            expected: Some("0 or more".into()),
-            actual: Some(v),
+        .map(|(key, v)| {
+            let cell = format!("{}/{}", key.row, key.col);
+            Evaluation {
+                finding: Some(Finding {
+                    rule: rule.to_string(),
+                    subject: cell.clone(),
+                    soft: false,
+                    description: format!(
+                        "{} {}: {v}, but only 本年增/减 may be negative",
+                        row_name(&key.row),
+                        col_name(&key.col)
+                    ),
+                    cells: vec![cell.clone()],
+                }),
+                check: Check {
+                    rule: rule.to_string(),
+                    subject: cell,
+                    result: CheckResult::Fail,
+                    expected: Some("0 or more".into()),
+                    actual: Some(v),
+                },
+                diagnostic: None,
+            }
         })
         .collect();
-    if fails.is_empty() {
-        fails.push(Check {
-            rule: rule.to_string(),
-            subject: table.id.clone(),
-            result: CheckResult::Pass,
-            expected: None,
-            actual: None,
-        });
+    if !fails.is_empty() {
+        return fails;
     }
-    fails
+    vec![passed(Check {
+        rule: rule.to_string(),
+        subject: table.id.clone(),
+        result: CheckResult::Pass,
+        expected: None,
+        actual: None,
+    })]
 }
 
 fn negative_cells(table: &StandardTable) -> Vec<(CellKey, String)> {
@@ -187,9 +270,10 @@ struct NarrativeCheck {
 }
 
 /// Every narrative rule whose number the prose states: that number must equal its cells
-/// (soft: reported, never used to read). The prose is normalised once per report, not
-/// once per rule: NFKC is the costly step.
-fn narrative_checks(report: &Report) -> Vec<NarrativeCheck> {
+/// (soft: reported, never used to read), a blank 总计 counting as its row's sum as in the
+/// other rules. The prose is normalised once per report, not once per rule: NFKC is the
+/// costly step.
+fn narrative_checks(report: &Report, tables: &[Evaluated<'_>]) -> Vec<NarrativeCheck> {
     let rules = &templates().narrative_rules;
     let prose: Vec<(&str, String)> = report
         .sections
@@ -209,25 +293,31 @@ fn narrative_checks(report: &Report) -> Vec<NarrativeCheck> {
             })?;
             Some(NarrativeCheck {
                 index,
-                check: narrative_result(report, rule, &stated),
+                check: narrative_result(tables, rule, &stated),
                 stated,
             })
         })
         .collect()
 }
 
-fn narrative_result(report: &Report, rule: &NarrativeRule, stated: &str) -> Check {
+fn narrative_result(tables: &[Evaluated<'_>], rule: &NarrativeRule, stated: &str) -> Check {
+    let term = |cell: &str| -> Term {
+        let Some((row, col)) = cell.split_once('/') else {
+            return Term::Unknown;
+        };
+        let table = row.split('.').next().unwrap_or_default();
+        tables
+            .iter()
+            .find(|ev| ev.table.id == table)
+            .map_or(Term::Unknown, |ev| ev.term(&CellKey::new(row, col)))
+    };
     let mut sum = Some(Decimal::ZERO);
     for cell in &rule.cells {
-        sum = sum.and_then(|s| {
-            let (row, col) = cell.split_once('/')?;
-            let table = report.standard_table(row.split('.').next()?)?;
-            match &table.cell(row, col)?.content {
-                CellContent::Value(v) => number::decimal(v).and_then(|d| s.checked_add(d)),
-                CellContent::Blank => Some(s),
-                _ => None,
-            }
-        });
+        sum = match (sum, term(cell)) {
+            (Some(s), Term::Value(v)) => s.checked_add(v),
+            (Some(s), Term::Blank) => Some(s),
+            _ => None,
+        };
     }
     let (result, expected, actual) = match sum {
         Some(v) if number::decimal(stated) == Some(v) => (CheckResult::Pass, None, None),
@@ -260,80 +350,39 @@ pub struct Finding {
     pub cells: Vec<String>,
 }
 
-/// Every failed rule of a report, with its cells and their values.
-pub fn findings(report: &Report) -> Vec<Finding> {
-    let t = templates();
-    let Some(template) = (report.meta.template != TemplateId::None)
-        .then(|| t.template(report.meta.template))
-        .flatten()
-    else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for tt in &template.tables {
-        let Some(ev) = Evaluated::of(report, tt) else {
-            continue;
-        };
-        for inst in ev.instances.iter() {
-            if let Outcome::Fail { expected, actual } = inst.evaluate(|k| ev.term(k)) {
-                out.push(Finding {
-                    rule: inst.rule.clone(),
-                    subject: inst.subject.clone(),
-                    soft: false,
-                    description: describe(inst, &ev, expected, actual),
-                    cells: inst
-                        .left
-                        .iter()
-                        .chain(&inst.right)
-                        .map(|k| format!("{}/{}", k.row, k.col))
-                        .collect(),
-                });
-            }
-        }
-        for rule in &t.sign_rules {
-            for (key, v) in negative_cells(ev.table) {
-                out.push(Finding {
-                    rule: rule.id.clone(),
-                    subject: format!("{}/{}", key.row, key.col),
-                    soft: false,
-                    description: format!(
-                        "{} {}: {v}, but only 本年增/减 may be negative",
-                        row_name(&key.row),
-                        col_name(&key.col)
-                    ),
-                    cells: vec![format!("{}/{}", key.row, key.col)],
-                });
-            }
-        }
-    }
-    for NarrativeCheck {
+/// A narrative rule's check; when it fails, what the text states against the table.
+fn narrative_evaluation(n: NarrativeCheck) -> Evaluation {
+    let NarrativeCheck {
         index,
         check,
         stated,
-    } in narrative_checks(report)
-    {
-        if check.result == CheckResult::Fail {
-            let rule = &t.narrative_rules[index];
-            let names: Vec<String> = rule
-                .cells
-                .iter()
-                .filter_map(|c| c.split_once('/'))
-                .map(|(r, c)| format!("{} {}", row_name(r), col_name(c)))
-                .collect();
-            out.push(Finding {
-                rule: check.rule,
-                subject: check.subject,
-                soft: true,
-                description: format!(
-                    "the text states {stated}, the table has {} ({})",
-                    check.actual.unwrap_or_default(),
-                    names.join(" + ")
-                ),
-                cells: rule.cells.clone(),
-            });
-        }
+    } = n;
+    if check.result != CheckResult::Fail {
+        return passed(check);
     }
-    out
+    let rule = &templates().narrative_rules[index];
+    let names: Vec<String> = rule
+        .cells
+        .iter()
+        .filter_map(|c| c.split_once('/'))
+        .map(|(r, c)| format!("{} {}", row_name(r), col_name(c)))
+        .collect();
+    let finding = Finding {
+        rule: check.rule.clone(),
+        subject: check.subject.clone(),
+        soft: true,
+        description: format!(
+            "the text states {stated}, the table has {} ({})",
+            check.actual.as_deref().unwrap_or_default(),
+            names.join(" + ")
+        ),
+        cells: rule.cells.clone(),
+    };
+    Evaluation {
+        check,
+        finding: Some(finding),
+        diagnostic: None,
+    }
 }
 
 /// `自然人: 一+二 = 21+0 = 21, 三+四 = 20+0 = 20`: the subject, then each side's terms,
@@ -399,6 +448,176 @@ mod tests {
     fn hongze() -> Report {
         let bytes = include_bytes!("../golden/hongze-2023-layout/expected.xml");
         crate::xml::from_bytes(bytes).unwrap()
+    }
+
+    /// A v2019 report on which every rule holds.
+    fn meilie() -> Report {
+        let bytes = include_bytes!("../golden/meilie-2020-pipe/expected.xml");
+        crate::xml::from_bytes(bytes).unwrap()
+    }
+
+    fn set(report: &mut Report, row: &str, col: &str, value: &str) {
+        set_content(report, row, col, CellContent::Value(value.into()));
+    }
+
+    fn set_content(report: &mut Report, row: &str, col: &str, content: CellContent) {
+        let table = row.split('.').next().unwrap();
+        let Some(crate::model::Table::Standard(t)) = report
+            .tables
+            .iter_mut()
+            .find(|t| matches!(t, crate::model::Table::Standard(s) if s.id == table))
+        else {
+            panic!("no {table}")
+        };
+        let cell = t
+            .rows
+            .iter_mut()
+            .find(|r| r.id == row)
+            .and_then(|r| r.cells.iter_mut().find(|c| c.col == col))
+            .unwrap_or_else(|| panic!("no {row}/{col}"));
+        cell.content = content;
+    }
+
+    fn sign_checks(report: &Report) -> Vec<Check> {
+        let template = templates().template(report.meta.template).unwrap();
+        run(report, template)
+            .0
+            .into_iter()
+            .filter(|c| c.rule == "R-T2-CHANGE-SIGN")
+            .collect()
+    }
+
+    fn sign_check(subject: &str, failed_with: Option<&str>) -> Check {
+        Check {
+            rule: "R-T2-CHANGE-SIGN".into(),
+            subject: subject.into(),
+            result: match failed_with {
+                Some(_) => CheckResult::Fail,
+                None => CheckResult::Pass,
+            },
+            expected: failed_with.map(|_| "0 or more".into()),
+            actual: failed_with.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn only_the_change_column_may_be_negative() {
+        let mut r = meilie();
+        let pass = |t: &str| sign_check(t, None);
+        assert_eq!(sign_checks(&r), vec![pass("t2"), pass("t3"), pass("t4")]);
+        // 本年增/减 is signed: a fall is no failure.
+        set(&mut r, "t2.row.licensing", "t2.col.change", "-74");
+        assert_eq!(sign_checks(&r), vec![pass("t2"), pass("t3"), pass("t4")]);
+        assert!(findings(&r).is_empty());
+        // A count is not.
+        set(&mut r, "t3.row.new_requests", "t3.col.natural_person", "-2");
+        set(&mut r, "t2.row.licensing", "t2.col.prev_year_items", "-1");
+        let subject = "t3.row.new_requests/t3.col.natural_person";
+        assert_eq!(
+            sign_checks(&r),
+            vec![
+                sign_check("t2.row.licensing/t2.col.prev_year_items", Some("-1")),
+                sign_check(subject, Some("-2")),
+                pass("t4")
+            ]
+        );
+        let found: Vec<Finding> = findings(&r)
+            .into_iter()
+            .filter(|f| f.rule == "R-T2-CHANGE-SIGN")
+            .collect();
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[1].subject, subject);
+        assert_eq!(
+            found[1].description,
+            "一 自然人: -2, but only 本年增/减 may be negative"
+        );
+        assert_eq!(found[1].cells, vec![subject.to_string()]);
+        assert!(!found[1].soft);
+    }
+
+    /// A blank 总计 of a row is its row's sum (R-T3-ROWSUM derives it, and the other rules
+    /// count that sum); a blank （七）总计 is 0 (R-T3-RESULTS derives nothing).
+    #[test]
+    fn only_a_blank_row_total_is_derived() {
+        let failed = |r: &Report| -> Vec<(String, String)> {
+            findings(r)
+                .into_iter()
+                .map(|f| (f.rule, f.subject))
+                .collect()
+        };
+        let mut r = hongze();
+        let before = failed(&r);
+        set_content(
+            &mut r,
+            "t3.row.new_requests",
+            "t3.col.total",
+            CellContent::Blank,
+        );
+        assert_eq!(failed(&r), before);
+        set_content(
+            &mut r,
+            "t3.row.results_total",
+            "t3.col.natural_person",
+            CellContent::Blank,
+        );
+        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(
+            failed(&r),
+            [
+                vec![
+                    pair("R-T3-BALANCE", "t3.col.natural_person"),
+                    pair("R-T3-RESULTS", "t3.col.natural_person"),
+                    pair("R-T3-ROWSUM", "t3.row.results_total"),
+                ],
+                before
+            ]
+            .concat()
+        );
+    }
+
+    /// `<checks>`, the warnings and the findings are three views of one evaluation: a
+    /// finding (and, for a linear rule, a warning) for each failed check, in its order,
+    /// and none for a passed or skipped one.
+    #[test]
+    fn every_failed_check_and_only_those_is_a_finding() {
+        let mut r = hongze();
+        set(
+            &mut r,
+            "t3.row.new_requests",
+            "t3.col.natural_person",
+            "-22",
+        );
+        set(&mut r, "t3.row.new_requests", "t3.col.total", "22");
+        let template = templates().template(r.meta.template).unwrap();
+        let (checks, diags) = run(&r, template);
+        let failed: Vec<(&str, &str)> = checks
+            .iter()
+            .filter(|c| c.result == CheckResult::Fail)
+            .map(|c| (c.rule.as_str(), c.subject.as_str()))
+            .collect();
+        assert!(failed.len() >= 5, "{failed:?}");
+        for rule in [
+            "R-T3-BALANCE",
+            "R-T4-SUM",
+            "R-T2-CHANGE-SIGN",
+            "R-NARRATIVE",
+        ] {
+            assert!(failed.iter().any(|(r, _)| *r == rule), "{rule}: {failed:?}");
+        }
+        let found = findings(&r);
+        let named: Vec<(&str, &str)> = found
+            .iter()
+            .map(|f| (f.rule.as_str(), f.subject.as_str()))
+            .collect();
+        assert_eq!(named, failed);
+        let linear: Vec<(&str, &str)> = failed
+            .iter()
+            .copied()
+            .filter(|(r, _)| !matches!(*r, "R-T2-CHANGE-SIGN" | "R-NARRATIVE"))
+            .collect();
+        let warned: Vec<&str> = diags.iter().map(|d| d.location.as_str()).collect();
+        assert_eq!(warned, linear.iter().map(|(_, s)| *s).collect::<Vec<_>>());
+        assert!(diags.iter().all(|d| d.code == "rule-failed"));
     }
 
     #[test]

@@ -184,10 +184,7 @@ fn convert_one(job: &Job, opts: &ConvertOptions) -> Outcome {
         limits: opts.limits,
     };
     let extracted = panic::catch_unwind(AssertUnwindSafe(|| {
-        // Test hook: the tests make gongkai fail on a chosen file to see the run go on.
-        if std::env::var_os("GONGKAI_TEST_PANIC_ON")
-            .is_some_and(|name| job.input.file_name() == Some(name.as_os_str()))
-        {
+        if crate::test_hooks::panic_on(job.input.file_name()) {
             panic!("test hook");
         }
         crate::extract(&input, &options)

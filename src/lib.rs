@@ -26,6 +26,7 @@ pub mod rules;
 pub mod schema;
 pub mod show;
 pub mod template;
+pub mod test_hooks;
 pub mod traditional;
 pub mod walk;
 pub mod xml;

@@ -318,5 +318,69 @@ mod tests {
         );
         assert_eq!(with(Term::Blank, dec("1"), dec("2")), Outcome::Pass);
         assert_eq!(with(dec("3"), Term::Unknown, dec("2")), Outcome::Skip);
+        let three = || Outcome::Fail {
+            expected: "3".parse().unwrap(),
+            actual: "0".parse().unwrap(),
+        };
+        // Only a rule that derives its left cell, and only a single one, passes blank.
+        let fixed = RuleInstance {
+            derive_left: false,
+            ..rule.clone()
+        };
+        assert_eq!(
+            fixed.evaluate(|k| if k.col == "total" {
+                Term::Blank
+            } else {
+                dec("1.5")
+            }),
+            three()
+        );
+        let two_left = RuleInstance {
+            left: vec![CellKey::new("r", "total"), CellKey::new("r", "total2")],
+            ..rule.clone()
+        };
+        assert_eq!(
+            two_left.evaluate(|k| if k.col.starts_with("total") {
+                Term::Blank
+            } else {
+                dec("1.5")
+            }),
+            three()
+        );
+        // So are only such cells derived.
+        let cells = |k: &CellKey| {
+            if k.col == "total" {
+                Term::Blank
+            } else {
+                dec("1.5")
+            }
+        };
+        assert_eq!(
+            derived(std::slice::from_ref(&rule), cells),
+            BTreeMap::from([(CellKey::new("r", "total"), "3".parse().unwrap())])
+        );
+        assert!(derived(&[fixed, two_left], cells).is_empty());
+    }
+
+    #[test]
+    fn a_value_too_large_to_add_is_unknown_not_blank() {
+        assert_eq!(term_of("12"), Term::Value("12".parse().unwrap()));
+        assert_eq!(term_of(&"9".repeat(40)), Term::Unknown);
+    }
+
+    #[test]
+    fn a_rule_mentions_the_cells_of_both_sides() {
+        let rule = RuleInstance {
+            rule: "R".into(),
+            scope: RuleScope::Rows,
+            subject: "s".into(),
+            left: vec![CellKey::new("r", "total")],
+            right: vec![CellKey::new("r", "a")],
+            derive_left: true,
+        };
+        assert!(rule.mentions(&CellKey::new("r", "total")));
+        assert!(rule.mentions(&CellKey::new("r", "a")));
+        assert!(!rule.mentions(&CellKey::new("r", "b")));
+        assert!(!rule.mentions(&CellKey::new("q", "a")));
     }
 }

@@ -10,7 +10,7 @@ use std::process::{Command, Output, Stdio};
 
 use gongkai::archive::container::{self, raw_entry, RawEntry, ReadAt, ZipWriter};
 use gongkai::archive::verify::{verify_source, ProblemKind, Status};
-use util::{bin, cases, input_of, root};
+use util::{bin, cases, hooked, input_of, root};
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
@@ -148,7 +148,7 @@ fn unzip(archive: &Path, into: &Path) {
     let o = Command::new("python3")
         .args(["-m", "zipfile", "-e", s(archive), s(into)])
         .output()
-        .expect("python3 is needed");
+        .expect("python3 is needed (apt-get install python3)");
     assert!(o.status.success(), "{}", out_text(&o));
 }
 
@@ -560,9 +560,8 @@ fn the_same_inputs_give_the_same_archive_bytes() {
     assert!(seal(dir.path(), &c1, &a3, &[]).status.success());
     assert_eq!(std::fs::read(&a1).unwrap(), std::fs::read(&a3).unwrap());
     let a4 = dir.path().join("a4.zip");
-    let o = bin()
+    let o = hooked(gongkai::test_hooks::SEAL_REPORT_MEMORY_ENV, "0")
         .args(["seal", "--year", "2020", s(&c1), "-o", s(&a4)])
-        .env(gongkai::archive::seal::MEMORY_ENV, "0")
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", out_text(&o));
@@ -577,9 +576,8 @@ fn a_killed_seal_leaves_nothing_at_the_target() {
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
     let target = out.join("archive.zip");
-    let mut child = bin()
+    let mut child = hooked(gongkai::test_hooks::SEAL_PAUSE_AFTER_ENV, "20000")
         .args(["seal", "--year", "2020", s(&col), "-o", s(&target)])
-        .env(gongkai::archive::seal::PAUSE_ENV, "20000")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -681,9 +679,8 @@ fn a_given_report_is_paired_with_its_original_by_sha256() {
         Some(0)
     );
     let again = dir.path().join("again.zip");
-    let o = bin()
+    let o = hooked(gongkai::test_hooks::SEAL_REPORT_MEMORY_ENV, "0")
         .args(["seal", "--year", "2020", s(&col), "-o", s(&again)])
-        .env(gongkai::archive::seal::MEMORY_ENV, "0")
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", out_text(&o));

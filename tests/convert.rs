@@ -5,7 +5,7 @@ mod util;
 
 use std::path::Path;
 
-use util::{bin, root};
+use util::{bin, hooked, root};
 
 /// A crawl of golden inputs in two folders, plus an empty and a binary file.
 fn crawl(dir: &Path) -> usize {
@@ -177,7 +177,7 @@ fn a_panic_on_one_file_is_that_file_s_failure_and_the_run_goes_on() {
     let input = dir.path().join("crawl");
     let n = crawl(&input);
     let out = dir.path().join("out");
-    let run = bin()
+    let run = hooked(gongkai::test_hooks::PANIC_ON_ENV, "meilie-2020-pipe.txt")
         .args([
             "convert",
             input.to_str().unwrap(),
@@ -185,7 +185,6 @@ fn a_panic_on_one_file_is_that_file_s_failure_and_the_run_goes_on() {
             out.to_str().unwrap(),
             "-q",
         ])
-        .env("GONGKAI_TEST_PANIC_ON", "meilie-2020-pipe.txt")
         .output()
         .unwrap();
     assert_eq!(run.status.code(), Some(1));

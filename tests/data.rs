@@ -107,7 +107,7 @@ print(json.dumps({"header": list(rows[0].keys()), "rows": len(rows),
         .arg(script)
         .arg(&csv)
         .output()
-        .expect("python3");
+        .expect("python3 is needed (apt-get install python3)");
     assert!(
         py.status.success(),
         "{}",
@@ -214,6 +214,42 @@ fn check_names_failed_rules_with_their_cells_and_is_silent_on_passing_reports() 
     let (code, out) = check(&[meilie.to_str().unwrap(), "/no/such/report.xml"]);
     assert_eq!(code, Some(2));
     assert!(out.ends_with("; 1 input(s) unusable\n"));
+}
+
+/// Only 本年增/减 may be negative (R-T2-CHANGE-SIGN): a fall there passes, a negative
+/// count fails, named with its value.
+#[test]
+fn check_fails_a_negative_count_but_not_a_fall() {
+    let dir = tempfile::tempdir().unwrap();
+    let meilie =
+        std::fs::read_to_string(root().join("golden/meilie-2020-pipe/expected.xml")).unwrap();
+    let edited = |name: &str, from: &str, to: &str| {
+        assert!(meilie.contains(from));
+        let path = dir.path().join(name);
+        std::fs::write(&path, meilie.replacen(from, to, 1)).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let fall = edited(
+        "fall.xml",
+        r#"<cell col="t2.col.change">74<"#,
+        r#"<cell col="t2.col.change">-74<"#,
+    );
+    let (code, out) = check(&[&fall]);
+    assert_eq!(code, Some(0), "{out}");
+    let negative = edited(
+        "negative.xml",
+        r#"<cell col="t2.col.prev_year_items">79<"#,
+        r#"<cell col="t2.col.prev_year_items">-79<"#,
+    );
+    let (code, out) = check(&[&negative]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(
+            "  FAIL R-T2-CHANGE-SIGN 行政许可 上一年项目数量: -79, but only 本年增/减 may be negative\n"
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with("1 report(s): 1 with failed rules (1 failures), 0 warning(s), 0 ambiguous and 0 missing cell(s)\n"));
 }
 
 #[test]
@@ -336,6 +372,15 @@ fn review_pages_render_in_chromium_with_their_cells() {
     assert!(
         Command::new("chromium").arg("--version").output().is_ok(),
         "chromium is needed to render the review pages (apt-get install chromium)"
+    );
+    // Without a CJK font the screenshot is boxes and still a PNG: ask fontconfig.
+    let cjk = Command::new("fc-list")
+        .args([":lang=zh", "family"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    assert!(
+        cjk.is_ok_and(|families| !families.is_empty()),
+        "a Chinese font is needed to render the review pages (apt-get install fonts-noto-cjk)"
     );
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("hongze.html");

@@ -609,7 +609,7 @@ fn a_killed_seal_leaves_nothing_the_next_run_does_not_clear() {
     let target = out.join("a2020.zip");
     let mut child = bin()
         .args(["seal", "--year", "2020", s(&col), "-o", s(&target)])
-        .env(gongkai::archive::seal::PAUSE_ENV, "100000")
+        .env(gongkai::test_hooks::SEAL_PAUSE_AFTER_ENV, "100000")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()

@@ -1,69 +1,14 @@
-//! The PDF reader end to end: the real WPS report of the corpus against its hand-labelled
-//! truth, tables read across page ends, and hostile files — each ends in valid XML or in
-//! exit 2 with one line naming the file, in bounded time.
+//! The PDF reader end to end: tables read across page ends, and hostile files — each ends
+//! in valid XML or in exit 2 with one line naming the file, in bounded time. (The real WPS
+//! report of the corpus is read in tests/corpus.rs.)
 
 mod util;
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use gongkai::layout::Block;
 use gongkai::model::{CellContent, Table};
-use util::{root, run};
-
-/// The real PDF stays in ../shared (it is not copied into golden/).
-const CORPUS_PDF: &str = "../shared/corpus/001_huaian_hongze_2023.pdf";
-const CORPUS_TRUTH: &str = "../shared/eval/truth/001_huaian_hongze_2023.json";
-
-#[test]
-fn the_real_wps_pdf_gives_every_cell_of_its_truth() {
-    let pdf = root().join(CORPUS_PDF);
-    let truth = root().join(CORPUS_TRUTH);
-    if !pdf.exists() || !truth.exists() {
-        println!(
-            "SKIPPED: {} not found (../shared is absent); the real-PDF check did not run",
-            pdf.display()
-        );
-        return;
-    }
-    let out = run(&["extract", pdf.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report = gongkai::xml::from_bytes(&out.stdout).unwrap();
-    let truth: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(truth).unwrap()).unwrap();
-    assert_eq!(report.meta.template.as_str(), truth["template"]);
-    assert_eq!(report.meta.year, truth["year"].as_u64().map(|y| y as u16));
-    let mut checked = 0;
-    for (key, want) in truth["cells"].as_object().unwrap() {
-        let mut parts = key.split('|');
-        let (t, r, c) = (
-            parts.next().unwrap(),
-            parts.next().unwrap(),
-            parts.next().unwrap(),
-        );
-        let cell = report
-            .standard_table(t)
-            .and_then(|t| t.cell(r, c))
-            .unwrap_or_else(|| panic!("{key}: no such cell"));
-        match (&cell.content, want) {
-            (CellContent::Value(v), serde_json::Value::String(w)) => {
-                assert_eq!(
-                    v.parse::<f64>().ok(),
-                    w.parse::<f64>().ok(),
-                    "{key}: got {v}, want {w}"
-                )
-            }
-            (CellContent::Blank, serde_json::Value::Null) => {}
-            (got, want) => panic!("{key}: got {got:?}, want {want}"),
-        }
-        checked += 1;
-    }
-    assert_eq!(checked, 186);
-}
+use util::{extract_bytes, root, run, Outcome};
 
 fn layout_of(path: &Path) -> gongkai::layout::Layout {
     let bytes = std::fs::read(path).unwrap();
@@ -195,44 +140,6 @@ fn gbk_text(s: &str) -> String {
     format!("BT /F1 12 Tf 72 700 Td <{hex}> Tj ET")
 }
 
-struct Outcome {
-    code: Option<i32>,
-    stderr: String,
-    stdout: Vec<u8>,
-}
-
-/// Runs extract on bytes; asserts the documented outcomes. (Time is bounded by the
-/// reader's work budgets, asserted through their diagnostics, never by a clock: speed is
-/// for benchmarks.)
-fn extract_bytes(name: &str, bytes: &[u8]) -> Outcome {
-    let dir = tempfile::tempdir().unwrap();
-    let path: PathBuf = dir.path().join(name);
-    std::fs::File::create(&path)
-        .unwrap()
-        .write_all(bytes)
-        .unwrap();
-    let out = run(&["extract", path.to_str().unwrap()]);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    match out.status.code() {
-        Some(0) => {
-            gongkai::xml::from_bytes(&out.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
-        }
-        Some(2) => {
-            assert_eq!(stderr.lines().count(), 1, "{name}: one line: {stderr}");
-            assert!(
-                stderr.starts_with(&format!("gongkai: {}: ", path.display())),
-                "{name}: {stderr}"
-            );
-        }
-        other => panic!("{name}: exit {other:?}: {stderr}"),
-    }
-    Outcome {
-        code: out.status.code(),
-        stderr,
-        stdout: out.stdout,
-    }
-}
-
 fn diagnostics(out: &Outcome) -> Vec<String> {
     let report = gongkai::xml::from_bytes(&out.stdout).unwrap();
     report.diagnostics.iter().map(|d| d.code.clone()).collect()
@@ -240,16 +147,11 @@ fn diagnostics(out: &Outcome) -> Vec<String> {
 
 #[test]
 fn truncated_pdfs_give_what_they_can_or_a_clear_error() {
-    let mut inputs =
-        vec![std::fs::read(root().join("golden/synthetic-2024-pdf-gbk/input.pdf")).unwrap()];
-    if let Ok(real) = std::fs::read(root().join(CORPUS_PDF)) {
-        inputs.push(real);
-    }
-    for full in inputs {
-        for percent in [1, 10, 30, 50, 70, 90, 99] {
-            let cut = &full[..full.len() * percent / 100];
-            extract_bytes(&format!("cut{percent}.pdf"), cut);
-        }
+    // The real WPS PDF's cuts are in tests/corpus.rs.
+    let full = std::fs::read(root().join("golden/synthetic-2024-pdf-gbk/input.pdf")).unwrap();
+    for percent in [1, 10, 30, 50, 70, 90, 99] {
+        let cut = &full[..full.len() * percent / 100];
+        extract_bytes(&format!("cut{percent}.pdf"), cut);
     }
 }
 

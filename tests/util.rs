@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -33,6 +34,19 @@ pub fn input_of(case: &Path) -> PathBuf {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .find(|p| p.file_stem().is_some_and(|s| s == "input"))
         .unwrap_or_else(|| panic!("{} has no input.*", case.display()))
+}
+
+/// The binary with one of its test hooks set (src/test_hooks.rs). A build without the
+/// hooks fails here, saying so, rather than on a hook that silently did nothing.
+pub fn hooked(hook: &str, value: &str) -> Command {
+    assert!(
+        gongkai::test_hooks::enabled(),
+        "this test drives the binary's test hook {hook}: build the tests with the feature \
+         test-hooks (`cargo test` does: the crate is its own dev-dependency with it)"
+    );
+    let mut c = bin();
+    c.env(hook, value);
+    c
 }
 
 pub fn run(args: &[&str]) -> Output {
@@ -71,4 +85,43 @@ pub fn cells_of(report: &Report) -> BTreeMap<String, serde_json::Value> {
         }
     }
     out
+}
+
+/// What `extract` did with some bytes.
+pub struct Outcome {
+    pub code: Option<i32>,
+    pub stderr: String,
+    pub stdout: Vec<u8>,
+}
+
+/// Runs extract on bytes; asserts the documented outcomes. (Time is bounded by the
+/// reader's work budgets, asserted through their diagnostics, never by a clock: speed is
+/// for benchmarks.)
+pub fn extract_bytes(name: &str, bytes: &[u8]) -> Outcome {
+    let dir = tempfile::tempdir().unwrap();
+    let path: PathBuf = dir.path().join(name);
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(bytes)
+        .unwrap();
+    let out = run(&["extract", path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    match out.status.code() {
+        Some(0) => {
+            gongkai::xml::from_bytes(&out.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        Some(2) => {
+            assert_eq!(stderr.lines().count(), 1, "{name}: one line: {stderr}");
+            assert!(
+                stderr.starts_with(&format!("gongkai: {}: ", path.display())),
+                "{name}: {stderr}"
+            );
+        }
+        other => panic!("{name}: exit {other:?}: {stderr}"),
+    }
+    Outcome {
+        code: out.status.code(),
+        stderr,
+        stdout: out.stdout,
+    }
 }

@@ -28,14 +28,6 @@ use crate::output::{folder_of, sync_folder, TempFile};
 use crate::walk::{walk, Skipped};
 use crate::ExtractOptions;
 
-/// Test hook: after this many bytes of the temporary file, `seal` flushes, says `paused`
-/// on standard error and sleeps, so a test can kill it mid-write.
-pub const PAUSE_ENV: &str = "GONGKAI_TEST_SEAL_PAUSE_AFTER";
-
-/// Test hook: the bytes of reports held in memory (default [`REPORT_MEMORY`]); 0 makes
-/// every report's bytes be made again while writing.
-pub const MEMORY_ENV: &str = "GONGKAI_TEST_SEAL_REPORT_MEMORY";
-
 pub struct SealOptions {
     pub year: u16,
     pub prev: Option<PathBuf>,
@@ -375,12 +367,7 @@ fn extract_report(o: &mut Original, bytes: Option<Vec<u8>>, limit: u64, budget: 
 /// Tells the given reports from the originals, hashes every original on all cores and
 /// extracts those no given report names, holding at most one original per core in memory.
 fn prepare(found: Vec<Found>, limit: u64) -> Result<Vec<Original>, ArchiveError> {
-    let budget = AtomicU64::new(
-        std::env::var(MEMORY_ENV)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(REPORT_MEMORY),
-    );
+    let budget = AtomicU64::new(crate::test_hooks::seal_report_memory().unwrap_or(REPORT_MEMORY));
     let heads = refuse_any(
         found
             .par_iter()
@@ -616,7 +603,7 @@ fn write_archive(
         e => e.into(),
     };
     let tmp = TempFile::beside(output).map_err(werr)?;
-    let pause_after: Option<u64> = std::env::var(PAUSE_ENV).ok().and_then(|v| v.parse().ok());
+    let pause_after = crate::test_hooks::seal_pause_after();
     let root_dir = bag::bag_root(opts.year);
     let name = |p: &str| format!("{root_dir}/{p}");
     // Unbuffered under the test hook, so that what was written is in the file when it

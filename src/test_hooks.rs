@@ -1,0 +1,62 @@
+//! Hooks through which the tests drive the binary into states they cannot reach from
+//! outside: a panic on a chosen file, a seal paused mid-write, every report made again
+//! while writing. They exist only with the `test-hooks` feature, which the tests turn on
+//! (the crate is its own dev-dependency with that feature); a release build has none of
+//! them, so no environment variable changes what it does (the names below are only
+//! read when the feature is on).
+
+/// Whether this build has the hooks.
+pub fn enabled() -> bool {
+    cfg!(feature = "test-hooks")
+}
+
+#[cfg(feature = "test-hooks")]
+use std::ffi::OsStr;
+
+/// `convert` panics on the file of this name, so the tests see the run go on.
+pub const PANIC_ON_ENV: &str = "GONGKAI_TEST_PANIC_ON";
+
+/// After this many bytes of the temporary file, `seal` flushes, says `paused` on standard
+/// error and sleeps, so a test can kill it mid-write.
+pub const SEAL_PAUSE_AFTER_ENV: &str = "GONGKAI_TEST_SEAL_PAUSE_AFTER";
+
+/// The bytes of reports `seal` holds in memory; 0 makes every report's bytes be made
+/// again while writing.
+pub const SEAL_REPORT_MEMORY_ENV: &str = "GONGKAI_TEST_SEAL_REPORT_MEMORY";
+
+/// Whether `convert` is to panic on the file `name`.
+pub fn panic_on(name: Option<&std::ffi::OsStr>) -> bool {
+    #[cfg(feature = "test-hooks")]
+    {
+        std::env::var_os(PANIC_ON_ENV).is_some_and(|n| name == Some(OsStr::new(&n)))
+    }
+    #[cfg(not(feature = "test-hooks"))]
+    {
+        let _ = name;
+        false
+    }
+}
+
+/// After how many bytes of its temporary file `seal` is to pause.
+pub fn seal_pause_after() -> Option<u64> {
+    #[cfg(feature = "test-hooks")]
+    {
+        std::env::var(SEAL_PAUSE_AFTER_ENV).ok()?.parse().ok()
+    }
+    #[cfg(not(feature = "test-hooks"))]
+    {
+        None
+    }
+}
+
+/// The bytes of reports `seal` is to hold in memory instead of its default.
+pub fn seal_report_memory() -> Option<u64> {
+    #[cfg(feature = "test-hooks")]
+    {
+        std::env::var(SEAL_REPORT_MEMORY_ENV).ok()?.parse().ok()
+    }
+    #[cfg(not(feature = "test-hooks"))]
+    {
+        None
+    }
+}
