@@ -86,23 +86,50 @@ pub struct ManifestLine {
     pub path: String,
 }
 
-/// Parses a manifest strictly: `<64 lowercase hex>  <path>` lines, each ending in LF.
-/// Returns the lines read and a sentence for each line that is not so.
+/// The most lines of a manifest that are read: a sealed archive holds fewer entries than
+/// this, so a longer manifest is no seal's, and what is held stays bounded.
+pub const MAX_MANIFEST_LINES: usize = super::container::MAX_ENTRIES;
+
+/// How many malformed lines of one manifest are named one by one (the rest are counted):
+/// a hostile manifest of millions of bad lines must not become millions of problems.
+const NAMED_BAD_LINES: usize = 10;
+
+/// Parses a manifest: `<64 lowercase hex>  <path>` lines. A line ending in CR LF is read
+/// without its CR (whether the bytes are a seal's is for the caller to compare, and the
+/// difference is then named once); at most [`MAX_MANIFEST_LINES`] lines are read. Returns
+/// the lines read and a sentence for each line that is not so.
 pub fn parse_manifest(text: &str) -> (Vec<ManifestLine>, Vec<String>) {
     let mut lines = Vec::new();
     let mut bad = Vec::new();
-    if !text.is_empty() && !text.ends_with('\n') {
-        bad.push("the last line has no line end".to_string());
+    let mut bad_count = 0usize;
+    if text.is_empty() {
+        return (lines, bad);
     }
-    for (i, line) in text.lines().enumerate() {
+    let body = text.strip_suffix('\n').unwrap_or_else(|| {
+        bad.push("the last line has no line end".to_string());
+        text
+    });
+    for (i, line) in body.split('\n').enumerate() {
+        if i == MAX_MANIFEST_LINES {
+            bad.push(format!(
+                "more than {MAX_MANIFEST_LINES} lines, more files than a sealed archive \
+                 holds; the rest is not read"
+            ));
+            break;
+        }
+        let line = line.strip_suffix('\r').unwrap_or(line);
         let b = line.as_bytes();
         let ok = b.len() > 66
             && b[..64]
                 .iter()
                 .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
-            && &b[64..66] == b"  ";
-        if !ok || line.contains('\r') {
-            bad.push(format!("line {} is not `<sha256>  <path>`", i + 1));
+            && &b[64..66] == b"  "
+            && !line.contains('\r');
+        if !ok {
+            bad_count += 1;
+            if bad_count <= NAMED_BAD_LINES {
+                bad.push(format!("line {} is not `<sha256>  <path>`", i + 1));
+            }
             continue;
         }
         lines.push(ManifestLine {
@@ -110,6 +137,12 @@ pub fn parse_manifest(text: &str) -> (Vec<ManifestLine>, Vec<String>) {
             sha256: line[..64].to_string(),
             path: decode_path(&line[66..]),
         });
+    }
+    if bad_count > NAMED_BAD_LINES {
+        bad.push(format!(
+            "and {} more lines that are not `<sha256>  <path>`",
+            bad_count - NAMED_BAD_LINES
+        ));
     }
     (lines, bad)
 }

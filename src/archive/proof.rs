@@ -32,9 +32,9 @@ pub struct Proof {
 pub fn prove(v: &Verification, path: &str) -> Result<Proof, ArchiveError> {
     if v.status != Status::Intact {
         return Err(ArchiveError::Proof(format!(
-            "{} is damaged ({} problems); run `gongkai verify` on it",
+            "{} is damaged ({}); run `gongkai verify` on it",
             v.archive,
-            v.problems.len()
+            super::count(v.problems.len(), "problem")
         )));
     }
     let want = if path.starts_with("data/") {

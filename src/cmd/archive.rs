@@ -56,9 +56,10 @@ pub fn verify(path: &Path, prev: Option<&Path>, json: bool) -> ExitCode {
     if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
         return fail(EXIT_OUTPUT, "<stdout>", &e.to_string());
     }
-    match v.status {
-        archive::Status::Intact => ExitCode::SUCCESS,
-        archive::Status::Damaged => ExitCode::from(EXIT_FINDING),
+    if v.chain_intact() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FINDING)
     }
 }
 
