@@ -16,6 +16,12 @@ use archive_util::{entries_of, entry_mut, rebuild, retag};
 use gongkai::archive::bag;
 use util::{bin, root};
 
+/// An archive's entries: (name, data).
+type Entries = Vec<(String, Vec<u8>)>;
+
+/// A change made to an archive's entries.
+type Change = dyn Fn(&mut Entries);
+
 /// Just over what verify reads of a tag file.
 const OVER_LIMIT: usize = (64 << 20) + 1;
 /// 65 MiB, the size of the issue's `#` files.
@@ -77,12 +83,7 @@ fn sealed(dir: &Path, name: &str, year: u16, prev: Option<&Path>) -> PathBuf {
 }
 
 /// Writes `archive` changed by `change` to `dir/<name>`.
-fn tampered(
-    dir: &Path,
-    archive: &Path,
-    name: &str,
-    change: impl FnOnce(&mut Vec<(String, Vec<u8>)>),
-) -> PathBuf {
+fn tampered(dir: &Path, archive: &Path, name: &str, change: impl FnOnce(&mut Entries)) -> PathBuf {
     let mut e = entries_of(&std::fs::read(archive).unwrap());
     change(&mut e);
     let out = dir.join(name);
@@ -118,8 +119,8 @@ fn a_change_hidden_behind_an_oversized_manifest_is_damage_for_every_command() {
         &o,
         1,
         &[
-            "unreadable: manifest-sha256.txt: 67108865 bytes, more than the 64 MiB a tag file \
-             is read up to: not read",
+            "unreadable: manifest-sha256.txt: 67108865 bytes, more than the 64 MiB this tag \
+             file is read up to: not read",
             "unchecked: data/originals/b.bin: not checked: manifest-sha256.txt could not be read",
             "unverified  data/originals/b.bin",
             "padded.zip: DAMAGED — ",
@@ -215,8 +216,13 @@ fn sixty_five_mib_of_hash_signs_in_every_tag_file_is_damage() {
     let mut want: Vec<String> = bag::TAG_FILES
         .iter()
         .map(|t| {
+            let most = if [bag::MANIFEST_FILE, bag::SEAL_FILE].contains(t) {
+                "64 MiB"
+            } else {
+                "64 KiB"
+            };
             format!(
-                "unreadable: {t}: 68157440 bytes, more than the 64 MiB a tag file is read up to"
+                "unreadable: {t}: 68157440 bytes, more than the {most} this tag file is read up to"
             )
         })
         .collect();
@@ -290,7 +296,7 @@ fn every_tag_file_must_be_what_a_seal_writes() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let good = sealed(d, "a.zip", 2020, None);
-    let cases: Vec<(&str, Box<dyn Fn(&mut Vec<(String, Vec<u8>)>)>, &str)> = vec![
+    let cases: Vec<(&str, Box<Change>, &str)> = vec![
         (
             "info-label.zip",
             Box::new(|e| {
@@ -309,6 +315,15 @@ fn every_tag_file_must_be_what_a_seal_writes() {
                 retag(e);
             }),
             "tag-file: seal.xml: not what a seal writes for this payload: line 3 differs",
+        ),
+        (
+            "info-padded.zip",
+            Box::new(|e| {
+                entry_mut(e, bag::INFO_FILE).resize((64 << 10) + 1, b'\n');
+                retag(e);
+            }),
+            "unreadable: bag-info.txt: 65537 bytes, more than the 64 KiB this tag file is read \
+             up to: not read",
         ),
         (
             "empty-tagmanifest.zip",

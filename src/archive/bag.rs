@@ -229,6 +229,29 @@ mod tests {
     }
 
     #[test]
+    fn crlf_lines_are_read_and_bad_lines_counted_not_multiplied() {
+        let sha = "a".repeat(64);
+        let (lines, bad) = parse_manifest(&format!("{sha}  data/a\r\n{sha}  data/b\r\n"));
+        assert!(bad.is_empty(), "{bad:?}");
+        assert_eq!(lines[1].text, format!("{sha}  data/b"));
+        let (lines, bad) = parse_manifest(&"#\n".repeat(1000));
+        assert!(lines.is_empty());
+        assert_eq!(bad.len(), NAMED_BAD_LINES + 1);
+        assert_eq!(
+            bad[NAMED_BAD_LINES],
+            "and 990 more lines that are not `<sha256>  <path>`"
+        );
+        let (lines, bad) =
+            parse_manifest(&format!("{sha}  data/a\n").repeat(MAX_MANIFEST_LINES + 3));
+        assert_eq!(lines.len(), MAX_MANIFEST_LINES);
+        assert_eq!(bad.len(), 1, "{bad:?}");
+        let (_, bad) = parse_manifest("\n");
+        assert_eq!(bad, ["line 1 is not `<sha256>  <path>`"]);
+        let (_, bad) = parse_manifest(&format!("{sha}  data/a"));
+        assert_eq!(bad, ["the last line has no line end"]);
+    }
+
+    #[test]
     fn unsafe_paths_are_named() {
         for p in [
             "../x",

@@ -18,8 +18,22 @@ use super::record::{self, Previous, Role, SealRecord};
 use super::ArchiveError;
 use crate::input::hex;
 
-/// The largest tag file or report XML read into memory for its checks.
+/// The largest tag file or report XML read into memory for its checks: the manifest and
+/// the seal record, which grow with the payload.
 pub const MAX_KEPT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The most read of the tag files a seal writes in a few hundred bytes whatever the
+/// payload (bagit.txt, bag-info.txt, the tag manifest): more is already not a seal's.
+pub const SMALL_TAG_BYTES: u64 = 64 * 1024;
+
+/// How much of a tag file is read for its checks; a larger one is not read at all.
+pub fn tag_read_limit(tag: &str) -> u64 {
+    if tag == bag::MANIFEST_FILE || tag == bag::SEAL_FILE {
+        MAX_KEPT_BYTES
+    } else {
+        SMALL_TAG_BYTES
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -276,19 +290,20 @@ pub const REPORT_HEAD: usize = 64 * 1024;
 
 enum Keep {
     Nothing,
-    All,
+    /// All of it, when it is no larger than this.
+    All(u64),
     Head,
 }
 
 fn keep(rel: Option<&str>) -> Keep {
     match rel {
-        Some(r) if bag::TAG_FILES.contains(&r) => Keep::All,
+        Some(r) if bag::TAG_FILES.contains(&r) => Keep::All(tag_read_limit(r)),
         Some(r) if r.starts_with("data/xml/") => Keep::Head,
         _ => Keep::Nothing,
     }
 }
 
-/// A tag file as found: its bytes (when they fit [`MAX_KEPT_BYTES`]), or why it could not
+/// A tag file as found: its bytes (when they fit [`tag_read_limit`]), or why it could not
 /// be read.
 enum TagRead<'a> {
     Absent,
@@ -308,12 +323,19 @@ fn read_tag<'a>(
     match &contents[i] {
         None => TagRead::Unread("cannot be hashed (compressed or cut short)".into()),
         Some(Content { kept: Some(b), .. }) => TagRead::Read(b),
-        Some(_) => TagRead::Unread(format!(
-            "{} bytes, more than the {} MiB a tag file is read up to: not read, so nothing \
-             it records could be checked",
-            entries[i].stored,
-            MAX_KEPT_BYTES >> 20
-        )),
+        Some(_) => {
+            let most = tag_read_limit(tag);
+            let most = if most >= 1 << 20 {
+                format!("{} MiB", most >> 20)
+            } else {
+                format!("{} KiB", most >> 10)
+            };
+            TagRead::Unread(format!(
+                "{} bytes, more than the {most} this tag file is read up to: not read, so \
+                 nothing it records could be checked",
+                entries[i].stored,
+            ))
+        }
     }
 }
 
@@ -328,7 +350,7 @@ fn hash_entry(src: &dyn ReadAt, e: &Entry, keep: Keep, buf: &mut [u8]) -> Option
     let mut crc = crc32fast::Hasher::new();
     let (mut kept, limit) = match keep {
         Keep::Nothing => (None, 0),
-        Keep::All => ((e.stored <= MAX_KEPT_BYTES).then(Vec::new), usize::MAX),
+        Keep::All(most) => ((e.stored <= most).then(Vec::new), usize::MAX),
         Keep::Head => (Some(Vec::new()), REPORT_HEAD),
     };
     let mut at = e.data_offset;
@@ -790,13 +812,15 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
 
     // The rule of the verdict: an entry no check covered and no problem names is a
     // problem of its own.
+    let named: std::collections::HashSet<String> =
+        v.problems.iter().filter_map(|p| p.path.clone()).collect();
     for (i, e) in entries.iter().enumerate() {
         if checked[i] {
             continue;
         }
         let shown_name = e.display_name();
         let rel = rel_of[i].as_deref();
-        if v.names(&shown_name) || rel.is_some_and(|r| v.names(r)) {
+        if named.contains(&shown_name) || rel.is_some_and(|r| named.contains(r)) {
             continue;
         }
         let why = if rel.is_some_and(|r| r.starts_with("data/")) && !manifest_read {
@@ -1166,66 +1190,70 @@ impl Verification {
     /// verdict; with `--prev`, the previous archive's problems and verdict after it, so
     /// damage is blamed on the archive that holds it.
     pub fn to_text(&self) -> String {
-        use std::fmt::Write;
-        let mut s = String::new();
-        for f in &self.files {
-            let _ = write!(s, "{:<11} {}", f.status.as_str(), f.path);
-            if f.status == FileStatus::Altered {
-                if let (Some(e), Some(a)) = (&f.expected, &f.sha256) {
-                    let _ = write!(s, "  expected {e} actual {a}");
-                }
-            }
-            s.push('\n');
-        }
-        self.problems_text(&mut s);
-        for n in &self.notes {
-            let _ = writeln!(s, "note: {n}");
-        }
-        s.push_str(&self.verdict());
-        if let Some(p) = &self.previous_archive {
-            s.push_str("\nthe previous archive, given with --prev:\n");
-            p.problems_text(&mut s);
-            s.push_str(&p.verdict());
-            let _ = writeln!(
-                s,
-                "chain: {}",
-                match (self.previous.as_ref().is_some_and(|r| r.checked), p.status) {
-                    (true, _) => format!("{} continues {}", self.archive, p.archive),
-                    (false, Status::Damaged) => format!(
-                        "not checked: {} is damaged, so it cannot vouch for what came before {}",
-                        p.archive, self.archive
-                    ),
-                    (false, Status::Intact) => format!(
-                        "broken: {} is not the archive {}'s seal names",
-                        p.archive, self.archive
-                    ),
-                }
-            );
-        }
-        s
+        let mut out = Vec::new();
+        self.write_text(&mut out)
+            .expect("writing into memory cannot fail");
+        String::from_utf8(out).expect("the report is made of strings")
     }
 
-    fn problems_text(&self, s: &mut String) {
-        use std::fmt::Write;
-        if self.problems.is_empty() {
-            return;
+    /// [`Verification::to_text`], written as it is made (a report of many problems is
+    /// not held whole in memory).
+    pub fn write_text(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        for f in &self.files {
+            write!(out, "{:<11} {}", f.status.as_str(), f.path)?;
+            if f.status == FileStatus::Altered {
+                if let (Some(e), Some(a)) = (&f.expected, &f.sha256) {
+                    write!(out, "  expected {e} actual {a}")?;
+                }
+            }
+            writeln!(out)?;
         }
-        let _ = writeln!(s, "\n{}:", super::count(self.problems.len(), "problem"));
+        self.write_problems(out)?;
+        for n in &self.notes {
+            writeln!(out, "note: {n}")?;
+        }
+        out.write_all(self.verdict().as_bytes())?;
+        if let Some(p) = &self.previous_archive {
+            writeln!(out, "\nthe previous archive, given with --prev:")?;
+            p.write_problems(out)?;
+            out.write_all(p.verdict().as_bytes())?;
+            let chain = match (self.previous.as_ref().is_some_and(|r| r.checked), p.status) {
+                (true, _) => format!("{} continues {}", self.archive, p.archive),
+                (false, Status::Damaged) => format!(
+                    "not checked: {} is damaged, so it cannot vouch for what came before {}",
+                    p.archive, self.archive
+                ),
+                (false, Status::Intact) => format!(
+                    "broken: {} is not the archive {}'s seal names",
+                    p.archive, self.archive
+                ),
+            };
+            writeln!(out, "chain: {chain}")?;
+        }
+        Ok(())
+    }
+
+    fn write_problems(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        if self.problems.is_empty() {
+            return Ok(());
+        }
+        writeln!(out, "\n{}:", super::count(self.problems.len(), "problem"))?;
         for p in &self.problems {
             let kind = serde_json::to_value(p.kind)
                 .ok()
                 .and_then(|k| k.as_str().map(str::to_string))
                 .unwrap_or_default();
-            let _ = write!(s, "  {kind}: ");
+            write!(out, "  {kind}: ")?;
             if let Some(path) = &p.path {
-                let _ = write!(s, "{path}: ");
+                write!(out, "{path}: ")?;
             }
-            s.push_str(&p.message);
+            out.write_all(p.message.as_bytes())?;
             if let (Some(e), Some(a)) = (&p.expected, &p.actual) {
-                let _ = write!(s, " (expected {e}, actual {a})");
+                write!(out, " (expected {e}, actual {a})")?;
             }
-            s.push('\n');
+            writeln!(out)?;
         }
+        Ok(())
     }
 
     /// The verdict line. Intact always has its year, root and seal hash: without a seal

@@ -46,14 +46,16 @@ pub fn verify(path: &Path, prev: Option<&Path>, json: bool) -> ExitCode {
         Ok(v) => v,
         Err(e) => return archive_fail(&e),
     };
-    let text = if json {
-        let mut t = serde_json::to_string_pretty(&v).unwrap_or_default();
-        t.push('\n');
-        t
+    // Written as it is made: a report of many problems is not held whole in memory.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = if json {
+        serde_json::to_writer_pretty(&mut out, &v)
+            .map_err(std::io::Error::from)
+            .and_then(|()| out.write_all(b"\n"))
     } else {
-        v.to_text()
+        v.write_text(&mut out)
     };
-    if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
+    if let Err(e) = written.and_then(|()| out.flush()) {
         return fail(EXIT_OUTPUT, "<stdout>", &e.to_string());
     }
     if v.chain_intact() {
