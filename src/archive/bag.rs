@@ -64,9 +64,14 @@ pub fn manifest_line(sha256: &str, path: &str) -> String {
     format!("{sha256}  {}", encode_path(path))
 }
 
-/// Writes a manifest: lines sorted by path.
+/// Writes a manifest of (path, sha256) entries: lines sorted by path.
 pub fn manifest(entries: &[(String, String)]) -> String {
-    let mut sorted: Vec<&(String, String)> = entries.iter().collect();
+    manifest_of(entries.iter().map(|(p, s)| (p.as_str(), s.as_str())))
+}
+
+/// [`manifest`] of borrowed (path, sha256) pairs.
+pub fn manifest_of<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut sorted: Vec<(&str, &str)> = entries.into_iter().collect();
     sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     let mut s = String::new();
     for (path, sha) in sorted {

@@ -8,11 +8,7 @@ use super::record::SealRecord;
 
 /// manifest-sha256.txt as a seal writes it for these lines.
 pub fn manifest(lines: &[ManifestLine]) -> String {
-    let entries: Vec<(String, String)> = lines
-        .iter()
-        .map(|l| (l.path.clone(), l.sha256.clone()))
-        .collect();
-    bag::manifest(&entries)
+    bag::manifest_of(lines.iter().map(|l| (l.path.as_str(), l.sha256.as_str())))
 }
 
 /// bag-info.txt as a seal writes it with this record.
