@@ -365,6 +365,50 @@ fn every_tag_file_must_be_what_a_seal_writes() {
     }
 }
 
+/// The seal record's own words — a note's sentence — cannot be worked out from the
+/// payload: a changed one verifies intact, but under another seal SHA-256 than the one
+/// seal printed (and published, and the next year chains to). A note code a seal never
+/// writes is found.
+#[test]
+fn the_seal_records_own_words_are_vouched_for_by_its_sha256() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let col = d.join("col");
+    tiny(&col, "本年度公开信息。");
+    let good = d.join("a.zip");
+    let o = run(d, &["seal", "--year", "2020", s(&col), "-o", s(&good)]);
+    expect(&o, 0, &[], &[]);
+    let sealed_sha = stdout(&o)
+        .lines()
+        .find_map(|l| l.strip_prefix("seal sha256  "))
+        .unwrap()
+        .to_string();
+    let edit = |name: &str, from: &'static str, to: &'static str| {
+        tampered(d, &good, name, move |e| {
+            let r = entry_mut(e, bag::SEAL_FILE);
+            *r = String::from_utf8_lossy(r)
+                .replacen(from, to, 1)
+                .into_bytes();
+            retag(e);
+        })
+    };
+    let words = edit("words.zip", "extract refused it", "extract refusel it");
+    let o = run(d, &["verify", s(&words)]);
+    expect(&o, 0, &["words.zip: intact — year 2020"], &[]);
+    assert!(
+        !stdout(&o).contains(&sealed_sha),
+        "the changed record shows as another seal SHA-256"
+    );
+    expect(&run(d, &["verify", s(&good)]), 0, &[&sealed_sha], &[]);
+    let code = edit("code.zip", "code=\"not-extracted\"", "code=\"other\"");
+    expect(
+        &run(d, &["verify", s(&code)]),
+        1,
+        &["seal-record: data/originals/b.bin: a note of code \"other\", which a seal does not write"],
+        &[],
+    );
+}
+
 /// 21 binary files: 21 leaves, the "leaf 6 of 21".
 fn twenty_one(dir: &Path) {
     std::fs::create_dir_all(dir).unwrap();

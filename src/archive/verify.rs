@@ -1148,6 +1148,9 @@ fn check_record(
     }
 }
 
+/// The codes of the notes a seal writes on an original it archived without a report.
+const NOTE_CODES: [&str; 2] = ["too-large", "not-extracted"];
+
 /// Why a record entry is not one a seal writes for its role, if it is not: originals lie
 /// under `data/originals/`, an original's report at `data/xml/<its path>.xml`, a report's
 /// origin is `extracted` or `given`, and an original with a report has no note.
@@ -1167,6 +1170,9 @@ fn role_mismatch(f: &record::RecordFile) -> Option<String> {
                     Some(format!("its report {l} is not at data/xml/<its path>.xml"))
                 }
                 (Some(_), Some(_)) => Some("an original with both a report and a note".into()),
+                (None, Some((code, _))) if !NOTE_CODES.contains(&code.as_str()) => Some(format!(
+                    "a note of code {code:?}, which a seal does not write"
+                )),
                 _ => None,
             }
         }
