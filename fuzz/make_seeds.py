@@ -255,6 +255,8 @@ def tag_operations():
     ops["manifest-over-limit-retagged"] = bytes([replace, 9, 248, 0, retag, 1])
     ops["manifest-crlf-retagged"] = bytes([to_crlf, 9, retag, 1])
     ops["every-tag-65mib-hash"] = b"".join(bytes([replace, 4 * k + 1, 252, 1]) for k in range(5))
+    ops["every-tag-but-bagit-65mib-hash"] = b"".join(
+        bytes([replace, 4 * k + 1, 252, 1]) for k in [0, 2, 3, 4])
     return ops
 
 

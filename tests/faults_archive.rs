@@ -231,6 +231,25 @@ fn sixty_five_mib_of_hash_signs_in_every_tag_file_is_damage() {
     let want: Vec<&str> = want.iter().map(String::as_str).collect();
     expect(&o, 1, &want, &[]);
     assert!(!stdout(&o).contains("year ?"));
+    // With bagit.txt left as it was (the check the old verifier did make), the same.
+    let bad = tampered(d, &good, "hashes-but-bagit.zip", |e| {
+        for t in bag::TAG_FILES {
+            if t != bag::DECLARATION_FILE {
+                *entry_mut(e, t) = vec![b'#'; SIXTY_FIVE_MIB];
+            }
+        }
+    });
+    let o = run(d, &["verify", s(&bad)]);
+    expect(
+        &o,
+        1,
+        &[
+            "unreadable: seal.xml: 68157440 bytes",
+            "hashes-but-bagit.zip: DAMAGED — 7 problems",
+        ],
+        &[],
+    );
+    assert!(!stdout(&o).contains("intact"), "{}", stdout(&o));
 }
 
 /// A manifest rewritten with CR LF line ends, the tag manifest fixed to match: every hash

@@ -9,9 +9,10 @@
 //! other tag files, as an attacker with write access would. The large contents are made
 //! here, so no seed needs to be large.
 //!
-//! What is promised: no panic, the same verdict twice (for archives under 1 MiB, to keep
-//! the large ones fast), and an intact verdict that names the sealed Merkle root and seal
-//! SHA-256 only for the sealed bytes themselves. (The seal record's own words — a note's
+//! What is promised: no panic; the same verdict twice (for archives under 1 MiB, to keep
+//! the large ones fast); an intact verdict always with its year, root and seal SHA-256;
+//! and intact under the sealed Merkle root and seal SHA-256 only for the sealed bytes
+//! themselves, which are intact. (The seal record's own words — a note's
 //! sentence, the tool version — cannot be worked out from the payload: a consistent change
 //! to them verifies intact under another seal SHA-256, which is why that hash is published
 //! and chained.)
@@ -261,6 +262,12 @@ fuzz_target!(|data: &[u8]| {
     if archive.len() < 1 << 20 {
         let again = verify_source(&src, "fuzz.zip").expect("verified once");
         assert_eq!(text, again.to_text(), "the same bytes, another verdict");
+    }
+    if v.status() == Status::Intact {
+        assert!(
+            v.year.is_some() && v.root.is_some() && v.seal_sha256.is_some(),
+            "intact without a year, root or seal SHA-256:\n{text}"
+        );
     }
     if v.status() == Status::Intact && v.root == base.root && v.seal_sha256 == base.seal_sha256
     {
