@@ -20,6 +20,10 @@ as it runs; what it added is kept unless `--clean` is given). Seeds:
 - xml_read:      golden/*/expected.xml
 - verify:        archives sealed here with `gongkai seal` (a tiny one, one holding three
                  golden reports, and a second year chained to the first with --prev)
+- verify_tags:   operation lists (see the target): each tag file replaced by each size
+                 class of `#`, the issue-11 attacks (a manifest padded past the read limit
+                 and retagged, CR LF line ends and retagged, 65 MiB of `#` in every tag
+                 file) — a few bytes each; the target makes the large contents itself
 """
 import io
 import shutil
@@ -234,6 +238,28 @@ def archives():
     return out
 
 
+def tag_operations():
+    """Seeds of verify_tags: (operation, entry, arguments…) bytes, as the target reads them.
+    Entry byte 4k+1 picks tag file k of bag::TAG_FILES (bag-info, bagit, manifest, seal,
+    tagmanifest); operation 0 replaces it by size class c of pattern p, 4 makes its line
+    ends CR LF, 5 rewrites the tag manifest to match."""
+    replace, to_crlf, retag = 0, 4, 5
+    ops = {"nothing": b""}
+    # One class byte of each size class (see size_class in the target).
+    classes = {"empty": 0, "one": 32, "less1": 64, "more1": 96, "same": 128, "4k": 160,
+               "64k-1": 180, "64k": 200, "64k+1": 220,
+               "64m-1": 240, "64m": 244, "64m+1": 248, "65mib": 252}
+    for k in range(5):
+        for c, b in classes.items():
+            ops[f"tag{k}-{c}-hash"] = bytes([replace, 4 * k + 1, b, 1])
+    ops["manifest-over-limit-retagged"] = bytes([replace, 9, 248, 0, retag, 1])
+    ops["manifest-crlf-retagged"] = bytes([to_crlf, 9, retag, 1])
+    ops["every-tag-65mib-hash"] = b"".join(bytes([replace, 4 * k + 1, 252, 1]) for k in range(5))
+    ops["every-tag-but-bagit-65mib-hash"] = b"".join(
+        bytes([replace, 4 * k + 1, 252, 1]) for k in [0, 2, 3, 4])
+    return ops
+
+
 def main():
     if "--clean" in sys.argv and CORPUS.exists():
         # Only the seeds: what libFuzzer grew is thrown away.
@@ -268,6 +294,8 @@ def main():
         everything[name] = data
     for name, data in everything.items():
         put("sniff_extract", name, data)
+    for name, data in tag_operations().items():
+        put("verify_tags", name, data)
     for d in sorted(CORPUS.iterdir()):
         files = list(d.iterdir())
         size = sum(f.stat().st_size for f in files)

@@ -23,6 +23,7 @@ case $target in
     sniff_extract) dict=html.dict ;;
     xml_read) dict=xml.dict ;;
     verify) dict=verify.dict ;;
+    verify_tags) dict=verify.dict ;;
     *) echo "unknown target $target" >&2; exit 2 ;;
 esac
 

@@ -3,12 +3,14 @@
 //! deleted/added/renamed entries, hostile zips, determinism, a killed seal, the chain and
 //! inclusion proofs.
 
+mod archive_util;
 mod util;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use gongkai::archive::container::{self, raw_entry, RawEntry, ReadAt, ZipWriter};
+use archive_util::{entries_of, rebuild};
+use gongkai::archive::container::{self, raw_entry, RawEntry};
 use gongkai::archive::verify::{verify_source, ProblemKind, Status};
 use util::{bin, cases, hooked, input_of, root};
 
@@ -278,30 +280,6 @@ fn truncation_at_every_kib_is_found() {
     let ps = problems(&v);
     assert!(ps.iter().any(|(k, _)| k == "truncated"), "{ps:?}");
     assert!(has(&ps, "missing", "tagmanifest-sha256.txt"), "{ps:?}");
-}
-
-/// The entries of an archive (name, data), for rebuilding it changed.
-fn entries_of(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let src: &[u8] = bytes;
-    let scan = container::scan(&src).unwrap().unwrap();
-    scan.entries
-        .iter()
-        .map(|e| {
-            let mut d = vec![0u8; e.stored as usize];
-            src.read_exact_at(&mut d, e.data_offset).unwrap();
-            (String::from_utf8(e.name.clone()).unwrap(), d)
-        })
-        .collect()
-}
-
-fn rebuild(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let mut sorted = entries.to_vec();
-    sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    let mut w = ZipWriter::new(Vec::new());
-    for (n, d) in &sorted {
-        w.add_bytes(n, d).unwrap();
-    }
-    w.finish().unwrap()
 }
 
 #[test]

@@ -64,9 +64,14 @@ pub fn manifest_line(sha256: &str, path: &str) -> String {
     format!("{sha256}  {}", encode_path(path))
 }
 
-/// Writes a manifest: lines sorted by path.
+/// Writes a manifest of (path, sha256) entries: lines sorted by path.
 pub fn manifest(entries: &[(String, String)]) -> String {
-    let mut sorted: Vec<&(String, String)> = entries.iter().collect();
+    manifest_of(entries.iter().map(|(p, s)| (p.as_str(), s.as_str())))
+}
+
+/// [`manifest`] of borrowed (path, sha256) pairs.
+pub fn manifest_of<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut sorted: Vec<(&str, &str)> = entries.into_iter().collect();
     sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     let mut s = String::new();
     for (path, sha) in sorted {
@@ -86,23 +91,50 @@ pub struct ManifestLine {
     pub path: String,
 }
 
-/// Parses a manifest strictly: `<64 lowercase hex>  <path>` lines, each ending in LF.
-/// Returns the lines read and a sentence for each line that is not so.
+/// The most lines of a manifest that are read: a sealed archive holds fewer entries than
+/// this, so a longer manifest is no seal's, and what is held stays bounded.
+pub const MAX_MANIFEST_LINES: usize = super::container::MAX_ENTRIES;
+
+/// How many malformed lines of one manifest are named one by one (the rest are counted):
+/// a hostile manifest of millions of bad lines must not become millions of problems.
+const NAMED_BAD_LINES: usize = 10;
+
+/// Parses a manifest: `<64 lowercase hex>  <path>` lines. A line ending in CR LF is read
+/// without its CR (whether the bytes are a seal's is for the caller to compare, and the
+/// difference is then named once); at most [`MAX_MANIFEST_LINES`] lines are read. Returns
+/// the lines read and a sentence for each line that is not so.
 pub fn parse_manifest(text: &str) -> (Vec<ManifestLine>, Vec<String>) {
     let mut lines = Vec::new();
     let mut bad = Vec::new();
-    if !text.is_empty() && !text.ends_with('\n') {
-        bad.push("the last line has no line end".to_string());
+    let mut bad_count = 0usize;
+    if text.is_empty() {
+        return (lines, bad);
     }
-    for (i, line) in text.lines().enumerate() {
+    let body = text.strip_suffix('\n').unwrap_or_else(|| {
+        bad.push("the last line has no line end".to_string());
+        text
+    });
+    for (i, line) in body.split('\n').enumerate() {
+        if i == MAX_MANIFEST_LINES {
+            bad.push(format!(
+                "more than {MAX_MANIFEST_LINES} lines, more files than a sealed archive \
+                 holds; the rest is not read"
+            ));
+            break;
+        }
+        let line = line.strip_suffix('\r').unwrap_or(line);
         let b = line.as_bytes();
         let ok = b.len() > 66
             && b[..64]
                 .iter()
                 .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
-            && &b[64..66] == b"  ";
-        if !ok || line.contains('\r') {
-            bad.push(format!("line {} is not `<sha256>  <path>`", i + 1));
+            && &b[64..66] == b"  "
+            && !line.contains('\r');
+        if !ok {
+            bad_count += 1;
+            if bad_count <= NAMED_BAD_LINES {
+                bad.push(format!("line {} is not `<sha256>  <path>`", i + 1));
+            }
             continue;
         }
         lines.push(ManifestLine {
@@ -110,6 +142,12 @@ pub fn parse_manifest(text: &str) -> (Vec<ManifestLine>, Vec<String>) {
             sha256: line[..64].to_string(),
             path: decode_path(&line[66..]),
         });
+    }
+    if bad_count > NAMED_BAD_LINES {
+        bad.push(format!(
+            "and {} more lines that are not `<sha256>  <path>`",
+            bad_count - NAMED_BAD_LINES
+        ));
     }
     (lines, bad)
 }
@@ -193,6 +231,29 @@ mod tests {
         assert_eq!(lines[0].text, format!("{sha}  data/a%25"));
         let (_, bad) = parse_manifest(&m.to_uppercase());
         assert_eq!(bad.len(), 2, "hex is lowercase only");
+    }
+
+    #[test]
+    fn crlf_lines_are_read_and_bad_lines_counted_not_multiplied() {
+        let sha = "a".repeat(64);
+        let (lines, bad) = parse_manifest(&format!("{sha}  data/a\r\n{sha}  data/b\r\n"));
+        assert!(bad.is_empty(), "{bad:?}");
+        assert_eq!(lines[1].text, format!("{sha}  data/b"));
+        let (lines, bad) = parse_manifest(&"#\n".repeat(1000));
+        assert!(lines.is_empty());
+        assert_eq!(bad.len(), NAMED_BAD_LINES + 1);
+        assert_eq!(
+            bad[NAMED_BAD_LINES],
+            "and 990 more lines that are not `<sha256>  <path>`"
+        );
+        let (lines, bad) =
+            parse_manifest(&format!("{sha}  data/a\n").repeat(MAX_MANIFEST_LINES + 3));
+        assert_eq!(lines.len(), MAX_MANIFEST_LINES);
+        assert_eq!(bad.len(), 1, "{bad:?}");
+        let (_, bad) = parse_manifest("\n");
+        assert_eq!(bad, ["line 1 is not `<sha256>  <path>`"]);
+        let (_, bad) = parse_manifest(&format!("{sha}  data/a"));
+        assert_eq!(bad, ["the last line has no line end"]);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 pub mod bag;
 pub mod container;
+pub mod expected;
 pub mod list;
 pub mod merkle;
 pub mod proof;
@@ -52,4 +53,13 @@ pub enum ArchiveError {
     Container(#[from] container::ContainerError),
     #[error("{0}")]
     Proof(String),
+}
+
+/// A count with its noun, singular or plural: "1 problem", "2 problems".
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }

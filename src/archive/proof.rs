@@ -32,9 +32,9 @@ pub struct Proof {
 pub fn prove(v: &Verification, path: &str) -> Result<Proof, ArchiveError> {
     if v.status != Status::Intact {
         return Err(ArchiveError::Proof(format!(
-            "{} is damaged ({} problems); run `gongkai verify` on it",
+            "{} is damaged ({}); run `gongkai verify` on it",
             v.archive,
-            v.problems.len()
+            super::count(v.problems.len(), "problem")
         )));
     }
     let want = if path.starts_with("data/") {
@@ -69,7 +69,8 @@ pub fn prove(v: &Verification, path: &str) -> Result<Proof, ArchiveError> {
     })
 }
 
-fn unhex(s: &str) -> Option<Hash> {
+/// 64 hex digits as a hash (either case).
+pub fn unhex(s: &str) -> Option<Hash> {
     if s.len() != 64 {
         return None;
     }
@@ -80,38 +81,158 @@ fn unhex(s: &str) -> Option<Hash> {
     Some(out)
 }
 
-/// Checks a proof against a root; `file_sha256`, when given, must be the proven file's.
-/// `Ok(())` when it holds, `Err(reason)` when it does not.
-pub fn check(proof: &Proof, root: &str, file_sha256: Option<&str>) -> Result<(), String> {
+/// What a proof is checked against.
+pub enum Anchor<'a> {
+    /// A Merkle root given by the user (e.g. as published when the archive was sealed).
+    Root(Hash),
+    /// An archive that verified intact: its seal's root, year, seal hash and leaves.
+    Archive(&'a Verification),
+}
+
+/// The proof's fields that a bare root cannot vouch for (a root fits a range of tree sizes:
+/// the size is bound only by the archive's seal).
+pub const UNCHECKED_BY_ROOT: &str = "year, seal_sha256 and tree_size";
+
+fn is_hash(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Checks every field of a proof against what it is verified with; `file_sha256`, when
+/// given, must be the proven file's. `Err(reason)` names the first field that does not fit.
+pub fn check(proof: &Proof, against: &Anchor, file_sha256: Option<&str>) -> Result<(), String> {
+    let hex = crate::input::hex;
     if proof.format != FORMAT {
-        return Err(format!("not a {FORMAT} proof"));
+        return Err(format!("format: {:?} is not {FORMAT}", proof.format));
+    }
+    if !is_hash(&proof.sha256) {
+        return Err("sha256: not 64 lowercase hex digits".into());
+    }
+    if !proof.path.starts_with("data/") || bag::unsafe_path(&proof.path).is_some() {
+        return Err(format!(
+            "path: {:?} is not a payload path (data/…)",
+            proof.path
+        ));
+    }
+    let path: Option<Vec<Hash>> = proof
+        .audit_path
+        .iter()
+        .map(|h| is_hash(h).then(|| unhex(h)).flatten())
+        .collect();
+    let Some(path) = path else {
+        return Err("audit_path: holds something other than 64-hex-digit hashes".into());
+    };
+    let (root, source) = match against {
+        Anchor::Root(r) => (*r, "the --root given"),
+        Anchor::Archive(v) => match v.root.as_deref().and_then(unhex) {
+            Some(r) if v.status == Status::Intact => (r, "the archive's seal"),
+            _ => return Err(format!("{} is not intact", v.archive)),
+        },
+    };
+    if proof.root != hex(&root) {
+        return Err(format!(
+            "root: the proof names {}, {source} {}",
+            proof.root,
+            hex(&root)
+        ));
     }
     if let Some(actual) = file_sha256 {
         if actual != proof.sha256 {
             return Err(format!(
-                "the file's SHA-256 {actual} is not the proven {}",
+                "sha256: the file's SHA-256 {actual} is not the proven {}",
                 proof.sha256
             ));
         }
     }
-    let root = root.to_ascii_lowercase();
-    let Some(want) = unhex(&root) else {
-        return Err("the root is not 64 hex digits".into());
-    };
-    if proof.sha256.len() != 64 || !proof.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err("the proof's sha256 is not 64 hex digits".into());
+    if let Anchor::Archive(v) = against {
+        check_against_archive(proof, v, &path)?;
     }
-    let path: Option<Vec<Hash>> = proof.audit_path.iter().map(|h| unhex(h)).collect();
-    let Some(path) = path else {
-        return Err("the audit path holds something other than 64-hex-digit hashes".into());
-    };
     let leaf = merkle::leaf_hash(bag::manifest_line(&proof.sha256, &proof.path).as_bytes());
     match merkle::root_from_path(&leaf, proof.leaf_index, proof.tree_size, &path) {
-        None => Err("the audit path does not fit a tree of that size".into()),
-        Some(r) if r != want => Err(format!(
-            "the proof leads to root {}, not {root}",
-            crate::input::hex(&r)
+        None => Err(format!(
+            "leaf_index, tree_size, audit_path: an audit path of {} hashes does not fit leaf {} \
+             of a tree of {} leaves",
+            path.len(),
+            proof.leaf_index,
+            proof.tree_size
+        )),
+        Some(r) if r != root => Err(format!(
+            "the proof leads to root {}, not {source} {}",
+            hex(&r),
+            hex(&root)
         )),
         Some(_) => Ok(()),
     }
+}
+
+/// The fields a root cannot vouch for, against an intact archive's seal and manifest.
+fn check_against_archive(proof: &Proof, v: &Verification, path: &[Hash]) -> Result<(), String> {
+    if v.year != Some(proof.year) {
+        return Err(format!(
+            "year: the proof says {}, the archive's seal {}",
+            proof.year,
+            v.year.map_or("none".into(), |y| y.to_string())
+        ));
+    }
+    if v.seal_sha256.as_deref() != Some(proof.seal_sha256.as_str()) {
+        return Err(format!(
+            "seal_sha256: the proof names {}, the archive's seal.xml is {}",
+            proof.seal_sha256,
+            v.seal_sha256.as_deref().unwrap_or("none")
+        ));
+    }
+    let leaves = v.manifest.len() as u64;
+    if proof.tree_size != leaves {
+        return Err(format!(
+            "tree_size: the proof says {}, the archive's seal records {}",
+            proof.tree_size,
+            match leaves {
+                1 => "1 leaf".to_string(),
+                n => format!("{n} leaves"),
+            }
+        ));
+    }
+    let Some(line) = usize::try_from(proof.leaf_index)
+        .ok()
+        .and_then(|i| v.manifest.get(i))
+    else {
+        return Err(format!(
+            "leaf_index: {} is outside a tree of {leaves} leaves",
+            proof.leaf_index
+        ));
+    };
+    if line.path != proof.path {
+        return Err(format!(
+            "leaf_index or path: leaf {} of the archive is {}, not {}",
+            proof.leaf_index, line.path, proof.path
+        ));
+    }
+    if line.sha256 != proof.sha256 {
+        return Err(format!(
+            "sha256: the archive's manifest records {} for {}, not {}",
+            line.sha256, line.path, proof.sha256
+        ));
+    }
+    let hashes: Vec<Hash> = v
+        .manifest
+        .iter()
+        .map(|l| merkle::leaf_hash(l.text.as_bytes()))
+        .collect();
+    let want = merkle::inclusion_path(&hashes, proof.leaf_index as usize);
+    if want.len() != path.len() {
+        return Err(format!(
+            "audit_path: {} hashes, where the archive's tree has {}",
+            path.len(),
+            want.len()
+        ));
+    }
+    if let Some(k) = want.iter().zip(path).position(|(w, p)| w != p) {
+        return Err(format!(
+            "audit_path: hash {} is not the archive's {}",
+            k + 1,
+            crate::input::hex(&want[k])
+        ));
+    }
+    Ok(())
 }

@@ -143,8 +143,8 @@ fn previous_seal(path: &Path, year: u16) -> Result<Previous, ArchiveError> {
         return Err(ArchiveError::Previous {
             path: shown,
             reason: format!(
-                "damaged ({} problems); run `gongkai verify` on it",
-                v.problems.len()
+                "damaged ({}); run `gongkai verify` on it",
+                super::count(v.problems.len(), "problem")
             ),
         });
     }

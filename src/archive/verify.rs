@@ -12,13 +12,28 @@ use sha2::{Digest, Sha256};
 
 use super::bag;
 use super::container::{self, Entry, FileSource, FindingKind, ReadAt};
+use super::expected;
 use super::merkle;
 use super::record::{self, Previous, Role, SealRecord};
 use super::ArchiveError;
 use crate::input::hex;
 
-/// The largest tag file or report XML read into memory for its checks.
+/// The largest tag file or report XML read into memory for its checks: the manifest and
+/// the seal record, which grow with the payload.
 pub const MAX_KEPT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The most read of the tag files a seal writes in a few hundred bytes whatever the
+/// payload (bagit.txt, bag-info.txt, the tag manifest): more is already not a seal's.
+pub const SMALL_TAG_BYTES: u64 = 64 * 1024;
+
+/// How much of a tag file is read for its checks; a larger one is not read at all.
+pub fn tag_read_limit(tag: &str) -> u64 {
+    if tag == bag::MANIFEST_FILE || tag == bag::SEAL_FILE {
+        MAX_KEPT_BYTES
+    } else {
+        SMALL_TAG_BYTES
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -29,7 +44,8 @@ pub enum ProblemKind {
     Missing,
     /// In the archive but not listed (or outside the bag).
     Unexpected,
-    /// Present but cannot be hashed: compressed, or cut short.
+    /// Present but cannot be hashed (compressed, or cut short), or a tag file too large to
+    /// be read.
     Unreadable,
     /// The same name twice.
     Duplicate,
@@ -51,6 +67,11 @@ pub enum ProblemKind {
     Link,
     /// The chain to the previous year's seal is broken.
     Chain,
+    /// A tag file is not byte for byte what a seal writes for this payload (recomputed
+    /// from the manifest's lines, the seal record and the BagIt declaration).
+    TagFile,
+    /// An entry that no check covered: nothing could say whether its bytes are right.
+    Unchecked,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -118,6 +139,9 @@ pub struct Verification {
     /// SHA-256 of the archive's `seal.xml`: what the next year's seal chains to.
     pub seal_sha256: Option<String>,
     pub previous: Option<PreviousReport>,
+    /// The archive given with `--prev`, verified in its own right.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_archive: Option<Box<Verification>>,
     pub files: Vec<FileReport>,
     pub problems: Vec<Problem>,
     /// Things worth saying that are not damage.
@@ -132,13 +156,29 @@ pub struct Verification {
 pub struct PreviousReport {
     pub year: u16,
     pub sha256: String,
-    /// Whether `--prev` was given and matched.
+    /// Whether `--prev` was given, is intact, and is the archive this seal names.
     pub checked: bool,
 }
 
 impl Verification {
     pub fn status(&self) -> Status {
         self.status
+    }
+
+    /// Intact, and so is the archive given with `--prev` (when one was).
+    pub fn chain_intact(&self) -> bool {
+        self.status == Status::Intact
+            && self
+                .previous_archive
+                .as_ref()
+                .is_none_or(|p| p.status == Status::Intact)
+    }
+
+    /// Whether a problem already names this path.
+    fn names(&self, path: &str) -> bool {
+        self.problems
+            .iter()
+            .any(|p| p.path.as_deref() == Some(path))
     }
 
     fn problem(&mut self, kind: ProblemKind, path: Option<&str>, message: impl Into<String>) {
@@ -179,26 +219,17 @@ pub fn verify_path(path: &Path, prev: Option<&Path>) -> Result<Verification, Arc
     let mut v = verify_source(&src, &shown)?;
     if let Some(p) = prev {
         let pv = verify_path(p, None)?;
-        check_chain(&mut v, &pv);
+        check_chain(&mut v, pv);
     }
     Ok(v)
 }
 
-/// The chain: this seal names the previous archive's seal record by its SHA-256 and year,
-/// and the previous archive is itself intact.
-pub fn check_chain(v: &mut Verification, prev: &Verification) {
+/// The chain: this seal names the previous archive's seal record by its SHA-256 and year.
+/// A link that does not fit is this archive's problem; damage inside the previous archive
+/// is that archive's, kept in [`Verification::previous_archive`] and blamed on it.
+fn check_chain(v: &mut Verification, prev: Verification) {
     v.notes.retain(|n| !n.starts_with("chained to"));
-    if prev.status != Status::Intact {
-        v.problem(
-            ProblemKind::Chain,
-            None,
-            format!(
-                "the previous archive {} is damaged ({} problems)",
-                prev.archive,
-                prev.problems.len()
-            ),
-        );
-    }
+    let before = v.problems.len();
     let actual = prev.seal_sha256.clone().unwrap_or_else(|| "(none)".into());
     match v.record.as_ref().and_then(|r| r.previous.clone()) {
         None => v.problem(
@@ -231,16 +262,18 @@ pub fn check_chain(v: &mut Verification, prev: &Verification) {
                     prev.year.map_or("(none)".into(), |y| y.to_string()),
                 );
             }
-            if let Some(p) = v.previous.as_mut() {
-                p.checked = true;
-            }
         }
+    }
+    let linked = v.problems.len() == before;
+    if let Some(p) = v.previous.as_mut() {
+        p.checked = linked && prev.status == Status::Intact;
     }
     v.status = if v.problems.is_empty() {
         Status::Intact
     } else {
         Status::Damaged
     };
+    v.previous_archive = Some(Box::new(prev));
 }
 
 /// What hashing an entry gave.
@@ -257,15 +290,52 @@ pub const REPORT_HEAD: usize = 64 * 1024;
 
 enum Keep {
     Nothing,
-    All,
+    /// All of it, when it is no larger than this.
+    All(u64),
     Head,
 }
 
 fn keep(rel: Option<&str>) -> Keep {
     match rel {
-        Some(r) if bag::TAG_FILES.contains(&r) => Keep::All,
+        Some(r) if bag::TAG_FILES.contains(&r) => Keep::All(tag_read_limit(r)),
         Some(r) if r.starts_with("data/xml/") => Keep::Head,
         _ => Keep::Nothing,
+    }
+}
+
+/// A tag file as found: its bytes (when they fit [`tag_read_limit`]), or why it could not
+/// be read.
+enum TagRead<'a> {
+    Absent,
+    Unread(String),
+    Read(&'a [u8]),
+}
+
+fn read_tag<'a>(
+    tag: &str,
+    by_rel: &BTreeMap<&str, Vec<usize>>,
+    entries: &[Entry],
+    contents: &'a [Option<Content>],
+) -> TagRead<'a> {
+    let Some(&i) = by_rel.get(tag).and_then(|ix| ix.first()) else {
+        return TagRead::Absent;
+    };
+    match &contents[i] {
+        None => TagRead::Unread("cannot be hashed (compressed or cut short)".into()),
+        Some(Content { kept: Some(b), .. }) => TagRead::Read(b),
+        Some(_) => {
+            let most = tag_read_limit(tag);
+            let most = if most >= 1 << 20 {
+                format!("{} MiB", most >> 20)
+            } else {
+                format!("{} KiB", most >> 10)
+            };
+            TagRead::Unread(format!(
+                "{} bytes, more than the {most} this tag file is read up to: not read, so \
+                 nothing it records could be checked",
+                entries[i].stored,
+            ))
+        }
     }
 }
 
@@ -280,7 +350,7 @@ fn hash_entry(src: &dyn ReadAt, e: &Entry, keep: Keep, buf: &mut [u8]) -> Option
     let mut crc = crc32fast::Hasher::new();
     let (mut kept, limit) = match keep {
         Keep::Nothing => (None, 0),
-        Keep::All => ((e.stored <= MAX_KEPT_BYTES).then(Vec::new), usize::MAX),
+        Keep::All(most) => ((e.stored <= most).then(Vec::new), usize::MAX),
         Keep::Head => (Some(Vec::new()), REPORT_HEAD),
     };
     let mut at = e.data_offset;
@@ -326,6 +396,7 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
         root: None,
         seal_sha256: None,
         previous: None,
+        previous_archive: None,
         files: Vec::new(),
         problems: Vec::new(),
         notes: Vec::new(),
@@ -428,113 +499,155 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
     }
     let first =
         |rel: &str| -> Option<&Content> { by_rel.get(rel).and_then(|ix| contents[ix[0]].as_ref()) };
-    let kept_text = |rel: &str| -> Option<String> {
-        first(rel)
-            .and_then(|c| c.kept.as_ref())
-            .map(|b| String::from_utf8_lossy(b).into_owned())
-    };
+    // Each entry is checked (its bytes hashed and found to be what a seal writes) or named
+    // in a problem; the verdict is intact only when every one is checked.
+    let mut checked = vec![false; entries.len()];
 
-    // bagit.txt
-    match by_rel.get(bag::DECLARATION_FILE) {
-        None => v.problem(
-            ProblemKind::Missing,
-            Some(bag::DECLARATION_FILE),
-            "tag file missing",
-        ),
-        Some(_) => {
-            if kept_text(bag::DECLARATION_FILE).as_deref() != Some(bag::DECLARATION) {
-                v.problem(
-                    ProblemKind::Bag,
-                    Some(bag::DECLARATION_FILE),
-                    "not the BagIt 1.0 declaration",
-                );
-            }
+    // Every tag file read, within the limit, or why not.
+    let tags: Vec<(&str, TagRead)> = bag::TAG_FILES
+        .iter()
+        .map(|&t| (t, read_tag(t, &by_rel, entries, &contents)))
+        .collect();
+    let tag = |t: &str| -> &TagRead {
+        &tags
+            .iter()
+            .find(|(n, _)| *n == t)
+            .expect("one of the tag files")
+            .1
+    };
+    for (t, read) in &tags {
+        match read {
+            TagRead::Absent => v.problem(
+                ProblemKind::Missing,
+                Some(t),
+                if *t == bag::SEAL_FILE {
+                    "the seal record is missing"
+                } else {
+                    "tag file missing"
+                },
+            ),
+            TagRead::Unread(why) => v.problem(ProblemKind::Unreadable, Some(t), why.clone()),
+            TagRead::Read(_) => {}
         }
+    }
+    // How each tag file that was read departs from what a seal writes, once that is known
+    // (None: it is those bytes exactly). Each is compared as soon as it is made, so no
+    // more than one made tag file is held at a time.
+    let mut departures: Vec<(&str, Option<String>)> = Vec::new();
+    if let TagRead::Read(bytes) = tag(bag::DECLARATION_FILE) {
+        departures.push((
+            bag::DECLARATION_FILE,
+            expected::difference(bag::DECLARATION.as_bytes(), bytes),
+        ));
     }
 
     // Tag manifest over the other tag files.
     let mut altered: std::collections::HashSet<usize> = std::collections::HashSet::new();
     let mut statuses: BTreeMap<String, FileReport> = BTreeMap::new();
-    let mut tag_listed = std::collections::HashSet::new();
-    match kept_text(bag::TAG_MANIFEST_FILE) {
-        None => {
-            if !by_rel.contains_key(bag::TAG_MANIFEST_FILE) {
+    if let TagRead::Read(bytes) = tag(bag::TAG_MANIFEST_FILE) {
+        let (lines, bad) = bag::parse_manifest(&String::from_utf8_lossy(bytes));
+        for b in bad {
+            v.problem(ProblemKind::Bag, Some(bag::TAG_MANIFEST_FILE), b);
+        }
+        let listed: HashMap<&str, &str> = lines
+            .iter()
+            .map(|l| (l.path.as_str(), l.sha256.as_str()))
+            .collect();
+        for l in &lines {
+            if bag::TAG_FILES.contains(&l.path.as_str()) && l.path != bag::TAG_MANIFEST_FILE {
+                compare(
+                    &mut v,
+                    &mut statuses,
+                    &mut altered,
+                    None,
+                    &by_rel,
+                    &contents,
+                    l,
+                );
+            } else {
                 v.problem(
-                    ProblemKind::Missing,
+                    ProblemKind::Bag,
                     Some(bag::TAG_MANIFEST_FILE),
-                    "tag file missing",
+                    format!(
+                        "lists {}, which is not a tag file a seal lists there",
+                        l.path
+                    ),
                 );
             }
         }
-        Some(text) => {
-            let (lines, bad) = bag::parse_manifest(&text);
-            for b in bad {
-                v.problem(ProblemKind::Bag, Some(bag::TAG_MANIFEST_FILE), b);
+        // A seal lists the other four tag files, each by the hash it recorded.
+        let mut want = Vec::new();
+        for t in bag::TAG_FILES {
+            if t == bag::TAG_MANIFEST_FILE {
+                continue;
             }
-            for l in lines {
-                tag_listed.insert(l.path.clone());
-                compare(&mut v, &mut statuses, &mut altered, &by_rel, &contents, &l);
+            match (listed.get(t), first(t)) {
+                (Some(sha), _) => want.push((t.to_string(), sha.to_string())),
+                (None, Some(c)) => {
+                    v.problem(
+                        ProblemKind::Bag,
+                        Some(bag::TAG_MANIFEST_FILE),
+                        format!("does not list {t}"),
+                    );
+                    want.push((t.to_string(), c.sha256.clone()));
+                }
+                (None, None) => {}
             }
         }
-    }
-    for t in bag::TAG_FILES {
-        if t != bag::TAG_MANIFEST_FILE
-            && !tag_listed.is_empty()
-            && !tag_listed.contains(t)
-            && by_rel.contains_key(t)
-        {
-            v.problem(ProblemKind::Bag, Some(t), "not listed in the tag manifest");
-        }
+        departures.push((
+            bag::TAG_MANIFEST_FILE,
+            expected::difference(bag::manifest(&want).as_bytes(), bytes),
+        ));
     }
 
     // Manifest over the payload.
-    let manifest_text = kept_text(bag::MANIFEST_FILE);
+    let manifest_read = matches!(tag(bag::MANIFEST_FILE), TagRead::Read(_));
     let mut manifest_lines = Vec::new();
-    match &manifest_text {
-        None => {
-            if !by_rel.contains_key(bag::MANIFEST_FILE) {
+    if let TagRead::Read(bytes) = tag(bag::MANIFEST_FILE) {
+        let (lines, bad) = bag::parse_manifest(&String::from_utf8_lossy(bytes));
+        for b in bad {
+            v.problem(ProblemKind::Bag, Some(bag::MANIFEST_FILE), b);
+        }
+        let mut listed = std::collections::HashSet::new();
+        for l in &lines {
+            if !l.path.starts_with("data/") {
                 v.problem(
-                    ProblemKind::Missing,
+                    ProblemKind::Bag,
                     Some(bag::MANIFEST_FILE),
-                    "tag file missing",
+                    format!("lists {} outside data/", l.path),
                 );
             }
-        }
-        Some(text) => {
-            let (lines, bad) = bag::parse_manifest(text);
-            for b in bad {
-                v.problem(ProblemKind::Bag, Some(bag::MANIFEST_FILE), b);
+            if !listed.insert(l.path.as_str()) {
+                v.problem(
+                    ProblemKind::Bag,
+                    Some(bag::MANIFEST_FILE),
+                    format!("lists {} twice", l.path),
+                );
             }
-            let mut listed = std::collections::HashSet::new();
-            for l in &lines {
-                if !l.path.starts_with("data/") {
-                    v.problem(
-                        ProblemKind::Bag,
-                        Some(bag::MANIFEST_FILE),
-                        format!("lists {} outside data/", l.path),
-                    );
-                }
-                if !listed.insert(l.path.clone()) {
-                    v.problem(
-                        ProblemKind::Bag,
-                        Some(bag::MANIFEST_FILE),
-                        format!("lists {} twice", l.path),
-                    );
-                }
-                compare(&mut v, &mut statuses, &mut altered, &by_rel, &contents, l);
-            }
-            manifest_lines = lines;
+            compare(
+                &mut v,
+                &mut statuses,
+                &mut altered,
+                Some(&mut checked),
+                &by_rel,
+                &contents,
+                l,
+            );
         }
+        departures.push((
+            bag::MANIFEST_FILE,
+            expected::difference(expected::manifest(&lines).as_bytes(), bytes),
+        ));
+        manifest_lines = lines;
     }
     // Everything present that no manifest lists.
     let known: std::collections::HashSet<&str> = manifest_lines
         .iter()
         .map(|l| l.path.as_str())
-        .chain(tag_listed.iter().map(String::as_str))
         .chain(bag::TAG_FILES)
         .collect();
     for (rel, ix) in &by_rel {
-        if rel.starts_with("data/") && manifest_text.is_none() {
+        if rel.starts_with("data/") && !manifest_read {
             statuses.entry(rel.to_string()).or_insert(FileReport {
                 path: rel.to_string(),
                 status: FileStatus::Unverified,
@@ -564,30 +677,6 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
             );
         }
     }
-    if manifest_text.is_none() && by_rel.keys().any(|r| r.starts_with("data/")) {
-        v.notes
-            .push("without the manifest no payload file can be checked".into());
-    }
-    if let Some(tm) = first(bag::TAG_MANIFEST_FILE) {
-        statuses
-            .entry(bag::TAG_MANIFEST_FILE.to_string())
-            .or_insert(FileReport {
-                path: bag::TAG_MANIFEST_FILE.into(),
-                status: FileStatus::Ok,
-                sha256: Some(tm.sha256.clone()),
-                expected: None,
-            });
-    }
-    if let Some(d) = first(bag::DECLARATION_FILE) {
-        statuses
-            .entry(bag::DECLARATION_FILE.to_string())
-            .or_insert(FileReport {
-                path: bag::DECLARATION_FILE.into(),
-                status: FileStatus::Ok,
-                sha256: Some(d.sha256.clone()),
-                expected: None,
-            });
-    }
 
     // Zip CRCs: damage in a header's CRC field, or in data no manifest covers.
     for (i, e) in entries.iter().enumerate() {
@@ -612,82 +701,160 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
         .collect();
     let octets: u64 = payload.iter().map(|&i| entries[i].size).sum();
     let actual_oxum = format!("{octets}.{}", payload.len());
-    let info = kept_text(bag::INFO_FILE).map(|t| bag::parse_info(&t));
-    let info_year = match &info {
-        None => {
-            if !by_rel.contains_key(bag::INFO_FILE) {
-                v.problem(
-                    ProblemKind::Missing,
-                    Some(bag::INFO_FILE),
-                    "tag file missing",
-                );
-            }
-            None
+    let mut info_year = None;
+    if let TagRead::Read(bytes) = tag(bag::INFO_FILE) {
+        let info = bag::parse_info(&String::from_utf8_lossy(bytes));
+        match info.iter().find(|(k, _)| k == "Payload-Oxum") {
+            None => v.problem(
+                ProblemKind::PayloadOxum,
+                Some(bag::INFO_FILE),
+                "no Payload-Oxum",
+            ),
+            Some((_, oxum)) if *oxum != actual_oxum => v.mismatch(
+                ProblemKind::PayloadOxum,
+                Some(bag::INFO_FILE),
+                "the payload's octets.files differ from Payload-Oxum",
+                oxum.clone(),
+                actual_oxum.clone(),
+            ),
+            Some(_) => {}
         }
-        Some(info) => {
-            match info.iter().find(|(k, _)| k == "Payload-Oxum") {
-                None => v.problem(
-                    ProblemKind::PayloadOxum,
-                    Some(bag::INFO_FILE),
-                    "no Payload-Oxum",
-                ),
-                Some((_, oxum)) if *oxum != actual_oxum => v.mismatch(
-                    ProblemKind::PayloadOxum,
-                    Some(bag::INFO_FILE),
-                    "the payload's octets.files differ from Payload-Oxum",
-                    oxum.clone(),
-                    actual_oxum.clone(),
-                ),
-                Some(_) => {}
-            }
-            info.iter()
-                .find(|(k, _)| k == bag::YEAR_LABEL)
-                .map(|(_, y)| y.clone())
-        }
-    };
+        info_year = info
+            .iter()
+            .find(|(k, _)| k == bag::YEAR_LABEL)
+            .map(|(_, y)| y.clone());
+    }
 
-    // The seal record.
-    let record_bytes = first(bag::SEAL_FILE).and_then(|c| c.kept.clone());
+    // The seal record, and from it what bag-info.txt and seal.xml must be.
     if let Some(c) = first(bag::SEAL_FILE) {
         v.seal_sha256 = Some(c.sha256.clone());
     }
-    match record_bytes.map(|b| record::from_bytes(&b)) {
-        None => {
-            if !by_rel.contains_key(bag::SEAL_FILE) {
-                v.problem(
-                    ProblemKind::Missing,
-                    Some(bag::SEAL_FILE),
-                    "the seal record is missing",
+    if let TagRead::Read(bytes) = tag(bag::SEAL_FILE) {
+        match record::from_bytes(bytes) {
+            Err(e) => v.problem(ProblemKind::SealRecord, Some(bag::SEAL_FILE), e.to_string()),
+            Ok(r) => {
+                check_record(
+                    &mut v,
+                    &r,
+                    &manifest_lines,
+                    manifest_read,
+                    &by_rel,
+                    entries,
+                    &contents,
+                    root.as_deref(),
+                    info_year.as_deref(),
                 );
-            }
-        }
-        Some(Err(e)) => v.problem(ProblemKind::SealRecord, Some(bag::SEAL_FILE), e.to_string()),
-        Some(Ok(r)) => {
-            check_record(
-                &mut v,
-                &r,
-                &manifest_lines,
-                manifest_text.is_some(),
-                &by_rel,
-                &contents,
-                root.as_deref(),
-                info_year.as_deref(),
-            );
-            v.year = Some(r.year);
-            v.root = Some(r.root.clone());
-            if let Some(p) = &r.previous {
-                v.previous = Some(PreviousReport {
-                    year: p.year,
-                    sha256: p.sha256.clone(),
-                    checked: false,
-                });
-                v.notes.push(format!(
-                    "chained to the {} seal {}; pass --prev with that archive to check the chain",
-                    p.year, p.sha256
+                if let TagRead::Read(info) = tag(bag::INFO_FILE) {
+                    departures.push((
+                        bag::INFO_FILE,
+                        expected::difference(expected::info(&r).as_bytes(), info),
+                    ));
+                }
+                departures.push((
+                    bag::SEAL_FILE,
+                    expected::difference(&record::to_bytes(&r), bytes),
                 ));
+                v.year = Some(r.year);
+                v.root = Some(r.root.clone());
+                if let Some(p) = &r.previous {
+                    v.previous = Some(PreviousReport {
+                        year: p.year,
+                        sha256: p.sha256.clone(),
+                        checked: false,
+                    });
+                    v.notes.push(format!(
+                        "chained to the {} seal {}; pass --prev with that archive to check the chain",
+                        p.year, p.sha256
+                    ));
+                }
+                v.record = Some(r);
             }
-            v.record = Some(r);
         }
+    }
+
+    // Every tag file byte for byte what a seal writes for this payload.
+    for (t, read) in &tags {
+        let TagRead::Read(_) = read else {
+            continue; // missing or unread: already said
+        };
+        let i = by_rel[t][0];
+        match departures.iter().find(|(n, _)| n == t) {
+            Some((_, None)) => checked[i] = true,
+            Some((_, Some(why))) => {
+                if !v.names(t) {
+                    v.problem(
+                        ProblemKind::TagFile,
+                        Some(t),
+                        format!("not what a seal writes for this payload: {why}"),
+                    );
+                }
+            }
+            None => {
+                if !v.names(t) {
+                    v.problem(
+                        ProblemKind::TagFile,
+                        Some(t),
+                        "cannot be checked: what a seal writes here follows from the seal \
+                         record, which could not be read",
+                    );
+                }
+            }
+        }
+        let status = if checked[i] {
+            FileStatus::Ok
+        } else {
+            FileStatus::Altered
+        };
+        let report = statuses.entry(t.to_string()).or_insert(FileReport {
+            path: t.to_string(),
+            status,
+            sha256: first(t).map(|c| c.sha256.clone()),
+            expected: None,
+        });
+        if report.status == FileStatus::Ok {
+            report.status = status;
+        }
+    }
+    for (t, read) in &tags {
+        if let TagRead::Unread(_) = read {
+            statuses.insert(
+                t.to_string(),
+                FileReport {
+                    path: t.to_string(),
+                    status: FileStatus::Unreadable,
+                    sha256: first(t).map(|c| c.sha256.clone()),
+                    expected: None,
+                },
+            );
+        }
+    }
+
+    // The rule of the verdict: an entry no check covered and no problem names is a
+    // problem of its own.
+    let named: std::collections::HashSet<String> =
+        v.problems.iter().filter_map(|p| p.path.clone()).collect();
+    for (i, e) in entries.iter().enumerate() {
+        if checked[i] {
+            continue;
+        }
+        let shown_name = e.display_name();
+        let rel = rel_of[i].as_deref();
+        if named.contains(&shown_name) || rel.is_some_and(|r| named.contains(r)) {
+            continue;
+        }
+        let why = if rel.is_some_and(|r| r.starts_with("data/")) && !manifest_read {
+            format!(
+                "not checked: {} could not be read, so nothing says what its bytes should be",
+                bag::MANIFEST_FILE
+            )
+        } else {
+            "not checked: no check covered it".to_string()
+        };
+        v.problem(
+            ProblemKind::Unchecked,
+            Some(rel.unwrap_or(&shown_name)),
+            why,
+        );
     }
     v.manifest = manifest_lines;
     v.files = statuses.into_values().collect();
@@ -719,11 +886,14 @@ fn bag_root_of(entries: &[Entry]) -> Option<String> {
         })
 }
 
-/// One manifest line against what is in the archive.
+/// One manifest line against what is in the archive; each entry whose bytes match it is
+/// marked in `checked` when given.
+#[allow(clippy::too_many_arguments)]
 fn compare(
     v: &mut Verification,
     statuses: &mut BTreeMap<String, FileReport>,
     altered: &mut std::collections::HashSet<usize>,
+    mut checked: Option<&mut Vec<bool>>,
     by_rel: &BTreeMap<&str, Vec<usize>>,
     contents: &[Option<Content>],
     l: &bag::ManifestLine,
@@ -762,6 +932,8 @@ fn compare(
                             );
                             altered.insert(i);
                             status = FileStatus::Altered;
+                        } else if let Some(checked) = checked.as_deref_mut() {
+                            checked[i] = true;
                         }
                         actual = Some(c.sha256.clone());
                     }
@@ -788,11 +960,39 @@ fn check_record(
     manifest: &[bag::ManifestLine],
     have_manifest: bool,
     by_rel: &BTreeMap<&str, Vec<usize>>,
+    entries: &[Entry],
     contents: &[Option<Content>],
     root: Option<&str>,
     info_year: Option<&str>,
 ) {
     let seal = Some(bag::SEAL_FILE);
+    if let Some(p) = &r.previous {
+        if p.year >= r.year {
+            v.mismatch(
+                ProblemKind::SealRecord,
+                seal,
+                "the previous seal is not of an earlier year",
+                format!("before {}", r.year),
+                p.year.to_string(),
+            );
+        }
+    }
+    for f in &r.entries {
+        if let Some(e) = by_rel.get(f.path.as_str()).map(|ix| &entries[ix[0]]) {
+            if e.size != f.bytes {
+                v.mismatch(
+                    ProblemKind::SealRecord,
+                    Some(&f.path),
+                    "the seal record's size differs from the file's",
+                    f.bytes.to_string(),
+                    e.size.to_string(),
+                );
+            }
+        }
+        if let Some(why) = role_mismatch(f) {
+            v.problem(ProblemKind::SealRecord, Some(&f.path), why);
+        }
+    }
     let want_root = bag::bag_root(r.year);
     if root != Some(want_root.as_str()) {
         v.mismatch(
@@ -948,6 +1148,48 @@ fn check_record(
     }
 }
 
+/// The codes of the notes a seal writes on an original it archived without a report.
+const NOTE_CODES: [&str; 2] = ["too-large", "not-extracted"];
+
+/// Why a record entry is not one a seal writes for its role, if it is not: originals lie
+/// under `data/originals/`, an original's report at `data/xml/<its path>.xml`, a report's
+/// origin is `extracted` or `given`, and an original with a report has no note.
+fn role_mismatch(f: &record::RecordFile) -> Option<String> {
+    let rest = |p: &str| p.strip_prefix("data/originals/").map(str::to_string);
+    let report_of = |orig: &str| rest(orig).map(|r| format!("data/xml/{r}.xml"));
+    match f.role {
+        Role::Original => {
+            if rest(&f.path).is_none() {
+                return Some("an original outside data/originals/".into());
+            }
+            if f.origin.is_some() {
+                return Some("an original with an origin".into());
+            }
+            match (&f.link, &f.note) {
+                (Some(l), _) if Some(l) != report_of(&f.path).as_ref() => {
+                    Some(format!("its report {l} is not at data/xml/<its path>.xml"))
+                }
+                (Some(_), Some(_)) => Some("an original with both a report and a note".into()),
+                (None, Some((code, _))) if !NOTE_CODES.contains(&code.as_str()) => Some(format!(
+                    "a note of code {code:?}, which a seal does not write"
+                )),
+                _ => None,
+            }
+        }
+        Role::Report => {
+            if !matches!(f.origin.as_deref(), Some("extracted" | "given")) {
+                return Some("a report whose origin is neither extracted nor given".into());
+            }
+            match &f.link {
+                Some(l) if report_of(l).as_ref() != Some(&f.path) => {
+                    Some(format!("not at the report path of its original {l}"))
+                }
+                _ => None,
+            }
+        }
+    }
+}
+
 /// The archive's file list as `list` shows it, from the seal record and manifest alone.
 pub fn entries_for_display(v: &Verification) -> Vec<(String, u64, String, String)> {
     let Some(r) = &v.record else {
@@ -970,64 +1212,89 @@ pub fn entries_for_display(v: &Verification) -> Vec<(String, u64, String, String
 
 impl Verification {
     /// The report for people: every file with its status, then every problem, then the
-    /// verdict.
+    /// verdict; with `--prev`, the previous archive's problems and verdict after it, so
+    /// damage is blamed on the archive that holds it.
     pub fn to_text(&self) -> String {
-        use std::fmt::Write;
-        let mut s = String::new();
+        let mut out = Vec::new();
+        self.write_text(&mut out)
+            .expect("writing into memory cannot fail");
+        String::from_utf8(out).expect("the report is made of strings")
+    }
+
+    /// [`Verification::to_text`], written as it is made (a report of many problems is
+    /// not held whole in memory).
+    pub fn write_text(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         for f in &self.files {
-            let _ = write!(s, "{:<11} {}", f.status.as_str(), f.path);
+            write!(out, "{:<11} {}", f.status.as_str(), f.path)?;
             if f.status == FileStatus::Altered {
-                let _ = write!(
-                    s,
-                    "  expected {} actual {}",
-                    f.expected.as_deref().unwrap_or("?"),
-                    f.sha256.as_deref().unwrap_or("?")
-                );
-            }
-            s.push('\n');
-        }
-        if !self.problems.is_empty() {
-            let _ = writeln!(s, "\n{} problems:", self.problems.len());
-            for p in &self.problems {
-                let kind = serde_json::to_value(p.kind)
-                    .ok()
-                    .and_then(|k| k.as_str().map(str::to_string))
-                    .unwrap_or_default();
-                let _ = write!(s, "  {kind}: ");
-                if let Some(path) = &p.path {
-                    let _ = write!(s, "{path}: ");
+                if let (Some(e), Some(a)) = (&f.expected, &f.sha256) {
+                    write!(out, "  expected {e} actual {a}")?;
                 }
-                s.push_str(&p.message);
-                if let (Some(e), Some(a)) = (&p.expected, &p.actual) {
-                    let _ = write!(s, " (expected {e}, actual {a})");
-                }
-                s.push('\n');
             }
+            writeln!(out)?;
         }
+        self.write_problems(out)?;
         for n in &self.notes {
-            let _ = writeln!(s, "note: {n}");
+            writeln!(out, "note: {n}")?;
         }
-        match self.status {
-            Status::Intact => {
-                let _ = writeln!(
-                    s,
-                    "{}: intact — year {}, {} files, Merkle root {}, seal sha256 {}",
-                    self.archive,
-                    self.year.map_or("?".into(), |y| y.to_string()),
-                    self.files.len(),
-                    self.root.as_deref().unwrap_or("?"),
-                    self.seal_sha256.as_deref().unwrap_or("?"),
-                );
-            }
-            Status::Damaged => {
-                let _ = writeln!(
-                    s,
-                    "{}: DAMAGED — {} problems",
-                    self.archive,
-                    self.problems.len()
-                );
-            }
+        out.write_all(self.verdict().as_bytes())?;
+        if let Some(p) = &self.previous_archive {
+            writeln!(out, "\nthe previous archive, given with --prev:")?;
+            p.write_problems(out)?;
+            out.write_all(p.verdict().as_bytes())?;
+            let chain = match (self.previous.as_ref().is_some_and(|r| r.checked), p.status) {
+                (true, _) => format!("{} continues {}", self.archive, p.archive),
+                (false, Status::Damaged) => format!(
+                    "not checked: {} is damaged, so it cannot vouch for what came before {}",
+                    p.archive, self.archive
+                ),
+                (false, Status::Intact) => format!(
+                    "broken: {} is not the archive {}'s seal names",
+                    p.archive, self.archive
+                ),
+            };
+            writeln!(out, "chain: {chain}")?;
         }
-        s
+        Ok(())
+    }
+
+    fn write_problems(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        if self.problems.is_empty() {
+            return Ok(());
+        }
+        writeln!(out, "\n{}:", super::count(self.problems.len(), "problem"))?;
+        for p in &self.problems {
+            let kind = serde_json::to_value(p.kind)
+                .ok()
+                .and_then(|k| k.as_str().map(str::to_string))
+                .unwrap_or_default();
+            write!(out, "  {kind}: ")?;
+            if let Some(path) = &p.path {
+                write!(out, "{path}: ")?;
+            }
+            out.write_all(p.message.as_bytes())?;
+            if let (Some(e), Some(a)) = (&p.expected, &p.actual) {
+                write!(out, " (expected {e}, actual {a})")?;
+            }
+            writeln!(out)?;
+        }
+        Ok(())
+    }
+
+    /// The verdict line. Intact always has its year, root and seal hash: without a seal
+    /// record that was read and checked, the archive is not intact.
+    fn verdict(&self) -> String {
+        match (self.status, self.year, &self.root, &self.seal_sha256) {
+            (Status::Intact, Some(year), Some(root), Some(seal)) => format!(
+                "{}: intact — year {year}, {} files, Merkle root {root}, seal sha256 {seal}\n",
+                self.archive,
+                self.files.len(),
+            ),
+            _ => format!(
+                "{}: DAMAGED — {}\n",
+                self.archive,
+                super::count(self.problems.len(), "problem")
+            ),
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! `gongkai seal`, `verify`, `prove`, `verify-proof`, `list`.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -92,19 +93,22 @@ pub fn verify(path: &Path, prev: Option<&Path>, json: bool) -> ExitCode {
         Ok(v) => v,
         Err(e) => return archive_fail(&e),
     };
-    let text = if json {
-        let mut t = serde_json::to_string_pretty(&v).unwrap_or_default();
-        t.push('\n');
-        t
+    // Written as it is made: a report of many problems is not held whole in memory.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = if json {
+        serde_json::to_writer_pretty(&mut out, &v)
+            .map_err(std::io::Error::from)
+            .and_then(|()| out.write_all(b"\n"))
     } else {
-        v.to_text()
+        v.write_text(&mut out)
     };
-    if let Err(code) = to_stdout(text.as_bytes()) {
-        return code;
+    if let Err(e) = written.and_then(|()| out.flush()) {
+        return fail(EXIT_OUTPUT, "<stdout>", &e.to_string());
     }
-    match v.status {
-        archive::Status::Intact => ExitCode::SUCCESS,
-        archive::Status::Damaged => ExitCode::from(EXIT_FINDING),
+    if v.chain_intact() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FINDING)
     }
 }
 
@@ -141,8 +145,21 @@ pub fn verify_proof(
         Ok(p) => p,
         Err(e) => return fail(EXIT_INPUT, &shown, &e),
     };
-    let root = match (root, archive_path) {
-        (Some(r), _) => r.to_string(),
+    // The root is checked before anything is read: a malformed one is an argument error.
+    let root = match root.map(|r| (r, archive::proof::unhex(r))) {
+        Some((r, None)) => {
+            return fail(
+                EXIT_INPUT,
+                "--root",
+                &format!("{r:?} is not a Merkle root (64 hex digits)"),
+            )
+        }
+        Some((_, Some(h))) => Some(h),
+        None => None,
+    };
+    let verified;
+    let anchor = match (root, archive_path) {
+        (Some(r), _) => archive::proof::Anchor::Root(r),
         (None, Some(a)) => match archive::verify_path(a, None) {
             Err(e) => return archive_fail(&e),
             Ok(v) if v.status != archive::Status::Intact => {
@@ -150,12 +167,15 @@ pub fn verify_proof(
                     EXIT_FINDING,
                     &a.display().to_string(),
                     &format!(
-                        "damaged ({} problems); its root proves nothing",
-                        v.problems.len()
+                        "damaged ({}); its root proves nothing",
+                        archive::count(v.problems.len(), "problem")
                     ),
                 )
             }
-            Ok(v) => v.root.unwrap_or_default(),
+            Ok(v) => {
+                verified = v;
+                archive::proof::Anchor::Archive(&verified)
+            }
         },
         (None, None) => return fail(EXIT_INPUT, &shown, "give --root or --archive"),
     };
@@ -166,11 +186,18 @@ pub fn verify_proof(
             Err(e) => return fail(EXIT_INPUT, &f.display().to_string(), &e.to_string()),
         },
     };
-    match archive::proof::check(&proof, &root, file_sha.as_deref()) {
+    match archive::proof::check(&proof, &anchor, file_sha.as_deref()) {
         Ok(()) => {
+            let unchecked = match anchor {
+                archive::proof::Anchor::Root(_) => format!(
+                    "; {} not checked (a root cannot vouch for them; give --archive)",
+                    archive::proof::UNCHECKED_BY_ROOT
+                ),
+                archive::proof::Anchor::Archive(_) => String::new(),
+            };
             println!(
-                "{shown}: holds — {} (sha256 {}) is leaf {} of {} under root {}",
-                proof.path, proof.sha256, proof.leaf_index, proof.tree_size, root
+                "{shown}: holds — {} (sha256 {}) is leaf {} of {} under root {}{unchecked}",
+                proof.path, proof.sha256, proof.leaf_index, proof.tree_size, proof.root
             );
             ExitCode::SUCCESS
         }

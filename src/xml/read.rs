@@ -1,6 +1,8 @@
 //! Reads canonical XML back into the model (the archive and the exports work from it).
 //! Strict: an unknown element, a DOCTYPE or another namespace is an error, not a guess.
 
+use std::collections::HashSet;
+
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
@@ -144,6 +146,7 @@ impl Parser<'_> {
         let mut meta = None;
         let mut sections = Vec::new();
         let mut tables = Vec::new();
+        let mut table_ids = HashSet::new();
         let mut checks = Vec::new();
         let mut diagnostics = Vec::new();
         while let Some((name, attrs, empty)) = self.child()? {
@@ -167,7 +170,17 @@ impl Parser<'_> {
                         paragraphs,
                     });
                 }
-                "table" => tables.push(self.table(&attrs, empty)?),
+                "table" => {
+                    let t = self.table(&attrs, empty)?;
+                    let id = match &t {
+                        Table::Standard(s) => &s.id,
+                        Table::Generic(g) => &g.id,
+                    };
+                    if !table_ids.insert(id.clone()) {
+                        return self.err(format!("table {id:?} appears twice"));
+                    }
+                    tables.push(t);
+                }
                 "checks" if !empty => {
                     while let Some((n, a, e)) = self.child()? {
                         if n != "check" || !e {
@@ -312,6 +325,9 @@ impl Parser<'_> {
             id,
             rows: Vec::new(),
         };
+        // A row or a cell given twice would be read (and exported) twice: which one holds
+        // the value is not for a reader to guess.
+        let mut row_ids = HashSet::new();
         if !empty {
             while let Some((n, a, e)) = self.child()? {
                 if n != "row" {
@@ -321,12 +337,23 @@ impl Parser<'_> {
                     id: self.required(&a, "id")?,
                     cells: Vec::new(),
                 };
+                if !row_ids.insert(row.id.clone()) {
+                    return self.err(format!("row {:?} appears twice in table {}", row.id, t.id));
+                }
+                let mut cols = HashSet::new();
                 if !e {
                     while let Some((n, a, e)) = self.child()? {
                         if n != "cell" {
                             return self.err(format!("<{n}> inside <row>"));
                         }
-                        row.cells.push(self.cell(&a, e)?);
+                        let cell = self.cell(&a, e)?;
+                        if !cols.insert(cell.col.clone()) {
+                            return self.err(format!(
+                                "cell {:?} appears twice in row {}",
+                                cell.col, row.id
+                            ));
+                        }
+                        row.cells.push(cell);
                     }
                 }
                 t.rows.push(row);
