@@ -475,11 +475,11 @@ mod tests {
     use super::*;
     use crate::layout::{Block, Layout};
 
-    fn doc(lines: &[&str]) -> Doc {
-        Doc::build(&Layout {
+    fn layout(lines: &[&str]) -> Layout {
+        Layout {
             blocks: lines.iter().map(|l| Block::Line(l.to_string())).collect(),
             ..Layout::default()
-        })
+        }
     }
 
     fn ids(doc: &Doc) -> Vec<(String, String)> {
@@ -496,7 +496,7 @@ mod tests {
 
     #[test]
     fn headings_need_numeral_and_keyword_and_come_in_order() {
-        let d = doc(&[
+        let layout = layout(&[
             "一、总体情况",
             "二、上年结转政府信息公开申请数量",
             "…的成效。二、主动公开政府信息情况 第二十条第（一）项信息内容",
@@ -505,6 +505,7 @@ mod tests {
             "## 六、其他需要报告的事项",
             "一、总体情况",
         ]);
+        let d = Doc::build(&layout);
         assert_eq!(
             ids(&d),
             vec![
@@ -526,7 +527,7 @@ mod tests {
     #[test]
     fn lines_rejoin_unless_a_sentence_or_item_ends() {
         let long = "建立以区委常委、副区长分管,办公室主任为第一责任人,保证了政府信息公开工作有序运行。二是";
-        let d = doc(&[
+        let layout = layout(&[
             "一、总体情况",
             long,
             "加强业务指导。",
@@ -534,6 +535,7 @@ mod tests {
             "全面阐释。",
             "1.推进公开。",
         ]);
+        let d = Doc::build(&layout);
         let hs = find_headings(&d);
         let s = build(&d, &hs, &[]);
         assert_eq!(s[0].id, "sec.overview", "an empty preamble is dropped");

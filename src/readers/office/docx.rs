@@ -10,11 +10,11 @@ use quick_xml::Reader;
 use super::{
     attr, local, OfficeError, Package, Sink, TableBuilder, MAX_TABLE_DEPTH, MAX_XML_DEPTH,
 };
-use crate::layout::Layout;
+use crate::layout::{Budget, Layout, TooLarge};
 
 const DOCUMENT: &str = "word/document.xml";
 
-pub fn read(pkg: &mut Package<'_>) -> Result<Layout, OfficeError> {
+pub fn read(pkg: &mut Package<'_>, budget: &mut Budget) -> Result<Layout, OfficeError> {
     let numbering = pkg
         .read("word/numbering.xml")?
         .map(|b| Numbering::parse(&b))
@@ -30,7 +30,7 @@ pub fn read(pkg: &mut Package<'_>) -> Result<Layout, OfficeError> {
         numbering,
         styles,
         counters: HashMap::new(),
-        out: Sink::default(),
+        out: Sink::new(budget),
     };
     body.parse(&document)?;
     Ok(body.out.layout())
@@ -64,15 +64,15 @@ enum Frame {
     Other,
 }
 
-struct Body {
+struct Body<'b> {
     numbering: Numbering,
     styles: HashMap<String, (String, usize)>,
     /// Per numbering instance, the counter of each level.
     counters: HashMap<String, [u32; 9]>,
-    out: Sink,
+    out: Sink<'b>,
 }
 
-impl Body {
+impl Body<'_> {
     fn parse(&mut self, xml: &[u8]) -> Result<(), OfficeError> {
         let mut reader = Reader::from_reader(xml);
         let mut stack: Vec<Frame> = Vec::new();
@@ -125,7 +125,7 @@ impl Body {
                     if matches!(frame, Frame::Skip) {
                         skipped -= 1;
                     } else if !skipping {
-                        self.close(frame, &mut stack);
+                        self.close(frame, &mut stack)?;
                     }
                 }
                 Event::Eof => break,
@@ -253,7 +253,7 @@ impl Body {
         }
     }
 
-    fn close(&mut self, frame: Frame, stack: &mut [Frame]) {
+    fn close(&mut self, frame: Frame, stack: &mut [Frame]) -> Result<(), TooLarge> {
         match frame {
             Frame::Paragraph {
                 text,
@@ -289,9 +289,9 @@ impl Body {
                         outer.extend(boxed);
                     }
                     _ => {
-                        self.out.paragraph(&text);
+                        self.out.paragraph(&text)?;
                         for b in boxed {
-                            self.out.paragraph(&b);
+                            self.out.paragraph(&b)?;
                         }
                     }
                 }
@@ -302,7 +302,9 @@ impl Body {
                     .rev()
                     .find(|f| matches!(f, Frame::Table(_)))
                 {
-                    t.cell(lines.join("\n"), span, 1, merge);
+                    let text = lines.join("\n");
+                    self.out.cells(&text, 1)?;
+                    t.cell(text, span, 1, merge);
                 }
             }
             Frame::Table(t) => {
@@ -320,11 +322,12 @@ impl Body {
                     Some(Frame::Cell { lines, .. }) => lines.push(t.text()),
                     Some(Frame::Paragraph { boxed, .. }) => boxed.push(t.text()),
                     _ if depth < MAX_TABLE_DEPTH => self.out.grid(t.grid()),
-                    _ => self.out.paragraph(&t.text()),
+                    _ => self.out.paragraph(&t.text())?,
                 }
             }
             Frame::Run | Frame::Text | Frame::Skip | Frame::Other => {}
         }
+        Ok(())
     }
 
     /// The numbering text of a paragraph at `level` of numbering instance `id`, counting.

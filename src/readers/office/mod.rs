@@ -10,7 +10,7 @@ use std::io::{Cursor, Read};
 
 use zip::ZipArchive;
 
-use crate::layout::{Block, Grid, Hints, Layout};
+use crate::layout::{Block, Budget, Grid, Hints, Layout, TooLarge};
 use crate::model::GridCell;
 
 /// Largest part (e.g. `word/document.xml`) read, decompressed.
@@ -45,6 +45,8 @@ pub enum OfficeError {
     TooDeep { part: String },
     #[error("cannot read {part}: {message}")]
     Read { part: String, message: String },
+    #[error(transparent)]
+    Size(#[from] TooLarge),
 }
 
 /// The zip package of a document.
@@ -124,13 +126,13 @@ impl<R: Read> Read for Limited<R> {
 }
 
 /// Reads a DOCX package.
-pub fn read_docx(bytes: &[u8]) -> Result<Layout, OfficeError> {
-    docx::read(&mut Package::open(bytes)?)
+pub fn read_docx(bytes: &[u8], budget: &mut Budget) -> Result<Layout, OfficeError> {
+    docx::read(&mut Package::open(bytes)?, budget)
 }
 
 /// Reads an ODT package.
-pub fn read_odt(bytes: &[u8]) -> Result<Layout, OfficeError> {
-    odt::read(&mut Package::open(bytes)?)
+pub fn read_odt(bytes: &[u8], budget: &mut Budget) -> Result<Layout, OfficeError> {
+    odt::read(&mut Package::open(bytes)?, budget)
 }
 
 /// The local name of an element (`w:tbl` → `tbl`): documents differ in their prefixes.
@@ -222,21 +224,40 @@ impl TableBuilder {
 }
 
 /// What a document reader produces as it goes: blocks, and the publication date a
-/// paragraph states (`发布日期：…`, dropped itself as chrome).
-#[derive(Debug, Default)]
-struct Sink {
+/// paragraph states (`发布日期：…`, dropped itself as chrome). Every paragraph and cell is
+/// taken from the budget before it is kept.
+#[derive(Debug)]
+struct Sink<'b> {
     blocks: Vec<Block>,
     hints: Hints,
+    budget: &'b mut Budget,
 }
 
-impl Sink {
+impl<'b> Sink<'b> {
+    fn new(budget: &'b mut Budget) -> Sink<'b> {
+        Sink {
+            blocks: Vec::new(),
+            hints: Hints::default(),
+            budget,
+        }
+    }
+
     /// A finished body paragraph: through the text reader when it holds several lines
     /// (pipe text flattened into a document), else one paragraph.
-    fn paragraph(&mut self, text: &str) {
+    fn paragraph(&mut self, text: &str) -> Result<(), TooLarge> {
+        self.budget.text(text.len())?;
         if self.hints.published.is_none() {
             self.hints.published = crate::chrome::published_date(text);
         }
-        self.blocks.extend(crate::readers::text::paragraph(text));
+        let blocks = crate::readers::text::paragraph(text, self.budget)?;
+        self.blocks.extend(blocks);
+        Ok(())
+    }
+
+    /// Takes `copies` cells of `text` from the budget, before they are made.
+    fn cells(&mut self, text: &str, copies: usize) -> Result<(), TooLarge> {
+        self.budget.cells(copies)?;
+        self.budget.text(text.len().saturating_mul(copies))
     }
 
     fn grid(&mut self, grid: Grid) {

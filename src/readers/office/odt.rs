@@ -9,17 +9,17 @@ use quick_xml::Reader;
 use super::{
     attr, local, OfficeError, Package, Sink, TableBuilder, MAX_TABLE_DEPTH, MAX_XML_DEPTH,
 };
-use crate::layout::Layout;
+use crate::layout::{Budget, Layout, TooLarge};
 
 const CONTENT: &str = "content.xml";
 /// Repeated rows or cells (`number-*-repeated`) are written out at most this many times.
 const MAX_REPEAT: usize = 1000;
 
-pub fn read(pkg: &mut Package<'_>) -> Result<Layout, OfficeError> {
+pub fn read(pkg: &mut Package<'_>, budget: &mut Budget) -> Result<Layout, OfficeError> {
     let Some(content) = pkg.read(CONTENT)? else {
         return Err(OfficeError::MissingPart(CONTENT, "ODT"));
     };
-    let mut out = Sink::default();
+    let mut out = Sink::new(budget);
     parse(&content, &mut out)?;
     Ok(out.layout())
 }
@@ -45,7 +45,7 @@ enum Frame {
     Other,
 }
 
-fn parse(xml: &[u8], out: &mut Sink) -> Result<(), OfficeError> {
+fn parse(xml: &[u8], out: &mut Sink<'_>) -> Result<(), OfficeError> {
     let mut reader = Reader::from_reader(xml);
     let mut stack: Vec<Frame> = Vec::new();
     // Open elements inside a skipped one (counted, not searched for: documents nest deep).
@@ -77,7 +77,7 @@ fn parse(xml: &[u8], out: &mut Sink) -> Result<(), OfficeError> {
                 paragraphs += usize::from(matches!(frame, Frame::Paragraph { .. }));
                 stack.push(frame);
             }
-            Event::Empty(e) if !skipping => empty(&e, &mut stack),
+            Event::Empty(e) if !skipping => empty(&e, &mut stack, out)?,
             // Character data counts inside a paragraph (between elements it is layout).
             Event::Text(t) if !skipping && paragraphs > 0 => {
                 let text = t.unescape().map_err(|e| err(&reader, e.to_string()))?;
@@ -100,7 +100,7 @@ fn parse(xml: &[u8], out: &mut Sink) -> Result<(), OfficeError> {
                 if matches!(frame, Frame::Skip) {
                     skipped -= 1;
                 } else if !skipping {
-                    close(frame, &mut stack, out);
+                    close(frame, &mut stack, out)?;
                 }
             }
             Event::Eof => break,
@@ -153,7 +153,7 @@ fn open(e: &BytesStart<'_>, stack: &mut [Frame]) -> Frame {
     }
 }
 
-fn empty(e: &BytesStart<'_>, stack: &mut [Frame]) {
+fn empty(e: &BytesStart<'_>, stack: &mut [Frame], out: &mut Sink<'_>) -> Result<(), TooLarge> {
     match local(e.name().as_ref()) {
         b"s" => {
             let n = attr(e, b"c")
@@ -176,6 +176,7 @@ fn empty(e: &BytesStart<'_>, stack: &mut [Frame]) {
                 .rev()
                 .find(|f| matches!(f, Frame::Table(_)))
             {
+                out.cells("", n)?;
                 for _ in 0..n {
                     t.cell(String::new(), cols, 1, None);
                 }
@@ -183,6 +184,7 @@ fn empty(e: &BytesStart<'_>, stack: &mut [Frame]) {
         }
         _ => {}
     }
+    Ok(())
 }
 
 fn append(stack: &mut [Frame], s: &str) {
@@ -195,7 +197,7 @@ fn append(stack: &mut [Frame], s: &str) {
     }
 }
 
-fn close(frame: Frame, stack: &mut [Frame], out: &mut Sink) {
+fn close(frame: Frame, stack: &mut [Frame], out: &mut Sink<'_>) -> Result<(), TooLarge> {
     match frame {
         Frame::Paragraph { text, boxed } => {
             let text = text.trim().to_string();
@@ -213,9 +215,9 @@ fn close(frame: Frame, stack: &mut [Frame], out: &mut Sink) {
                     outer.extend(boxed);
                 }
                 _ => {
-                    out.paragraph(&text);
+                    out.paragraph(&text)?;
                     for b in boxed {
-                        out.paragraph(&b);
+                        out.paragraph(&b)?;
                     }
                 }
             }
@@ -232,6 +234,7 @@ fn close(frame: Frame, stack: &mut [Frame], out: &mut Sink) {
                 .find(|f| matches!(f, Frame::Table(_)))
             {
                 let text = lines.join("\n");
+                out.cells(&text, repeat)?;
                 for _ in 0..repeat {
                     t.cell(text.clone(), cols, rows, None);
                 }
@@ -245,7 +248,10 @@ fn close(frame: Frame, stack: &mut [Frame], out: &mut Sink) {
                 .find(|f| matches!(f, Frame::Table(_)))
             {
                 if let Some(last) = t.rows.last().cloned() {
+                    let bytes: usize = last.iter().map(|c| c.text.len()).sum();
                     for _ in 1..repeat {
+                        out.budget.cells(last.len())?;
+                        out.budget.text(bytes)?;
                         t.rows.push(last.clone());
                     }
                 }
@@ -264,9 +270,10 @@ fn close(frame: Frame, stack: &mut [Frame], out: &mut Sink) {
                 Some(Frame::Cell { lines, .. }) => lines.push(t.text()),
                 Some(Frame::Paragraph { boxed, .. }) => boxed.push(t.text()),
                 _ if depth < MAX_TABLE_DEPTH => out.grid(t.grid()),
-                _ => out.paragraph(&t.text()),
+                _ => out.paragraph(&t.text())?,
             }
         }
         Frame::Skip | Frame::Other => {}
     }
+    Ok(())
 }

@@ -70,6 +70,8 @@ pub struct Font {
     /// What was wrong with the font's dictionaries (a damaged ToUnicode, an unknown
     /// encoding), for one diagnostic.
     pub problems: Vec<String>,
+    /// Bytes its streams (ToUnicode, an embedded CMap) decompressed to when it was loaded.
+    pub decompressed: usize,
 }
 
 impl Font {
@@ -87,6 +89,7 @@ impl Font {
             scale: 0.001,
             em: 1.0,
             problems: vec!["the font dictionary could not be read".into()],
+            decompressed: 0,
         }
     }
 
@@ -103,6 +106,7 @@ impl Font {
             .and_then(|o| name_of(doc, o))
             .unwrap_or("");
         let mut problems = Vec::new();
+        let mut decompressed = 0;
         let to_unicode = dict
             .get(b"ToUnicode")
             .ok()
@@ -120,6 +124,7 @@ impl Font {
                     });
                 match data {
                     Ok(d) => {
+                        decompressed = d.len();
                         let c = CMap::parse(&d);
                         if c.damaged {
                             problems.push("its ToUnicode map is damaged".to_string());
@@ -133,11 +138,13 @@ impl Font {
                 }
             })
             .filter(|c| !c.is_empty());
-        if subtype == "Type0" {
+        let mut font = if subtype == "Type0" {
             Font::composite(doc, dict, name, to_unicode, problems, limit)
         } else {
             Font::simple(doc, dict, subtype, name, to_unicode, problems)
-        }
+        };
+        font.decompressed += decompressed;
+        font
     }
 
     fn simple(
@@ -280,6 +287,7 @@ impl Font {
             scale,
             em,
             problems,
+            decompressed: 0,
         }
     }
 
@@ -291,6 +299,7 @@ impl Font {
         mut problems: Vec<String>,
         limit: usize,
     ) -> Font {
+        let mut decompressed = 0;
         let mut vertical = false;
         let cmap = match dict.get(b"Encoding").ok().and_then(|o| deref(doc, o)) {
             Some(Object::Name(n)) => {
@@ -309,6 +318,7 @@ impl Font {
                 let data = s
                     .decompressed_content_with_limit(limit.min(cmap::MAX_CMAP_BYTES))
                     .unwrap_or_else(|_| s.content.clone());
+                decompressed = data.len();
                 let c = CMap::parse(&data);
                 vertical = c.wmode == 1;
                 if c.damaged {
@@ -376,6 +386,7 @@ impl Font {
             scale: 0.001,
             em: 1.0,
             problems,
+            decompressed,
         }
     }
 
