@@ -58,7 +58,7 @@ impl Budget {
         Ok(())
     }
 
-    /// Takes `n` more table cells.
+    /// Takes `n` more table cells (a cell counts once for each grid column it spans).
     pub fn cells(&mut self, n: usize) -> Result<(), TooLarge> {
         self.cells = self.cells.saturating_add(n);
         if self.cells > self.max_cells {

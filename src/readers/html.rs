@@ -42,7 +42,7 @@ pub enum HtmlError {
     #[error(transparent)]
     Decode(#[from] DecodeError),
     #[error(
-        "the page has more than {0} HTML nodes (tags, text runs, comments; raise the limit with --max-html-nodes)"
+        "the page has more than {0} HTML nodes (tags, attributes, text runs; raise the limit with --max-html-nodes)"
     )]
     TooManyNodes(usize),
     #[error(transparent)]
@@ -57,17 +57,28 @@ pub fn read(
 ) -> Result<Layout, HtmlError> {
     let max_depth = limits.max_html_depth.min(MAX_DEPTH_CEILING);
     let (decoded, mut diagnostics) = decode_html(bytes)?;
-    let (text, flattened) = flatten_deep_nesting(&decoded.text, max_depth);
-    if flattened > 0 {
+    let tamed = tame(&decoded.text, max_depth);
+    if tamed.too_deep > 0 {
         diagnostics.push(Diagnostic::new(
             Level::Warning,
             "nesting-flattened",
             "input",
-            format!("{flattened} tag(s) nested deeper than {max_depth} levels were dropped (their text is kept)"),
+            format!(
+                "{} tag(s) nested deeper than {max_depth} levels were dropped (their text is kept)",
+                tamed.too_deep
+            ),
         ));
     }
-    let doc = parse(&text, limits.max_html_nodes)?;
-    drop(text);
+    if tamed.crowded > 0 {
+        diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            "attributes-dropped",
+            "input",
+            format!("{} tag(s) with more than {MAX_ATTRIBUTES} attributes were read without their attributes", tamed.crowded),
+        ));
+    }
+    let doc = parse(&tamed.text, limits.max_html_nodes)?;
+    drop(tamed);
     drop(decoded);
     let hints = page_hints(&doc);
     let root = article_root(&doc);
@@ -108,6 +119,7 @@ fn parse(text: &str, max_nodes: usize) -> Result<Html, HtmlError> {
     let sink = CountingSink {
         inner: HtmlTreeSink::new(Html::new_document()),
         nodes: Rc::clone(&nodes),
+        merged: Cell::new(0),
     };
     let mut parser = html5ever::driver::parse_document(sink, Default::default());
     let mut rest = text;
@@ -134,7 +146,12 @@ fn parse(text: &str, max_nodes: usize) -> Result<Html, HtmlError> {
 struct CountingSink {
     inner: HtmlTreeSink,
     nodes: Rc<Cell<usize>>,
+    /// Attributes merged into elements already made (repeated `<html>`, `<body>`).
+    merged: Cell<usize>,
 }
+
+/// Attributes repeated `<html>` and `<body>` tags may add to the first one's.
+const MAX_MERGED_ATTRIBUTES: usize = 1000;
 
 impl CountingSink {
     fn count(&self) {
@@ -150,9 +167,9 @@ impl TreeSink for CountingSink {
     fn finish(self) -> Html {
         self.inner.finish()
     }
-    fn parse_error(&self, msg: Cow<'static, str>) {
-        self.inner.parse_error(msg)
-    }
+    /// Not kept (scraper would keep every message): a page of millions of stray tags has
+    /// millions of them, and nothing reads them.
+    fn parse_error(&self, _msg: Cow<'static, str>) {}
     fn get_document(&self) -> NodeId {
         self.inner.get_document()
     }
@@ -160,6 +177,8 @@ impl TreeSink for CountingSink {
         self.inner.elem_name(target)
     }
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> NodeId {
+        // Attributes are kept with their element: each costs memory like a small node.
+        self.nodes.set(self.nodes.get() + attrs.len());
         self.count();
         self.inner.create_element(name, attrs, flags)
     }
@@ -213,7 +232,12 @@ impl TreeSink for CountingSink {
         self.count();
         self.inner.append_before_sibling(sibling, new_node)
     }
-    fn add_attrs_if_missing(&self, target: &NodeId, attrs: Vec<Attribute>) {
+    fn add_attrs_if_missing(&self, target: &NodeId, mut attrs: Vec<Attribute>) {
+        // Each repeated `<html>`/`<body>` tag merges its attributes into the first one's,
+        // each insert moving those before it: beyond a few it is no page's markup.
+        attrs.truncate(MAX_MERGED_ATTRIBUTES.saturating_sub(self.merged.get()));
+        self.merged.set(self.merged.get() + attrs.len());
+        self.nodes.set(self.nodes.get() + attrs.len());
         self.inner.add_attrs_if_missing(target, attrs)
     }
     fn associate_with_form(
@@ -293,19 +317,34 @@ const NESTING: &[&str] = &[
     "cite",
 ];
 
-/// Drops the tags (not the text) of elements nested deeper than `max_depth`: the HTML
-/// tree builder checks element scope by walking the stack of open elements, so a page of
-/// 100,000 nested `<div>`s would take quadratic time. Linear (an end tag pops the elements
-/// it passes over, and is looked for only when one of its name is open), two bytes per
-/// open element, and a no-op on real pages. Returns the text and how many tags were dropped.
-fn flatten_deep_nesting(html: &str, max_depth: usize) -> (Cow<'_, str>, usize) {
+/// Attributes a tag may have (real tags have a few); the tree builder compares each
+/// attribute with those before it, so a tag of millions would take quadratic time.
+const MAX_ATTRIBUTES: usize = 64;
+
+/// The page as the tree builder is given it, and what was changed to make it so.
+struct Tamed<'h> {
+    text: Cow<'h, str>,
+    /// Tags dropped (their text kept) for nesting deeper than the limit.
+    too_deep: usize,
+    /// Tags written without their attributes for having more than [`MAX_ATTRIBUTES`].
+    crowded: usize,
+}
+
+/// Drops the tags (not the text) of elements nested deeper than `max_depth`, and the
+/// attributes of tags with more than [`MAX_ATTRIBUTES`]: the HTML tree builder checks
+/// element scope by walking the stack of open elements and compares each attribute with
+/// the ones before it, so a page of 100,000 nested `<div>`s or one tag of a million
+/// attributes would take quadratic time. Linear (an end tag pops the elements it passes
+/// over, and is looked for only when one of its name is open), two bytes per open element,
+/// and a no-op on real pages.
+fn tame(html: &str, max_depth: usize) -> Tamed<'_> {
     let bytes = html.as_bytes();
     // The open elements: index into NESTING, and whether the tag was kept.
     let mut open: Vec<(u8, bool)> = Vec::new();
     let mut open_by_name = [0usize; NESTING.len()];
     let mut keep_from = 0usize;
     let mut out = String::new();
-    let mut dropped = 0usize;
+    let (mut too_deep, mut crowded) = (0usize, 0usize);
     let mut i = 0usize;
     while let Some(lt) = html[i..].find('<').map(|p| i + p) {
         let rest = &html[lt..];
@@ -332,7 +371,16 @@ fn flatten_deep_nesting(html: &str, max_depth: usize) -> (Cow<'_, str>, usize) {
             continue;
         }
         let name = &html[name_start..name_start + name_len];
-        let end = tag_end(html, name_start + name_len);
+        let (end, words) = tag_end_and_words(html, name_start + name_len);
+        let self_closing = html[..end].ends_with("/>");
+        if !closing && words > MAX_ATTRIBUTES {
+            out.push_str(&html[keep_from..lt]);
+            out.push('<');
+            out.push_str(name);
+            out.push_str(if self_closing { "/>" } else { ">" });
+            keep_from = end;
+            crowded += 1;
+        }
         if !closing && (name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style")) {
             i = raw_text_end(html, end, name);
             continue;
@@ -341,7 +389,6 @@ fn flatten_deep_nesting(html: &str, max_depth: usize) -> (Cow<'_, str>, usize) {
             i = end;
             continue;
         };
-        let self_closing = html[..end].ends_with("/>");
         let drop = if closing {
             if open_by_name[tag] == 0 {
                 false
@@ -366,17 +413,31 @@ fn flatten_deep_nesting(html: &str, max_depth: usize) -> (Cow<'_, str>, usize) {
             deep
         };
         if drop {
-            out.push_str(&html[keep_from..lt]);
+            if keep_from <= lt {
+                out.push_str(&html[keep_from..lt]);
+            } else {
+                // The tag was just written without its attributes: take that back.
+                out.truncate(out.len() - name.len() - if self_closing { 3 } else { 2 });
+                crowded -= 1;
+            }
             keep_from = end;
-            dropped += 1;
+            too_deep += 1;
         }
         i = end;
     }
-    if dropped == 0 {
-        return (Cow::Borrowed(html), 0);
+    if keep_from == 0 {
+        return Tamed {
+            text: Cow::Borrowed(html),
+            too_deep,
+            crowded,
+        };
     }
     out.push_str(&html[keep_from..]);
-    (Cow::Owned(out), dropped)
+    Tamed {
+        text: Cow::Owned(out),
+        too_deep,
+        crowded,
+    }
 }
 
 /// Where the raw text of a `<script>` or `<style>` opened before `from` ends: at its end
@@ -397,18 +458,29 @@ fn raw_text_end(html: &str, from: usize, name: &str) -> usize {
     html.len()
 }
 
-/// Where a tag that started before `from` ends: after its `>`, quotes respected.
-fn tag_end(html: &str, from: usize) -> usize {
+/// Where a tag that started before `from` ends (after its `>`, quotes respected), and how
+/// many words it holds after `from` (runs of characters between white space, outside
+/// quotes): at least its attributes.
+fn tag_end_and_words(html: &str, from: usize) -> (usize, usize) {
     let mut quote: Option<u8> = None;
+    let mut words = 0usize;
+    let mut in_word = false;
     for (k, &b) in html.as_bytes()[from..].iter().enumerate() {
         match (quote, b) {
             (Some(q), b) if b == q => quote = None,
-            (None, b'"' | b'\'') => quote = Some(b),
-            (None, b'>') => return from + k + 1,
-            _ => {}
+            (Some(_), _) => {}
+            (None, b'>') => return (from + k + 1, words),
+            (None, b) if b.is_ascii_whitespace() => in_word = false,
+            (None, b) => {
+                if b == b'"' || b == b'\'' {
+                    quote = Some(b);
+                }
+                words += usize::from(!in_word);
+                in_word = true;
+            }
         }
     }
-    html.len()
+    (html.len(), words)
 }
 
 /// The page's charset: BOM, then `<meta charset>` / `http-equiv` in the first 1024 bytes,
@@ -831,13 +903,21 @@ fn grid_of(table: NodeRef<'_, Node>, budget: &mut Budget) -> Result<Grid, TooLar
                     .as_element()
                     .is_some_and(|e| e.name() == "td" || e.name() == "th")
             };
-            budget.cells(tr.children().filter(is_cell).count())?;
+            // A cell counts once for each column it spans.
+            budget.cells(
+                tr.children()
+                    .filter(is_cell)
+                    .map(|c| {
+                        colspan(c.value().as_element().expect("filtered to elements")) as usize
+                    })
+                    .sum(),
+            )?;
             let row: Vec<GridCell> = tr
                 .children()
                 .filter(is_cell)
                 .map(|cell| {
                     let e = cell.value().as_element().expect("filtered to elements");
-                    let col_span = span(e.attr("colspan")).map_or(1, |s| s.clamp(1, MAX_COLSPAN));
+                    let col_span = colspan(e);
                     let row_span = match span(e.attr("rowspan")) {
                         Some(0) => left,
                         Some(s) => s.clamp(1, left),
@@ -854,6 +934,11 @@ fn grid_of(table: NodeRef<'_, Node>, budget: &mut Budget) -> Result<Grid, TooLar
         }
     }
     Ok(grid)
+}
+
+/// A cell's colspan as browsers clamp it.
+fn colspan(e: &scraper::node::Element) -> u32 {
+    span(e.attr("colspan")).map_or(1, |s| s.clamp(1, MAX_COLSPAN))
 }
 
 /// A span attribute as browsers read it: leading digits, junk is absent.
@@ -1012,12 +1097,11 @@ mod tests {
     }
 
     #[test]
-    fn flattening_keeps_real_pages_and_text_intact() {
+    fn taming_keeps_real_pages_and_text_intact() {
         let page = "<div><table><tr><td><span>规章</span></td></tr></table><!-- <div> --><script>if(a<b){'<div>'}</script></div>";
-        assert_eq!(
-            flatten_deep_nesting(page, MAX_DEPTH),
-            (std::borrow::Cow::Borrowed(page), 0)
-        );
+        let tamed = tame(page, MAX_DEPTH);
+        assert!(matches!(tamed.text, Cow::Borrowed(t) if t == page));
+        assert_eq!((tamed.too_deep, tamed.crowded), (0, 0));
         let deep = format!(
             "{}x{}",
             "<div>".repeat(MAX_DEPTH + 2),
@@ -1026,11 +1110,31 @@ mod tests {
         // Script bodies hold no tags, whatever the case of their end tag; what follows
         // them is counted again.
         let scripted = "<div><SCRIPT>'<div><div><div>'</Script><div><div>x</div></div></div>";
-        assert_eq!(flatten_deep_nesting(scripted, 2).1, 2);
-        let (flat, dropped) = flatten_deep_nesting(&deep, MAX_DEPTH);
-        assert_eq!(dropped, 4);
-        assert_eq!(flat.matches("<div>").count(), MAX_DEPTH);
-        assert_eq!(flat.matches("</div>").count(), MAX_DEPTH);
-        assert!(flat.contains('x'));
+        assert_eq!(tame(scripted, 2).too_deep, 2);
+        let tamed = tame(&deep, MAX_DEPTH);
+        assert_eq!(tamed.too_deep, 4);
+        assert_eq!(tamed.text.matches("<div>").count(), MAX_DEPTH);
+        assert_eq!(tamed.text.matches("</div>").count(), MAX_DEPTH);
+        assert!(tamed.text.contains('x'));
+    }
+
+    #[test]
+    fn end_tags_of_elements_not_open_cost_nothing_and_change_nothing() {
+        let page = format!("{}{}x", "<div>".repeat(1000), "</span>".repeat(1000));
+        let tamed = tame(&page, 10);
+        assert_eq!(tamed.too_deep, 990);
+        assert_eq!(
+            tamed.text,
+            format!("{}{}x", "<div>".repeat(10), "</span>".repeat(1000))
+        );
+    }
+
+    #[test]
+    fn a_tag_with_too_many_attributes_is_read_without_them() {
+        let crowded: String = (0..100).map(|i| format!(" a{i}=\"{i}\"")).collect();
+        let page = format!("<p class=x>一</p><p{crowded}>二</p><br{crowded}/>");
+        let tamed = tame(&page, MAX_DEPTH);
+        assert_eq!(tamed.crowded, 2);
+        assert_eq!(tamed.text, "<p class=x>一</p><p>二</p><br/>");
     }
 }

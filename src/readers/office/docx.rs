@@ -8,7 +8,8 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::{
-    attr, local, OfficeError, Package, Sink, TableBuilder, MAX_TABLE_DEPTH, MAX_XML_DEPTH,
+    attr, local, Frames, Mark, Marked, OfficeError, Package, Sink, TableBuilder, MAX_TABLE_DEPTH,
+    MAX_XML_DEPTH,
 };
 use crate::layout::{Budget, Layout, TooLarge};
 
@@ -64,6 +65,17 @@ enum Frame {
     Other,
 }
 
+impl Marked for Frame {
+    fn mark(&self) -> Option<Mark> {
+        match self {
+            Frame::Paragraph { .. } => Some(Mark::Paragraph),
+            Frame::Cell { .. } => Some(Mark::Cell),
+            Frame::Table(_) => Some(Mark::Table),
+            _ => None,
+        }
+    }
+}
+
 struct Body<'b> {
     numbering: Numbering,
     styles: HashMap<String, (String, usize)>,
@@ -75,7 +87,7 @@ struct Body<'b> {
 impl Body<'_> {
     fn parse(&mut self, xml: &[u8]) -> Result<(), OfficeError> {
         let mut reader = Reader::from_reader(xml);
-        let mut stack: Vec<Frame> = Vec::new();
+        let mut stack: Frames<Frame> = Frames::new();
         // Open elements inside a skipped one (counted, not searched for: documents nest deep).
         let mut skipped = 0usize;
         // Complex fields: inside `begin … separate` the runs are instructions, not text.
@@ -105,7 +117,7 @@ impl Body<'_> {
                     skipped += usize::from(matches!(frame, Frame::Skip));
                     stack.push(frame);
                 }
-                Event::Empty(e) if !skipping => self.empty(&e, &mut stack, &mut field_instr),
+                Event::Empty(e) if !skipping => self.empty(&e, &mut stack, &mut field_instr)?,
                 Event::Text(t) if !skipping && field_instr.last() != Some(&true) => {
                     if matches!(stack.last(), Some(Frame::Text)) {
                         let text = t.unescape().map_err(|e| err(&reader, e.to_string()))?;
@@ -135,7 +147,7 @@ impl Body<'_> {
         Ok(())
     }
 
-    fn open(&mut self, e: &BytesStart<'_>, stack: &mut [Frame]) -> Frame {
+    fn open(&mut self, e: &BytesStart<'_>, stack: &mut Frames<Frame>) -> Frame {
         match local(e.name().as_ref()) {
             b"p" => Frame::Paragraph {
                 text: String::new(),
@@ -166,7 +178,12 @@ impl Body<'_> {
         }
     }
 
-    fn empty(&mut self, e: &BytesStart<'_>, stack: &mut [Frame], field_instr: &mut Vec<bool>) {
+    fn empty(
+        &mut self,
+        e: &BytesStart<'_>,
+        stack: &mut Frames<Frame>,
+        field_instr: &mut Vec<bool>,
+    ) -> Result<(), TooLarge> {
         let qname = e.name();
         let name = local(qname.as_ref());
         match name {
@@ -194,11 +211,7 @@ impl Body<'_> {
                 _ => {}
             },
             b"ilvl" | b"numId" => {
-                if let Some(Frame::Paragraph { num, .. }) = stack
-                    .iter_mut()
-                    .rev()
-                    .find(|f| matches!(f, Frame::Paragraph { .. }))
-                {
+                if let Some(Frame::Paragraph { num, .. }) = stack.nearest(&[Mark::Paragraph]) {
                     let v = attr(e, b"val").unwrap_or_default();
                     let entry = num.get_or_insert((String::new(), 0));
                     if name == b"ilvl" {
@@ -214,11 +227,7 @@ impl Body<'_> {
                 }
             }
             b"gridSpan" => {
-                if let Some(Frame::Cell { span, .. }) = stack
-                    .iter_mut()
-                    .rev()
-                    .find(|f| matches!(f, Frame::Cell { .. }))
-                {
+                if let Some(Frame::Cell { span, .. }) = stack.nearest(&[Mark::Cell]) {
                     *span = attr(e, b"val")
                         .and_then(|v| v.parse().ok())
                         .unwrap_or(1)
@@ -226,34 +235,28 @@ impl Body<'_> {
                 }
             }
             b"vMerge" => {
-                if let Some(Frame::Cell { merge, .. }) = stack
-                    .iter_mut()
-                    .rev()
-                    .find(|f| matches!(f, Frame::Cell { .. }))
-                {
+                if let Some(Frame::Cell { merge, .. }) = stack.nearest(&[Mark::Cell]) {
                     // Word writes <w:vMerge/> for a continuation, LibreOffice w:val="continue".
                     *merge = Some(attr(e, b"val").as_deref() == Some("restart"));
                 }
             }
             b"gridBefore" => {
-                if let Some(Frame::Table(t)) = stack
-                    .iter_mut()
-                    .rev()
-                    .find(|f| matches!(f, Frame::Table(_)))
-                {
-                    t.skip_columns(
-                        attr(e, b"val")
-                            .and_then(|v| v.parse().ok())
-                            .unwrap_or(0)
-                            .min(1000),
-                    );
+                if let Some(Frame::Table(t)) = stack.nearest(&[Mark::Table]) {
+                    let n = attr(e, b"val")
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0)
+                        .min(1000);
+                    // Skipped grid columns count like cells: the table's width follows.
+                    self.out.budget.cells(n)?;
+                    t.skip_columns(n);
                 }
             }
             _ => {}
         }
+        Ok(())
     }
 
-    fn close(&mut self, frame: Frame, stack: &mut [Frame]) -> Result<(), TooLarge> {
+    fn close(&mut self, frame: Frame, stack: &mut Frames<Frame>) -> Result<(), TooLarge> {
         match frame {
             Frame::Paragraph {
                 text,
@@ -275,11 +278,7 @@ impl Body<'_> {
                 };
                 // In a cell the paragraph is a line of the cell; in a paragraph (a text box
                 // inside it) it follows that paragraph; in the body it is a block.
-                match stack
-                    .iter_mut()
-                    .rev()
-                    .find(|f| matches!(f, Frame::Cell { .. } | Frame::Paragraph { .. }))
-                {
+                match stack.nearest(&[Mark::Cell, Mark::Paragraph]) {
                     Some(Frame::Cell { lines, .. }) => {
                         lines.push(text);
                         lines.extend(boxed);
@@ -297,26 +296,15 @@ impl Body<'_> {
                 }
             }
             Frame::Cell { lines, span, merge } => {
-                if let Some(Frame::Table(t)) = stack
-                    .iter_mut()
-                    .rev()
-                    .find(|f| matches!(f, Frame::Table(_)))
-                {
+                if let Some(Frame::Table(t)) = stack.nearest(&[Mark::Table]) {
                     let text = lines.join("\n");
-                    self.out.cells(&text, 1)?;
+                    self.out.cells(&text, 1, span)?;
                     t.cell(text, span, 1, merge);
                 }
             }
             Frame::Table(t) => {
-                let depth = stack
-                    .iter()
-                    .filter(|f| matches!(f, Frame::Table(_)))
-                    .count();
-                match stack
-                    .iter_mut()
-                    .rev()
-                    .find(|f| matches!(f, Frame::Cell { .. } | Frame::Paragraph { .. }))
-                {
+                let depth = stack.count(Mark::Table);
+                match stack.nearest(&[Mark::Cell, Mark::Paragraph]) {
                     // A table in a cell: its text is the cell's; nested deeper than a
                     // report ever is, it is text all the same.
                     Some(Frame::Cell { lines, .. }) => lines.push(t.text()),
@@ -364,12 +352,8 @@ impl Body<'_> {
 }
 
 /// Appends text to the innermost paragraph.
-fn append(stack: &mut [Frame], s: &str) {
-    if let Some(Frame::Paragraph { text, .. }) = stack
-        .iter_mut()
-        .rev()
-        .find(|f| matches!(f, Frame::Paragraph { .. }))
-    {
+fn append(stack: &mut Frames<Frame>, s: &str) {
+    if let Some(Frame::Paragraph { text, .. }) = stack.nearest(&[Mark::Paragraph]) {
         text.push_str(s);
     }
 }

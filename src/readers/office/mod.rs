@@ -151,6 +151,79 @@ fn attr(e: &quick_xml::events::BytesStart<'_>, key: &[u8]) -> Option<String> {
         .map(|a| String::from_utf8_lossy(&a.value).into_owned())
 }
 
+/// The kinds of open element a reader looks down its stack for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    Paragraph,
+    Cell,
+    Table,
+}
+
+/// What a frame of a reader's stack is, for [`Frames`].
+trait Marked {
+    fn mark(&self) -> Option<Mark>;
+}
+
+/// A reader's stack of open elements, with the positions of its paragraphs, cells and
+/// tables kept as they open and close: documents nest thousands of elements deep, and
+/// looking down the stack for the paragraph of every piece of text would be quadratic.
+#[derive(Debug)]
+struct Frames<F> {
+    frames: Vec<F>,
+    /// For each mark, the positions of its open frames, innermost last.
+    marks: [Vec<usize>; 3],
+}
+
+impl<F: Marked> Frames<F> {
+    fn new() -> Frames<F> {
+        Frames {
+            frames: Vec::new(),
+            marks: [Vec::new(), Vec::new(), Vec::new()],
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.frames.len()
+    }
+
+    fn push(&mut self, frame: F) {
+        if let Some(m) = frame.mark() {
+            self.marks[m as usize].push(self.frames.len());
+        }
+        self.frames.push(frame);
+    }
+
+    fn pop(&mut self) -> Option<F> {
+        let frame = self.frames.pop()?;
+        if let Some(m) = frame.mark() {
+            self.marks[m as usize].pop();
+        }
+        Some(frame)
+    }
+
+    fn last(&self) -> Option<&F> {
+        self.frames.last()
+    }
+
+    fn last_mut(&mut self) -> Option<&mut F> {
+        self.frames.last_mut()
+    }
+
+    /// The innermost open frame with one of `marks`.
+    fn nearest(&mut self, marks: &[Mark]) -> Option<&mut F> {
+        let at = marks
+            .iter()
+            .filter_map(|&m| self.marks[m as usize].last().copied())
+            .max()?;
+        self.frames.get_mut(at)
+    }
+
+    /// How many frames with `mark` are open.
+    fn count(&self, mark: Mark) -> usize {
+        self.marks[mark as usize].len()
+    }
+}
+
 /// A table under construction: anchor cells with spans, and for DOCX the vertical merges
 /// still open (`vMerge` continue cells stretch the anchor above them).
 #[derive(Debug, Default)]
@@ -254,9 +327,11 @@ impl<'b> Sink<'b> {
         Ok(())
     }
 
-    /// Takes `copies` cells of `text` from the budget, before they are made.
-    fn cells(&mut self, text: &str, copies: usize) -> Result<(), TooLarge> {
-        self.budget.cells(copies)?;
+    /// Takes `copies` cells of `text`, each spanning `columns` grid columns, from the
+    /// budget before they are made (a cell counts once for each column it spans).
+    fn cells(&mut self, text: &str, copies: usize, columns: u32) -> Result<(), TooLarge> {
+        self.budget
+            .cells(copies.saturating_mul(columns.max(1) as usize))?;
         self.budget.text(text.len().saturating_mul(copies))
     }
 

@@ -7,7 +7,8 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::{
-    attr, local, OfficeError, Package, Sink, TableBuilder, MAX_TABLE_DEPTH, MAX_XML_DEPTH,
+    attr, local, Frames, Mark, Marked, OfficeError, Package, Sink, TableBuilder, MAX_TABLE_DEPTH,
+    MAX_XML_DEPTH,
 };
 use crate::layout::{Budget, Layout, TooLarge};
 
@@ -45,9 +46,20 @@ enum Frame {
     Other,
 }
 
+impl Marked for Frame {
+    fn mark(&self) -> Option<Mark> {
+        match self {
+            Frame::Paragraph { .. } => Some(Mark::Paragraph),
+            Frame::Cell { .. } => Some(Mark::Cell),
+            Frame::Table(_) => Some(Mark::Table),
+            _ => None,
+        }
+    }
+}
+
 fn parse(xml: &[u8], out: &mut Sink<'_>) -> Result<(), OfficeError> {
     let mut reader = Reader::from_reader(xml);
-    let mut stack: Vec<Frame> = Vec::new();
+    let mut stack: Frames<Frame> = Frames::new();
     // Open elements inside a skipped one (counted, not searched for: documents nest deep).
     let mut skipped = 0usize;
     let mut paragraphs = 0usize;
@@ -117,7 +129,7 @@ fn repeat(e: &BytesStart<'_>, key: &[u8]) -> usize {
         .clamp(1, MAX_REPEAT)
 }
 
-fn open(e: &BytesStart<'_>, stack: &mut [Frame]) -> Frame {
+fn open(e: &BytesStart<'_>, stack: &mut Frames<Frame>) -> Frame {
     match local(e.name().as_ref()) {
         b"p" | b"h" => Frame::Paragraph {
             text: String::new(),
@@ -153,7 +165,11 @@ fn open(e: &BytesStart<'_>, stack: &mut [Frame]) -> Frame {
     }
 }
 
-fn empty(e: &BytesStart<'_>, stack: &mut [Frame], out: &mut Sink<'_>) -> Result<(), TooLarge> {
+fn empty(
+    e: &BytesStart<'_>,
+    stack: &mut Frames<Frame>,
+    out: &mut Sink<'_>,
+) -> Result<(), TooLarge> {
     match local(e.name().as_ref()) {
         b"s" => {
             let n = attr(e, b"c")
@@ -171,12 +187,8 @@ fn empty(e: &BytesStart<'_>, stack: &mut [Frame], out: &mut Sink<'_>) -> Result<
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(1)
                 .clamp(1, 1000);
-            if let Some(Frame::Table(t)) = stack
-                .iter_mut()
-                .rev()
-                .find(|f| matches!(f, Frame::Table(_)))
-            {
-                out.cells("", n)?;
+            if let Some(Frame::Table(t)) = stack.nearest(&[Mark::Table]) {
+                out.cells("", n, cols)?;
                 for _ in 0..n {
                     t.cell(String::new(), cols, 1, None);
                 }
@@ -187,25 +199,17 @@ fn empty(e: &BytesStart<'_>, stack: &mut [Frame], out: &mut Sink<'_>) -> Result<
     Ok(())
 }
 
-fn append(stack: &mut [Frame], s: &str) {
-    if let Some(Frame::Paragraph { text, .. }) = stack
-        .iter_mut()
-        .rev()
-        .find(|f| matches!(f, Frame::Paragraph { .. }))
-    {
+fn append(stack: &mut Frames<Frame>, s: &str) {
+    if let Some(Frame::Paragraph { text, .. }) = stack.nearest(&[Mark::Paragraph]) {
         text.push_str(s);
     }
 }
 
-fn close(frame: Frame, stack: &mut [Frame], out: &mut Sink<'_>) -> Result<(), TooLarge> {
+fn close(frame: Frame, stack: &mut Frames<Frame>, out: &mut Sink<'_>) -> Result<(), TooLarge> {
     match frame {
         Frame::Paragraph { text, boxed } => {
             let text = text.trim().to_string();
-            match stack
-                .iter_mut()
-                .rev()
-                .find(|f| matches!(f, Frame::Cell { .. } | Frame::Paragraph { .. }))
-            {
+            match stack.nearest(&[Mark::Cell, Mark::Paragraph]) {
                 Some(Frame::Cell { lines, .. }) => {
                     lines.push(text);
                     lines.extend(boxed);
@@ -228,13 +232,9 @@ fn close(frame: Frame, stack: &mut [Frame], out: &mut Sink<'_>) -> Result<(), To
             rows,
             repeat,
         } => {
-            if let Some(Frame::Table(t)) = stack
-                .iter_mut()
-                .rev()
-                .find(|f| matches!(f, Frame::Table(_)))
-            {
+            if let Some(Frame::Table(t)) = stack.nearest(&[Mark::Table]) {
                 let text = lines.join("\n");
-                out.cells(&text, repeat)?;
+                out.cells(&text, repeat, cols)?;
                 for _ in 0..repeat {
                     t.cell(text.clone(), cols, rows, None);
                 }
@@ -242,15 +242,12 @@ fn close(frame: Frame, stack: &mut [Frame], out: &mut Sink<'_>) -> Result<(), To
         }
         Frame::Row { repeat } => {
             // A repeated row is the same cells again (an empty trailing row, usually).
-            if let Some(Frame::Table(t)) = stack
-                .iter_mut()
-                .rev()
-                .find(|f| matches!(f, Frame::Table(_)))
-            {
+            if let Some(Frame::Table(t)) = stack.nearest(&[Mark::Table]) {
                 if let Some(last) = t.rows.last().cloned() {
                     let bytes: usize = last.iter().map(|c| c.text.len()).sum();
+                    let columns: usize = last.iter().map(|c| c.col_span as usize).sum();
                     for _ in 1..repeat {
-                        out.budget.cells(last.len())?;
+                        out.budget.cells(columns)?;
                         out.budget.text(bytes)?;
                         t.rows.push(last.clone());
                     }
@@ -258,15 +255,8 @@ fn close(frame: Frame, stack: &mut [Frame], out: &mut Sink<'_>) -> Result<(), To
             }
         }
         Frame::Table(t) => {
-            let depth = stack
-                .iter()
-                .filter(|f| matches!(f, Frame::Table(_)))
-                .count();
-            match stack
-                .iter_mut()
-                .rev()
-                .find(|f| matches!(f, Frame::Cell { .. } | Frame::Paragraph { .. }))
-            {
+            let depth = stack.count(Mark::Table);
+            match stack.nearest(&[Mark::Cell, Mark::Paragraph]) {
                 Some(Frame::Cell { lines, .. }) => lines.push(t.text()),
                 Some(Frame::Paragraph { boxed, .. }) => boxed.push(t.text()),
                 _ if depth < MAX_TABLE_DEPTH => out.grid(t.grid()),

@@ -424,6 +424,8 @@ impl<'a> Interpreter<'a> {
                 Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
                     ..
                 })) => {
+                    // The work was done up to the limit.
+                    it.decompressed(limit);
                     it.out.too_large = true;
                     it.out.notes.push(format!(
                         "its content decompresses to more than {limit} bytes; it was not read"
@@ -859,6 +861,7 @@ impl<'a> Interpreter<'a> {
                 Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
                     ..
                 })) => {
+                    self.decompressed(self.limit);
                     self.out.too_large = true;
                     self.out.notes.push(format!(
                         "Form XObject {} {} R decompresses to more than {} bytes; skipped",
@@ -872,6 +875,7 @@ impl<'a> Interpreter<'a> {
                     Rc::new(stream.content.clone())
                 }
                 Err(e) => {
+                    self.decompressed(super::fonts::tried(stream, stream_limit));
                     self.out.notes.push(format!(
                         "Form XObject {} {} R cannot be decoded ({e}); skipped",
                         id.0, id.1

@@ -74,6 +74,12 @@ pub struct Font {
     pub decompressed: usize,
 }
 
+/// What decompressing a stream that failed may have cost: up to the limit, and no more
+/// than deflate can expand its bytes (about 1032 to 1).
+pub fn tried(stream: &lopdf::Stream, limit: usize) -> usize {
+    limit.min(stream.content.len().saturating_mul(1032))
+}
+
 impl Font {
     /// A font whose dictionary could not be read: every glyph is unknown, half an em wide.
     pub fn unknown(name: &str) -> Font {
@@ -113,6 +119,8 @@ impl Font {
             .and_then(|o| deref(doc, o))
             .and_then(|o| o.as_stream().ok())
             .map(|s| {
+                // A stream that fails to decompress is charged what it could have cost.
+                decompressed = tried(s, limit.min(cmap::MAX_CMAP_BYTES));
                 let data = s
                     .decompressed_content_with_limit(limit.min(cmap::MAX_CMAP_BYTES))
                     .or_else(|_| {
@@ -315,10 +323,17 @@ impl Font {
                 }
             }
             Some(Object::Stream(s)) => {
-                let data = s
-                    .decompressed_content_with_limit(limit.min(cmap::MAX_CMAP_BYTES))
-                    .unwrap_or_else(|_| s.content.clone());
-                decompressed = data.len();
+                let cap = limit.min(cmap::MAX_CMAP_BYTES);
+                let data = match s.decompressed_content_with_limit(cap) {
+                    Ok(d) => {
+                        decompressed = d.len();
+                        d
+                    }
+                    Err(_) => {
+                        decompressed = tried(s, cap);
+                        s.content.clone()
+                    }
+                };
                 let c = CMap::parse(&data);
                 vertical = c.wmode == 1;
                 if c.damaged {

@@ -10,6 +10,7 @@ mod content;
 mod fonts;
 mod glyphs;
 mod page;
+mod prescan;
 
 use std::collections::HashMap;
 
@@ -48,6 +49,10 @@ pub enum PdfError {
     TooLarge(usize),
     #[error("the PDF has no pages")]
     NoPages,
+    #[error("the PDF holds more than {} objects", prescan::MAX_OBJECTS)]
+    TooManyObjects,
+    #[error("the PDF's object and cross-reference streams decompress to more than {MAX_DECOMPRESSED_BYTES} bytes in all")]
+    StreamsTooLarge,
     #[error("the PDF has no text layer (a scan?); run OCR on it first")]
     NoText,
     #[error(transparent)]
@@ -60,6 +65,10 @@ pub fn read(
     max_stream_bytes: usize,
     budget: &mut Budget,
 ) -> Result<Layout, PdfError> {
+    prescan::check(bytes, max_stream_bytes, MAX_DECOMPRESSED_BYTES).map_err(|r| match r {
+        prescan::Refusal::Objects => PdfError::TooManyObjects,
+        prescan::Refusal::Streams => PdfError::StreamsTooLarge,
+    })?;
     let options = LoadOptions {
         max_decompressed_size: Some(max_stream_bytes),
         ..LoadOptions::default()
@@ -135,7 +144,9 @@ pub fn read(
     let (blocks, dropped) = join_pages(laid_out);
     for block in &blocks {
         match block {
-            Block::Grid(g) => budget.cells(g.rows.iter().map(Vec::len).sum())?,
+            Block::Grid(g) => {
+                budget.cells(g.rows.iter().flatten().map(|c| c.col_span as usize).sum())?
+            }
             _ => budget.lines(1)?,
         }
     }
