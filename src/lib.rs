@@ -18,6 +18,7 @@ pub mod input;
 pub mod layout;
 pub mod model;
 pub mod normalise;
+pub mod notice;
 pub mod number;
 pub mod output;
 pub mod readers;

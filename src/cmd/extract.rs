@@ -31,14 +31,21 @@ pub fn extract(path: &Path, output: Option<&Path>, options: &ExtractOptions) -> 
         Err(e) => return fail(EXIT_INPUT, &shown, &e.to_string()),
     };
     let bytes = gongkai::xml::to_bytes(&report);
-    match output {
-        None => match std::io::stdout().lock().write_all(&bytes) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => fail(EXIT_OUTPUT, "<stdout>", &e.to_string()),
-        },
-        Some(out) => match write_atomically(out, &bytes) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => fail(EXIT_OUTPUT, &out.display().to_string(), &e.to_string()),
-        },
+    let written = match output {
+        None => std::io::stdout()
+            .lock()
+            .write_all(&bytes)
+            .map_err(|e| ("<stdout>".to_string(), e)),
+        Some(out) => write_atomically(out, &bytes).map_err(|e| (out.display().to_string(), e)),
+    };
+    match written {
+        Ok(()) => {
+            // Written, but perhaps not what was hoped for: one line says so.
+            if let Some(notice) = gongkai::notice::of(&report) {
+                eprintln!("gongkai: {shown}: warning: {notice}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err((what, e)) => fail(EXIT_OUTPUT, &what, &e.to_string()),
     }
 }

@@ -37,6 +37,9 @@ pub const MAX_GLYPHS: usize = 2_000_000;
 /// Pages read at most; the rest are reported.
 pub const MAX_PAGES: usize = 2_000;
 
+/// The code of the diagnostic of a PDF read after its cross-reference table was rebuilt.
+pub const REPAIRED: &str = "pdf-repaired";
+
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
     #[error("not a readable PDF ({0})")]
@@ -55,6 +58,8 @@ pub enum PdfError {
     StreamsTooLarge,
     #[error("the PDF has no text layer (a scan?); run OCR on it first")]
     NoText,
+    #[error("the PDF is damaged beyond repair (cut short?): its cross-reference table had to be rebuilt, and {0}")]
+    Damaged(String),
     #[error(transparent)]
     Size(#[from] TooLarge),
 }
@@ -127,6 +132,13 @@ pub fn read(
         radicals += content.radicals;
         laid_out.push(page::items(&content));
     }
+    // A file whose cross-reference table had to be rebuilt (cut short, overwritten) and
+    // that gives no text, or mostly text whose fonts were lost with the rest of the file,
+    // is not repaired: what it gives would be U+FFFD.
+    let damaged = doc.xref_recovery.is_some();
+    if !any_text && damaged {
+        return Err(PdfError::Damaged("no page has text".into()));
+    }
     if !any_text {
         if too_large {
             return Err(PdfError::TooLarge(max_stream_bytes));
@@ -149,6 +161,22 @@ pub fn read(
             }
             _ => budget.lines(1)?,
         }
+    }
+    if damaged {
+        let share = crate::notice::undecodable_share(blocks.iter().flat_map(block_texts));
+        if share >= crate::notice::UNDECODABLE {
+            return Err(PdfError::Damaged(format!(
+                "{:.0}% of its text cannot be decoded",
+                share * 100.0
+            )));
+        }
+        layout.diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            REPAIRED,
+            "input",
+            "the PDF is damaged (cut short?): its cross-reference table was rebuilt, and what \
+             its pages still hold was read",
+        ));
     }
     layout.blocks = blocks;
     if dropped > 0 {
@@ -247,6 +275,14 @@ fn join_pages(pages: Vec<(f64, Vec<Item>)>) -> (Vec<Block>, usize) {
         }
     }
     (blocks, dropped)
+}
+
+/// The texts of a block: its line, or its cells.
+fn block_texts(block: &Block) -> Vec<&str> {
+    match block {
+        Block::Line(t) | Block::Paragraph(t) => vec![t.as_str()],
+        Block::Grid(g) => g.rows.iter().flatten().map(|c| c.text.as_str()).collect(),
+    }
 }
 
 fn one_line(s: &str) -> String {
