@@ -420,6 +420,7 @@ CASES = [
     ("glued digits: 10k", "glued-10k.txt", glued_digits(10_000), []),
     ("glued digits: 64 MiB", "glued-64m.txt", glued_digits(LIMIT - 1024), []),
     ("glued report, every digit run 200 digits", "glued-runs.txt", long_glued_runs(200), []),
+    ("one line of 200k section numerals `一、甲。`", "numerals.txt", lambda: "一、甲。".encode() * 200_000, []),
     ("a report repeated to 64 MiB", "many-reports.txt", many_reports, []),
     ("`pdftotext -layout` report repeated", "many-layout.txt", layout_report, []),
     ("a row label on every line", "labels.txt", many_label_lines, []),

@@ -33,20 +33,31 @@ pub fn find_headings(doc: &Doc) -> Vec<Heading> {
     let mut out: Vec<Heading> = Vec::new();
     for block in doc.blocks.iter().filter(|b| b.kind != BlockKind::Grid) {
         let text = &doc.text[block.range.clone()];
+        // The next line end and the next digit at or after a numeral, kept as the numerals
+        // advance: searched again only when passed, so a line of a million numerals is
+        // read once, not once per numeral.
+        let mut next_newline = 0usize;
+        let mut next_digit = 0usize;
         for m in numeral_re().find_iter(text) {
             let start = block.range.start + m.start();
             if !heading_may_start_after(text[..m.start()].chars().next_back()) {
                 continue;
             }
-            let line_end = block.range.start
-                + text[m.end()..]
+            if next_newline < m.end() {
+                next_newline = text[m.end()..]
                     .find('\n')
                     .map_or(text.len(), |e| m.end() + e);
+            }
+            if next_digit < m.end() {
+                next_digit = text[m.end()..]
+                    .find(|c: char| c.is_ascii_digit())
+                    .map_or(text.len(), |e| m.end() + e);
+            }
+            let line_end = block.range.start + next_newline;
             // The heading's words follow the numeral, before any number or next numeral.
             let after = block.range.start + m.end();
-            let stop = doc.text[after..line_end]
-                .find(|c: char| c.is_ascii_digit())
-                .map(|p| after + p)
+            let stop = Some(block.range.start + next_digit)
+                .filter(|&d| d < line_end)
                 .into_iter()
                 .chain(
                     numeral_re()
