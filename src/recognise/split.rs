@@ -494,6 +494,20 @@ mod tests {
     }
 
     #[test]
+    fn pieces_have_at_most_eighteen_digits() {
+        let run = "1".repeat(2 * MAX_PIECE_DIGITS);
+        let r = readings(&[glued(&run)], &[Count, Count]).unwrap();
+        assert_eq!(
+            r.iter().map(|x| values(x)).collect::<Vec<_>>(),
+            vec![vec!["1".repeat(MAX_PIECE_DIGITS); 2]]
+        );
+        let longer = format!("{run}1");
+        assert!(readings(&[glued(&longer)], &[Count, Count])
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
     fn enumerates_every_split_without_leading_zeros() {
         let r = readings(&[glued("350")], &[Count, Signed]).unwrap();
         assert_eq!(

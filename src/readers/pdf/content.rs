@@ -1159,6 +1159,15 @@ mod tests {
     /// A one-page document (600 × 800) with fonts F1 (Helvetica-like, every code 500
     /// units wide) and F2 (the same with code 65 named /Z), showing `content`.
     fn run(content: &str, extra_font: Option<Dictionary>) -> PageContent {
+        run_in(
+            content,
+            extra_font,
+            &mut DocState::new(1 << 30, 1 << 30, 1 << 30),
+        )
+    }
+
+    /// [`run`], with the document's state (its budgets) given.
+    fn run_in(content: &str, extra_font: Option<Dictionary>, state: &mut DocState) -> PageContent {
         let mut doc = Document::with_version("1.7");
         let widths: Vec<Object> = (32..=126).map(|_| Object::Integer(500)).collect();
         let f1 = doc.add_object(dictionary! {
@@ -1191,12 +1200,36 @@ mod tests {
         );
         let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
         doc.trailer.set("Root", catalog);
-        Interpreter::run_page(
-            &doc,
-            page_id,
-            &mut DocState::new(1 << 30, 1 << 30, 1 << 30),
-            1 << 20,
-        )
+        Interpreter::run_page(&doc, page_id, state, 1 << 20)
+    }
+
+    #[test]
+    fn the_documents_glyph_budget_stops_reading_mid_string() {
+        let mut state = DocState::new(1 << 30, 1 << 30, 10);
+        let page = "BT /F1 10 Tf 10 10 Td (ABCDEFGH) Tj ET";
+        assert_eq!(run_in(page, None, &mut state).glyphs.len(), 8);
+        let second = run_in(page, None, &mut state);
+        assert_eq!(second.glyphs.len(), 2);
+        assert!(second.notes[0].contains("the document's content is larger"));
+        assert!(state.spent());
+        // Said once per document, not on every page after.
+        let third = run_in(page, None, &mut state);
+        assert!(third.glyphs.is_empty() && third.notes.is_empty());
+    }
+
+    #[test]
+    fn the_documents_decompression_budget_is_shared_by_its_pages() {
+        let page = "BT /F1 10 Tf 10 10 Td (ABCDEFGH) Tj ET";
+        let mut state = DocState::new(1 << 30, 2 * page.len() + 10, 1 << 30);
+        assert_eq!(run_in(page, None, &mut state).glyphs.len(), 8);
+        assert_eq!(run_in(page, None, &mut state).glyphs.len(), 8);
+        let third = run_in(page, None, &mut state);
+        assert!(third.glyphs.is_empty());
+        assert!(third.notes[0].contains("the document's content is larger"));
+        assert!(
+            !third.too_large,
+            "the document's budget, not the stream's limit"
+        );
     }
 
     fn at(p: &PageContent) -> Vec<(String, f64, f64, f64)> {
