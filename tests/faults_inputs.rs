@@ -167,6 +167,23 @@ fn html_past_the_node_limit_is_refused_and_below_it_read() {
 }
 
 #[test]
+fn a_run_of_entities_is_one_text_node() {
+    // Each `&nbsp;` comes to the tree as text of its own, and joins the text before it.
+    let dir = tempfile::tempdir().unwrap();
+    let page = format!(
+        "<html><body><p>{}</p></body></html>",
+        "&nbsp;规".repeat(50_000)
+    );
+    let (_, out) = extract(
+        dir.path(),
+        "entities.html",
+        page.as_bytes(),
+        &["--max-html-nodes", "100"],
+    );
+    report(&out);
+}
+
+#[test]
 fn html_depth_has_a_ceiling_and_deep_pages_are_flattened() {
     let dir = tempfile::tempdir().unwrap();
     let deep = format!(

@@ -119,6 +119,7 @@ fn parse(text: &str, max_nodes: usize) -> Result<Html, HtmlError> {
     let sink = CountingSink {
         inner: HtmlTreeSink::new(Html::new_document()),
         nodes: Rc::clone(&nodes),
+        text_parent: Cell::new(None),
         merged: Cell::new(0),
     };
     let mut parser = html5ever::driver::parse_document(sink, Default::default());
@@ -146,6 +147,9 @@ fn parse(text: &str, max_nodes: usize) -> Result<Html, HtmlError> {
 struct CountingSink {
     inner: HtmlTreeSink,
     nodes: Rc<Cell<usize>>,
+    /// The parent the last text went to, when nothing was put anywhere since: more text
+    /// there joins that text node (a run of `&nbsp;` is one node, not one each).
+    text_parent: Cell<Option<NodeId>>,
     /// Attributes merged into elements already made (repeated `<html>`, `<body>`).
     merged: Cell<usize>,
 }
@@ -156,6 +160,19 @@ const MAX_MERGED_ATTRIBUTES: usize = 1000;
 impl CountingSink {
     fn count(&self) {
         self.nodes.set(self.nodes.get() + 1);
+    }
+
+    /// Counts what an append may add: a node, or text that may join the text before it.
+    fn count_append(&self, parent: &NodeId, child: &NodeOrText<NodeId>) {
+        let joins =
+            matches!(child, NodeOrText::AppendText(_)) && self.text_parent.get() == Some(*parent);
+        if !joins {
+            self.count();
+        }
+        self.text_parent.set(match child {
+            NodeOrText::AppendText(_) => Some(*parent),
+            NodeOrText::AppendNode(_) => None,
+        });
     }
 }
 
@@ -191,7 +208,7 @@ impl TreeSink for CountingSink {
         self.inner.create_pi(target, data)
     }
     fn append(&self, parent: &NodeId, child: NodeOrText<NodeId>) {
-        self.count();
+        self.count_append(parent, &child);
         self.inner.append(parent, child)
     }
     fn append_based_on_parent_node(
@@ -201,6 +218,7 @@ impl TreeSink for CountingSink {
         child: NodeOrText<NodeId>,
     ) {
         self.count();
+        self.text_parent.set(None);
         self.inner.append_based_on_parent_node(element, prev, child)
     }
     fn append_doctype_to_document(
@@ -230,6 +248,7 @@ impl TreeSink for CountingSink {
     }
     fn append_before_sibling(&self, sibling: &NodeId, new_node: NodeOrText<NodeId>) {
         self.count();
+        self.text_parent.set(None);
         self.inner.append_before_sibling(sibling, new_node)
     }
     fn add_attrs_if_missing(&self, target: &NodeId, mut attrs: Vec<Attribute>) {
@@ -249,9 +268,11 @@ impl TreeSink for CountingSink {
         self.inner.associate_with_form(target, form, nodes)
     }
     fn remove_from_parent(&self, target: &NodeId) {
+        self.text_parent.set(None);
         self.inner.remove_from_parent(target)
     }
     fn reparent_children(&self, node: &NodeId, new_parent: &NodeId) {
+        self.text_parent.set(None);
         self.inner.reparent_children(node, new_parent)
     }
     fn is_mathml_annotation_xml_integration_point(&self, handle: &NodeId) -> bool {
