@@ -289,8 +289,8 @@ pub struct DocState {
     budget: usize,
     decompress: usize,
     glyphs: usize,
-    /// A budget ran out and this was noted (once per document).
-    spent: bool,
+    /// A budget ran out while more was drawn, and this was noted (once per document).
+    noted: bool,
 }
 
 impl DocState {
@@ -301,7 +301,7 @@ impl DocState {
             budget: content_bytes,
             decompress: decompressed_bytes,
             glyphs,
-            spent: false,
+            noted: false,
         }
     }
 
@@ -466,8 +466,8 @@ impl<'a> Interpreter<'a> {
 
     /// Notes, once per document, that a document-wide budget ran out.
     fn document_spent(&mut self) {
-        if !self.state.spent {
-            self.state.spent = true;
+        if !self.state.noted {
+            self.state.noted = true;
             self.out.notes.push(
                 "the document's content is larger than the reader's limits (content bytes, \
                  decompressed bytes or glyphs per document); the rest was skipped"
@@ -493,6 +493,11 @@ impl<'a> Interpreter<'a> {
                 }
             };
             self.ops += 1;
+            // A limit hit mid-page (a string cut at the glyphs a page or the document may
+            // have) ends the page: what follows would be read for nothing.
+            if self.limit_hit || self.state.noted {
+                return;
+            }
             if self.ops > MAX_OPS
                 || self.out.glyphs.len() > MAX_GLYPHS
                 || self.out.segments.len() > MAX_SEGMENTS
