@@ -17,3 +17,5 @@ cargo bench -q --bench archive 2>/dev/null
 bash bench/archive.sh
 echo "## convert of a 10,000-file crawl"
 python3 bench/crawl.py
+echo "## hostile inputs at the default limits"
+python3 bench/hostile.py

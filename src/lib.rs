@@ -18,6 +18,7 @@ pub mod input;
 pub mod layout;
 pub mod model;
 pub mod normalise;
+pub mod notice;
 pub mod number;
 pub mod output;
 pub mod readers;
@@ -43,7 +44,7 @@ pub struct ExtractOptions {
 }
 
 /// Per-file limits against hostile or broken inputs (all documented flags of `extract`
-/// and `convert`).
+/// and `convert`): within them any input is read in linear time and bounded memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Largest input file read.
@@ -52,6 +53,12 @@ pub struct Limits {
     pub max_pdf_stream_bytes: usize,
     /// Deepest HTML element nesting kept (deeper tags are dropped, their text kept).
     pub max_html_depth: usize,
+    /// Most nodes a parsed HTML page may have (the parser's tree costs memory per node).
+    pub max_html_nodes: usize,
+    /// Most lines and paragraphs one input may give.
+    pub max_lines: usize,
+    /// Most table cells one input may give.
+    pub max_cells: usize,
 }
 
 impl Default for Limits {
@@ -60,6 +67,9 @@ impl Default for Limits {
             max_input_bytes: input::DEFAULT_MAX_INPUT_BYTES,
             max_pdf_stream_bytes: readers::pdf::MAX_STREAM_BYTES,
             max_html_depth: readers::html::MAX_DEPTH,
+            max_html_nodes: readers::html::MAX_NODES,
+            max_lines: layout::DEFAULT_MAX_LINES,
+            max_cells: layout::DEFAULT_MAX_CELLS,
         }
     }
 }

@@ -193,8 +193,18 @@ struct LimitArgs {
     #[arg(long, default_value_t = gongkai::readers::pdf::MAX_STREAM_BYTES)]
     max_pdf_stream_bytes: usize,
     /// Drop the tags (keeping the text) of HTML elements nested deeper than this.
-    #[arg(long, default_value_t = gongkai::readers::html::MAX_DEPTH)]
-    max_html_depth: usize,
+    #[arg(long, default_value_t = gongkai::readers::html::MAX_DEPTH as u64,
+          value_parser = clap::value_parser!(u64).range(1..=gongkai::readers::html::MAX_DEPTH_CEILING as u64))]
+    max_html_depth: u64,
+    /// Refuse an HTML page whose parsed tree has more nodes (tags, text runs) than this.
+    #[arg(long, default_value_t = gongkai::readers::html::MAX_NODES)]
+    max_html_nodes: usize,
+    /// Refuse an input that gives more lines of text (or paragraphs) than this.
+    #[arg(long, default_value_t = gongkai::layout::DEFAULT_MAX_LINES)]
+    max_lines: usize,
+    /// Refuse an input that gives more table cells than this.
+    #[arg(long, default_value_t = gongkai::layout::DEFAULT_MAX_CELLS)]
+    max_cells: usize,
 }
 
 impl LimitArgs {
@@ -202,7 +212,10 @@ impl LimitArgs {
         gongkai::Limits {
             max_input_bytes: self.max_input_bytes,
             max_pdf_stream_bytes: self.max_pdf_stream_bytes,
-            max_html_depth: self.max_html_depth,
+            max_html_depth: self.max_html_depth as usize,
+            max_html_nodes: self.max_html_nodes,
+            max_lines: self.max_lines,
+            max_cells: self.max_cells,
         }
     }
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use gongkai::input::Input;
 use gongkai::ExtractOptions;
 
-use super::{done, emit, fail, refuse_onto_input, EXIT_INPUT};
+use super::{emit, fail, refuse_onto_input, EXIT_INPUT};
 
 pub fn extract(path: &Path, output: Option<&Path>, options: &ExtractOptions) -> ExitCode {
     let limit = options.limits.max_input_bytes;
@@ -34,5 +34,12 @@ pub fn extract(path: &Path, output: Option<&Path>, options: &ExtractOptions) -> 
         Ok(r) => r,
         Err(e) => return fail(EXIT_INPUT, &shown, &e.to_string()),
     };
-    done(emit(&gongkai::xml::to_bytes(&report), output))
+    if let Err(code) = emit(&gongkai::xml::to_bytes(&report), output) {
+        return code;
+    }
+    // Written, but perhaps not what was hoped for: one line says so.
+    if let Some(notice) = gongkai::notice::of(&report) {
+        eprintln!("gongkai: {shown}: warning: {notice}");
+    }
+    ExitCode::SUCCESS
 }

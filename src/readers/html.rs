@@ -4,46 +4,94 @@
 //! Text that a page already flattened (pipe cells or glued digits inside `<p>`/`<div>`)
 //! goes through the text reader, so the one recogniser sees what it sees for text files.
 
+use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
-use scraper::{Html, Node};
+use html5ever::tendril::{StrTendril, TendrilSink};
+use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
+use html5ever::{Attribute, QualName};
+use scraper::{Html, HtmlTreeSink, Node};
 
 use crate::chrome::published_date;
 use crate::input::{decode, DecodeError, Decoded, EncodingSource};
-use crate::layout::{Block, Grid, Hints, Layout};
+use crate::layout::{Block, Budget, Grid, Hints, Layout, TooLarge};
 use crate::model::{Diagnostic, GridCell, Level};
 use crate::readers::text;
 
 /// Deepest element nesting read (the default of `--max-html-depth`); deeper tags are
 /// dropped and their text read as text of their ancestor.
 pub const MAX_DEPTH: usize = 256;
+/// The most `--max-html-depth` may be raised to: the HTML tree builder checks scope by
+/// walking the open elements, so each tag costs time in proportion to the depth.
+pub const MAX_DEPTH_CEILING: usize = 4096;
+/// Default of `--max-html-nodes`: the parsed page's tree holds every element, text run
+/// and comment (a few hundred bytes each); a portal page has a few thousand.
+pub const MAX_NODES: usize = 1_000_000;
 /// A span larger than this is junk (the HTML table algorithm clamps colspan to 1000).
 const MAX_COLSPAN: u32 = 1000;
+/// The parser is fed this much text at a time; the node count is checked between pieces.
+const PIECE_BYTES: usize = 4096;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HtmlError {
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    #[error(
+        "the page has more than {0} HTML nodes (tags, attributes, text runs; raise the limit with --max-html-nodes)"
+    )]
+    TooManyNodes(usize),
+    #[error(transparent)]
+    TooLarge(#[from] TooLarge),
+}
 
 /// Reads an HTML page.
-pub fn read(bytes: &[u8], max_depth: usize) -> Result<Layout, DecodeError> {
+pub fn read(
+    bytes: &[u8],
+    limits: &crate::Limits,
+    budget: &mut Budget,
+) -> Result<Layout, HtmlError> {
+    let max_depth = limits.max_html_depth.min(MAX_DEPTH_CEILING);
     let (decoded, mut diagnostics) = decode_html(bytes)?;
-    let (text, flattened) = flatten_deep_nesting(&decoded.text, max_depth);
-    if flattened > 0 {
+    let tamed = tame(&decoded.text, max_depth);
+    if tamed.too_deep > 0 {
         diagnostics.push(Diagnostic::new(
             Level::Warning,
             "nesting-flattened",
             "input",
-            format!("{flattened} tag(s) nested deeper than {max_depth} levels were dropped (their text is kept)"),
+            format!(
+                "{} tag(s) nested deeper than {max_depth} levels were dropped (their text is kept)",
+                tamed.too_deep
+            ),
         ));
     }
-    let doc = Html::parse_document(&text);
+    if tamed.crowded > 0 {
+        diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            "attributes-dropped",
+            "input",
+            format!("{} tag(s) with more than {MAX_ATTRIBUTES} attributes were read without their attributes", tamed.crowded),
+        ));
+    }
+    let doc = parse(&tamed.text, limits.max_html_nodes)?;
+    drop(tamed);
+    drop(decoded);
     let hints = page_hints(&doc);
     let root = article_root(&doc);
     let mut walker = Walker {
         max_depth,
-        ..Walker::default()
+        budget,
+        blocks: Vec::new(),
+        buffer: String::new(),
+        chrome: 0,
+        diagnostics: Vec::new(),
     };
-    walker.walk(root);
-    walker.flush();
+    walker.walk(root)?;
+    walker.flush()?;
     if walker.chrome > 0 {
         diagnostics.push(Diagnostic::new(
             Level::Info,
@@ -63,55 +111,261 @@ pub fn read(bytes: &[u8], max_depth: usize) -> Result<Layout, DecodeError> {
     })
 }
 
-/// Drops the tags (not the text) of elements nested deeper than `max_depth`: the HTML
-/// tree builder checks element scope by walking the stack of open elements, so a page of
-/// 100,000 nested `<div>`s would take quadratic time. Linear, and a no-op on real pages.
-/// Returns the text and how many tags were dropped.
-fn flatten_deep_nesting(html: &str, max_depth: usize) -> (std::borrow::Cow<'_, str>, usize) {
-    // Elements that stay open until their end tag (p, li, td… close themselves).
-    const NESTING: &[&str] = &[
-        "div",
-        "span",
-        "font",
-        "section",
-        "article",
-        "blockquote",
-        "center",
-        "table",
-        "tbody",
-        "thead",
-        "tfoot",
-        "ul",
-        "ol",
-        "dl",
-        "a",
-        "b",
-        "i",
-        "u",
-        "em",
-        "strong",
-        "small",
-        "big",
-        "sub",
-        "sup",
-        "header",
-        "footer",
-        "nav",
-        "aside",
-        "main",
-        "form",
-        "label",
-        "s",
-        "strike",
-        "code",
-        "q",
-        "cite",
-    ];
+/// Parses the page as `scraper` does, a piece at a time, refusing it once the tree holds
+/// more than `max_nodes` nodes: the count is of nodes made, so markup that makes many
+/// nodes of few bytes (implied and reconstructed elements) is counted too.
+fn parse(text: &str, max_nodes: usize) -> Result<Html, HtmlError> {
+    let nodes = Rc::new(Cell::new(0usize));
+    let sink = CountingSink {
+        inner: HtmlTreeSink::new(Html::new_document()),
+        nodes: Rc::clone(&nodes),
+        text_parent: Cell::new(None),
+        merged: Cell::new(0),
+    };
+    let mut parser = html5ever::driver::parse_document(sink, Default::default());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let mut cut = rest.len().min(PIECE_BYTES);
+        while !rest.is_char_boundary(cut) {
+            cut += 1;
+        }
+        parser.process(StrTendril::from_slice(&rest[..cut]));
+        rest = &rest[cut..];
+        if nodes.get() > max_nodes {
+            return Err(HtmlError::TooManyNodes(max_nodes));
+        }
+    }
+    let doc = parser.finish();
+    if nodes.get() > max_nodes {
+        return Err(HtmlError::TooManyNodes(max_nodes));
+    }
+    Ok(doc)
+}
+
+/// scraper's tree sink, counting the nodes it is asked to make (a text appended may join
+/// the text before it: counted all the same, an upper bound).
+struct CountingSink {
+    inner: HtmlTreeSink,
+    nodes: Rc<Cell<usize>>,
+    /// The parent the last text went to, when nothing was put anywhere since: more text
+    /// there joins that text node (a run of `&nbsp;` is one node, not one each).
+    text_parent: Cell<Option<NodeId>>,
+    /// Attributes merged into elements already made (repeated `<html>`, `<body>`).
+    merged: Cell<usize>,
+}
+
+/// Attributes repeated `<html>` and `<body>` tags may add to the first one's.
+const MAX_MERGED_ATTRIBUTES: usize = 1000;
+
+impl CountingSink {
+    fn count(&self) {
+        self.nodes.set(self.nodes.get() + 1);
+    }
+
+    /// Counts what an append may add: a node, or text that may join the text before it.
+    fn count_append(&self, parent: &NodeId, child: &NodeOrText<NodeId>) {
+        let joins =
+            matches!(child, NodeOrText::AppendText(_)) && self.text_parent.get() == Some(*parent);
+        if !joins {
+            self.count();
+        }
+        self.text_parent.set(match child {
+            NodeOrText::AppendText(_) => Some(*parent),
+            NodeOrText::AppendNode(_) => None,
+        });
+    }
+}
+
+impl TreeSink for CountingSink {
+    type Handle = NodeId;
+    type Output = Html;
+    type ElemName<'a> = <HtmlTreeSink as TreeSink>::ElemName<'a>;
+
+    fn finish(self) -> Html {
+        self.inner.finish()
+    }
+    /// Not kept (scraper would keep every message): a page of millions of stray tags has
+    /// millions of them, and nothing reads them.
+    fn parse_error(&self, _msg: Cow<'static, str>) {}
+    fn get_document(&self) -> NodeId {
+        self.inner.get_document()
+    }
+    fn elem_name<'a>(&'a self, target: &'a NodeId) -> Self::ElemName<'a> {
+        self.inner.elem_name(target)
+    }
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> NodeId {
+        // Attributes are kept with their element: each costs memory like a small node.
+        self.nodes.set(self.nodes.get() + attrs.len());
+        self.count();
+        self.inner.create_element(name, attrs, flags)
+    }
+    fn create_comment(&self, text: StrTendril) -> NodeId {
+        self.count();
+        self.inner.create_comment(text)
+    }
+    fn create_pi(&self, target: StrTendril, data: StrTendril) -> NodeId {
+        self.count();
+        self.inner.create_pi(target, data)
+    }
+    fn append(&self, parent: &NodeId, child: NodeOrText<NodeId>) {
+        self.count_append(parent, &child);
+        self.inner.append(parent, child)
+    }
+    fn append_based_on_parent_node(
+        &self,
+        element: &NodeId,
+        prev: &NodeId,
+        child: NodeOrText<NodeId>,
+    ) {
+        self.count();
+        self.text_parent.set(None);
+        self.inner.append_based_on_parent_node(element, prev, child)
+    }
+    fn append_doctype_to_document(
+        &self,
+        name: StrTendril,
+        public_id: StrTendril,
+        system_id: StrTendril,
+    ) {
+        self.count();
+        self.inner
+            .append_doctype_to_document(name, public_id, system_id)
+    }
+    fn mark_script_already_started(&self, node: &NodeId) {
+        self.inner.mark_script_already_started(node)
+    }
+    fn pop(&self, node: &NodeId) {
+        self.inner.pop(node)
+    }
+    fn get_template_contents(&self, target: &NodeId) -> NodeId {
+        self.inner.get_template_contents(target)
+    }
+    fn same_node(&self, x: &NodeId, y: &NodeId) -> bool {
+        self.inner.same_node(x, y)
+    }
+    fn set_quirks_mode(&self, mode: QuirksMode) {
+        self.inner.set_quirks_mode(mode)
+    }
+    fn append_before_sibling(&self, sibling: &NodeId, new_node: NodeOrText<NodeId>) {
+        self.count();
+        self.text_parent.set(None);
+        self.inner.append_before_sibling(sibling, new_node)
+    }
+    fn add_attrs_if_missing(&self, target: &NodeId, mut attrs: Vec<Attribute>) {
+        // Each repeated `<html>`/`<body>` tag merges its attributes into the first one's,
+        // each insert moving those before it: beyond a few it is no page's markup.
+        attrs.truncate(MAX_MERGED_ATTRIBUTES.saturating_sub(self.merged.get()));
+        self.merged.set(self.merged.get() + attrs.len());
+        self.nodes.set(self.nodes.get() + attrs.len());
+        self.inner.add_attrs_if_missing(target, attrs)
+    }
+    fn associate_with_form(
+        &self,
+        target: &NodeId,
+        form: &NodeId,
+        nodes: (&NodeId, Option<&NodeId>),
+    ) {
+        self.inner.associate_with_form(target, form, nodes)
+    }
+    fn remove_from_parent(&self, target: &NodeId) {
+        self.text_parent.set(None);
+        self.inner.remove_from_parent(target)
+    }
+    fn reparent_children(&self, node: &NodeId, new_parent: &NodeId) {
+        self.text_parent.set(None);
+        self.inner.reparent_children(node, new_parent)
+    }
+    fn is_mathml_annotation_xml_integration_point(&self, handle: &NodeId) -> bool {
+        self.inner
+            .is_mathml_annotation_xml_integration_point(handle)
+    }
+    fn set_current_line(&self, line_number: u64) {
+        self.inner.set_current_line(line_number)
+    }
+    fn complete_script(&self, node: &NodeId) -> html5ever::tree_builder::NextParserState {
+        self.inner.complete_script(node)
+    }
+    fn allow_declarative_shadow_roots(&self, intended_parent: &NodeId) -> bool {
+        self.inner.allow_declarative_shadow_roots(intended_parent)
+    }
+    fn attach_declarative_shadow(
+        &self,
+        location: &NodeId,
+        attrs: Vec<Attribute>,
+    ) -> Result<(), String> {
+        self.inner.attach_declarative_shadow(location, attrs)
+    }
+}
+
+/// Elements that stay open until their end tag (p, li, td… close themselves) and whose
+/// start tags make the tree builder walk the open elements.
+const NESTING: &[&str] = &[
+    "div",
+    "span",
+    "font",
+    "section",
+    "article",
+    "blockquote",
+    "center",
+    "table",
+    "tbody",
+    "thead",
+    "tfoot",
+    "ul",
+    "ol",
+    "dl",
+    "a",
+    "b",
+    "i",
+    "u",
+    "em",
+    "strong",
+    "small",
+    "big",
+    "sub",
+    "sup",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "main",
+    "form",
+    "label",
+    "s",
+    "strike",
+    "code",
+    "q",
+    "cite",
+];
+
+/// Attributes a tag may have (real tags have a few); the tree builder compares each
+/// attribute with those before it, so a tag of millions would take quadratic time.
+const MAX_ATTRIBUTES: usize = 64;
+
+/// The page as the tree builder is given it, and what was changed to make it so.
+struct Tamed<'h> {
+    text: Cow<'h, str>,
+    /// Tags dropped (their text kept) for nesting deeper than the limit.
+    too_deep: usize,
+    /// Tags written without their attributes for having more than [`MAX_ATTRIBUTES`].
+    crowded: usize,
+}
+
+/// Drops the tags (not the text) of elements nested deeper than `max_depth`, and the
+/// attributes of tags with more than [`MAX_ATTRIBUTES`]: the HTML tree builder checks
+/// element scope by walking the stack of open elements and compares each attribute with
+/// the ones before it, so a page of 100,000 nested `<div>`s or one tag of a million
+/// attributes would take quadratic time. Linear (an end tag pops the elements it passes
+/// over, and is looked for only when one of its name is open), two bytes per open element,
+/// and a no-op on real pages.
+fn tame(html: &str, max_depth: usize) -> Tamed<'_> {
     let bytes = html.as_bytes();
-    let mut open: Vec<(&str, bool)> = Vec::new();
+    // The open elements: index into NESTING, and whether the tag was kept.
+    let mut open: Vec<(u8, bool)> = Vec::new();
+    let mut open_by_name = [0usize; NESTING.len()];
     let mut keep_from = 0usize;
     let mut out = String::new();
-    let mut dropped = 0usize;
+    let (mut too_deep, mut crowded) = (0usize, 0usize);
     let mut i = 0usize;
     while let Some(lt) = html[i..].find('<').map(|p| i + p) {
         let rest = &html[lt..];
@@ -138,44 +392,73 @@ fn flatten_deep_nesting(html: &str, max_depth: usize) -> (std::borrow::Cow<'_, s
             continue;
         }
         let name = &html[name_start..name_start + name_len];
-        let end = tag_end(html, name_start + name_len);
+        let (end, words) = tag_end_and_words(html, name_start + name_len);
+        let self_closing = html[..end].ends_with("/>");
+        if !closing && words > MAX_ATTRIBUTES {
+            out.push_str(&html[keep_from..lt]);
+            out.push('<');
+            out.push_str(name);
+            out.push_str(if self_closing { "/>" } else { ">" });
+            keep_from = end;
+            crowded += 1;
+        }
         if !closing && (name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style")) {
             i = raw_text_end(html, end, name);
             continue;
         }
-        let Some(&tag) = NESTING.iter().find(|t| t.eq_ignore_ascii_case(name)) else {
+        let Some(tag) = NESTING.iter().position(|t| t.eq_ignore_ascii_case(name)) else {
             i = end;
             continue;
         };
-        let self_closing = html[..end].ends_with("/>");
         let drop = if closing {
-            match open.iter().rposition(|(n, _)| *n == tag) {
-                Some(pos) => {
-                    let kept = open[pos].1;
-                    open.truncate(pos);
-                    !kept
+            if open_by_name[tag] == 0 {
+                false
+            } else {
+                let pos = open
+                    .iter()
+                    .rposition(|&(n, _)| n as usize == tag)
+                    .expect("counted open");
+                let kept = open[pos].1;
+                for &(n, _) in &open[pos..] {
+                    open_by_name[n as usize] -= 1;
                 }
-                None => false,
+                open.truncate(pos);
+                !kept
             }
         } else if self_closing {
             false
         } else {
             let deep = open.len() >= max_depth;
-            open.push((tag, !deep));
+            open.push((tag as u8, !deep));
+            open_by_name[tag] += 1;
             deep
         };
         if drop {
-            out.push_str(&html[keep_from..lt]);
+            if keep_from <= lt {
+                out.push_str(&html[keep_from..lt]);
+            } else {
+                // The tag was just written without its attributes: take that back.
+                out.truncate(out.len() - name.len() - if self_closing { 3 } else { 2 });
+                crowded -= 1;
+            }
             keep_from = end;
-            dropped += 1;
+            too_deep += 1;
         }
         i = end;
     }
-    if dropped == 0 {
-        return (std::borrow::Cow::Borrowed(html), 0);
+    if keep_from == 0 {
+        return Tamed {
+            text: Cow::Borrowed(html),
+            too_deep,
+            crowded,
+        };
     }
     out.push_str(&html[keep_from..]);
-    (std::borrow::Cow::Owned(out), dropped)
+    Tamed {
+        text: Cow::Owned(out),
+        too_deep,
+        crowded,
+    }
 }
 
 /// Where the raw text of a `<script>` or `<style>` opened before `from` ends: at its end
@@ -196,18 +479,29 @@ fn raw_text_end(html: &str, from: usize, name: &str) -> usize {
     html.len()
 }
 
-/// Where a tag that started before `from` ends: after its `>`, quotes respected.
-fn tag_end(html: &str, from: usize) -> usize {
+/// Where a tag that started before `from` ends (after its `>`, quotes respected), and how
+/// many words it holds after `from` (runs of characters between white space, outside
+/// quotes): at least its attributes.
+fn tag_end_and_words(html: &str, from: usize) -> (usize, usize) {
     let mut quote: Option<u8> = None;
+    let mut words = 0usize;
+    let mut in_word = false;
     for (k, &b) in html.as_bytes()[from..].iter().enumerate() {
         match (quote, b) {
             (Some(q), b) if b == q => quote = None,
-            (None, b'"' | b'\'') => quote = Some(b),
-            (None, b'>') => return from + k + 1,
-            _ => {}
+            (Some(_), _) => {}
+            (None, b'>') => return (from + k + 1, words),
+            (None, b) if b.is_ascii_whitespace() => in_word = false,
+            (None, b) => {
+                if b == b'"' || b == b'\'' {
+                    quote = Some(b);
+                }
+                words += usize::from(!in_word);
+                in_word = true;
+            }
         }
     }
-    html.len()
+    (html.len(), words)
 }
 
 /// The page's charset: BOM, then `<meta charset>` / `http-equiv` in the first 1024 bytes,
@@ -484,17 +778,17 @@ fn collapse(s: &str) -> String {
 
 /// Walks the article in document order, turning block elements into paragraphs and data
 /// tables into grids.
-#[derive(Default)]
-struct Walker {
+struct Walker<'b> {
     max_depth: usize,
+    budget: &'b mut Budget,
     blocks: Vec<Block>,
     buffer: String,
     chrome: usize,
     diagnostics: Vec<Diagnostic>,
 }
 
-impl Walker {
-    fn walk(&mut self, root: NodeRef<'_, Node>) {
+impl Walker<'_> {
+    fn walk(&mut self, root: NodeRef<'_, Node>) -> Result<(), TooLarge> {
         // Iterative: pages nest deep, and a stack overflow is a crash.
         let mut skip: Option<NodeId> = None;
         let mut depth = 0usize;
@@ -511,13 +805,13 @@ impl Walker {
                             if is_skipped(e) {
                                 skip = Some(n.id());
                             } else if e.name() == "table" && !is_layout_table(n) {
-                                self.flush();
-                                self.table(n);
+                                self.flush()?;
+                                self.table(n)?;
                                 skip = Some(n.id());
                             } else if e.name() == "br" {
                                 self.buffer.push('\n');
                             } else if is_block(e.name()) && depth < self.max_depth {
-                                self.flush();
+                                self.flush()?;
                             }
                         }
                         _ => {}
@@ -533,37 +827,40 @@ impl Walker {
                         && n.value().as_element().is_some_and(|e| is_block(e.name()))
                         && depth < self.max_depth
                     {
-                        self.flush();
+                        self.flush()?;
                     }
                 }
             }
         }
+        Ok(())
     }
 
     /// Ends the current paragraph (through [`text::paragraph`]: several lines or pipe text
     /// are read as text).
-    fn flush(&mut self) {
+    fn flush(&mut self) -> Result<(), TooLarge> {
         let text = std::mem::take(&mut self.buffer);
         if text.trim().is_empty() {
-            return;
+            return Ok(());
         }
-        let blocks = text::paragraph(&text);
+        let blocks = text::paragraph(&text, self.budget)?;
         if blocks.is_empty() {
             self.chrome += 1;
         }
         self.blocks.extend(blocks);
+        Ok(())
     }
 
-    fn table(&mut self, table: NodeRef<'_, Node>) {
-        let grid = grid_of(table);
+    fn table(&mut self, table: NodeRef<'_, Node>) -> Result<(), TooLarge> {
+        let grid = grid_of(table, self.budget)?;
         if grid.rows.is_empty() {
-            return;
+            return Ok(());
         }
         if is_metadata_grid(&grid) {
             self.chrome += 1;
-            return;
+            return Ok(());
         }
         self.blocks.push(Block::Grid(grid));
+        Ok(())
     }
 }
 
@@ -593,7 +890,8 @@ fn is_metadata_grid(grid: &Grid) -> bool {
 /// A table's cells as anchor cells with spans, row groups in order. Spans are clamped as
 /// browsers clamp them (colspan 0 or junk is 1, at most 1000; rowspan 0 runs to the end of
 /// its row group) and then to the rows that exist, so a hostile span allocates nothing.
-fn grid_of(table: NodeRef<'_, Node>) -> Grid {
+/// Cells are taken from `budget` before their text is made.
+fn grid_of(table: NodeRef<'_, Node>, budget: &mut Budget) -> Result<Grid, TooLarge> {
     let mut grid = Grid::default();
     let mut groups: Vec<Vec<NodeRef<'_, Node>>> = Vec::new();
     for child in table.children() {
@@ -621,16 +919,26 @@ fn grid_of(table: NodeRef<'_, Node>) -> Grid {
         let n = group.len();
         for (i, tr) in group.iter().enumerate() {
             let left = (n - i) as u32;
+            let is_cell = |c: &NodeRef<'_, Node>| {
+                c.value()
+                    .as_element()
+                    .is_some_and(|e| e.name() == "td" || e.name() == "th")
+            };
+            // A cell counts once for each column it spans.
+            budget.cells(
+                tr.children()
+                    .filter(is_cell)
+                    .map(|c| {
+                        colspan(c.value().as_element().expect("filtered to elements")) as usize
+                    })
+                    .sum(),
+            )?;
             let row: Vec<GridCell> = tr
                 .children()
-                .filter(|c| {
-                    c.value()
-                        .as_element()
-                        .is_some_and(|e| e.name() == "td" || e.name() == "th")
-                })
+                .filter(is_cell)
                 .map(|cell| {
                     let e = cell.value().as_element().expect("filtered to elements");
-                    let col_span = span(e.attr("colspan")).map_or(1, |s| s.clamp(1, MAX_COLSPAN));
+                    let col_span = colspan(e);
                     let row_span = match span(e.attr("rowspan")) {
                         Some(0) => left,
                         Some(s) => s.clamp(1, left),
@@ -646,7 +954,12 @@ fn grid_of(table: NodeRef<'_, Node>) -> Grid {
             grid.rows.push(row);
         }
     }
-    grid
+    Ok(grid)
+}
+
+/// A cell's colspan as browsers clamp it.
+fn colspan(e: &scraper::node::Element) -> u32 {
+    span(e.attr("colspan")).map_or(1, |s| s.clamp(1, MAX_COLSPAN))
 }
 
 /// A span attribute as browsers read it: leading digits, junk is absent.
@@ -671,7 +984,13 @@ mod tests {
     use super::*;
 
     fn blocks(html: &str) -> Vec<Block> {
-        read(html.as_bytes(), MAX_DEPTH).unwrap().blocks
+        read(
+            html.as_bytes(),
+            &crate::Limits::default(),
+            &mut Budget::default(),
+        )
+        .unwrap()
+        .blocks
     }
 
     fn grid(html: &str) -> Grid {
@@ -729,7 +1048,12 @@ mod tests {
             <div id='zoom'><p>一、总体情况</p><p>本机关全年主动公开政府信息一百二十条，收到申请十件，已全部办结答复完毕。</p>\
             <p>字号：大 中 小</p><p>扫一扫在手机上查看当前页面</p></div>\
             <div class='footer'>版权所有 某区人民政府 网站标识码 联系我们 网站地图</div></body></html>";
-        let layout = read(page.as_bytes(), MAX_DEPTH).unwrap();
+        let layout = read(
+            page.as_bytes(),
+            &crate::Limits::default(),
+            &mut Budget::default(),
+        )
+        .unwrap();
         assert_eq!(
             layout.blocks,
             vec![
@@ -748,10 +1072,15 @@ mod tests {
         let body = "<p>一、总体情况</p><p>二、主动公开政府信息情况</p>".repeat(3);
         let gb = format!("<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'></head><body>{body}</body></html>");
         let (bytes, _, _) = encoding_rs::GBK.encode(&gb);
-        let layout = read(&bytes, MAX_DEPTH).unwrap();
+        let layout = read(&bytes, &crate::Limits::default(), &mut Budget::default()).unwrap();
         assert_eq!(layout.blocks[0], Block::Paragraph("一、总体情况".into()));
         // The same page saved as UTF-8 with its gb2312 meta left in.
-        let layout = read(gb.as_bytes(), MAX_DEPTH).unwrap();
+        let layout = read(
+            gb.as_bytes(),
+            &crate::Limits::default(),
+            &mut Budget::default(),
+        )
+        .unwrap();
         assert_eq!(layout.blocks[0], Block::Paragraph("一、总体情况".into()));
         assert!(layout
             .diagnostics
@@ -772,7 +1101,12 @@ mod tests {
             "<div class='x'>".repeat(100_000),
             "</div>".repeat(100_000)
         );
-        let layout = read(html.as_bytes(), MAX_DEPTH).unwrap();
+        let layout = read(
+            html.as_bytes(),
+            &crate::Limits::default(),
+            &mut Budget::default(),
+        )
+        .unwrap();
         assert!(layout
             .blocks
             .iter()
@@ -784,12 +1118,11 @@ mod tests {
     }
 
     #[test]
-    fn flattening_keeps_real_pages_and_text_intact() {
+    fn taming_keeps_real_pages_and_text_intact() {
         let page = "<div><table><tr><td><span>规章</span></td></tr></table><!-- <div> --><script>if(a<b){'<div>'}</script></div>";
-        assert_eq!(
-            flatten_deep_nesting(page, MAX_DEPTH),
-            (std::borrow::Cow::Borrowed(page), 0)
-        );
+        let tamed = tame(page, MAX_DEPTH);
+        assert!(matches!(tamed.text, Cow::Borrowed(t) if t == page));
+        assert_eq!((tamed.too_deep, tamed.crowded), (0, 0));
         let deep = format!(
             "{}x{}",
             "<div>".repeat(MAX_DEPTH + 2),
@@ -798,11 +1131,31 @@ mod tests {
         // Script bodies hold no tags, whatever the case of their end tag; what follows
         // them is counted again.
         let scripted = "<div><SCRIPT>'<div><div><div>'</Script><div><div>x</div></div></div>";
-        assert_eq!(flatten_deep_nesting(scripted, 2).1, 2);
-        let (flat, dropped) = flatten_deep_nesting(&deep, MAX_DEPTH);
-        assert_eq!(dropped, 4);
-        assert_eq!(flat.matches("<div>").count(), MAX_DEPTH);
-        assert_eq!(flat.matches("</div>").count(), MAX_DEPTH);
-        assert!(flat.contains('x'));
+        assert_eq!(tame(scripted, 2).too_deep, 2);
+        let tamed = tame(&deep, MAX_DEPTH);
+        assert_eq!(tamed.too_deep, 4);
+        assert_eq!(tamed.text.matches("<div>").count(), MAX_DEPTH);
+        assert_eq!(tamed.text.matches("</div>").count(), MAX_DEPTH);
+        assert!(tamed.text.contains('x'));
+    }
+
+    #[test]
+    fn end_tags_of_elements_not_open_cost_nothing_and_change_nothing() {
+        let page = format!("{}{}x", "<div>".repeat(1000), "</span>".repeat(1000));
+        let tamed = tame(&page, 10);
+        assert_eq!(tamed.too_deep, 990);
+        assert_eq!(
+            tamed.text,
+            format!("{}{}x", "<div>".repeat(10), "</span>".repeat(1000))
+        );
+    }
+
+    #[test]
+    fn a_tag_with_too_many_attributes_is_read_without_them() {
+        let crowded: String = (0..100).map(|i| format!(" a{i}=\"{i}\"")).collect();
+        let page = format!("<p class=x>一</p><p{crowded}>二</p><br{crowded}/>");
+        let tamed = tame(&page, MAX_DEPTH);
+        assert_eq!(tamed.crowded, 2);
+        assert_eq!(tamed.text, "<p class=x>一</p><p>二</p><br/>");
     }
 }

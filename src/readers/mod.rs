@@ -6,7 +6,7 @@ pub mod pdf;
 pub mod text;
 
 use crate::input::{decode, DecodeError, EncodingSource, Format};
-use crate::layout::Layout;
+use crate::layout::{Budget, Layout, TooLarge};
 use crate::model::{Diagnostic, Level};
 
 #[derive(Debug, thiserror::Error)]
@@ -14,28 +14,33 @@ pub enum ReadError {
     #[error(transparent)]
     Decode(#[from] DecodeError),
     #[error(transparent)]
+    Html(#[from] html::HtmlError),
+    #[error(transparent)]
     Pdf(#[from] pdf::PdfError),
     #[error(transparent)]
     Office(#[from] office::OfficeError),
     #[error("{}", .0.unsupported())]
     Unsupported(Format),
+    #[error(transparent)]
+    TooLarge(#[from] TooLarge),
 }
 
 /// Reads bytes of a known format.
 pub fn read(format: Format, bytes: &[u8], limits: &crate::Limits) -> Result<Layout, ReadError> {
+    let mut budget = Budget::new(limits);
     match format {
         Format::Text => {
             let decoded = decode(bytes, None)?;
-            let mut layout = text::read(&decoded.text);
+            let mut layout = text::read(&decoded.text, &mut budget)?;
             layout
                 .diagnostics
                 .splice(0..0, encoding_diagnostics(&decoded));
             Ok(layout)
         }
-        Format::Html => Ok(html::read(bytes, limits.max_html_depth)?),
-        Format::Pdf => Ok(pdf::read(bytes, limits.max_pdf_stream_bytes)?),
-        Format::Docx => Ok(office::read_docx(bytes)?),
-        Format::Odt => Ok(office::read_odt(bytes)?),
+        Format::Html => Ok(html::read(bytes, limits, &mut budget)?),
+        Format::Pdf => Ok(pdf::read(bytes, limits.max_pdf_stream_bytes, &mut budget)?),
+        Format::Docx => Ok(office::read_docx(bytes, &mut budget)?),
+        Format::Odt => Ok(office::read_odt(bytes, &mut budget)?),
         other => Err(ReadError::Unsupported(other)),
     }
 }

@@ -7,21 +7,21 @@
 //! every cell on a line of its own without pipes (`规章` / `0` / `0` / `0`, blank lines
 //! between) or with a lone `|` line after each cell are first rewritten as pipe text.
 
+use std::borrow::Cow;
+
 use crate::chrome::{is_chrome_line, published_date, running_title};
-use crate::layout::{Block, Grid, Hints, Layout};
+use crate::layout::{Block, Budget, Grid, Hints, Layout, TooLarge};
 use crate::model::{Diagnostic, GridCell, Level};
 use crate::normalise::fold_simple;
 use crate::number;
 
-/// Reads decoded text into the common layout.
-pub fn read(text: &str) -> Layout {
-    // Form feeds mark PDF page ends (pdftotext); the page break is not a paragraph break.
-    let mut text = text
-        .replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .replace('\u{c}', "");
+/// Reads decoded text into the common layout, taking its lines and cells from `budget`.
+pub fn read(text: &str, budget: &mut Budget) -> Result<Layout, TooLarge> {
+    let mut text = unify_line_ends(text);
+    // Counted before any line is copied: every stage below costs memory per line.
+    budget.lines(text.bytes().filter(|&b| b == b'\n').count() + 1)?;
     if let Some(piped) = cells_on_own_lines_as_pipes(&text) {
-        text = piped;
+        text = Cow::Owned(piped);
     }
     let mut lines: Vec<&str> = text.split('\n').collect();
     let mut layout = Layout::default();
@@ -67,7 +67,7 @@ pub fn read(text: &str) -> Layout {
                 .count()
                 >= 2
             {
-                layout.blocks.push(Block::Grid(pipe_grid(&block)));
+                layout.blocks.push(Block::Grid(pipe_grid(&block, budget)?));
             } else {
                 layout
                     .blocks
@@ -96,29 +96,51 @@ pub fn read(text: &str) -> Layout {
             ),
         ));
     }
-    layout
+    Ok(layout)
+}
+
+/// `\r\n` and lone `\r` become `\n`; form feeds, which mark PDF page ends (pdftotext),
+/// go: a page break is not a paragraph break. One pass, and no copy when nothing changes.
+fn unify_line_ends(text: &str) -> Cow<'_, str> {
+    if !text.contains(['\r', '\u{c}']) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push('\n');
+            }
+            '\u{c}' => {}
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// One paragraph of a document (an HTML `<p>`, a DOCX `w:p`) as blocks: a single line is a
 /// paragraph, dropped if it is chrome; several lines (`<br>`) or pipe text go through the
 /// text reader, so flattened tables inside a paragraph are recovered like text files'.
-pub fn paragraph(text: &str) -> Vec<Block> {
+pub fn paragraph(text: &str, budget: &mut Budget) -> Result<Vec<Block>, TooLarge> {
     let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
-    match lines.as_slice() {
+    Ok(match lines.as_slice() {
         [] => Vec::new(),
         [line] if !line.contains('|') => {
             if is_chrome_line(line) {
                 Vec::new()
             } else {
+                budget.lines(1)?;
                 vec![Block::Paragraph(line.to_string())]
             }
         }
-        _ => read(&lines.join("\n")).blocks,
-    }
+        _ => read(&lines.join("\n"), budget)?.blocks,
+    })
 }
 
 /// A crawler's dump starts with `key: value` lines and a `==== 正文 ====` rule; the keys
@@ -185,11 +207,14 @@ fn cells_on_own_lines_as_pipes(text: &str) -> Option<String> {
         if let Some(j) = last {
             let prev = out[j].trim_end();
             if is_lone_cell(t) && (built[j] || is_row_label(prev)) {
-                out[j] = if built[j] {
-                    format!("{prev} {t} |")
-                } else {
-                    format!("{} | {t} |", prev.trim())
-                };
+                // A built row ends in ` |` and grows in place: appending, never copying
+                // the row, keeps a run of a million cells linear.
+                if !built[j] {
+                    out[j] = format!("{} |", prev.trim());
+                }
+                out[j].push(' ');
+                out[j].push_str(t);
+                out[j].push_str(" |");
                 built[j] = true;
                 out.truncate(j + 1);
                 built.truncate(j + 1);
@@ -278,17 +303,19 @@ fn is_md_separator(line: &str) -> bool {
 }
 
 /// Builds a grid from a block of pipe lines. Two shapes exist: one cell a line (`text |`,
-/// rows closed by a padding line of `|`s, spec §7.3 item 1) and one row a line.
-fn pipe_grid(block: &[&str]) -> Grid {
+/// rows closed by a padding line of `|`s, spec §7.3 item 1) and one row a line. Cells are
+/// taken from `budget` before they are made.
+fn pipe_grid(block: &[&str], budget: &mut Budget) -> Result<Grid, TooLarge> {
     let content: Vec<&&str> = block
         .iter()
         .filter(|l| !is_padding(l) && !is_md_separator(l))
         .collect();
     let cell_per_line = content.iter().all(|l| {
-        split_cells(l).iter().filter(|c| !c.is_empty()).count() <= 1 && !l.trim().starts_with('|')
+        cell_texts(l).filter(|c| !c.is_empty()).nth(1).is_none() && !l.trim().starts_with('|')
     });
     let mut grid = Grid::default();
     if cell_per_line {
+        budget.cells(content.len())?;
         let mut row: Vec<GridCell> = Vec::new();
         for line in block {
             if is_padding(line) {
@@ -296,8 +323,8 @@ fn pipe_grid(block: &[&str]) -> Grid {
                     grid.rows.push(std::mem::take(&mut row));
                 }
             } else if !is_md_separator(line) {
-                let cells = split_cells(line);
-                row.push(Grid::cell(cells.into_iter().next().unwrap_or_default()));
+                let cell = cell_texts(line).next().unwrap_or_default();
+                row.push(Grid::cell(cell));
             }
         }
         if !row.is_empty() {
@@ -305,24 +332,22 @@ fn pipe_grid(block: &[&str]) -> Grid {
         }
     } else {
         for line in content {
-            grid.rows
-                .push(split_cells(line).into_iter().map(Grid::cell).collect());
+            budget.cells(cell_texts(line).count())?;
+            grid.rows.push(cell_texts(line).map(Grid::cell).collect());
         }
     }
-    grid
+    Ok(grid)
 }
 
 /// The cells of one pipe line: what lies between pipes, an empty cell kept as empty (the
 /// recogniser drops empty cells beyond a row's width: a scraper's `||||` padding and a
 /// printed-empty cell look alike here). Outer pipes delimit; they open no cell.
-fn split_cells(line: &str) -> Vec<String> {
+fn cell_texts(line: &str) -> impl Iterator<Item = &str> {
     let t = line.trim();
     let t = t.strip_prefix('|').unwrap_or(t);
     let t = t.strip_suffix('|').unwrap_or(t);
-    if t.trim().is_empty() {
-        return Vec::new();
-    }
-    t.split('|').map(|c| c.trim().to_string()).collect()
+    let empty = t.trim().is_empty();
+    t.split('|').filter(move |_| !empty).map(str::trim)
 }
 
 #[cfg(test)]
@@ -348,7 +373,7 @@ mod tests {
     #[test]
     fn cell_per_line_pipes_become_rows_at_padding_lines() {
         let text = "二、主动公开政府信息情况\n第二十条第(一)项 |\n||||\n信息内容 |\n本年新 |\n本年新 |\n对外公开总数量 |\n|\n规章 |\n0 |\n0 |\n1 |\n|\n规范性文件 |\n55 |\n55 |\n463 |\n三、收到";
-        let layout = read(text);
+        let layout = read(text, &mut Budget::default()).unwrap();
         assert_eq!(
             grid_texts(&layout),
             vec![vec![
@@ -368,7 +393,7 @@ mod tests {
     #[test]
     fn row_per_line_pipes_and_markdown_tables() {
         let text = "规章 | 0 | 0 | 0 | |\n规范性文件 | 33 | 8 | 8 | |\n\n| 信息内容 | 本年制发件数 |\n|---|---|\n| 规章 | 0 |\n| 规范性文件 |  |";
-        let layout = read(text);
+        let layout = read(text, &mut Budget::default()).unwrap();
         assert_eq!(
             grid_texts(&layout),
             vec![
@@ -388,7 +413,7 @@ mod tests {
     #[test]
     fn crawler_header_becomes_hints_and_chrome_is_dropped() {
         let text = "标题: 某区2019年政府信息公开工作年度报告\n发布时间: 2020-01-20 15:22\n==================== 正文 ====================\n正文第一行\n-2-\n扫一扫在手机上查看当前页面";
-        let layout = read(text);
+        let layout = read(text, &mut Budget::default()).unwrap();
         assert_eq!(
             layout.hints.title.as_deref(),
             Some("某区2019年政府信息公开工作年度报告")

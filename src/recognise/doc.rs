@@ -8,6 +8,7 @@
 //! its line (a text line or a grid row) and whether it was a whole grid cell (such a number
 //! is never split).
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use unicode_normalization::UnicodeNormalization;
@@ -19,19 +20,20 @@ use crate::layout::{Block, Layout};
 use crate::number;
 
 #[derive(Debug)]
-pub struct Doc {
+pub struct Doc<'a> {
     /// NFKC text of all blocks.
     pub text: String,
-    pub blocks: Vec<DocBlock>,
+    pub blocks: Vec<DocBlock<'a>>,
 }
 
 #[derive(Debug)]
-pub struct DocBlock {
+pub struct DocBlock<'a> {
     /// Where the block lies in `Doc::text`.
     pub range: Range<usize>,
     pub kind: BlockKind,
-    /// The block's text as the reader gave it (grid cells joined like the normalised text).
-    pub original: String,
+    /// The block's text as the reader gave it (grid cells joined like the normalised text;
+    /// a line or paragraph borrowed from the layout, not copied).
+    pub original: Cow<'a, str>,
     /// Offsets where normalised and original text drift apart: (normalised offset within
     /// the block, original offset). Between two entries both advance together.
     drift: Vec<(usize, usize)>,
@@ -71,8 +73,8 @@ pub enum ItemKind {
     Blank,
 }
 
-impl Doc {
-    pub fn build(layout: &Layout) -> Doc {
+impl<'a> Doc<'a> {
+    pub fn build(layout: &'a Layout) -> Doc<'a> {
         let mut doc = Doc {
             text: String::new(),
             blocks: Vec::with_capacity(layout.blocks.len()),
@@ -91,7 +93,7 @@ impl Doc {
                     doc.blocks.push(DocBlock {
                         range: start..doc.text.len(),
                         kind,
-                        original: t.clone(),
+                        original: Cow::Borrowed(t),
                         drift,
                         first_line: line,
                         cells: Vec::new(),
@@ -127,7 +129,7 @@ impl Doc {
                     doc.blocks.push(DocBlock {
                         range: start..doc.text.len(),
                         kind: BlockKind::Grid,
-                        original,
+                        original: Cow::Owned(original),
                         drift,
                         first_line,
                         cells,
@@ -192,7 +194,7 @@ impl Doc {
     }
 }
 
-impl DocBlock {
+impl DocBlock<'_> {
     /// Maps an offset within the normalised block text to the original text.
     fn to_original(&self, norm: usize) -> usize {
         let i = self.drift.partition_point(|&(n, _)| n <= norm);

@@ -43,8 +43,10 @@ pub fn recognise(layout: &Layout, source: Source) -> Report {
     let opening_end = headings[last_overview.map_or(0, |i| i + 1)..]
         .first()
         .map_or(doc.text.len(), |h| h.range.start);
-    let opening = sections::build_until(&doc, &headings, &[], opening_end);
-    let info = sections::title_info(&opening, &layout.hints, &mut diagnostics);
+    let info = {
+        let opening = sections::build_until(&doc, &headings, &[], opening_end);
+        sections::title_info(&opening, &layout.hints, &mut diagnostics)
+    };
 
     let template = decide_template(&doc, &regions, info.year, &mut diagnostics);
     if let Some(tpl) = template {

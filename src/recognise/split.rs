@@ -172,7 +172,8 @@ impl Enumeration<'_> {
             }
         }
         if max_pieces > 1 {
-            for len in 1..rem.len() {
+            // A longer head is no cell: the loop stays short however long the run.
+            for len in 1..rem.len().min(MAX_PIECE_DIGITS + 1) {
                 let (head, tail) = rem.split_at(len);
                 if !valid_piece(head, false, kind) {
                     continue;
@@ -189,10 +190,17 @@ impl Enumeration<'_> {
     }
 }
 
-/// A piece of a digit run is a valid cell: no leading zeros but a lone 0, a fraction only
-/// for amounts.
+/// The most digits a piece cut from a run may have: 10^18 is more than any count or
+/// amount a report states, and cutting a run of thousands of digits stays linear.
+const MAX_PIECE_DIGITS: usize = 18;
+
+/// A piece of a digit run is a valid cell: no leading zeros but a lone 0, at most
+/// [`MAX_PIECE_DIGITS`] digits, a fraction only for amounts.
 fn valid_piece(digits: &str, has_fraction: bool, kind: ValueKind) -> bool {
-    if digits.is_empty() || (digits.len() > 1 && digits.starts_with('0')) {
+    if digits.is_empty()
+        || (digits.len() > 1 && digits.starts_with('0'))
+        || digits.len() > MAX_PIECE_DIGITS
+    {
         return false;
     }
     !has_fraction || kind == ValueKind::Amount
@@ -483,6 +491,20 @@ mod tests {
                 Piece::Missing => "?".into(),
             })
             .collect()
+    }
+
+    #[test]
+    fn pieces_have_at_most_eighteen_digits() {
+        let run = "1".repeat(2 * MAX_PIECE_DIGITS);
+        let r = readings(&[glued(&run)], &[Count, Count]).unwrap();
+        assert_eq!(
+            r.iter().map(|x| values(x)).collect::<Vec<_>>(),
+            vec![vec!["1".repeat(MAX_PIECE_DIGITS); 2]]
+        );
+        let longer = format!("{run}1");
+        assert!(readings(&[glued(&longer)], &[Count, Count])
+            .unwrap()
+            .is_empty());
     }
 
     #[test]

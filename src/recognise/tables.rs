@@ -59,7 +59,7 @@ enum Placement {
 }
 
 pub struct TableInput<'a> {
-    pub doc: &'a Doc,
+    pub doc: &'a Doc<'a>,
     pub region: Range<usize>,
     pub template: &'a TableTemplate,
     /// Lines where tables are printed inline (several rows on one line): their digit runs

@@ -235,12 +235,47 @@ fn empty(w: &mut W, name: &str, attrs: &[(&str, &str)]) -> R {
     w.write_event(Event::Empty(start(name, attrs)))
 }
 
+/// How much text is escaped at a time.
+const ESCAPE_PIECE_BYTES: usize = 64 * 1024;
+
 fn text_element(w: &mut W, name: &str, attrs: &[(&str, &str)], text: &str) -> R {
     w.write_event(Event::Start(start(name, attrs)))?;
     let text = clean_text(text);
-    // Text escapes only what it must (<, >, &): quotes stay readable.
-    w.write_event(Event::Text(BytesText::from_escaped(
-        quick_xml::escape::partial_escape(text.as_ref()),
-    )))?;
+    // Text escapes only what it must (<, >, &): quotes stay readable. It is escaped a piece
+    // at a time (the same bytes: each character escapes alone): escaped whole, a paragraph
+    // of 64 MiB of `&` would be a second copy of 320 MiB beside the output.
+    let mut rest = text.as_ref();
+    loop {
+        let mut cut = rest.len().min(ESCAPE_PIECE_BYTES);
+        while !rest.is_char_boundary(cut) {
+            cut += 1;
+        }
+        let (piece, after) = rest.split_at(cut);
+        w.write_event(Event::Text(BytesText::from_escaped(
+            quick_xml::escape::partial_escape(piece),
+        )))?;
+        rest = after;
+        if rest.is_empty() {
+            break;
+        }
+    }
     w.write_event(Event::End(BytesEnd::new(name)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_text_is_escaped_in_pieces_to_the_same_bytes() {
+        // Pieces end at character boundaries, and `&` falls on both sides of them.
+        let text = "规&<".repeat(3 * ESCAPE_PIECE_BYTES / 5);
+        let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+        text_element(&mut w, "p", &[], &text).unwrap();
+        let whole = format!("<p>{}</p>", quick_xml::escape::partial_escape(&text));
+        assert_eq!(String::from_utf8(w.into_inner()).unwrap(), whole);
+        let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+        text_element(&mut w, "p", &[], "").unwrap();
+        assert_eq!(w.into_inner(), b"<p></p>");
+    }
 }

@@ -8,13 +8,14 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::{
-    attr, local, OfficeError, Package, Sink, TableBuilder, MAX_TABLE_DEPTH, MAX_XML_DEPTH,
+    attr, local, Frames, Mark, Marked, OfficeError, Package, Sink, TableBuilder, MAX_TABLE_DEPTH,
+    MAX_XML_DEPTH,
 };
-use crate::layout::Layout;
+use crate::layout::{Budget, Layout, TooLarge};
 
 const DOCUMENT: &str = "word/document.xml";
 
-pub fn read(pkg: &mut Package<'_>) -> Result<Layout, OfficeError> {
+pub fn read(pkg: &mut Package<'_>, budget: &mut Budget) -> Result<Layout, OfficeError> {
     let numbering = pkg
         .read("word/numbering.xml")?
         .map(|b| Numbering::parse(&b))
@@ -30,7 +31,7 @@ pub fn read(pkg: &mut Package<'_>) -> Result<Layout, OfficeError> {
         numbering,
         styles,
         counters: HashMap::new(),
-        out: Sink::default(),
+        out: Sink::new(budget),
     };
     body.parse(&document)?;
     Ok(body.out.layout())
@@ -64,18 +65,29 @@ enum Frame {
     Other,
 }
 
-struct Body {
+impl Marked for Frame {
+    fn mark(&self) -> Option<Mark> {
+        match self {
+            Frame::Paragraph { .. } => Some(Mark::Paragraph),
+            Frame::Cell { .. } => Some(Mark::Cell),
+            Frame::Table(_) => Some(Mark::Table),
+            _ => None,
+        }
+    }
+}
+
+struct Body<'b> {
     numbering: Numbering,
     styles: HashMap<String, (String, usize)>,
     /// Per numbering instance, the counter of each level.
     counters: HashMap<String, [u32; 9]>,
-    out: Sink,
+    out: Sink<'b>,
 }
 
-impl Body {
+impl Body<'_> {
     fn parse(&mut self, xml: &[u8]) -> Result<(), OfficeError> {
         let mut reader = Reader::from_reader(xml);
-        let mut stack: Vec<Frame> = Vec::new();
+        let mut stack: Frames<Frame> = Frames::new();
         // Open elements inside a skipped one (counted, not searched for: documents nest deep).
         let mut skipped = 0usize;
         // Complex fields: inside `begin … separate` the runs are instructions, not text.
@@ -105,7 +117,7 @@ impl Body {
                     skipped += usize::from(matches!(frame, Frame::Skip));
                     stack.push(frame);
                 }
-                Event::Empty(e) if !skipping => self.empty(&e, &mut stack, &mut field_instr),
+                Event::Empty(e) if !skipping => self.empty(&e, &mut stack, &mut field_instr)?,
                 Event::Text(t) if !skipping && field_instr.last() != Some(&true) => {
                     if matches!(stack.last(), Some(Frame::Text)) {
                         let text = t.unescape().map_err(|e| err(&reader, e.to_string()))?;
@@ -125,7 +137,7 @@ impl Body {
                     if matches!(frame, Frame::Skip) {
                         skipped -= 1;
                     } else if !skipping {
-                        self.close(frame, &mut stack);
+                        self.close(frame, &mut stack)?;
                     }
                 }
                 Event::Eof => break,
@@ -135,7 +147,7 @@ impl Body {
         Ok(())
     }
 
-    fn open(&mut self, e: &BytesStart<'_>, stack: &mut [Frame]) -> Frame {
+    fn open(&mut self, e: &BytesStart<'_>, stack: &mut Frames<Frame>) -> Frame {
         match local(e.name().as_ref()) {
             b"p" => Frame::Paragraph {
                 text: String::new(),
@@ -166,7 +178,12 @@ impl Body {
         }
     }
 
-    fn empty(&mut self, e: &BytesStart<'_>, stack: &mut [Frame], field_instr: &mut Vec<bool>) {
+    fn empty(
+        &mut self,
+        e: &BytesStart<'_>,
+        stack: &mut Frames<Frame>,
+        field_instr: &mut Vec<bool>,
+    ) -> Result<(), TooLarge> {
         let qname = e.name();
         let name = local(qname.as_ref());
         match name {
@@ -194,11 +211,7 @@ impl Body {
                 _ => {}
             },
             b"ilvl" | b"numId" => {
-                if let Some(Frame::Paragraph { num, .. }) = stack
-                    .iter_mut()
-                    .rev()
-                    .find(|f| matches!(f, Frame::Paragraph { .. }))
-                {
+                if let Some(Frame::Paragraph { num, .. }) = stack.nearest(&[Mark::Paragraph]) {
                     let v = attr(e, b"val").unwrap_or_default();
                     let entry = num.get_or_insert((String::new(), 0));
                     if name == b"ilvl" {
@@ -214,11 +227,7 @@ impl Body {
                 }
             }
             b"gridSpan" => {
-                if let Some(Frame::Cell { span, .. }) = stack
-                    .iter_mut()
-                    .rev()
-                    .find(|f| matches!(f, Frame::Cell { .. }))
-                {
+                if let Some(Frame::Cell { span, .. }) = stack.nearest(&[Mark::Cell]) {
                     *span = attr(e, b"val")
                         .and_then(|v| v.parse().ok())
                         .unwrap_or(1)
@@ -226,34 +235,28 @@ impl Body {
                 }
             }
             b"vMerge" => {
-                if let Some(Frame::Cell { merge, .. }) = stack
-                    .iter_mut()
-                    .rev()
-                    .find(|f| matches!(f, Frame::Cell { .. }))
-                {
+                if let Some(Frame::Cell { merge, .. }) = stack.nearest(&[Mark::Cell]) {
                     // Word writes <w:vMerge/> for a continuation, LibreOffice w:val="continue".
                     *merge = Some(attr(e, b"val").as_deref() == Some("restart"));
                 }
             }
             b"gridBefore" => {
-                if let Some(Frame::Table(t)) = stack
-                    .iter_mut()
-                    .rev()
-                    .find(|f| matches!(f, Frame::Table(_)))
-                {
-                    t.skip_columns(
-                        attr(e, b"val")
-                            .and_then(|v| v.parse().ok())
-                            .unwrap_or(0)
-                            .min(1000),
-                    );
+                if let Some(Frame::Table(t)) = stack.nearest(&[Mark::Table]) {
+                    let n = attr(e, b"val")
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0)
+                        .min(1000);
+                    // Skipped grid columns count like cells: the table's width follows.
+                    self.out.budget.cells(n)?;
+                    t.skip_columns(n);
                 }
             }
             _ => {}
         }
+        Ok(())
     }
 
-    fn close(&mut self, frame: Frame, stack: &mut [Frame]) {
+    fn close(&mut self, frame: Frame, stack: &mut Frames<Frame>) -> Result<(), TooLarge> {
         match frame {
             Frame::Paragraph {
                 text,
@@ -275,11 +278,7 @@ impl Body {
                 };
                 // In a cell the paragraph is a line of the cell; in a paragraph (a text box
                 // inside it) it follows that paragraph; in the body it is a block.
-                match stack
-                    .iter_mut()
-                    .rev()
-                    .find(|f| matches!(f, Frame::Cell { .. } | Frame::Paragraph { .. }))
-                {
+                match stack.nearest(&[Mark::Cell, Mark::Paragraph]) {
                     Some(Frame::Cell { lines, .. }) => {
                         lines.push(text);
                         lines.extend(boxed);
@@ -289,42 +288,34 @@ impl Body {
                         outer.extend(boxed);
                     }
                     _ => {
-                        self.out.paragraph(&text);
+                        self.out.paragraph(&text)?;
                         for b in boxed {
-                            self.out.paragraph(&b);
+                            self.out.paragraph(&b)?;
                         }
                     }
                 }
             }
             Frame::Cell { lines, span, merge } => {
-                if let Some(Frame::Table(t)) = stack
-                    .iter_mut()
-                    .rev()
-                    .find(|f| matches!(f, Frame::Table(_)))
-                {
-                    t.cell(lines.join("\n"), span, 1, merge);
+                if let Some(Frame::Table(t)) = stack.nearest(&[Mark::Table]) {
+                    let text = lines.join("\n");
+                    self.out.cells(&text, 1, span)?;
+                    t.cell(text, span, 1, merge);
                 }
             }
             Frame::Table(t) => {
-                let depth = stack
-                    .iter()
-                    .filter(|f| matches!(f, Frame::Table(_)))
-                    .count();
-                match stack
-                    .iter_mut()
-                    .rev()
-                    .find(|f| matches!(f, Frame::Cell { .. } | Frame::Paragraph { .. }))
-                {
+                let depth = stack.count(Mark::Table);
+                match stack.nearest(&[Mark::Cell, Mark::Paragraph]) {
                     // A table in a cell: its text is the cell's; nested deeper than a
                     // report ever is, it is text all the same.
                     Some(Frame::Cell { lines, .. }) => lines.push(t.text()),
                     Some(Frame::Paragraph { boxed, .. }) => boxed.push(t.text()),
                     _ if depth < MAX_TABLE_DEPTH => self.out.grid(t.grid()),
-                    _ => self.out.paragraph(&t.text()),
+                    _ => self.out.paragraph(&t.text())?,
                 }
             }
             Frame::Run | Frame::Text | Frame::Skip | Frame::Other => {}
         }
+        Ok(())
     }
 
     /// The numbering text of a paragraph at `level` of numbering instance `id`, counting.
@@ -361,12 +352,8 @@ impl Body {
 }
 
 /// Appends text to the innermost paragraph.
-fn append(stack: &mut [Frame], s: &str) {
-    if let Some(Frame::Paragraph { text, .. }) = stack
-        .iter_mut()
-        .rev()
-        .find(|f| matches!(f, Frame::Paragraph { .. }))
-    {
+fn append(stack: &mut Frames<Frame>, s: &str) {
+    if let Some(Frame::Paragraph { text, .. }) = stack.nearest(&[Mark::Paragraph]) {
         text.push_str(s);
     }
 }

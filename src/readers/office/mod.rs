@@ -10,7 +10,7 @@ use std::io::{Cursor, Read};
 
 use zip::ZipArchive;
 
-use crate::layout::{Block, Grid, Hints, Layout};
+use crate::layout::{Block, Budget, Grid, Hints, Layout, TooLarge};
 use crate::model::GridCell;
 
 /// Largest part (e.g. `word/document.xml`) read, decompressed.
@@ -45,6 +45,8 @@ pub enum OfficeError {
     TooDeep { part: String },
     #[error("cannot read {part}: {message}")]
     Read { part: String, message: String },
+    #[error(transparent)]
+    Size(#[from] TooLarge),
 }
 
 /// The zip package of a document.
@@ -124,13 +126,13 @@ impl<R: Read> Read for Limited<R> {
 }
 
 /// Reads a DOCX package.
-pub fn read_docx(bytes: &[u8]) -> Result<Layout, OfficeError> {
-    docx::read(&mut Package::open(bytes)?)
+pub fn read_docx(bytes: &[u8], budget: &mut Budget) -> Result<Layout, OfficeError> {
+    docx::read(&mut Package::open(bytes)?, budget)
 }
 
 /// Reads an ODT package.
-pub fn read_odt(bytes: &[u8]) -> Result<Layout, OfficeError> {
-    odt::read(&mut Package::open(bytes)?)
+pub fn read_odt(bytes: &[u8], budget: &mut Budget) -> Result<Layout, OfficeError> {
+    odt::read(&mut Package::open(bytes)?, budget)
 }
 
 /// The local name of an element (`w:tbl` → `tbl`): documents differ in their prefixes.
@@ -147,6 +149,79 @@ fn attr(e: &quick_xml::events::BytesStart<'_>, key: &[u8]) -> Option<String> {
         .flatten()
         .find(|a| local(a.key.as_ref()) == key)
         .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+}
+
+/// The kinds of open element a reader looks down its stack for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    Paragraph,
+    Cell,
+    Table,
+}
+
+/// What a frame of a reader's stack is, for [`Frames`].
+trait Marked {
+    fn mark(&self) -> Option<Mark>;
+}
+
+/// A reader's stack of open elements, with the positions of its paragraphs, cells and
+/// tables kept as they open and close: documents nest thousands of elements deep, and
+/// looking down the stack for the paragraph of every piece of text would be quadratic.
+#[derive(Debug)]
+struct Frames<F> {
+    frames: Vec<F>,
+    /// For each mark, the positions of its open frames, innermost last.
+    marks: [Vec<usize>; 3],
+}
+
+impl<F: Marked> Frames<F> {
+    fn new() -> Frames<F> {
+        Frames {
+            frames: Vec::new(),
+            marks: [Vec::new(), Vec::new(), Vec::new()],
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.frames.len()
+    }
+
+    fn push(&mut self, frame: F) {
+        if let Some(m) = frame.mark() {
+            self.marks[m as usize].push(self.frames.len());
+        }
+        self.frames.push(frame);
+    }
+
+    fn pop(&mut self) -> Option<F> {
+        let frame = self.frames.pop()?;
+        if let Some(m) = frame.mark() {
+            self.marks[m as usize].pop();
+        }
+        Some(frame)
+    }
+
+    fn last(&self) -> Option<&F> {
+        self.frames.last()
+    }
+
+    fn last_mut(&mut self) -> Option<&mut F> {
+        self.frames.last_mut()
+    }
+
+    /// The innermost open frame with one of `marks`.
+    fn nearest(&mut self, marks: &[Mark]) -> Option<&mut F> {
+        let at = marks
+            .iter()
+            .filter_map(|&m| self.marks[m as usize].last().copied())
+            .max()?;
+        self.frames.get_mut(at)
+    }
+
+    /// How many frames with `mark` are open.
+    fn count(&self, mark: Mark) -> usize {
+        self.marks[mark as usize].len()
+    }
 }
 
 /// A table under construction: anchor cells with spans, and for DOCX the vertical merges
@@ -222,21 +297,42 @@ impl TableBuilder {
 }
 
 /// What a document reader produces as it goes: blocks, and the publication date a
-/// paragraph states (`发布日期：…`, dropped itself as chrome).
-#[derive(Debug, Default)]
-struct Sink {
+/// paragraph states (`发布日期：…`, dropped itself as chrome). Every paragraph and cell is
+/// taken from the budget before it is kept.
+#[derive(Debug)]
+struct Sink<'b> {
     blocks: Vec<Block>,
     hints: Hints,
+    budget: &'b mut Budget,
 }
 
-impl Sink {
+impl<'b> Sink<'b> {
+    fn new(budget: &'b mut Budget) -> Sink<'b> {
+        Sink {
+            blocks: Vec::new(),
+            hints: Hints::default(),
+            budget,
+        }
+    }
+
     /// A finished body paragraph: through the text reader when it holds several lines
     /// (pipe text flattened into a document), else one paragraph.
-    fn paragraph(&mut self, text: &str) {
+    fn paragraph(&mut self, text: &str) -> Result<(), TooLarge> {
+        self.budget.text(text.len())?;
         if self.hints.published.is_none() {
             self.hints.published = crate::chrome::published_date(text);
         }
-        self.blocks.extend(crate::readers::text::paragraph(text));
+        let blocks = crate::readers::text::paragraph(text, self.budget)?;
+        self.blocks.extend(blocks);
+        Ok(())
+    }
+
+    /// Takes `copies` cells of `text`, each spanning `columns` grid columns, from the
+    /// budget before they are made (a cell counts once for each column it spans).
+    fn cells(&mut self, text: &str, copies: usize, columns: u32) -> Result<(), TooLarge> {
+        self.budget
+            .cells(copies.saturating_mul(columns.max(1) as usize))?;
+        self.budget.text(text.len().saturating_mul(copies))
     }
 
     fn grid(&mut self, grid: Grid) {

@@ -7,19 +7,20 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::{
-    attr, local, OfficeError, Package, Sink, TableBuilder, MAX_TABLE_DEPTH, MAX_XML_DEPTH,
+    attr, local, Frames, Mark, Marked, OfficeError, Package, Sink, TableBuilder, MAX_TABLE_DEPTH,
+    MAX_XML_DEPTH,
 };
-use crate::layout::Layout;
+use crate::layout::{Budget, Layout, TooLarge};
 
 const CONTENT: &str = "content.xml";
 /// Repeated rows or cells (`number-*-repeated`) are written out at most this many times.
 const MAX_REPEAT: usize = 1000;
 
-pub fn read(pkg: &mut Package<'_>) -> Result<Layout, OfficeError> {
+pub fn read(pkg: &mut Package<'_>, budget: &mut Budget) -> Result<Layout, OfficeError> {
     let Some(content) = pkg.read(CONTENT)? else {
         return Err(OfficeError::MissingPart(CONTENT, "ODT"));
     };
-    let mut out = Sink::default();
+    let mut out = Sink::new(budget);
     parse(&content, &mut out)?;
     Ok(out.layout())
 }
@@ -45,9 +46,20 @@ enum Frame {
     Other,
 }
 
-fn parse(xml: &[u8], out: &mut Sink) -> Result<(), OfficeError> {
+impl Marked for Frame {
+    fn mark(&self) -> Option<Mark> {
+        match self {
+            Frame::Paragraph { .. } => Some(Mark::Paragraph),
+            Frame::Cell { .. } => Some(Mark::Cell),
+            Frame::Table(_) => Some(Mark::Table),
+            _ => None,
+        }
+    }
+}
+
+fn parse(xml: &[u8], out: &mut Sink<'_>) -> Result<(), OfficeError> {
     let mut reader = Reader::from_reader(xml);
-    let mut stack: Vec<Frame> = Vec::new();
+    let mut stack: Frames<Frame> = Frames::new();
     // Open elements inside a skipped one (counted, not searched for: documents nest deep).
     let mut skipped = 0usize;
     let mut paragraphs = 0usize;
@@ -77,7 +89,7 @@ fn parse(xml: &[u8], out: &mut Sink) -> Result<(), OfficeError> {
                 paragraphs += usize::from(matches!(frame, Frame::Paragraph { .. }));
                 stack.push(frame);
             }
-            Event::Empty(e) if !skipping => empty(&e, &mut stack),
+            Event::Empty(e) if !skipping => empty(&e, &mut stack, out)?,
             // Character data counts inside a paragraph (between elements it is layout).
             Event::Text(t) if !skipping && paragraphs > 0 => {
                 let text = t.unescape().map_err(|e| err(&reader, e.to_string()))?;
@@ -100,7 +112,7 @@ fn parse(xml: &[u8], out: &mut Sink) -> Result<(), OfficeError> {
                 if matches!(frame, Frame::Skip) {
                     skipped -= 1;
                 } else if !skipping {
-                    close(frame, &mut stack, out);
+                    close(frame, &mut stack, out)?;
                 }
             }
             Event::Eof => break,
@@ -117,7 +129,7 @@ fn repeat(e: &BytesStart<'_>, key: &[u8]) -> usize {
         .clamp(1, MAX_REPEAT)
 }
 
-fn open(e: &BytesStart<'_>, stack: &mut [Frame]) -> Frame {
+fn open(e: &BytesStart<'_>, stack: &mut Frames<Frame>) -> Frame {
     match local(e.name().as_ref()) {
         b"p" | b"h" => Frame::Paragraph {
             text: String::new(),
@@ -153,7 +165,11 @@ fn open(e: &BytesStart<'_>, stack: &mut [Frame]) -> Frame {
     }
 }
 
-fn empty(e: &BytesStart<'_>, stack: &mut [Frame]) {
+fn empty(
+    e: &BytesStart<'_>,
+    stack: &mut Frames<Frame>,
+    out: &mut Sink<'_>,
+) -> Result<(), TooLarge> {
     match local(e.name().as_ref()) {
         b"s" => {
             let n = attr(e, b"c")
@@ -171,11 +187,8 @@ fn empty(e: &BytesStart<'_>, stack: &mut [Frame]) {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(1)
                 .clamp(1, 1000);
-            if let Some(Frame::Table(t)) = stack
-                .iter_mut()
-                .rev()
-                .find(|f| matches!(f, Frame::Table(_)))
-            {
+            if let Some(Frame::Table(t)) = stack.nearest(&[Mark::Table]) {
+                out.cells("", n, cols)?;
                 for _ in 0..n {
                     t.cell(String::new(), cols, 1, None);
                 }
@@ -183,27 +196,20 @@ fn empty(e: &BytesStart<'_>, stack: &mut [Frame]) {
         }
         _ => {}
     }
+    Ok(())
 }
 
-fn append(stack: &mut [Frame], s: &str) {
-    if let Some(Frame::Paragraph { text, .. }) = stack
-        .iter_mut()
-        .rev()
-        .find(|f| matches!(f, Frame::Paragraph { .. }))
-    {
+fn append(stack: &mut Frames<Frame>, s: &str) {
+    if let Some(Frame::Paragraph { text, .. }) = stack.nearest(&[Mark::Paragraph]) {
         text.push_str(s);
     }
 }
 
-fn close(frame: Frame, stack: &mut [Frame], out: &mut Sink) {
+fn close(frame: Frame, stack: &mut Frames<Frame>, out: &mut Sink<'_>) -> Result<(), TooLarge> {
     match frame {
         Frame::Paragraph { text, boxed } => {
             let text = text.trim().to_string();
-            match stack
-                .iter_mut()
-                .rev()
-                .find(|f| matches!(f, Frame::Cell { .. } | Frame::Paragraph { .. }))
-            {
+            match stack.nearest(&[Mark::Cell, Mark::Paragraph]) {
                 Some(Frame::Cell { lines, .. }) => {
                     lines.push(text);
                     lines.extend(boxed);
@@ -213,9 +219,9 @@ fn close(frame: Frame, stack: &mut [Frame], out: &mut Sink) {
                     outer.extend(boxed);
                 }
                 _ => {
-                    out.paragraph(&text);
+                    out.paragraph(&text)?;
                     for b in boxed {
-                        out.paragraph(&b);
+                        out.paragraph(&b)?;
                     }
                 }
             }
@@ -226,12 +232,9 @@ fn close(frame: Frame, stack: &mut [Frame], out: &mut Sink) {
             rows,
             repeat,
         } => {
-            if let Some(Frame::Table(t)) = stack
-                .iter_mut()
-                .rev()
-                .find(|f| matches!(f, Frame::Table(_)))
-            {
+            if let Some(Frame::Table(t)) = stack.nearest(&[Mark::Table]) {
                 let text = lines.join("\n");
+                out.cells(&text, repeat, cols)?;
                 for _ in 0..repeat {
                     t.cell(text.clone(), cols, rows, None);
                 }
@@ -239,34 +242,28 @@ fn close(frame: Frame, stack: &mut [Frame], out: &mut Sink) {
         }
         Frame::Row { repeat } => {
             // A repeated row is the same cells again (an empty trailing row, usually).
-            if let Some(Frame::Table(t)) = stack
-                .iter_mut()
-                .rev()
-                .find(|f| matches!(f, Frame::Table(_)))
-            {
+            if let Some(Frame::Table(t)) = stack.nearest(&[Mark::Table]) {
                 if let Some(last) = t.rows.last().cloned() {
+                    let bytes: usize = last.iter().map(|c| c.text.len()).sum();
+                    let columns: usize = last.iter().map(|c| c.col_span as usize).sum();
                     for _ in 1..repeat {
+                        out.budget.cells(columns)?;
+                        out.budget.text(bytes)?;
                         t.rows.push(last.clone());
                     }
                 }
             }
         }
         Frame::Table(t) => {
-            let depth = stack
-                .iter()
-                .filter(|f| matches!(f, Frame::Table(_)))
-                .count();
-            match stack
-                .iter_mut()
-                .rev()
-                .find(|f| matches!(f, Frame::Cell { .. } | Frame::Paragraph { .. }))
-            {
+            let depth = stack.count(Mark::Table);
+            match stack.nearest(&[Mark::Cell, Mark::Paragraph]) {
                 Some(Frame::Cell { lines, .. }) => lines.push(t.text()),
                 Some(Frame::Paragraph { boxed, .. }) => boxed.push(t.text()),
                 _ if depth < MAX_TABLE_DEPTH => out.grid(t.grid()),
-                _ => out.paragraph(&t.text()),
+                _ => out.paragraph(&t.text())?,
             }
         }
         Frame::Skip | Frame::Other => {}
     }
+    Ok(())
 }

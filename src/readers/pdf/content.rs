@@ -278,21 +278,36 @@ impl<'a> Resources<'a> {
 }
 
 /// What the pages of one document share: fonts and Form XObjects decoded so far, and what
-/// is left of the document's budget of content bytes to interpret (a form drawn a million
-/// times is interpreted a million times: the budget bounds the time).
+/// is left of the document's budgets: content bytes to interpret (a form drawn a million
+/// times is interpreted a million times), bytes its streams may decompress to (a stream
+/// shown on every page is decompressed for every page; fonts and forms have streams of
+/// their own), and glyphs to read. The budgets bound time and memory per document, not
+/// only per page or per stream.
 pub struct DocState {
     fonts: HashMap<ObjectId, Rc<Font>>,
     forms: HashMap<ObjectId, Rc<Vec<u8>>>,
     budget: usize,
+    decompress: usize,
+    glyphs: usize,
+    /// A budget ran out while more was drawn, and this was noted (once per document).
+    noted: bool,
 }
 
 impl DocState {
-    pub fn new(budget: usize) -> DocState {
+    pub fn new(content_bytes: usize, decompressed_bytes: usize, glyphs: usize) -> DocState {
         DocState {
             fonts: HashMap::new(),
             forms: HashMap::new(),
-            budget,
+            budget: content_bytes,
+            decompress: decompressed_bytes,
+            glyphs,
+            noted: false,
         }
+    }
+
+    /// Whether a budget ran out: the rest of the document is not read.
+    pub fn spent(&self) -> bool {
+        self.budget == 0 || self.decompress == 0 || self.glyphs == 0
     }
 }
 
@@ -391,20 +406,36 @@ impl<'a> Interpreter<'a> {
             }
             Err(_) => Resources { dicts: Vec::new() },
         };
-        match doc.get_page_content_with_limit(page, limit) {
-            Ok(data) => it.run(&data, &resources),
-            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
-                ..
-            })) => {
-                it.out.too_large = true;
-                it.out.notes.push(format!(
-                    "its content decompresses to more than {limit} bytes; it was not read"
-                ));
+        if it.state.spent() {
+            it.document_spent();
+        } else {
+            let stream_limit = it.stream_limit();
+            match doc.get_page_content_with_limit(page, stream_limit) {
+                Ok(data) => {
+                    it.decompressed(data.len());
+                    it.run(&data, &resources)
+                }
+                Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
+                    ..
+                })) if stream_limit < limit => {
+                    it.state.decompress = 0;
+                    it.document_spent();
+                }
+                Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
+                    ..
+                })) => {
+                    // The work was done up to the limit.
+                    it.decompressed(limit);
+                    it.out.too_large = true;
+                    it.out.notes.push(format!(
+                        "its content decompresses to more than {limit} bytes; it was not read"
+                    ));
+                }
+                Err(e) => it
+                    .out
+                    .notes
+                    .push(format!("its content cannot be read ({e})")),
             }
-            Err(e) => it
-                .out
-                .notes
-                .push(format!("its content cannot be read ({e})")),
         }
         let mut unmapped: Vec<(String, usize)> = it.unmapped.into_iter().collect();
         unmapped.sort();
@@ -412,16 +443,43 @@ impl<'a> Interpreter<'a> {
         it.out
     }
 
+    /// The decompression limit for the next stream: the per-stream limit, or what is left
+    /// of the document's budget when that is less.
+    fn stream_limit(&self) -> usize {
+        self.limit.min(self.state.decompress)
+    }
+
+    /// Takes `n` decompressed bytes from the document's budget.
+    fn decompressed(&mut self, n: usize) {
+        self.state.decompress = self.state.decompress.saturating_sub(n);
+    }
+
+    /// Notes, once per page, that the page draws more than a page may.
+    fn page_limit_hit(&mut self) {
+        if !self.limit_hit {
+            self.limit_hit = true;
+            self.out
+                .notes
+                .push("it draws more than the reader's limits allow; the rest was skipped".into());
+        }
+    }
+
+    /// Notes, once per document, that a document-wide budget ran out.
+    fn document_spent(&mut self) {
+        if !self.state.noted {
+            self.state.noted = true;
+            self.out.notes.push(
+                "the document's content is larger than the reader's limits (content bytes, \
+                 decompressed bytes or glyphs per document); the rest was skipped"
+                    .into(),
+            );
+        }
+    }
+
     fn run(&mut self, data: &[u8], res: &Resources<'a>) {
         if data.len() > self.state.budget {
             self.state.budget = 0;
-            if !self.limit_hit {
-                self.limit_hit = true;
-                self.out.notes.push(
-                    "the document's content is larger than the reader's limit; the rest was skipped"
-                        .into(),
-                );
-            }
+            self.document_spent();
             return;
         }
         self.state.budget -= data.len();
@@ -435,16 +493,16 @@ impl<'a> Interpreter<'a> {
                 }
             };
             self.ops += 1;
+            // A limit hit mid-page (a string cut at the glyphs a page or the document may
+            // have) ends the page: what follows would be read for nothing.
+            if self.limit_hit || self.state.noted {
+                return;
+            }
             if self.ops > MAX_OPS
                 || self.out.glyphs.len() > MAX_GLYPHS
                 || self.out.segments.len() > MAX_SEGMENTS
             {
-                if !self.limit_hit {
-                    self.limit_hit = true;
-                    self.out.notes.push(
-                        "it draws more than the reader's limits allow; the rest was skipped".into(),
-                    );
-                }
+                self.page_limit_hit();
                 return;
             }
             self.op(&op.operator, &op.operands, res);
@@ -639,7 +697,11 @@ impl<'a> Interpreter<'a> {
             return f.clone();
         }
         let font = match deref(doc, obj).and_then(|o| o.as_dict().ok()) {
-            Some(d) => Rc::new(Font::load(doc, d, self.limit)),
+            Some(d) => {
+                let font = Font::load(doc, d, self.stream_limit());
+                self.decompressed(font.decompressed);
+                Rc::new(font)
+            }
             None => Rc::new(Font::unknown(&shown)),
         };
         for p in &font.problems {
@@ -665,7 +727,22 @@ impl<'a> Interpreter<'a> {
         let device = gs.ctm.then(&self.view);
         // Type 3 glyph space is the font's own: its em comes with the font.
         let em = size * font.em;
-        for g in font.decode(bytes) {
+        // One string may hold millions of glyphs: decode no more than the page and the
+        // document have room for (a code is at most four bytes).
+        let page_room = MAX_GLYPHS.saturating_sub(self.out.glyphs.len());
+        let room = page_room.min(self.state.glyphs);
+        let cut = bytes.len() > room.saturating_mul(4);
+        let mut glyphs = font.decode(&bytes[..bytes.len().min(room.saturating_mul(4))]);
+        let more = cut || glyphs.len() > room;
+        glyphs.truncate(room);
+        self.state.glyphs -= glyphs.len();
+        if more && room < page_room {
+            self.state.glyphs = 0;
+            self.document_spent();
+        } else if more {
+            self.page_limit_hit();
+        }
+        for g in glyphs {
             let spacing = gs.char_spacing + if g.word_space { gs.word_spacing } else { 0.0 };
             let trm = Matrix([size * th, 0.0, 0.0, size, 0.0, gs.rise])
                 .then(&self.tm)
@@ -765,17 +842,31 @@ impl<'a> Interpreter<'a> {
             ));
             return;
         }
+        let stream_limit = self.stream_limit();
         let data = match self.state.forms.get(&id) {
             Some(d) => d.clone(),
-            None => match stream.decompressed_content_with_limit(self.limit) {
+            None if stream_limit == 0 => {
+                self.document_spent();
+                return;
+            }
+            None => match stream.decompressed_content_with_limit(stream_limit) {
                 Ok(d) => {
+                    self.decompressed(d.len());
                     let d = Rc::new(d);
                     self.state.forms.insert(id, d.clone());
                     d
                 }
                 Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
                     ..
+                })) if stream_limit < self.limit => {
+                    self.state.decompress = 0;
+                    self.document_spent();
+                    return;
+                }
+                Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
+                    ..
                 })) => {
+                    self.decompressed(self.limit);
                     self.out.too_large = true;
                     self.out.notes.push(format!(
                         "Form XObject {} {} R decompresses to more than {} bytes; skipped",
@@ -789,6 +880,7 @@ impl<'a> Interpreter<'a> {
                     Rc::new(stream.content.clone())
                 }
                 Err(e) => {
+                    self.decompressed(super::fonts::tried(stream, stream_limit));
                     self.out.notes.push(format!(
                         "Form XObject {} {} R cannot be decoded ({e}); skipped",
                         id.0, id.1
@@ -1072,6 +1164,15 @@ mod tests {
     /// A one-page document (600 × 800) with fonts F1 (Helvetica-like, every code 500
     /// units wide) and F2 (the same with code 65 named /Z), showing `content`.
     fn run(content: &str, extra_font: Option<Dictionary>) -> PageContent {
+        run_in(
+            content,
+            extra_font,
+            &mut DocState::new(1 << 30, 1 << 30, 1 << 30),
+        )
+    }
+
+    /// [`run`], with the document's state (its budgets) given.
+    fn run_in(content: &str, extra_font: Option<Dictionary>, state: &mut DocState) -> PageContent {
         let mut doc = Document::with_version("1.7");
         let widths: Vec<Object> = (32..=126).map(|_| Object::Integer(500)).collect();
         let f1 = doc.add_object(dictionary! {
@@ -1104,7 +1205,36 @@ mod tests {
         );
         let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
         doc.trailer.set("Root", catalog);
-        Interpreter::run_page(&doc, page_id, &mut DocState::new(1 << 30), 1 << 20)
+        Interpreter::run_page(&doc, page_id, state, 1 << 20)
+    }
+
+    #[test]
+    fn the_documents_glyph_budget_stops_reading_mid_string() {
+        let mut state = DocState::new(1 << 30, 1 << 30, 10);
+        let page = "BT /F1 10 Tf 10 10 Td (ABCDEFGH) Tj ET";
+        assert_eq!(run_in(page, None, &mut state).glyphs.len(), 8);
+        let second = run_in(page, None, &mut state);
+        assert_eq!(second.glyphs.len(), 2);
+        assert!(second.notes[0].contains("the document's content is larger"));
+        assert!(state.spent());
+        // Said once per document, not on every page after.
+        let third = run_in(page, None, &mut state);
+        assert!(third.glyphs.is_empty() && third.notes.is_empty());
+    }
+
+    #[test]
+    fn the_documents_decompression_budget_is_shared_by_its_pages() {
+        let page = "BT /F1 10 Tf 10 10 Td (ABCDEFGH) Tj ET";
+        let mut state = DocState::new(1 << 30, 2 * page.len() + 10, 1 << 30);
+        assert_eq!(run_in(page, None, &mut state).glyphs.len(), 8);
+        assert_eq!(run_in(page, None, &mut state).glyphs.len(), 8);
+        let third = run_in(page, None, &mut state);
+        assert!(third.glyphs.is_empty());
+        assert!(third.notes[0].contains("the document's content is larger"));
+        assert!(
+            !third.too_large,
+            "the document's budget, not the stream's limit"
+        );
     }
 
     fn at(p: &PageContent) -> Vec<(String, f64, f64, f64)> {

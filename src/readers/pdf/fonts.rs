@@ -70,6 +70,14 @@ pub struct Font {
     /// What was wrong with the font's dictionaries (a damaged ToUnicode, an unknown
     /// encoding), for one diagnostic.
     pub problems: Vec<String>,
+    /// Bytes its streams (ToUnicode, an embedded CMap) decompressed to when it was loaded.
+    pub decompressed: usize,
+}
+
+/// What decompressing a stream that failed may have cost: up to the limit, and no more
+/// than deflate can expand its bytes (about 1032 to 1).
+pub fn tried(stream: &lopdf::Stream, limit: usize) -> usize {
+    limit.min(stream.content.len().saturating_mul(1032))
 }
 
 impl Font {
@@ -87,6 +95,7 @@ impl Font {
             scale: 0.001,
             em: 1.0,
             problems: vec!["the font dictionary could not be read".into()],
+            decompressed: 0,
         }
     }
 
@@ -103,12 +112,15 @@ impl Font {
             .and_then(|o| name_of(doc, o))
             .unwrap_or("");
         let mut problems = Vec::new();
+        let mut decompressed = 0;
         let to_unicode = dict
             .get(b"ToUnicode")
             .ok()
             .and_then(|o| deref(doc, o))
             .and_then(|o| o.as_stream().ok())
             .map(|s| {
+                // A stream that fails to decompress is charged what it could have cost.
+                decompressed = tried(s, limit.min(cmap::MAX_CMAP_BYTES));
                 let data = s
                     .decompressed_content_with_limit(limit.min(cmap::MAX_CMAP_BYTES))
                     .or_else(|_| {
@@ -120,6 +132,7 @@ impl Font {
                     });
                 match data {
                     Ok(d) => {
+                        decompressed = d.len();
                         let c = CMap::parse(&d);
                         if c.damaged {
                             problems.push("its ToUnicode map is damaged".to_string());
@@ -133,11 +146,13 @@ impl Font {
                 }
             })
             .filter(|c| !c.is_empty());
-        if subtype == "Type0" {
+        let mut font = if subtype == "Type0" {
             Font::composite(doc, dict, name, to_unicode, problems, limit)
         } else {
             Font::simple(doc, dict, subtype, name, to_unicode, problems)
-        }
+        };
+        font.decompressed += decompressed;
+        font
     }
 
     fn simple(
@@ -280,6 +295,7 @@ impl Font {
             scale,
             em,
             problems,
+            decompressed: 0,
         }
     }
 
@@ -291,6 +307,7 @@ impl Font {
         mut problems: Vec<String>,
         limit: usize,
     ) -> Font {
+        let mut decompressed = 0;
         let mut vertical = false;
         let cmap = match dict.get(b"Encoding").ok().and_then(|o| deref(doc, o)) {
             Some(Object::Name(n)) => {
@@ -306,9 +323,17 @@ impl Font {
                 }
             }
             Some(Object::Stream(s)) => {
-                let data = s
-                    .decompressed_content_with_limit(limit.min(cmap::MAX_CMAP_BYTES))
-                    .unwrap_or_else(|_| s.content.clone());
+                let cap = limit.min(cmap::MAX_CMAP_BYTES);
+                let data = match s.decompressed_content_with_limit(cap) {
+                    Ok(d) => {
+                        decompressed = d.len();
+                        d
+                    }
+                    Err(_) => {
+                        decompressed = tried(s, cap);
+                        s.content.clone()
+                    }
+                };
                 let c = CMap::parse(&data);
                 vertical = c.wmode == 1;
                 if c.damaged {
@@ -376,6 +401,7 @@ impl Font {
             scale: 0.001,
             em: 1.0,
             problems,
+            decompressed,
         }
     }
 

@@ -10,13 +10,14 @@ mod content;
 mod fonts;
 mod glyphs;
 mod page;
+mod prescan;
 
 use std::collections::HashMap;
 
 use lopdf::{Document, LoadOptions, Object};
 
 use crate::chrome::is_chrome_line;
-use crate::layout::{Block, Layout};
+use crate::layout::{Block, Budget, Layout, TooLarge};
 use crate::model::{Diagnostic, Level};
 
 use content::{DocState, Interpreter, PageContent};
@@ -27,9 +28,17 @@ use page::Item;
 pub const MAX_STREAM_BYTES: usize = 64 * 1024 * 1024;
 /// Content bytes interpreted per document at most (Form XObjects count each time they are
 /// drawn): a bound on time.
-pub const MAX_CONTENT_BYTES: usize = 512 * 1024 * 1024;
+pub const MAX_CONTENT_BYTES: usize = 128 * 1024 * 1024;
+/// Bytes the streams of one document may decompress to in all (a content stream drawn on
+/// every page is decompressed for every page; fonts and forms have streams of their own).
+pub const MAX_DECOMPRESSED_BYTES: usize = 256 * 1024 * 1024;
+/// Glyphs read per document at most: laying them out costs time and memory per glyph.
+pub const MAX_GLYPHS: usize = 2_000_000;
 /// Pages read at most; the rest are reported.
 pub const MAX_PAGES: usize = 2_000;
+
+/// The code of the diagnostic of a PDF read after its cross-reference table was rebuilt.
+pub const REPAIRED: &str = "pdf-repaired";
 
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
@@ -43,12 +52,28 @@ pub enum PdfError {
     TooLarge(usize),
     #[error("the PDF has no pages")]
     NoPages,
+    #[error("the PDF holds more than {} objects", prescan::MAX_OBJECTS)]
+    TooManyObjects,
+    #[error("the PDF's object and cross-reference streams decompress to more than {MAX_DECOMPRESSED_BYTES} bytes in all")]
+    StreamsTooLarge,
     #[error("the PDF has no text layer (a scan?); run OCR on it first")]
     NoText,
+    #[error("the PDF is damaged beyond repair (cut short?): its cross-reference table had to be rebuilt, and {0}")]
+    Damaged(String),
+    #[error(transparent)]
+    Size(#[from] TooLarge),
 }
 
 /// Reads a PDF into the common layout.
-pub fn read(bytes: &[u8], max_stream_bytes: usize) -> Result<Layout, PdfError> {
+pub fn read(
+    bytes: &[u8],
+    max_stream_bytes: usize,
+    budget: &mut Budget,
+) -> Result<Layout, PdfError> {
+    prescan::check(bytes, max_stream_bytes, MAX_DECOMPRESSED_BYTES).map_err(|r| match r {
+        prescan::Refusal::Objects => PdfError::TooManyObjects,
+        prescan::Refusal::Streams => PdfError::StreamsTooLarge,
+    })?;
     let options = LoadOptions {
         max_decompressed_size: Some(max_stream_bytes),
         ..LoadOptions::default()
@@ -89,8 +114,10 @@ pub fn read(bytes: &[u8], max_stream_bytes: usize) -> Result<Layout, PdfError> {
             ),
         ));
     }
-    let mut state = DocState::new(MAX_CONTENT_BYTES);
-    let mut contents: Vec<PageContent> = Vec::new();
+    let mut state = DocState::new(MAX_CONTENT_BYTES, MAX_DECOMPRESSED_BYTES, MAX_GLYPHS);
+    // Each page is laid out as soon as it is read: its glyphs are not kept.
+    let mut laid_out: Vec<(f64, Vec<Item>)> = Vec::new();
+    let (mut any_text, mut too_large, mut radicals) = (false, false, 0usize);
     for (&number, &id) in pages.iter().take(MAX_PAGES) {
         let content = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             Interpreter::run_page(&doc, id, &mut state, max_stream_bytes)
@@ -100,15 +127,24 @@ pub fn read(bytes: &[u8], max_stream_bytes: usize) -> Result<Layout, PdfError> {
             ..PageContent::default()
         });
         page_diagnostics(number, &content, &mut layout.diagnostics);
-        contents.push(content);
+        any_text |= !content.glyphs.is_empty();
+        too_large |= content.too_large;
+        radicals += content.radicals;
+        laid_out.push(page::items(&content));
     }
-    if contents.iter().all(|c| c.glyphs.is_empty()) {
-        if contents.iter().any(|c| c.too_large) {
+    // A file whose cross-reference table had to be rebuilt (cut short, overwritten) and
+    // that gives no text, or mostly text whose fonts were lost with the rest of the file,
+    // is not repaired: what it gives would be U+FFFD.
+    let damaged = doc.xref_recovery.is_some();
+    if !any_text && damaged {
+        return Err(PdfError::Damaged("no page has text".into()));
+    }
+    if !any_text {
+        if too_large {
             return Err(PdfError::TooLarge(max_stream_bytes));
         }
         return Err(PdfError::NoText);
     }
-    let radicals: usize = contents.iter().map(|c| c.radicals).sum();
     if radicals > 0 {
         layout.diagnostics.push(Diagnostic::new(
             Level::Info,
@@ -117,8 +153,31 @@ pub fn read(bytes: &[u8], max_stream_bytes: usize) -> Result<Layout, PdfError> {
             format!("{radicals} character(s) mapped by their fonts to radical code points (⼈ U+2F08, ⺠ U+2EA0 …) were read as the ideographs they draw (人, 民 …)"),
         ));
     }
-    let pages: Vec<(f64, Vec<Item>)> = contents.iter().map(page::items).collect();
-    let (blocks, dropped) = join_pages(pages);
+    let (blocks, dropped) = join_pages(laid_out);
+    for block in &blocks {
+        match block {
+            Block::Grid(g) => {
+                budget.cells(g.rows.iter().flatten().map(|c| c.col_span as usize).sum())?
+            }
+            _ => budget.lines(1)?,
+        }
+    }
+    if damaged {
+        let share = crate::notice::undecodable_share(blocks.iter().flat_map(block_texts));
+        if share >= crate::notice::UNDECODABLE {
+            return Err(PdfError::Damaged(format!(
+                "{:.0}% of its text cannot be decoded",
+                share * 100.0
+            )));
+        }
+        layout.diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            REPAIRED,
+            "input",
+            "the PDF is damaged (cut short?): its cross-reference table was rebuilt, and what \
+             its pages still hold was read",
+        ));
+    }
     layout.blocks = blocks;
     if dropped > 0 {
         layout.diagnostics.push(Diagnostic::new(
@@ -216,6 +275,14 @@ fn join_pages(pages: Vec<(f64, Vec<Item>)>) -> (Vec<Block>, usize) {
         }
     }
     (blocks, dropped)
+}
+
+/// The texts of a block: its line, or its cells.
+fn block_texts(block: &Block) -> Vec<&str> {
+    match block {
+        Block::Line(t) | Block::Paragraph(t) => vec![t.as_str()],
+        Block::Grid(g) => g.rows.iter().flatten().map(|c| c.text.as_str()).collect(),
+    }
 }
 
 fn one_line(s: &str) -> String {

@@ -46,22 +46,12 @@ pub fn items(page: &PageContent) -> (f64, Vec<Item>) {
     let (height, glyphs, segments) = turned_upright(page);
     let glyphs = dedupe(&glyphs);
     let tables = lattice(&segments);
-    let mut in_table = vec![false; glyphs.len()];
+    let (cells, in_table) = table_cells(&tables, &glyphs);
     let mut out = Vec::new();
-    for t in &tables {
-        let mut cells: HashMap<usize, Vec<&PlacedGlyph>> = HashMap::new();
-        for (k, g) in glyphs.iter().enumerate() {
-            if in_table[k] {
-                continue;
-            }
-            if let Some(c) = t.cell_at(g.cx(), g.cy()) {
-                cells.entry(c).or_default().push(g);
-                in_table[k] = true;
-            }
-        }
+    for (t, cells) in tables.iter().zip(&cells) {
         out.push(Item::Table {
             top: t.ys[0],
-            grid: t.grid(&cells),
+            grid: t.grid(cells),
         });
     }
     let free: Vec<&PlacedGlyph> = glyphs
@@ -73,6 +63,54 @@ pub fn items(page: &PageContent) -> (f64, Vec<Item>) {
     out.extend(text_lines(&free));
     out.sort_by(|a, b| a.top().total_cmp(&b.top()));
     (height, out)
+}
+
+/// Each table's glyphs by cell, and which glyphs fell in a table: a glyph belongs to the
+/// first table (in order) that has a cell where it is. Tables are looked up through a grid
+/// of buckets over their bounds, so a page of many tables and many glyphs costs about
+/// their sum, not their product.
+fn table_cells<'g>(
+    tables: &[Lattice],
+    glyphs: &'g [PlacedGlyph],
+) -> (Vec<HashMap<usize, Vec<&'g PlacedGlyph>>>, Vec<bool>) {
+    const BUCKETS: usize = 64;
+    let mut cells: Vec<HashMap<usize, Vec<&PlacedGlyph>>> = vec![HashMap::new(); tables.len()];
+    let mut in_table = vec![false; glyphs.len()];
+    let bounds = |t: &Lattice| (t.xs[0], t.xs[t.xs.len() - 1], t.ys[0], t.ys[t.ys.len() - 1]);
+    let Some((x0, x1, y0, y1)) = tables
+        .iter()
+        .map(bounds)
+        .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1), a.2.min(b.2), a.3.max(b.3)))
+    else {
+        return (cells, in_table);
+    };
+    let bucket = |v: f64, lo: f64, hi: f64| -> usize {
+        let k = ((v - lo) / (hi - lo).max(1e-9) * BUCKETS as f64).floor();
+        k.clamp(0.0, (BUCKETS - 1) as f64) as usize
+    };
+    let mut index: Vec<Vec<usize>> = vec![Vec::new(); BUCKETS * BUCKETS];
+    for (i, t) in tables.iter().enumerate() {
+        let (tx0, tx1, ty0, ty1) = bounds(t);
+        for r in bucket(ty0, y0, y1)..=bucket(ty1, y0, y1) {
+            for c in bucket(tx0, x0, x1)..=bucket(tx1, x0, x1) {
+                index[r * BUCKETS + c].push(i);
+            }
+        }
+    }
+    for (k, g) in glyphs.iter().enumerate() {
+        let (x, y) = (g.cx(), g.cy());
+        if x < x0 || x > x1 || y < y0 || y > y1 {
+            continue;
+        }
+        for &i in &index[bucket(y, y0, y1) * BUCKETS + bucket(x, x0, x1)] {
+            if let Some(c) = tables[i].cell_at(x, y) {
+                cells[i].entry(c).or_default().push(g);
+                in_table[k] = true;
+                break;
+            }
+        }
+    }
+    (cells, in_table)
 }
 
 /// The page's glyphs and rulings in the view where most of its text reads left to right:
