@@ -20,7 +20,10 @@ pub struct IssuerMap(BTreeMap<String, String>);
 
 impl IssuerMap {
     pub fn load(path: &Path) -> Result<IssuerMap, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
+        // Opened as inputs are (never a FIFO or device), up to 64 MiB.
+        let input = crate::input::Input::from_path(path, crate::input::DEFAULT_MAX_INPUT_BYTES)
+            .map_err(|e| format!("cannot read: {e}"))?;
+        let text = String::from_utf8(input.bytes).map_err(|_| "not UTF-8 text".to_string())?;
         let mut map = BTreeMap::new();
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();

@@ -991,6 +991,7 @@ fn a_fifo_or_device_is_refused_unread_by_every_command() {
         vec!["extract", s(&fifo)],
         vec!["verify", s(&fifo)],
         vec!["list", s(&fifo)],
+        vec!["verify-proof", "--root", &"a".repeat(64), s(&fifo)],
     ] {
         let o = run(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
@@ -1009,6 +1010,13 @@ fn a_fifo_or_device_is_refused_unread_by_every_command() {
     let o = run(&["export", s(&col)]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stderr(&o), fifo_said);
+    let o = run(&["check", "--across-years", "--issuer-map", s(&fifo), MEILIE]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not a regular file (a FIFO): not read"),
+        "{}",
+        stderr(&o)
+    );
     let out = d.join("out");
     let o = run(&["convert", s(&col), "-o", s(&out), "-q"]);
     assert_eq!(o.status.code(), Some(1));

@@ -138,9 +138,10 @@ pub fn verify_proof(
     file: Option<&Path>,
 ) -> ExitCode {
     let shown = proof_path.display().to_string();
-    let proof: archive::proof::Proof = match std::fs::read(proof_path)
+    // A proof is a few KiB: a larger file, or one that is no regular file, is not one.
+    let proof: archive::proof::Proof = match gongkai::input::Input::from_path(proof_path, 1 << 20)
         .map_err(|e| e.to_string())
-        .and_then(|b| serde_json::from_slice(&b).map_err(|e| format!("not a proof: {e}")))
+        .and_then(|i| serde_json::from_slice(&i.bytes).map_err(|e| format!("not a proof: {e}")))
     {
         Ok(p) => p,
         Err(e) => return fail(EXIT_INPUT, &shown, &e),
