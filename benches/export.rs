@@ -5,8 +5,8 @@
 
 use std::time::Instant;
 
-use gongkai::collect::load_all;
-use gongkai::export::{tidy_rows, write_csv, COLUMNS};
+use gongkai::batch::collect::load_all;
+use gongkai::writers::export::{tidy_rows, write_csv, COLUMNS};
 
 const FILES: usize = 1000;
 
@@ -21,11 +21,11 @@ fn main() {
     reports.sort();
     let dir = tempfile::tempdir().unwrap();
     for i in 0..FILES {
-        let mut report = gongkai::xml::from_bytes(&reports[i % reports.len()]).unwrap();
+        let mut report = gongkai::writers::xml::from_bytes(&reports[i % reports.len()]).unwrap();
         report.meta.source.sha256 = format!("{i:064x}");
         std::fs::write(
             dir.path().join(format!("{i:04}.xml")),
-            gongkai::xml::to_bytes(&report),
+            gongkai::writers::xml::to_bytes(&report),
         )
         .unwrap();
     }

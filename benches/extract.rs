@@ -54,7 +54,7 @@ fn main() {
                 let start = Instant::now();
                 let report = gongkai::extract(&input, &ExtractOptions::default());
                 if let Ok(r) = report {
-                    std::hint::black_box(gongkai::xml::to_bytes(&r));
+                    std::hint::black_box(gongkai::writers::xml::to_bytes(&r));
                 }
                 start.elapsed()
             })

@@ -7,30 +7,18 @@
 //! into a [`model::Report`]; [`checks`] apply the consistency rules; [`xml`] writes and
 //! reads the canonical form.
 
-pub mod across_years;
 pub mod archive;
+pub mod batch;
 pub mod checks;
-pub mod chrome;
-pub mod collect;
-pub mod convert;
-pub mod export;
 pub mod input;
 pub mod layout;
 pub mod model;
-pub mod normalise;
-pub mod notice;
-pub mod number;
-pub mod output;
 pub mod readers;
 pub mod recognise;
-pub mod rules;
-pub mod schema;
-pub mod show;
 pub mod template;
 pub mod test_hooks;
-pub mod traditional;
-pub mod walk;
-pub mod xml;
+pub mod text;
+pub mod writers;
 
 use input::{sniff, Format, Input};
 use model::{Report, Source};

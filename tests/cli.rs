@@ -173,11 +173,12 @@ fn forcing_the_text_reader_reads_markup_as_text() {
     let p = dir.path().join("page.html");
     let text = std::fs::read_to_string(seed()).unwrap();
     std::fs::write(&p, format!("<p>\n{text}")).unwrap();
-    let sniffed = gongkai::xml::from_bytes(&run(&["extract", p.to_str().unwrap()]).stdout).unwrap();
+    let sniffed =
+        gongkai::writers::xml::from_bytes(&run(&["extract", p.to_str().unwrap()]).stdout).unwrap();
     assert_eq!(sniffed.meta.source.media_type, "text/html");
     let out = run(&["extract", "--from", "text", p.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let report = gongkai::xml::from_bytes(&out.stdout).unwrap();
+    let report = gongkai::writers::xml::from_bytes(&out.stdout).unwrap();
     assert_eq!(report.meta.template.as_str(), "v2019");
     let t2 = report.standard_table("t2").unwrap();
     assert_eq!(
@@ -223,7 +224,7 @@ fn invalid_utf8_bytes_are_replaced_and_reported_not_fatal() {
     std::fs::write(&p, &bytes).unwrap();
     let out = run(&["extract", p.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let report = gongkai::xml::from_bytes(&out.stdout).unwrap();
+    let report = gongkai::writers::xml::from_bytes(&out.stdout).unwrap();
     assert!(
         report
             .diagnostics
@@ -287,7 +288,8 @@ fn hostile_texts_end_in_a_report_not_a_panic() {
             stderr(&out)
         );
         if out.status.success() {
-            gongkai::xml::from_bytes(&out.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
+            gongkai::writers::xml::from_bytes(&out.stdout)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
         }
     }
 }

@@ -89,7 +89,7 @@ fn the_real_wps_pdf_gives_every_cell_of_its_truth() -> Result<(), Failed> {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let report = gongkai::xml::from_bytes(&out.stdout).unwrap();
+    let report = gongkai::writers::xml::from_bytes(&out.stdout).unwrap();
     let truth: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path(WPS_TRUTH)).unwrap()).unwrap();
     assert_eq!(report.meta.template.as_str(), truth["template"]);

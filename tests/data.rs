@@ -42,7 +42,7 @@ fn golden_file(name: &str, got: &[u8]) {
 fn reports() -> Vec<Report> {
     expected_xmls()
         .iter()
-        .map(|p| gongkai::xml::from_bytes(&std::fs::read(p).unwrap()).unwrap())
+        .map(|p| gongkai::writers::xml::from_bytes(&std::fs::read(p).unwrap()).unwrap())
         .collect()
 }
 
@@ -114,7 +114,10 @@ print(json.dumps({"header": list(rows[0].keys()), "rows": len(rows),
         String::from_utf8_lossy(&py.stderr)
     );
     let got: serde_json::Value = serde_json::from_slice(&py.stdout).unwrap();
-    assert_eq!(got["header"], serde_json::json!(gongkai::export::COLUMNS));
+    assert_eq!(
+        got["header"],
+        serde_json::json!(gongkai::writers::export::COLUMNS)
+    );
     // One row per standard cell of every distinct source.
     let mut seen = std::collections::BTreeSet::new();
     let mut expected_rows = 0;
@@ -291,7 +294,7 @@ fn check_json_lists_failures_ambiguous_and_missing() {
 /// requests do not match 2019's carried-forward ones.
 fn two_years(dir: &Path) -> (PathBuf, PathBuf) {
     let bytes = std::fs::read(root().join("golden/pingtan-2019-glued/expected.xml")).unwrap();
-    let y2019 = gongkai::xml::from_bytes(&bytes).unwrap();
+    let y2019 = gongkai::writers::xml::from_bytes(&bytes).unwrap();
     let mut y2020 = y2019.clone();
     y2020.meta.year = Some(2020);
     y2020.meta.issuer = Some("平潭综合实验区管委会办公室".into());
@@ -313,7 +316,7 @@ fn two_years(dir: &Path) -> (PathBuf, PathBuf) {
     let a = dir.join("2019.xml");
     let b = dir.join("2020.xml");
     std::fs::write(&a, &bytes).unwrap();
-    std::fs::write(&b, gongkai::xml::to_bytes(&y2020)).unwrap();
+    std::fs::write(&b, gongkai::writers::xml::to_bytes(&y2020)).unwrap();
     (a, b)
 }
 

@@ -646,7 +646,7 @@ fn a_report_with_a_cell_or_row_twice_is_unusable_for_export() {
     let xml = std::fs::read_to_string(root().join("golden/meilie-2020-pipe/expected.xml")).unwrap();
     let good = root().join("golden/kewei-2024-md/expected.xml");
     let source = |x: &str| {
-        let r = gongkai::xml::from_bytes(x.as_bytes()).unwrap();
+        let r = gongkai::writers::xml::from_bytes(x.as_bytes()).unwrap();
         r.meta.source.sha256
     };
     let meilie_sha = source(&xml);
@@ -683,7 +683,7 @@ fn a_report_with_a_cell_or_row_twice_is_unusable_for_export() {
         let f = d.join(name);
         std::fs::write(&f, &text).unwrap();
         assert!(
-            gongkai::xml::from_bytes(text.as_bytes())
+            gongkai::writers::xml::from_bytes(text.as_bytes())
                 .unwrap_err()
                 .to_string()
                 .contains(why),

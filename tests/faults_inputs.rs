@@ -51,7 +51,7 @@ fn assert_refused(path: &Path, out: &Outcome, needles: &[&str]) {
 /// Exit 0 and the report written.
 fn report(out: &Outcome) -> Report {
     assert_eq!(out.code, Some(0), "{}", out.stderr);
-    gongkai::xml::from_bytes(&out.stdout).unwrap()
+    gongkai::writers::xml::from_bytes(&out.stdout).unwrap()
 }
 
 fn generic_rows(report: &Report) -> Vec<Vec<String>> {

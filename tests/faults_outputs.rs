@@ -624,7 +624,7 @@ fn a_killed_seal_leaves_nothing_the_next_run_does_not_clear() {
     }
     let live = names(&out);
     assert_eq!(live.len(), 1, "{live:?}");
-    assert!(gongkai::output::is_temp_name(&live[0]), "{live:?}");
+    assert!(gongkai::batch::output::is_temp_name(&live[0]), "{live:?}");
     // Another seal into the same folder while the first lives: the live file is kept.
     let other = run(&[
         "seal",

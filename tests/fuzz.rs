@@ -21,7 +21,7 @@ fn inputs() -> Vec<std::path::PathBuf> {
 fn extract(name: &str, bytes: &[u8]) -> Result<Vec<u8>, String> {
     let input = Input::new(name, bytes.to_vec());
     gongkai::extract(&input, &ExtractOptions::default())
-        .map(|r| gongkai::xml::to_bytes(&r))
+        .map(|r| gongkai::writers::xml::to_bytes(&r))
         .map_err(|e| e.to_string())
 }
 

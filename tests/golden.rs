@@ -124,7 +124,7 @@ fn every_cell_equals_the_truth() {
             continue;
         };
         let truth: serde_json::Value = serde_json::from_str(&truth).unwrap();
-        let report = gongkai::xml::from_bytes(&extract_case(&case)).unwrap();
+        let report = gongkai::writers::xml::from_bytes(&extract_case(&case)).unwrap();
         assert_eq!(
             report.meta.template.as_str(),
             truth["template"],
@@ -191,16 +191,22 @@ fn every_cell_equals_the_truth() {
 fn canonical_xml_reads_back_and_writes_the_same_bytes() {
     for case in cases() {
         let bytes = extract_case(&case);
-        let report =
-            gongkai::xml::from_bytes(&bytes).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
-        assert_eq!(gongkai::xml::to_bytes(&report), bytes, "{}", case.display());
+        let report = gongkai::writers::xml::from_bytes(&bytes)
+            .unwrap_or_else(|e| panic!("{}: {e}", case.display()));
+        assert_eq!(
+            gongkai::writers::xml::to_bytes(&report),
+            bytes,
+            "{}",
+            case.display()
+        );
     }
 }
 
 /// The standard tables of a case, for comparing forms of one report.
 fn tables(case: &str) -> Vec<Table> {
     let report =
-        gongkai::xml::from_bytes(&extract_case(&root().join("golden").join(case))).unwrap();
+        gongkai::writers::xml::from_bytes(&extract_case(&root().join("golden").join(case)))
+            .unwrap();
     report
         .tables
         .into_iter()
@@ -255,7 +261,8 @@ fn every_form_of_one_report_gives_the_same_tables() {
 fn a_text_that_is_no_report_keeps_its_prose_and_has_no_standard_tables() {
     for (case, sections) in [("not-a-report", 1), ("meilie-2020-no-tables", 6)] {
         let report =
-            gongkai::xml::from_bytes(&extract_case(&root().join("golden").join(case))).unwrap();
+            gongkai::writers::xml::from_bytes(&extract_case(&root().join("golden").join(case)))
+                .unwrap();
         assert_eq!(report.meta.template.as_str(), "none", "{case}");
         assert!(
             report.tables.iter().all(|t| matches!(t, Table::Generic(_))),
@@ -273,7 +280,8 @@ fn a_text_that_is_no_report_keeps_its_prose_and_has_no_standard_tables() {
     }
     let novel = std::fs::read_to_string(input_of(&root().join("golden/not-a-report"))).unwrap();
     let report =
-        gongkai::xml::from_bytes(&extract_case(&root().join("golden/not-a-report"))).unwrap();
+        gongkai::writers::xml::from_bytes(&extract_case(&root().join("golden/not-a-report")))
+            .unwrap();
     let prose: String = report.sections[0].paragraphs.concat();
     let squeezed = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     assert_eq!(
@@ -291,7 +299,8 @@ fn the_written_checks_are_what_check_and_show_find() {
     let mut failed_total = 0;
     for case in cases() {
         let report =
-            gongkai::xml::from_bytes(&std::fs::read(expected_path(&case)).unwrap()).unwrap();
+            gongkai::writers::xml::from_bytes(&std::fs::read(expected_path(&case)).unwrap())
+                .unwrap();
         let Some(template) = gongkai::template::templates().template(report.meta.template) else {
             assert!(report.checks.is_empty(), "{}", case.display());
             continue;
@@ -334,7 +343,8 @@ fn the_glued_truth_is_what_its_input_prints() {
     let truth: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(case.join("truth.json")).unwrap()).unwrap();
     let truth = truth["cells"].as_object().unwrap();
-    let report = gongkai::xml::from_bytes(&std::fs::read(expected_path(&case)).unwrap()).unwrap();
+    let report =
+        gongkai::writers::xml::from_bytes(&std::fs::read(expected_path(&case)).unwrap()).unwrap();
     let (mut at, mut cells) = (0, 0);
     for table in &report.tables {
         let Table::Standard(table) = table else {

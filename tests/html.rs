@@ -33,7 +33,7 @@ fn a_page_cut_off_mid_table_reads_what_is_there() {
         .unwrap();
     let (code, out, err) = extract("cut.html", &page[..at]);
     assert_eq!(code, Some(0), "{err}");
-    let report = gongkai::xml::from_bytes(&out).unwrap();
+    let report = gongkai::writers::xml::from_bytes(&out).unwrap();
     let t3 = report.standard_table("t3").unwrap();
     assert_eq!(
         t3.cell("t3.row.new_requests", "t3.col.total")
@@ -66,7 +66,7 @@ fn a_page_without_a_report_is_template_none_with_its_tables_kept() {
         <tr><td>河道清淤</td><td>12</td><td>9</td></tr></table></div></body></html>";
     let (code, out, err) = extract("news.html", page.as_bytes());
     assert_eq!(code, Some(0), "{err}");
-    let report = gongkai::xml::from_bytes(&out).unwrap();
+    let report = gongkai::writers::xml::from_bytes(&out).unwrap();
     assert_eq!(report.meta.template.as_str(), "none");
     let generic: Vec<_> = report
         .tables
@@ -96,7 +96,7 @@ fn hostile_spans_are_clamped() {
     let page = "<table><tr><td rowspan='100000' colspan='0'>a</td><td colspan='99999999999'>b</td></tr><tr><td rowspan='-3'>c</td></tr></table>";
     let (code, out, err) = extract("spans.html", page.as_bytes());
     assert_eq!(code, Some(0), "{err}");
-    let report = gongkai::xml::from_bytes(&out).unwrap();
+    let report = gongkai::writers::xml::from_bytes(&out).unwrap();
     let Some(Table::Generic(g)) = report.tables.first() else {
         panic!("{:?}", report.tables)
     };
@@ -115,7 +115,7 @@ fn fifty_megabytes_of_nested_divs_is_read_in_bounded_work() {
     assert!(page.len() > 50 * 1024 * 1024);
     let (code, out, err) = extract("deep.html", &page);
     assert_eq!(code, Some(0), "{err}");
-    let report = gongkai::xml::from_bytes(&out).unwrap();
+    let report = gongkai::writers::xml::from_bytes(&out).unwrap();
     assert!(report
         .diagnostics
         .iter()
@@ -136,7 +136,7 @@ fn invalid_bytes_in_the_declared_charset_are_replaced_and_reported() {
     page.splice(at..at, [0x81, 0x20, 0xfe, 0x0a]);
     let (code, out, err) = extract("bad.html", &page);
     assert_eq!(code, Some(0), "{err}");
-    let report = gongkai::xml::from_bytes(&out).unwrap();
+    let report = gongkai::writers::xml::from_bytes(&out).unwrap();
     assert!(report
         .diagnostics
         .iter()
@@ -167,7 +167,7 @@ fn empty_and_binary_pages_are_refused() {
     );
     assert_eq!(code, Some(0));
     assert_eq!(
-        gongkai::xml::from_bytes(&out)
+        gongkai::writers::xml::from_bytes(&out)
             .unwrap()
             .meta
             .template

@@ -63,7 +63,7 @@ fn a_small_document_reads_paragraphs_numbering_and_merged_cells() {
     );
     let (code, out, err) = extract("small.docx", &docx(&doc), &[]);
     assert_eq!(code, Some(0), "{err}");
-    let report = gongkai::xml::from_bytes(&out).unwrap();
+    let report = gongkai::writers::xml::from_bytes(&out).unwrap();
     assert_eq!(
         report.sections[0].paragraphs,
         vec!["总体情况"],
@@ -163,7 +163,7 @@ fn a_hundred_thousand_nested_tables_end_in_an_error_not_a_crash() {
     doc.push_str("</w:body></w:document>");
     let (code, out, err) = extract("deep.docx", &docx(&doc), &[]);
     assert_eq!(code, Some(0), "{err}");
-    let report = gongkai::xml::from_bytes(&out).unwrap();
+    let report = gongkai::writers::xml::from_bytes(&out).unwrap();
     let gongkai::model::Table::Generic(g) = &report.tables[0] else {
         panic!()
     };
@@ -225,7 +225,7 @@ fn an_odt_reads_spans_repeats_and_skips_notes() {
     ]);
     let (code, out, err) = extract("small.odt", &bytes, &[]);
     assert_eq!(code, Some(0), "{err}");
-    let report = gongkai::xml::from_bytes(&out).unwrap();
+    let report = gongkai::writers::xml::from_bytes(&out).unwrap();
     assert_eq!(report.sections[0].heading.as_deref(), Some("一、总体 情况"));
     assert_eq!(
         report.meta.source.media_type,

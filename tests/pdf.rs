@@ -52,7 +52,7 @@ fn a_table_continued_on_the_next_page_is_read_across_grids() {
             .contains("（七）总计"));
         assert!(next.contains("（七）总计"), "{case}: {next}");
         let out = run(&["extract", dir.join("input.pdf").to_str().unwrap()]);
-        let report = gongkai::xml::from_bytes(&out.stdout).unwrap();
+        let report = gongkai::writers::xml::from_bytes(&out.stdout).unwrap();
         let t3 = report.standard_table("t3").unwrap();
         let truth: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).unwrap())
@@ -141,7 +141,7 @@ fn gbk_text(s: &str) -> String {
 }
 
 fn diagnostics(out: &Outcome) -> Vec<String> {
-    let report = gongkai::xml::from_bytes(&out.stdout).unwrap();
+    let report = gongkai::writers::xml::from_bytes(&out.stdout).unwrap();
     report.diagnostics.iter().map(|d| d.code.clone()).collect()
 }
 
@@ -325,7 +325,7 @@ fn a_glyph_without_unicode_becomes_a_replacement_character_and_a_diagnostic() {
     ]);
     let out = extract_bytes("unmapped.pdf", &bytes);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
-    let report = gongkai::xml::from_bytes(&out.stdout).unwrap();
+    let report = gongkai::writers::xml::from_bytes(&out.stdout).unwrap();
     let d = report
         .diagnostics
         .iter()
@@ -366,7 +366,7 @@ fn encrypted_pdfs_open_with_an_empty_password_only() {
             .to_str()
             .unwrap(),
     ]);
-    let report = gongkai::xml::from_bytes(&out.stdout).unwrap();
+    let report = gongkai::writers::xml::from_bytes(&out.stdout).unwrap();
     assert!(report.diagnostics.iter().any(|d| d.code == "pdf-decrypted"));
     assert!(matches!(report.tables[0], Table::Standard(_)));
 }
@@ -404,7 +404,7 @@ fn pages_whose_text_runs_sideways_are_turned_back() {
         doc.save_to(&mut bytes).unwrap();
         let out = extract_bytes(&format!("rotate{rotate}.pdf"), &bytes);
         assert_eq!(out.code, Some(0), "{}", out.stderr);
-        let report = gongkai::xml::from_bytes(&out.stdout).unwrap();
+        let report = gongkai::writers::xml::from_bytes(&out.stdout).unwrap();
         for (key, want) in truth["cells"].as_object().unwrap() {
             let mut k = key.split('|');
             let (t, r, c) = (k.next().unwrap(), k.next().unwrap(), k.next().unwrap());

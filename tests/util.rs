@@ -108,7 +108,8 @@ pub fn extract_bytes(name: &str, bytes: &[u8]) -> Outcome {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     match out.status.code() {
         Some(0) => {
-            gongkai::xml::from_bytes(&out.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
+            gongkai::writers::xml::from_bytes(&out.stdout)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
         }
         Some(2) => {
             assert_eq!(stderr.lines().count(), 1, "{name}: one line: {stderr}");

@@ -5,7 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(report) = gongkai::xml::from_bytes(data) {
+    if let Ok(report) = gongkai::writers::xml::from_bytes(data) {
         gongkai_fuzz::round_trip(&report);
     }
 });

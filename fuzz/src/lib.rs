@@ -24,15 +24,15 @@ pub fn extract(data: &[u8], from: Option<Format>) {
 /// `to_bytes` then `from_bytes` then `to_bytes` again gives the same bytes: everything the
 /// writer writes, the reader reads, and nothing is lost or changed on the way.
 pub fn round_trip(report: &Report) -> Vec<u8> {
-    let first = gongkai::xml::to_bytes(report);
-    let back = match gongkai::xml::from_bytes(&first) {
+    let first = gongkai::writers::xml::to_bytes(report);
+    let back = match gongkai::writers::xml::from_bytes(&first) {
         Ok(r) => r,
         Err(e) => panic!(
             "the writer's XML does not read back: {e}\n{}",
             String::from_utf8_lossy(&first)
         ),
     };
-    let second = gongkai::xml::to_bytes(&back);
+    let second = gongkai::writers::xml::to_bytes(&back);
     if first != second {
         panic!(
             "the XML round trip changed the bytes:\n--- written\n{}\n--- read back and written\n{}",

@@ -23,9 +23,9 @@ use super::merkle;
 use super::record::{self, Previous, RecordFile, Role, SealRecord};
 use super::verify;
 use super::ArchiveError;
+use crate::batch::output::{folder_of, sync_folder, TempFile};
+use crate::batch::walk::{walk, Skipped};
 use crate::input::{hex, Input};
-use crate::output::{folder_of, sync_folder, TempFile};
-use crate::walk::{walk, Skipped};
 use crate::ExtractOptions;
 
 pub struct SealOptions {
@@ -163,7 +163,7 @@ fn previous_seal(path: &Path, year: u16) -> Result<Previous, ArchiveError> {
     })
 }
 
-/// Walks the inputs by the rules of [`crate::walk`]. Whatever the walk refuses (a link, a
+/// Walks the inputs by the rules of [`crate::batch::walk`]. Whatever the walk refuses (a link, a
 /// FIFO, an unreadable folder) stops the seal — an archive holds all of a folder or is not
 /// written — and every refusal is collected so one run names them all.
 fn collect(inputs: &[PathBuf], output: &Path) -> Result<(Vec<Found>, Skipped), ArchiveError> {
@@ -293,8 +293,8 @@ fn hash_file(path: &Path, limit: u64) -> Result<(Hashed, Option<Vec<u8>>), Strin
 fn is_report_xml(rel: &str, head: &[u8]) -> bool {
     rel.to_ascii_lowercase().ends_with(".xml")
         && head
-            .windows(crate::xml::NAMESPACE.len())
-            .any(|w| w == crate::xml::NAMESPACE.as_bytes())
+            .windows(crate::writers::xml::NAMESPACE.len())
+            .any(|w| w == crate::writers::xml::NAMESPACE.as_bytes())
 }
 
 struct Given {
@@ -348,7 +348,7 @@ fn extract_report(o: &mut Original, bytes: Option<Vec<u8>>, limit: u64, budget: 
     match crate::extract(&Input::new(name, bytes), &ExtractOptions::default()) {
         Ok(report) => {
             o.report = Some(Report::new(
-                crate::xml::to_bytes(&report),
+                crate::writers::xml::to_bytes(&report),
                 "extracted",
                 None,
                 report.meta.year,
@@ -385,7 +385,7 @@ fn prepare(found: Vec<Found>, limit: u64) -> Result<Vec<Original>, ArchiveError>
                 let bytes = bytes.ok_or_else(|| {
                     format!("{}: a report larger than the input limit", f.path.display())
                 })?;
-                let report = crate::xml::from_bytes(&bytes)
+                let report = crate::writers::xml::from_bytes(&bytes)
                     .map_err(|e| format!("{}: {e}", f.path.display()))?;
                 Ok(Given {
                     report: Report::new(bytes, "given", Some(f.path), report.meta.year, &budget),
@@ -500,7 +500,7 @@ fn report_bytes(o: &Original, limit: u64) -> Result<Vec<u8>, String> {
     let bytes = bytes.ok_or_else(|| format!("{}: grew past the input limit", o.path.display()))?;
     let name = o.rel.rsplit('/').next().unwrap_or(&o.rel).to_string();
     crate::extract(&Input::new(name, bytes), &ExtractOptions::default())
-        .map(|report| crate::xml::to_bytes(&report))
+        .map(|report| crate::writers::xml::to_bytes(&report))
         .map_err(|e| format!("{}: {e}", o.path.display()))
 }
 

@@ -17,11 +17,11 @@ use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::{Attribute, QualName};
 use scraper::{Html, HtmlTreeSink, Node};
 
-use crate::chrome::published_date;
 use crate::input::{decode, DecodeError, Decoded, EncodingSource};
 use crate::layout::{Block, Budget, Grid, Hints, Layout, TooLarge};
 use crate::model::{Diagnostic, GridCell, Level};
 use crate::readers::text;
+use crate::text::chrome::published_date;
 
 /// Deepest element nesting read (the default of `--max-html-depth`); deeper tags are
 /// dropped and their text read as text of their ancestor.

@@ -9,11 +9,11 @@
 
 use std::borrow::Cow;
 
-use crate::chrome::{is_chrome_line, published_date, running_title};
 use crate::layout::{Block, Budget, Grid, Hints, Layout, TooLarge};
 use crate::model::{Diagnostic, GridCell, Level};
-use crate::normalise::fold_simple;
-use crate::number;
+use crate::text::chrome::{is_chrome_line, published_date, running_title};
+use crate::text::normalise::fold_simple;
+use crate::text::number;
 
 /// Reads decoded text into the common layout, taking its lines and cells from `budget`.
 pub fn read(text: &str, budget: &mut Budget) -> Result<Layout, TooLarge> {

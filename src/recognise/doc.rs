@@ -13,11 +13,11 @@ use std::ops::Range;
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::normalise::fold_simple;
-use crate::traditional;
+use crate::text::normalise::fold_simple;
+use crate::text::traditional;
 
 use crate::layout::{Block, Layout};
-use crate::number;
+use crate::text::number;
 
 #[derive(Debug)]
 pub struct Doc<'a> {

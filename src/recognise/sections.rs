@@ -5,7 +5,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use crate::normalise::squeezed;
+use crate::text::normalise::squeezed;
 use regex::Regex;
 
 use crate::layout::Hints;

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::number;
-use crate::rules::{CellKey, Outcome, RuleInstance, Term};
+use crate::template::rules::{CellKey, Outcome, RuleInstance, Term};
 use crate::template::ValueKind;
+use crate::text::number;
 
 /// One printed token of a row: a number, possibly glued to others, or a blank marker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -470,7 +470,7 @@ impl<F: Fn(&RuleInstance, &[Option<usize>]) -> bool> Search<'_, F> {
 mod tests {
     use super::*;
     use crate::model::TemplateId;
-    use crate::rules::instances;
+    use crate::template::rules::instances;
     use crate::template::templates;
     use ValueKind::{Amount, Count, Signed};
 

@@ -10,7 +10,7 @@ use crate::model::{Cell, CellContent, Diagnostic, Level, Row, StandardTable};
 use crate::recognise::doc::{Doc, ItemKind};
 use crate::recognise::labels::{clean_label, match_row, numbered};
 use crate::recognise::split::{self, Piece, RowChoice, SolveNote, Solved, Token};
-use crate::rules::{self, CellKey, Outcome, Term};
+use crate::template::rules::{self, CellKey, Outcome, Term};
 use crate::template::{templates, TableTemplate, ValueKind};
 
 /// What reading a table gave.
@@ -596,9 +596,11 @@ fn row_readings(
             // An excerpt that stops mid-row: what is there is read, the rest is missing.
             let mut reading: Vec<Piece> = Vec::with_capacity(n);
             for (tok, &kind) in tokens.iter().zip(kinds) {
-                reading.push(match crate::number::parse_cell(&tok.text, kind) {
+                reading.push(match crate::text::number::parse_cell(&tok.text, kind) {
                     _ if tok.blank => Piece::Blank,
-                    crate::number::CellText::Value { value, unit } => Piece::Value { value, unit },
+                    crate::text::number::CellText::Value { value, unit } => {
+                        Piece::Value { value, unit }
+                    }
                     _ => Piece::Missing,
                 });
             }
@@ -785,8 +787,8 @@ impl ColumnModel {
             if dist >= self.tolerance[col] || last.is_some_and(|l| col <= l) {
                 return None;
             }
-            match crate::number::parse_cell(&item.text, kinds[col]) {
-                crate::number::CellText::Value { value, unit } => {
+            match crate::text::number::parse_cell(&item.text, kinds[col]) {
+                crate::text::number::CellText::Value { value, unit } => {
                     reading[col] = Piece::Value { value, unit }
                 }
                 _ => return None,
@@ -907,8 +909,8 @@ fn cell_of(
                 .collect();
             // Smallest first: easier to read than the order the splits were tried in.
             values.sort_by(|a, b| {
-                crate::number::decimal(a)
-                    .cmp(&crate::number::decimal(b))
+                crate::text::number::decimal(a)
+                    .cmp(&crate::text::number::decimal(b))
                     .then(a.cmp(b))
             });
             CellContent::Ambiguous(values)
@@ -956,7 +958,7 @@ fn place_orphans(
         .collect();
     let single = orphans.len() == 1 && groups[orphans[0]].items.len() == 1;
     let value = single
-        .then(|| crate::number::normalise(&texts[0]))
+        .then(|| crate::text::number::normalise(&texts[0]))
         .flatten();
     if let Some(value) = value {
         let term = |t: &StandardTable, k: &CellKey| match t.cell(&k.row, &k.col).map(|c| &c.content)

@@ -320,7 +320,7 @@ impl<'b> Sink<'b> {
     fn paragraph(&mut self, text: &str) -> Result<(), TooLarge> {
         self.budget.text(text.len())?;
         if self.hints.published.is_none() {
-            self.hints.published = crate::chrome::published_date(text);
+            self.hints.published = crate::text::chrome::published_date(text);
         }
         let blocks = crate::readers::text::paragraph(text, self.budget)?;
         self.blocks.extend(blocks);

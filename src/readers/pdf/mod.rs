@@ -16,9 +16,9 @@ use std::collections::HashMap;
 
 use lopdf::{Document, LoadOptions, Object};
 
-use crate::chrome::is_chrome_line;
 use crate::layout::{Block, Budget, Layout, TooLarge};
 use crate::model::{Diagnostic, Level};
+use crate::text::chrome::is_chrome_line;
 
 use content::{DocState, Interpreter, PageContent};
 use page::Item;
@@ -163,8 +163,8 @@ pub fn read(
         }
     }
     if damaged {
-        let share = crate::notice::undecodable_share(blocks.iter().flat_map(block_texts));
-        if share >= crate::notice::UNDECODABLE {
+        let share = crate::text::undecodable_share(blocks.iter().flat_map(block_texts));
+        if share >= crate::text::UNDECODABLE {
             return Err(PdfError::Damaged(format!(
                 "{:.0}% of its text cannot be decoded",
                 share * 100.0

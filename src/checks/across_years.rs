@@ -5,14 +5,14 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::normalise::squeezed;
+use crate::text::normalise::squeezed;
 use rust_decimal::Decimal;
 
+use crate::batch::collect::Loaded;
 use crate::checks::{col_name, row_name};
-use crate::collect::Loaded;
 use crate::model::{CellContent, Report};
-use crate::number::{self, format_decimal};
 use crate::template::{templates, CrossRule, RuleScope};
+use crate::text::number::{self, format_decimal};
 
 /// Overrides of the issuer key: `name<TAB>key` lines (`#` starts a comment).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use crate::template::templates;
-use crate::xml::NAMESPACE;
+use crate::writers::xml::NAMESPACE;
 
 /// XSD 1.0 text of `schemas/report.xsd`.
 pub fn report_xsd() -> String {
@@ -260,7 +260,7 @@ mod tests {
     /// `cargo run -- schema > schemas/report.xsd`.
     #[test]
     fn committed_schema_matches_the_templates() {
-        let committed = include_str!("../schemas/report.xsd");
+        let committed = include_str!("../../schemas/report.xsd");
         assert!(
             committed == report_xsd(),
             "schemas/report.xsd is stale: run `cargo run -- schema > schemas/report.xsd`"

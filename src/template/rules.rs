@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use rust_decimal::Decimal;
 
-use crate::number;
 use crate::template::{templates, RuleScope, TableTemplate};
+use crate::text::number;
 
 /// One rule applied to definite cells: `sum(left) == sum(right)`.
 #[derive(Debug, Clone, PartialEq, Eq)]

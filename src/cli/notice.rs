@@ -2,30 +2,8 @@
 //! what the user hoped for: a damaged PDF read in part, no standard table found, or much of
 //! its text undecodable. The exit code stays 0: the XML says the same in its diagnostics.
 
-use crate::model::{Report, Table, TemplateId};
-
-/// The share of undecodable characters (U+FFFD) from which a text counts as mostly
-/// undecodable.
-pub const UNDECODABLE: f64 = 0.25;
-
-/// The share of U+FFFD among the characters of `texts` that are not white space (0 when
-/// there are none).
-pub fn undecodable_share<'a>(texts: impl IntoIterator<Item = &'a str>) -> f64 {
-    let (mut bad, mut all) = (0usize, 0usize);
-    for c in texts
-        .into_iter()
-        .flat_map(str::chars)
-        .filter(|c| !c.is_whitespace())
-    {
-        all += 1;
-        bad += usize::from(c == '\u{FFFD}');
-    }
-    if all == 0 {
-        0.0
-    } else {
-        bad as f64 / all as f64
-    }
-}
+use gongkai::model::{Report, Table, TemplateId};
+use gongkai::text::{undecodable_share, UNDECODABLE};
 
 /// The report's text: title, section headings and paragraphs, and the cells of its other
 /// tables (a standard table holds numbers).
@@ -50,7 +28,7 @@ pub fn of(report: &Report) -> Option<String> {
     if report
         .diagnostics
         .iter()
-        .any(|d| d.code == crate::readers::pdf::REPAIRED)
+        .any(|d| d.code == gongkai::readers::pdf::REPAIRED)
     {
         said.push("the PDF is damaged (cut short?) and was read as far as it goes".to_string());
     }
@@ -65,15 +43,4 @@ pub fn of(report: &Report) -> Option<String> {
         ));
     }
     (!said.is_empty()).then(|| said.join("; "))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_share_counts_characters_that_are_not_white_space() {
-        assert_eq!(undecodable_share(["\u{FFFD}\u{FFFD} 规章", "  "]), 0.5);
-        assert_eq!(undecodable_share(["", " "]), 0.0);
-    }
 }

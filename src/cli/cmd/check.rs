@@ -1,4 +1,4 @@
-//! `gongkai export`, `check` and `show`: clean data and review across many reports.
+//! `gongkai check`: the consistency rules of many reports, and across their years.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -6,114 +6,12 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
-use gongkai::across_years::{self, IssuerMap};
+use gongkai::checks::across_years::{self, IssuerMap};
 use gongkai::checks::{self, findings};
-use gongkai::collect::{load_all, Collected, Loaded};
-use gongkai::export;
 use gongkai::model::CellContent;
-use gongkai::show;
 
-use super::{emit, fail, refuse_onto_input, EXIT_FINDING, EXIT_INPUT, EXIT_OUTPUT};
-
-/// Loads the inputs (never reading `output`), naming every unusable one on standard error.
-fn load(inputs: &[PathBuf], limits: &gongkai::Limits, output: Option<&Path>) -> Collected {
-    let c = load_all(inputs, limits, output);
-    for f in &c.failures {
-        eprintln!("gongkai: {}: {}", f.path.display(), f.reason);
-    }
-    c
-}
-
-/// Notes on standard error what was read but is no report, and what the walk skipped.
-fn note_no_reports_and_skips(c: &Collected, what: &str) {
-    for l in &c.no_report {
-        eprintln!(
-            "note: {}: holds no report (template none); {what}",
-            l.path.display()
-        );
-    }
-    if !c.skipped.is_empty() {
-        eprintln!("note: {}", c.skipped);
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ExportFormat {
-    Csv,
-    Json,
-}
-
-pub struct ExportOptions<'a> {
-    pub format: ExportFormat,
-    pub wide: bool,
-    pub bom: bool,
-    pub output: Option<&'a Path>,
-    pub limits: gongkai::Limits,
-}
-
-/// Exit 0 when every input was read, 1 when some were not (the rest is exported), 2 when
-/// none could be.
-pub fn export(inputs: &[PathBuf], opts: &ExportOptions<'_>) -> ExitCode {
-    if let Some(out) = opts.output {
-        if let Err(code) = refuse_onto_input(out, inputs) {
-            return code;
-        }
-    }
-    let c = load(inputs, &opts.limits, opts.output);
-    note_no_reports_and_skips(&c, "not exported");
-    let (loaded, failures) = (&c.reports, &c.failures);
-    if loaded.is_empty() && c.no_report.is_empty() && !failures.is_empty() {
-        return ExitCode::from(EXIT_INPUT);
-    }
-    let mut bytes = Vec::new();
-    let written = match (opts.format, opts.wide) {
-        (ExportFormat::Csv, false) => {
-            let header: Vec<String> = export::COLUMNS.iter().map(|s| s.to_string()).collect();
-            let rows = export::tidy_rows(loaded).into_iter().map(|r| r.to_vec());
-            export::write_csv(&mut bytes, &header, rows, opts.bom)
-        }
-        (ExportFormat::Csv, true) => {
-            let (header, rows) = export::wide_rows(loaded);
-            export::write_csv(&mut bytes, &header, rows, opts.bom)
-        }
-        (ExportFormat::Json, false) => export::write_json(&mut bytes, &export::tidy_rows(loaded)),
-        (ExportFormat::Json, true) => {
-            let (header, rows) = export::wide_rows(loaded);
-            let objects: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|row| {
-                    let fields: serde_json::Map<String, serde_json::Value> = header
-                        .iter()
-                        .zip(row)
-                        .map(|(k, v)| {
-                            (
-                                k.clone(),
-                                if v.is_empty() {
-                                    serde_json::Value::Null
-                                } else {
-                                    v.clone().into()
-                                },
-                            )
-                        })
-                        .collect();
-                    serde_json::Value::Object(fields)
-                })
-                .collect();
-            serde_json::to_writer_pretty(&mut bytes, &objects).map_err(std::io::Error::other)
-        }
-    };
-    if let Err(e) = written {
-        return fail(EXIT_OUTPUT, "<output>", &e.to_string());
-    }
-    if let Err(code) = emit(&bytes, opts.output) {
-        return code;
-    }
-    if failures.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_FINDING)
-    }
-}
+use super::load;
+use super::{emit, fail, EXIT_FINDING, EXIT_INPUT};
 
 pub struct CheckOptions<'a> {
     pub json: bool,
@@ -297,58 +195,4 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
-}
-
-/// One input file: its page at `output`. A folder, a sealed archive or several inputs:
-/// `output` is a folder that gets `index.html` and a page per report. Exit 1 when some inputs were unusable.
-pub fn show(inputs: &[PathBuf], output: &Path, limits: &gongkai::Limits) -> ExitCode {
-    if let Err(code) = refuse_onto_input(output, inputs) {
-        return code;
-    }
-    let c = load(inputs, limits, Some(output));
-    let failures = &c.failures;
-    let Some(first) = c.reports.first().or(c.no_report.first()) else {
-        return ExitCode::from(EXIT_INPUT);
-    };
-    // One report file gets a page; an archive, a folder or several inputs get a folder.
-    let single = inputs.len() == 1 && inputs[0].is_file() && !gongkai::collect::is_zip(&inputs[0]);
-    if single {
-        if let Err(code) = emit(show::page(&first.report).as_bytes(), Some(output)) {
-            return code;
-        }
-    } else {
-        note_no_reports_and_skips(&c, "listed apart in the index");
-        if let Err(e) = std::fs::create_dir_all(output) {
-            return fail(EXIT_OUTPUT, &output.display().to_string(), &e.to_string());
-        }
-        let (reports, no_report) = match (pages(&c.reports, output), pages(&c.no_report, output)) {
-            (Ok(r), Ok(n)) => (r, n),
-            (Err(code), _) | (_, Err(code)) => return code,
-        };
-        if let Err(code) = emit(
-            show::index(&reports, &no_report).as_bytes(),
-            Some(&output.join("index.html")),
-        ) {
-            return code;
-        }
-    }
-    if failures.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_FINDING)
-    }
-}
-
-/// Writes a review page for each report in `folder`; their lines of the index.
-fn pages<'a>(loaded: &'a [Loaded], folder: &Path) -> Result<Vec<show::IndexEntry<'a>>, ExitCode> {
-    let mut entries = Vec::new();
-    for l in loaded {
-        let page = show::page_name(&l.report);
-        emit(show::page(&l.report).as_bytes(), Some(&folder.join(&page)))?;
-        entries.push(show::IndexEntry {
-            report: &l.report,
-            page,
-        });
-    }
-    Ok(entries)
 }

@@ -10,9 +10,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
+use crate::batch::output::{write_atomically, Durability};
+use crate::batch::walk::{walk, Skipped};
 use crate::input::Input;
-use crate::output::{write_atomically, Durability};
-use crate::walk::{walk, Skipped};
 use crate::{ExtractOptions, Limits};
 
 /// One file to convert, and where its XML goes (relative to the output folder).
@@ -73,7 +73,7 @@ pub struct ConvertOptions {
     pub limits: Limits,
 }
 
-/// The files of a run, walked by the rules of [`crate::walk`] (the output folder never
+/// The files of a run, walked by the rules of [`crate::batch::walk`] (the output folder never
 /// read), and what the walk skipped. An entry the walk refused (a link, a FIFO, an
 /// unreadable folder) is a job that fails with the reason. With one input folder, outputs
 /// mirror its tree; with several, each keeps its folder's name. An input that does not
@@ -168,7 +168,7 @@ fn convert_one(job: &Job, opts: &ConvertOptions) -> Outcome {
         Ok(i) => i,
         Err(e) => return failed(FailureClass::Input, e.to_string()),
     };
-    if crate::collect::is_canonical_xml(&input.bytes) {
+    if crate::batch::collect::is_canonical_xml(&input.bytes) {
         return Outcome::AlreadyXml;
     }
     let target = opts.output.join(&job.output);
@@ -204,7 +204,7 @@ fn convert_one(job: &Job, opts: &ConvertOptions) -> Outcome {
             );
         }
     };
-    let bytes = crate::xml::to_bytes(&report);
+    let bytes = crate::writers::xml::to_bytes(&report);
     // Not synced: thousands of fsyncs would dominate a run, and a file a power cut
     // emptied or cut short is converted again on the next run (`is_complete`).
     let written = match target.parent() {

@@ -10,7 +10,7 @@ use crate::model::{
     Cell, CellContent, Check, CheckResult, Diagnostic, GenericTable, GridCell, Level, Meta, Report,
     Row, Section, Source, StandardTable, Table, TemplateId,
 };
-use crate::xml::NAMESPACE;
+use crate::writers::xml::NAMESPACE;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("not a canonical gongkai report: {message} (at byte {position})")]

@@ -13,6 +13,7 @@ use gongkai::archive;
 use gongkai::input::{Format, DEFAULT_MAX_INPUT_BYTES};
 
 mod cmd;
+mod notice;
 
 // Extraction makes many small short-lived allocations (cells, labels, readings): mimalloc
 // serves them about a fifth faster than the system allocator (benches/extract.rs).
@@ -140,7 +141,7 @@ enum Command {
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "csv")]
-        format: cmd::data::ExportFormat,
+        format: cmd::export::ExportFormat,
         /// One row per report, one column per cell.
         #[arg(long)]
         wide: bool,
@@ -302,9 +303,9 @@ fn main() -> ExitCode {
             bom,
             output,
             limits,
-        } => cmd::data::export(
+        } => cmd::export::export(
             &inputs,
-            &cmd::data::ExportOptions {
+            &cmd::export::ExportOptions {
                 format,
                 wide,
                 bom,
@@ -318,9 +319,9 @@ fn main() -> ExitCode {
             across_years,
             issuer_map,
             limits,
-        } => cmd::data::check(
+        } => cmd::check::check(
             &inputs,
-            &cmd::data::CheckOptions {
+            &cmd::check::CheckOptions {
                 json,
                 across_years,
                 issuer_map: issuer_map.as_deref(),
@@ -337,7 +338,7 @@ fn main() -> ExitCode {
             limits,
         } => cmd::convert::convert(
             &inputs,
-            &gongkai::convert::ConvertOptions {
+            &gongkai::batch::convert::ConvertOptions {
                 output,
                 jobs: jobs
                     .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
@@ -351,7 +352,9 @@ fn main() -> ExitCode {
             inputs,
             output,
             limits,
-        } => cmd::data::show(&inputs, &output, &limits.limits()),
-        Command::Schema => cmd::done(cmd::to_stdout(gongkai::schema::report_xsd().as_bytes())),
+        } => cmd::show::show(&inputs, &output, &limits.limits()),
+        Command::Schema => cmd::done(cmd::to_stdout(
+            gongkai::writers::schema::report_xsd().as_bytes(),
+        )),
     }
 }

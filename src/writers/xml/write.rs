@@ -7,7 +7,7 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 
 use crate::model::{Cell, CellContent, GenericTable, Report, StandardTable, Table};
-use crate::xml::NAMESPACE;
+use crate::writers::xml::NAMESPACE;
 
 /// The report as canonical XML bytes.
 pub fn to_bytes(report: &Report) -> Vec<u8> {

@@ -4,9 +4,9 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use crate::batch::walk::{walk, Skipped};
 use crate::input::Input;
 use crate::model::{Report, TemplateId};
-use crate::walk::{walk, Skipped};
 use crate::ExtractOptions;
 
 /// A report and where it came from.
@@ -34,11 +34,11 @@ pub struct Collected {
     /// apart, never counted as reports.
     pub no_report: Vec<Loaded>,
     pub failures: Vec<Failure>,
-    /// What the walk passed over ([`crate::walk`]).
+    /// What the walk passed over ([`crate::batch::walk`]).
     pub skipped: Skipped,
 }
 
-/// Reads every input, folders walked by the rules of [`crate::walk`] (`output`, the file or
+/// Reads every input, folders walked by the rules of [`crate::batch::walk`] (`output`, the file or
 /// folder the command writes, is never read). Canonical XML is read back, and so are the
 /// reports inside a sealed archive; any other file is extracted. A source seen twice (its
 /// XML and the original beside it) is kept once, XML first.
@@ -61,7 +61,7 @@ pub fn load_all(inputs: &[PathBuf], limits: &crate::Limits, output: Option<&Path
                 Ok(reports) => {
                     for (name, bytes) in reports {
                         let at = path.join(&name);
-                        match crate::xml::from_bytes(&bytes) {
+                        match crate::writers::xml::from_bytes(&bytes) {
                             Ok(report) => loaded.push(Loaded {
                                 path: at,
                                 report,
@@ -92,7 +92,7 @@ pub fn load_all(inputs: &[PathBuf], limits: &crate::Limits, output: Option<&Path
             }
         };
         if is_canonical_xml(&input.bytes) {
-            match crate::xml::from_bytes(&input.bytes) {
+            match crate::writers::xml::from_bytes(&input.bytes) {
                 Ok(report) => loaded.push(Loaded {
                     path,
                     report,
@@ -171,6 +171,6 @@ pub fn is_canonical_xml(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(4096)];
     head.starts_with(b"<?xml")
         && head
-            .windows(crate::xml::NAMESPACE.len())
-            .any(|w| w == crate::xml::NAMESPACE.as_bytes())
+            .windows(crate::writers::xml::NAMESPACE.len())
+            .any(|w| w == crate::writers::xml::NAMESPACE.as_bytes())
 }

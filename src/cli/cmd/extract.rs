@@ -34,11 +34,11 @@ pub fn extract(path: &Path, output: Option<&Path>, options: &ExtractOptions) -> 
         Ok(r) => r,
         Err(e) => return fail(EXIT_INPUT, &shown, &e.to_string()),
     };
-    if let Err(code) = emit(&gongkai::xml::to_bytes(&report), output) {
+    if let Err(code) = emit(&gongkai::writers::xml::to_bytes(&report), output) {
         return code;
     }
     // Written, but perhaps not what was hoped for: one line says so.
-    if let Some(notice) = gongkai::notice::of(&report) {
+    if let Some(notice) = crate::notice::of(&report) {
         eprintln!("gongkai: {shown}: warning: {notice}");
     }
     ExitCode::SUCCESS

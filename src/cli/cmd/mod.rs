@@ -4,15 +4,18 @@
 //! inputs unusable in a batch); 2 unusable input or arguments; 3 output not written.
 
 pub mod archive;
+pub mod check;
 pub mod convert;
-pub mod data;
+pub mod export;
 pub mod extract;
+pub mod show;
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use gongkai::output::{self, Durability};
+use gongkai::batch::collect::{load_all, Collected};
+use gongkai::batch::output::{self, Durability};
 
 pub const EXIT_FINDING: u8 = 1;
 pub const EXIT_INPUT: u8 = 2;
@@ -57,4 +60,26 @@ pub fn refuse_onto_input<P: AsRef<Path>>(output: &Path, inputs: &[P]) -> Result<
 /// The exit code of a result that is all side effects.
 pub fn done(r: Result<(), ExitCode>) -> ExitCode {
     r.err().unwrap_or(ExitCode::SUCCESS)
+}
+
+/// Loads the inputs (never reading `output`), naming every unusable one on standard error.
+pub fn load(inputs: &[PathBuf], limits: &gongkai::Limits, output: Option<&Path>) -> Collected {
+    let c = load_all(inputs, limits, output);
+    for f in &c.failures {
+        eprintln!("gongkai: {}: {}", f.path.display(), f.reason);
+    }
+    c
+}
+
+/// Notes on standard error what was read but is no report, and what the walk skipped.
+pub fn note_no_reports_and_skips(c: &Collected, what: &str) {
+    for l in &c.no_report {
+        eprintln!(
+            "note: {}: holds no report (template none); {what}",
+            l.path.display()
+        );
+    }
+    if !c.skipped.is_empty() {
+        eprintln!("note: {}", c.skipped);
+    }
 }

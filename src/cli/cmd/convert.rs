@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use gongkai::convert::{self, ConvertOptions, FailureClass, Outcome, Summary};
-use gongkai::output::{self, Durability};
+use gongkai::batch::convert::{self, ConvertOptions, FailureClass, Outcome, Summary};
+use gongkai::batch::output::{self, Durability};
 
 use super::{fail, refuse_onto_input, to_stdout, EXIT_FINDING, EXIT_INPUT, EXIT_OUTPUT};
 
@@ -95,7 +95,7 @@ pub fn convert(inputs: &[PathBuf], opts: &ConvertOptions, quiet: bool) -> ExitCo
         eprintln!("gongkai: {reason}");
     }
     let output_failed = output_failed.is_some();
-    let errors_path = opts.output.join(gongkai::walk::ERRORS_FILE);
+    let errors_path = opts.output.join(gongkai::batch::walk::ERRORS_FILE);
     let errors = convert::errors_jsonl(&jobs, &outcomes);
     let written = if errors.is_empty() {
         match std::fs::remove_file(&errors_path) {

@@ -6,7 +6,7 @@
 //! - Below a folder, a hidden entry (its name starts with `.`) is skipped — a hidden folder
 //!   is not entered — and counted.
 //! - gongkai's own files are never inputs, given or found: our temporary files
-//!   ([`crate::output::is_temp_name`]), a batch's error list [`ERRORS_FILE`], and the
+//!   ([`crate::batch::output::is_temp_name`]), a batch's error list [`ERRORS_FILE`], and the
 //!   output the command is writing (by device and inode). They are skipped and counted.
 //! - A symbolic link below a folder is not followed (it could lead out of the folder or
 //!   round in a circle), a FIFO, device or socket is never opened (reading one could
@@ -18,7 +18,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::output::{file_id, is_temp_name, FileId};
+use crate::batch::output::{file_id, is_temp_name, FileId};
 
 /// The failures of a `convert` run, written in its output folder.
 pub const ERRORS_FILE: &str = "_errors.jsonl";

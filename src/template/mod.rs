@@ -3,6 +3,8 @@
 //! This is the only place that knows labels, ids, order and rules; the recogniser, the
 //! checks, the XML writer and the schema generator all read it from here.
 
+pub mod rules;
+
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -10,7 +12,7 @@ use serde::Deserialize;
 
 use crate::model::TemplateId;
 
-const TEMPLATES_TOML: &str = include_str!("../schemas/templates.toml");
+const TEMPLATES_TOML: &str = include_str!("../../schemas/templates.toml");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

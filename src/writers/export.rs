@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::collect::Loaded;
+use crate::batch::collect::Loaded;
 use crate::model::{CellContent, Report, Table};
 use crate::template::templates;
 

@@ -466,16 +466,18 @@ mod tests {
 
     #[test]
     fn pages_mark_failed_ambiguous_and_missing_cells() {
-        let hongze =
-            crate::xml::from_bytes(include_bytes!("../golden/hongze-2023-layout/expected.xml"))
-                .unwrap();
+        let hongze = crate::writers::xml::from_bytes(include_bytes!(
+            "../../golden/hongze-2023-layout/expected.xml"
+        ))
+        .unwrap();
         let page = page(&hongze);
         assert!(page.contains(r#"<td class="value fail" data-cell="t4.row.cases/t4.col.review.total" title="R-T4-SUM 行政复议 总计: 结果维持+结果纠正+其他结果+尚未审结 = 10+1+0+0 = 11, 总计 = 0">0</td>"#), "{page}");
         assert!(page.contains(r#"data-cell="t3.row.other.misc/t3.col.total""#));
         assert!(page.contains(r#"<th rowspan="3" colspan="3">（本列数据的勾稽关系为"#));
-        let pingtan =
-            crate::xml::from_bytes(include_bytes!("../golden/pingtan-2019-glued/expected.xml"))
-                .unwrap();
+        let pingtan = crate::writers::xml::from_bytes(include_bytes!(
+            "../../golden/pingtan-2019-glued/expected.xml"
+        ))
+        .unwrap();
         let page = super::page(&pingtan);
         assert!(page.contains(r#"<td class="ambiguous" data-cell="t2.row.admin_fees/t2.col.prev_year_items" title="ambiguous: 3 or 35">3 | 35</td>"#));
         assert!(

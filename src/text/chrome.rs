@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use crate::normalise::squeezed;
+use crate::text::normalise::squeezed;
 use regex::{Regex, RegexSet};
 
 /// Whole-line patterns, matched on the NFKC form with all whitespace removed. Lines of more

@@ -2,18 +2,20 @@
 //! applies, with pass, fail (expected and actual) or skip — and, for people, each failure
 //! spelled out with its cells (`R-T3-BALANCE 自然人: 一+二 = 21+0 = 21, 三+四 = 20+0 = 20`).
 
+pub mod across_years;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::normalise::squeezed;
+use crate::text::normalise::squeezed;
 use rust_decimal::Decimal;
 
 use crate::model::{
     CellContent, Check, CheckResult, Diagnostic, Level, Report, StandardTable, TemplateId,
 };
-use crate::number::{self, format_decimal};
-use crate::rules::{self, CellKey, Outcome, RuleInstance, Term};
+use crate::template::rules::{self, CellKey, Outcome, RuleInstance, Term};
 use crate::template::{templates, NarrativeRule, RuleScope, TableTemplate, Template, ValueKind};
+use crate::text::number::{self, format_decimal};
 
 /// A standard table with its rule instances and the values the rules derive for blank
 /// totals (a blank 总计 counts as its row's sum in the other rules).
@@ -446,14 +448,14 @@ mod tests {
     use super::*;
 
     fn hongze() -> Report {
-        let bytes = include_bytes!("../golden/hongze-2023-layout/expected.xml");
-        crate::xml::from_bytes(bytes).unwrap()
+        let bytes = include_bytes!("../../golden/hongze-2023-layout/expected.xml");
+        crate::writers::xml::from_bytes(bytes).unwrap()
     }
 
     /// A v2019 report on which every rule holds.
     fn meilie() -> Report {
-        let bytes = include_bytes!("../golden/meilie-2020-pipe/expected.xml");
-        crate::xml::from_bytes(bytes).unwrap()
+        let bytes = include_bytes!("../../golden/meilie-2020-pipe/expected.xml");
+        crate::writers::xml::from_bytes(bytes).unwrap()
     }
 
     fn set(report: &mut Report, row: &str, col: &str, value: &str) {
