@@ -4,6 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::batch::walk::{walk, Skipped};
 use crate::input::Input;
 use crate::model::{Report, TemplateId};
@@ -112,27 +114,30 @@ pub fn load_all(inputs: &[PathBuf], limits: &crate::Limits, output: Option<&Path
         .map(|l| l.report.meta.source.sha256.clone())
         .collect();
     let mut seen = known;
-    for (path, input) in originals {
-        let sha = input.sha256();
-        if !seen.insert(sha) {
-            continue;
-        }
-        match crate::extract(
-            &input,
-            &ExtractOptions {
-                from: None,
-                limits: *limits,
-            },
-        ) {
-            Ok(report) => loaded.push(Loaded {
+    originals.retain(|(_, input)| seen.insert(input.sha256()));
+    // Extracted in parallel (on the caller's rayon pool), kept in input order.
+    let options = ExtractOptions {
+        from: None,
+        limits: *limits,
+    };
+    let extracted: Vec<Result<Loaded, Failure>> = originals
+        .into_par_iter()
+        .map(|(path, input)| match crate::extract(&input, &options) {
+            Ok(report) => Ok(Loaded {
                 path,
                 report,
                 from_xml: false,
             }),
-            Err(e) => failures.push(Failure {
+            Err(e) => Err(Failure {
                 path,
                 reason: e.to_string(),
             }),
+        })
+        .collect();
+    for result in extracted {
+        match result {
+            Ok(l) => loaded.push(l),
+            Err(f) => failures.push(f),
         }
     }
     let mut dedup = BTreeSet::new();
