@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::batch::walk::{walk, Skipped};
-use crate::input::Input;
+use crate::input::{sniff, Format, Input};
 use crate::model::{Report, TemplateId};
 use crate::ExtractOptions;
 
@@ -42,8 +42,9 @@ pub struct Collected {
 
 /// Reads every input, folders walked by the rules of [`crate::batch::walk`] (`output`, the file or
 /// folder the command writes, is never read). Canonical XML is read back, and so are the
-/// reports inside a sealed archive; any other file is extracted. A source seen twice (its
-/// XML and the original beside it) is kept once, XML first.
+/// reports inside a sealed archive (a zip that is no DOCX or ODT); any other file is
+/// extracted. A source seen twice (its XML and the original beside it) is kept once, XML
+/// first.
 pub fn load_all(inputs: &[PathBuf], limits: &crate::Limits, output: Option<&Path>) -> Collected {
     let walked = walk(inputs, output);
     let mut failures: Vec<Failure> = walked
@@ -58,6 +59,13 @@ pub fn load_all(inputs: &[PathBuf], limits: &crate::Limits, output: Option<&Path
     let mut originals = Vec::new();
     for path in walked.files.into_iter().map(|f| f.path) {
         if is_zip(&path) {
+            // A DOCX or ODT is a zip too: an original, read as any other.
+            if let Ok(input) = Input::from_path(&path, limits.max_input_bytes) {
+                if matches!(sniff(&input.bytes), Format::Docx | Format::Odt) {
+                    originals.push((path, input));
+                    continue;
+                }
+            }
             // A sealed year: its canonical XML reports.
             match crate::archive::list::xml_reports(&path) {
                 Ok(reports) => {
