@@ -6,7 +6,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use crate::text::normalise::squeezed;
-use crate::text::traditional;
+use crate::text::{gloss, traditional};
 use regex::Regex;
 
 use crate::layout::Hints;
@@ -426,7 +426,7 @@ pub fn title_info(sections: &[Section], hints: &Hints, diags: &mut Vec<Diagnosti
 /// inside a sentence (`根据《…关于2021年度政府信息公开工作年度报告…》`) is no title, and
 /// navigation, labels and markup before the body's name are not part of it.
 fn parse_title(text: &str) -> Option<TitleInfo> {
-    let printed: Vec<char> = text.chars().collect();
+    let printed: Vec<char> = gloss::without_glosses(text).chars().collect();
     let folded: String = printed
         .iter()
         .map(|&c| traditional::simplified(c).unwrap_or(c))
