@@ -53,17 +53,14 @@ impl Lattice {
         if x < x0 || x > x1 || y < y0 || y > y1 {
             return None;
         }
-        let c = self
-            .xs
-            .partition_point(|&v| v <= x)
-            .saturating_sub(1)
-            .min(self.cols() - 1);
-        let r = self
-            .ys
-            .partition_point(|&v| v <= y)
-            .saturating_sub(1)
-            .min(self.ys.len() - 2);
-        Some(self.cell_group[r * self.cols() + c])
+        // The span between grid lines that holds `v` (the last one holds its far edge).
+        let span = |lines: &[f64], v: f64| {
+            lines
+                .partition_point(|&l| l <= v)
+                .saturating_sub(1)
+                .min(lines.len() - 2)
+        };
+        Some(self.cell_group[span(&self.ys, y) * self.cols() + span(&self.xs, x)])
     }
 
     /// The grid, each group's glyphs written as its cell text.
@@ -495,8 +492,8 @@ fn build(hs: &[Ruling], vs: &[Ruling]) -> Option<Lattice> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::draw::{glyph, h, text, v};
-    use super::super::{lay_out, Item, Page};
+    use super::super::draw::{self, glyph, h, text, v};
+    use super::super::{lay_out, Item};
     use super::*;
 
     /// A 3×3 table whose first column's two lower cells are merged (a rowspan label) and
@@ -616,12 +613,7 @@ mod tests {
             }
         }
         glyphs.extend(text("注：单位为件", 40.0, 185.0));
-        let laid = lay_out(&Page {
-            width: 600.0,
-            height: 800.0,
-            glyphs,
-            segments,
-        });
+        let laid = lay_out(&draw::page(glyphs, segments));
         let shape: Vec<String> = laid
             .items
             .iter()

@@ -123,8 +123,8 @@ pub fn median(it: impl Iterator<Item = f64>) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::draw::glyph;
-    use super::super::{lay_out, Page};
+    use super::super::draw::{self, glyph};
+    use super::super::lay_out;
     use super::*;
 
     fn texts(items: Vec<Item>) -> Vec<String> {
@@ -171,14 +171,9 @@ mod tests {
             glyph("B", 97.0, 40.0),
             glyph(" ", 90.0, 40.0),
         ];
-        let page = Page {
-            width: 200.0,
-            height: 100.0,
-            glyphs,
-            segments: Vec::new(),
-        };
+        let page = draw::page(glyphs, Vec::new());
         let laid = lay_out(&page);
-        assert_eq!(laid.height, 100.0);
+        assert_eq!(laid.height, 800.0);
         assert_eq!(
             texts(laid.items),
             vec!["12件".to_string(), format!("第二{}A B", " ".repeat(6))]

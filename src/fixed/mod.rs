@@ -233,7 +233,17 @@ fn dedupe(glyphs: &[Glyph]) -> Vec<Glyph> {
 /// Shapes the tests draw pages with.
 #[cfg(test)]
 mod draw {
-    use super::{Baseline, Glyph, Segment};
+    use super::{Baseline, Glyph, Page, Segment};
+
+    /// A 600 × 800 page.
+    pub fn page(glyphs: Vec<Glyph>, segments: Vec<Segment>) -> Page {
+        Page {
+            width: 600.0,
+            height: 800.0,
+            glyphs,
+            segments,
+        }
+    }
 
     /// An upright glyph, a 10-point em square, at `x` on baseline `y`.
     pub fn glyph(text: &str, x: f64, y: f64) -> Glyph {

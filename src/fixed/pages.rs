@@ -105,8 +105,8 @@ pub fn join(pages: Vec<PageLayout>, budget: &mut Budget) -> Result<Joined, TooLa
 
 #[cfg(test)]
 mod tests {
-    use super::super::draw::{h, text, v};
-    use super::super::{lay_out, Glyph, Page, Segment};
+    use super::super::draw::{self, h, text, v};
+    use super::super::{lay_out, Glyph, Segment};
     use super::*;
     use crate::model::GridCell;
 
@@ -119,12 +119,7 @@ mod tests {
                 text(a, 40.0, *y).into_iter().chain(text(b, 150.0, *y))
             })
             .collect();
-        lay_out(&Page {
-            width: 600.0,
-            height: 800.0,
-            glyphs,
-            segments,
-        })
+        lay_out(&draw::page(glyphs, segments))
     }
 
     fn joined(pages: Vec<PageLayout>) -> Joined {

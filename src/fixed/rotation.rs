@@ -156,12 +156,7 @@ mod tests {
             .map(|x| v(x, 100.0, 300.0))
             .chain([100.0, 200.0, 300.0].map(|y| h(y, 100.0, 160.0)))
             .collect();
-        let page = Page {
-            width: 600.0,
-            height: 800.0,
-            glyphs,
-            segments,
-        };
+        let page = draw::page(glyphs, segments);
         let laid = lay_out(&page);
         // The view turned: as wide as the page was high, as high as it was wide.
         assert_eq!(laid.height, 600.0);
@@ -181,12 +176,7 @@ mod tests {
     #[test]
     fn a_page_turns_only_for_ten_sideways_glyphs_and_six_in_ten() {
         let unturned = |glyphs: Vec<Glyph>| {
-            let page = Page {
-                width: 600.0,
-                height: 800.0,
-                glyphs,
-                segments: Vec::new(),
-            };
+            let page = draw::page(glyphs, Vec::new());
             let (height, turned, _) = upright_view(&page);
             height == 800.0 && turned == page.glyphs
         };

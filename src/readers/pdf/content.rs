@@ -14,7 +14,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use crate::fixed::{Baseline, Glyph, Page, Segment};
 
 use super::fonts::Font;
-use super::{deref, name_of, num};
+use super::{deref, entry, name_of, num};
 
 /// Operations run per page, Form XObjects included: a bound on time for hostile content.
 const MAX_OPS: usize = 4_000_000;
@@ -131,7 +131,7 @@ struct Resources<'a> {
 impl<'a> Resources<'a> {
     fn lookup(&self, doc: &'a Document, category: &[u8], name: &[u8]) -> Option<&'a Object> {
         self.dicts.iter().find_map(|d| {
-            let cat = deref(doc, d.get(category).ok()?)?.as_dict().ok()?;
+            let cat = entry(doc, d, category)?.as_dict().ok()?;
             cat.get(name).ok()
         })
     }
@@ -517,7 +517,7 @@ impl<'a> Interpreter<'a> {
                 .ok()?,
             _ => return None,
         };
-        let bytes = deref(doc, dict.get(b"ActualText").ok()?)?.as_str().ok()?;
+        let bytes = entry(doc, dict, b"ActualText")?.as_str().ok()?;
         Some(text_string(bytes))
     }
 
@@ -753,20 +753,10 @@ impl<'a> Interpreter<'a> {
             },
         };
         let mut inner = res.clone();
-        if let Some(d) = stream
-            .dict
-            .get(b"Resources")
-            .ok()
-            .and_then(|o| deref(doc, o))
-            .and_then(|o| o.as_dict().ok())
-        {
+        if let Some(d) = entry(doc, &stream.dict, b"Resources").and_then(|o| o.as_dict().ok()) {
             inner.dicts.insert(0, d);
         }
-        let matrix = stream
-            .dict
-            .get(b"Matrix")
-            .ok()
-            .and_then(|o| deref(doc, o))
+        let matrix = entry(doc, &stream.dict, b"Matrix")
             .and_then(|o| o.as_array().ok())
             .and_then(|a| Matrix::from_operands(doc, a))
             .unwrap_or(Matrix::IDENTITY);
@@ -989,7 +979,7 @@ fn inherited<'a>(
         if let Ok(v) = node.get(key) {
             return deref(doc, v);
         }
-        node = deref(doc, node.get(b"Parent").ok()?)?.as_dict().ok()?;
+        node = entry(doc, node, b"Parent")?.as_dict().ok()?;
     }
     None
 }

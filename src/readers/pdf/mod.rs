@@ -9,7 +9,7 @@ mod fonts;
 mod glyphs;
 mod prescan;
 
-use lopdf::{Document, LoadOptions, Object};
+use lopdf::{Dictionary, Document, LoadOptions, Object};
 
 use crate::fixed;
 use crate::layout::{Block, Budget, Layout, TooLarge};
@@ -169,30 +169,28 @@ pub fn read(
 }
 
 fn page_diagnostics(number: u32, c: &PageContent, out: &mut Vec<Diagnostic>) {
-    let at = format!("page {number}");
-    for (font, n) in &c.unmapped {
+    let mut warn = |code: &str, message: String| {
         out.push(Diagnostic::new(
             Level::Warning,
+            code,
+            format!("page {number}"),
+            message,
+        ))
+    };
+    for (font, n) in &c.unmapped {
+        warn(
             "pdf-unmapped-glyphs",
-            at.clone(),
             format!("{n} glyph(s) of font {font} on page {number} have no Unicode mapping; each is written as U+FFFD"),
-        ));
+        );
     }
     for (font, problem) in &c.font_problems {
-        out.push(Diagnostic::new(
-            Level::Warning,
+        warn(
             "pdf-font",
-            at.clone(),
             format!("font {font} (first used on page {number}): {problem}"),
-        ));
+        );
     }
     for note in &c.notes {
-        out.push(Diagnostic::new(
-            Level::Warning,
-            "pdf-page",
-            at.clone(),
-            format!("page {number}: {note}"),
-        ));
+        warn("pdf-page", format!("page {number}: {note}"));
     }
 }
 
@@ -211,6 +209,11 @@ fn one_line(s: &str) -> String {
 /// An object with references followed (a bounded number of times).
 pub(crate) fn deref<'a>(doc: &'a Document, obj: &'a Object) -> Option<&'a Object> {
     doc.dereference(obj).ok().map(|(_, o)| o)
+}
+
+/// A dictionary's entry, references followed.
+pub(crate) fn entry<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    deref(doc, dict.get(key).ok()?)
 }
 
 /// A number (integer or real), references followed.
