@@ -10,6 +10,7 @@
 pub mod archive;
 pub mod batch;
 pub mod checks;
+pub mod fixed;
 pub mod input;
 pub mod layout;
 pub mod model;
