@@ -2,10 +2,11 @@
 //! (政府信息公开工作年度报告) from any form they are found in, into one canonical XML with
 //! every standard-table cell typed and checked.
 //!
-//! The pipeline: [`readers`] turn bytes into a [`layout::Layout`]; [`recognise`] maps any
-//! layout onto the report templates ([`template`], loaded from `schemas/templates.toml`)
-//! into a [`model::Report`]; [`checks`] apply the consistency rules; [`xml`] writes and
-//! reads the canonical form.
+//! The pipeline (ARCHITECTURE.md): [`input`] reads and sniffs bytes; [`readers`] turn them
+//! into a [`layout::Layout`] (fixed-layout formats through [`fixed`]); [`recognise`] maps
+//! any layout onto the report templates ([`template`], loaded from `schemas/templates.toml`)
+//! into a [`model::Report`]; [`checks`] apply the consistency rules; [`writers`] write the
+//! canonical XML, the schema, the data export and the review pages.
 
 pub mod archive;
 pub mod batch;
