@@ -507,7 +507,7 @@ fn body_name(text: &str) -> Option<String> {
     let n = t.chars().count();
     let han = t.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
     let pronoun = t.starts_with('我') || t.starts_with('本');
-    (n >= 2 && n <= 40 && han && !pronoun).then(|| t.to_string())
+    ((2..=40).contains(&n) && han && !pronoun).then(|| t.to_string())
 }
 
 fn plausible(year: u16) -> Option<u16> {
