@@ -3,8 +3,6 @@
 //! It mirrors the canonical XML (shared/spec/canonical-xml.md) one to one, so that writing
 //! a model and reading it back gives the same model, and writing that again the same bytes.
 
-use std::fmt;
-
 /// One annual report, recognised.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
@@ -22,40 +20,18 @@ pub struct Meta {
     pub year: Option<u16>,
     /// When the page says the report was published (`YYYY-MM-DD`).
     pub published: Option<String>,
-    pub template: TemplateId,
+    /// The id of the template the report follows; none when no template matched.
+    pub template: Option<String>,
     pub source: Source,
 }
 
-/// Which standard format the report follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TemplateId {
-    V2019,
-    V2021,
-    None,
-}
+/// How `<template>` spells "no template matched".
+pub const NO_TEMPLATE: &str = "none";
 
-impl TemplateId {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TemplateId::V2019 => "v2019",
-            TemplateId::V2021 => "v2021",
-            TemplateId::None => "none",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<TemplateId> {
-        match s {
-            "v2019" => Some(TemplateId::V2019),
-            "v2021" => Some(TemplateId::V2021),
-            "none" => Some(TemplateId::None),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for TemplateId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+impl Meta {
+    /// The template id as `<template>` writes it: an id of the template file, or `none`.
+    pub fn template_name(&self) -> &str {
+        self.template.as_deref().unwrap_or(NO_TEMPLATE)
     }
 }
 
@@ -70,9 +46,12 @@ pub struct Source {
     pub sha256: String,
 }
 
+/// The id of the text before the first section heading (title, preamble).
+pub const PREAMBLE: &str = "sec.preamble";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
-    /// `sec.preamble` or one of the template's section ids.
+    /// [`PREAMBLE`] or one of the template's section ids.
     pub id: String,
     /// The heading as printed; absent for the preamble.
     pub heading: Option<String>,

@@ -126,7 +126,7 @@ fn every_cell_equals_the_truth() {
         let truth: serde_json::Value = serde_json::from_str(&truth).unwrap();
         let report = gongkai::writers::xml::from_bytes(&extract_case(&case)).unwrap();
         assert_eq!(
-            report.meta.template.as_str(),
+            report.meta.template_name(),
             truth["template"],
             "{}",
             case.display()
@@ -263,7 +263,7 @@ fn a_text_that_is_no_report_keeps_its_prose_and_has_no_standard_tables() {
         let report =
             gongkai::writers::xml::from_bytes(&extract_case(&root().join("golden").join(case)))
                 .unwrap();
-        assert_eq!(report.meta.template.as_str(), "none", "{case}");
+        assert_eq!(report.meta.template_name(), "none", "{case}");
         assert!(
             report.tables.iter().all(|t| matches!(t, Table::Generic(_))),
             "{case}"
@@ -296,17 +296,18 @@ fn a_text_that_is_no_report_keeps_its_prose_and_has_no_standard_tables() {
 /// the findings are the failed ones, in their order.
 #[test]
 fn the_written_checks_are_what_check_and_show_find() {
+    let templates = gongkai::template::Templates::builtin();
     let mut failed_total = 0;
     for case in cases() {
         let report =
             gongkai::writers::xml::from_bytes(&std::fs::read(expected_path(&case)).unwrap())
                 .unwrap();
-        let Some(template) = gongkai::template::templates().template(report.meta.template) else {
+        let Some(template) = gongkai::checks::template_of(&report, &templates) else {
             assert!(report.checks.is_empty(), "{}", case.display());
             continue;
         };
         assert_eq!(
-            gongkai::checks::run(&report, template).0,
+            gongkai::checks::run(&report, template, &templates).0,
             report.checks,
             "{}",
             case.display()
@@ -317,7 +318,7 @@ fn the_written_checks_are_what_check_and_show_find() {
             .filter(|c| c.result == gongkai::model::CheckResult::Fail)
             .map(|c| (c.rule.as_str(), c.subject.as_str()))
             .collect();
-        let found = gongkai::checks::findings(&report);
+        let found = gongkai::checks::findings(&report, &templates);
         let found: Vec<(&str, &str)> = found
             .iter()
             .map(|f| (f.rule.as_str(), f.subject.as_str()))

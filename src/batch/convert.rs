@@ -7,12 +7,14 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::batch::output::{write_atomically, Durability};
 use crate::batch::walk::{walk, Skipped};
 use crate::input::Input;
+use crate::template::Templates;
 use crate::{ExtractOptions, Limits};
 
 /// One file to convert, and where its XML goes (relative to the output folder).
@@ -71,6 +73,8 @@ pub struct ConvertOptions {
     pub force: bool,
     pub keep_going: bool,
     pub limits: Limits,
+    /// The templates reports are read with.
+    pub templates: Arc<Templates>,
 }
 
 /// The files of a run, walked by the rules of [`crate::batch::walk`] (the output folder never
@@ -182,6 +186,7 @@ fn convert_one(job: &Job, opts: &ConvertOptions) -> Outcome {
     let options = ExtractOptions {
         from: None,
         limits: opts.limits,
+        templates: Arc::clone(&opts.templates),
     };
     let extracted = panic::catch_unwind(AssertUnwindSafe(|| {
         if crate::test_hooks::panic_on(job.input.file_name()) {

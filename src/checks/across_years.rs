@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use crate::batch::collect::Loaded;
 use crate::checks::{col_name, row_name};
 use crate::model::{CellContent, Report};
-use crate::template::{templates, CrossRule, RuleScope};
+use crate::template::{CrossRule, RuleScope, Templates};
 use crate::text::number::{self, format_decimal};
 
 /// Overrides of the issuer key: `name<TAB>key` lines (`#` starts a comment).
@@ -59,6 +59,7 @@ pub fn issuer_key(issuer: &str, map: &IssuerMap) -> String {
             _ => {}
         }
     }
+    // Names of bodies, not report labels: no template says how issuers are called.
     for suffix in ["管理委员会办公室", "管委会办公室", "管理委员会", "管委会"]
     {
         if let Some(k) = key.strip_suffix(suffix) {
@@ -89,7 +90,11 @@ pub struct Unplaced {
 }
 
 /// Checks every pair of consecutive years of each issuer.
-pub fn check(reports: &[Loaded], map: &IssuerMap) -> (Vec<CrossFinding>, Vec<Unplaced>) {
+pub fn check(
+    reports: &[Loaded],
+    map: &IssuerMap,
+    templates: &Templates,
+) -> (Vec<CrossFinding>, Vec<Unplaced>) {
     let mut series: BTreeMap<String, BTreeMap<u16, Vec<&Report>>> = BTreeMap::new();
     let mut unplaced = Vec::new();
     for l in reports {
@@ -122,8 +127,9 @@ pub fn check(reports: &[Loaded], map: &IssuerMap) -> (Vec<CrossFinding>, Vec<Unp
             let Some(next) = years.get(&(year + 1)).filter(|n| n.len() == 1) else {
                 continue;
             };
-            for rule in &templates().cross_rules {
+            for rule in &templates.cross_rules {
                 findings.extend(apply(
+                    templates,
                     rule,
                     issuer,
                     (*year, reports[0]),
@@ -137,18 +143,22 @@ pub fn check(reports: &[Loaded], map: &IssuerMap) -> (Vec<CrossFinding>, Vec<Unp
 
 /// One cross rule on one pair of reports: a finding per instance that fails.
 fn apply(
+    templates: &Templates,
     rule: &CrossRule,
     issuer: &str,
     this: (u16, &Report),
     next: (u16, &Report),
 ) -> Vec<CrossFinding> {
-    let uses = |r: &Report| rule.templates.iter().any(|t| t == r.meta.template.as_str());
+    let uses = |r: &Report| {
+        rule.templates
+            .iter()
+            .any(|t| Some(t) == r.meta.template.as_ref())
+    };
     if !uses(this.1) || !uses(next.1) {
         return Vec::new();
     }
     let subjects: Vec<String> = match rule.over {
-        RuleScope::Columns => templates()
-            .template(this.1.meta.template)
+        RuleScope::Columns => crate::checks::template_of(this.1, templates)
             .and_then(|t| t.table(&rule.table))
             .map(|t| t.columns().into_iter().map(String::from).collect())
             .unwrap_or_default(),
@@ -164,8 +174,8 @@ fn apply(
                 _ => (subject.as_str(), t.id),
             };
             let name = match rule.over {
-                RuleScope::Columns => row_name(row),
-                _ => col_name(col),
+                RuleScope::Columns => row_name(templates, row),
+                _ => col_name(templates, col),
             };
             let value = match report
                 .standard_table(&rule.table)?
@@ -200,8 +210,8 @@ fn apply(
         };
         if left != right {
             let label = match rule.over {
-                RuleScope::Columns => col_name(&subject),
-                _ => row_name(&subject),
+                RuleScope::Columns => col_name(templates, &subject),
+                _ => row_name(templates, &subject),
             };
             out.push(CrossFinding {
                 rule: rule.id.clone(),

@@ -354,10 +354,12 @@ fn lex(text: &str, range: Range<usize>, line: usize, first_column: usize, items:
     flush_text(items, text_start.take(), chars.len());
 }
 
-/// Units a number may carry; a number followed by one of these is still a number.
+/// Units a number may carry; a number followed by one of these is still a number. How
+/// numbers are written, not template labels (a column's own unit is read the same way).
 const UNIT_CHARS: &[&str] = &["万元", "元", "件", "个", "项", "条"];
 
-/// Characters after which digits are part of prose, not a cell: dates and percentages.
+/// Characters after which digits are part of prose, not a cell: dates and percentages (the
+/// language's, not a template's).
 fn is_prose_suffix(c: char) -> bool {
     matches!(c, '年' | '月' | '日' | '号' | '%' | '时' | '天' | '岁')
 }

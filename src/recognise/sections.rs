@@ -9,9 +9,9 @@ use crate::text::normalise::squeezed;
 use regex::Regex;
 
 use crate::layout::Hints;
-use crate::model::{Diagnostic, Level, Section};
+use crate::model::{Diagnostic, Level, Section, PREAMBLE};
 use crate::recognise::doc::{BlockKind, Doc};
-use crate::template::templates;
+use crate::template::Templates;
 
 /// A section heading found in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +21,7 @@ pub struct Heading {
     pub range: Range<usize>,
 }
 
+/// Chinese numbering (一、 … 十、) is how every heading is numbered, not a template label.
 fn numeral_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| Regex::new(r"[一二三四五六七八九十]{1,2}\s*[、.]").expect("valid"))
@@ -28,8 +29,8 @@ fn numeral_re() -> &'static Regex {
 
 /// Finds the section headings, in template order, each at most once (spec §2: a numeral
 /// plus its keyword; never the numeral alone, since t3's rows reuse 一、 to 四、).
-pub fn find_headings(doc: &Doc) -> Vec<Heading> {
-    let defs = &templates().sections;
+pub fn find_headings(doc: &Doc, templates: &Templates) -> Vec<Heading> {
+    let defs = &templates.sections;
     let mut out: Vec<Heading> = Vec::new();
     for block in doc.blocks.iter().filter(|b| b.kind != BlockKind::Grid) {
         let text = &doc.text[block.range.clone()];
@@ -76,7 +77,7 @@ pub fn find_headings(doc: &Doc) -> Vec<Heading> {
                     .map(|end| (i, block.range.start + m.end() + end))
             });
             if let Some((section, kw_end)) = found {
-                let end = heading_end(&doc.text, kw_end, line_end);
+                let end = heading_end(&doc.text, kw_end, line_end, &templates.heading_ends);
                 out.push(Heading {
                     section,
                     range: start..end,
@@ -89,7 +90,7 @@ pub fn find_headings(doc: &Doc) -> Vec<Heading> {
 
 /// Headings follow a line start, a space, punctuation, a number or a unit (inline pages
 /// run them on: `…成效。二、主动公开…`, `…0 0 四、政府…`, `…32.52元三、收到…`), never a word
-/// (`统一、`).
+/// (`统一、`). The units are how numbers are printed, not template labels.
 fn heading_may_start_after(prev: Option<char>) -> bool {
     match prev {
         None => true,
@@ -135,16 +136,17 @@ fn keyword_end(window: &str, group: &str) -> Option<usize> {
 }
 
 /// A heading on a line of its own runs to the line end; run into following text, it ends
-/// at 情况 / 事项 just after its keyword, or at the keyword.
-fn heading_end(text: &str, kw_end: usize, line_end: usize) -> usize {
+/// at one of the templates' heading ends (情况, 事项) just after its keyword, or at the
+/// keyword.
+fn heading_end(text: &str, kw_end: usize, line_end: usize, ends: &[String]) -> usize {
     let rest = &text[kw_end..line_end];
     let trimmed = rest.trim_end();
     if trimmed.chars().count() <= 12 && !trimmed.chars().any(|c| c.is_ascii_digit()) {
         return kw_end + trimmed.len();
     }
     let head: String = rest.chars().take(10).collect();
-    for word in ["情况", "事项"] {
-        if let Some(p) = head.find(word) {
+    for word in ends {
+        if let Some(p) = head.find(word.as_str()) {
             return kw_end + p + word.len();
         }
     }
@@ -152,8 +154,13 @@ fn heading_end(text: &str, kw_end: usize, line_end: usize) -> usize {
 }
 
 /// Builds the sections: prose outside the tables, cut at the headings, lines re-joined.
-pub fn build(doc: &Doc, headings: &[Heading], tables: &[Range<usize>]) -> Vec<Section> {
-    build_until(doc, headings, tables, doc.text.len())
+pub fn build(
+    doc: &Doc,
+    headings: &[Heading],
+    tables: &[Range<usize>],
+    templates: &Templates,
+) -> Vec<Section> {
+    build_until(doc, headings, tables, doc.text.len(), templates)
 }
 
 /// The sections as far as the text before `until` makes them: the opening sections the
@@ -163,10 +170,11 @@ pub fn build_until(
     headings: &[Heading],
     tables: &[Range<usize>],
     until: usize,
+    templates: &Templates,
 ) -> Vec<Section> {
-    let defs = &templates().sections;
+    let defs = &templates.sections;
     let mut sections = vec![Section {
-        id: "sec.preamble".into(),
+        id: PREAMBLE.into(),
         heading: None,
         paragraphs: Vec::new(),
     }];
@@ -344,6 +352,7 @@ fn ends_sentence(text: &str) -> bool {
     t.ends_with(['。', '！', '？', '!', '?', '；', ';', '…'])
 }
 
+/// A list item's numbering (一、, （一）, 1., ①): the writing of any report, not a template's.
 fn starts_item(line: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
@@ -362,6 +371,8 @@ pub struct TitleInfo {
     pub year: Option<u16>,
 }
 
+/// The document's name (…政府信息公开工作年度报告) is fixed by the regulations (条例 第四十九条),
+/// not by a template: every template year shares it.
 fn title_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -370,10 +381,15 @@ fn title_re() -> &'static Regex {
 }
 
 /// Reads the title from the preamble (one paragraph, or two when the title wrapped).
-pub fn title_info(sections: &[Section], hints: &Hints, diags: &mut Vec<Diagnostic>) -> TitleInfo {
+pub fn title_info(
+    sections: &[Section],
+    hints: &Hints,
+    templates: &Templates,
+    diags: &mut Vec<Diagnostic>,
+) -> TitleInfo {
     let preamble = sections
         .iter()
-        .find(|s| s.id == "sec.preamble")
+        .find(|s| s.id == PREAMBLE)
         .map(|s| s.paragraphs.as_slice())
         .unwrap_or(&[]);
     // One paragraph first; then two, for a title wrapped after its issuer
@@ -401,7 +417,7 @@ pub fn title_info(sections: &[Section], hints: &Hints, diags: &mut Vec<Diagnosti
         info.title = hints.title.clone();
     }
     if info.year.is_none() {
-        info.year = year_from_text(sections, diags);
+        info.year = year_from_text(sections, templates, diags);
     }
     info
 }
@@ -409,6 +425,7 @@ pub fn title_info(sections: &[Section], hints: &Hints, diags: &mut Vec<Diagnosti
 fn parse_title(text: &str) -> Option<TitleInfo> {
     let c = title_re().captures(text)?;
     let year: u16 = c["year"].parse().ok()?;
+    // The issuer is what the title puts around the year, less the title's own particles.
     let pick = |s: &str| {
         let s = s.trim_matches(|c: char| "的:：,，。 ".contains(c));
         (!s.is_empty() && s.chars().count() >= 2).then(|| s.to_string())
@@ -426,8 +443,12 @@ fn plausible(year: u16) -> Option<u16> {
 }
 
 /// The statistical period (`统计期限自2019年1月1日起`), else the year the report's opening
-/// sections name most often.
-fn year_from_text(sections: &[Section], diags: &mut Vec<Diagnostic>) -> Option<u16> {
+/// sections name most often. Dates are the language's, not a template's labels.
+fn year_from_text(
+    sections: &[Section],
+    templates: &Templates,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<u16> {
     static PERIOD: OnceLock<Regex> = OnceLock::new();
     static YEAR: OnceLock<Regex> = OnceLock::new();
     let period = PERIOD
@@ -435,7 +456,9 @@ fn year_from_text(sections: &[Section], diags: &mut Vec<Diagnostic>) -> Option<u
     let year_re = YEAR.get_or_init(|| Regex::new(r"(20[0-9][0-9])年").expect("valid"));
     let opening: Vec<String> = sections
         .iter()
-        .filter(|s| s.id == "sec.preamble" || s.id == "sec.overview")
+        .filter(|s| {
+            s.id == PREAMBLE || templates.sections.iter().any(|d| d.opening && d.id == s.id)
+        })
         .flat_map(|s| s.paragraphs.iter())
         .map(|p| squeezed(p))
         .collect();
@@ -494,11 +517,12 @@ mod tests {
     }
 
     fn ids(doc: &Doc) -> Vec<(String, String)> {
-        find_headings(doc)
+        let t = Templates::builtin();
+        find_headings(doc, &t)
             .iter()
             .map(|h| {
                 (
-                    templates().sections[h.section].id.clone(),
+                    t.sections[h.section].id.clone(),
                     doc.original(h.range.clone()).to_string(),
                 )
             })
@@ -547,8 +571,9 @@ mod tests {
             "1.推进公开。",
         ]);
         let d = Doc::build(&layout);
-        let hs = find_headings(&d);
-        let s = build(&d, &hs, &[]);
+        let t = Templates::builtin();
+        let hs = find_headings(&d, &t);
+        let s = build(&d, &hs, &[], &t);
         assert_eq!(s[0].id, "sec.overview", "an empty preamble is dropped");
         assert_eq!(
             s[0].paragraphs,

@@ -11,7 +11,7 @@ use crate::recognise::doc::{Doc, ItemKind};
 use crate::recognise::labels::{clean_label, match_row, numbered};
 use crate::recognise::split::{self, Piece, RowChoice, SolveNote, Solved, Token};
 use crate::template::rules::{self, CellKey, Outcome, Term};
-use crate::template::{templates, TableTemplate, ValueKind};
+use crate::template::{BlockTemplate, RowDef, RowsBy, TableTemplate, Templates, ValueKind};
 
 /// What reading a table gave.
 #[derive(Debug)]
@@ -62,6 +62,7 @@ pub struct TableInput<'a> {
     pub doc: &'a Doc<'a>,
     pub region: Range<usize>,
     pub template: &'a TableTemplate,
+    pub templates: &'a Templates,
     /// Lines where tables are printed inline (several rows on one line): their digit runs
     /// may hold several cells.
     pub inline_lines: &'a BTreeSet<usize>,
@@ -73,6 +74,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
         doc,
         region,
         template,
+        templates,
         inline_lines,
     } = input;
     let items = region_items(doc, &region);
@@ -85,22 +87,31 @@ pub fn read(input: TableInput<'_>) -> TableReading {
             .is_some_and(|&k| doc.text[items[k].range.end..].trim().is_empty())
     };
 
-    let rows: Vec<(&str, &crate::template::BlockTemplate)> = template.rows().collect();
+    let rows: Vec<(&str, &BlockTemplate)> = template.rows().collect();
     // Group → row assignment: by label, then (with the column positions of aligned
     // layout text, where they can be learned) by position.
     let mut assigned: Vec<Option<(usize, Placement)>> = vec![None; groups.len()];
     let mut columns: BTreeMap<&str, ColumnModel> = BTreeMap::new();
-    if template.id == "t4" {
-        assign_t4(&groups, &mut assigned);
+    if template.rows_by == RowsBy::Position {
+        let cells = rows.first().map_or(0, |(_, b)| b.cols.len());
+        assign_in_order(&groups, cells, &mut assigned);
     } else {
-        assign_by_label(template, &rows, &items, &groups, &mut assigned, &mut diags);
+        assign_by_label(
+            template,
+            templates,
+            &rows,
+            &items,
+            &groups,
+            &mut assigned,
+            &mut diags,
+        );
         for block in &template.blocks {
             let labelled: Vec<&Group> = (0..groups.len())
                 .filter(|&g| assigned[g].is_some_and(|(r, _)| rows[r].1.id == block.id))
                 .map(|g| &groups[g])
                 .collect();
             let model = ColumnModel::learn(&items, &labelled, block.cols.len())
-                .or_else(|| ColumnModel::from_headers(&items, &block.cols));
+                .or_else(|| ColumnModel::from_headers(&items, &block.cols, templates));
             if let Some(m) = model {
                 columns.insert(block.id.as_str(), m);
             }
@@ -118,7 +129,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
             template,
             &rows,
             &groups,
-            &|g: &Group| is_header_row(template, &items, g),
+            &|g: &Group| is_header_row(template, templates, &items, g),
             &fits,
             &mut assigned,
             &mut diags,
@@ -144,7 +155,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
         let kinds: Vec<ValueKind> = block
             .cols
             .iter()
-            .map(|c| templates().column(c).map_or(ValueKind::Count, |d| d.kind))
+            .map(|c| templates.column(c).map_or(ValueKind::Count, |d| d.kind))
             .collect();
         let group_ids: Vec<usize> = (0..groups.len())
             .filter(|&g| assigned[g].is_some_and(|(r, _)| r == ri))
@@ -194,7 +205,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
         sources.push(token_items);
     }
 
-    let instances = rules::instances(template, &printed);
+    let instances = rules::instances(templates, template, &printed);
     let solution = split::solve(&choices, &instances);
     report_split(&choices, &solution, &items, &sources, &mut diags);
 
@@ -226,7 +237,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
             .filter(|&g| {
                 assigned[g].is_none()
                     && groups[g].has_number
-                    && !is_header_row(template, &items, &groups[g])
+                    && !is_header_row(template, templates, &items, &groups[g])
             })
             .collect(),
         _ => Vec::new(),
@@ -250,8 +261,11 @@ pub fn read(input: TableInput<'_>) -> TableReading {
                 "single-row-variant",
                 opt.row.clone(),
                 format!(
-                    "the report prints {} as one row (the v2019 layout); its parts {} are not printed",
+                    "the report prints {} as one row{}; its parts {} are not printed",
                     opt.row,
+                    opt.as_in
+                        .as_ref()
+                        .map_or(String::new(), |t| format!(" (the {t} layout)")),
                     opt.parts.join(", ")
                 ),
             ));
@@ -381,9 +395,9 @@ fn can_fill(g: &Group, n: usize) -> bool {
     g.has_number && g.cells.0 <= n && n <= g.cells.1
 }
 
-/// t4 has one row and no row labels worth trusting (spec §8 step 6: take the numbers in
-/// order): the first groups that together can make 15 cells.
-fn assign_t4(groups: &[Group], assigned: &mut [Option<(usize, Placement)>]) {
+/// A table of one row and no row labels worth trusting (t4, spec §8 step 6: take the
+/// numbers in order): the first groups that together can make its cells.
+fn assign_in_order(groups: &[Group], cells: usize, assigned: &mut [Option<(usize, Placement)>]) {
     let mut most = 0;
     for (g, group) in groups.iter().enumerate() {
         if !group.has_number && most == 0 {
@@ -391,7 +405,7 @@ fn assign_t4(groups: &[Group], assigned: &mut [Option<(usize, Placement)>]) {
         }
         assigned[g] = Some((0, Placement::Position));
         most += group.cells.1;
-        if most >= 15 {
+        if most >= cells {
             break;
         }
     }
@@ -399,16 +413,16 @@ fn assign_t4(groups: &[Group], assigned: &mut [Option<(usize, Placement)>]) {
 
 fn assign_by_label(
     template: &TableTemplate,
-    rows: &[(&str, &crate::template::BlockTemplate)],
+    t: &Templates,
+    rows: &[(&str, &BlockTemplate)],
     items: &[RItem],
     groups: &[Group],
     assigned: &mut [Option<(usize, Placement)>],
     diags: &mut Vec<Diagnostic>,
 ) {
-    let t = templates();
     // t3's rows come in a fixed order and share words (其他, 总计): match forward only.
     // t2's rows have distinct labels but converters move blocks: match anywhere.
-    let ordered = template.id == "t3";
+    let ordered = template.rows_by == RowsBy::LabelInOrder;
     let mut last: Option<usize> = None;
     for (g, group) in groups.iter().enumerate() {
         let Some(l) = group.label else { continue };
@@ -419,8 +433,7 @@ fn assign_by_label(
             0
         };
         let cands: Vec<usize> = (from..rows.len()).collect();
-        let defs: Vec<&crate::template::RowDef> =
-            cands.iter().filter_map(|&r| t.row(rows[r].0)).collect();
+        let defs: Vec<&RowDef> = cands.iter().filter_map(|&r| t.row(rows[r].0)).collect();
         let Some(pick) = match_row(&label, &defs) else {
             continue;
         };
@@ -449,8 +462,9 @@ fn assign_by_label(
 }
 
 /// A group whose digits are glued to text naming a column (`采购项目数量(指202`: a header
-/// cut off in the middle of a year) is the table's header, and its digits are no cells.
-fn is_header_row(template: &TableTemplate, items: &[RItem], g: &Group) -> bool {
+/// cut off in the middle of a year) or the label column (`信息内容`) is the table's header,
+/// and its digits are no cells.
+fn is_header_row(template: &TableTemplate, t: &Templates, items: &[RItem], g: &Group) -> bool {
     let Some(label) = g.label else {
         return false;
     };
@@ -462,11 +476,14 @@ fn is_header_row(template: &TableTemplate, items: &[RItem], g: &Group) -> bool {
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    text.contains("信息内容")
+    template
+        .label_header
+        .as_deref()
+        .is_some_and(|h| text.contains(h))
         || template
             .columns()
             .iter()
-            .filter_map(|id| templates().column(id))
+            .filter_map(|id| t.column(id))
             .any(|col| text.contains(col.label.as_str()))
 }
 
@@ -475,7 +492,7 @@ fn is_header_row(template: &TableTemplate, items: &[RItem], g: &Group) -> bool {
 /// never does.
 fn assign_by_position(
     template: &TableTemplate,
-    rows: &[(&str, &crate::template::BlockTemplate)],
+    rows: &[(&str, &BlockTemplate)],
     groups: &[Group],
     is_header: &dyn Fn(&Group) -> bool,
     fits: &dyn Fn(&Group, usize) -> bool,
@@ -724,7 +741,7 @@ impl ColumnModel {
 
     /// Learns the positions from the column headers above the numbers: each column's
     /// label starts a word (`自然人`, `商业` of a stacked `商业/企业`) at its column, once.
-    fn from_headers(items: &[RItem], cols: &[String]) -> Option<ColumnModel> {
+    fn from_headers(items: &[RItem], cols: &[String], t: &Templates) -> Option<ColumnModel> {
         let first_number = items.iter().position(|i| i.kind == ItemKind::Number)?;
         let header: Vec<&RItem> = items[..first_number]
             .iter()
@@ -732,7 +749,7 @@ impl ColumnModel {
             .collect();
         let mut centres = Vec::with_capacity(cols.len());
         for col in cols {
-            let label = templates().column(col)?.label.as_str();
+            let label = t.column(col)?.label.as_str();
             let prefix: String = label.chars().take(2).collect();
             let mut found = header.iter().flat_map(|item| words_starting(item, &prefix));
             let centre = found.next()?;

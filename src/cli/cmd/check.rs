@@ -17,7 +17,7 @@ pub struct CheckOptions<'a> {
     pub json: bool,
     pub across_years: bool,
     pub issuer_map: Option<&'a Path>,
-    pub limits: gongkai::Limits,
+    pub extract: gongkai::ExtractOptions,
 }
 
 /// Exit 0 when every rule holds, 1 when a rule (not a soft one) fails, 2 when an input is
@@ -30,7 +30,8 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
         },
         None => IssuerMap::default(),
     };
-    let c = load(inputs, &opts.limits, None);
+    let c = load(inputs, &opts.extract, None);
+    let templates = &opts.extract.templates;
     let (loaded, failures) = (&c.reports, &c.failures);
     let mut out = String::new();
     let mut json_reports = Vec::new();
@@ -38,11 +39,12 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
         (0, 0, 0, 0, 0);
     for l in loaded {
         let r = &l.report;
-        let found = findings(r);
+        let found = findings(r, templates);
         let mut ambiguous = Vec::new();
         let mut missing: BTreeMap<String, usize> = BTreeMap::new();
         let mut missing_cells = Vec::new();
-        let variant = checks::absent_by_layout(r);
+        let in_place = checks::printed_in_place(r, templates);
+        let variant = checks::absent_by_layout(r, templates);
         for t in &r.tables {
             let gongkai::model::Table::Standard(t) = t else {
                 continue;
@@ -75,7 +77,7 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
             json_reports.push(json!({
                 "path": name,
                 "source": {"name": m.source.name, "sha256": m.source.sha256},
-                "issuer": m.issuer, "year": m.year, "template": m.template.as_str(),
+                "issuer": m.issuer, "year": m.year, "template": m.template_name(),
                 "failed": found.iter().filter(|f| !f.soft).map(|f| json!({"rule": f.rule, "subject": f.subject, "description": f.description, "cells": f.cells})).collect::<Vec<_>>(),
                 "warnings": found.iter().filter(|f| f.soft).map(|f| json!({"rule": f.rule, "subject": f.subject, "description": f.description, "cells": f.cells})).collect::<Vec<_>>(),
                 "ambiguous": ambiguous.iter().map(|(k, c)| json!({"cell": k, "candidates": c})).collect::<Vec<_>>(),
@@ -91,7 +93,7 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
             m.issuer.as_deref().unwrap_or("(issuer not stated)"),
             m.year
                 .map_or("(year not stated)".to_string(), |y| y.to_string()),
-            m.template.as_str()
+            m.template_name()
         ));
         for f in &found {
             out.push_str(&format!(
@@ -129,15 +131,22 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
                 rows.join(", ")
             ));
         }
-        if !variant.is_empty() {
+        for opt in in_place {
+            let label = templates
+                .row(&opt.row)
+                .map_or(opt.row.as_str(), |r| r.label.as_str());
+            let layout = opt
+                .as_in
+                .as_ref()
+                .map_or(String::new(), |t| format!(" (the {t} layout)"));
             out.push_str(&format!(
-                "  note: （六）其他处理 is printed as one row (the v2019 layout); {} are not in this report\n",
-                variant.join(", ")
+                "  note: {label} is printed as one row{layout}; {} are not in this report\n",
+                opt.parts.join(", ")
             ));
         }
     }
     let (cross, unplaced) = if opts.across_years {
-        across_years::check(loaded, &map)
+        across_years::check(loaded, &map, templates)
     } else {
         (Vec::new(), Vec::new())
     };

@@ -8,7 +8,7 @@ use quick_xml::Reader;
 
 use crate::model::{
     Cell, CellContent, Check, CheckResult, Diagnostic, GenericTable, GridCell, Level, Meta, Report,
-    Row, Section, Source, StandardTable, Table, TemplateId,
+    Row, Section, Source, StandardTable, Table, NO_TEMPLATE,
 };
 use crate::writers::xml::NAMESPACE;
 
@@ -253,11 +253,13 @@ impl Parser<'_> {
                 }
                 "published" => published = Some(self.text(empty)?),
                 "template" => {
+                    // Any template id the templates may define; `none` is no template.
                     let t = self.text(empty)?;
-                    match TemplateId::parse(t.trim()) {
-                        Some(t) => template = Some(t),
-                        None => return self.err(format!("unknown template {t:?}")),
+                    let id = t.trim();
+                    if id.is_empty() || id.contains(char::is_whitespace) {
+                        return self.err(format!("template {t:?} is no template id"));
                     }
+                    template = Some((id != NO_TEMPLATE).then(|| id.to_string()));
                 }
                 "source" if empty => {
                     let bytes = self.required(&attrs, "bytes")?;

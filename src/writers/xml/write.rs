@@ -40,7 +40,7 @@ fn write(w: &mut W, report: &Report) -> R {
     if let Some(p) = &meta.published {
         text_element(w, "published", &[], p)?;
     }
-    text_element(w, "template", &[], meta.template.as_str())?;
+    text_element(w, "template", &[], meta.template_name())?;
     let bytes = meta.source.bytes.to_string();
     empty(
         w,
