@@ -435,7 +435,8 @@ fn thousands_group(chars: &[(usize, char)], k: usize) -> bool {
     digit(k + 1) && digit(k + 2) && digit(k + 3) && !digit(k + 4) && k > 0 && digit(k - 1)
 }
 
-/// A blank marker standing alone: `-`, `—`, `/`, `无` between spaces or cell edges.
+/// A blank marker standing alone: `-`, `—`, `/`, `无` between spaces or cell edges (the
+/// canonical form's blanks, canonical-xml.md: the same for every template).
 fn blank_marker(chars: &[(usize, char)], i: usize) -> Option<usize> {
     let edge = |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || c == '|');
     let prev = if i > 0 { Some(chars[i - 1].1) } else { None };
