@@ -10,7 +10,9 @@ use std::sync::Arc;
 use crate::text::normalise::squeezed;
 use rust_decimal::Decimal;
 
-use crate::model::{CellContent, Check, CheckResult, Diagnostic, Level, Report, StandardTable};
+use crate::model::{
+    CellContent, CellRef, Check, CheckResult, Diagnostic, Level, Location, Report, StandardTable,
+};
 use crate::template::rules::{self, CellKey, Outcome, RuleInstance, Term};
 use crate::template::{
     NarrativeRule, OptionalRow, RuleScope, TableTemplate, Template, Templates, ValueKind,
@@ -188,9 +190,16 @@ pub fn findings(report: &Report, t: &Templates) -> Vec<Finding> {
 }
 
 fn linear_evaluation(inst: &RuleInstance, ev: &Evaluated<'_>, t: &Templates) -> Evaluation {
+    let table = ev.table.id.as_str();
+    // A rule over columns or over one cell is checked down a column (its subject is the
+    // left cell's column), one over rows along a row.
+    let subject = match inst.scope {
+        RuleScope::Columns | RuleScope::Cell => Location::column(table, &inst.subject),
+        RuleScope::Rows => Location::row(table, &inst.subject),
+    };
     let check = |result, expected, actual| Check {
         rule: inst.rule.clone(),
-        subject: inst.subject.clone(),
+        subject: subject.clone(),
         result,
         expected,
         actual,
@@ -208,7 +217,7 @@ fn linear_evaluation(inst: &RuleInstance, ev: &Evaluated<'_>, t: &Templates) -> 
     let diagnostic = Diagnostic::new(
         Level::Warning,
         "rule-failed",
-        inst.subject.clone(),
+        subject.clone(),
         format!(
             "{} fails for {}: expected {}, printed {}",
             inst.rule,
@@ -219,7 +228,7 @@ fn linear_evaluation(inst: &RuleInstance, ev: &Evaluated<'_>, t: &Templates) -> 
     );
     let finding = Finding {
         rule: inst.rule.clone(),
-        subject: inst.subject.clone(),
+        subject,
         soft: false,
         description: describe(inst, ev, expected, actual, t),
         cells: inst
@@ -262,21 +271,22 @@ fn sign_evaluations(
         .into_iter()
         .map(|(key, v)| {
             let cell = format!("{}/{}", key.row, key.col);
+            let subject = Location::cell(&table.id, &key.row, &key.col);
             Evaluation {
                 finding: Some(Finding {
                     rule: rule.to_string(),
-                    subject: cell.clone(),
+                    subject: subject.clone(),
                     soft: false,
                     description: format!(
                         "{} {}: {v}, but {allowed}",
                         row_name(t, &key.row),
                         col_name(t, &key.col)
                     ),
-                    cells: vec![cell.clone()],
+                    cells: vec![cell],
                 }),
                 check: Check {
                     rule: rule.to_string(),
-                    subject: cell,
+                    subject,
                     result: CheckResult::Fail,
                     expected: Some("0 or more".into()),
                     actual: Some(v),
@@ -290,7 +300,7 @@ fn sign_evaluations(
     }
     vec![passed(Check {
         rule: rule.to_string(),
-        subject: table.id.clone(),
+        subject: Location::table(&table.id),
         result: CheckResult::Pass,
         expected: None,
         actual: None,
@@ -383,9 +393,25 @@ fn narrative_result(tables: &[Evaluated<'_>], rule: &NarrativeRule, stated: &str
         ),
         None => (CheckResult::Skip, None, None),
     };
+    // The cells by their tables; a cell of no table of the template is named as written.
+    let cells: Option<Vec<CellRef>> = rule
+        .cells
+        .iter()
+        .map(|cell| {
+            let (row, col) = cell.split_once('/')?;
+            let ev = tables
+                .iter()
+                .find(|ev| ev.template.block_of(row).is_some())?;
+            Some(CellRef {
+                table: ev.table.id.clone(),
+                row: row.to_string(),
+                col: col.to_string(),
+            })
+        })
+        .collect();
     Check {
         rule: rule.id.clone(),
-        subject: rule.cells.join("+"),
+        subject: cells.map_or_else(|| rule.cells.join("+").into(), Location::cells),
         result,
         expected,
         actual,
@@ -396,7 +422,8 @@ fn narrative_result(tables: &[Evaluated<'_>], rule: &NarrativeRule, stated: &str
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub rule: String,
-    pub subject: String,
+    /// What the rule was checked on, as its check records it.
+    pub subject: Location,
     /// A soft rule (the narrative, cross-year): a warning, not a failure.
     pub soft: bool,
     /// `自然人: 一+二 = 21+0 = 21, 三+四 = 20+0 = 20`
@@ -553,10 +580,10 @@ mod tests {
             .collect()
     }
 
-    fn sign_check(subject: &str, failed_with: Option<&str>) -> Check {
+    fn sign_check(subject: Location, failed_with: Option<&str>) -> Check {
         Check {
             rule: "R-T2-CHANGE-SIGN".into(),
-            subject: subject.into(),
+            subject,
             result: match failed_with {
                 Some(_) => CheckResult::Fail,
                 None => CheckResult::Pass,
@@ -569,7 +596,7 @@ mod tests {
     #[test]
     fn only_the_change_column_may_be_negative() {
         let mut r = meilie();
-        let pass = |t: &str| sign_check(t, None);
+        let pass = |t: &str| sign_check(Location::table(t), None);
         assert_eq!(sign_checks(&r), vec![pass("t2"), pass("t3"), pass("t4")]);
         // 本年增/减 is signed: a fall is no failure.
         set(&mut r, "t2.row.licensing", "t2.col.change", "-74");
@@ -578,12 +605,15 @@ mod tests {
         // A count is not.
         set(&mut r, "t3.row.new_requests", "t3.col.natural_person", "-2");
         set(&mut r, "t2.row.licensing", "t2.col.prev_year_items", "-1");
-        let subject = "t3.row.new_requests/t3.col.natural_person";
+        let subject = Location::cell("t3", "t3.row.new_requests", "t3.col.natural_person");
         assert_eq!(
             sign_checks(&r),
             vec![
-                sign_check("t2.row.licensing/t2.col.prev_year_items", Some("-1")),
-                sign_check(subject, Some("-2")),
+                sign_check(
+                    Location::cell("t2", "t2.row.licensing", "t2.col.prev_year_items"),
+                    Some("-1")
+                ),
+                sign_check(subject.clone(), Some("-2")),
                 pass("t4")
             ]
         );
@@ -608,7 +638,7 @@ mod tests {
         let failed = |r: &Report| -> Vec<(String, String)> {
             findings(r, &Templates::builtin())
                 .into_iter()
-                .map(|f| (f.rule, f.subject))
+                .map(|f| (f.rule, f.subject.to_string()))
                 .collect()
         };
         let mut r = hongze();
@@ -657,10 +687,10 @@ mod tests {
         let t = Templates::builtin();
         let template = template_of(&r, &t).unwrap();
         let (checks, diags) = run(&r, template, &t);
-        let failed: Vec<(&str, &str)> = checks
+        let failed: Vec<(&str, String)> = checks
             .iter()
             .filter(|c| c.result == CheckResult::Fail)
-            .map(|c| (c.rule.as_str(), c.subject.as_str()))
+            .map(|c| (c.rule.as_str(), c.subject.to_string()))
             .collect();
         assert!(failed.len() >= 5, "{failed:?}");
         for rule in [
@@ -672,18 +702,23 @@ mod tests {
             assert!(failed.iter().any(|(r, _)| *r == rule), "{rule}: {failed:?}");
         }
         let found = findings(&r, &Templates::builtin());
-        let named: Vec<(&str, &str)> = found
+        let named: Vec<(&str, String)> = found
             .iter()
-            .map(|f| (f.rule.as_str(), f.subject.as_str()))
+            .map(|f| (f.rule.as_str(), f.subject.to_string()))
             .collect();
         assert_eq!(named, failed);
-        let linear: Vec<(&str, &str)> = failed
+        let linear: Vec<String> = failed
             .iter()
-            .copied()
             .filter(|(r, _)| !matches!(*r, "R-T2-CHANGE-SIGN" | "R-NARRATIVE"))
+            .map(|(_, s)| s.clone())
             .collect();
-        let warned: Vec<&str> = diags.iter().map(|d| d.location.as_str()).collect();
-        assert_eq!(warned, linear.iter().map(|(_, s)| *s).collect::<Vec<_>>());
+        let warned: Vec<String> = diags.iter().map(|d| d.location.to_string()).collect();
+        assert_eq!(warned, linear);
+        // Each warning points where its check does: down a column of t3 or t4, along a row.
+        assert!(diags.iter().all(|d| matches!(
+            &d.location,
+            Location::Column { table, .. } | Location::Row { table, .. } if table == "t3" || table == "t4"
+        )));
         assert!(diags.iter().all(|d| d.code == "rule-failed"));
     }
 

@@ -19,7 +19,7 @@ use regex::Regex;
 
 use crate::checks;
 use crate::layout::{Block, Layout};
-use crate::model::{Diagnostic, GenericTable, Level, Meta, Report, Source, Table};
+use crate::model::{Diagnostic, GenericTable, Level, Location, Meta, Report, Source, Table};
 use crate::recognise::doc::{Doc, ItemKind};
 use crate::recognise::sections::Heading;
 use crate::template::{TableTemplate, Template, Templates};
@@ -54,7 +54,7 @@ pub fn recognise(layout: &Layout, source: Source, templates: &Templates) -> Repo
                 diagnostics.push(Diagnostic::new(
                     Level::Warning,
                     "table-not-found",
-                    table.id.clone(),
+                    Location::table(&table.id),
                     format!(
                         "no {} table was found (anchor {:?}); its cells are missing",
                         table.id, table.anchors[0]
@@ -231,7 +231,7 @@ fn decide_template<'t>(
         diags.push(Diagnostic::new(
             Level::Warning,
             "no-standard-tables",
-            "report",
+            Location::Report,
             format!(
                 "no standard table ({}) was found; template none",
                 shown.join(", ")
@@ -279,7 +279,7 @@ fn decide_template<'t>(
             diags.push(Diagnostic::new(
                 Level::Info,
                 "template-from-year",
-                "meta/template",
+                Location::meta("template"),
                 format!(
                     "the {} headers do not tell the version; {} applies to {y} reports",
                     version.signals_in, tpl.id
@@ -297,7 +297,7 @@ fn decide_template<'t>(
     diags.push(Diagnostic::new(
         Level::Warning,
         "template-from-t3",
-        "meta/template",
+        Location::meta("template"),
         format!(
             "neither the {} headers nor the year tell the version; {}'s {} suggest {id}",
             version.signals_in, version.shape_in, version.shape_named

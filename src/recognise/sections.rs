@@ -9,7 +9,7 @@ use crate::text::normalise::squeezed;
 use regex::Regex;
 
 use crate::layout::Hints;
-use crate::model::{Diagnostic, Level, Section, PREAMBLE};
+use crate::model::{Diagnostic, Level, Location, Section, PREAMBLE};
 use crate::recognise::doc::{BlockKind, Doc};
 use crate::template::Templates;
 
@@ -495,7 +495,7 @@ fn year_from_text(
             diags.push(Diagnostic::new(
                 Level::Info,
                 "year-from-text",
-                "meta/year",
+                Location::meta("year"),
                 format!("no title states the year; {y} is {how}"),
             ));
             Some(*y)

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-use crate::model::{Cell, CellContent, Diagnostic, Level, Row, StandardTable};
+use crate::model::{Cell, CellContent, Diagnostic, Level, Location, Row, StandardTable};
 use crate::recognise::doc::{Doc, ItemKind};
 use crate::recognise::labels::{clean_label, match_row, numbered};
 use crate::recognise::split::{self, Piece, RowChoice, SolveNote, Solved, Token};
@@ -173,7 +173,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
                 diags.push(Diagnostic::new(
                     Level::Warning,
                     "row-not-found",
-                    *row,
+                    Location::row(&template.id, row),
                     format!(
                         "no printed row of {} matched {row}; its cells are missing",
                         template.id
@@ -192,7 +192,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
                 &token_items,
                 &kinds,
                 cut_off,
-                row,
+                (&template.id, row),
                 &mut diags,
             )
         };
@@ -207,7 +207,14 @@ pub fn read(input: TableInput<'_>) -> TableReading {
 
     let instances = rules::instances(templates, template, &printed);
     let solution = split::solve(&choices, &instances);
-    report_split(&choices, &solution, &items, &sources, &mut diags);
+    report_split(
+        &template.id,
+        &choices,
+        &solution,
+        &items,
+        &sources,
+        &mut diags,
+    );
 
     let mut table = StandardTable {
         id: template.id.clone(),
@@ -259,7 +266,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
             diags.push(Diagnostic::new(
                 Level::Info,
                 "single-row-variant",
-                opt.row.clone(),
+                Location::row(&template.id, &opt.row),
                 format!(
                     "the report prints {} as one row{}; its parts {} are not printed",
                     opt.row,
@@ -443,7 +450,7 @@ fn assign_by_label(
             diags.push(Diagnostic::new(
                 Level::Warning,
                 "row-repeated",
-                rows[ri].0,
+                Location::row(&template.id, rows[ri].0),
                 format!(
                     "{} is printed more than once; the first is used",
                     rows[ri].0
@@ -539,7 +546,7 @@ fn assign_by_position(
                 diags.push(Diagnostic::new(
                     Level::Info,
                     "row-by-position",
-                    rows[r].0,
+                    Location::row(&template.id, rows[r].0),
                     format!("{} has no label beside its numbers; placed by its position between labelled rows", rows[r].0),
                 ));
             }
@@ -548,7 +555,7 @@ fn assign_by_position(
             diags.push(Diagnostic::new(
                 Level::Warning,
                 "rows-unplaced",
-                template.id.clone(),
+                Location::table(&template.id),
                 format!(
                     "{} unlabelled row(s) of numbers lie where {} row(s) are expected ({}); none placed",
                     free.len(),
@@ -567,9 +574,10 @@ fn row_readings(
     token_items: &[usize],
     kinds: &[ValueKind],
     cut_by_input_end: bool,
-    row: &str,
+    (table, row): (&str, &str),
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Vec<Piece>>, bool) {
+    let at = || Location::row(table, row);
     let RowSource {
         items,
         inline_lines,
@@ -625,7 +633,7 @@ fn row_readings(
             diags.push(Diagnostic::new(
                 Level::Warning,
                 "row-cut-off",
-                row,
+                at(),
                 format!(
                     "the input ends inside {row}: {} of {n} cells printed, the rest missing",
                     tokens.len()
@@ -640,7 +648,7 @@ fn row_readings(
                     diags.push(Diagnostic::new(
                         Level::Info,
                         "row-by-columns",
-                        row,
+                        at(),
                         format!(
                             "{row} prints {} of {n} cells; each number was placed by its column's position, the other cells are empty",
                             tokens.len()
@@ -648,15 +656,15 @@ fn row_readings(
                     ));
                     vec![reading]
                 }
-                None => unreadable(&tokens, n, row, diags),
+                None => unreadable(&tokens, n, (table, row), diags),
             }
         }
-        Ok(_) => unreadable(&tokens, n, row, diags),
+        Ok(_) => unreadable(&tokens, n, (table, row), diags),
         Err(split::TooMany) => {
             diags.push(Diagnostic::new(
                 Level::Warning,
                 "split-too-many",
-                row,
+                at(),
                 format!("the digits printed for {row} can be split in too many ways to list; its cells are missing"),
             ));
             Vec::new()
@@ -668,14 +676,14 @@ fn row_readings(
 fn unreadable(
     tokens: &[Token],
     n: usize,
-    row: &str,
+    (table, row): (&str, &str),
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Vec<Piece>> {
     let printed: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
     diags.push(Diagnostic::new(
         Level::Warning,
         "row-unreadable",
-        row,
+        Location::row(table, row),
         format!(
             "{row} prints {} value(s) [{}] where the template has {n} cells; which cell each belongs to cannot be told, so all are missing",
             tokens.len(),
@@ -837,6 +845,7 @@ fn words_starting(item: &RItem, prefix: &str) -> Vec<f64> {
 
 /// Says how glued digits were split, or why they stay ambiguous.
 fn report_split(
+    table: &str,
     choices: &[RowChoice],
     solution: &split::Solution,
     items: &[RItem],
@@ -851,7 +860,7 @@ fn report_split(
             diags.push(Diagnostic::new(
                 Level::Warning,
                 "split-rejected",
-                choice.row.clone(),
+                Location::row(table, &choice.row),
                 format!(
                     "\"{printed}\" holds fewer numbers than the row has cells, and every way of cutting them into {} cells breaks the row's own sum: the page dropped empty cells, so the cells are missing",
                     choice.cols.len()
@@ -868,7 +877,7 @@ fn report_split(
             diags.push(Diagnostic::new(
                 Level::Info,
                 "split-settled",
-                choice.row.clone(),
+                Location::row(table, &choice.row),
                 format!(
                     "digits \"{printed}\" allow {} readings; the table's rules leave one: {}",
                     choice.readings.len(),
@@ -884,7 +893,7 @@ fn report_split(
             diags.push(Diagnostic::new(
                 Level::Warning,
                 "split-ambiguous",
-                choice.row.clone(),
+                Location::row(table, &choice.row),
                 format!(
                     "digits \"{printed}\" allow {} readings the rules cannot decide between{why}; those cells are ambiguous",
                     choice.readings.len()
@@ -1014,7 +1023,7 @@ fn place_orphans(
             diags.push(Diagnostic::new(
                 Level::Info,
                 "value-recovered",
-                format!("{}/{}", key.row, key.col),
+                Location::cell(&table.id, &key.row, &key.col),
                 format!(
                     "the number {value} stood apart from every row; it is the table's only unplaced number and its only empty cell, and every rule on that cell holds with it"
                 ),
@@ -1025,7 +1034,7 @@ fn place_orphans(
     diags.push(Diagnostic::new(
         Level::Warning,
         "values-unplaced",
-        table.id.clone(),
+        Location::table(&table.id),
         format!("number(s) not tied to any row: {}", texts.join(", ")),
     ));
 }

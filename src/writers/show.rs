@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::checks::{findings, printed_in_place, template_of, Finding};
-use crate::model::{CellContent, CheckResult, Report, StandardTable};
+use crate::model::{CellContent, CheckResult, Location, Report, StandardTable};
 use crate::template::{HeaderDef, TableTemplate, Template, Templates};
 
 const STYLE: &str = r#"
@@ -28,6 +28,7 @@ ul.findings li.fail { color: #a00; } ul.findings li.warn { color: #a60; }
 table.index { border-collapse: collapse; } table.index th, table.index td { border-bottom: 1px solid #ddd; padding: .3em .8em; text-align: left; }
 table.index th { cursor: pointer; background: #f3f3f3; } table.index td.n { text-align: right; }
 .summary { font-size: 1.05em; }
+tr:target th, td:target, h2:target { outline: 3px solid #06c; outline-offset: -3px; }
 "#;
 
 /// Sorting the index by a clicked column: numbers by value, text by text.
@@ -184,8 +185,9 @@ pub fn page(report: &Report, t: &Templates) -> String {
         let class = if f.soft { "warn" } else { "fail" };
         let _ = writeln!(
             h,
-            "<li class=\"{class}\"><b>{}</b> {}</li>",
-            esc(&f.rule),
+            "<li class=\"{class}\"{}><b>{}</b> {}</li>",
+            at_attributes(&f.subject),
+            pointer(&f.subject, &f.rule),
             esc(&f.description)
         );
     }
@@ -193,10 +195,11 @@ pub fn page(report: &Report, t: &Templates) -> String {
     for d in &report.diagnostics {
         let _ = writeln!(
             h,
-            "<li class=\"{}\"><code>{}</code> <i>{}</i> {}</li>",
+            "<li class=\"{}\"{}><code>{}</code> <i>{}</i> {}</li>",
             d.level.as_str(),
+            at_attributes(&d.location),
             esc(&d.code),
-            esc(&d.location),
+            pointer(&d.location, &d.location.to_string()),
             esc(&d.message)
         );
     }
@@ -231,14 +234,63 @@ struct Marks<'a> {
     absent: Vec<(String, &'a str)>,
 }
 
+/// The element a location points at on the page: its cell, its row, or its table.
+fn target(at: &Location) -> Option<String> {
+    match at {
+        Location::Table { table } | Location::Column { table, .. } => Some(table.clone()),
+        Location::Row { row, .. } => Some(row.clone()),
+        Location::Cell(c) => Some(format!("{}/{}", c.row, c.col)),
+        Location::Cells { cells } => cells.first().map(|c| format!("{}/{}", c.row, c.col)),
+        _ => None,
+    }
+}
+
+/// `text`, linked to what the location points at when it is on the page.
+fn pointer(at: &Location, text: &str) -> String {
+    match target(at) {
+        Some(id) => format!("<a href=\"#{}\">{}</a>", esc(&id), esc(text)),
+        None => esc(text),
+    }
+}
+
+/// The location as data attributes, for scripts: `data-table`, `data-row`, `data-col`,
+/// `data-page`.
+fn at_attributes(at: &Location) -> String {
+    let pairs: Vec<(&str, String)> = match at {
+        Location::Table { table } => vec![("table", table.clone())],
+        Location::Row { table, row } => vec![("table", table.clone()), ("row", row.clone())],
+        Location::Column { table, col } => vec![("table", table.clone()), ("col", col.clone())],
+        Location::Cell(c) => vec![
+            ("table", c.table.clone()),
+            ("row", c.row.clone()),
+            ("col", c.col.clone()),
+        ],
+        Location::Cells { cells } => vec![(
+            "cells",
+            cells
+                .iter()
+                .map(|c| format!("{}/{}", c.row, c.col))
+                .collect::<Vec<_>>()
+                .join(" "),
+        )],
+        Location::Page { page } => vec![("page", page.to_string())],
+        Location::Meta { field } => vec![("meta", field.clone())],
+        Location::Input | Location::Report | Location::Other { .. } => Vec::new(),
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| format!(" data-{k}=\"{}\"", esc(v)))
+        .collect()
+}
+
 fn cell_html(h: &mut String, row: &str, cell: &crate::model::Cell, marks: &Marks<'_>) {
     let key = format!("{row}/{}", cell.col);
     if let Some((_, instead)) = marks.absent.iter().find(|(a, _)| a == row) {
         let _ = write!(
             h,
-            "<td class=\"absent\" data-cell=\"{}\" title=\"not in this report: it prints {} as one row\"></td>",
-            esc(&key),
-            esc(instead)
+            "<td class=\"absent\" id=\"{k}\" data-cell=\"{k}\" title=\"not in this report: it prints {} as one row\"></td>",
+            esc(instead),
+            k = esc(&key),
         );
         return;
     }
@@ -277,10 +329,10 @@ fn cell_html(h: &mut String, row: &str, cell: &crate::model::Cell, marks: &Marks
     }
     let _ = write!(
         h,
-        "<td class=\"{class}\" data-cell=\"{}\" title=\"{}\">{}</td>",
-        esc(&key),
+        "<td class=\"{class}\" id=\"{k}\" data-cell=\"{k}\" title=\"{}\">{}</td>",
         esc(&title),
-        esc(&text)
+        esc(&text),
+        k = esc(&key),
     );
 }
 
@@ -318,7 +370,7 @@ fn blocks_html(
             let label = tpl
                 .row(row_id)
                 .map_or(row_id.as_str(), |r| r.label.as_str());
-            let _ = write!(h, "<tr><th>{}</th>", esc(label));
+            let _ = write!(h, "<tr id=\"{}\"><th>{}</th>", esc(row_id), esc(label));
             for cell in &row.cells {
                 cell_html(h, row_id, cell, marks);
             }
@@ -361,7 +413,7 @@ fn grid_html(
     let present = |rows: &[String]| t.rows.iter().filter(|r| rows.contains(&r.id)).count();
     let mut opened: Vec<&str> = Vec::new();
     for row in &t.rows {
-        h.push_str("<tr>");
+        let _ = write!(h, "<tr id=\"{}\">", esc(&row.id));
         if label_cols > 0 {
             let groups: Vec<_> = tpl
                 .groups
@@ -493,15 +545,21 @@ mod tests {
         .unwrap();
         let t = Templates::builtin();
         let page = page(&hongze, &t);
-        assert!(page.contains(r#"<td class="value fail" data-cell="t4.row.cases/t4.col.review.total" title="R-T4-SUM 行政复议 总计: 结果维持+结果纠正+其他结果+尚未审结 = 10+1+0+0 = 11, 总计 = 0">0</td>"#), "{page}");
+        assert!(page.contains(r#"<td class="value fail" id="t4.row.cases/t4.col.review.total" data-cell="t4.row.cases/t4.col.review.total" title="R-T4-SUM 行政复议 总计: 结果维持+结果纠正+其他结果+尚未审结 = 10+1+0+0 = 11, 总计 = 0">0</td>"#), "{page}");
         assert!(page.contains(r#"data-cell="t3.row.other.misc/t3.col.total""#));
         assert!(page.contains(r#"<th rowspan="3" colspan="3">（本列数据的勾稽关系为"#));
+        // Failed rules and diagnostics point at what they are about: linked, and by ids.
+        assert!(page.contains(r##"<li class="fail" data-table="t4" data-col="t4.col.review.total"><b><a href="#t4">R-T4-SUM</a></b> 行政复议 总计: "##), "{page}");
+        assert!(page.contains(r##"<li class="info" data-table="t3" data-row="t3.row.other"><code>single-row-variant</code> <i><a href="#t3.row.other">t3.row.other</a></i> "##));
+        assert!(page.contains(r#"<li class="info"><code>chrome-dropped</code> <i>input</i> "#));
+        assert!(page.contains(r#"<tr id="t3.row.other"><th colspan="2">（六）其他处理</th>"#));
+        assert!(page.contains(r#"<td class="absent" id="t3.row.other.misc/t3.col.total" data-cell="t3.row.other.misc/t3.col.total" title="not in this report: it prints （六）其他处理 as one row"></td>"#));
         let pingtan = crate::writers::xml::from_bytes(include_bytes!(
             "../../golden/pingtan-2019-glued/expected.xml"
         ))
         .unwrap();
         let page = super::page(&pingtan, &t);
-        assert!(page.contains(r#"<td class="ambiguous" data-cell="t2.row.admin_fees/t2.col.prev_year_items" title="ambiguous: 3 or 35">3 | 35</td>"#));
+        assert!(page.contains(r#"<td class="ambiguous" id="t2.row.admin_fees/t2.col.prev_year_items" data-cell="t2.row.admin_fees/t2.col.prev_year_items" title="ambiguous: 3 or 35">3 | 35</td>"#));
         assert!(
             !page.contains("http://") && !page.contains("https://") && !page.contains("src="),
             "self-contained"

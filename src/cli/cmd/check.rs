@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use serde_json::json;
 
 use gongkai::checks::across_years::{self, IssuerMap};
-use gongkai::checks::{self, findings};
+use gongkai::checks::{self, findings, Finding};
 use gongkai::model::CellContent;
 
 use super::load;
@@ -18,6 +18,18 @@ pub struct CheckOptions<'a> {
     pub across_years: bool,
     pub issuer_map: Option<&'a Path>,
     pub extract: gongkai::ExtractOptions,
+}
+
+/// A failed rule: its subject as written (`subject`) and by its parts (`at`: the table,
+/// row, column or cells), and the cells it reads.
+fn finding_json(f: &Finding) -> serde_json::Value {
+    json!({
+        "rule": f.rule,
+        "subject": f.subject.to_string(),
+        "at": f.subject,
+        "description": f.description,
+        "cells": f.cells,
+    })
 }
 
 /// Exit 0 when every rule holds, 1 when a rule (not a soft one) fails, 2 when an input is
@@ -78,10 +90,11 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
                 "path": name,
                 "source": {"name": m.source.name, "sha256": m.source.sha256},
                 "issuer": m.issuer, "year": m.year, "template": m.template_name(),
-                "failed": found.iter().filter(|f| !f.soft).map(|f| json!({"rule": f.rule, "subject": f.subject, "description": f.description, "cells": f.cells})).collect::<Vec<_>>(),
-                "warnings": found.iter().filter(|f| f.soft).map(|f| json!({"rule": f.rule, "subject": f.subject, "description": f.description, "cells": f.cells})).collect::<Vec<_>>(),
+                "failed": found.iter().filter(|f| !f.soft).map(finding_json).collect::<Vec<_>>(),
+                "warnings": found.iter().filter(|f| f.soft).map(finding_json).collect::<Vec<_>>(),
                 "ambiguous": ambiguous.iter().map(|(k, c)| json!({"cell": k, "candidates": c})).collect::<Vec<_>>(),
                 "missing": missing_cells,
+                "diagnostics": r.diagnostics.iter().map(|d| json!({"level": d.level.as_str(), "code": d.code, "where": d.location.to_string(), "at": d.location, "message": d.message})).collect::<Vec<_>>(),
             }));
             continue;
         }
