@@ -77,14 +77,25 @@ pub struct ConvertOptions {
     pub templates: Arc<Templates>,
 }
 
+/// An input of a run that cannot be found (or looked at).
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", path.display())]
+pub struct MissingInput {
+    pub path: PathBuf,
+    pub source: std::io::Error,
+}
+
 /// The files of a run, walked by the rules of [`crate::batch::walk`] (the output folder never
 /// read), and what the walk skipped. An entry the walk refused (a link, a FIFO, an
 /// unreadable folder) is a job that fails with the reason. With one input folder, outputs
 /// mirror its tree; with several, each keeps its folder's name. An input that does not
 /// exist is an argument error.
-pub fn plan(inputs: &[PathBuf], output: &Path) -> Result<(Vec<Job>, Skipped), String> {
+pub fn plan(inputs: &[PathBuf], output: &Path) -> Result<(Vec<Job>, Skipped), MissingInput> {
     for input in inputs {
-        std::fs::metadata(input).map_err(|e| format!("{}: {e}", input.display()))?;
+        std::fs::metadata(input).map_err(|e| MissingInput {
+            path: input.clone(),
+            source: e,
+        })?;
     }
     let several = inputs.len() > 1;
     let walked = walk(inputs, Some(output));

@@ -18,12 +18,23 @@ use crate::text::number::{self, format_decimal};
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct IssuerMap(BTreeMap<String, String>);
 
+/// An issuer map that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum IssuerMapError {
+    #[error(transparent)]
+    Read(crate::input::InputError),
+    #[error("not UTF-8 text")]
+    NotUtf8,
+    #[error("line {0}: expected `name<TAB>key`")]
+    Line(usize),
+}
+
 impl IssuerMap {
-    pub fn load(path: &Path) -> Result<IssuerMap, String> {
+    pub fn load(path: &Path) -> Result<IssuerMap, IssuerMapError> {
         // Opened as inputs are (never a FIFO or device), up to 64 MiB.
         let input = crate::input::Input::from_path(path, crate::input::DEFAULT_MAX_INPUT_BYTES)
-            .map_err(|e| format!("cannot read: {e}"))?;
-        let text = String::from_utf8(input.bytes).map_err(|_| "not UTF-8 text".to_string())?;
+            .map_err(IssuerMapError::Read)?;
+        let text = String::from_utf8(input.bytes).map_err(|_| IssuerMapError::NotUtf8)?;
         let mut map = BTreeMap::new();
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
@@ -31,7 +42,7 @@ impl IssuerMap {
                 continue;
             }
             let Some((name, key)) = line.split_once('\t') else {
-                return Err(format!("line {}: expected `name<TAB>key`", n + 1));
+                return Err(IssuerMapError::Line(n + 1));
             };
             map.insert(squeezed(name), key.trim().to_string());
         }

@@ -38,7 +38,7 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
     let map = match opts.issuer_map {
         Some(p) => match IssuerMap::load(p) {
             Ok(m) => m,
-            Err(e) => return fail(EXIT_INPUT, &p.display().to_string(), &e),
+            Err(e) => return fail(EXIT_INPUT, &p.display().to_string(), &e.to_string()),
         },
         None => IssuerMap::default(),
     };
