@@ -245,9 +245,10 @@ fn the_review_page_lays_out_the_made_up_tables() {
     // The file's header, its label columns (two: the group and the row) and its rows.
     assert!(page.contains("<th rowspan=\"2\" colspan=\"2\">（本列数据的勾稽关系为"));
     assert!(page.contains(
-        "<tr><th rowspan=\"5\">三、本年度办理结果</th><th colspan=\"1\">（一）予以公开</th>"
+        "<tr id=\"t3.row.granted\"><th rowspan=\"5\">三、本年度办理结果</th><th colspan=\"1\">（一）予以公开</th>"
     ));
-    assert!(page.contains("<tr><th colspan=\"2\">四、转入下一年度办理</th>"));
+    assert!(page
+        .contains("<tr id=\"t3.row.carried_forward\"><th colspan=\"2\">四、转入下一年度办理</th>"));
     assert!(page.contains("<th>本年修订件数</th>"));
     assert!(page.contains("rules: 19 passed, 0 failed"));
 }
