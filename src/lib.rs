@@ -2,14 +2,17 @@
 //! (政府信息公开工作年度报告) from any form they are found in, into one canonical XML with
 //! every standard-table cell typed and checked.
 //!
-//! The pipeline: [`readers`] turn bytes into a [`layout::Layout`]; [`recognise`] maps any
-//! layout onto the report templates ([`template`]: `schemas/templates.toml` or a file of
+//! The pipeline (ARCHITECTURE.md): [`input`] reads and sniffs bytes; [`readers`] turn them
+//! into a [`layout::Layout`] (fixed-layout formats through [`fixed`]); [`recognise`] maps
+//! any layout onto the report templates ([`template`]: `schemas/templates.toml` or a file of
 //! the same form, handed in with [`ExtractOptions`]) into a [`model::Report`]; [`checks`]
-//! apply the consistency rules; [`writers`] write and read the canonical form.
+//! apply the consistency rules; [`writers`] write the canonical XML, the schema, the data
+//! export and the review pages.
 
 pub mod archive;
 pub mod batch;
 pub mod checks;
+pub mod fixed;
 pub mod input;
 pub mod layout;
 pub mod model;

@@ -79,3 +79,30 @@ fn digits_of_a_cut_header_are_no_cells() {
         "missing"
     );
 }
+
+/// Mirror sites that print pinyin after characters (`行政事業(yè)性收費(fèi)`): the labels
+/// are read past the glosses.
+#[test]
+fn pinyin_glosses_in_labels_are_read_past() {
+    let page = "二、主動公開政府信息情況\n\
+        第二十條第(一)項 | |||\n\
+        信息內容 | 本年制發件數 | 本年廢止件數 | 現行有效件數 |\n\
+        規(guī)章 | 0 | 0 | 1 |\n\
+        行政規(guī)範(fàn)性文件 | 2 | 0 | 19 |\n\
+        第二十條第(五)項 | |||\n\
+        信息內容 | 本年處理決定數量 | ||\n\
+        行政許(xǔ)可 | 76 | ||\n\
+        第二十條第(八)項 | |||\n\
+        信息內容 | 本年收費金額(單位:萬元) | ||\n\
+        行政事業(yè)性收費(fèi) | 26.55 |\n";
+    let (template, cells) = read(page);
+    assert_eq!(template, "v2021");
+    for (cell, value) in [
+        ("t2|t2.row.regulations|t2.col.in_force", "1"),
+        ("t2|t2.row.normative_docs|t2.col.in_force", "19"),
+        ("t2|t2.row.licensing|t2.col.decisions", "76"),
+        ("t2|t2.row.admin_fees|t2.col.fee_amount_wan", "26.55"),
+    ] {
+        assert_eq!(cells[cell], value, "{cell}");
+    }
+}

@@ -43,7 +43,7 @@ pub fn root(leaves: &[Hash]) -> Hash {
     }
 }
 
-/// The audit path of leaf `index` (RFC 6962 PATH(m, D[n])), nearest sibling first.
+/// The audit path of leaf `index` (RFC 6962 `PATH(m, D[n])`), nearest sibling first.
 pub fn inclusion_path(leaves: &[Hash], index: usize) -> Vec<Hash> {
     assert!(index < leaves.len(), "leaf index out of range");
     let mut out = Vec::new();

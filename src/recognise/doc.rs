@@ -13,6 +13,7 @@ use std::ops::Range;
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::text::gloss;
 use crate::text::normalise::fold_simple;
 use crate::text::traditional;
 
@@ -214,7 +215,19 @@ fn push_normalised(out: &mut String, text: &str) -> Vec<(usize, usize)> {
     let base = out.len();
     let mut drift = Vec::new();
     let mut diverged = false;
-    for (orig_off, c) in text.char_indices() {
+    // Pinyin glosses are left out of the searchable text (labels match without them).
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let plain: Vec<char> = chars.iter().map(|&(_, c)| c).collect();
+    let mut skip = 0;
+    for (i, &(orig_off, c)) in chars.iter().enumerate() {
+        if skip == 0 {
+            skip = gloss::gloss_at(&plain, i).unwrap_or(0);
+        }
+        if skip > 0 {
+            skip -= 1;
+            diverged = true;
+            continue;
+        }
         let before = out.len();
         match fold_simple(c) {
             Some(f) => out.push(traditional::simplified(f).unwrap_or(f)),

@@ -6,6 +6,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use crate::text::normalise::squeezed;
+use crate::text::{gloss, traditional};
 use regex::Regex;
 
 use crate::layout::Hints;
@@ -375,8 +376,10 @@ pub struct TitleInfo {
 /// not by a template: every template year shares it.
 fn title_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
+    // The tail: the standard wording, `工作报告` without 年度, the short `年报`, or the
+    // standard words printed out of order (`工作告年度报`, a converter's garble).
     RE.get_or_init(|| {
-        Regex::new(r"^(?P<pre>.{0,40}?)(?P<year>20[0-9][0-9])年度?(?P<mid>.{0,30}?)(?:政府)?信息公开(?:工作)?年度?报告").expect("valid")
+        Regex::new(r"(?P<pre>.{0,40}?)(?P<year>20[0-9][0-9])年度?(?P<mid>.{0,30}?)(?:政府)?信息公开(?P<tail>(?:工作)?(?:年度)?报告|年报|[工作年度报告]{4,8})").expect("valid")
     })
 }
 
@@ -412,9 +415,21 @@ pub fn title_info(
         .title
         .as_deref()
         .and_then(|t| parse_title(&squeezed(t)));
+    let issuer_of_hint = from_hint.as_ref().and_then(|t| t.issuer.clone());
     let mut info = from_text.or(from_hint).unwrap_or_default();
     if info.title.is_none() {
         info.title = hints.title.clone();
+    }
+    if info.issuer.is_none() {
+        info.issuer = issuer_of_hint;
+    }
+    if info.issuer.is_none() {
+        diags.push(Diagnostic::new(
+            Level::Warning,
+            "issuer-missing",
+            Location::meta("issuer"),
+            "no title names the issuing body: the issuer is left empty",
+        ));
     }
     if info.year.is_none() {
         info.year = year_from_text(sections, templates, diags);
@@ -422,20 +437,95 @@ pub fn title_info(
     info
 }
 
+/// The first title in `text` (squeezed): a body's name, the year, the standard words. Read
+/// through traditional script; the issuer and title keep the characters printed. A match
+/// inside a sentence (`根据《…关于2021年度政府信息公开工作年度报告…》`) is no title, and
+/// navigation, labels and markup before the body's name are not part of it.
 fn parse_title(text: &str) -> Option<TitleInfo> {
-    let c = title_re().captures(text)?;
-    let year: u16 = c["year"].parse().ok()?;
-    // The issuer is what the title puts around the year, less the title's own particles.
-    let pick = |s: &str| {
-        let s = s.trim_matches(|c: char| "的:：,，。 ".contains(c));
-        (!s.is_empty() && s.chars().count() >= 2).then(|| s.to_string())
-    };
-    let issuer = pick(&c["pre"]).or_else(|| pick(&c["mid"]));
-    Some(TitleInfo {
-        title: Some(c[0].to_string()),
-        issuer,
-        year: plausible(year),
+    let printed: Vec<char> = gloss::without_glosses(text).chars().collect();
+    let folded: String = printed
+        .iter()
+        .map(|&c| traditional::simplified(c).unwrap_or(c))
+        .collect();
+    // Byte offsets of `folded` → char offsets, which are those of `printed` (one for one).
+    let at = |byte: usize| folded[..byte].chars().count();
+    let slice = |r: Range<usize>| -> String { printed[at(r.start)..at(r.end)].iter().collect() };
+    title_re().captures_iter(&folded).find_map(|c| {
+        let (pre, mid, tail) = (c.name("pre")?, c.name("mid")?, c.name("tail")?);
+        if is_sentence(pre.as_str()) || is_sentence(mid.as_str()) {
+            return None;
+        }
+        if tail
+            .as_str()
+            .chars()
+            .filter(|&ch| ch == '报' || ch == '告')
+            .count()
+            < 2
+            && tail.as_str() != "年报"
+        {
+            return None;
+        }
+        let body_start = pre.start() + name_start(pre.as_str());
+        let issuer =
+            body_name(&slice(body_start..pre.end())).or_else(|| body_name(&slice(mid.range())));
+        if tail.as_str() == "年报" && issuer.is_none() {
+            // `2020年信息公开年报` alone is a link or a column name more often than a title.
+            return None;
+        }
+        let year: u16 = c["year"].parse().ok()?;
+        Some(TitleInfo {
+            title: Some(slice(body_start..tail.end())),
+            issuer,
+            year: plausible(year),
+        })
     })
+}
+
+/// Words that make a stretch of text a sentence rather than a title: quoted titles of
+/// other documents, clause punctuation, the openings of the report's first sentence. The
+/// language around a title, not template labels.
+fn is_sentence(text: &str) -> bool {
+    const OPENINGS: [&str; 7] = ["根据", "依据", "按照", "为", "现将", "本年度", "本报告"];
+    let t = text.trim_start_matches(|c: char| "#*>-— ".contains(c));
+    text.contains(['《', '》', '。', '，', ',', '；', ';', '“', '”'])
+        || OPENINGS.iter().any(|o| t.starts_with(o))
+}
+
+/// Where a body's name may begin in the text before a title's year: after a label
+/// (`标题:`), a breadcrumb (`当前位置:首页>政务公开>…年报>`) or markdown (`# `). Portal
+/// navigation, page chrome: no template's labels.
+fn name_start(pre: &str) -> usize {
+    const NAVIGATION: [&str; 9] = [
+        "首页",
+        "政务公开",
+        "政府信息公开年报",
+        "政府信息公开",
+        "信息公开年报",
+        "信息公开",
+        "公开年报",
+        "年度报告",
+        "年报",
+    ];
+    let mut start = pre
+        .rfind([':', '：', '>', '»', '›', '/', '|', '#', '*', '_'])
+        .map_or(0, |i| i + pre[i..].chars().next().map_or(1, char::len_utf8));
+    while let Some(word) = NAVIGATION.iter().find(|w| pre[start..].starts_with(**w)) {
+        start += word.len();
+    }
+    start
+}
+
+/// A body's name, or None when the text names none: too short, no Han character, or a
+/// pronoun (`我局`, `本镇`).
+fn body_name(text: &str) -> Option<String> {
+    let t = text
+        .trim_matches(|c: char| "的:：,，。 　".contains(c))
+        .trim_end_matches("关于")
+        .trim_matches(|c: char| "的 ".contains(c));
+    let n = t.chars().count();
+    let han = t.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
+    let pronoun = t.starts_with('我') || t.starts_with('本');
+    ((2..=40).contains(&n) && han && !pronoun).then(|| t.to_string())
 }
 
 fn plausible(year: u16) -> Option<u16> {
@@ -598,5 +688,62 @@ mod tests {
         );
         assert_eq!(t.issuer.as_deref(), Some("平潭综合实验区"));
         assert!(parse_title("2020年信息公开年报").is_none());
+    }
+
+    /// Issue 13: the issuer is the body's name as the title prints it, never navigation,
+    /// markup, a label or a sentence.
+    #[test]
+    fn issuers_are_body_names_without_navigation_labels_or_sentences() {
+        let issuer = |t: &str| parse_title(t).and_then(|t| t.issuer);
+        for (text, want) in [
+            (
+                "当前位置:首页政务公开政府信息公开政府信息公开年报平潭综合实验区2019年政府信息公开工作年度报告",
+                Some("平潭综合实验区"),
+            ),
+            ("#沐阳县人民政府2020年政府信息公开工作年度报告", Some("沐阳县人民政府")),
+            ("标题:中埠镇人民政府2021年政府信息公开工作年度报告", Some("中埠镇人民政府")),
+            ("首页>政务公开>年报>天河区人民政府珠吉街道办事处2022年度政府信息公开工作年度报告", Some("天河区人民政府珠吉街道办事处")),
+            ("2020年度沐阳县发展和改革局政府信息公开工作年度报告", Some("沐阳县发展和改革局")),
+            ("沐阳县人民政府关于2020年政府信息公开工作报告", Some("沐阳县人民政府")),
+            ("昌图县七家子镇2023年政府信息公开工作告年度报", Some("昌图县七家子镇")),
+            ("武漢市退役軍人事務局2021年政府信息公開工作年度報告", Some("武漢市退役軍人事務局")),
+            ("仙庵镇2023年信息公开年报", Some("仙庵镇")),
+            ("2019年度我局信息公开工作年度报告", None),
+        ] {
+            assert_eq!(issuer(text).as_deref(), want, "{text}");
+        }
+        for sentence in [
+            "根据《中华人民共和国政府信息公开条例》特向社会公布2019年度我局信息公开工作年度报告。",
+            "根据《中华人民共和国政府信息公开条例》和《平武县人民政府办公室关于2021年度政府信息公开工作年度报告编制工作的通知》要求",
+            "2020年,根据《文山州人民政府办公室关于编制公布2020年政府信息公开工作年度报告有关事项的通知》",
+        ] {
+            assert_eq!(parse_title(sentence), None, "{sentence}");
+        }
+        let t = parse_title("標題:武漢市退役軍人事務局2021年政府信息公開工作年度報告").unwrap();
+        assert_eq!(
+            t.title.as_deref(),
+            Some("武漢市退役軍人事務局2021年政府信息公開工作年度報告")
+        );
+    }
+
+    #[test]
+    fn a_report_whose_title_names_no_body_says_so() {
+        let sections = vec![Section {
+            id: "sec.preamble".into(),
+            heading: None,
+            paragraphs: vec!["根据《条例》特向社会公布2019年度我局信息公开工作年度报告。".into()],
+        }];
+        let mut diags = Vec::new();
+        let info = title_info(
+            &sections,
+            &Hints::default(),
+            &Templates::builtin(),
+            &mut diags,
+        );
+        assert_eq!(info.issuer, None);
+        assert!(
+            diags.iter().any(|d| d.code == "issuer-missing"),
+            "{diags:?}"
+        );
     }
 }
