@@ -4,9 +4,10 @@
 //!
 //! The pipeline (ARCHITECTURE.md): [`input`] reads and sniffs bytes; [`readers`] turn them
 //! into a [`layout::Layout`] (fixed-layout formats through [`fixed`]); [`recognise`] maps
-//! any layout onto the report templates ([`template`], loaded from `schemas/templates.toml`)
-//! into a [`model::Report`]; [`checks`] apply the consistency rules; [`writers`] write the
-//! canonical XML, the schema, the data export and the review pages.
+//! any layout onto the report templates ([`template`]: `schemas/templates.toml` or a file of
+//! the same form, handed in with [`ExtractOptions`]) into a [`model::Report`]; [`checks`]
+//! apply the consistency rules; [`writers`] write the canonical XML, the schema, the data
+//! export and the review pages.
 
 pub mod archive;
 pub mod batch;
@@ -22,15 +23,30 @@ pub mod test_hooks;
 pub mod text;
 pub mod writers;
 
+use std::sync::Arc;
+
 use input::{sniff, Format, Input};
 use model::{Report, Source};
+use template::Templates;
 
 /// How to extract.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ExtractOptions {
     /// Force a reader instead of sniffing the bytes.
     pub from: Option<Format>,
     pub limits: Limits,
+    /// The templates reports are read with (`--templates`; the built-in ones by default).
+    pub templates: Arc<Templates>,
+}
+
+impl Default for ExtractOptions {
+    fn default() -> ExtractOptions {
+        ExtractOptions {
+            from: None,
+            limits: Limits::default(),
+            templates: Templates::builtin(),
+        }
+    }
 }
 
 /// Per-file limits against hostile or broken inputs (all documented flags of `extract`
@@ -75,5 +91,5 @@ pub fn extract(input: &Input, options: &ExtractOptions) -> Result<Report, reader
         bytes: input.bytes.len() as u64,
         sha256: input.sha256(),
     };
-    Ok(recognise::recognise(&layout, source))
+    Ok(recognise::recognise(&layout, source, &options.templates))
 }

@@ -179,7 +179,7 @@ fn forcing_the_text_reader_reads_markup_as_text() {
     let out = run(&["extract", "--from", "text", p.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     let report = gongkai::writers::xml::from_bytes(&out.stdout).unwrap();
-    assert_eq!(report.meta.template.as_str(), "v2019");
+    assert_eq!(report.meta.template_name(), "v2019");
     let t2 = report.standard_table("t2").unwrap();
     assert_eq!(
         t2.cell("t2.row.licensing", "t2.col.decisions")

@@ -13,7 +13,7 @@ use util::cells_of;
 fn read(text: &str) -> (String, BTreeMap<String, serde_json::Value>) {
     let input = Input::new("page.txt", text.as_bytes().to_vec());
     let report = gongkai::extract(&input, &ExtractOptions::default()).unwrap();
-    (report.meta.template.as_str().to_string(), cells_of(&report))
+    (report.meta.template_name().to_string(), cells_of(&report))
 }
 
 /// A mirror site's page in traditional script (`行政許可`, `規範性檔案`, `數量`) is read

@@ -248,13 +248,40 @@ fn open_regular(path: &Path) -> std::io::Result<File> {
     Ok(f)
 }
 
-fn read_err(path: &Path, e: std::io::Error) -> String {
-    format!("{}: {e}", path.display())
+/// Why one input cannot be sealed, naming it.
+#[derive(Debug, thiserror::Error)]
+enum Refusal {
+    #[error("{}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: a report larger than the input limit", .0.display())]
+    ReportTooLarge(PathBuf),
+    #[error("{}: {source}", path.display())]
+    NotAReport {
+        path: PathBuf,
+        source: crate::writers::xml::XmlError,
+    },
+    #[error("{}: grew past the input limit", .0.display())]
+    Grew(PathBuf),
+    #[error("{}: {source}", path.display())]
+    NotExtracted {
+        path: PathBuf,
+        source: crate::readers::ReadError,
+    },
+}
+
+fn read_err(path: &Path, e: std::io::Error) -> Refusal {
+    Refusal::Read {
+        path: path.to_path_buf(),
+        source: e,
+    }
 }
 
 /// Reads a file whole (up to `limit` bytes) or hashes it as a stream; returns the bytes
 /// when they were kept.
-fn hash_file(path: &Path, limit: u64) -> Result<(Hashed, Option<Vec<u8>>), String> {
+fn hash_file(path: &Path, limit: u64) -> Result<(Hashed, Option<Vec<u8>>), Refusal> {
     let mut f = open_regular(path).map_err(|e| read_err(path, e))?;
     let len = f.metadata().map_err(|e| read_err(path, e))?.len();
     if len <= limit {
@@ -304,7 +331,7 @@ struct Given {
     source_name: String,
 }
 
-fn head_of(path: &Path) -> Result<Vec<u8>, String> {
+fn head_of(path: &Path) -> Result<Vec<u8>, Refusal> {
     let mut file = open_regular(path).map_err(|e| read_err(path, e))?;
     let mut head = vec![0u8; SNIFF];
     let mut n = 0;
@@ -319,13 +346,13 @@ fn head_of(path: &Path) -> Result<Vec<u8>, String> {
     Ok(head)
 }
 
-fn refuse_any<T>(results: Vec<Result<T, String>>) -> Result<Vec<T>, ArchiveError> {
+fn refuse_any<T>(results: Vec<Result<T, Refusal>>) -> Result<Vec<T>, ArchiveError> {
     let mut ok = Vec::new();
     let mut refused = Vec::new();
     for r in results {
         match r {
             Ok(t) => ok.push(t),
-            Err(e) => refused.push(e),
+            Err(e) => refused.push(e.to_string()),
         }
     }
     if refused.is_empty() {
@@ -382,11 +409,12 @@ fn prepare(found: Vec<Found>, limit: u64) -> Result<Vec<Original>, ArchiveError>
             .into_par_iter()
             .map(|(f, _)| {
                 let (_, bytes) = hash_file(&f.path, limit)?;
-                let bytes = bytes.ok_or_else(|| {
-                    format!("{}: a report larger than the input limit", f.path.display())
-                })?;
-                let report = crate::writers::xml::from_bytes(&bytes)
-                    .map_err(|e| format!("{}: {e}", f.path.display()))?;
+                let bytes = bytes.ok_or_else(|| Refusal::ReportTooLarge(f.path.clone()))?;
+                let report =
+                    crate::writers::xml::from_bytes(&bytes).map_err(|e| Refusal::NotAReport {
+                        path: f.path.clone(),
+                        source: e,
+                    })?;
                 Ok(Given {
                     report: Report::new(bytes, "given", Some(f.path), report.meta.year, &budget),
                     rel: f.rel,
@@ -484,7 +512,7 @@ fn pair(
 
 /// A report's bytes again: the given file, or extract run on the original once more
 /// (extract is deterministic; the writer checks size and CRC against the first time).
-fn report_bytes(o: &Original, limit: u64) -> Result<Vec<u8>, String> {
+fn report_bytes(o: &Original, limit: u64) -> Result<Vec<u8>, Refusal> {
     let r = o
         .report
         .as_ref()
@@ -494,14 +522,17 @@ fn report_bytes(o: &Original, limit: u64) -> Result<Vec<u8>, String> {
     }
     if let Some(g) = &r.given {
         let (_, bytes) = hash_file(g, limit)?;
-        return bytes.ok_or_else(|| format!("{}: grew past the input limit", g.display()));
+        return bytes.ok_or_else(|| Refusal::Grew(g.clone()));
     }
     let (_, bytes) = hash_file(&o.path, limit)?;
-    let bytes = bytes.ok_or_else(|| format!("{}: grew past the input limit", o.path.display()))?;
+    let bytes = bytes.ok_or_else(|| Refusal::Grew(o.path.clone()))?;
     let name = o.rel.rsplit('/').next().unwrap_or(&o.rel).to_string();
     crate::extract(&Input::new(name, bytes), &ExtractOptions::default())
         .map(|report| crate::writers::xml::to_bytes(&report))
-        .map_err(|e| format!("{}: {e}", o.path.display()))
+        .map_err(|e| Refusal::NotExtracted {
+            path: o.path.clone(),
+            source: e,
+        })
 }
 
 fn original_path(rel: &str) -> String {
@@ -636,7 +667,7 @@ fn write_archive(
         .collect();
     for batch in files.chunks(WRITE_BATCH) {
         // The batch's reports, made again on all cores; originals are streamed from disk.
-        let made: Vec<Option<Result<Vec<u8>, String>>> = batch
+        let made: Vec<Option<Result<Vec<u8>, Refusal>>> = batch
             .par_iter()
             .map(|f| match f.role {
                 Role::Original => None,
@@ -672,7 +703,7 @@ fn write_archive(
                     .map_err(|e| changed(e, &o.path))?;
                 }
                 Some(bytes) => {
-                    let bytes = bytes.map_err(|e| ArchiveError::Refused(vec![e]))?;
+                    let bytes = bytes.map_err(|e| ArchiveError::Refused(vec![e.to_string()]))?;
                     let r = o.report.as_ref().expect("a report path has a report");
                     let from = r.given.as_deref().unwrap_or(&o.path);
                     zip.add_reader(

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::batch::walk::{walk, Skipped};
 use crate::input::Input;
-use crate::model::{Report, TemplateId};
+use crate::model::Report;
 use crate::ExtractOptions;
 
 /// A report and where it came from.
@@ -42,7 +42,8 @@ pub struct Collected {
 /// folder the command writes, is never read). Canonical XML is read back, and so are the
 /// reports inside a sealed archive; any other file is extracted. A source seen twice (its
 /// XML and the original beside it) is kept once, XML first.
-pub fn load_all(inputs: &[PathBuf], limits: &crate::Limits, output: Option<&Path>) -> Collected {
+pub fn load_all(inputs: &[PathBuf], options: &ExtractOptions, output: Option<&Path>) -> Collected {
+    let limits = &options.limits;
     let walked = walk(inputs, output);
     let mut failures: Vec<Failure> = walked
         .refused
@@ -117,13 +118,7 @@ pub fn load_all(inputs: &[PathBuf], limits: &crate::Limits, output: Option<&Path
         if !seen.insert(sha) {
             continue;
         }
-        match crate::extract(
-            &input,
-            &ExtractOptions {
-                from: None,
-                limits: *limits,
-            },
-        ) {
+        match crate::extract(&input, options) {
             Ok(report) => loaded.push(Loaded {
                 path,
                 report,
@@ -140,7 +135,7 @@ pub fn load_all(inputs: &[PathBuf], limits: &crate::Limits, output: Option<&Path
     loaded.sort_by_key(|a| sort_key(&a.report));
     let (no_report, reports) = loaded
         .into_iter()
-        .partition(|l| l.report.meta.template == TemplateId::None);
+        .partition(|l| l.report.meta.template.is_none());
     Collected {
         reports,
         no_report,

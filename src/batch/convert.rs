@@ -7,12 +7,14 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::batch::output::{write_atomically, Durability};
 use crate::batch::walk::{walk, Skipped};
 use crate::input::Input;
+use crate::template::Templates;
 use crate::{ExtractOptions, Limits};
 
 /// One file to convert, and where its XML goes (relative to the output folder).
@@ -71,6 +73,16 @@ pub struct ConvertOptions {
     pub force: bool,
     pub keep_going: bool,
     pub limits: Limits,
+    /// The templates reports are read with.
+    pub templates: Arc<Templates>,
+}
+
+/// An input of a run that cannot be found (or looked at).
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", path.display())]
+pub struct MissingInput {
+    pub path: PathBuf,
+    pub source: std::io::Error,
 }
 
 /// The files of a run, walked by the rules of [`crate::batch::walk`] (the output folder never
@@ -78,9 +90,12 @@ pub struct ConvertOptions {
 /// unreadable folder) is a job that fails with the reason. With one input folder, outputs
 /// mirror its tree; with several, each keeps its folder's name. An input that does not
 /// exist is an argument error.
-pub fn plan(inputs: &[PathBuf], output: &Path) -> Result<(Vec<Job>, Skipped), String> {
+pub fn plan(inputs: &[PathBuf], output: &Path) -> Result<(Vec<Job>, Skipped), MissingInput> {
     for input in inputs {
-        std::fs::metadata(input).map_err(|e| format!("{}: {e}", input.display()))?;
+        std::fs::metadata(input).map_err(|e| MissingInput {
+            path: input.clone(),
+            source: e,
+        })?;
     }
     let several = inputs.len() > 1;
     let walked = walk(inputs, Some(output));
@@ -182,6 +197,7 @@ fn convert_one(job: &Job, opts: &ConvertOptions) -> Outcome {
     let options = ExtractOptions {
         from: None,
         limits: opts.limits,
+        templates: Arc::clone(&opts.templates),
     };
     let extracted = panic::catch_unwind(AssertUnwindSafe(|| {
         if crate::test_hooks::panic_on(job.input.file_name()) {

@@ -6,11 +6,13 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use gongkai::archive;
 use gongkai::input::{Format, DEFAULT_MAX_INPUT_BYTES};
+use gongkai::template::Templates;
 
 mod cmd;
 mod notice;
@@ -45,6 +47,8 @@ enum Command {
         from: Option<FromFormat>,
         #[command(flatten)]
         limits: LimitArgs,
+        #[command(flatten)]
+        templates: TemplateArgs,
     },
     /// Convert every file under the inputs to canonical XML under the output folder, in
     /// parallel, skipping files whose XML is up to date. Exit 0 all converted, 1 some
@@ -70,9 +74,15 @@ enum Command {
         quiet: bool,
         #[command(flatten)]
         limits: LimitArgs,
+        #[command(flatten)]
+        templates: TemplateArgs,
     },
-    /// Print the XML Schema of the canonical report (schemas/report.xsd).
-    Schema,
+    /// Print the XML Schema of the canonical report (schemas/report.xsd; with --templates,
+    /// of the reports those templates give).
+    Schema {
+        #[command(flatten)]
+        templates: TemplateArgs,
+    },
     /// Seal a year's originals (and their canonical XML) into one archive: a BagIt bag in a
     /// deterministic zip with a seal record.
     Seal {
@@ -153,6 +163,8 @@ enum Command {
         output: Option<PathBuf>,
         #[command(flatten)]
         limits: LimitArgs,
+        #[command(flatten)]
+        templates: TemplateArgs,
     },
     /// Report each failed consistency rule with its cells, ambiguous and missing cells, and
     /// a summary. Exit 0 all rules hold, 1 a rule fails, 2 an input is unusable.
@@ -170,6 +182,8 @@ enum Command {
         issuer_map: Option<PathBuf>,
         #[command(flatten)]
         limits: LimitArgs,
+        #[command(flatten)]
+        templates: TemplateArgs,
     },
     /// Write a self-contained HTML review page of a report; for a folder or several
     /// inputs, a folder of pages with a sortable index.
@@ -181,7 +195,43 @@ enum Command {
         output: PathBuf,
         #[command(flatten)]
         limits: LimitArgs,
+        #[command(flatten)]
+        templates: TemplateArgs,
     },
+}
+
+/// The templates reports are read and checked by: a flag of every command that reads them.
+#[derive(clap::Args)]
+struct TemplateArgs {
+    /// Use the templates in this file (the form of schemas/templates.toml) instead of the
+    /// built-in ones.
+    #[arg(long, value_name = "FILE")]
+    templates: Option<PathBuf>,
+}
+
+impl TemplateArgs {
+    /// The templates: the file's (exit 2 naming it and the line it is wrong on), or the
+    /// built-in ones.
+    fn load(&self) -> Result<Arc<Templates>, ExitCode> {
+        match &self.templates {
+            None => Ok(Templates::builtin()),
+            Some(path) => Templates::load(path).map(Arc::new).map_err(|e| {
+                cmd::fail(cmd::EXIT_INPUT, &path.display().to_string(), &e.to_string())
+            }),
+        }
+    }
+
+    fn extract_options(
+        &self,
+        from: Option<FromFormat>,
+        limits: &LimitArgs,
+    ) -> Result<gongkai::ExtractOptions, ExitCode> {
+        Ok(gongkai::ExtractOptions {
+            from: from.map(Format::from),
+            limits: limits.limits(),
+            templates: self.load()?,
+        })
+    }
 }
 
 /// Per-file limits (see README): flags of every command that reads reports.
@@ -244,19 +294,23 @@ impl From<FromFormat> for Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    match run(cli.command) {
+        Ok(code) | Err(code) => code,
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode, ExitCode> {
+    Ok(match command {
         Command::Extract {
             input,
             output,
             from,
             limits,
+            templates,
         } => cmd::extract::extract(
             &input,
             output.as_deref(),
-            &gongkai::ExtractOptions {
-                from: from.map(Format::from),
-                limits: limits.limits(),
-            },
+            &templates.extract_options(from, &limits)?,
         ),
         Command::Seal {
             year,
@@ -303,6 +357,7 @@ fn main() -> ExitCode {
             bom,
             output,
             limits,
+            templates,
         } => cmd::export::export(
             &inputs,
             &cmd::export::ExportOptions {
@@ -310,7 +365,7 @@ fn main() -> ExitCode {
                 wide,
                 bom,
                 output: output.as_deref(),
-                limits: limits.limits(),
+                extract: templates.extract_options(None, &limits)?,
             },
         ),
         Command::Check {
@@ -319,13 +374,14 @@ fn main() -> ExitCode {
             across_years,
             issuer_map,
             limits,
+            templates,
         } => cmd::check::check(
             &inputs,
             &cmd::check::CheckOptions {
                 json,
                 across_years,
                 issuer_map: issuer_map.as_deref(),
-                limits: limits.limits(),
+                extract: templates.extract_options(None, &limits)?,
             },
         ),
         Command::Convert {
@@ -336,6 +392,7 @@ fn main() -> ExitCode {
             keep_going,
             quiet,
             limits,
+            templates,
         } => cmd::convert::convert(
             &inputs,
             &gongkai::batch::convert::ConvertOptions {
@@ -345,6 +402,7 @@ fn main() -> ExitCode {
                 force,
                 keep_going,
                 limits: limits.limits(),
+                templates: templates.load()?,
             },
             quiet,
         ),
@@ -352,9 +410,13 @@ fn main() -> ExitCode {
             inputs,
             output,
             limits,
-        } => cmd::show::show(&inputs, &output, &limits.limits()),
-        Command::Schema => cmd::done(cmd::to_stdout(
-            gongkai::writers::schema::report_xsd().as_bytes(),
-        )),
-    }
+            templates,
+        } => cmd::show::show(&inputs, &output, &templates.extract_options(None, &limits)?),
+        Command::Schema { templates } => {
+            let templates = templates.load()?;
+            cmd::done(cmd::to_stdout(
+                gongkai::writers::schema::report_xsd(&templates).as_bytes(),
+            ))
+        }
+    })
 }
