@@ -472,6 +472,9 @@ fn assign_by_label(
 /// cut off in the middle of a year) or the label column (`信息内容`) is the table's header,
 /// and its digits are no cells.
 fn is_header_row(template: &TableTemplate, t: &Templates, items: &[RItem], g: &Group) -> bool {
+    if numbers_in_a_header_line(template, t, items, g) {
+        return true;
+    }
     let Some(label) = g.label else {
         return false;
     };
@@ -492,6 +495,46 @@ fn is_header_row(template: &TableTemplate, t: &Templates, items: &[RItem], g: &G
             .iter()
             .filter_map(|id| t.column(id))
             .any(|col| text.contains(col.label.as_str()))
+}
+
+/// Numbers without a label on a line that prints the table's header words are part of
+/// the header (a misprinted `本年收费金额(单位:0万元)`), never a row's values.
+fn numbers_in_a_header_line(
+    template: &TableTemplate,
+    t: &Templates,
+    items: &[RItem],
+    g: &Group,
+) -> bool {
+    // Items come in text order, so a line's items are one run (found in O(log n)).
+    let line = items[g.items[0]].line;
+    let from = items.partition_point(|i| i.line < line);
+    let to = items.partition_point(|i| i.line <= line);
+    let text: String = items[from..to]
+        .iter()
+        .filter(|i| i.kind == ItemKind::Text)
+        // A header's words open its line; a bound keeps one huge line linear.
+        .take(16)
+        .flat_map(|i| i.text.chars())
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    // A column's words before its parenthesised unit or note.
+    let words = |label: &str| -> String {
+        let cut = label.find(['(', '（']).unwrap_or(label.len());
+        label[..cut]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    };
+    template
+        .label_header
+        .as_deref()
+        .is_some_and(|h| text.contains(h))
+        || template
+            .columns()
+            .iter()
+            .filter_map(|id| t.column(id))
+            .map(|col| words(&col.label))
+            .any(|w| w.chars().count() >= 2 && text.contains(&w))
 }
 
 /// Groups without a label of their own (a converter moved it, or it wrapped away) take the
