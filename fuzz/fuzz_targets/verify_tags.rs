@@ -56,7 +56,7 @@ fn sealed() -> &'static Sealed {
             force: true,
             max_input_bytes: 1 << 20,
         };
-        seal(&[col], &out, &opts).expect("the fixture seals");
+        seal(&[col], &out, &opts, &gongkai::ExtractOptions::default()).expect("the fixture seals");
         let bytes = std::fs::read(&out).expect("read back");
         let _ = std::fs::remove_dir_all(&dir);
         let src: &[u8] = &bytes;

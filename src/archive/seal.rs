@@ -23,10 +23,10 @@ use super::merkle;
 use super::record::{self, Previous, RecordFile, Role, SealRecord};
 use super::verify;
 use super::ArchiveError;
+use super::Reports;
 use crate::batch::output::{folder_of, sync_folder, TempFile};
 use crate::batch::walk::{walk, Skipped};
-use crate::input::{hex, Input};
-use crate::ExtractOptions;
+use crate::input::hex;
 
 pub struct SealOptions {
     pub year: u16,
@@ -121,7 +121,14 @@ const WRITE_BATCH: usize = 64;
 
 const SNIFF: usize = 4096;
 
-pub fn seal(inputs: &[PathBuf], output: &Path, opts: &SealOptions) -> Result<Sealed, ArchiveError> {
+/// Seals the originals under `inputs` (and the canonical reports given among them, or
+/// those `reports` makes) into the archive at `output`.
+pub fn seal(
+    inputs: &[PathBuf],
+    output: &Path,
+    opts: &SealOptions,
+    reports: &dyn Reports,
+) -> Result<Sealed, ArchiveError> {
     if output.exists() && !opts.force {
         return Err(ArchiveError::Exists(output.to_path_buf()));
     }
@@ -130,8 +137,8 @@ pub fn seal(inputs: &[PathBuf], output: &Path, opts: &SealOptions) -> Result<Sea
         Some(p) => Some(previous_seal(p, opts.year)?),
     };
     let (found, skipped) = collect(inputs, output)?;
-    let originals = prepare(found, opts.max_input_bytes)?;
-    let mut sealed = write_archive(originals, previous, output, opts)?;
+    let originals = prepare(found, opts.max_input_bytes, reports)?;
+    let mut sealed = write_archive(originals, previous, output, opts, reports)?;
     sealed.skipped = skipped;
     Ok(sealed)
 }
@@ -258,18 +265,12 @@ enum Refusal {
     },
     #[error("{}: a report larger than the input limit", .0.display())]
     ReportTooLarge(PathBuf),
-    #[error("{}: {source}", path.display())]
-    NotAReport {
-        path: PathBuf,
-        source: crate::writers::xml::XmlError,
-    },
+    #[error("{}: {reason}", path.display())]
+    NotAReport { path: PathBuf, reason: String },
     #[error("{}: grew past the input limit", .0.display())]
     Grew(PathBuf),
-    #[error("{}: {source}", path.display())]
-    NotExtracted {
-        path: PathBuf,
-        source: crate::readers::ReadError,
-    },
+    #[error("{}: {reason}", path.display())]
+    NotExtracted { path: PathBuf, reason: String },
 }
 
 fn read_err(path: &Path, e: std::io::Error) -> Refusal {
@@ -317,11 +318,8 @@ fn hash_file(path: &Path, limit: u64) -> Result<(Hashed, Option<Vec<u8>>), Refus
     ))
 }
 
-fn is_report_xml(rel: &str, head: &[u8]) -> bool {
-    rel.to_ascii_lowercase().ends_with(".xml")
-        && head
-            .windows(crate::writers::xml::NAMESPACE.len())
-            .any(|w| w == crate::writers::xml::NAMESPACE.as_bytes())
+fn is_report_xml(rel: &str, head: &[u8], reports: &dyn Reports) -> bool {
+    rel.to_ascii_lowercase().ends_with(".xml") && reports.is_report(head)
 }
 
 struct Given {
@@ -363,7 +361,13 @@ fn refuse_any<T>(results: Vec<Result<T, Refusal>>) -> Result<Vec<T>, ArchiveErro
 }
 
 /// Runs extract on an original's bytes: its report, or the note saying why there is none.
-fn extract_report(o: &mut Original, bytes: Option<Vec<u8>>, limit: u64, budget: &AtomicU64) {
+fn extract_report(
+    o: &mut Original,
+    bytes: Option<Vec<u8>>,
+    limit: u64,
+    budget: &AtomicU64,
+    reports: &dyn Reports,
+) {
     let Some(bytes) = bytes else {
         o.note = Some((
             "too-large".into(),
@@ -372,13 +376,13 @@ fn extract_report(o: &mut Original, bytes: Option<Vec<u8>>, limit: u64, budget: 
         return;
     };
     let name = o.rel.rsplit('/').next().unwrap_or(&o.rel).to_string();
-    match crate::extract(&Input::new(name, bytes), &ExtractOptions::default()) {
+    match reports.extract(&name, bytes) {
         Ok(report) => {
             o.report = Some(Report::new(
-                crate::writers::xml::to_bytes(&report),
+                report.xml,
                 "extracted",
                 None,
-                report.meta.year,
+                report.year,
                 budget,
             ))
         }
@@ -393,12 +397,16 @@ fn extract_report(o: &mut Original, bytes: Option<Vec<u8>>, limit: u64, budget: 
 
 /// Tells the given reports from the originals, hashes every original on all cores and
 /// extracts those no given report names, holding at most one original per core in memory.
-fn prepare(found: Vec<Found>, limit: u64) -> Result<Vec<Original>, ArchiveError> {
+fn prepare(
+    found: Vec<Found>,
+    limit: u64,
+    reports: &dyn Reports,
+) -> Result<Vec<Original>, ArchiveError> {
     let budget = AtomicU64::new(crate::test_hooks::seal_report_memory().unwrap_or(REPORT_MEMORY));
     let heads = refuse_any(
         found
             .par_iter()
-            .map(|f| head_of(&f.path).map(|h| is_report_xml(&f.rel, &h)))
+            .map(|f| head_of(&f.path).map(|h| is_report_xml(&f.rel, &h, reports)))
             .collect(),
     )?;
     type Split = Vec<(Found, bool)>;
@@ -410,16 +418,15 @@ fn prepare(found: Vec<Found>, limit: u64) -> Result<Vec<Original>, ArchiveError>
             .map(|(f, _)| {
                 let (_, bytes) = hash_file(&f.path, limit)?;
                 let bytes = bytes.ok_or_else(|| Refusal::ReportTooLarge(f.path.clone()))?;
-                let report =
-                    crate::writers::xml::from_bytes(&bytes).map_err(|e| Refusal::NotAReport {
-                        path: f.path.clone(),
-                        source: e,
-                    })?;
+                let report = reports.read(&bytes).map_err(|reason| Refusal::NotAReport {
+                    path: f.path.clone(),
+                    reason,
+                })?;
                 Ok(Given {
-                    report: Report::new(bytes, "given", Some(f.path), report.meta.year, &budget),
+                    report: Report::new(bytes, "given", Some(f.path), report.year, &budget),
                     rel: f.rel,
-                    source_sha256: report.meta.source.sha256,
-                    source_name: report.meta.source.name,
+                    source_sha256: report.source_sha256,
+                    source_name: report.source_name,
                 })
             })
             .collect(),
@@ -439,13 +446,13 @@ fn prepare(found: Vec<Found>, limit: u64) -> Result<Vec<Original>, ArchiveError>
                     note: None,
                 };
                 if !named.contains(o.hash.sha256.as_str()) {
-                    extract_report(&mut o, bytes, limit, &budget);
+                    extract_report(&mut o, bytes, limit, &budget, reports);
                 }
                 Ok(o)
             })
             .collect(),
     )?;
-    pair(originals, given, limit, &budget)
+    pair(originals, given, limit, &budget, reports)
 }
 
 /// Gives each given report to its original; an original left without a report (one of
@@ -455,6 +462,7 @@ fn pair(
     given: Vec<Given>,
     limit: u64,
     budget: &AtomicU64,
+    reports: &dyn Reports,
 ) -> Result<Vec<Original>, ArchiveError> {
     let mut refused = Vec::new();
     for g in given {
@@ -500,7 +508,7 @@ fn pair(
             .filter(|o| o.report.is_none() && o.note.is_none())
             .map(|o| {
                 let (_, bytes) = hash_file(&o.path, limit)?;
-                extract_report(o, bytes, limit, budget);
+                extract_report(o, bytes, limit, budget, reports);
                 Ok(())
             })
             .collect(),
@@ -512,7 +520,7 @@ fn pair(
 
 /// A report's bytes again: the given file, or extract run on the original once more
 /// (extract is deterministic; the writer checks size and CRC against the first time).
-fn report_bytes(o: &Original, limit: u64) -> Result<Vec<u8>, Refusal> {
+fn report_bytes(o: &Original, limit: u64, reports: &dyn Reports) -> Result<Vec<u8>, Refusal> {
     let r = o
         .report
         .as_ref()
@@ -527,11 +535,12 @@ fn report_bytes(o: &Original, limit: u64) -> Result<Vec<u8>, Refusal> {
     let (_, bytes) = hash_file(&o.path, limit)?;
     let bytes = bytes.ok_or_else(|| Refusal::Grew(o.path.clone()))?;
     let name = o.rel.rsplit('/').next().unwrap_or(&o.rel).to_string();
-    crate::extract(&Input::new(name, bytes), &ExtractOptions::default())
-        .map(|report| crate::writers::xml::to_bytes(&report))
-        .map_err(|e| Refusal::NotExtracted {
+    reports
+        .extract(&name, bytes)
+        .map(|report| report.xml)
+        .map_err(|reason| Refusal::NotExtracted {
             path: o.path.clone(),
-            source: e,
+            reason,
         })
 }
 
@@ -548,6 +557,7 @@ fn write_archive(
     previous: Option<Previous>,
     output: &Path,
     opts: &SealOptions,
+    extraction: &dyn Reports,
 ) -> Result<Sealed, ArchiveError> {
     // The payload, sorted by path: originals/ sorts before xml/.
     let mut files: Vec<RecordFile> = Vec::new();
@@ -671,7 +681,11 @@ fn write_archive(
             .par_iter()
             .map(|f| match f.role {
                 Role::Original => None,
-                Role::Report => Some(report_bytes(by_path[&f.path], opts.max_input_bytes)),
+                Role::Report => Some(report_bytes(
+                    by_path[&f.path],
+                    opts.max_input_bytes,
+                    extraction,
+                )),
             })
             .collect();
         for (f, made) in batch.iter().zip(made) {

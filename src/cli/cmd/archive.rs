@@ -28,6 +28,7 @@ pub fn seal(
     list: Option<&Path>,
     output: &Path,
     opts: &archive::SealOptions,
+    extraction: &gongkai::ExtractOptions,
 ) -> ExitCode {
     let mut inputs = inputs.to_vec();
     if let Some(list) = list {
@@ -43,7 +44,7 @@ pub fn seal(
     if let Err(code) = refuse_onto_input(output, &read) {
         return code;
     }
-    let s = match archive::seal(&inputs, output, opts) {
+    let s = match archive::seal(&inputs, output, opts, extraction) {
         Err(e) => return archive_fail(&e),
         Ok(s) => s,
     };
