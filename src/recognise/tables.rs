@@ -468,43 +468,11 @@ fn assign_by_label(
     }
 }
 
-/// A group whose digits are glued to text naming a column (`采购项目数量(指202`: a header
-/// cut off in the middle of a year) or the label column (`信息内容`) is the table's header,
-/// and its digits are no cells.
+/// A group on a line that prints the table's header words — the label column's (`信息内容`)
+/// or a column's before its parenthesised unit — is part of the header, and its digits are
+/// no cells: a header cut off in the middle of a year (`采购项目数量(指202`), a misprinted
+/// unit (`本年收费金额(单位:0万元)`).
 fn is_header_row(template: &TableTemplate, t: &Templates, items: &[RItem], g: &Group) -> bool {
-    if numbers_in_a_header_line(template, t, items, g) {
-        return true;
-    }
-    let Some(label) = g.label else {
-        return false;
-    };
-    if items[label].range.end != items[g.items[0]].range.start {
-        return false;
-    }
-    let text: String = items[label]
-        .text
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    template
-        .label_header
-        .as_deref()
-        .is_some_and(|h| text.contains(h))
-        || template
-            .columns()
-            .iter()
-            .filter_map(|id| t.column(id))
-            .any(|col| text.contains(col.label.as_str()))
-}
-
-/// Numbers without a label on a line that prints the table's header words are part of
-/// the header (a misprinted `本年收费金额(单位:0万元)`), never a row's values.
-fn numbers_in_a_header_line(
-    template: &TableTemplate,
-    t: &Templates,
-    items: &[RItem],
-    g: &Group,
-) -> bool {
     // Items come in text order, so a line's items are one run (found in O(log n)).
     let line = items[g.items[0]].line;
     let from = items.partition_point(|i| i.line < line);
