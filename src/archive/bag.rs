@@ -93,7 +93,7 @@ pub struct ManifestLine {
 
 /// The most lines of a manifest that are read: a sealed archive holds fewer entries than
 /// this, so a longer manifest is no seal's, and what is held stays bounded.
-pub const MAX_MANIFEST_LINES: usize = super::container::MAX_ENTRIES;
+pub const MAX_MANIFEST_LINES: usize = 0xfffe;
 
 /// How many malformed lines of one manifest are named one by one (the rest are counted):
 /// a hostile manifest of millions of bad lines must not become millions of problems.
