@@ -27,7 +27,18 @@ pub struct Proof {
     pub seal_sha256: String,
 }
 
-/// The proof for `path` (with or without the leading `data/`) in a verified archive.
+/// The Merkle leaves of an intact archive: its manifest lines as a seal writes them,
+/// which in an intact manifest are the lines as written.
+fn leaves(v: &Verification) -> Vec<Hash> {
+    v.manifest
+        .iter()
+        .map(|l| merkle::leaf_hash(l.text().as_bytes()))
+        .collect()
+}
+
+/// The proof for `path` (with or without the leading `data/`) in a verified archive
+/// (checked to [`Depth::Tags`](super::Depth::Tags) at least: the proof rests on the
+/// manifest and the seal record, not on the payload's bytes).
 /// Refuses an archive that is not intact: a proof from a damaged archive proves nothing.
 pub fn prove(v: &Verification, path: &str) -> Result<Proof, ArchiveError> {
     if v.status != Status::Intact {
@@ -47,17 +58,13 @@ pub fn prove(v: &Verification, path: &str) -> Result<Proof, ArchiveError> {
         .iter()
         .position(|l| l.path == want)
         .ok_or_else(|| ArchiveError::Proof(format!("{want} is not in {}", v.archive)))?;
-    let leaves: Vec<Hash> = v
-        .manifest
-        .iter()
-        .map(|l| merkle::leaf_hash(l.text.as_bytes()))
-        .collect();
+    let leaves = leaves(v);
     let line = &v.manifest[index];
     Ok(Proof {
         format: FORMAT.into(),
         year: v.year.unwrap_or_default(),
         path: line.path.clone(),
-        sha256: line.sha256.clone(),
+        sha256: crate::input::hex(&line.sha256),
         leaf_index: index as u64,
         tree_size: leaves.len() as u64,
         audit_path: merkle::inclusion_path(&leaves, index)
@@ -182,12 +189,12 @@ fn check_against_archive(proof: &Proof, v: &Verification, path: &[Hash]) -> Resu
             v.seal_sha256.as_deref().unwrap_or("none")
         ));
     }
-    let leaves = v.manifest.len() as u64;
-    if proof.tree_size != leaves {
+    let size = v.manifest.len() as u64;
+    if proof.tree_size != size {
         return Err(format!(
             "tree_size: the proof says {}, the archive's seal records {}",
             proof.tree_size,
-            match leaves {
+            match size {
                 1 => "1 leaf".to_string(),
                 n => format!("{n} leaves"),
             }
@@ -198,7 +205,7 @@ fn check_against_archive(proof: &Proof, v: &Verification, path: &[Hash]) -> Resu
         .and_then(|i| v.manifest.get(i))
     else {
         return Err(format!(
-            "leaf_index: {} is outside a tree of {leaves} leaves",
+            "leaf_index: {} is outside a tree of {size} leaves",
             proof.leaf_index
         ));
     };
@@ -208,18 +215,14 @@ fn check_against_archive(proof: &Proof, v: &Verification, path: &[Hash]) -> Resu
             proof.leaf_index, line.path, proof.path
         ));
     }
-    if line.sha256 != proof.sha256 {
+    let recorded = crate::input::hex(&line.sha256);
+    if recorded != proof.sha256 {
         return Err(format!(
-            "sha256: the archive's manifest records {} for {}, not {}",
-            line.sha256, line.path, proof.sha256
+            "sha256: the archive's manifest records {recorded} for {}, not {}",
+            line.path, proof.sha256
         ));
     }
-    let hashes: Vec<Hash> = v
-        .manifest
-        .iter()
-        .map(|l| merkle::leaf_hash(l.text.as_bytes()))
-        .collect();
-    let want = merkle::inclusion_path(&hashes, proof.leaf_index as usize);
+    let want = merkle::inclusion_path(&leaves(v), proof.leaf_index as usize);
     if want.len() != path.len() {
         return Err(format!(
             "audit_path: {} hashes, where the archive's tree has {}",
