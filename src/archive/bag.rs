@@ -3,7 +3,6 @@
 use std::io::{self, BufRead};
 
 use super::merkle::{self, Hash};
-use crate::input::hex;
 
 /// `bagit.txt`, byte for byte.
 pub const DECLARATION: &str = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
@@ -99,8 +98,38 @@ impl ManifestLine {
     /// The line as a seal writes it (without its end): in an intact manifest, the line
     /// as written, and so the Merkle leaf.
     pub fn text(&self) -> String {
-        manifest_line(&hex(&self.sha256), &self.path)
+        let mut out = Vec::new();
+        self.write_to(&mut out);
+        String::from_utf8(out).expect("hex digits and a path")
     }
+
+    /// [`ManifestLine::text`] appended to `out`.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&hex_digits(&self.sha256));
+        out.extend_from_slice(b"  ");
+        if self.path.contains(['%', '\r', '\n']) {
+            out.extend_from_slice(encode_path(&self.path).as_bytes());
+        } else {
+            out.extend_from_slice(self.path.as_bytes());
+        }
+    }
+}
+
+/// A hash as 64 lowercase hex digits, made without the formatting machinery (a manifest
+/// of 200,000 lines is written and compared in a blink).
+pub fn hex_digits(h: &Hash) -> [u8; 64] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (i, b) in h.iter().enumerate() {
+        out[2 * i] = DIGITS[(b >> 4) as usize];
+        out[2 * i + 1] = DIGITS[(b & 15) as usize];
+    }
+    out
+}
+
+/// [`hex_digits`] as a string.
+pub fn hex_hash(h: &Hash) -> String {
+    String::from_utf8(hex_digits(h).to_vec()).expect("hex digits")
 }
 
 /// A manifest read as a stream.
@@ -110,7 +139,9 @@ pub struct ManifestRead {
     /// A sentence for each line that is not `<sha256>  <path>` (the first few; the rest
     /// counted), and for reading stopped short.
     pub bad: Vec<String>,
-    /// The RFC 6962 root over the well-formed lines as written, in their order.
+    /// The Merkle leaf of each line: the hash of the line as written.
+    pub leaves: Vec<Hash>,
+    /// The RFC 6962 root over them.
     pub root: Hash,
 }
 
@@ -158,7 +189,9 @@ pub fn read_manifest(input: &mut dyn BufRead, most_lines: usize) -> io::Result<M
             .flatten();
         match sha {
             Some(sha256) => {
-                tree.push(merkle::leaf_hash(b));
+                let leaf = merkle::leaf_hash(b);
+                tree.push(leaf);
+                out.leaves.push(leaf);
                 out.lines.push(ManifestLine {
                     sha256,
                     path: decode_path(&text[66..]),

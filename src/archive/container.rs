@@ -597,8 +597,11 @@ impl Read for RangeReader<'_> {
     }
 }
 
+/// An entry's data, read in order.
+pub type EntryStream<'a> = io::BufReader<RangeReader<'a>>;
+
 /// An entry's data as a stream (at most `stored` bytes).
-pub fn data_reader<'a>(src: &'a dyn ReadAt, e: &Entry) -> io::BufReader<RangeReader<'a>> {
+pub fn data_reader<'a>(src: &'a dyn ReadAt, e: &Entry) -> EntryStream<'a> {
     io::BufReader::with_capacity(1 << 16, RangeReader::new(src, e.data_offset, e.stored))
 }
 
@@ -717,7 +720,7 @@ pub fn scan_directory(
             match read_local(src, len, c.offset)? {
                 Some(l) => {
                     compare_with_central(&l, &c, &mut s);
-                    local_findings(&l, &mut s);
+                    s.findings.extend(l.findings);
                     s.entries.push(l.entry);
                 }
                 None => no_local_header(&c, &mut s),
@@ -875,9 +878,9 @@ fn wide_fields(fields: &[(&'static str, u32)], extra: &[u8]) -> (Vec<u64>, Extra
 
 struct Local {
     entry: Entry,
-    /// The local header, name and extra field as read (cut short at the end of the file).
-    raw: Vec<u8>,
-    extra: Extra,
+    /// How its local header departs from a seal's, told when the reader gets to it (the
+    /// header itself is not held: 200,000 of them would be).
+    findings: Vec<Finding>,
 }
 
 /// How much is read at once for a local header: its name and extra field usually fit.
@@ -915,19 +918,19 @@ fn read_local(src: &dyn ReadAt, len: u64, at: u64) -> io::Result<Option<Local>> 
     );
     let data_offset = at + record_len;
     let stored = values[1];
+    let entry = Entry {
+        name,
+        header_offset: at,
+        data_offset,
+        stored,
+        size: values[0],
+        crc: u32_at(&raw, 14),
+        method: u16_at(&raw, 8),
+        truncated: data_offset.saturating_add(stored) > len,
+    };
     Ok(Some(Local {
-        entry: Entry {
-            name,
-            header_offset: at,
-            data_offset,
-            stored,
-            size: values[0],
-            crc: u32_at(&raw, 14),
-            method: u16_at(&raw, 8),
-            truncated: data_offset.saturating_add(stored) > len,
-        },
-        raw,
-        extra,
+        findings: local_findings(&entry, &raw, &extra),
+        entry,
     }))
 }
 
@@ -1275,18 +1278,19 @@ fn read_central(src: &dyn ReadAt, end: &End, s: &mut Scan) -> io::Result<Vec<Cen
     Ok(out)
 }
 
-fn local_findings(l: &Local, s: &mut Scan) {
-    let e = &l.entry;
+/// How a local header (`raw`, with its name and extra field) departs from a seal's.
+fn local_findings(e: &Entry, raw: &[u8], extra: &Extra) -> Vec<Finding> {
+    let mut s = Scan::default();
     let name = e.display_name();
     let wide = Wide::of(e.size, e.header_offset);
-    for p in &l.extra.problems {
+    for p in &extra.problems {
         s.found(
             Some(name.clone()),
             FindingKind::Container,
             format!("local header: {p}"),
         );
     }
-    if l.extra.zip64 && !wide.size {
+    if extra.zip64 && !wide.size {
         s.found(
             Some(name.clone()),
             FindingKind::Container,
@@ -1296,7 +1300,7 @@ fn local_findings(l: &Local, s: &mut Scan) {
                 e.size
             ),
         );
-    } else if l.extra.problems.is_empty() {
+    } else if extra.problems.is_empty() {
         let canonical = local_record(&e.name, e.crc, e.size, e.header_offset);
         let fields = || {
             record_fields(
@@ -1306,7 +1310,7 @@ fn local_findings(l: &Local, s: &mut Scan) {
                 &wide_values(wide, true),
             )
         };
-        if let Some(field) = differing_field(&l.raw, &canonical, fields) {
+        if let Some(field) = differing_field(raw, &canonical, fields) {
             let size_field = field.ends_with("size") || field == "compression method";
             s.found(
                 Some(name.clone()),
@@ -1343,6 +1347,7 @@ fn local_findings(l: &Local, s: &mut Scan) {
             ),
         );
     }
+    s.findings
 }
 
 fn no_local_header(c: &Central, s: &mut Scan) {
@@ -1476,10 +1481,11 @@ fn reconcile(
             );
         }
     }
-    for l in &locals {
-        local_findings(l, s);
+    s.entries.reserve(locals.len());
+    for l in locals {
+        s.findings.extend(l.findings);
+        s.entries.push(l.entry);
     }
-    s.entries = locals.into_iter().map(|l| l.entry).collect();
     Ok(())
 }
 

@@ -15,11 +15,16 @@ pub fn write_manifest(lines: &[ManifestLine], out: &mut dyn Write) -> io::Result
     if !lines.windows(2).all(|w| w[0].path <= w[1].path) {
         order.sort_by(|&a, &b| lines[a].path.as_bytes().cmp(lines[b].path.as_bytes()));
     }
+    let mut buf = Vec::with_capacity(1 << 16);
     for i in order {
-        out.write_all(lines[i].text().as_bytes())?;
-        out.write_all(b"\n")?;
+        lines[i].write_to(&mut buf);
+        buf.push(b'\n');
+        if buf.len() >= 1 << 15 {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
     }
-    Ok(())
+    out.write_all(&buf)
 }
 
 /// bag-info.txt as a seal writes it with this record.
@@ -132,11 +137,16 @@ impl<R: Read> StreamDiff<R> {
                 continue;
             }
             let got = self.read_actual(piece.len())?;
-            let first = piece[..got]
-                .iter()
-                .zip(&self.scratch[..got])
-                .position(|(e, a)| e != a)
-                .unwrap_or(got);
+            // Equal pieces (the rule) are told by one memcmp.
+            let first = if piece[..got] == self.scratch[..got] {
+                got
+            } else {
+                piece[..got]
+                    .iter()
+                    .zip(&self.scratch[..got])
+                    .position(|(e, a)| e != a)
+                    .unwrap_or(got)
+            };
             self.note_same(&piece[..first]);
             if first == piece.len() {
                 continue;

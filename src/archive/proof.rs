@@ -27,15 +27,6 @@ pub struct Proof {
     pub seal_sha256: String,
 }
 
-/// The Merkle leaves of an intact archive: its manifest lines as a seal writes them,
-/// which in an intact manifest are the lines as written.
-fn leaves(v: &Verification) -> Vec<Hash> {
-    v.manifest
-        .iter()
-        .map(|l| merkle::leaf_hash(l.text().as_bytes()))
-        .collect()
-}
-
 /// The proof for `path` (with or without the leading `data/`) in a verified archive
 /// (checked to [`Depth::Tags`](super::Depth::Tags) at least: the proof rests on the
 /// manifest and the seal record, not on the payload's bytes).
@@ -58,7 +49,7 @@ pub fn prove(v: &Verification, path: &str) -> Result<Proof, ArchiveError> {
         .iter()
         .position(|l| l.path == want)
         .ok_or_else(|| ArchiveError::Proof(format!("{want} is not in {}", v.archive)))?;
-    let leaves = leaves(v);
+    let leaves = &v.leaves;
     let line = &v.manifest[index];
     Ok(Proof {
         format: FORMAT.into(),
@@ -67,9 +58,9 @@ pub fn prove(v: &Verification, path: &str) -> Result<Proof, ArchiveError> {
         sha256: crate::input::hex(&line.sha256),
         leaf_index: index as u64,
         tree_size: leaves.len() as u64,
-        audit_path: merkle::inclusion_path(&leaves, index)
+        audit_path: merkle::inclusion_path(leaves, index)
             .iter()
-            .map(|h| crate::input::hex(h))
+            .map(bag::hex_hash)
             .collect(),
         root: v.root.clone().unwrap_or_default(),
         seal_sha256: v.seal_sha256.clone().unwrap_or_default(),
@@ -222,7 +213,7 @@ fn check_against_archive(proof: &Proof, v: &Verification, path: &[Hash]) -> Resu
             line.path, proof.sha256
         ));
     }
-    let want = merkle::inclusion_path(&leaves(v), proof.leaf_index as usize);
+    let want = merkle::inclusion_path(&v.leaves, proof.leaf_index as usize);
     if want.len() != path.len() {
         return Err(format!(
             "audit_path: {} hashes, where the archive's tree has {}",

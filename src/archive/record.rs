@@ -227,6 +227,8 @@ pub struct RecordReader<R: BufRead> {
     text: String,
     /// An original whose element is open (its note may follow).
     open: Option<RecordFile>,
+    /// The head as it stood when `<files>` started.
+    head_at_files: Option<RecordHead>,
     done: bool,
 }
 
@@ -250,8 +252,14 @@ impl<R: BufRead> RecordReader<R> {
             stack: Vec::new(),
             text: String::new(),
             open: None,
+            head_at_files: None,
             done: false,
         }
+    }
+
+    /// The head as it stood when the files started: in a seal's order, the whole head.
+    pub fn head_at_files(&self) -> Option<&RecordHead> {
+        self.head_at_files.as_ref()
     }
 
     /// The head: complete once [`RecordReader::next_file`] has given `None`.
@@ -347,7 +355,12 @@ impl<R: BufRead> RecordReader<R> {
                 }
                 self.seen_seal = true;
             }
-            (Some("seal"), "year" | "files") => {}
+            (Some("seal"), "year") => {}
+            (Some("seal"), "files") => {
+                if self.head_at_files.is_none() {
+                    self.head_at_files = Some(self.head.clone());
+                }
+            }
             (Some("seal"), "tool") => {
                 r.tool_version = get(attrs, "tool", "version")?.to_string();
             }

@@ -591,7 +591,7 @@ fn report_path(rel: &str) -> String {
 }
 
 fn write_archive(
-    originals: Vec<Original>,
+    mut originals: Vec<Original>,
     previous: Option<Previous>,
     output: &Path,
     opts: &SealOptions,
@@ -602,13 +602,15 @@ fn write_archive(
     let mut items: Vec<(RecordFile, usize)> = Vec::new();
     let mut notes = Vec::new();
     let mut other_years = Vec::new();
-    for (i, o) in originals.iter().enumerate() {
+    // The hashes and notes move into the record (the originals keep what writing needs).
+    for (i, o) in originals.iter_mut().enumerate() {
         let path = original_path(&o.rel);
         let rpath = o.report.as_ref().map(|_| report_path(&o.rel));
-        if let Some((_, n)) = &o.note {
+        let note = o.note.take();
+        if let Some((_, n)) = &note {
             notes.push((path.clone(), n.clone()));
         }
-        if let (Some(r), Some(rp)) = (&o.report, &rpath) {
+        if let (Some(r), Some(rp)) = (o.report.as_mut(), &rpath) {
             if let Some(year) = r.year.filter(|&y| y != opts.year) {
                 other_years.push((rp.clone(), year));
             }
@@ -617,7 +619,7 @@ fn write_archive(
                     role: Role::Report,
                     path: rp.clone(),
                     bytes: r.hash.size,
-                    sha256: r.hash.sha256.clone(),
+                    sha256: std::mem::take(&mut r.hash.sha256),
                     link: Some(path.clone()),
                     origin: Some(r.origin.to_string()),
                     note: None,
@@ -630,10 +632,10 @@ fn write_archive(
                 role: Role::Original,
                 path,
                 bytes: o.hash.size,
-                sha256: o.hash.sha256.clone(),
+                sha256: std::mem::take(&mut o.hash.sha256),
                 link: rpath,
                 origin: None,
-                note: o.note.clone(),
+                note,
             },
             i,
         ));

@@ -185,6 +185,9 @@ pub struct Verification {
     pub record: Option<RecordHead>,
     #[serde(skip)]
     pub manifest: Vec<bag::ManifestLine>,
+    /// The Merkle leaf of each manifest line (the hash of the line as written).
+    #[serde(skip)]
+    pub leaves: Vec<Hash>,
     /// How much was checked.
     #[serde(skip)]
     pub depth: Depth,
@@ -456,13 +459,36 @@ impl<'a> RelIndex<'a> {
             .enumerate()
             .filter_map(|(i, r)| r.map(|r| (r, i)))
             .collect();
-        sorted.sort_unstable();
+        // A seal's entries come sorted already.
+        if !sorted.windows(2).all(|w| w[0] <= w[1]) {
+            sorted.sort_unstable();
+        }
         RelIndex { sorted }
     }
 
     fn all(&self, rel: &str) -> &[(&'a str, usize)] {
         let from = self.sorted.partition_point(|(r, _)| *r < rel);
         let to = from + self.sorted[from..].partition_point(|(r, _)| *r == rel);
+        &self.sorted[from..to]
+    }
+
+    /// [`RelIndex::all`], looked for first where the last lookup ended (`hint`): paths
+    /// looked up in sorted order, as a seal's manifest and record give them, cost a
+    /// comparison or two each instead of a binary search.
+    fn all_from(&self, rel: &str, hint: &mut usize) -> &[(&'a str, usize)] {
+        let h = *hint;
+        let at_hint = self.sorted.get(h).is_some_and(|(r, _)| *r == rel)
+            && (h == 0 || self.sorted[h - 1].0 != rel);
+        let from = if at_hint {
+            h
+        } else {
+            self.sorted.partition_point(|(r, _)| *r < rel)
+        };
+        let mut to = from;
+        while self.sorted.get(to).is_some_and(|(r, _)| *r == rel) {
+            to += 1;
+        }
+        *hint = to;
         &self.sorted[from..to]
     }
 
@@ -473,6 +499,58 @@ impl<'a> RelIndex<'a> {
     /// Each path with its entries.
     fn groups(&self) -> impl Iterator<Item = &[(&'a str, usize)]> {
         self.sorted.chunk_by(|a, b| a.0 == b.0)
+    }
+}
+
+/// The manifest's lines by path: found by binary search when they are in a seal's order
+/// (sorted, each path once), else through a map (the last line of a path, as a map keeps).
+struct Listed<'a> {
+    lines: &'a [bag::ManifestLine],
+    map: Option<HashMap<&'a str, u32>>,
+}
+
+impl<'a> Listed<'a> {
+    fn new(lines: &'a [bag::ManifestLine]) -> Listed<'a> {
+        let in_order = lines
+            .windows(2)
+            .all(|w| w[0].path.as_bytes() < w[1].path.as_bytes());
+        let map = (!in_order).then(|| {
+            lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (l.path.as_str(), i as u32))
+                .collect()
+        });
+        Listed { lines, map }
+    }
+
+    fn in_order(&self) -> bool {
+        self.map.is_none()
+    }
+
+    /// [`Listed::get`], looked for first where the last lookup ended (`hint`).
+    fn get_from(&self, path: &str, hint: &mut usize) -> Option<u32> {
+        if self.map.is_none() && self.lines.get(*hint).is_some_and(|l| l.path == path) {
+            *hint += 1;
+            return Some(*hint as u32 - 1);
+        }
+        let found = self.get(path);
+        if let Some(i) = found {
+            *hint = i as usize + 1;
+        }
+        found
+    }
+
+    /// The line of `path`.
+    fn get(&self, path: &str) -> Option<u32> {
+        match &self.map {
+            Some(m) => m.get(path).copied(),
+            None => self
+                .lines
+                .binary_search_by(|l| l.path.as_bytes().cmp(path.as_bytes()))
+                .ok()
+                .map(|i| i as u32),
+        }
     }
 }
 
@@ -518,6 +596,7 @@ pub fn verify_with(
         notes: Vec::new(),
         record: None,
         manifest: Vec::new(),
+        leaves: Vec::new(),
         depth,
     };
     for f in &scan.findings {
@@ -531,10 +610,17 @@ pub fn verify_with(
     let entries = &scan.entries;
 
     // Names: UTF-8, safe, once each, under one bag folder.
-    let mut seen: HashMap<&[u8], usize> = HashMap::with_capacity(entries.len());
-    for e in entries {
-        *seen.entry(&e.name).or_default() += 1;
+    // The names there more than once, with their count.
+    let mut names: Vec<&[u8]> = entries.iter().map(|e| &e.name[..]).collect();
+    if !names.windows(2).all(|w| w[0] < w[1]) {
+        names.sort_unstable();
     }
+    let twice: HashMap<&[u8], usize> = names
+        .chunk_by(|a, b| a == b)
+        .filter(|same| same.len() > 1)
+        .map(|same| (same[0], same.len()))
+        .collect();
+    drop(names);
     let mut dup_named = HashSet::new();
     for e in entries {
         let shown_name = e.display_name();
@@ -550,15 +636,17 @@ pub fn verify_with(
                 }
             }
         }
-        if seen[&e.name[..]] > 1 && dup_named.insert(&e.name[..]) {
-            v.problem(
-                ProblemKind::Duplicate,
-                Some(&shown_name),
-                format!("{} entries have this name", seen[&e.name[..]]),
-            );
+        if let Some(n) = twice.get(&e.name[..]) {
+            if dup_named.insert(&e.name[..]) {
+                v.problem(
+                    ProblemKind::Duplicate,
+                    Some(&shown_name),
+                    format!("{n} entries have this name"),
+                );
+            }
         }
     }
-    drop(seen);
+    drop(twice);
     let root = bag_root_of(entries);
     // Each entry's path inside the bag; names outside the bag are unexpected.
     let mut rel_of: Vec<Option<&str>> = Vec::with_capacity(entries.len());
@@ -594,17 +682,21 @@ pub fn verify_with(
         .map(|(e, _)| e.stored)
         .sum();
     progress.stage("verifying", total);
+    // The first entry of each path (the one whose bytes are kept).
+    let mut first_of_path = vec![false; entries.len()];
+    for group in by_rel.groups() {
+        first_of_path[group[0].1] = true;
+    }
     let contents: Vec<Sum> = entries
         .par_iter()
         .zip(rel_of.par_iter())
-        .enumerate()
+        .zip(first_of_path.par_iter())
         .map_init(
             || vec![0u8; 1 << 20],
-            |buf, (i, (e, rel))| {
+            |buf, ((e, rel), &first)| {
                 if !read_here(*rel) {
                     return Sum::Skipped;
                 }
-                let first = rel.is_some_and(|r| by_rel.first(r) == Some(i));
                 let k = if first { keep(*rel) } else { Keep::Nothing };
                 hash_entry(src, e, k, buf, progress)
             },
@@ -665,6 +757,7 @@ pub fn verify_with(
         _ => None,
     };
     let manifest_lines: &[bag::ManifestLine] = manifest.as_ref().map_or(&[], |m| &m.lines);
+    let listed = Listed::new(manifest_lines);
 
     // Tag manifest over the other tag files.
     let mut altered: HashSet<usize> = HashSet::new();
@@ -690,6 +783,7 @@ pub fn verify_with(
                     &contents,
                     t,
                     l,
+                    &mut 0,
                 ),
                 None => v.problem(
                     ProblemKind::Bag,
@@ -731,7 +825,9 @@ pub fn verify_with(
         for b in &m.bad {
             v.problem(ProblemKind::Bag, Some(bag::MANIFEST_FILE), b.clone());
         }
-        let mut listed = HashSet::with_capacity(m.lines.len());
+        // Each path once: always so in a seal's order.
+        let mut once = HashSet::new();
+        let mut hint = 0;
         for l in &m.lines {
             if !l.path.starts_with("data/") {
                 v.problem(
@@ -740,7 +836,7 @@ pub fn verify_with(
                     format!("lists {} outside data/", l.path),
                 );
             }
-            if !listed.insert(l.path.as_str()) {
+            if !listed.in_order() && !once.insert(l.path.as_str()) {
                 v.problem(
                     ProblemKind::Bag,
                     Some(bag::MANIFEST_FILE),
@@ -756,6 +852,7 @@ pub fn verify_with(
                 &contents,
                 &l.path,
                 l,
+                &mut hint,
             );
         }
         // What a seal writes for these lines, made again and compared as it is made.
@@ -765,11 +862,9 @@ pub fn verify_with(
         departures.push((bag::MANIFEST_FILE, diff.finish().map_err(read_err)?));
     }
     // Everything present that no manifest lists.
-    let known: HashSet<&str> = manifest_lines
-        .iter()
-        .map(|l| l.path.as_str())
-        .chain(bag::TAG_FILES)
-        .collect();
+    let mut hint = 0;
+    let mut known =
+        |rel: &str| bag::TAG_FILES.contains(&rel) || listed.get_from(rel, &mut hint).is_some();
     for group in by_rel.groups() {
         let (rel, i) = group[0];
         let sha256 = contents[i].done().map(|c| c.sha256);
@@ -783,7 +878,7 @@ pub fn verify_with(
             }
             continue;
         }
-        if !known.contains(rel) {
+        if !known(rel) {
             v.problem(
                 ProblemKind::Unexpected,
                 Some(rel),
@@ -803,7 +898,6 @@ pub fn verify_with(
             );
         }
     }
-    drop(known);
 
     // Zip CRCs: damage in a header's CRC field, or in data no manifest covers.
     for (i, e) in entries.iter().enumerate() {
@@ -863,6 +957,7 @@ pub fn verify_with(
             src,
             seal: &entries[*i],
             manifest: manifest.as_ref(),
+            listed: &listed,
             by_rel: &by_rel,
             entries,
             contents: &contents,
@@ -987,7 +1082,10 @@ pub fn verify_with(
             expected: s.expected,
         })
         .collect();
-    v.manifest = manifest.map(|m| m.lines).unwrap_or_default();
+    if let Some(m) = manifest {
+        v.manifest = m.lines;
+        v.leaves = m.leaves;
+    }
     v.status = if v.problems.is_empty() {
         Status::Intact
     } else {
@@ -1024,9 +1122,10 @@ fn compare<'a>(
     contents: &[Sum],
     key: &'a str,
     l: &bag::ManifestLine,
+    hint: &mut usize,
 ) {
     let path = key;
-    let found = by_rel.all(path);
+    let found = by_rel.all_from(path, hint);
     let (status, actual) = if found.is_empty() {
         v.problem(
             ProblemKind::Missing,
@@ -1083,6 +1182,7 @@ struct RecordContext<'a> {
     src: &'a dyn ReadAt,
     seal: &'a Entry,
     manifest: Option<&'a bag::ManifestRead>,
+    listed: &'a Listed<'a>,
     by_rel: &'a RelIndex<'a>,
     entries: &'a [Entry],
     contents: &'a [Sum],
@@ -1118,9 +1218,12 @@ impl Sha {
             Sha::Text(t) => **t == *s,
         }
     }
+    fn is_hash(&self, h: &Hash) -> bool {
+        matches!(self, Sha::Hex(x) if x == h)
+    }
     fn text(&self) -> String {
         match self {
-            Sha::Hex(h) => hex(h),
+            Sha::Hex(h) => bag::hex_hash(h),
             Sha::Text(t) => t.to_string(),
         }
     }
@@ -1146,15 +1249,10 @@ fn check_record(
 ) -> io::Result<Option<(RecordHead, Option<String>)>> {
     let seal = Some(bag::SEAL_FILE);
     let lines: &[bag::ManifestLine] = cx.manifest.map_or(&[], |m| &m.lines);
-    let line_of: HashMap<&str, u32> = lines
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.path.as_str(), i as u32))
-        .collect();
     let key_of = |p: &str| {
-        line_of
+        cx.listed
             .get(p)
-            .map_or_else(|| Key::Path(p.into()), |&i| Key::Line(i))
+            .map_or_else(|| Key::Path(p.into()), Key::Line)
     };
     // Problems about each file, told once the record is known to read whole (a record
     // that does not is one problem, not a thousand).
@@ -1164,13 +1262,26 @@ fn check_record(
     let mut facts: Vec<Facts> = Vec::new();
     let (mut count, mut bytes) = (0u64, 0u128);
     let most = cx.entries.len() as u64;
+    let (mut entry_hint, mut line_hint) = (0, 0);
     let mut reader = RecordReader::new(container::data_reader(cx.src, cx.seal));
+    // The record as a seal writes it, made again as it is read and compared as it is
+    // made, from the head as it stands when the files start (in a seal's order, the whole
+    // head; otherwise the record is read again once its head is known).
+    let mut again: Option<(RecordHead, Regenerated)> = None;
     let read: Result<(), RecordError> = loop {
         let f: RecordFile = match reader.next_file() {
             Ok(Some(f)) => f,
             Ok(None) => break Ok(()),
             Err(e) => break Err(e),
         };
+        if again.is_none() {
+            let head = reader.head_at_files().unwrap_or(reader.head()).clone();
+            let w = record::RecordWriter::new(regenerated(cx.src, cx.seal), &head)?;
+            again = Some((head, w));
+        }
+        if let Some((_, w)) = again.as_mut() {
+            w.file(&f)?;
+        }
         count += 1;
         if count > most {
             break Err(RecordError(format!(
@@ -1178,7 +1289,8 @@ fn check_record(
             )));
         }
         bytes += f.bytes as u128;
-        if let Some(e) = cx.by_rel.first(&f.path).map(|i| &cx.entries[i]) {
+        let entry = cx.by_rel.all_from(&f.path, &mut entry_hint).first();
+        if let Some(e) = entry.map(|&(_, i)| &cx.entries[i]) {
             if e.size != f.bytes {
                 about_files.push(mismatch(
                     ProblemKind::SealRecord,
@@ -1192,17 +1304,18 @@ fn check_record(
         if let Some(why) = role_mismatch(&f) {
             about_files.push(problem(ProblemKind::SealRecord, Some(&f.path), why));
         }
+        let line = cx.listed.get_from(&f.path, &mut line_hint);
         if cx.manifest.is_some() {
-            match line_of.get(f.path.as_str()) {
+            match line {
                 None => against_manifest.push(problem(
                     ProblemKind::SealRecord,
                     Some(&f.path),
                     "in the seal record, not in the manifest",
                 )),
-                Some(&i) => {
+                Some(i) => {
                     recorded[i as usize] = true;
                     let listed = &lines[i as usize].sha256;
-                    if !Sha::of(&f.sha256).is(&hex(listed)) {
+                    if !Sha::of(&f.sha256).is_hash(listed) {
                         against_manifest.push(mismatch(
                             ProblemKind::SealRecord,
                             Some(&f.path),
@@ -1216,7 +1329,7 @@ fn check_record(
         }
         if cx.depth == Depth::Full {
             facts.push(Facts {
-                key: key_of(&f.path),
+                key: line.map_or_else(|| Key::Path(f.path.as_str().into()), Key::Line),
                 role: f.role,
                 link: f.link.as_deref().map(key_of),
                 has_note: f.note.is_some(),
@@ -1301,23 +1414,40 @@ fn check_record(
         check_links(v, &facts, lines, cx);
     }
     drop(facts);
-    let departure = seal_departure(cx.src, cx.seal, &r)?;
+    let departure = match again {
+        Some((head, w)) if head == r => departure_of(w)?,
+        _ => seal_departure(cx.src, cx.seal, &r)?,
+    };
     Ok(Some((r, departure)))
+}
+
+/// A seal record written again and compared with the archive's as it is written.
+type Regenerated<'a> = record::RecordWriter<io::BufWriter<StreamDiff<container::EntryStream<'a>>>>;
+
+fn regenerated<'a>(
+    src: &'a dyn ReadAt,
+    seal: &Entry,
+) -> io::BufWriter<StreamDiff<container::EntryStream<'a>>> {
+    let diff = StreamDiff::new(container::data_reader(src, seal), seal.stored);
+    io::BufWriter::with_capacity(1 << 16, diff)
+}
+
+fn departure_of(w: Regenerated) -> io::Result<Option<String>> {
+    w.finish()?
+        .into_inner()
+        .map_err(io::IntoInnerError::into_error)?
+        .finish()
 }
 
 /// How the seal record departs from the one a seal writes with its head and files: the
 /// record read again as a stream, written again, and compared as it is written.
 fn seal_departure(src: &dyn ReadAt, seal: &Entry, r: &RecordHead) -> io::Result<Option<String>> {
-    let diff = StreamDiff::new(container::data_reader(src, seal), seal.stored);
-    let mut w = record::RecordWriter::new(io::BufWriter::with_capacity(1 << 16, diff), r)?;
+    let mut w = record::RecordWriter::new(regenerated(src, seal), r)?;
     let mut again = RecordReader::new(container::data_reader(src, seal));
     while let Some(f) = again.next_file().map_err(|e| io::Error::other(e.0))? {
         w.file(&f)?;
     }
-    w.finish()?
-        .into_inner()
-        .map_err(io::IntoInnerError::into_error)?
-        .finish()
+    departure_of(w)
 }
 
 /// The links between reports and originals: an original's report names it back, a
@@ -1449,8 +1579,16 @@ const NOTE_CODES: [&str; 2] = ["too-large", "not-extracted"];
 /// under `data/originals/`, an original's report at `data/xml/<its path>.xml`, a report's
 /// origin is `extracted` or `given`, and an original with a report has no note.
 fn role_mismatch(f: &record::RecordFile) -> Option<String> {
-    let rest = |p: &str| p.strip_prefix("data/originals/").map(str::to_string);
-    let report_of = |orig: &str| rest(orig).map(|r| format!("data/xml/{r}.xml"));
+    fn rest(p: &str) -> Option<&str> {
+        p.strip_prefix("data/originals/")
+    }
+    // Whether `report` is `data/xml/<orig's path>.xml`.
+    let is_report_of = |report: &str, orig: &str| {
+        let report = report
+            .strip_prefix("data/xml/")
+            .and_then(|r| r.strip_suffix(".xml"));
+        report.is_some() && report == rest(orig)
+    };
     match f.role {
         Role::Original => {
             if rest(&f.path).is_none() {
@@ -1460,7 +1598,7 @@ fn role_mismatch(f: &record::RecordFile) -> Option<String> {
                 return Some("an original with an origin".into());
             }
             match (&f.link, &f.note) {
-                (Some(l), _) if Some(l) != report_of(&f.path).as_ref() => {
+                (Some(l), _) if !is_report_of(l, &f.path) => {
                     Some(format!("its report {l} is not at data/xml/<its path>.xml"))
                 }
                 (Some(_), Some(_)) => Some("an original with both a report and a note".into()),
@@ -1475,7 +1613,7 @@ fn role_mismatch(f: &record::RecordFile) -> Option<String> {
                 return Some("a report whose origin is neither extracted nor given".into());
             }
             match &f.link {
-                Some(l) if report_of(l).as_ref() != Some(&f.path) => {
+                Some(l) if !is_report_of(&f.path, l) => {
                     Some(format!("not at the report path of its original {l}"))
                 }
                 _ => None,
