@@ -13,6 +13,7 @@ pub mod container;
 pub mod expected;
 pub mod list;
 pub mod merkle;
+pub mod progress;
 pub mod proof;
 pub mod record;
 pub mod seal;
@@ -20,7 +21,9 @@ pub mod verify;
 
 use std::path::PathBuf;
 
+pub use progress::Progress;
 pub use seal::{seal, SealOptions, Sealed};
+pub use verify::{verify_path, Depth, Problem, ProblemKind, Status, Verification};
 
 /// What sealing needs of reports, handed in by the caller (the command line passes the
 /// extraction with the user's limits and templates): the archive knows nothing else of
@@ -48,7 +51,6 @@ pub struct GivenReport {
     pub source_name: String,
     pub source_sha256: String,
 }
-pub use verify::{verify_path, Problem, ProblemKind, Status, Verification};
 
 /// Errors that stop a seal, a verify or a proof before it can say anything about an
 /// archive's contents. Damage found in an archive is not an error: it is the
