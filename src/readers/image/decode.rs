@@ -192,7 +192,6 @@ pub fn jpeg(bytes: &[u8]) -> Result<Decoded, ImageError> {
 /// Every page of a TIFF, at most `max_pages`.
 pub fn tiff(bytes: &[u8], max_pages: usize) -> Result<Vec<Decoded>, ImageError> {
     use tiff::decoder::{Decoder, DecodingResult, Limits};
-    use tiff::tags::Tag;
     let mut limits = Limits::default();
     limits.decoding_buffer_size = MAX_PIXELS as usize * 4;
     let mut decoder = Decoder::new(Cursor::new(bytes))
@@ -203,10 +202,6 @@ pub fn tiff(bytes: &[u8], max_pages: usize) -> Result<Vec<Decoded>, ImageError> 
         let (width, height) = decoder.dimensions().map_err(|e| damaged("TIFF", e))?;
         check_size(width as u64, height as u64)?;
         let colour = decoder.colortype().map_err(|e| damaged("TIFF", e))?;
-        let photometric = decoder
-            .find_tag_unsigned::<u16>(Tag::PhotometricInterpretation)
-            .map_err(|e| damaged("TIFF", e))?
-            .unwrap_or(1);
         let dpi = tiff_dpi(&mut decoder);
         let data = match decoder.read_image().map_err(|e| damaged("TIFF", e))? {
             DecodingResult::U8(v) => v,
@@ -230,7 +225,8 @@ pub fn tiff(bytes: &[u8], max_pages: usize) -> Result<Vec<Decoded>, ImageError> 
                 )))
             }
         };
-        let mut image = match (layout, bits) {
+        // The decoder turns WhiteIsZero (fax, many scanners) round itself.
+        let image = match (layout, bits) {
             (Samples::Gray, 1 | 2 | 4 | 8) => unpack_gray(&data, w, h, bits as u32),
             (Samples::Gray, 16) => to_gray(&data, w, h, Samples::Gray),
             (_, 8 | 16) => to_gray(&data, w, h, layout),
@@ -240,10 +236,6 @@ pub fn tiff(bytes: &[u8], max_pages: usize) -> Result<Vec<Decoded>, ImageError> 
                 )))
             }
         };
-        // PhotometricInterpretation 0: WhiteIsZero (fax and many scanners).
-        if photometric == 0 {
-            image.pixels.iter_mut().for_each(|p| *p = 255 - *p);
-        }
         pages.push(Decoded { image, dpi });
         if pages.len() >= max_pages || !decoder.more_images() {
             break;
@@ -256,9 +248,19 @@ pub fn tiff(bytes: &[u8], max_pages: usize) -> Result<Vec<Decoded>, ImageError> 
 fn tiff_dpi<R: std::io::Read + std::io::Seek>(
     d: &mut tiff::decoder::Decoder<R>,
 ) -> Option<(f64, f64)> {
+    use tiff::decoder::ifd::Value;
     use tiff::tags::Tag;
-    let x = d.get_tag_f64(Tag::XResolution).ok()?;
-    let y = d.get_tag_f64(Tag::YResolution).ok()?;
+    let mut number = |tag: Tag| -> Option<f64> {
+        match d.find_tag(tag).ok()?? {
+            Value::Rational(n, q) if q > 0 => Some(n as f64 / q as f64),
+            Value::Short(v) => Some(v as f64),
+            Value::Unsigned(v) => Some(v as f64),
+            Value::Float(v) => Some(v as f64),
+            Value::Double(v) => Some(v),
+            _ => None,
+        }
+    };
+    let (x, y) = (number(Tag::XResolution)?, number(Tag::YResolution)?);
     // ResolutionUnit: 2 inch (the default), 3 centimetre, 1 none.
     let unit = d
         .find_tag_unsigned::<u16>(Tag::ResolutionUnit)

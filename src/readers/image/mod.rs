@@ -506,7 +506,25 @@ fn prepare(
         placement.height / img.height as f64,
     );
     let to_page = |x: f64, y: f64| (placement.x + x * kx, placement.y + y * ky);
-    for l in &lines {
+    // Rulings of a table, and long rules elsewhere; short strokes outside tables are print.
+    let in_grid = |l: &rulings::Line| {
+        let (along, across) = ((l.from + l.to) as f64 / 2.0, l.pos);
+        let (x, y) = if l.horizontal {
+            (along, across)
+        } else {
+            (across, along)
+        };
+        grids.iter().any(|g| {
+            x >= g.xs[0] - scale.snap
+                && x <= g.xs[g.xs.len() - 1] + scale.snap
+                && y >= g.ys[0] - scale.snap
+                && y <= g.ys[g.ys.len() - 1] + scale.snap
+        })
+    };
+    for l in lines
+        .iter()
+        .filter(|l| in_grid(l) || (l.to - l.from) as f64 >= dpi)
+    {
         let (x0, y0, x1, y1) = if l.horizontal {
             (l.from as f64, l.pos, l.to as f64, l.pos)
         } else {

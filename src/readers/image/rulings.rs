@@ -26,6 +26,8 @@ pub struct Scale {
     pub max_thickness: usize,
     /// Distance within which two lines are one boundary of a grid.
     pub snap: f64,
+    /// Narrowest table (a quarter of it is the lowest).
+    pub min_table: f64,
 }
 
 impl Scale {
@@ -35,6 +37,7 @@ impl Scale {
             gap: (dpi / 100.0).round().max(1.0) as usize,
             max_thickness: (dpi * 0.04).round().max(3.0) as usize,
             snap: (dpi * 0.03).max(3.0),
+            min_table: dpi,
         }
     }
 }
@@ -233,7 +236,17 @@ pub fn grids(lines: &[Line], scale: Scale) -> Vec<Grid> {
                 .collect();
             (hs.len() >= 2 && vs.len() >= 2).then(|| grid_of(&hs, &vs, scale))
         })
-        .filter(|g| g.shape().0 >= 1 && g.shape().1 >= 1)
+        // A table is larger than a character: strokes of a big glyph can cross like rules.
+        .filter(|g| {
+            let (w, h) = (
+                g.xs[g.xs.len() - 1] - g.xs[0],
+                g.ys[g.ys.len() - 1] - g.ys[0],
+            );
+            g.shape().0 >= 1
+                && g.shape().1 >= 1
+                && w >= scale.min_table
+                && h >= scale.min_table / 4.0
+        })
         .collect();
     out.sort_by(|a, b| {
         a.ys[0]
@@ -259,9 +272,30 @@ fn boundaries(mut pos: Vec<f64>, snap: f64) -> Vec<f64> {
     out.into_iter().map(|(s, k)| s / k as f64).collect()
 }
 
+/// Adds a boundary where the crossing lines end well beyond the first or last one.
+fn close_open_side(bounds: &mut Vec<f64>, crossing: &[&Line], scale: Scale) {
+    let (Some(&first), Some(&last)) = (bounds.first(), bounds.last()) else {
+        return;
+    };
+    let start = crossing.iter().map(|l| l.from).min().unwrap_or(0) as f64;
+    let end = crossing.iter().map(|l| l.to).max().unwrap_or(0) as f64;
+    let row = scale.min_len as f64 / 2.0;
+    if end - last >= row {
+        bounds.push(end);
+    }
+    if first - start >= row {
+        bounds.insert(0, start);
+    }
+}
+
 fn grid_of(hs: &[&Line], vs: &[&Line], scale: Scale) -> Grid {
-    let ys = boundaries(hs.iter().map(|l| l.pos).collect(), scale.snap);
-    let xs = boundaries(vs.iter().map(|l| l.pos).collect(), scale.snap);
+    let mut ys = boundaries(hs.iter().map(|l| l.pos).collect(), scale.snap);
+    let mut xs = boundaries(vs.iter().map(|l| l.pos).collect(), scale.snap);
+    // A table cut by a page end has no closing rule: its columns' rules run on past the last
+    // row rule, and where they end is the edge of the row cut off (so too at the top, and for
+    // a side rule left out).
+    close_open_side(&mut ys, vs, scale);
+    close_open_side(&mut xs, hs, scale);
     let (rows, cols) = (ys.len() - 1, xs.len() - 1);
     // Is the boundary at `at` drawn over most of the band [lo, hi]?
     let drawn = |lines: &[&Line], at: f64, lo: f64, hi: f64| -> bool {
