@@ -111,6 +111,13 @@ pub fn to_gray(samples: &[u8], width: usize, height: usize, layout: Samples) -> 
 // ---------------------------------------------------------------- files
 
 pub fn png(bytes: &[u8]) -> Result<Decoded, ImageError> {
+    // The size from IHDR (the first chunk) before the decoder reads on.
+    if let (Some(b"IHDR"), Some(w), Some(h)) =
+        (bytes.get(12..16), bytes.get(16..20), bytes.get(20..24))
+    {
+        let n = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as u64;
+        check_size(n(w), n(h))?;
+    }
     let mut decoder = png::Decoder::new(Cursor::new(bytes));
     decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
     let mut reader = decoder.read_info().map_err(|e| damaged("PNG", e))?;

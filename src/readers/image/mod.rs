@@ -145,7 +145,16 @@ pub fn read(
     options: &Options,
 ) -> Result<ImageDocument, ImageError> {
     let (sources, diagnostics) = sources(bytes, options)?;
-    let mut doc = read_sources(sources, tesseract)?;
+    let mut doc = read_sources(sources, Some(tesseract))?;
+    doc.diagnostics.splice(0..0, diagnostics);
+    Ok(doc)
+}
+
+/// [`read`] without OCR: pages with their rulings and tables, no words (Tesseract is not
+/// needed).
+pub fn find_tables(bytes: &[u8], options: &Options) -> Result<ImageDocument, ImageError> {
+    let (sources, diagnostics) = sources(bytes, options)?;
+    let mut doc = read_sources(sources, None)?;
     doc.diagnostics.splice(0..0, diagnostics);
     Ok(doc)
 }
@@ -362,7 +371,10 @@ struct CellInk {
     cell: (usize, usize),
 }
 
-fn read_sources(sources: Vec<Source>, tesseract: &Tesseract) -> Result<ImageDocument, ImageError> {
+fn read_sources(
+    sources: Vec<Source>,
+    tesseract: Option<&Tesseract>,
+) -> Result<ImageDocument, ImageError> {
     let mut pages: Vec<ImagePage> = Vec::new();
     let mut cells: Vec<Job> = Vec::new();
     let mut prose: Vec<Job> = Vec::new();
@@ -391,6 +403,12 @@ fn read_sources(sources: Vec<Source>, tesseract: &Tesseract) -> Result<ImageDocu
         pages.push(page);
     }
 
+    let Some(tesseract) = tesseract else {
+        return Ok(ImageDocument {
+            pages,
+            diagnostics: Vec::new(),
+        });
+    };
     // Pass 1: the cells shaped like numbers, as digits.
     let shaped: Vec<usize> = (0..cells.len())
         .filter(|&i| cells[i].number_shaped)

@@ -194,6 +194,23 @@ pub struct GridCell {
 /// The grids the lines form: lines that cross are one table; a table needs two lines each
 /// way. Top to bottom, then left to right.
 pub fn grids(lines: &[Line], scale: Scale) -> Vec<Grid> {
+    // A rule of a table meets two rules across it at least (it closes a cell); a stroke of
+    // print inside a cell meets none.
+    let reach = scale.snap;
+    let meets = |a: &Line, b: &Line| {
+        let (h, v) = if a.horizontal { (a, b) } else { (b, a) };
+        a.horizontal != b.horizontal
+            && v.pos >= h.from as f64 - reach
+            && v.pos <= h.to as f64 + reach
+            && h.pos >= v.from as f64 - reach
+            && h.pos <= v.to as f64 + reach
+    };
+    let ruled: Vec<Line> = lines
+        .iter()
+        .filter(|a| lines.iter().filter(|b| meets(a, b)).count() >= 2)
+        .cloned()
+        .collect();
+    let lines = &ruled[..];
     let n = lines.len();
     let mut parent: Vec<usize> = (0..n).collect();
     fn root(p: &mut [usize], mut i: usize) -> usize {
@@ -203,7 +220,6 @@ pub fn grids(lines: &[Line], scale: Scale) -> Vec<Grid> {
         }
         i
     }
-    let reach = scale.snap;
     for (i, h) in lines.iter().enumerate().filter(|(_, l)| l.horizontal) {
         for (j, v) in lines.iter().enumerate().filter(|(_, l)| !l.horizontal) {
             let crosses = v.pos >= h.from as f64 - reach
