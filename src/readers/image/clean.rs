@@ -92,7 +92,7 @@ pub fn skew_degrees(img: &Gray, threshold: u8) -> f64 {
     for y in 0..img.height {
         for x in 0..img.width {
             if img.pixels[y * img.width + x] < threshold {
-                if k % stride == 0 {
+                if k.is_multiple_of(stride) {
                     points.push((x as f32, y as f32));
                 }
                 k += 1;

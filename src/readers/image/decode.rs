@@ -128,7 +128,7 @@ pub fn png(bytes: &[u8]) -> Result<Decoded, ImageError> {
     check_size(width, height)?;
     let dpi = reader.info().pixel_dims.and_then(|d| {
         (d.unit == png::Unit::Meter && d.xppu > 0 && d.yppu > 0)
-            .then(|| (d.xppu as f64 * 0.0254, d.yppu as f64 * 0.0254))
+            .then_some((d.xppu as f64 * 0.0254, d.yppu as f64 * 0.0254))
     });
     let size = reader
         .output_buffer_size()
