@@ -227,7 +227,7 @@ fn a_saved_portal_page_gives_its_table_images_and_names_the_missing_one() {
     );
     assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
     assert_eq!(
-        diagnostics[0].location,
+        diagnostics[0].location.to_string(),
         "<img src=\"page_files/qrcode.png\">"
     );
     assert!(
