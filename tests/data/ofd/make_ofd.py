@@ -104,11 +104,11 @@ def runs(glyphs):
 
 
 def write_truth(name, pages):
-    glyphs = ["page\ttext\tx0\tx1\tbaseline\tsize"]
+    glyphs = ["page\ttext\tx0\tx1\tbaseline\tsize\tfont"]
     rulings = ["page\tx0\ty0\tx1\ty1"]
     for n, p in enumerate(pages, 1):
         for g in p.glyphs:
-            glyphs.append(f"{n}\t{g.text}\t{g.x0:.3f}\t{g.x1:.3f}\t{g.baseline:.3f}\t{g.size:.3f}")
+            glyphs.append(f"{n}\t{g.text}\t{g.x0:.3f}\t{g.x1:.3f}\t{g.baseline:.3f}\t{g.size:.3f}\t{g.font}")
         for x0, y0, x1, y1, _ in p.lines:
             rulings.append(f"{n}\t{x0:.3f}\t{y0:.3f}\t{x1:.3f}\t{y1:.3f}")
     (HERE / f"{name}.glyphs.tsv").write_text("\n".join(glyphs) + "\n", encoding="utf-8")
@@ -190,15 +190,16 @@ def cg_xml(cg):
 def text_object(ids, fonts, run, *, scale=1.0, shift=(0.0, 0.0), g_runs=False, cg=None, text=None):
     """One run as a TextObject whose Boundary is the run's box. With `scale`, the object's
     space is `scale` times finer (Size, X, Y and DeltaX multiplied by it, CTM dividing by
-    it); with `shift`, the Boundary is moved by it and the CTM moves the text back."""
+    it); with `shift` (dx, dy), the Boundary reaches that much further left and up and the
+    CTM moves the text right and down by it, back to where it was."""
     first, last = run[0], run[-1]
     size = first.size
-    bx, by = first.x0 + shift[0], first.baseline - size + shift[1]
-    bw, bh = last.x1 - first.x0, size * 1.2
+    bx, by = first.x0 - shift[0], first.baseline - size - shift[1]
+    bw, bh = last.x1 - first.x0 + shift[0], size * 1.2 + shift[1]
     attrs = f'ID="{ids.next()}" Boundary="{mm(bx)} {mm(by)} {mm(bw)} {mm(bh)}"'
     if scale != 1.0 or shift != (0.0, 0.0):
         k = 1 / scale
-        attrs += f' CTM="{num(k)} 0 0 {num(k)} {mm(-shift[0])} {mm(-shift[1])}"'
+        attrs += f' CTM="{num(k)} 0 0 {num(k)} {mm(shift[0])} {mm(shift[1])}"'
     attrs += f' Font="{fonts.id(first.font)}" Size="{mm(size * scale)}"'
     scaled = [Scaled(g, scale) for g in run]
     code = text_code(scaled, 0.0, size * scale, g_runs, cg)
@@ -217,8 +218,8 @@ def line_object(ids, lines, *, scale=1.0, shift=(0.0, 0.0)):
     lw = lines[0][4]
     xs = [v for l in lines for v in (l[0], l[2])]
     ys = [v for l in lines for v in (l[1], l[3])]
-    bx, by = min(xs) - lw / 2 + shift[0], min(ys) - lw / 2 + shift[1]
-    bw, bh = max(xs) - min(xs) + lw, max(ys) - min(ys) + lw
+    bx, by = min(xs) - lw / 2 - shift[0], min(ys) - lw / 2 - shift[1]
+    bw, bh = max(xs) - min(xs) + lw + shift[0], max(ys) - min(ys) + lw + shift[1]
     ox, oy = min(xs) - lw / 2, min(ys) - lw / 2
     data = " ".join(
         f"M {mm((x0 - ox) * scale)} {mm((y0 - oy) * scale)} L {mm((x1 - ox) * scale)} {mm((y1 - oy) * scale)}"
@@ -227,7 +228,7 @@ def line_object(ids, lines, *, scale=1.0, shift=(0.0, 0.0)):
     attrs = f'ID="{ids.next()}" Boundary="{mm(bx)} {mm(by)} {mm(bw)} {mm(bh)}"'
     if scale != 1.0 or shift != (0.0, 0.0):
         k = 1 / scale
-        attrs += f' CTM="{num(k)} 0 0 {num(k)} {mm(-shift[0])} {mm(-shift[1])}"'
+        attrs += f' CTM="{num(k)} 0 0 {num(k)} {mm(shift[0])} {mm(shift[1])}"'
     attrs += f' LineWidth="{mm(lw * scale)}"'
     return (
         f'<ofd:PathObject {attrs}><ofd:StrokeColor Value="0 0 0"/>'
@@ -406,10 +407,10 @@ def g_page(ids, fonts, n, p, template):
 
 
 def ctm_page(ids, fonts, n, p, template):
-    """Every object drawn in a space four times finer than the page, its Boundary moved
-    away by (-7, 5) pt and the CTM scaling by 0.25 and moving it back; the page's objects
-    inside a PageBlock."""
-    shift = (-7.0, 5.0)
+    """Every object drawn in a space four times finer than the page, its Boundary reaching
+    7 pt further left and 5 pt further up, the CTM scaling by 0.25 and moving by (7, 5) pt;
+    the page's objects inside a PageBlock."""
+    shift = (7.0, 5.0)
     objs = [text_object(ids, fonts, r, scale=4.0, shift=shift) for r in runs(p.glyphs)]
     objs += [line_object(ids, [l], scale=4.0, shift=shift) for l in p.lines]
     block = f'<ofd:PageBlock ID="{ids.next()}">{"".join(objs)}</ofd:PageBlock>'
@@ -634,7 +635,7 @@ def check():
     for name, src in (("shanghai-2019", "shanghai-2019"), ("synthetic-2024", "synthetic-2024")):
         truth = {}
         for line in (HERE / f"{src}.glyphs.tsv").read_text(encoding="utf-8").splitlines()[1:]:
-            page, text, x0, _, baseline, _ = line.split("\t")
+            page, text, x0, _, baseline, _, _ = line.split("\t")
             truth.setdefault(int(page), []).append((text, float(x0) * MM, float(baseline) * MM))
         for path in sorted(HERE.glob(f"{src}-*.ofd")):
             if "scan" in path.name:
