@@ -446,8 +446,10 @@ fn placed(e: &Element, parent: Affine) -> Option<(Affine, [f64; 4])> {
 /// For each character of a TextObject (its TextCodes one after another), whether a
 /// `CGTransform` draws it by glyph index.
 fn glyph_mapped(e: &Element, chars: usize) -> Vec<bool> {
+    if e.child("CGTransform").is_none() {
+        return Vec::new();
+    }
     let mut starts = vec![0i64; chars + 1];
-    let mut any = false;
     for cg in e.children("CGTransform") {
         let Some(from) = cg
             .attr("CodePosition")
@@ -462,10 +464,6 @@ fn glyph_mapped(e: &Element, chars: usize) -> Vec<bool> {
         let (from, to) = (from.min(chars), from.saturating_add(count).min(chars));
         starts[from] += 1;
         starts[to] -= 1;
-        any = true;
-    }
-    if !any {
-        return Vec::new();
     }
     let mut depth = 0i64;
     starts[..chars]

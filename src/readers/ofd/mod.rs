@@ -181,5 +181,5 @@ pub fn is_ofd(bytes: &[u8]) -> bool {
 
 /// The bytes of a package entry (an [`OfdImage::entry`]), through the same limits.
 pub fn media_bytes(bytes: &[u8], entry: &str) -> Result<Vec<u8>, OfdError> {
-    package::Parts::open(bytes)?.bytes(entry, "the caller")
+    package::Parts::open(bytes)?.bytes(entry, "an image's resource")
 }
