@@ -107,17 +107,21 @@ fn match_glyphs(doc: &OfdDocument, truth: &[Truth]) -> Matched {
     let mut free: HashMap<(usize, char), Vec<&OfdGlyph>> = HashMap::new();
     for (i, page) in doc.pages.iter().enumerate() {
         for g in &page.glyphs {
-            free.entry((i + 1, g.ch)).or_default().push(g);
+            free.entry((i + 1, ch(g))).or_default().push(g);
             m.glyphs += 1;
         }
     }
     for (n, t) in truth.iter().enumerate() {
         let near = |g: &&OfdGlyph| {
-            (g.x - t.x0).abs() < TOLERANCE
-                && (g.y - t.baseline).abs() < TOLERANCE
-                && (g.size - t.size).abs() < TOLERANCE
+            (g.glyph.x0 - t.x0).abs() < TOLERANCE
+                && (g.glyph.y - t.baseline).abs() < TOLERANCE
+                && (g.glyph.size - t.size).abs() < TOLERANCE
         };
-        let distance = |g: &&OfdGlyph| (g.x - t.x0).abs().max((g.y - t.baseline).abs());
+        let distance = |g: &&OfdGlyph| {
+            (g.glyph.x0 - t.x0)
+                .abs()
+                .max((g.glyph.y - t.baseline).abs())
+        };
         let found = [t.ch, '\u{FFFD}'].into_iter().find_map(|ch| {
             let list = free.get_mut(&(t.page, ch))?;
             let (at, _) = list
@@ -134,7 +138,7 @@ fn match_glyphs(doc: &OfdDocument, truth: &[Truth]) -> Matched {
             ));
             continue;
         };
-        let off = (g.x + g.width - t.x1).abs();
+        let off = (g.glyph.x1 - t.x1).abs();
         // Whether the next source glyph continues the run, as make_ofd.py cuts runs (then
         // DeltaX gave the advance).
         let continued = truth.get(n + 1).is_some_and(|u| {
@@ -153,6 +157,14 @@ fn match_glyphs(doc: &OfdDocument, truth: &[Truth]) -> Matched {
     }
     m.extra = free.values().map(Vec::len).sum();
     m
+}
+
+/// A glyph's character: one a glyph.
+fn ch(g: &OfdGlyph) -> char {
+    let mut chars = g.glyph.text.chars();
+    let c = chars.next().expect("a glyph has its character");
+    assert!(chars.next().is_none(), "{:?}", g.glyph.text);
+    c
 }
 
 fn assert_same_glyphs(name: &str, source: &str) -> Matched {
@@ -264,7 +276,7 @@ fn plain_packages_give_the_source_glyphs_and_rulings() {
         .pages
         .iter()
         .flat_map(|p| &p.glyphs)
-        .all(|g| g.font == Some(0) && g.upright && !g.template));
+        .all(|g| g.font == Some(0) && g.glyph.upright() && !g.template));
 }
 
 #[test]
@@ -290,7 +302,7 @@ fn template_glyphs_come_under_each_page() {
             .glyphs
             .iter()
             .take_while(|g| g.template)
-            .map(|g| g.ch)
+            .map(|g| g.glyph.text.as_str())
             .collect();
         assert_eq!(head, "示例区人民政府信息公开专栏");
         assert!(page.glyphs[head.chars().count()..]
@@ -310,8 +322,8 @@ fn glyphs_drawn_by_index_over_private_use_characters_are_unknown_and_reported() 
         .flat_map(|(i, p)| {
             p.glyphs
                 .iter()
-                .filter(|g| g.ch == '\u{FFFD}')
-                .map(move |g| (i + 1, g.y))
+                .filter(|g| g.glyph.text == "\u{FFFD}")
+                .map(move |g| (i + 1, g.glyph.y))
         })
         .collect();
     assert_eq!(unknown.len(), 13);
@@ -319,7 +331,7 @@ fn glyphs_drawn_by_index_over_private_use_characters_are_unknown_and_reported() 
         .iter()
         .all(|&(page, y)| page == 1 && (y - 36.0).abs() < 0.01));
     // The same characters elsewhere are read: only the private-use ones are unknown.
-    assert!(doc.pages[1].glyphs.iter().any(|g| g.ch == '专'));
+    assert!(doc.pages[1].glyphs.iter().any(|g| g.glyph.text == "专"));
     let d: Vec<String> = doc
         .diagnostics
         .iter()
@@ -508,7 +520,7 @@ fn a_made_package_reads_and_a_g_run_longer_than_its_text_costs_nothing() {
         .bytes(),
     )
     .unwrap();
-    let xs: Vec<f64> = doc.pages[0].glyphs.iter().map(|g| g.x).collect();
+    let xs: Vec<f64> = doc.pages[0].glyphs.iter().map(|g| g.glyph.x0).collect();
     let mm = 72.0 / 25.4;
     assert_eq!(xs.len(), 3);
     for (x, want) in xs.iter().zip([10.0, 15.0, 20.0]) {
@@ -633,7 +645,8 @@ fn damaged_page_content_never_panics() {
         ) {
             read_ok += 1;
             for g in &doc.pages[0].glyphs {
-                assert!([g.x, g.y, g.width, g.size].iter().all(|v| v.is_finite()));
+                let g = &g.glyph;
+                assert!([g.x0, g.x1, g.y, g.size].iter().all(|v| v.is_finite()));
             }
         }
     }

@@ -44,7 +44,8 @@ fn check(bytes: &[u8]) {
     for p in &doc.pages {
         assert!(finite(&[p.width, p.height]) && p.width > 0.0 && p.height > 0.0);
         for g in &p.glyphs {
-            assert!(finite(&[g.x, g.y, g.width, g.size]), "{g:?}");
+            let g = &g.glyph;
+            assert!(finite(&[g.x0, g.x1, g.y, g.size]), "{g:?}");
         }
         for r in &p.rulings {
             assert!(finite(&[r.x0, r.y0, r.x1, r.y1]), "{r:?}");

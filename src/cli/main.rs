@@ -278,6 +278,7 @@ enum FromFormat {
     Pdf,
     Docx,
     Odt,
+    Ofd,
 }
 
 impl From<FromFormat> for Format {
@@ -288,6 +289,7 @@ impl From<FromFormat> for Format {
             FromFormat::Pdf => Format::Pdf,
             FromFormat::Docx => Format::Docx,
             FromFormat::Odt => Format::Odt,
+            FromFormat::Ofd => Format::Ofd,
         }
     }
 }

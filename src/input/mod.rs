@@ -146,6 +146,8 @@ pub enum Format {
     Pdf,
     Docx,
     Odt,
+    /// An OFD package (GB/T 33190-2016).
+    Ofd,
     /// A spreadsheet (XLSX): not a document.
     Xlsx,
     /// A sealed gongkai archive.
@@ -166,6 +168,7 @@ impl Format {
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             }
             Format::Odt => "application/vnd.oasis.opendocument.text",
+            Format::Ofd => "application/ofd",
             Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             Format::Archive | Format::Zip => "application/zip",
             Format::Ole => "application/x-ole-storage",
@@ -179,6 +182,7 @@ impl Format {
             Format::Pdf => "PDF",
             Format::Docx => "DOCX",
             Format::Odt => "ODT",
+            Format::Ofd => "OFD",
             Format::Xlsx => "XLSX",
             Format::Archive => "archive",
             Format::Zip => "zip",
@@ -201,7 +205,7 @@ impl Format {
                 "a sealed gongkai archive: use `gongkai verify`, `list`, `show` or `export` on it"
                     .into()
             }
-            Format::Zip => "a zip archive that holds no DOCX or ODT document".into(),
+            Format::Zip => "a zip archive that holds no DOCX, ODT or OFD document".into(),
             other => format!("{} input is not supported", other.name()),
         }
     }
@@ -247,6 +251,11 @@ fn sniff_zip(bytes: &[u8]) -> Format {
         && find(&head[..head.len().min(120)], b"opendocument.text").is_some()
     {
         Format::Odt
+    } else if has_entry(tail, CENTRAL_HEADER, b"OFD.xml")
+        || has_entry(head, LOCAL_HEADER, b"OFD.xml")
+    {
+        // OFD (GB/T 33190): `OFD.xml` at the package's root, not merely a name ending so.
+        Format::Ofd
     } else if has(b"word/document.xml") {
         Format::Docx
     } else if has(b"xl/workbook.xml") {
@@ -258,6 +267,43 @@ fn sniff_zip(bytes: &[u8]) -> Format {
     } else {
         Format::Zip
     }
+}
+
+/// A zip's local file header: signature, then the name's length at 26 and the name at 30.
+const LOCAL_HEADER: ZipHeader = ZipHeader {
+    signature: b"PK\x03\x04",
+    name_length_at: 26,
+    name_at: 30,
+};
+/// A central directory entry: the name's length at 28, the name at 46.
+const CENTRAL_HEADER: ZipHeader = ZipHeader {
+    signature: b"PK\x01\x02",
+    name_length_at: 28,
+    name_at: 46,
+};
+
+struct ZipHeader {
+    signature: &'static [u8; 4],
+    name_length_at: usize,
+    name_at: usize,
+}
+
+/// Whether some header of this kind in `bytes` names exactly `name`.
+fn has_entry(bytes: &[u8], header: ZipHeader, name: &[u8]) -> bool {
+    let mut rest = bytes;
+    while let Some(at) = find(rest, header.signature) {
+        let h = &rest[at..];
+        let length = h
+            .get(header.name_length_at..header.name_length_at + 2)
+            .map(|l| u16::from_le_bytes([l[0], l[1]]) as usize);
+        if length == Some(name.len())
+            && h.get(header.name_at..header.name_at + name.len()) == Some(name)
+        {
+            return true;
+        }
+        rest = &h[header.signature.len()..];
+    }
+    false
 }
 
 fn trim_start_bom_ws(b: &[u8]) -> &[u8] {
@@ -449,6 +495,32 @@ mod tests {
             Format::Archive
         );
         assert_eq!(sniff(&zip(&["photo.jpg"])), Format::Zip);
+    }
+
+    /// A zip of empty entries with these names, as the zip crate writes it.
+    fn zip_of(names: &[&str]) -> Vec<u8> {
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for name in names {
+            z.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+        }
+        z.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn ofd_is_a_zip_with_ofd_xml_at_its_root() {
+        let ofd = zip_of(&["OFD.xml", "Doc_0/Document.xml"]);
+        assert_eq!(sniff(&ofd), Format::Ofd);
+        // Its central directory gone (cut short), the first local header still tells.
+        assert_eq!(sniff(&ofd[..ofd.len() / 2]), Format::Ofd);
+        // Named last, the central directory tells.
+        assert_eq!(
+            sniff(&zip_of(&["Doc_0/Document.xml", "OFD.xml"])),
+            Format::Ofd
+        );
+        for other in [&["Doc_0/OFD.xml"][..], &["OFD.xml.bak"], &["xOFD.xml"]] {
+            assert_eq!(sniff(&zip_of(other)), Format::Zip, "{other:?}");
+        }
     }
 
     #[test]

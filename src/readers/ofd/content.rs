@@ -6,7 +6,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::tree::Element;
-use super::{OfdError, OfdGlyph, OfdImage, OfdRuling, MAX_RULINGS, POINTS_PER_MM};
+use super::{OfdError, OfdGlyph, OfdImage, MAX_RULINGS, POINTS_PER_MM};
+use crate::fixed::{Baseline, Glyph, Segment};
 
 /// Objects drawn per page at most (composite units drawn inside each other multiply).
 pub const MAX_OBJECTS: usize = 1_000_000;
@@ -92,7 +93,7 @@ pub struct Canvas<'r> {
     pub glyphs_left: usize,
     objects_left: usize,
     pub glyphs: Vec<OfdGlyph>,
-    pub rulings: Vec<OfdRuling>,
+    pub rulings: Vec<Segment>,
     pub images: Vec<OfdImage>,
     pub tally: Tally,
 }
@@ -174,12 +175,14 @@ impl<'r> Canvas<'r> {
             found
         });
         let along = t.vector(1.0, 0.0);
-        let up = t.vector(0.0, -1.0);
-        let upright = along.0 > 0.0 && along.1.abs() <= along.0 * 0.2 && up.1 < 0.0;
-        let em = {
-            let (ux, uy) = t.vector(0.0, size);
-            ux.hypot(uy) * POINTS_PER_MM
+        let along_length = along.0.hypot(along.1);
+        // The em-high "up" vector on the page (y grows downwards in both spaces).
+        let up = {
+            let (ux, uy) = t.vector(0.0, -size);
+            (ux * POINTS_PER_MM, uy * POINTS_PER_MM)
         };
+        let upright = along.0 > 0.0 && along.1.abs() <= along.0 * 0.2 && up.1 < 0.0;
+        let em = up.0.hypot(up.1);
         // The right edge of the object's box on the page: a run's last glyph ends there
         // at the latest.
         let right = {
@@ -233,23 +236,29 @@ impl<'r> Canvas<'r> {
                 } else {
                     ch
                 };
-                let finite = [gx, gy, width, em]
+                let finite = [gx, gy, width, em, along_length]
                     .iter()
                     .all(|v| v.is_finite() && v.abs() < 1e6);
-                if !finite {
+                if !finite || along_length == 0.0 {
                     self.tally.skipped += 1;
                 } else if !ch.is_control() {
                     if self.glyphs_left == 0 {
                         return Err(OfdError::TooManyGlyphs);
                     }
                     self.glyphs_left -= 1;
+                    let advance = (
+                        along.0 / along_length * width,
+                        along.1 / along_length * width,
+                    );
                     self.glyphs.push(OfdGlyph {
-                        ch: shown,
-                        x: gx,
-                        y: gy,
-                        width,
-                        size: em,
-                        upright,
+                        glyph: Glyph::along(
+                            Baseline {
+                                origin: (gx, gy),
+                                advance,
+                                up,
+                            },
+                            shown.to_string(),
+                        ),
                         template: self.template,
                         font,
                     });
@@ -302,10 +311,10 @@ impl<'r> Canvas<'r> {
     /// thin shape is one ruling along its length and a rectangle (a shaded cell) gives
     /// its edges, unless it covers the page. As the PDF reader paints.
     fn paint(&mut self, pts: &[(f64, f64, bool)], closed: bool, fill_only: bool) {
-        let mut segments: Vec<OfdRuling> = pts
+        let mut segments: Vec<Segment> = pts
             .windows(2)
             .filter(|w| w[1].2)
-            .map(|w| OfdRuling {
+            .map(|w| Segment {
                 x0: w[0].0,
                 y0: w[0].1,
                 x1: w[1].0,
@@ -314,7 +323,7 @@ impl<'r> Canvas<'r> {
             .collect();
         if closed && pts.len() > 2 {
             let (a, b) = (pts[pts.len() - 1], pts[0]);
-            segments.push(OfdRuling {
+            segments.push(Segment {
                 x0: a.0,
                 y0: a.1,
                 x1: b.0,
@@ -334,7 +343,7 @@ impl<'r> Canvas<'r> {
             let (w, h) = (x1 - x0, y1 - y0);
             segments = if h <= 3.0 && w > h * 2.0 {
                 let y = (y0 + y1) / 2.0;
-                vec![OfdRuling {
+                vec![Segment {
                     x0,
                     y0: y,
                     x1,
@@ -342,7 +351,7 @@ impl<'r> Canvas<'r> {
                 }]
             } else if w <= 3.0 && h > w * 2.0 {
                 let x = (x0 + x1) / 2.0;
-                vec![OfdRuling {
+                vec![Segment {
                     x0: x,
                     y0,
                     x1: x,
@@ -709,8 +718,8 @@ mod tests {
             r#"<TextObject Boundary="10 20 50 10" CTM="0.5 0 0 0.5 1 2" Size="8"><TextCode X="2" Y="8" DeltaX="g 2 10" DeltaY="0 1">示例A</TextCode></TextObject>"#,
         );
         let pt = POINTS_PER_MM;
-        let xs: Vec<f64> = c.glyphs.iter().map(|g| g.x / pt).collect();
-        let ys: Vec<f64> = c.glyphs.iter().map(|g| g.y / pt).collect();
+        let xs: Vec<f64> = c.glyphs.iter().map(|g| g.glyph.x0 / pt).collect();
+        let ys: Vec<f64> = c.glyphs.iter().map(|g| g.glyph.y / pt).collect();
         for (got, want) in xs.iter().zip([12.0, 17.0, 22.0]) {
             assert!((got - want).abs() < 1e-9, "{xs:?}");
         }
@@ -720,10 +729,11 @@ mod tests {
         assert!(c
             .glyphs
             .iter()
-            .all(|g| (g.size / pt - 4.0).abs() < 1e-9 && g.upright));
-        assert!((c.glyphs[0].width / pt - 5.0).abs() < 1e-9);
+            .all(|g| (g.glyph.size / pt - 4.0).abs() < 1e-9 && g.glyph.upright()));
+        let width = |g: &OfdGlyph| (g.glyph.x1 - g.glyph.x0) / pt;
+        assert!((width(&c.glyphs[0]) - 5.0).abs() < 1e-9);
         // The last glyph: half an em for a Latin letter, kept inside the Boundary.
-        assert!((c.glyphs[2].width / pt - 2.0).abs() < 1e-9);
+        assert!((width(&c.glyphs[2]) - 2.0).abs() < 1e-9);
         assert_eq!(c.tally.estimated, 0);
     }
 
@@ -732,7 +742,11 @@ mod tests {
         let c = draw(
             r#"<TextObject Boundary="0 0 100 10" Size="4"><TextCode X="0" Y="4">一a二</TextCode><TextCode>三</TextCode></TextObject>"#,
         );
-        let xs: Vec<f64> = c.glyphs.iter().map(|g| g.x / POINTS_PER_MM).collect();
+        let xs: Vec<f64> = c
+            .glyphs
+            .iter()
+            .map(|g| g.glyph.x0 / POINTS_PER_MM)
+            .collect();
         for (got, want) in xs.iter().zip([0.0, 4.0, 6.0, 0.0]) {
             assert!((got - want).abs() < 1e-9, "{xs:?}");
         }
@@ -744,8 +758,14 @@ mod tests {
         let c = draw(
             r#"<TextObject Boundary="50 50 10 100" CTM="0 1 -1 0 0 0" Size="4"><TextCode X="0" Y="0" DeltaX="4">一二</TextCode></TextObject>"#,
         );
-        assert!(c.glyphs.iter().all(|g| !g.upright));
-        assert!((c.glyphs[1].y - c.glyphs[0].y - 4.0 * POINTS_PER_MM).abs() < 1e-9);
+        assert!(c.glyphs.iter().all(|g| !g.glyph.upright()));
+        let origins: Vec<(f64, f64)> = c
+            .glyphs
+            .iter()
+            .map(|g| g.glyph.baseline.unwrap().origin)
+            .collect();
+        assert!((origins[1].1 - origins[0].1 - 4.0 * POINTS_PER_MM).abs() < 1e-9);
+        assert!((origins[1].0 - origins[0].0).abs() < 1e-9);
     }
 
     #[test]
@@ -753,7 +773,7 @@ mod tests {
         let c = draw(
             r#"<TextObject Boundary="0 0 100 10" Size="4"><CGTransform CodePosition="1" CodeCount="2" GlyphCount="2"><Glyphs>7 8</Glyphs></CGTransform><TextCode X="0" Y="4" DeltaX="g 3 4">&#xE000;&#xE001;&#xE002;</TextCode><TextCode X="20">&#xE003;</TextCode></TextObject>"#,
         );
-        let text: String = c.glyphs.iter().map(|g| g.ch).collect();
+        let text: String = c.glyphs.iter().map(|g| g.glyph.text.as_str()).collect();
         assert_eq!(text, "\u{E000}\u{FFFD}\u{FFFD}\u{E003}");
         assert_eq!(c.tally.unmapped, 2);
     }

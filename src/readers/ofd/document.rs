@@ -8,9 +8,9 @@ use super::content::{Canvas, Media, Resources, Tally};
 use super::package::{resolve, resolve_in, Parts, OFD_XML};
 use super::tree::Element;
 use super::{
-    signature, OfdDocument, OfdError, OfdFont, OfdGlyph, OfdImage, OfdPage, OfdRuling, MAX_GLYPHS,
-    MAX_PAGES,
+    signature, OfdDocument, OfdError, OfdFont, OfdGlyph, OfdImage, OfdPage, MAX_GLYPHS, MAX_PAGES,
 };
+use crate::fixed::Segment;
 use crate::model::{Diagnostic, Level};
 
 /// The namespace of GB/T 33190-2016.
@@ -178,7 +178,8 @@ fn read_document(
                 canvas.draw(&tree.root)?;
                 report(
                     &canvas.tally,
-                    &format!("template {id}"),
+                    &format!("template {id} (first drawn on {at})"),
+                    &at,
                     &mut doc.diagnostics,
                 );
                 drawn_templates.insert(
@@ -204,7 +205,7 @@ fn read_document(
         let mut canvas = Canvas::new(res, area, false, glyphs_left);
         canvas.draw(&content.root)?;
         glyphs_left = canvas.glyphs_left;
-        report(&canvas.tally, &at, &mut doc.diagnostics);
+        report(&canvas.tally, &at, &at, &mut doc.diagnostics);
         let mut out = OfdPage {
             width: area[2] * super::POINTS_PER_MM,
             height: area[3] * super::POINTS_PER_MM,
@@ -227,7 +228,7 @@ fn read_document(
 /// A template page drawn once, added to every page that uses it.
 struct Drawn {
     glyphs: Vec<OfdGlyph>,
-    rulings: Vec<OfdRuling>,
+    rulings: Vec<Segment>,
     images: Vec<OfdImage>,
 }
 
@@ -314,8 +315,8 @@ fn load_resources(
     Ok(())
 }
 
-/// What drawing a page or template met, as diagnostics located at `at`.
-fn report(tally: &Tally, at: &str, out: &mut Vec<Diagnostic>) {
+/// What drawing a page or template (`what`) met, as diagnostics located at the page `at`.
+fn report(tally: &Tally, what: &str, at: &str, out: &mut Vec<Diagnostic>) {
     let mut push = |level, code: &str, message: String| {
         out.push(Diagnostic::new(level, code, at, message));
     };
@@ -324,7 +325,7 @@ fn report(tally: &Tally, at: &str, out: &mut Vec<Diagnostic>) {
             Level::Warning,
             "ofd-unmapped-glyphs",
             format!(
-                "{} glyph(s) on {at} are drawn by glyph index (CGTransform) over characters that are not text (private use, U+FFFD); each is written as U+FFFD",
+                "{} glyph(s) on {what} are drawn by glyph index (CGTransform) over characters that are not text (private use, U+FFFD); each is written as U+FFFD",
                 tally.unmapped
             ),
         );
@@ -334,7 +335,7 @@ fn report(tally: &Tally, at: &str, out: &mut Vec<Diagnostic>) {
             Level::Info,
             "ofd-estimated-advances",
             format!(
-                "{} advance(s) on {at} are not given by DeltaX and were estimated (an em for CJK, half an em otherwise): font metrics are not read",
+                "{} advance(s) on {what} are not given by DeltaX and were estimated (an em for CJK, half an em otherwise): font metrics are not read",
                 tally.estimated
             ),
         );
@@ -344,12 +345,12 @@ fn report(tally: &Tally, at: &str, out: &mut Vec<Diagnostic>) {
             Level::Warning,
             "ofd-objects-skipped",
             format!(
-                "{} object(s) on {at} skipped: a Boundary, CTM, Size or path that is not numbers, a TextCode without X or Y, or a position off any page",
+                "{} object(s) on {what} skipped: a Boundary, CTM, Size or path that is not numbers, a TextCode without X or Y, or a position off any page",
                 tally.skipped
             ),
         );
     }
-    for (set, code, what) in [
+    for (set, code, kind) in [
         (&tally.missing_fonts, "ofd-font-missing", "fonts"),
         (&tally.missing_media, "ofd-image-missing", "images"),
         (
@@ -364,7 +365,7 @@ fn report(tally: &Tally, at: &str, out: &mut Vec<Diagnostic>) {
                 Level::Warning,
                 code,
                 format!(
-                    "{at} refers to {what} no resource declares: {}",
+                    "{what} refers to {kind} no resource declares: {}",
                     ids.join(", ")
                 ),
             );
@@ -375,7 +376,7 @@ fn report(tally: &Tally, at: &str, out: &mut Vec<Diagnostic>) {
             Level::Warning,
             "ofd-page-cut",
             format!(
-                "{at} draws more than {} objects or {} rulings; the rest were not read",
+                "{what} draws more than {} objects or {} rulings; the rest were not read",
                 super::content::MAX_OBJECTS,
                 super::MAX_RULINGS
             ),

@@ -16,7 +16,9 @@ mod package;
 mod signature;
 mod tree;
 
-use crate::model::Diagnostic;
+use crate::fixed;
+use crate::layout::{Budget, Layout, TooLarge};
+use crate::model::{Diagnostic, Level};
 use crate::readers::office::OfficeError;
 
 /// Pages read at most; the rest are reported (as for PDF).
@@ -53,41 +55,24 @@ pub struct OfdPage {
     /// Template glyphs drawn under the page (`ZOrder` Background) come first, those drawn
     /// over it last; the page's own in the order of its content.
     pub glyphs: Vec<OfdGlyph>,
-    pub rulings: Vec<OfdRuling>,
+    /// Straight horizontal and vertical segments drawn by `PathObject`s: table rulings.
+    pub rulings: Vec<fixed::Segment>,
     pub images: Vec<OfdImage>,
 }
 
 /// A character as drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OfdGlyph {
-    /// U+FFFD when the character is drawn by glyph index only (see the module doc).
-    pub ch: char,
-    /// The glyph's origin: left end of its baseline when upright.
-    pub x: f64,
-    /// The baseline.
-    pub y: f64,
-    /// The advance along the baseline: `DeltaX` where the text gives it; for a run's last
-    /// glyph (and text without `DeltaX`) an em (CJK, full width) or half an em (the rest),
-    /// kept inside the object's `Boundary`.
-    pub width: f64,
-    /// The em size on the page (the glyph box is `size` high, its top `0.85 × size` above
-    /// the baseline, as for PDF glyphs).
-    pub size: f64,
-    /// The baseline runs left to right and the glyph stands upright.
-    pub upright: bool,
+    /// Where and how it is drawn, as the fixed-layout code takes it: its text one
+    /// character (U+FFFD when it is drawn by glyph index only, see the module doc), its
+    /// baseline from its origin along the advance — `DeltaX` where the text gives it; for a
+    /// run's last glyph (and text without `DeltaX`) an em (CJK, full width) or half an em
+    /// (the rest), kept inside the object's `Boundary` — and its em size.
+    pub glyph: fixed::Glyph,
     /// Drawn by a template page, not by the page itself.
     pub template: bool,
     /// Index into [`OfdDocument::fonts`], when the font is declared.
     pub font: Option<usize>,
-}
-
-/// A straight, horizontal or vertical line segment drawn by a `PathObject`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct OfdRuling {
-    pub x0: f64,
-    pub y0: f64,
-    pub x1: f64,
-    pub y1: f64,
 }
 
 /// An `ImageObject`: where it lies on the page and where its bytes are.
@@ -165,12 +150,57 @@ pub enum OfdError {
     TooManyGlyphs,
     #[error("{part}: {what}")]
     Structure { part: String, what: String },
+    #[error("the OFD's {pages} page(s) hold only images (a scan), no text; OCR for OFD is not done yet (issue 14)")]
+    OnlyImages { pages: usize },
+    #[error("the OFD has no text on any of its {pages} page(s)")]
+    NoText { pages: usize },
+    #[error(transparent)]
+    Size(#[from] TooLarge),
 }
 
 /// Reads an OFD package.
 pub fn read(bytes: &[u8]) -> Result<OfdDocument, OfdError> {
     let mut parts = package::Parts::open(bytes)?;
     document::read(&mut parts)
+}
+
+/// Reads an OFD package into the common layout: each page's glyphs and rulings laid out
+/// by [`fixed`] as the PDF reader's are, the pages joined, what the package says of itself
+/// (signatures, unmapped glyphs, skipped objects) in the layout's diagnostics.
+pub fn read_layout(bytes: &[u8], budget: &mut Budget) -> Result<Layout, OfdError> {
+    let doc = read(bytes)?;
+    let pages = doc.pages.len();
+    if doc.pages.iter().all(|p| p.glyphs.is_empty()) {
+        return Err(if doc.pages.iter().any(|p| !p.images.is_empty()) {
+            OfdError::OnlyImages { pages }
+        } else {
+            OfdError::NoText { pages }
+        });
+    }
+    let mut layout = Layout {
+        diagnostics: doc.diagnostics,
+        ..Layout::default()
+    };
+    let mut laid_out = Vec::with_capacity(pages);
+    for (i, page) in doc.pages.into_iter().enumerate() {
+        if page.glyphs.is_empty() && !page.images.is_empty() {
+            let number = i + 1;
+            layout.diagnostics.push(Diagnostic::new(
+                Level::Warning,
+                "ofd-image-page",
+                format!("page {number}"),
+                format!("page {number} holds only images (a scanned page?): what they show is not read (OCR is not done for OFD yet)"),
+            ));
+        }
+        laid_out.push(fixed::lay_out(&fixed::Page {
+            width: page.width,
+            height: page.height,
+            glyphs: page.glyphs.into_iter().map(|g| g.glyph).collect(),
+            segments: page.rulings,
+        }));
+    }
+    fixed::join(laid_out, budget)?.into_layout(&mut layout);
+    Ok(layout)
 }
 
 /// Whether the bytes are an OFD package: a zip whose root holds `OFD.xml`.
