@@ -1,12 +1,17 @@
 //! The OFD reader on the fixtures of tests/data/ofd (see its README): every glyph and
 //! ruling of each package against the source PDF's (pdfplumber's reading, in the TSV files
 //! beside them), templates, glyphs drawn by index, scans, signatures, and the damaged
-//! packages refused by message.
+//! packages refused by message; then the same packages through the binary (`extract`,
+//! `convert`, `seal`, `show`, `check`) as a user gives them.
+
+mod util;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use gongkai::model::{Level, Location, Table};
 use gongkai::readers::ofd::{self, OfdDocument, OfdGlyph};
+use util::{root, run};
 
 const TOLERANCE: f64 = 0.5;
 
@@ -653,4 +658,314 @@ fn damaged_page_content_never_panics() {
     // About a quarter of the changed pages still read (49 when written): the rest are
     // refused as malformed XML, and the series does reach the drawing.
     assert!(read_ok > 20, "{read_ok}");
+}
+
+// Through the binary.
+
+/// The golden cases whose input is an OFD fixture, and the PDF golden case it was written
+/// from (whose truth it shares).
+const GOLDEN: [(&str, &str, &str); 7] = [
+    (
+        "shanghai-2019-ofd",
+        "shanghai-2019-plain.ofd",
+        "shanghai-2019-pdf-libreoffice",
+    ),
+    (
+        "synthetic-2024-ofd-plain",
+        "synthetic-2024-plain.ofd",
+        "synthetic-2024-pdf-ucs2",
+    ),
+    (
+        "synthetic-2024-ofd-g-runs",
+        "synthetic-2024-g-runs.ofd",
+        "synthetic-2024-pdf-ucs2",
+    ),
+    (
+        "synthetic-2024-ofd-ctm",
+        "synthetic-2024-ctm.ofd",
+        "synthetic-2024-pdf-ucs2",
+    ),
+    (
+        "synthetic-2024-ofd-template",
+        "synthetic-2024-template.ofd",
+        "synthetic-2024-pdf-ucs2",
+    ),
+    (
+        "synthetic-2024-ofd-cgtransform",
+        "synthetic-2024-cgtransform.ofd",
+        "synthetic-2024-pdf-ucs2",
+    ),
+    (
+        "synthetic-2024-ofd-signed",
+        "synthetic-2024-signed.ofd",
+        "synthetic-2024-pdf-ucs2",
+    ),
+];
+
+#[test]
+fn the_golden_ofd_cases_are_these_fixtures_with_their_sources_truth() {
+    for (case, fixture, source) in GOLDEN {
+        let golden = root().join("golden");
+        assert!(
+            std::fs::read(golden.join(case).join("input.ofd")).unwrap() == bytes(fixture),
+            "{case}: input.ofd is not {fixture}"
+        );
+        assert_eq!(
+            std::fs::read(golden.join(case).join("truth.json")).unwrap(),
+            std::fs::read(golden.join(source).join("truth.json")).unwrap(),
+            "{case}"
+        );
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `extract FILE -o OUT` in a fresh folder: exit code, standard error, and the report when
+/// one was written.
+fn extract_to_file(input: &Path, flags: &[&str]) -> (Option<i32>, String, Option<Vec<u8>>) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.xml");
+    let mut args = vec![
+        "extract",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(flags);
+    let o = run(&args);
+    let written = std::fs::read(&out).ok();
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(
+        names.len() <= 1,
+        "only the report may be written: {names:?}"
+    );
+    (o.status.code(), text(&o.stderr), written)
+}
+
+/// A fixture copied to a name that says nothing of its format.
+fn renamed(dir: &Path, fixture: &str, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::copy(data(fixture), &path).unwrap();
+    path
+}
+
+#[test]
+fn damaged_and_scanned_packages_exit_2_with_one_line_naming_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    for (fixture, reason) in [
+        (
+            "damaged-outside-path.ofd",
+            "DocRoot in OFD.xml names \"../Doc_0/Document.xml\": a path outside the package",
+        ),
+        (
+            "damaged-no-document.ofd",
+            "no Doc_0/Document.xml in the package (DocRoot in OFD.xml names it)",
+        ),
+        (
+            "damaged-zip-bomb.ofd",
+            "Doc_0/Pages/Page_0/Content.xml decompresses more than 250 times its size: a zip bomb",
+        ),
+        (
+            "damaged-doctype.ofd",
+            "OFD.xml has a DOCTYPE declaration: OFD parts are read without DTDs or entities",
+        ),
+        (
+            "synthetic-2024-scan.ofd",
+            "the OFD's 3 page(s) hold only images (a scan), no text; OCR for OFD is not done yet (issue 14)",
+        ),
+    ] {
+        let path = renamed(dir.path(), fixture, "report.bin");
+        let (code, stderr, written) = extract_to_file(&path, &[]);
+        assert_eq!(code, Some(2), "{fixture}: {stderr}");
+        assert_eq!(
+            stderr,
+            format!("gongkai: {}: {reason}\n", path.display()),
+            "{fixture}"
+        );
+        assert!(written.is_none(), "{fixture}: a report was written");
+    }
+    // Cut short: its directory is gone, its first entry still tells an OFD.
+    let path = renamed(dir.path(), "damaged-truncated.ofd", "report.bin");
+    let (code, stderr, written) = extract_to_file(&path, &[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "gongkai: {}: not a readable zip container: ",
+            path.display()
+        )),
+        "{stderr}"
+    );
+    assert!(written.is_none());
+}
+
+/// The report `extract` writes for a file.
+fn extracted(path: &Path, flags: &[&str]) -> Vec<u8> {
+    let (code, stderr, written) = extract_to_file(path, flags);
+    assert_eq!(code, Some(0), "{}: {stderr}", path.display());
+    assert_eq!(stderr, "", "{}", path.display());
+    written.unwrap()
+}
+
+fn report_of(xml: &[u8]) -> gongkai::model::Report {
+    gongkai::writers::xml::from_bytes(xml).unwrap()
+}
+
+fn standard_tables(report: &gongkai::model::Report) -> Vec<&Table> {
+    report
+        .tables
+        .iter()
+        .filter(|t| matches!(t, Table::Standard(_)))
+        .collect()
+}
+
+#[test]
+fn an_ofd_is_told_by_its_bytes_and_from_ofd_forces_its_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = root().join("golden/synthetic-2024-pdf-ucs2/input.pdf");
+    let from_pdf = report_of(&extracted(&pdf, &[]));
+    for name in ["report.pdf", "report", "report.ofd"] {
+        let path = renamed(dir.path(), "synthetic-2024-plain.ofd", name);
+        let sniffed = extracted(&path, &[]);
+        assert_eq!(extracted(&path, &["--from", "ofd"]), sniffed, "{name}");
+        let report = report_of(&sniffed);
+        assert_eq!(report.meta.source.media_type, "application/ofd");
+        assert_eq!(report.meta.source.name, name);
+        assert_eq!(
+            standard_tables(&report),
+            standard_tables(&from_pdf),
+            "{name}"
+        );
+    }
+    for (other, reason) in [
+        (pdf.clone(), "not a readable zip container: "),
+        (
+            root().join("golden/shanghai-2019-docx/input.docx"),
+            "not an OFD package: no OFD.xml at its root",
+        ),
+    ] {
+        let (code, stderr, written) = extract_to_file(&other, &["--from", "ofd"]);
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(
+            stderr.starts_with(&format!("gongkai: {}: {reason}", other.display())),
+            "{stderr}"
+        );
+        assert!(written.is_none());
+    }
+}
+
+#[test]
+fn the_signer_and_the_unknown_glyphs_are_in_the_reports_diagnostics() {
+    let golden = root().join("golden");
+    let signed = report_of(&extracted(
+        &golden.join("synthetic-2024-ofd-signed/input.ofd"),
+        &[],
+    ));
+    let said: Vec<_> = signed
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "ofd-signed")
+        .collect();
+    let [d] = &said[..] else {
+        panic!("{:?}", signed.diagnostics)
+    };
+    assert_eq!((d.level, &d.location), (Level::Info, &Location::Input));
+    assert!(
+        d.message.contains("示例区人民政府办公室")
+            && d.message.ends_with("the signature is not checked"),
+        "{}",
+        d.message
+    );
+    let plain = report_of(&extracted(
+        &golden.join("synthetic-2024-ofd-plain/input.ofd"),
+        &[],
+    ));
+    assert!(plain
+        .diagnostics
+        .iter()
+        .all(|d| !d.code.starts_with("ofd-")));
+    let cgtransform = report_of(&extracted(
+        &golden.join("synthetic-2024-ofd-cgtransform/input.ofd"),
+        &[],
+    ));
+    let unknown: Vec<_> = cgtransform
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "ofd-unmapped-glyphs")
+        .map(|d| (d.level, d.location.clone()))
+        .collect();
+    assert_eq!(unknown, [(Level::Warning, Location::Page { page: 1 })]);
+    assert_eq!(standard_tables(&cgtransform), standard_tables(&plain));
+}
+
+#[test]
+fn convert_seal_show_and_check_take_ofd_files_as_they_find_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    let plain = renamed(&inputs, "synthetic-2024-plain.ofd", "plain.ofd");
+    let signed = renamed(&inputs, "synthetic-2024-signed.ofd", "signed");
+    let scan = renamed(&inputs, "synthetic-2024-scan.ofd", "scan.ofd");
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+
+    let converted = dir.path().join("xml");
+    let o = run(&["convert", &s(&inputs), "-o", &s(&converted), "-q"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    for (input, xml) in [(&plain, "plain.ofd.xml"), (&signed, "signed.xml")] {
+        assert_eq!(
+            std::fs::read(converted.join(xml)).unwrap(),
+            extracted(input, &[]),
+            "{xml}"
+        );
+    }
+    let errors = std::fs::read_to_string(converted.join("_errors.jsonl")).unwrap();
+    assert_eq!(errors.lines().count(), 1, "{errors}");
+    assert!(
+        errors.contains(&s(&scan)) && errors.contains("hold only images (a scan)"),
+        "{errors}"
+    );
+    assert!(!converted.join("scan.ofd.xml").exists());
+
+    std::fs::remove_file(&scan).unwrap();
+    let archive = dir.path().join("2024.zip");
+    let o = run(&["seal", "--year", "2024", &s(&inputs), "-o", &s(&archive)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let o = run(&["verify", &s(&archive)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    let listed = text(&run(&["list", &s(&archive)]).stdout);
+    for line in [
+        "data/originals/plain.ofd  (original)",
+        "data/xml/plain.ofd.xml  (report, extracted)",
+        "data/xml/signed.xml  (report, extracted)",
+    ] {
+        assert!(listed.contains(line), "{line} in {listed}");
+    }
+
+    let page = dir.path().join("signed.html");
+    let o = run(&["show", &s(&signed), "-o", &s(&page)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("示例区人民政府办公室"));
+    let site = dir.path().join("site");
+    let o = run(&["show", &s(&archive), "-o", &s(&site)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(std::fs::read_dir(&site).unwrap().count(), 3);
+
+    // A document that is a zip is a report to check, not an archive to look into.
+    for report in [
+        plain,
+        root().join("golden/shanghai-2019-docx/input.docx"),
+        root().join("golden/shanghai-2019-odt/input.odt"),
+    ] {
+        let o = run(&["check", &s(&report)]);
+        assert_eq!(o.status.code(), Some(0), "{}", report.display());
+        assert_eq!(
+            text(&o.stdout),
+            "1 report(s): 0 with failed rules (0 failures), 0 warning(s), 0 ambiguous and 0 missing cell(s)\n",
+            "{}",
+            report.display()
+        );
+    }
 }
