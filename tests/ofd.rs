@@ -609,6 +609,42 @@ fn a_page_without_a_size_is_refused() {
     );
 }
 
+/// A package whose one page names a template of 1,000 rulings `uses` times.
+fn template_named(uses: usize) -> Vec<u8> {
+    let ofd = format!(
+        r#"<ofd:OFD xmlns:ofd="{NS}"><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"#
+    );
+    let document = format!(
+        r#"<ofd:Document xmlns:ofd="{NS}"><ofd:CommonData><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea><ofd:TemplatePage ID="1" BaseLoc="Tpls/Tpl_0/Content.xml"/></ofd:CommonData><ofd:Pages><ofd:Page ID="2" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>"#
+    );
+    let lines: String = (0..1000)
+        .map(|i| format!("M 0 {0} L 100 {0} ", f64::from(i) * 0.25))
+        .collect();
+    let template = format!(
+        r#"<ofd:Page xmlns:ofd="{NS}"><ofd:Content><ofd:Layer><ofd:PathObject Boundary="0 0 210 297"><ofd:AbbreviatedData>{lines}</ofd:AbbreviatedData></ofd:PathObject></ofd:Layer></ofd:Content></ofd:Page>"#
+    );
+    let page = format!(
+        r#"<ofd:Page xmlns:ofd="{NS}">{}<ofd:Content/></ofd:Page>"#,
+        r#"<ofd:Template TemplateID="1"/>"#.repeat(uses)
+    );
+    zip_of(&[
+        ("OFD.xml", ofd.as_bytes()),
+        ("Doc_0/Document.xml", document.as_bytes()),
+        ("Doc_0/Tpls/Tpl_0/Content.xml", template.as_bytes()),
+        ("Doc_0/Pages/Page_0/Content.xml", page.as_bytes()),
+    ])
+}
+
+#[test]
+fn a_template_named_over_and_over_is_drawn_within_a_bound() {
+    let doc = ofd::read(&template_named(3)).unwrap();
+    assert_eq!(doc.pages[0].rulings.len(), 3000);
+    assert_eq!(
+        ofd::read(&template_named(2001)).unwrap_err().to_string(),
+        "the document draws more than 2000000 rulings and images"
+    );
+}
+
 /// No cargo-fuzz on every machine: a fixed series of byte changes to a page's content,
 /// each read without a panic and giving finite positions.
 #[test]

@@ -1,5 +1,6 @@
-//! The OFD reader (`readers::ofd`): no panic, and every position it gives is a finite
-//! number on a page of positive size.
+//! The OFD reader (`readers::ofd`): no panic, every position it gives is a finite number
+//! on a page of positive size, and its pages laid out and joined by `fixed` as extraction
+//! does (`read_layout`) give no panic either.
 //!
 //! Two kinds of input, told by the first bytes:
 //! - a zip (`PK…`): read as it is — the container, the limits, the structure;
@@ -12,7 +13,9 @@
 
 use std::io::{Cursor, Write};
 
+use gongkai::layout::Budget;
 use gongkai::readers::ofd;
+use gongkai::Limits;
 use libfuzzer_sys::fuzz_target;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
@@ -37,6 +40,7 @@ fn pack(parts: &[(&str, &[u8])]) -> Vec<u8> {
 
 fn check(bytes: &[u8]) {
     let _ = ofd::is_ofd(bytes);
+    let _ = ofd::read_layout(bytes, &mut Budget::new(&Limits::default()));
     let Ok(doc) = ofd::read(bytes) else {
         return;
     };

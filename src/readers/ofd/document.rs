@@ -9,6 +9,7 @@ use super::package::{resolve, resolve_in, Parts, OFD_XML};
 use super::tree::Element;
 use super::{
     signature, OfdDocument, OfdError, OfdFont, OfdGlyph, OfdImage, OfdPage, MAX_GLYPHS, MAX_PAGES,
+    MAX_SHAPES,
 };
 use crate::fixed::Segment;
 use crate::model::{Diagnostic, Level};
@@ -127,6 +128,9 @@ fn read_document(
     }
     let mut drawn_templates: HashMap<String, Rc<Drawn>> = HashMap::new();
     let mut glyphs_left = MAX_GLYPHS;
+    // A template is drawn once and added to every page that names it, as often as it
+    // names it: what that adds up to is bounded here.
+    let mut shapes_left = MAX_SHAPES;
     for (i, page) in pages.iter().take(MAX_PAGES).enumerate() {
         let number = i + 1;
         let by = format!("Page/@BaseLoc in {doc_entry}");
@@ -195,6 +199,9 @@ fn read_document(
             glyphs_left = glyphs_left
                 .checked_sub(drawn.glyphs.len())
                 .ok_or(OfdError::TooManyGlyphs)?;
+            shapes_left = shapes_left
+                .checked_sub(drawn.rulings.len() + drawn.images.len())
+                .ok_or(OfdError::TooManyShapes)?;
             // Background is the default order of a template (GB/T 33190 table 12).
             if t.attr("ZOrder").map(str::trim) == Some("Foreground") {
                 over.push(drawn);
@@ -205,6 +212,9 @@ fn read_document(
         let mut canvas = Canvas::new(res, area, false, glyphs_left);
         canvas.draw(&content.root)?;
         glyphs_left = canvas.glyphs_left;
+        shapes_left = shapes_left
+            .checked_sub(canvas.rulings.len() + canvas.images.len())
+            .ok_or(OfdError::TooManyShapes)?;
         report(&canvas.tally, &at, &at, &mut doc.diagnostics);
         let mut out = OfdPage {
             width: area[2] * super::POINTS_PER_MM,

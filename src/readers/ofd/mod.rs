@@ -25,6 +25,9 @@ use crate::readers::office::OfficeError;
 pub const MAX_PAGES: usize = 2_000;
 /// Glyphs read per document at most.
 pub const MAX_GLYPHS: usize = 2_000_000;
+/// Rulings and images drawn per document at most, templates counted on every page that
+/// draws them.
+pub const MAX_SHAPES: usize = 2_000_000;
 /// Rulings kept per page at most (a page of hatching is not a table).
 pub const MAX_RULINGS: usize = 200_000;
 /// Bytes all parts read may decompress to in all: a template or resource file is read
@@ -148,6 +151,8 @@ pub enum OfdError {
     TooLargeInAll,
     #[error("the document draws more than {MAX_GLYPHS} glyphs")]
     TooManyGlyphs,
+    #[error("the document draws more than {MAX_SHAPES} rulings and images")]
+    TooManyShapes,
     #[error("{part}: {what}")]
     Structure { part: String, what: String },
     #[error("the OFD's {pages} page(s) hold only images (a scan), no text; OCR for OFD is not done yet (issue 14)")]
