@@ -1,7 +1,9 @@
 //! OFD (GB/T 33190-2016), China's fixed-layout format, read into positioned glyphs,
-//! rulings and images per page, in points with a top-left origin as the PDF reader gives
-//! them: `OFD.xml` → `DocBody/DocRoot` → `Document.xml` (page area, resources, template
-//! pages, pages) → each page's `Content.xml` layers, templates drawn under or over it.
+//! rulings and images per page ([`read`]), in points with a top-left origin as the PDF
+//! reader gives them: `OFD.xml` → `DocBody/DocRoot` → `Document.xml` (page area,
+//! resources, template pages, pages) → each page's `Content.xml` layers, templates drawn
+//! under or over it. [`read_layout`] hands the pages to [`fixed`], which lays them out and
+//! joins them as it does PDF's.
 //!
 //! The package is a zip read through the office readers' limits (part size, compression
 //! ratio); every location it names must resolve inside it; its XML is read without a
