@@ -225,7 +225,7 @@ fn every_form_of_one_report_gives_the_same_tables() {
         &["meilie-2020-pipe", "meilie-2020-gb18030"],
         &["pingtan-2019-glued", "pingtan-2019-utf16"],
         &["kewei-2024-md", "kewei-2024-bom-crlf"],
-        // HTML, text, PDF, DOCX and ODT forms of one report (identical <table> content)
+        // HTML, text, PDF, DOCX, ODT and OFD forms of one report (identical <table> content)
         &[
             "shanghai-2019-cms-body",
             "shanghai-2019-portal-gb18030",
@@ -237,6 +237,7 @@ fn every_form_of_one_report_gives_the_same_tables() {
             "shanghai-2019-docx",
             "shanghai-2019-docx-word",
             "shanghai-2019-odt",
+            "shanghai-2019-ofd",
         ],
         &[
             "synthetic-2024-pipe-rows",
@@ -247,6 +248,12 @@ fn every_form_of_one_report_gives_the_same_tables() {
             "synthetic-2024-pdf-encrypted",
             "synthetic-2024-pdf-stream",
             "synthetic-2024-pdf-cairo",
+            "synthetic-2024-ofd-plain",
+            "synthetic-2024-ofd-g-runs",
+            "synthetic-2024-ofd-ctm",
+            "synthetic-2024-ofd-template",
+            "synthetic-2024-ofd-cgtransform",
+            "synthetic-2024-ofd-signed",
         ],
     ] {
         let first = tables(group[0]);

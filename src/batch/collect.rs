@@ -56,7 +56,7 @@ pub fn load_all(inputs: &[PathBuf], options: &ExtractOptions, output: Option<&Pa
     let mut loaded: Vec<Loaded> = Vec::new();
     let mut originals = Vec::new();
     for path in walked.files.into_iter().map(|f| f.path) {
-        if is_zip(&path) {
+        if is_archive(&path) {
             // A sealed year: its canonical XML reports.
             match crate::archive::list::xml_reports(&path) {
                 Ok(reports) => {
@@ -153,12 +153,11 @@ fn sort_key(r: &Report) -> (String, Option<u16>, String, String) {
     )
 }
 
-/// A zip (a sealed archive) by its first bytes.
-pub fn is_zip(path: &Path) -> bool {
-    use std::io::Read;
-    let mut magic = [0u8; 4];
-    crate::input::open_regular(path).is_ok_and(|mut f| f.read_exact(&mut magic).is_ok())
-        && magic == *b"PK\x03\x04"
+/// A zip that is no document (DOCX, ODT, OFD, XLSX): a sealed archive, or what claims to
+/// be one (its reading says what is wrong with it).
+pub fn is_archive(path: &Path) -> bool {
+    use crate::input::{sniff_file, Format};
+    matches!(sniff_file(path), Ok(Format::Archive | Format::Zip))
 }
 
 /// Canonical XML names the report namespace near its start.

@@ -281,6 +281,7 @@ enum FromFormat {
     Pdf,
     Docx,
     Odt,
+    Ofd,
 }
 
 impl From<FromFormat> for Format {
@@ -291,6 +292,7 @@ impl From<FromFormat> for Format {
             FromFormat::Pdf => Format::Pdf,
             FromFormat::Docx => Format::Docx,
             FromFormat::Odt => Format::Odt,
+            FromFormat::Ofd => Format::Ofd,
         }
     }
 }

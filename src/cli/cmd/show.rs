@@ -23,8 +23,9 @@ pub fn show(inputs: &[PathBuf], output: &Path, options: &gongkai::ExtractOptions
         return ExitCode::from(EXIT_INPUT);
     };
     // One report file gets a page; an archive, a folder or several inputs get a folder.
-    let single =
-        inputs.len() == 1 && inputs[0].is_file() && !gongkai::batch::collect::is_zip(&inputs[0]);
+    let single = inputs.len() == 1
+        && inputs[0].is_file()
+        && !gongkai::batch::collect::is_archive(&inputs[0]);
     if single {
         if let Err(code) = emit(
             show::page(&first.report, templates).as_bytes(),
