@@ -18,6 +18,7 @@
 mod lattice;
 mod lines;
 mod pages;
+pub mod paths;
 mod rotation;
 
 use crate::layout::Grid;

@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::tree::Element;
 use super::{OfdError, OfdGlyph, OfdImage, MAX_RULINGS, POINTS_PER_MM};
+use crate::fixed::paths::{self, PathPoint};
 use crate::fixed::{Baseline, Glyph, Segment};
 
 /// Objects drawn per page at most (composite units drawn inside each other multiply).
@@ -307,70 +308,9 @@ impl<'r> Canvas<'r> {
         }
     }
 
-    /// One subpath's rulings: every straight segment when stroked; when only filled, a
-    /// thin shape is one ruling along its length and a rectangle (a shaded cell) gives
-    /// its edges, unless it covers the page. As the PDF reader paints.
-    fn paint(&mut self, pts: &[(f64, f64, bool)], closed: bool, fill_only: bool) {
-        let mut segments: Vec<Segment> = pts
-            .windows(2)
-            .filter(|w| w[1].2)
-            .map(|w| Segment {
-                x0: w[0].0,
-                y0: w[0].1,
-                x1: w[1].0,
-                y1: w[1].1,
-            })
-            .collect();
-        if closed && pts.len() > 2 {
-            let (a, b) = (pts[pts.len() - 1], pts[0]);
-            segments.push(Segment {
-                x0: a.0,
-                y0: a.1,
-                x1: b.0,
-                y1: b.1,
-            });
-        }
-        if fill_only {
-            if pts.iter().any(|p| !p.2) || pts.len() < 3 {
-                return;
-            }
-            let (x0, x1) = pts
-                .iter()
-                .fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.0), a.1.max(p.0)));
-            let (y0, y1) = pts
-                .iter()
-                .fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.1), a.1.max(p.1)));
-            let (w, h) = (x1 - x0, y1 - y0);
-            segments = if h <= 3.0 && w > h * 2.0 {
-                let y = (y0 + y1) / 2.0;
-                vec![Segment {
-                    x0,
-                    y0: y,
-                    x1,
-                    y1: y,
-                }]
-            } else if w <= 3.0 && h > w * 2.0 {
-                let x = (x0 + x1) / 2.0;
-                vec![Segment {
-                    x0: x,
-                    y0,
-                    x1: x,
-                    y1,
-                }]
-            } else if is_rectangle(pts) && (w < self.size.0 * 0.95 || h < self.size.1 * 0.95) {
-                segments
-            } else {
-                return;
-            };
-        }
-        for s in segments {
-            let finite = [s.x0, s.y0, s.x1, s.y1]
-                .iter()
-                .all(|v| v.is_finite() && v.abs() < 1e6);
-            let straight = (s.x0 - s.x1).abs() < 1.0 || (s.y0 - s.y1).abs() < 1.0;
-            if !(finite && straight) {
-                continue;
-            }
+    /// One subpath's rulings, as the PDF reader paints them ([`fixed::paths`]).
+    fn paint(&mut self, pts: &[PathPoint], closed: bool, fill_only: bool) {
+        for s in paths::rulings(pts, closed, fill_only, self.size) {
             if self.rulings.len() >= MAX_RULINGS {
                 self.tally.cut = true;
                 return;
@@ -662,27 +602,6 @@ fn abbreviated(data: &str) -> Option<Vec<Subpath>> {
         }
     }
     Some(out)
-}
-
-/// Whether a closed subpath's points are the corners of an axis-aligned rectangle.
-fn is_rectangle(pts: &[(f64, f64, bool)]) -> bool {
-    let mut pts: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.1)).collect();
-    if pts.len() == 5 && (pts[0].0 - pts[4].0).abs() < 0.01 && (pts[0].1 - pts[4].1).abs() < 0.01 {
-        pts.pop();
-    }
-    if pts.len() != 4 {
-        return false;
-    }
-    let (x0, x1) = pts
-        .iter()
-        .fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.0), a.1.max(p.0)));
-    let (y0, y1) = pts
-        .iter()
-        .fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.1), a.1.max(p.1)));
-    pts.iter().all(|p| {
-        ((p.0 - x0).abs() < 0.5 || (p.0 - x1).abs() < 0.5)
-            && ((p.1 - y0).abs() < 0.5 || (p.1 - y1).abs() < 0.5)
-    })
 }
 
 #[cfg(test)]

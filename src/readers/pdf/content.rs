@@ -11,7 +11,7 @@ use std::rc::Rc;
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
-use crate::fixed::{Baseline, Glyph, Page, Segment};
+use crate::fixed::{self, Baseline, Glyph, Page};
 
 use super::fonts::Font;
 use super::{deref, entry, name_of, num};
@@ -841,80 +841,15 @@ impl<'a> Interpreter<'a> {
         }
         let (pw, ph) = (self.out.page.width, self.out.page.height);
         for (pts, closed) in subpaths {
-            let closed = closed || close || fill;
-            let mut segs: Vec<Segment> = pts
-                .windows(2)
-                .filter(|w| w[1].2)
-                .map(|w| Segment {
-                    x0: w[0].0,
-                    y0: w[0].1,
-                    x1: w[1].0,
-                    y1: w[1].1,
-                })
-                .collect();
-            if closed && pts.len() > 2 {
-                let (a, b) = (pts[pts.len() - 1], pts[0]);
-                segs.push(Segment {
-                    x0: a.0,
-                    y0: a.1,
-                    x1: b.0,
-                    y1: b.1,
-                });
-            }
-            if fill && !stroke {
-                // Browsers draw borders as thin filled shapes (bevelled at the corners: not
-                // quite rectangles): any thin straight-edged shape is a ruling along its
-                // length; a larger rectangle (a shaded cell) gives its edges.
-                if pts.iter().any(|p| !p.2) || pts.len() < 3 {
-                    continue;
+            for s in fixed::paths::rulings(&pts, closed || close || fill, fill && !stroke, (pw, ph))
+            {
+                if self.out.page.segments.len() < MAX_SEGMENTS {
+                    self.out.page.segments.push(s);
                 }
-                let (x0, x1) = pts
-                    .iter()
-                    .fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.0), a.1.max(p.0)));
-                let (y0, y1) = pts
-                    .iter()
-                    .fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.1), a.1.max(p.1)));
-                let (w, h) = (x1 - x0, y1 - y0);
-                if h <= 3.0 && w > h * 2.0 {
-                    let y = (y0 + y1) / 2.0;
-                    self.push_segment(Segment {
-                        x0,
-                        y0: y,
-                        x1,
-                        y1: y,
-                    });
-                } else if w <= 3.0 && h > w * 2.0 {
-                    let x = (x0 + x1) / 2.0;
-                    self.push_segment(Segment {
-                        x0: x,
-                        y0,
-                        x1: x,
-                        y1,
-                    });
-                } else if rect_of(&pts).is_some() && (w < pw * 0.95 || h < ph * 0.95) {
-                    for s in segs {
-                        self.push_segment(s);
-                    }
-                }
-                continue;
             }
-            for s in segs {
-                self.push_segment(s);
-            }
-        }
-    }
-
-    fn push_segment(&mut self, s: Segment) {
-        let ok = [s.x0, s.y0, s.x1, s.y1]
-            .iter()
-            .all(|v| v.is_finite() && v.abs() < 1e6);
-        let straight = (s.x0 - s.x1).abs() < 1.0 || (s.y0 - s.y1).abs() < 1.0;
-        if ok && straight && self.out.page.segments.len() < MAX_SEGMENTS {
-            self.out.page.segments.push(s);
         }
     }
 }
-
 /// A PDF text string: UTF-16BE with a byte-order mark, UTF-8 with one, else
 /// PDFDocEncoding (Latin-1 is close enough for text that matters here).
 fn text_string(b: &[u8]) -> String {
@@ -929,32 +864,6 @@ fn text_string(b: &[u8]) -> String {
         return String::from_utf8_lossy(rest).into_owned();
     }
     b.iter().map(|&c| c as char).collect()
-}
-
-/// The bounding box of an axis-aligned rectangle's points, if they make one.
-fn rect_of(pts: &[(f64, f64, bool)]) -> Option<(f64, f64, f64, f64)> {
-    let mut pts: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.1)).collect();
-    if pts.len() == 5 && (pts[0].0 - pts[4].0).abs() < 0.01 && (pts[0].1 - pts[4].1).abs() < 0.01 {
-        pts.pop();
-    }
-    if pts.len() != 4 {
-        return None;
-    }
-    let xs: Vec<f64> = pts.iter().map(|p| p.0).collect();
-    let ys: Vec<f64> = pts.iter().map(|p| p.1).collect();
-    let (x0, x1) = (
-        xs.iter().copied().fold(f64::MAX, f64::min),
-        xs.iter().copied().fold(f64::MIN, f64::max),
-    );
-    let (y0, y1) = (
-        ys.iter().copied().fold(f64::MAX, f64::min),
-        ys.iter().copied().fold(f64::MIN, f64::max),
-    );
-    let on_edge = pts.iter().all(|p| {
-        ((p.0 - x0).abs() < 0.5 || (p.0 - x1).abs() < 0.5)
-            && ((p.1 - y0).abs() < 0.5 || (p.1 - y1).abs() < 0.5)
-    });
-    on_edge.then_some((x0, y0, x1, y1))
 }
 
 /// Whether a colour shows on white paper: anything but (near) white.
@@ -1301,20 +1210,7 @@ mod tests {
     }
 
     #[test]
-    fn filled_thin_rectangles_are_rulings() {
-        assert_eq!(
-            rect_of(&[
-                (0.0, 0.0, true),
-                (10.0, 0.0, true),
-                (10.0, 1.0, true),
-                (0.0, 1.0, true)
-            ]),
-            Some((0.0, 0.0, 10.0, 1.0))
-        );
-        assert_eq!(
-            rect_of(&[(0.0, 0.0, true), (10.0, 3.0, true), (1.0, 1.0, true)]),
-            None
-        );
+    fn colours_that_show_on_white_paper() {
         assert!(!visible(&[1.0], false));
         assert!(visible(&[0.0, 0.0, 0.0], false));
         assert!(!visible(&[0.0, 0.0, 0.0, 0.0], true));
