@@ -36,11 +36,14 @@ warm "$W/col"
 BYTES=$(du -sb --apparent-size "$W/col" | cut -f1)
 echo "collection: $FILES files, $BYTES bytes; $(nproc) cores;$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
 
-# measure NAME COMMAND…: wall s, CPU s (user + sys), peak RSS.
+# measure NAME COMMAND…: wall s, CPU s (user + sys), peak RSS; stops on a failed command.
 measure() {
   local name=$1 out
   shift
-  out=$( { /usr/bin/time -f '%e %U %S %M' "$@" > /dev/null 2> "$W/err"; } 2>&1; tail -1 "$W/err")
+  if ! /usr/bin/time -f '%e %U %S %M' "$@" > /dev/null 2> "$W/err"; then
+    echo "$name: FAILED"; tail -5 "$W/err"; exit 1
+  fi
+  out=$(tail -1 "$W/err")
   awk -v n="$name" -v t="$out" -v b="$BYTES" 'BEGIN {
     split(t, a, " "); cpu = a[2] + a[3];
     printf "%-48s %7.2f s wall %7.2f s CPU %7.0f MB/CPU-s %6.0f MiB peak RSS\n", n, a[1], cpu, b / cpu / 1e6, a[4] / 1024 }'
@@ -52,7 +55,8 @@ cat "$A" > /dev/null
 measure "gongkai verify" "$G" verify "$A"
 measure "gongkai verify --json" "$G" verify --json "$A"
 measure "gongkai list" "$G" list "$A"
-measure "gongkai prove" "$G" prove "$A" originals/100/100000.pdf -o "$W/proof.json"
+MIDDLE=$(printf 'originals/%03d/%06d.pdf' $((FILES / 2 / 1000)) $((FILES / 2)))
+measure "gongkai prove" "$G" prove "$A" "$MIDDLE" -o "$W/proof.json"
 measure "gongkai verify-proof --archive" "$G" verify-proof "$W/proof.json" --archive "$A"
 ls -l "$A" | awk '{print "archive bytes: " $5}'
 rm "$A"
