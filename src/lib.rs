@@ -93,3 +93,28 @@ pub fn extract(input: &Input, options: &ExtractOptions) -> Result<Report, reader
     };
     Ok(recognise::recognise(&layout, source, &options.templates))
 }
+
+/// Sealing extracts with the caller's options: its limits and its templates.
+impl archive::Reports for ExtractOptions {
+    fn extract(&self, name: &str, bytes: Vec<u8>) -> Result<archive::ReportFile, String> {
+        let report = extract(&Input::new(name, bytes), self).map_err(|e| e.to_string())?;
+        Ok(archive::ReportFile {
+            xml: writers::xml::to_bytes(&report),
+            year: report.meta.year,
+        })
+    }
+
+    fn read(&self, xml: &[u8]) -> Result<archive::GivenReport, String> {
+        let report = writers::xml::from_bytes(xml).map_err(|e| e.to_string())?;
+        Ok(archive::GivenReport {
+            year: report.meta.year,
+            source_name: report.meta.source.name,
+            source_sha256: report.meta.source.sha256,
+        })
+    }
+
+    fn is_report(&self, head: &[u8]) -> bool {
+        let ns = writers::xml::NAMESPACE.as_bytes();
+        head.windows(ns.len()).any(|w| w == ns)
+    }
+}

@@ -27,7 +27,9 @@ pub struct Proof {
     pub seal_sha256: String,
 }
 
-/// The proof for `path` (with or without the leading `data/`) in a verified archive.
+/// The proof for `path` (with or without the leading `data/`) in a verified archive
+/// (checked to [`Depth::Tags`](super::Depth::Tags) at least: the proof rests on the
+/// manifest and the seal record, not on the payload's bytes).
 /// Refuses an archive that is not intact: a proof from a damaged archive proves nothing.
 pub fn prove(v: &Verification, path: &str) -> Result<Proof, ArchiveError> {
     if v.status != Status::Intact {
@@ -47,22 +49,18 @@ pub fn prove(v: &Verification, path: &str) -> Result<Proof, ArchiveError> {
         .iter()
         .position(|l| l.path == want)
         .ok_or_else(|| ArchiveError::Proof(format!("{want} is not in {}", v.archive)))?;
-    let leaves: Vec<Hash> = v
-        .manifest
-        .iter()
-        .map(|l| merkle::leaf_hash(l.text.as_bytes()))
-        .collect();
+    let leaves = &v.leaves;
     let line = &v.manifest[index];
     Ok(Proof {
         format: FORMAT.into(),
         year: v.year.unwrap_or_default(),
         path: line.path.clone(),
-        sha256: line.sha256.clone(),
+        sha256: crate::input::hex(&line.sha256),
         leaf_index: index as u64,
         tree_size: leaves.len() as u64,
-        audit_path: merkle::inclusion_path(&leaves, index)
+        audit_path: merkle::inclusion_path(leaves, index)
             .iter()
-            .map(|h| crate::input::hex(h))
+            .map(bag::hex_hash)
             .collect(),
         root: v.root.clone().unwrap_or_default(),
         seal_sha256: v.seal_sha256.clone().unwrap_or_default(),
@@ -269,19 +267,15 @@ fn check_against_archive(proof: &Proof, v: &Verification, path: &[Hash]) -> Resu
             proof: proof.path.clone(),
         });
     }
-    if line.sha256 != proof.sha256 {
+    let recorded = crate::input::hex(&line.sha256);
+    if recorded != proof.sha256 {
         return Err(ProofError::ManifestSha256 {
-            archive: line.sha256.clone(),
+            archive: recorded,
             path: line.path.clone(),
             proof: proof.sha256.clone(),
         });
     }
-    let hashes: Vec<Hash> = v
-        .manifest
-        .iter()
-        .map(|l| merkle::leaf_hash(l.text.as_bytes()))
-        .collect();
-    let want = merkle::inclusion_path(&hashes, proof.leaf_index as usize);
+    let want = merkle::inclusion_path(&v.leaves, proof.leaf_index as usize);
     if want.len() != path.len() {
         return Err(ProofError::AuditPathLength {
             given: path.len(),

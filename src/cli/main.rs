@@ -104,9 +104,12 @@ enum Command {
         /// Replace an existing archive.
         #[arg(long)]
         force: bool,
-        /// Originals larger than this are archived without running extract on them.
-        #[arg(long, default_value_t = DEFAULT_MAX_INPUT_BYTES)]
-        max_input_bytes: u64,
+        /// The limits extract runs within; an original past --max-input-bytes is archived
+        /// without a report.
+        #[command(flatten)]
+        limits: LimitArgs,
+        #[command(flatten)]
+        templates: TemplateArgs,
     },
     /// Verify an archive: every file, the manifests, Payload-Oxum, the Merkle root, the
     /// links between reports and originals, and the chain to --prev. Exit 0 intact,
@@ -321,7 +324,8 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
             output,
             prev,
             force,
-            max_input_bytes,
+            limits,
+            templates,
         } => cmd::archive::seal(
             &inputs,
             files_from.as_deref(),
@@ -330,8 +334,9 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
                 year,
                 prev,
                 force,
-                max_input_bytes,
+                max_input_bytes: limits.max_input_bytes,
             },
+            &templates.extract_options(None, &limits)?,
         ),
         Command::Verify {
             archive,

@@ -1,6 +1,7 @@
 //! Readers turn input bytes into the common layout; they know formats, not reports.
 
 pub mod html;
+pub mod image;
 pub mod ofd;
 pub mod office;
 pub mod pdf;

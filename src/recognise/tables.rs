@@ -468,21 +468,31 @@ fn assign_by_label(
     }
 }
 
-/// A group whose digits are glued to text naming a column (`采购项目数量(指202`: a header
-/// cut off in the middle of a year) or the label column (`信息内容`) is the table's header,
-/// and its digits are no cells.
+/// A group on a line that prints the table's header words — the label column's (`信息内容`)
+/// or a column's before its parenthesised unit — is part of the header, and its digits are
+/// no cells: a header cut off in the middle of a year (`采购项目数量(指202`), a misprinted
+/// unit (`本年收费金额(单位:0万元)`).
 fn is_header_row(template: &TableTemplate, t: &Templates, items: &[RItem], g: &Group) -> bool {
-    let Some(label) = g.label else {
-        return false;
-    };
-    if items[label].range.end != items[g.items[0]].range.start {
-        return false;
-    }
-    let text: String = items[label]
-        .text
-        .chars()
+    // Items come in text order, so a line's items are one run (found in O(log n)).
+    let line = items[g.items[0]].line;
+    let from = items.partition_point(|i| i.line < line);
+    let to = items.partition_point(|i| i.line <= line);
+    let text: String = items[from..to]
+        .iter()
+        .filter(|i| i.kind == ItemKind::Text)
+        // A header's words open its line; a bound keeps one huge line linear.
+        .take(16)
+        .flat_map(|i| i.text.chars())
         .filter(|c| !c.is_whitespace())
         .collect();
+    // A column's words before its parenthesised unit or note.
+    let words = |label: &str| -> String {
+        let cut = label.find(['(', '（']).unwrap_or(label.len());
+        label[..cut]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    };
     template
         .label_header
         .as_deref()
@@ -491,7 +501,8 @@ fn is_header_row(template: &TableTemplate, t: &Templates, items: &[RItem], g: &G
             .columns()
             .iter()
             .filter_map(|id| t.column(id))
-            .any(|col| text.contains(col.label.as_str()))
+            .map(|col| words(&col.label))
+            .any(|w| w.chars().count() >= 2 && text.contains(&w))
 }
 
 /// Groups without a label of their own (a converter moved it, or it wrapped away) take the
