@@ -677,18 +677,24 @@ fn damaged_page_content_never_panics() {
             bytes.splice(at..(at + 1).min(bytes.len()), with.iter().copied());
         }
         let page = String::from_utf8_lossy(&bytes);
-        if let Ok(doc) = ofd::read(
-            &Made {
-                page: &page,
-                ..Made::default()
-            }
-            .bytes(),
-        ) {
+        let package = Made {
+            page: &page,
+            ..Made::default()
+        }
+        .bytes();
+        if let Ok(doc) = ofd::read(&package) {
             read_ok += 1;
             for g in &doc.pages[0].glyphs {
                 let g = &g.glyph;
                 assert!([g.x0, g.x1, g.y, g.size].iter().all(|v| v.is_finite()));
             }
+            // And laid out by fixed/ as extraction does.
+            let limits = gongkai::Limits::default();
+            let laid_out = ofd::read_layout(&package, &mut gongkai::layout::Budget::new(&limits));
+            assert!(
+                laid_out.is_ok() || doc.pages[0].glyphs.is_empty(),
+                "{laid_out:?}"
+            );
         }
     }
     // About a quarter of the changed pages still read (49 when written): the rest are
