@@ -35,13 +35,10 @@ fn main() {
     let mut bytes_n = 0;
     for _ in 0..5 {
         let start = Instant::now();
-        let c = load_all(
-            &[dir.path().to_path_buf()],
-            &gongkai::Limits::default(),
-            None,
-        );
+        let options = gongkai::ExtractOptions::default();
+        let c = load_all(&[dir.path().to_path_buf()], &options, None);
         assert!(c.failures.is_empty());
-        let rows = tidy_rows(&c.reports);
+        let rows = tidy_rows(&c.reports, &options.templates);
         rows_n = rows.len();
         let mut out = Vec::with_capacity(64 << 20);
         write_csv(

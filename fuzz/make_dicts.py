@@ -10,6 +10,7 @@ schemas/templates.toml changes):
 - html.dict:   report.dict plus the markup the HTML reader acts on;
 - pdf.dict:    PDF syntax the reader interprets (objects, fonts, content operators);
 - office.dict: DOCX and ODT element names and zip signatures;
+- ofd.dict:    OFD element and attribute names, path commands and `g` runs;
 - xml.dict:    the canonical XML's element, attribute and id names;
 - verify.dict: zip signatures and the BagIt / seal-record words.
 
@@ -147,12 +148,31 @@ def xml_words():
     return sorted(set(words))
 
 
+# What the OFD reader acts on (GB/T 33190-2016).
+OFD = [
+    "PK\x03\x04", "xmlns:ofd=\"http://www.ofdspec.org/2016\"", "<ofd:", "</ofd:", "/>",
+    "OFD", "DocBody", "DocInfo", "Title", "DocRoot", "Signatures", "Signature", "Document",
+    "CommonData", "PageArea", "PhysicalBox", "PublicRes", "DocumentRes", "TemplatePage",
+    "Template", "TemplateID", "ZOrder", "Background", "Foreground", "Pages", "Page", "PageRes",
+    "Area", "Content", "Layer", "PageBlock", "TextObject", "TextCode", "CGTransform",
+    "CodePosition", "CodeCount", "GlyphCount", "Glyphs", "PathObject", "AbbreviatedData",
+    "ImageObject", "CompositeObject", "CompositeGraphicUnits", "CompositeGraphicUnit",
+    "ResourceID", "Res", "Fonts", "Font", "MultiMedias", "MultiMedia", "MediaFile",
+    "FillColor", "StrokeColor", "Value", "Alpha", "ID", "BaseLoc", "Boundary", "CTM", "Size",
+    "X", "Y", "DeltaX", "DeltaY", "Stroke", "Fill", "Visible", "true", "false", "g ", " g 3 ",
+    "M ", "L ", "S ", "Q ", "B ", "A ", " C", "0 0 210 297", "1 0 0 1 0 0", "\xee\x80\x80",
+    "../", "/Doc_0/", "<!DOCTYPE", "&#x", "SignedInfo", "Provider", "ProviderName",
+    "SignedValue", "Seal",
+]
+
+
 def main():
     report = template_words() + REPORT
     write("report.dict", report)
     write("html.dict", HTML + report)
     write("pdf.dict", PDF)
     write("office.dict", OFFICE + template_words()[:60])
+    write("ofd.dict", OFD + template_words()[:60])
     write("xml.dict", xml_words())
     write("verify.dict", VERIFY)
 

@@ -16,6 +16,8 @@ as it runs; what it added is kept unless `--clean` is given). Seeds:
                  mutator also works on inputs small enough to run thousands of times a second
 - docx:          golden/*/input.{docx,odt} and a tiny DOCX and ODT made here, each also
                  unzipped (the target's other input form: the parts' XML, NUL-separated)
+- ofd:           tests/data/ofd/*.ofd, each readable one also unpacked (the target's other
+                 input form: page content, template content and PublicRes.xml, NUL-separated)
 - sniff_extract: all of the above, and a sealed archive
 - xml_read:      golden/*/expected.xml
 - verify:        archives sealed here with `gongkai seal` (a tiny one, one holding three
@@ -201,6 +203,20 @@ def unpacked(package):
         return b"\0".join(z.read(p) if p in names else b"" for p in parts)
 
 
+def ofd_parts(package):
+    """The ofd target's other form: page 1's content, the template's, PublicRes.xml."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(package)) as z:
+            names = set(z.namelist())
+            parts = ["Doc_0/Pages/Page_0/Content.xml", "Doc_0/Tpls/Tpl_0/Content.xml",
+                     "Doc_0/PublicRes.xml"]
+            if parts[0] not in names:
+                return None
+            return b"\0".join(z.read(p) if p in names else b"" for p in parts)
+    except zipfile.BadZipFile:
+        return None
+
+
 def gongkai():
     exe = ROOT / "target" / "release" / "gongkai"
     if not exe.exists():
@@ -285,6 +301,12 @@ def main():
     # The docx target also takes the parts' XML unzipped, NUL-separated (see its source).
     for name in [n for n in sorted(everything) if n.endswith((".docx", ".odt"))]:
         put("docx", name + ".xml", unpacked(everything[name]))
+    for p in sorted((ROOT / "tests" / "data" / "ofd").glob("*.ofd")):
+        put("ofd", p.name, p.read_bytes())
+        everything[p.name] = p.read_bytes()
+        unpacked_ofd = ofd_parts(p.read_bytes())
+        if unpacked_ofd:
+            put("ofd", p.name + ".xml", unpacked_ofd)
     for case in sorted(GOLDEN.iterdir()):
         x = case / "expected.xml"
         if x.exists():

@@ -20,6 +20,7 @@ case $target in
     html) dict=html.dict ;;
     pdf) dict=pdf.dict ;;
     docx) dict=office.dict ;;
+    ofd) dict=ofd.dict ;;
     sniff_extract) dict=html.dict ;;
     xml_read) dict=xml.dict ;;
     verify) dict=verify.dict ;;

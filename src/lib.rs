@@ -2,14 +2,17 @@
 //! (政府信息公开工作年度报告) from any form they are found in, into one canonical XML with
 //! every standard-table cell typed and checked.
 //!
-//! The pipeline: [`readers`] turn bytes into a [`layout::Layout`]; [`recognise`] maps any
-//! layout onto the report templates ([`template`], loaded from `schemas/templates.toml`)
-//! into a [`model::Report`]; [`checks`] apply the consistency rules; [`xml`] writes and
-//! reads the canonical form.
+//! The pipeline (ARCHITECTURE.md): [`input`] reads and sniffs bytes; [`readers`] turn them
+//! into a [`layout::Layout`] (fixed-layout formats through [`fixed`]); [`recognise`] maps
+//! any layout onto the report templates ([`template`]: `schemas/templates.toml` or a file of
+//! the same form, handed in with [`ExtractOptions`]) into a [`model::Report`]; [`checks`]
+//! apply the consistency rules; [`writers`] write the canonical XML, the schema, the data
+//! export and the review pages.
 
 pub mod archive;
 pub mod batch;
 pub mod checks;
+pub mod fixed;
 pub mod input;
 pub mod layout;
 pub mod model;
@@ -20,15 +23,30 @@ pub mod test_hooks;
 pub mod text;
 pub mod writers;
 
+use std::sync::Arc;
+
 use input::{sniff, Format, Input};
 use model::{Report, Source};
+use template::Templates;
 
 /// How to extract.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ExtractOptions {
     /// Force a reader instead of sniffing the bytes.
     pub from: Option<Format>,
     pub limits: Limits,
+    /// The templates reports are read with (`--templates`; the built-in ones by default).
+    pub templates: Arc<Templates>,
+}
+
+impl Default for ExtractOptions {
+    fn default() -> ExtractOptions {
+        ExtractOptions {
+            from: None,
+            limits: Limits::default(),
+            templates: Templates::builtin(),
+        }
+    }
 }
 
 /// Per-file limits against hostile or broken inputs (all documented flags of `extract`
@@ -73,5 +91,30 @@ pub fn extract(input: &Input, options: &ExtractOptions) -> Result<Report, reader
         bytes: input.bytes.len() as u64,
         sha256: input.sha256(),
     };
-    Ok(recognise::recognise(&layout, source))
+    Ok(recognise::recognise(&layout, source, &options.templates))
+}
+
+/// Sealing extracts with the caller's options: its limits and its templates.
+impl archive::Reports for ExtractOptions {
+    fn extract(&self, name: &str, bytes: Vec<u8>) -> Result<archive::ReportFile, String> {
+        let report = extract(&Input::new(name, bytes), self).map_err(|e| e.to_string())?;
+        Ok(archive::ReportFile {
+            xml: writers::xml::to_bytes(&report),
+            year: report.meta.year,
+        })
+    }
+
+    fn read(&self, xml: &[u8]) -> Result<archive::GivenReport, String> {
+        let report = writers::xml::from_bytes(xml).map_err(|e| e.to_string())?;
+        Ok(archive::GivenReport {
+            year: report.meta.year,
+            source_name: report.meta.source.name,
+            source_sha256: report.meta.source.sha256,
+        })
+    }
+
+    fn is_report(&self, head: &[u8]) -> bool {
+        let ns = writers::xml::NAMESPACE.as_bytes();
+        head.windows(ns.len()).any(|w| w == ns)
+    }
 }

@@ -915,3 +915,48 @@ fn random_damage_never_panics_and_never_passes() {
         }
     }
 }
+
+/// Seal extracts within the user's limits and with the user's templates (issue 12): a
+/// report past --max-lines is archived without one, and a made-up template year is read.
+#[test]
+fn seal_extracts_with_the_users_limits_and_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let col = dir.path().join("col");
+    std::fs::create_dir_all(&col).unwrap();
+    std::fs::copy(
+        root().join("golden/meilie-2020-pipe/input.txt"),
+        col.join("meilie.txt"),
+    )
+    .unwrap();
+    let limited = dir.path().join("limited.zip");
+    let o = seal(dir.path(), &col, &limited, &["--max-lines", "3"]);
+    assert!(o.status.success(), "{}", out_text(&o));
+    assert!(
+        out_text(&o).contains("more than 3 lines of text"),
+        "{}",
+        out_text(&o)
+    );
+    let listed = out_text(&run_in(dir.path(), &["list", s(&limited)]));
+    assert!(
+        listed.contains("data/originals/meilie.txt  (original, no report: not-extracted)"),
+        "{listed}"
+    );
+    assert!(!listed.contains("data/xml/"), "{listed}");
+
+    std::fs::remove_file(col.join("meilie.txt")).unwrap();
+    std::fs::copy(
+        root().join("tests/data/templates/report-v2025.txt"),
+        col.join("v2025.txt"),
+    )
+    .unwrap();
+    let templates = root().join("tests/data/templates/v2025.toml");
+    let made_up = dir.path().join("v2025.zip");
+    let o = seal(dir.path(), &col, &made_up, &["--templates", s(&templates)]);
+    assert!(o.status.success(), "{}", out_text(&o));
+    let unzip = Command::new("unzip")
+        .args(["-p", s(&made_up), "gongkai-2020/data/xml/v2025.txt.xml"])
+        .output()
+        .unwrap();
+    let xml = String::from_utf8_lossy(&unzip.stdout);
+    assert!(xml.contains("<template>v2025</template>"), "{xml}");
+}

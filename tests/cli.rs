@@ -179,7 +179,7 @@ fn forcing_the_text_reader_reads_markup_as_text() {
     let out = run(&["extract", "--from", "text", p.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     let report = gongkai::writers::xml::from_bytes(&out.stdout).unwrap();
-    assert_eq!(report.meta.template.as_str(), "v2019");
+    assert_eq!(report.meta.template_name(), "v2019");
     let t2 = report.standard_table("t2").unwrap();
     assert_eq!(
         t2.cell("t2.row.licensing", "t2.col.decisions")
@@ -305,8 +305,12 @@ fn schema_command_prints_the_committed_schema() {
 }
 
 #[test]
-fn export_reads_docx_and_odt_originals_not_as_archives() {
-    for case in ["shanghai-2019-docx", "shanghai-2019-odt"] {
+fn export_reads_docx_odt_and_ofd_originals_not_as_archives() {
+    for case in [
+        "shanghai-2019-docx",
+        "shanghai-2019-odt",
+        "shanghai-2019-ofd",
+    ] {
         let input = util::input_of(&root().join("golden").join(case));
         let out = bin()
             .args(["export", "--format", "json"])

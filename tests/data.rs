@@ -288,6 +288,32 @@ fn check_json_lists_failures_ambiguous_and_missing() {
         hongze["failed"][0]["cells"][0],
         "t4.row.cases/t4.col.review.total"
     );
+    // Failures and diagnostics point at the table, row, column or cell by id.
+    assert_eq!(
+        hongze["failed"][0]["at"],
+        serde_json::json!({"kind": "column", "table": "t4", "col": "t4.col.review.total"})
+    );
+    assert_eq!(hongze["failed"][0]["subject"], "t4.col.review.total");
+    let diagnostics = hongze["diagnostics"].as_array().unwrap();
+    let at = |code: &str| {
+        diagnostics
+            .iter()
+            .find(|d| d["code"] == code)
+            .map(|d| d["at"].clone())
+            .unwrap_or_else(|| panic!("no {code}: {diagnostics:?}"))
+    };
+    assert_eq!(at("chrome-dropped"), serde_json::json!({"kind": "input"}));
+    assert_eq!(
+        at("single-row-variant"),
+        serde_json::json!({"kind": "row", "table": "t3", "row": "t3.row.other"})
+    );
+    assert_eq!(
+        at("rule-failed"),
+        serde_json::json!({"kind": "column", "table": "t4", "col": "t4.col.review.total"})
+    );
+    assert!(diagnostics
+        .iter()
+        .all(|d| d["where"].is_string() && d["message"].is_string()));
 }
 
 /// The Pingtan 2019 report and a made-up 2020 one from its office, whose carried-over
@@ -426,7 +452,7 @@ fn review_pages_render_in_chromium_with_their_cells() {
         dom.contains(r#"data-cell="t3.row.new_requests/t3.col.natural_person" title="">21</td>"#),
         "{dom}"
     );
-    assert!(dom.contains(r#"<td class="value fail" data-cell="t4.row.cases/t4.col.review.upheld""#));
+    assert!(dom.contains(r#"<td class="value fail" id="t4.row.cases/t4.col.review.upheld" data-cell="t4.row.cases/t4.col.review.upheld""#));
     assert_eq!(dom.matches("data-cell=\"t3.").count(), 26 * 7);
 
     // A folder: pages and a sortable index linking them.

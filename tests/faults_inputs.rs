@@ -132,7 +132,7 @@ fn long_glued_runs_and_lines_of_numerals_end() {
     // Every section numeral searched to its line end: 200k of them took 171 s.
     let numerals = "一、甲。".repeat(200_000);
     let (_, out) = extract(dir.path(), "numerals.txt", numerals.as_bytes(), &[]);
-    assert_eq!(report(&out).meta.template.as_str(), "none");
+    assert_eq!(report(&out).meta.template_name(), "none");
     assert!(out.stderr.contains("warning: no standard table"));
 }
 

@@ -10,7 +10,7 @@ mod util;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use gongkai::model::Table;
+use gongkai::model::{Location, Table};
 use util::{cases, cells_of, extract_case, input_of, root};
 
 fn expected_path(case: &Path) -> PathBuf {
@@ -126,7 +126,7 @@ fn every_cell_equals_the_truth() {
         let truth: serde_json::Value = serde_json::from_str(&truth).unwrap();
         let report = gongkai::writers::xml::from_bytes(&extract_case(&case)).unwrap();
         assert_eq!(
-            report.meta.template.as_str(),
+            report.meta.template_name(),
             truth["template"],
             "{}",
             case.display()
@@ -225,7 +225,7 @@ fn every_form_of_one_report_gives_the_same_tables() {
         &["meilie-2020-pipe", "meilie-2020-gb18030"],
         &["pingtan-2019-glued", "pingtan-2019-utf16"],
         &["kewei-2024-md", "kewei-2024-bom-crlf"],
-        // HTML, text, PDF, DOCX and ODT forms of one report (identical <table> content)
+        // HTML, text, PDF, DOCX, ODT and OFD forms of one report (identical <table> content)
         &[
             "shanghai-2019-cms-body",
             "shanghai-2019-portal-gb18030",
@@ -237,6 +237,7 @@ fn every_form_of_one_report_gives_the_same_tables() {
             "shanghai-2019-docx",
             "shanghai-2019-docx-word",
             "shanghai-2019-odt",
+            "shanghai-2019-ofd",
         ],
         &[
             "synthetic-2024-pipe-rows",
@@ -247,6 +248,12 @@ fn every_form_of_one_report_gives_the_same_tables() {
             "synthetic-2024-pdf-encrypted",
             "synthetic-2024-pdf-stream",
             "synthetic-2024-pdf-cairo",
+            "synthetic-2024-ofd-plain",
+            "synthetic-2024-ofd-g-runs",
+            "synthetic-2024-ofd-ctm",
+            "synthetic-2024-ofd-template",
+            "synthetic-2024-ofd-cgtransform",
+            "synthetic-2024-ofd-signed",
         ],
     ] {
         let first = tables(group[0]);
@@ -263,7 +270,7 @@ fn a_text_that_is_no_report_keeps_its_prose_and_has_no_standard_tables() {
         let report =
             gongkai::writers::xml::from_bytes(&extract_case(&root().join("golden").join(case)))
                 .unwrap();
-        assert_eq!(report.meta.template.as_str(), "none", "{case}");
+        assert_eq!(report.meta.template_name(), "none", "{case}");
         assert!(
             report.tables.iter().all(|t| matches!(t, Table::Generic(_))),
             "{case}"
@@ -296,36 +303,84 @@ fn a_text_that_is_no_report_keeps_its_prose_and_has_no_standard_tables() {
 /// the findings are the failed ones, in their order.
 #[test]
 fn the_written_checks_are_what_check_and_show_find() {
+    let templates = gongkai::template::Templates::builtin();
     let mut failed_total = 0;
     for case in cases() {
         let report =
             gongkai::writers::xml::from_bytes(&std::fs::read(expected_path(&case)).unwrap())
                 .unwrap();
-        let Some(template) = gongkai::template::templates().template(report.meta.template) else {
+        let Some(template) = gongkai::checks::template_of(&report, &templates) else {
             assert!(report.checks.is_empty(), "{}", case.display());
             continue;
         };
         assert_eq!(
-            gongkai::checks::run(&report, template).0,
+            gongkai::checks::run(&report, template, &templates).0,
             report.checks,
             "{}",
             case.display()
         );
-        let failed: Vec<(&str, &str)> = report
+        let failed: Vec<(&str, &Location)> = report
             .checks
             .iter()
             .filter(|c| c.result == gongkai::model::CheckResult::Fail)
-            .map(|c| (c.rule.as_str(), c.subject.as_str()))
+            .map(|c| (c.rule.as_str(), &c.subject))
             .collect();
-        let found = gongkai::checks::findings(&report);
-        let found: Vec<(&str, &str)> = found
+        let found = gongkai::checks::findings(&report, &templates);
+        let found: Vec<(&str, &Location)> = found
             .iter()
-            .map(|f| (f.rule.as_str(), f.subject.as_str()))
+            .map(|f| (f.rule.as_str(), &f.subject))
             .collect();
         assert_eq!(found, failed, "{}", case.display());
         failed_total += failed.len();
     }
     assert!(failed_total > 0, "no golden case fails a rule");
+}
+
+/// The report as extracted is the report its XML reads back as, where its checks and
+/// diagnostics point included: `where` and `subject` name ids, and reading finds their
+/// tables again. Every check and every diagnostic about a table, row, column or cell says
+/// so by its kind, not as free text.
+#[test]
+fn reading_the_xml_back_gives_the_report_extracted() {
+    let mut located = 0;
+    for case in cases() {
+        let input = gongkai::input::Input::from_path(
+            &input_of(&case),
+            gongkai::input::DEFAULT_MAX_INPUT_BYTES,
+        )
+        .unwrap();
+        let report = gongkai::extract(&input, &gongkai::ExtractOptions::default()).unwrap();
+        let bytes = gongkai::writers::xml::to_bytes(&report);
+        assert_eq!(
+            bytes,
+            std::fs::read(expected_path(&case)).unwrap(),
+            "{}",
+            case.display()
+        );
+        let back = gongkai::writers::xml::from_bytes(&bytes).unwrap();
+        assert_eq!(back, report, "{}", case.display());
+        let places = report
+            .checks
+            .iter()
+            .map(|c| &c.subject)
+            .chain(report.diagnostics.iter().map(|d| &d.location));
+        for at in places {
+            assert!(
+                !matches!(at, Location::Other { .. }),
+                "{}: {at:?}",
+                case.display()
+            );
+            located += usize::from(matches!(
+                at,
+                Location::Table { .. }
+                    | Location::Row { .. }
+                    | Location::Column { .. }
+                    | Location::Cell(_)
+                    | Location::Cells { .. }
+            ));
+        }
+    }
+    assert!(located > 100, "{located}");
 }
 
 /// The glued case's truth is what its input prints: each row's true values, written one

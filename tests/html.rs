@@ -67,7 +67,7 @@ fn a_page_without_a_report_is_template_none_with_its_tables_kept() {
     let (code, out, err) = extract("news.html", page.as_bytes());
     assert_eq!(code, Some(0), "{err}");
     let report = gongkai::writers::xml::from_bytes(&out).unwrap();
-    assert_eq!(report.meta.template.as_str(), "none");
+    assert_eq!(report.meta.template_name(), "none");
     let generic: Vec<_> = report
         .tables
         .iter()
@@ -141,7 +141,7 @@ fn invalid_bytes_in_the_declared_charset_are_replaced_and_reported() {
         .diagnostics
         .iter()
         .any(|d| d.code == "malformed-bytes"));
-    assert_eq!(report.meta.template.as_str(), "v2019");
+    assert_eq!(report.meta.template_name(), "v2019");
     let t2 = report.standard_table("t2").unwrap();
     assert_eq!(
         t2.cell("t2.row.regulations", "t2.col.total_published")
@@ -170,8 +170,7 @@ fn empty_and_binary_pages_are_refused() {
         gongkai::writers::xml::from_bytes(&out)
             .unwrap()
             .meta
-            .template
-            .as_str(),
+            .template_name(),
         "none"
     );
 }

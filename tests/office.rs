@@ -106,7 +106,7 @@ fn missing_parts_malformed_xml_and_entities_are_clear_errors() {
     let (code, _, err) = extract("empty.docx", &package(&[("word/other.xml", b"<x/>")]), &[]);
     assert_eq!(code, Some(2));
     assert!(
-        err.contains("a zip archive that holds no DOCX or ODT document"),
+        err.contains("a zip archive that holds no DOCX, ODT or OFD document"),
         "{err}"
     );
     let (code, _, err) = extract(

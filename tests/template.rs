@@ -47,7 +47,7 @@ fn read(
         .map(|d| format!("{}: {}", d.code, d.message))
         .collect();
     (
-        report.meta.template.as_str().to_string(),
+        report.meta.template_name().to_string(),
         how,
         cells_of(&report),
     )

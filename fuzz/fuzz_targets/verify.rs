@@ -42,7 +42,8 @@ fuzz_target!(|data: &[u8]| {
     for line in v.manifest.iter().take(8) {
         let p = proof::prove(&v, &line.path)
             .unwrap_or_else(|e| panic!("no proof for {} of an intact archive: {e}", line.path));
-        if let Err(e) = proof::check(&p, &proof::Anchor::Archive(&v), Some(&line.sha256)) {
+        let sha256 = gongkai::input::hex(&line.sha256);
+        if let Err(e) = proof::check(&p, &proof::Anchor::Archive(&v), Some(&sha256)) {
             panic!("the proof of {} does not check: {e}", line.path);
         }
     }

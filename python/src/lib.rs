@@ -10,10 +10,12 @@ use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList};
 
+use gongkai::archive::progress::Progress;
 use gongkai::batch::collect::load_all;
 use gongkai::batch::convert::{self, ConvertOptions, Job, Outcome, Shard};
 use gongkai::input::Input;
 use gongkai::model::{self, CellContent};
+use gongkai::template::Templates;
 use gongkai::writers::{export, xml};
 use gongkai::{ExtractOptions, Limits};
 
@@ -66,7 +68,7 @@ impl Report {
         meta.set_item("issuer", &m.issuer)?;
         meta.set_item("year", m.year)?;
         meta.set_item("published", &m.published)?;
-        meta.set_item("template", m.template.as_str())?;
+        meta.set_item("template", m.template_name())?;
         meta.set_item("source", source)?;
         Ok(meta)
     }
@@ -75,7 +77,7 @@ impl Report {
     /// an empty field None and the year an int (as `export --format json` writes them).
     #[getter]
     fn cells<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let rows = export::report_rows(&self.report);
+        let rows = export::report_rows(&self.report, &Templates::builtin());
         let list = PyList::empty(py);
         for row in rows {
             let d = PyDict::new(py);
@@ -100,7 +102,7 @@ impl Report {
         for c in &self.report.checks {
             let d = PyDict::new(py);
             d.set_item("rule", &c.rule)?;
-            d.set_item("subject", &c.subject)?;
+            d.set_item("subject", c.subject.to_string())?;
             d.set_item("result", c.result.as_str())?;
             d.set_item("expected", &c.expected)?;
             d.set_item("actual", &c.actual)?;
@@ -117,7 +119,7 @@ impl Report {
             let d = PyDict::new(py);
             d.set_item("level", x.level.as_str())?;
             d.set_item("code", &x.code)?;
-            d.set_item("location", &x.location)?;
+            d.set_item("location", x.location.to_string())?;
             d.set_item("message", &x.message)?;
             list.append(d)?;
         }
@@ -127,8 +129,11 @@ impl Report {
     /// The cells as a pandas DataFrame: the tidy CSV `export` writes, read by
     /// `gongkai.read_csv` (so the same columns and dtypes).
     fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let csv = export::tidy_csv(&export::report_rows(&self.report), false)
-            .map_err(|e| GongkaiError::new_err(e.to_string()))?;
+        let csv = export::tidy_csv(
+            &export::report_rows(&self.report, &Templates::builtin()),
+            false,
+        )
+        .map_err(|e| GongkaiError::new_err(e.to_string()))?;
         py.import("gongkai")?
             .getattr("read_csv")?
             .call1((PyBytes::new(py, &csv),))
@@ -165,7 +170,7 @@ impl Report {
             m.issuer.as_deref().unwrap_or("(issuer unknown)"),
             m.year
                 .map_or_else(|| "(year unknown)".to_string(), |y| y.to_string()),
-            m.template
+            m.template_name()
         )
     }
 }
@@ -211,7 +216,10 @@ fn extract(
     if let Some(name) = name {
         input.name = name;
     }
-    let options = ExtractOptions { from: None, limits };
+    let options = ExtractOptions {
+        limits,
+        ..ExtractOptions::default()
+    };
     let report = py
         .detach(|| gongkai::extract(&input, &options))
         .map_err(|e| input_error(&shown, e))?;
@@ -258,8 +266,9 @@ type Cells<'py> = (Bound<'py, PyBytes>, Vec<(String, String)>, usize);
 fn _cells<'py>(py: Python<'py>, paths: Vec<PathBuf>, jobs: Option<usize>) -> PyResult<Cells<'py>> {
     let pool = pool(jobs)?;
     let (csv, failures, read) = py.detach(|| {
-        let c = pool.install(|| load_all(&paths, &Limits::default(), None));
-        let csv = export::tidy_csv(&export::tidy_rows(&c.reports), false);
+        let options = ExtractOptions::default();
+        let c = pool.install(|| load_all(&paths, &options, None));
+        let csv = export::tidy_csv(&export::tidy_rows(&c.reports, &options.templates), false);
         let failures: Vec<(String, String)> = c
             .failures
             .into_iter()
@@ -276,8 +285,8 @@ fn _cells<'py>(py: Python<'py>, paths: Vec<PathBuf>, jobs: Option<usize>) -> PyR
 #[pyo3(signature = (archive, prev = None))]
 fn _verify(py: Python<'_>, archive: PathBuf, prev: Option<PathBuf>) -> PyResult<String> {
     py.detach(|| {
-        let v =
-            gongkai::archive::verify_path(&archive, prev.as_deref()).map_err(|e| e.to_string())?;
+        let v = gongkai::archive::verify_path(&archive, prev.as_deref(), &Progress::hidden())
+            .map_err(|e| e.to_string())?;
         serde_json::to_string(&v).map_err(|e| e.to_string())
     })
     .map_err(InputError::new_err)
@@ -359,6 +368,7 @@ fn convert_files<'py>(
         force,
         keep_going: true,
         limits: Limits::default(),
+        templates: Templates::builtin(),
     };
     let outcomes = py.detach(|| convert::run(&batch, &opts, &|_, _| {}));
     let list = PyList::empty(py);

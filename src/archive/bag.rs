@@ -1,5 +1,9 @@
 //! BagIt 1.0 (RFC 8493) tag files: the declaration, bag-info, the manifests.
 
+use std::io::{self, BufRead};
+
+use super::merkle::{self, Hash};
+
 /// `bagit.txt`, byte for byte.
 pub const DECLARATION: &str = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
 pub const DECLARATION_FILE: &str = "bagit.txt";
@@ -81,75 +85,186 @@ pub fn manifest_of<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) ->
     s
 }
 
-/// A manifest line read back.
+/// A manifest line read back: a path and its hash, held in a few dozen bytes (a manifest
+/// of 200,000 lines is about 25 MB of these).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ManifestLine {
-    /// The line as written (without its end): the Merkle leaf.
-    pub text: String,
-    pub sha256: String,
+    pub sha256: Hash,
     /// Decoded path, relative to the bag root (`data/…` or a tag file).
     pub path: String,
 }
 
-/// The most lines of a manifest that are read: a sealed archive holds fewer entries than
-/// this, so a longer manifest is no seal's, and what is held stays bounded.
-pub const MAX_MANIFEST_LINES: usize = super::container::MAX_ENTRIES;
+impl ManifestLine {
+    /// The line as a seal writes it (without its end): in an intact manifest, the line
+    /// as written, and so the Merkle leaf.
+    pub fn text(&self) -> String {
+        let mut out = Vec::new();
+        self.write_to(&mut out);
+        String::from_utf8(out).expect("hex digits and a path")
+    }
+
+    /// [`ManifestLine::text`] appended to `out`.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&hex_digits(&self.sha256));
+        out.extend_from_slice(b"  ");
+        if self.path.contains(['%', '\r', '\n']) {
+            out.extend_from_slice(encode_path(&self.path).as_bytes());
+        } else {
+            out.extend_from_slice(self.path.as_bytes());
+        }
+    }
+}
+
+/// A hash as 64 lowercase hex digits, made without the formatting machinery (a manifest
+/// of 200,000 lines is written and compared in a blink).
+pub fn hex_digits(h: &Hash) -> [u8; 64] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (i, b) in h.iter().enumerate() {
+        out[2 * i] = DIGITS[(b >> 4) as usize];
+        out[2 * i + 1] = DIGITS[(b & 15) as usize];
+    }
+    out
+}
+
+/// [`hex_digits`] as a string.
+pub fn hex_hash(h: &Hash) -> String {
+    String::from_utf8(hex_digits(h).to_vec()).expect("hex digits")
+}
+
+/// A manifest read as a stream.
+#[derive(Debug, Default)]
+pub struct ManifestRead {
+    pub lines: Vec<ManifestLine>,
+    /// A sentence for each line that is not `<sha256>  <path>` (the first few; the rest
+    /// counted), and for reading stopped short.
+    pub bad: Vec<String>,
+    /// The Merkle leaf of each line: the hash of the line as written.
+    pub leaves: Vec<Hash>,
+    /// The RFC 6962 root over them.
+    pub root: Hash,
+}
 
 /// How many malformed lines of one manifest are named one by one (the rest are counted):
 /// a hostile manifest of millions of bad lines must not become millions of problems.
 const NAMED_BAD_LINES: usize = 10;
 
-/// Parses a manifest: `<64 lowercase hex>  <path>` lines. A line ending in CR LF is read
-/// without its CR (whether the bytes are a seal's is for the caller to compare, and the
-/// difference is then named once); at most [`MAX_MANIFEST_LINES`] lines are read. Returns
-/// the lines read and a sentence for each line that is not so.
-pub fn parse_manifest(text: &str) -> (Vec<ManifestLine>, Vec<String>) {
-    let mut lines = Vec::new();
-    let mut bad = Vec::new();
+/// The longest line read: a hash, two spaces and a zip entry name (at most 65,535 bytes)
+/// with every byte percent-encoded. A longer line is malformed and skipped unread.
+const MAX_LINE: usize = 66 + 3 * 0xffff;
+
+/// Reads a manifest as a stream: `<64 lowercase hex>  <path>` lines. A line ending in CR
+/// LF is read without its CR (whether the bytes are a seal's is for the caller to
+/// compare, and the difference is then named once). At most `most_lines` lines are read:
+/// a manifest longer than its archive has entries is no seal's, and what is held stays
+/// bounded by the archive's entries whatever the manifest's size.
+pub fn read_manifest(input: &mut dyn BufRead, most_lines: usize) -> io::Result<ManifestRead> {
+    let mut out = ManifestRead::default();
+    let mut tree = merkle::RootBuilder::default();
     let mut bad_count = 0usize;
-    if text.is_empty() {
-        return (lines, bad);
-    }
-    let body = text.strip_suffix('\n').unwrap_or_else(|| {
-        bad.push("the last line has no line end".to_string());
-        text
-    });
-    for (i, line) in body.split('\n').enumerate() {
-        if i == MAX_MANIFEST_LINES {
-            bad.push(format!(
-                "more than {MAX_MANIFEST_LINES} lines, more files than a sealed archive \
-                 holds; the rest is not read"
+    let mut line = Vec::new();
+    let mut number = 0usize;
+    loop {
+        line.clear();
+        let (ended, too_long) = read_line(input, &mut line)?;
+        if line.is_empty() && !ended && !too_long {
+            break; // the end
+        }
+        number += 1;
+        if number > most_lines {
+            out.bad.push(format!(
+                "more than {most_lines} lines, more files than the archive holds; the rest \
+                 is not read"
             ));
             break;
         }
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        let b = line.as_bytes();
-        let ok = b.len() > 66
-            && b[..64]
-                .iter()
-                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
-            && &b[64..66] == b"  "
-            && !line.contains('\r');
-        if !ok {
-            bad_count += 1;
-            if bad_count <= NAMED_BAD_LINES {
-                bad.push(format!("line {} is not `<sha256>  <path>`", i + 1));
-            }
-            continue;
+        if !ended {
+            out.bad.push("the last line has no line end".to_string());
         }
-        lines.push(ManifestLine {
-            text: line.to_string(),
-            sha256: line[..64].to_string(),
-            path: decode_path(&line[66..]),
-        });
+        let text = String::from_utf8_lossy(&line);
+        let text = text.strip_suffix('\r').unwrap_or(&text);
+        let b = text.as_bytes();
+        let sha = (!too_long && b.len() > 66 && &b[64..66] == b"  " && !text.contains('\r'))
+            .then(|| lowercase_hex(&b[..64]))
+            .flatten();
+        match sha {
+            Some(sha256) => {
+                let leaf = merkle::leaf_hash(b);
+                tree.push(leaf);
+                out.leaves.push(leaf);
+                out.lines.push(ManifestLine {
+                    sha256,
+                    path: decode_path(&text[66..]),
+                });
+            }
+            None => {
+                bad_count += 1;
+                if bad_count <= NAMED_BAD_LINES {
+                    out.bad
+                        .push(format!("line {number} is not `<sha256>  <path>`"));
+                }
+            }
+        }
+        if !ended {
+            break;
+        }
     }
     if bad_count > NAMED_BAD_LINES {
-        bad.push(format!(
+        out.bad.push(format!(
             "and {} more lines that are not `<sha256>  <path>`",
             bad_count - NAMED_BAD_LINES
         ));
     }
-    (lines, bad)
+    out.root = tree.root();
+    Ok(out)
+}
+
+/// One line into `line` (without its LF), at most [`MAX_LINE`] bytes of it: whether it
+/// ended in LF, and whether it was longer (the rest is skipped).
+fn read_line(input: &mut dyn BufRead, line: &mut Vec<u8>) -> io::Result<(bool, bool)> {
+    let mut too_long = false;
+    loop {
+        let buf = input.fill_buf()?;
+        if buf.is_empty() {
+            return Ok((false, too_long));
+        }
+        let (piece, ended) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (&buf[..i], Some(i + 1)),
+            None => (buf, None),
+        };
+        let room = MAX_LINE.saturating_sub(line.len());
+        too_long |= piece.len() > room;
+        line.extend_from_slice(&piece[..piece.len().min(room)]);
+        let used = ended.unwrap_or(buf.len());
+        input.consume(used);
+        if ended.is_some() {
+            return Ok((true, too_long));
+        }
+    }
+}
+
+/// 64 lowercase hex digits as a hash.
+pub(crate) fn lowercase_hex(b: &[u8]) -> Option<Hash> {
+    if b.len() != 64 {
+        return None;
+    }
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
+    let mut out = [0u8; 32];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = digit(b[2 * i])? << 4 | digit(b[2 * i + 1])?;
+    }
+    Some(out)
+}
+
+/// [`read_manifest`] of a manifest held in memory (the tag manifest), every line read.
+pub fn parse_manifest(text: &str) -> (Vec<ManifestLine>, Vec<String>) {
+    let read =
+        read_manifest(&mut text.as_bytes(), usize::MAX).expect("reading from memory cannot fail");
+    (read.lines, read.bad)
 }
 
 /// `bag-info.txt`: Payload-Oxum and the year, fixed labels in a fixed order, no date
@@ -228,7 +343,8 @@ mod tests {
         let (lines, bad) = parse_manifest(&m);
         assert!(bad.is_empty());
         assert_eq!(lines[0].path, "data/a%");
-        assert_eq!(lines[0].text, format!("{sha}  data/a%25"));
+        assert_eq!(lines[0].sha256, [0xaa; 32]);
+        assert_eq!(lines[0].text(), format!("{sha}  data/a%25"));
         let (_, bad) = parse_manifest(&m.to_uppercase());
         assert_eq!(bad.len(), 2, "hex is lowercase only");
     }
@@ -238,7 +354,7 @@ mod tests {
         let sha = "a".repeat(64);
         let (lines, bad) = parse_manifest(&format!("{sha}  data/a\r\n{sha}  data/b\r\n"));
         assert!(bad.is_empty(), "{bad:?}");
-        assert_eq!(lines[1].text, format!("{sha}  data/b"));
+        assert_eq!(lines[1].text(), format!("{sha}  data/b"));
         let (lines, bad) = parse_manifest(&"#\n".repeat(1000));
         assert!(lines.is_empty());
         assert_eq!(bad.len(), NAMED_BAD_LINES + 1);
@@ -246,14 +362,41 @@ mod tests {
             bad[NAMED_BAD_LINES],
             "and 990 more lines that are not `<sha256>  <path>`"
         );
-        let (lines, bad) =
-            parse_manifest(&format!("{sha}  data/a\n").repeat(MAX_MANIFEST_LINES + 3));
-        assert_eq!(lines.len(), MAX_MANIFEST_LINES);
-        assert_eq!(bad.len(), 1, "{bad:?}");
+        let text = format!("{sha}  data/a\n").repeat(10);
+        let read = read_manifest(&mut text.as_bytes(), 7).unwrap();
+        assert_eq!(read.lines.len(), 7);
+        assert_eq!(
+            read.bad,
+            ["more than 7 lines, more files than the archive holds; the rest is not read"]
+        );
         let (_, bad) = parse_manifest("\n");
         assert_eq!(bad, ["line 1 is not `<sha256>  <path>`"]);
         let (_, bad) = parse_manifest(&format!("{sha}  data/a"));
         assert_eq!(bad, ["the last line has no line end"]);
+    }
+
+    #[test]
+    fn a_line_longer_than_any_name_is_malformed_and_skipped_unheld() {
+        let sha = "a".repeat(64);
+        let text = format!("{sha}  data/{}\n{sha}  data/b\n", "x".repeat(MAX_LINE));
+        let read =
+            read_manifest(&mut io::BufReader::with_capacity(64, text.as_bytes()), 9).unwrap();
+        assert_eq!(read.bad, ["line 1 is not `<sha256>  <path>`"]);
+        assert_eq!(read.lines.len(), 1);
+        assert_eq!(read.lines[0].path, "data/b");
+    }
+
+    #[test]
+    fn the_streamed_root_is_the_root_over_the_lines_as_written() {
+        let text = (0..37)
+            .map(|i| format!("{:064x}  data/{i:02}\n", i * 7919))
+            .collect::<String>();
+        let read = read_manifest(&mut text.as_bytes(), usize::MAX).unwrap();
+        let leaves: Vec<Hash> = text
+            .lines()
+            .map(|l| merkle::leaf_hash(l.as_bytes()))
+            .collect();
+        assert_eq!(read.root, merkle::root(&leaves));
     }
 
     #[test]

@@ -43,7 +43,42 @@ pub fn root(leaves: &[Hash]) -> Hash {
     }
 }
 
-/// The audit path of leaf `index` (RFC 6962 PATH(m, D[n])), nearest sibling first.
+/// The tree head over leaf hashes given one at a time, holding one hash per level
+/// (O(log n)): the perfect subtrees the leaves so far make, largest first, as RFC 6962's
+/// split at the largest power of two makes them.
+#[derive(Debug, Default)]
+pub struct RootBuilder {
+    /// (hash, leaves) of each perfect subtree, their sizes decreasing powers of two.
+    stack: Vec<(Hash, u64)>,
+}
+
+impl RootBuilder {
+    pub fn push(&mut self, leaf: Hash) {
+        let mut top = (leaf, 1u64);
+        while let Some(&(left, size)) = self.stack.last() {
+            if size != top.1 {
+                break;
+            }
+            self.stack.pop();
+            top = (node_hash(&left, &top.0), size * 2);
+        }
+        self.stack.push(top);
+    }
+
+    /// The root over the leaves pushed (the empty tree's when none were).
+    pub fn root(&self) -> Hash {
+        let mut it = self.stack.iter().rev();
+        let Some(&(mut r, _)) = it.next() else {
+            return Sha256::digest([]).into();
+        };
+        for (left, _) in it {
+            r = node_hash(left, &r);
+        }
+        r
+    }
+}
+
+/// The audit path of leaf `index` (RFC 6962 `PATH(m, D[n])`), nearest sibling first.
 pub fn inclusion_path(leaves: &[Hash], index: usize) -> Vec<Hash> {
     assert!(index < leaves.len(), "leaf index out of range");
     let mut out = Vec::new();
@@ -132,6 +167,17 @@ mod tests {
         let l = leaves();
         for (n, want) in ROOTS.iter().enumerate() {
             assert_eq!(hex(&root(&l[..n])), *want, "size {n}");
+        }
+    }
+
+    #[test]
+    fn the_streamed_root_is_the_root_of_every_size() {
+        let many: Vec<Hash> = (0u16..300).map(|i| leaf_hash(&i.to_le_bytes())).collect();
+        let mut b = RootBuilder::default();
+        assert_eq!(b.root(), root(&[]));
+        for n in 1..=many.len() {
+            b.push(many[n - 1]);
+            assert_eq!(b.root(), root(&many[..n]), "size {n}");
         }
     }
 

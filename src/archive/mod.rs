@@ -13,6 +13,7 @@ pub mod container;
 pub mod expected;
 pub mod list;
 pub mod merkle;
+pub mod progress;
 pub mod proof;
 pub mod record;
 pub mod seal;
@@ -20,8 +21,36 @@ pub mod verify;
 
 use std::path::PathBuf;
 
+pub use progress::Progress;
 pub use seal::{seal, SealOptions, Sealed};
-pub use verify::{verify_path, Problem, ProblemKind, Status, Verification};
+pub use verify::{verify_path, Depth, Problem, ProblemKind, Status, Verification};
+
+/// What sealing needs of reports, handed in by the caller (the command line passes the
+/// extraction with the user's limits and templates): the archive knows nothing else of
+/// how reports are read or written.
+pub trait Reports: Sync {
+    /// The canonical report of an original named `name`, or why there is none.
+    fn extract(&self, name: &str, bytes: Vec<u8>) -> Result<ReportFile, String>;
+    /// A canonical report found among the inputs: what it says of itself, or why it is none.
+    fn read(&self, xml: &[u8]) -> Result<GivenReport, String>;
+    /// Whether a file's first bytes are those of a canonical report.
+    fn is_report(&self, head: &[u8]) -> bool;
+}
+
+/// A report made from an original.
+pub struct ReportFile {
+    pub xml: Vec<u8>,
+    /// The reporting year the report states.
+    pub year: Option<u16>,
+}
+
+/// A canonical report given beside the originals.
+pub struct GivenReport {
+    pub year: Option<u16>,
+    /// The file name and SHA-256 of the original it was made from.
+    pub source_name: String,
+    pub source_sha256: String,
+}
 
 /// Errors that stop a seal, a verify or a proof before it can say anything about an
 /// archive's contents. Damage found in an archive is not an error: it is the

@@ -27,7 +27,9 @@ pub struct Proof {
     pub seal_sha256: String,
 }
 
-/// The proof for `path` (with or without the leading `data/`) in a verified archive.
+/// The proof for `path` (with or without the leading `data/`) in a verified archive
+/// (checked to [`Depth::Tags`](super::Depth::Tags) at least: the proof rests on the
+/// manifest and the seal record, not on the payload's bytes).
 /// Refuses an archive that is not intact: a proof from a damaged archive proves nothing.
 pub fn prove(v: &Verification, path: &str) -> Result<Proof, ArchiveError> {
     if v.status != Status::Intact {
@@ -47,22 +49,18 @@ pub fn prove(v: &Verification, path: &str) -> Result<Proof, ArchiveError> {
         .iter()
         .position(|l| l.path == want)
         .ok_or_else(|| ArchiveError::Proof(format!("{want} is not in {}", v.archive)))?;
-    let leaves: Vec<Hash> = v
-        .manifest
-        .iter()
-        .map(|l| merkle::leaf_hash(l.text.as_bytes()))
-        .collect();
+    let leaves = &v.leaves;
     let line = &v.manifest[index];
     Ok(Proof {
         format: FORMAT.into(),
         year: v.year.unwrap_or_default(),
         path: line.path.clone(),
-        sha256: line.sha256.clone(),
+        sha256: crate::input::hex(&line.sha256),
         leaf_index: index as u64,
         tree_size: leaves.len() as u64,
-        audit_path: merkle::inclusion_path(&leaves, index)
+        audit_path: merkle::inclusion_path(leaves, index)
             .iter()
-            .map(|h| crate::input::hex(h))
+            .map(bag::hex_hash)
             .collect(),
         root: v.root.clone().unwrap_or_default(),
         seal_sha256: v.seal_sha256.clone().unwrap_or_default(),
@@ -99,21 +97,89 @@ fn is_hash(s: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
+/// Why a proof does not hold: the first field that does not fit what it is checked
+/// against.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProofError {
+    #[error("format: {0:?} is not {FORMAT}")]
+    Format(String),
+    #[error("sha256: not 64 lowercase hex digits")]
+    Sha256NotHex,
+    #[error("path: {0:?} is not a payload path (data/…)")]
+    NotPayload(String),
+    #[error("audit_path: holds something other than 64-hex-digit hashes")]
+    AuditPathNotHex,
+    #[error("{0} is not intact")]
+    NotIntact(String),
+    #[error("root: the proof names {named}, {against} {root}")]
+    Root {
+        named: String,
+        against: &'static str,
+        root: String,
+    },
+    #[error("sha256: the file's SHA-256 {file} is not the proven {proven}")]
+    FileSha256 { file: String, proven: String },
+    #[error("year: the proof says {proof}, the archive's seal {}", .seal.map_or("none".into(), |y| y.to_string()))]
+    Year { proof: u16, seal: Option<u16> },
+    #[error("seal_sha256: the proof names {proof}, the archive's seal.xml is {}", .seal.as_deref().unwrap_or("none"))]
+    SealSha256 { proof: String, seal: Option<String> },
+    #[error("tree_size: the proof says {proof}, the archive's seal records {}", leaf_count(.leaves))]
+    TreeSize { proof: u64, leaves: u64 },
+    #[error("leaf_index: {index} is outside a tree of {leaves} leaves")]
+    LeafOutside { index: u64, leaves: u64 },
+    #[error("leaf_index or path: leaf {index} of the archive is {archive}, not {proof}")]
+    LeafPath {
+        index: u64,
+        archive: String,
+        proof: String,
+    },
+    #[error("sha256: the archive's manifest records {archive} for {path}, not {proof}")]
+    ManifestSha256 {
+        archive: String,
+        path: String,
+        proof: String,
+    },
+    #[error("audit_path: {given} hashes, where the archive's tree has {want}")]
+    AuditPathLength { given: usize, want: usize },
+    #[error("audit_path: hash {position} is not the archive's {want}")]
+    AuditPathHash { position: usize, want: String },
+    #[error(
+        "leaf_index, tree_size, audit_path: an audit path of {hashes} hashes does not fit leaf \
+         {index} of a tree of {size} leaves"
+    )]
+    PathMisfit {
+        hashes: usize,
+        index: u64,
+        size: u64,
+    },
+    #[error("the proof leads to root {reached}, not {against} {root}")]
+    WrongRoot {
+        reached: String,
+        against: &'static str,
+        root: String,
+    },
+}
+
+/// `1 leaf`, `2 leaves`.
+fn leaf_count(n: &u64) -> String {
+    match n {
+        1 => "1 leaf".to_string(),
+        n => format!("{n} leaves"),
+    }
+}
+
 /// Checks every field of a proof against what it is verified with; `file_sha256`, when
-/// given, must be the proven file's. `Err(reason)` names the first field that does not fit.
-pub fn check(proof: &Proof, against: &Anchor, file_sha256: Option<&str>) -> Result<(), String> {
+/// given, must be the proven file's. The error names the first field that does not fit.
+pub fn check(proof: &Proof, against: &Anchor, file_sha256: Option<&str>) -> Result<(), ProofError> {
     let hex = crate::input::hex;
     if proof.format != FORMAT {
-        return Err(format!("format: {:?} is not {FORMAT}", proof.format));
+        return Err(ProofError::Format(proof.format.clone()));
     }
     if !is_hash(&proof.sha256) {
-        return Err("sha256: not 64 lowercase hex digits".into());
+        return Err(ProofError::Sha256NotHex);
     }
     if !proof.path.starts_with("data/") || bag::unsafe_path(&proof.path).is_some() {
-        return Err(format!(
-            "path: {:?} is not a payload path (data/…)",
-            proof.path
-        ));
+        return Err(ProofError::NotPayload(proof.path.clone()));
     }
     let path: Option<Vec<Hash>> = proof
         .audit_path
@@ -121,28 +187,28 @@ pub fn check(proof: &Proof, against: &Anchor, file_sha256: Option<&str>) -> Resu
         .map(|h| is_hash(h).then(|| unhex(h)).flatten())
         .collect();
     let Some(path) = path else {
-        return Err("audit_path: holds something other than 64-hex-digit hashes".into());
+        return Err(ProofError::AuditPathNotHex);
     };
     let (root, source) = match against {
         Anchor::Root(r) => (*r, "the --root given"),
         Anchor::Archive(v) => match v.root.as_deref().and_then(unhex) {
             Some(r) if v.status == Status::Intact => (r, "the archive's seal"),
-            _ => return Err(format!("{} is not intact", v.archive)),
+            _ => return Err(ProofError::NotIntact(v.archive.clone())),
         },
     };
     if proof.root != hex(&root) {
-        return Err(format!(
-            "root: the proof names {}, {source} {}",
-            proof.root,
-            hex(&root)
-        ));
+        return Err(ProofError::Root {
+            named: proof.root.clone(),
+            against: source,
+            root: hex(&root),
+        });
     }
     if let Some(actual) = file_sha256 {
         if actual != proof.sha256 {
-            return Err(format!(
-                "sha256: the file's SHA-256 {actual} is not the proven {}",
-                proof.sha256
-            ));
+            return Err(ProofError::FileSha256 {
+                file: actual.to_string(),
+                proven: proof.sha256.clone(),
+            });
         }
     }
     if let Anchor::Archive(v) = against {
@@ -150,89 +216,77 @@ pub fn check(proof: &Proof, against: &Anchor, file_sha256: Option<&str>) -> Resu
     }
     let leaf = merkle::leaf_hash(bag::manifest_line(&proof.sha256, &proof.path).as_bytes());
     match merkle::root_from_path(&leaf, proof.leaf_index, proof.tree_size, &path) {
-        None => Err(format!(
-            "leaf_index, tree_size, audit_path: an audit path of {} hashes does not fit leaf {} \
-             of a tree of {} leaves",
-            path.len(),
-            proof.leaf_index,
-            proof.tree_size
-        )),
-        Some(r) if r != root => Err(format!(
-            "the proof leads to root {}, not {source} {}",
-            hex(&r),
-            hex(&root)
-        )),
+        None => Err(ProofError::PathMisfit {
+            hashes: path.len(),
+            index: proof.leaf_index,
+            size: proof.tree_size,
+        }),
+        Some(r) if r != root => Err(ProofError::WrongRoot {
+            reached: hex(&r),
+            against: source,
+            root: hex(&root),
+        }),
         Some(_) => Ok(()),
     }
 }
 
 /// The fields a root cannot vouch for, against an intact archive's seal and manifest.
-fn check_against_archive(proof: &Proof, v: &Verification, path: &[Hash]) -> Result<(), String> {
+fn check_against_archive(proof: &Proof, v: &Verification, path: &[Hash]) -> Result<(), ProofError> {
     if v.year != Some(proof.year) {
-        return Err(format!(
-            "year: the proof says {}, the archive's seal {}",
-            proof.year,
-            v.year.map_or("none".into(), |y| y.to_string())
-        ));
+        return Err(ProofError::Year {
+            proof: proof.year,
+            seal: v.year,
+        });
     }
     if v.seal_sha256.as_deref() != Some(proof.seal_sha256.as_str()) {
-        return Err(format!(
-            "seal_sha256: the proof names {}, the archive's seal.xml is {}",
-            proof.seal_sha256,
-            v.seal_sha256.as_deref().unwrap_or("none")
-        ));
+        return Err(ProofError::SealSha256 {
+            proof: proof.seal_sha256.clone(),
+            seal: v.seal_sha256.clone(),
+        });
     }
     let leaves = v.manifest.len() as u64;
     if proof.tree_size != leaves {
-        return Err(format!(
-            "tree_size: the proof says {}, the archive's seal records {}",
-            proof.tree_size,
-            match leaves {
-                1 => "1 leaf".to_string(),
-                n => format!("{n} leaves"),
-            }
-        ));
+        return Err(ProofError::TreeSize {
+            proof: proof.tree_size,
+            leaves,
+        });
     }
     let Some(line) = usize::try_from(proof.leaf_index)
         .ok()
         .and_then(|i| v.manifest.get(i))
     else {
-        return Err(format!(
-            "leaf_index: {} is outside a tree of {leaves} leaves",
-            proof.leaf_index
-        ));
+        return Err(ProofError::LeafOutside {
+            index: proof.leaf_index,
+            leaves,
+        });
     };
     if line.path != proof.path {
-        return Err(format!(
-            "leaf_index or path: leaf {} of the archive is {}, not {}",
-            proof.leaf_index, line.path, proof.path
-        ));
+        return Err(ProofError::LeafPath {
+            index: proof.leaf_index,
+            archive: line.path.clone(),
+            proof: proof.path.clone(),
+        });
     }
-    if line.sha256 != proof.sha256 {
-        return Err(format!(
-            "sha256: the archive's manifest records {} for {}, not {}",
-            line.sha256, line.path, proof.sha256
-        ));
+    let recorded = crate::input::hex(&line.sha256);
+    if recorded != proof.sha256 {
+        return Err(ProofError::ManifestSha256 {
+            archive: recorded,
+            path: line.path.clone(),
+            proof: proof.sha256.clone(),
+        });
     }
-    let hashes: Vec<Hash> = v
-        .manifest
-        .iter()
-        .map(|l| merkle::leaf_hash(l.text.as_bytes()))
-        .collect();
-    let want = merkle::inclusion_path(&hashes, proof.leaf_index as usize);
+    let want = merkle::inclusion_path(&v.leaves, proof.leaf_index as usize);
     if want.len() != path.len() {
-        return Err(format!(
-            "audit_path: {} hashes, where the archive's tree has {}",
-            path.len(),
-            want.len()
-        ));
+        return Err(ProofError::AuditPathLength {
+            given: path.len(),
+            want: want.len(),
+        });
     }
     if let Some(k) = want.iter().zip(path).position(|(w, p)| w != p) {
-        return Err(format!(
-            "audit_path: hash {} is not the archive's {}",
-            k + 1,
-            crate::input::hex(&want[k])
-        ));
+        return Err(ProofError::AuditPathHash {
+            position: k + 1,
+            want: crate::input::hex(&want[k]),
+        });
     }
     Ok(())
 }

@@ -20,13 +20,14 @@ use sha2::{Digest, Sha256};
 use super::bag;
 use super::container::{ContainerError, ZipWriter};
 use super::merkle;
-use super::record::{self, Previous, RecordFile, Role, SealRecord};
+use super::progress::Progress;
+use super::record::{self, Previous, RecordFile, RecordHead, Role, SealRecord};
 use super::verify;
 use super::ArchiveError;
+use super::Reports;
 use crate::batch::output::{folder_of, sync_folder, TempFile};
 use crate::batch::walk::{walk, Skipped};
-use crate::input::{hex, Input};
-use crate::ExtractOptions;
+use crate::input::hex;
 
 pub struct SealOptions {
     pub year: u16,
@@ -121,24 +122,32 @@ const WRITE_BATCH: usize = 64;
 
 const SNIFF: usize = 4096;
 
-pub fn seal(inputs: &[PathBuf], output: &Path, opts: &SealOptions) -> Result<Sealed, ArchiveError> {
+/// Seals the inputs into `output` (with the canonical reports given among them, or those
+/// `reports` makes), showing the bytes hashed and written on `progress`.
+pub fn seal(
+    inputs: &[PathBuf],
+    output: &Path,
+    opts: &SealOptions,
+    reports: &dyn Reports,
+    progress: &Progress,
+) -> Result<Sealed, ArchiveError> {
     if output.exists() && !opts.force {
         return Err(ArchiveError::Exists(output.to_path_buf()));
     }
     let previous = match &opts.prev {
         None => None,
-        Some(p) => Some(previous_seal(p, opts.year)?),
+        Some(p) => Some(previous_seal(p, opts.year, progress)?),
     };
     let (found, skipped) = collect(inputs, output)?;
-    let originals = prepare(found, opts.max_input_bytes)?;
-    let mut sealed = write_archive(originals, previous, output, opts)?;
+    let originals = prepare(found, opts.max_input_bytes, reports, progress)?;
+    let mut sealed = write_archive(originals, previous, output, opts, reports, progress)?;
     sealed.skipped = skipped;
     Ok(sealed)
 }
 
-fn previous_seal(path: &Path, year: u16) -> Result<Previous, ArchiveError> {
+fn previous_seal(path: &Path, year: u16, progress: &Progress) -> Result<Previous, ArchiveError> {
     let shown = path.display().to_string();
-    let v = verify::verify_path(path, None)?;
+    let v = verify::verify_path(path, None, progress)?;
     if v.status() != verify::Status::Intact {
         return Err(ArchiveError::Previous {
             path: shown,
@@ -248,18 +257,44 @@ fn open_regular(path: &Path) -> std::io::Result<File> {
     Ok(f)
 }
 
-fn read_err(path: &Path, e: std::io::Error) -> String {
-    format!("{}: {e}", path.display())
+/// Why one input cannot be sealed, naming it.
+#[derive(Debug, thiserror::Error)]
+enum Refusal {
+    #[error("{}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: a report larger than the input limit", .0.display())]
+    ReportTooLarge(PathBuf),
+    #[error("{}: {reason}", path.display())]
+    NotAReport { path: PathBuf, reason: String },
+    #[error("{}: grew past the input limit", .0.display())]
+    Grew(PathBuf),
+    #[error("{}: {reason}", path.display())]
+    NotExtracted { path: PathBuf, reason: String },
+}
+
+fn read_err(path: &Path, e: std::io::Error) -> Refusal {
+    Refusal::Read {
+        path: path.to_path_buf(),
+        source: e,
+    }
 }
 
 /// Reads a file whole (up to `limit` bytes) or hashes it as a stream; returns the bytes
-/// when they were kept.
-fn hash_file(path: &Path, limit: u64) -> Result<(Hashed, Option<Vec<u8>>), String> {
+/// when they were kept. The bytes read are told to `progress`.
+fn hash_file(
+    path: &Path,
+    limit: u64,
+    progress: &Progress,
+) -> Result<(Hashed, Option<Vec<u8>>), Refusal> {
     let mut f = open_regular(path).map_err(|e| read_err(path, e))?;
     let len = f.metadata().map_err(|e| read_err(path, e))?.len();
     if len <= limit {
         let mut bytes = Vec::with_capacity(len as usize);
         f.read_to_end(&mut bytes).map_err(|e| read_err(path, e))?;
+        progress.add(bytes.len() as u64);
         let h = Hashed {
             size: bytes.len() as u64,
             sha256: hex(&Sha256::digest(&bytes)),
@@ -279,6 +314,7 @@ fn hash_file(path: &Path, limit: u64) -> Result<(Hashed, Option<Vec<u8>>), Strin
         sha.update(&buf[..n]);
         crc.update(&buf[..n]);
         size += n as u64;
+        progress.add(n as u64);
     }
     Ok((
         Hashed {
@@ -290,11 +326,8 @@ fn hash_file(path: &Path, limit: u64) -> Result<(Hashed, Option<Vec<u8>>), Strin
     ))
 }
 
-fn is_report_xml(rel: &str, head: &[u8]) -> bool {
-    rel.to_ascii_lowercase().ends_with(".xml")
-        && head
-            .windows(crate::writers::xml::NAMESPACE.len())
-            .any(|w| w == crate::writers::xml::NAMESPACE.as_bytes())
+fn is_report_xml(rel: &str, head: &[u8], reports: &dyn Reports) -> bool {
+    rel.to_ascii_lowercase().ends_with(".xml") && reports.is_report(head)
 }
 
 struct Given {
@@ -304,8 +337,10 @@ struct Given {
     source_name: String,
 }
 
-fn head_of(path: &Path) -> Result<Vec<u8>, String> {
+/// The first bytes of a file, and its size.
+fn head_of(path: &Path) -> Result<(Vec<u8>, u64), Refusal> {
     let mut file = open_regular(path).map_err(|e| read_err(path, e))?;
+    let len = file.metadata().map_err(|e| read_err(path, e))?.len();
     let mut head = vec![0u8; SNIFF];
     let mut n = 0;
     while n < SNIFF {
@@ -316,16 +351,16 @@ fn head_of(path: &Path) -> Result<Vec<u8>, String> {
         }
     }
     head.truncate(n);
-    Ok(head)
+    Ok((head, len))
 }
 
-fn refuse_any<T>(results: Vec<Result<T, String>>) -> Result<Vec<T>, ArchiveError> {
+fn refuse_any<T>(results: Vec<Result<T, Refusal>>) -> Result<Vec<T>, ArchiveError> {
     let mut ok = Vec::new();
     let mut refused = Vec::new();
     for r in results {
         match r {
             Ok(t) => ok.push(t),
-            Err(e) => refused.push(e),
+            Err(e) => refused.push(e.to_string()),
         }
     }
     if refused.is_empty() {
@@ -336,7 +371,13 @@ fn refuse_any<T>(results: Vec<Result<T, String>>) -> Result<Vec<T>, ArchiveError
 }
 
 /// Runs extract on an original's bytes: its report, or the note saying why there is none.
-fn extract_report(o: &mut Original, bytes: Option<Vec<u8>>, limit: u64, budget: &AtomicU64) {
+fn extract_report(
+    o: &mut Original,
+    bytes: Option<Vec<u8>>,
+    limit: u64,
+    budget: &AtomicU64,
+    reports: &dyn Reports,
+) {
     let Some(bytes) = bytes else {
         o.note = Some((
             "too-large".into(),
@@ -345,13 +386,13 @@ fn extract_report(o: &mut Original, bytes: Option<Vec<u8>>, limit: u64, budget: 
         return;
     };
     let name = o.rel.rsplit('/').next().unwrap_or(&o.rel).to_string();
-    match crate::extract(&Input::new(name, bytes), &ExtractOptions::default()) {
+    match reports.extract(&name, bytes) {
         Ok(report) => {
             o.report = Some(Report::new(
-                crate::writers::xml::to_bytes(&report),
+                report.xml,
                 "extracted",
                 None,
-                report.meta.year,
+                report.year,
                 budget,
             ))
         }
@@ -366,32 +407,40 @@ fn extract_report(o: &mut Original, bytes: Option<Vec<u8>>, limit: u64, budget: 
 
 /// Tells the given reports from the originals, hashes every original on all cores and
 /// extracts those no given report names, holding at most one original per core in memory.
-fn prepare(found: Vec<Found>, limit: u64) -> Result<Vec<Original>, ArchiveError> {
+fn prepare(
+    found: Vec<Found>,
+    limit: u64,
+    reports: &dyn Reports,
+    progress: &Progress,
+) -> Result<Vec<Original>, ArchiveError> {
     let budget = AtomicU64::new(crate::test_hooks::seal_report_memory().unwrap_or(REPORT_MEMORY));
     let heads = refuse_any(
         found
             .par_iter()
-            .map(|f| head_of(&f.path).map(|h| is_report_xml(&f.rel, &h)))
+            .map(|f| head_of(&f.path).map(|(h, len)| (is_report_xml(&f.rel, &h, reports), len)))
             .collect(),
     )?;
+    progress.stage("hashing", heads.iter().map(|(_, len)| len).sum());
     type Split = Vec<(Found, bool)>;
-    let (given_found, original_found): (Split, Split) =
-        found.into_iter().zip(heads).partition(|(_, xml)| *xml);
+    let (given_found, original_found): (Split, Split) = found
+        .into_iter()
+        .zip(heads.into_iter().map(|(xml, _)| xml))
+        .partition(|(_, xml)| *xml);
     let given = refuse_any(
         given_found
             .into_par_iter()
             .map(|(f, _)| {
-                let (_, bytes) = hash_file(&f.path, limit)?;
-                let bytes = bytes.ok_or_else(|| {
-                    format!("{}: a report larger than the input limit", f.path.display())
+                let (_, bytes) = hash_file(&f.path, limit, progress)?;
+                let bytes = bytes.ok_or_else(|| Refusal::ReportTooLarge(f.path.clone()))?;
+                let report = reports.read(&bytes).map_err(|reason| Refusal::NotAReport {
+                    path: f.path.clone(),
+                    reason,
                 })?;
-                let report = crate::writers::xml::from_bytes(&bytes)
-                    .map_err(|e| format!("{}: {e}", f.path.display()))?;
                 Ok(Given {
-                    report: Report::new(bytes, "given", Some(f.path), report.meta.year, &budget),
+                    report: Report::new(bytes, "given", Some(f.path), report.year, &budget),
                     rel: f.rel,
-                    source_sha256: report.meta.source.sha256,
-                    source_name: report.meta.source.name,
+                    source_sha256: report.source_sha256,
+                    source_name: report.source_name,
                 })
             })
             .collect(),
@@ -402,7 +451,7 @@ fn prepare(found: Vec<Found>, limit: u64) -> Result<Vec<Original>, ArchiveError>
         original_found
             .into_par_iter()
             .map(|(f, _)| {
-                let (hash, bytes) = hash_file(&f.path, limit)?;
+                let (hash, bytes) = hash_file(&f.path, limit, progress)?;
                 let mut o = Original {
                     rel: f.rel,
                     path: f.path,
@@ -411,13 +460,13 @@ fn prepare(found: Vec<Found>, limit: u64) -> Result<Vec<Original>, ArchiveError>
                     note: None,
                 };
                 if !named.contains(o.hash.sha256.as_str()) {
-                    extract_report(&mut o, bytes, limit, &budget);
+                    extract_report(&mut o, bytes, limit, &budget, reports);
                 }
                 Ok(o)
             })
             .collect(),
     )?;
-    pair(originals, given, limit, &budget)
+    pair(originals, given, limit, &budget, reports)
 }
 
 /// Gives each given report to its original; an original left without a report (one of
@@ -427,12 +476,21 @@ fn pair(
     given: Vec<Given>,
     limit: u64,
     budget: &AtomicU64,
+    reports: &dyn Reports,
 ) -> Result<Vec<Original>, ArchiveError> {
     let mut refused = Vec::new();
-    for g in given {
-        let same: Vec<usize> = (0..originals.len())
-            .filter(|&i| originals[i].hash.sha256 == g.source_sha256)
-            .collect();
+    let mut by_sha256: std::collections::HashMap<&str, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, o) in originals.iter().enumerate() {
+        by_sha256.entry(o.hash.sha256.as_str()).or_default().push(i);
+    }
+    // Which original each given report belongs to, first; then they are given.
+    let mut chosen_for = Vec::with_capacity(given.len());
+    let mut taken = std::collections::HashSet::new();
+    for g in &given {
+        let same: &[usize] = by_sha256
+            .get(g.source_sha256.as_str())
+            .map_or(&[], Vec::as_slice);
         let chosen = match same.len() {
             0 => None,
             1 => Some(same[0]),
@@ -456,23 +514,27 @@ fn pair(
                 "{}: several originals have its source's bytes; cannot tell which it belongs to",
                 g.rel
             )),
-            Some(i) if originals[i].report.is_some() => refused.push(format!(
+            Some(i) if !taken.insert(i) => refused.push(format!(
                 "{}: a second canonical report for {}",
                 g.rel, originals[i].rel
             )),
-            Some(i) => originals[i].report = Some(g.report),
+            Some(i) => chosen_for.push(i),
         }
     }
+    drop(by_sha256);
     if !refused.is_empty() {
         return Err(ArchiveError::Refused(refused));
+    }
+    for (g, i) in given.into_iter().zip(chosen_for) {
+        originals[i].report = Some(g.report);
     }
     let left = refuse_any(
         originals
             .par_iter_mut()
             .filter(|o| o.report.is_none() && o.note.is_none())
             .map(|o| {
-                let (_, bytes) = hash_file(&o.path, limit)?;
-                extract_report(o, bytes, limit, budget);
+                let (_, bytes) = hash_file(&o.path, limit, &Progress::hidden())?;
+                extract_report(o, bytes, limit, budget, reports);
                 Ok(())
             })
             .collect(),
@@ -484,7 +546,7 @@ fn pair(
 
 /// A report's bytes again: the given file, or extract run on the original once more
 /// (extract is deterministic; the writer checks size and CRC against the first time).
-fn report_bytes(o: &Original, limit: u64) -> Result<Vec<u8>, String> {
+fn report_bytes(o: &Original, limit: u64, reports: &dyn Reports) -> Result<Vec<u8>, Refusal> {
     let r = o
         .report
         .as_ref()
@@ -493,15 +555,63 @@ fn report_bytes(o: &Original, limit: u64) -> Result<Vec<u8>, String> {
         return Ok(b.clone());
     }
     if let Some(g) = &r.given {
-        let (_, bytes) = hash_file(g, limit)?;
-        return bytes.ok_or_else(|| format!("{}: grew past the input limit", g.display()));
+        let (_, bytes) = hash_file(g, limit, &Progress::hidden())?;
+        return bytes.ok_or_else(|| Refusal::Grew(g.clone()));
     }
-    let (_, bytes) = hash_file(&o.path, limit)?;
-    let bytes = bytes.ok_or_else(|| format!("{}: grew past the input limit", o.path.display()))?;
+    let (_, bytes) = hash_file(&o.path, limit, &Progress::hidden())?;
+    let bytes = bytes.ok_or_else(|| Refusal::Grew(o.path.clone()))?;
     let name = o.rel.rsplit('/').next().unwrap_or(&o.rel).to_string();
-    crate::extract(&Input::new(name, bytes), &ExtractOptions::default())
-        .map(|report| crate::writers::xml::to_bytes(&report))
-        .map_err(|e| format!("{}: {e}", o.path.display()))
+    reports
+        .extract(&name, bytes)
+        .map(|report| report.xml)
+        .map_err(|reason| Refusal::NotExtracted {
+            path: o.path.clone(),
+            reason,
+        })
+}
+
+/// Writes a file, leaving each run of zeros of 64 KiB or more as a hole (a seek, not a
+/// write) where the file system has them: the same bytes, without writing gigabytes of
+/// zeros to disk (a sparse original stays sparse in its archive).
+struct Holes<'a> {
+    file: &'a File,
+    /// Zeros not yet written: skipped over at the next write, or at a flush.
+    hole: u64,
+}
+
+static ZEROS: [u8; 1 << 16] = [0; 1 << 16];
+
+impl<'a> Holes<'a> {
+    fn new(file: &'a File) -> Holes<'a> {
+        Holes { file, hole: 0 }
+    }
+
+    fn skip_hole(&mut self) -> std::io::Result<()> {
+        use std::io::{Seek, SeekFrom};
+        if self.hole > 0 {
+            let end = self.file.seek(SeekFrom::Current(self.hole as i64))?;
+            self.file.set_len(end)?;
+            self.hole = 0;
+        }
+        Ok(())
+    }
+}
+
+impl Write for Holes<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // Whole 64 KiB blocks of zeros only (slice equality is a memcmp).
+        if buf.len() >= ZEROS.len() && buf.chunks(ZEROS.len()).all(|c| c == &ZEROS[..c.len()]) {
+            self.hole += buf.len() as u64;
+            return Ok(buf.len());
+        }
+        self.skip_hole()?;
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.skip_hole()?;
+        self.file.flush()
+    }
 }
 
 fn original_path(rel: &str) -> String {
@@ -513,71 +623,81 @@ fn report_path(rel: &str) -> String {
 }
 
 fn write_archive(
-    originals: Vec<Original>,
+    mut originals: Vec<Original>,
     previous: Option<Previous>,
     output: &Path,
     opts: &SealOptions,
+    extraction: &dyn Reports,
+    progress: &Progress,
 ) -> Result<Sealed, ArchiveError> {
-    // The payload, sorted by path: originals/ sorts before xml/.
-    let mut files: Vec<RecordFile> = Vec::new();
-    let mut reports: Vec<RecordFile> = Vec::new();
+    // The payload, sorted by path (originals/ sorts before xml/), each file with the
+    // original it comes from.
+    let mut items: Vec<(RecordFile, usize)> = Vec::new();
     let mut notes = Vec::new();
     let mut other_years = Vec::new();
-    for o in &originals {
+    // The hashes and notes move into the record (the originals keep what writing needs).
+    for (i, o) in originals.iter_mut().enumerate() {
         let path = original_path(&o.rel);
         let rpath = o.report.as_ref().map(|_| report_path(&o.rel));
-        files.push(RecordFile {
-            role: Role::Original,
-            path: path.clone(),
-            bytes: o.hash.size,
-            sha256: o.hash.sha256.clone(),
-            link: rpath.clone(),
-            origin: None,
-            note: o.note.clone(),
-        });
-        if let Some((_, n)) = &o.note {
+        let note = o.note.take();
+        if let Some((_, n)) = &note {
             notes.push((path.clone(), n.clone()));
         }
-        if let (Some(r), Some(rp)) = (&o.report, rpath) {
+        if let (Some(r), Some(rp)) = (o.report.as_mut(), &rpath) {
             if let Some(year) = r.year.filter(|&y| y != opts.year) {
                 other_years.push((rp.clone(), year));
             }
-            reports.push(RecordFile {
-                role: Role::Report,
-                path: rp,
-                bytes: r.hash.size,
-                sha256: r.hash.sha256.clone(),
-                link: Some(path),
-                origin: Some(r.origin.to_string()),
-                note: None,
-            });
+            items.push((
+                RecordFile {
+                    role: Role::Report,
+                    path: rp.clone(),
+                    bytes: r.hash.size,
+                    sha256: std::mem::take(&mut r.hash.sha256),
+                    link: Some(path.clone()),
+                    origin: Some(r.origin.to_string()),
+                    note: None,
+                },
+                i,
+            ));
         }
+        items.push((
+            RecordFile {
+                role: Role::Original,
+                path,
+                bytes: o.hash.size,
+                sha256: std::mem::take(&mut o.hash.sha256),
+                link: rpath,
+                origin: None,
+                note,
+            },
+            i,
+        ));
     }
-    files.extend(reports);
-    files.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
+    items.sort_by(|a, b| a.0.path.as_bytes().cmp(b.0.path.as_bytes()));
+    let (files, owner): (Vec<RecordFile>, Vec<usize>) = items.into_iter().unzip();
 
-    let manifest_entries: Vec<(String, String)> = files
-        .iter()
-        .map(|f| (f.path.clone(), f.sha256.clone()))
-        .collect();
-    let manifest = bag::manifest(&manifest_entries);
-    let (lines, _) = bag::parse_manifest(&manifest);
-    let leaves: Vec<merkle::Hash> = lines
-        .iter()
-        .map(|l| merkle::leaf_hash(l.text.as_bytes()))
-        .collect();
-    let root = hex(&merkle::root(&leaves));
+    let manifest = bag::manifest_of(files.iter().map(|f| (f.path.as_str(), f.sha256.as_str())));
+    // The leaves are the manifest's lines, in its order: the files' order.
+    let mut tree = merkle::RootBuilder::default();
+    for f in &files {
+        tree.push(merkle::leaf_hash(
+            bag::manifest_line(&f.sha256, &f.path).as_bytes(),
+        ));
+    }
+    let root = hex(&tree.root());
     let bytes: u64 = files.iter().map(|f| f.bytes).sum();
     let count = files.len() as u64;
     let version = env!("CARGO_PKG_VERSION");
     let record = SealRecord {
-        year: opts.year,
-        tool_version: version.to_string(),
-        files: count,
-        bytes,
-        root: root.clone(),
-        previous,
-        entries: files.clone(),
+        head: RecordHead {
+            year: opts.year,
+            tool_version: version.to_string(),
+            files: count,
+            bytes,
+            root: root.clone(),
+            previous,
+        },
+        entries: files,
     };
     let seal_xml = record::to_bytes(&record);
     let seal_sha256 = hex(&Sha256::digest(&seal_xml));
@@ -609,42 +729,33 @@ fn write_archive(
     // Unbuffered under the test hook, so that what was written is in the file when it
     // pauses.
     let sink: Box<dyn Write> = if pause_after.is_some() {
-        Box::new(tmp.as_file())
+        Box::new(Holes::new(tmp.as_file()))
     } else {
-        Box::new(BufWriter::with_capacity(1 << 20, tmp.as_file()))
+        Box::new(BufWriter::with_capacity(1 << 20, Holes::new(tmp.as_file())))
     };
     let mut zip = ZipWriter::new(sink);
-    let mut hook = |written: u64| {
-        if pause_after.is_some_and(|n| written >= n) {
-            eprintln!("paused");
-            std::thread::sleep(std::time::Duration::from_secs(600));
-        }
-    };
+    progress.stage("writing", bytes);
     zip.add_bytes(&name(bag::INFO_FILE), info.as_bytes())
         .map_err(zerr)?;
     zip.add_bytes(&name(bag::DECLARATION_FILE), bag::DECLARATION.as_bytes())
         .map_err(zerr)?;
-    let by_path: std::collections::HashMap<String, &Original> = originals
-        .iter()
-        .map(|o| (original_path(&o.rel), o))
-        .chain(
-            originals
-                .iter()
-                .filter(|o| o.report.is_some())
-                .map(|o| (report_path(&o.rel), o)),
-        )
-        .collect();
-    for batch in files.chunks(WRITE_BATCH) {
+    let entries = &record.entries;
+    for (batch, owners) in entries.chunks(WRITE_BATCH).zip(owner.chunks(WRITE_BATCH)) {
         // The batch's reports, made again on all cores; originals are streamed from disk.
-        let made: Vec<Option<Result<Vec<u8>, String>>> = batch
+        let made: Vec<Option<Result<Vec<u8>, Refusal>>> = batch
             .par_iter()
-            .map(|f| match f.role {
+            .zip(owners)
+            .map(|(f, &o)| match f.role {
                 Role::Original => None,
-                Role::Report => Some(report_bytes(by_path[&f.path], opts.max_input_bytes)),
+                Role::Report => Some(report_bytes(
+                    &originals[o],
+                    opts.max_input_bytes,
+                    extraction,
+                )),
             })
             .collect();
-        for (f, made) in batch.iter().zip(made) {
-            let o = by_path[&f.path];
+        for ((f, made), &o) in batch.iter().zip(made).zip(owners) {
+            let o = &originals[o];
             let changed = |e: ContainerError, what: &Path| match e {
                 ContainerError::Changed(_) => ArchiveError::Refused(vec![format!(
                     "{}: changed while it was being sealed",
@@ -655,6 +766,17 @@ fn write_archive(
                     source,
                 },
                 e => zerr(e),
+            };
+            // Told the bytes written so far after each piece: the progress, and the test
+            // hook that pauses a seal mid-write.
+            let mut last = zip.position();
+            let mut hook = |written: u64| {
+                progress.add(written - last);
+                last = written;
+                if pause_after.is_some_and(|n| written >= n) {
+                    eprintln!("paused");
+                    std::thread::sleep(std::time::Duration::from_secs(600));
+                }
             };
             match made {
                 None => {
@@ -672,7 +794,7 @@ fn write_archive(
                     .map_err(|e| changed(e, &o.path))?;
                 }
                 Some(bytes) => {
-                    let bytes = bytes.map_err(|e| ArchiveError::Refused(vec![e]))?;
+                    let bytes = bytes.map_err(|e| ArchiveError::Refused(vec![e.to_string()]))?;
                     let r = o.report.as_ref().expect("a report path has a report");
                     let from = r.given.as_deref().unwrap_or(&o.path);
                     zip.add_reader(

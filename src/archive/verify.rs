@@ -1,38 +1,58 @@
-//! Verifying an archive: one pass of positional reads over the zip (nothing is extracted,
-//! memory is bounded: a buffer per core, the tag files and each report's XML), every entry
-//! hashed on all cores, then every check, each adding to one list of problems instead of
-//! stopping at the first.
+//! Verifying an archive: one pass of positional reads over the zip (nothing is extracted),
+//! every entry hashed on all cores, then every check, each adding to one list of problems
+//! instead of stopping at the first.
+//!
+//! Memory grows with the number of entries, never with their bytes: a buffer per core, the
+//! small tag files, the head of a report per core, and a couple of hundred bytes per entry
+//! (its name, hashes, manifest line and status). The manifest and the seal record, which
+//! grow with the payload, are read as streams — never held whole, whatever their size — and
+//! each is compared with the bytes a seal writes as those are made again.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io;
 use std::path::Path;
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
 use super::bag;
 use super::container::{self, Entry, FileSource, FindingKind, ReadAt};
-use super::expected;
-use super::merkle;
-use super::record::{self, Previous, Role, SealRecord};
+use super::expected::{self, StreamDiff};
+use super::merkle::Hash;
+use super::progress::Progress;
+use super::record::{self, Previous, RecordError, RecordFile, RecordHead, RecordReader, Role};
 use super::ArchiveError;
 use crate::input::hex;
-
-/// The largest tag file or report XML read into memory for its checks: the manifest and
-/// the seal record, which grow with the payload.
-pub const MAX_KEPT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The most read of the tag files a seal writes in a few hundred bytes whatever the
 /// payload (bagit.txt, bag-info.txt, the tag manifest): more is already not a seal's.
 pub const SMALL_TAG_BYTES: u64 = 64 * 1024;
 
-/// How much of a tag file is read for its checks; a larger one is not read at all.
-pub fn tag_read_limit(tag: &str) -> u64 {
-    if tag == bag::MANIFEST_FILE || tag == bag::SEAL_FILE {
-        MAX_KEPT_BYTES
-    } else {
-        SMALL_TAG_BYTES
-    }
+/// The tag files that grow with the payload: read as streams, whatever their size.
+fn is_streamed(tag: &str) -> bool {
+    tag == bag::MANIFEST_FILE || tag == bag::SEAL_FILE
+}
+
+/// A tag file's entry name: `<bag folder>/<tag file>`.
+fn is_tag_name(name: &[u8]) -> bool {
+    std::str::from_utf8(name)
+        .ok()
+        .and_then(|n| n.split_once('/'))
+        .is_some_and(|(_, t)| bag::TAG_FILES.contains(&t))
+}
+
+/// How much of an archive is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Depth {
+    /// Everything: every header read, every entry hashed (`verify`).
+    #[default]
+    Full,
+    /// What a proof rests on: the central directory and end records, the tag files'
+    /// headers and bytes, the manifest against the seal record and its Merkle root. The
+    /// payload's bytes are not read (`prove`, `verify-proof --archive`; `verify` reads
+    /// them), so this is quick whatever the archive's size.
+    Tags,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -116,10 +136,24 @@ impl FileStatus {
 pub struct FileReport {
     pub path: String,
     pub status: FileStatus,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha256: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expected: Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "hex_or_none"
+    )]
+    pub sha256: Option<Hash>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "hex_or_none"
+    )]
+    pub expected: Option<Hash>,
+}
+
+/// A hash as 64 hex digits in JSON.
+fn hex_or_none<S: Serializer>(h: &Option<Hash>, s: S) -> Result<S::Ok, S::Error> {
+    match h {
+        Some(h) => s.serialize_str(&hex(h)),
+        None => s.serialize_none(),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -146,10 +180,17 @@ pub struct Verification {
     pub problems: Vec<Problem>,
     /// Things worth saying that are not damage.
     pub notes: Vec<String>,
+    /// The seal record's head, when it was read.
     #[serde(skip)]
-    pub record: Option<SealRecord>,
+    pub record: Option<RecordHead>,
     #[serde(skip)]
     pub manifest: Vec<bag::ManifestLine>,
+    /// The Merkle leaf of each manifest line (the hash of the line as written).
+    #[serde(skip)]
+    pub leaves: Vec<Hash>,
+    /// How much was checked.
+    #[serde(skip)]
+    pub depth: Depth,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -182,13 +223,7 @@ impl Verification {
     }
 
     fn problem(&mut self, kind: ProblemKind, path: Option<&str>, message: impl Into<String>) {
-        self.problems.push(Problem {
-            kind,
-            path: path.map(str::to_string),
-            message: message.into(),
-            expected: None,
-            actual: None,
-        });
+        self.problems.push(problem(kind, path, message));
     }
 
     fn mismatch(
@@ -199,29 +234,37 @@ impl Verification {
         expected: impl Into<String>,
         actual: impl Into<String>,
     ) {
-        self.problems.push(Problem {
-            kind,
-            path: path.map(str::to_string),
-            message: message.into(),
-            expected: Some(expected.into()),
-            actual: Some(actual.into()),
-        });
+        self.problems
+            .push(mismatch(kind, path, message, expected, actual));
     }
 }
 
 /// Verifies an archive file, and its chain to the previous archive when given.
-pub fn verify_path(path: &Path, prev: Option<&Path>) -> Result<Verification, ArchiveError> {
+pub fn verify_path(
+    path: &Path,
+    prev: Option<&Path>,
+    progress: &Progress,
+) -> Result<Verification, ArchiveError> {
+    let mut v = verify_file(path, Depth::Full, progress)?;
+    if let Some(p) = prev {
+        let pv = verify_path(p, None, progress)?;
+        check_chain(&mut v, pv);
+    }
+    Ok(v)
+}
+
+/// Verifies an archive file to the given depth.
+pub fn verify_file(
+    path: &Path,
+    depth: Depth,
+    progress: &Progress,
+) -> Result<Verification, ArchiveError> {
     let shown = path.display().to_string();
     let src = FileSource::open(path).map_err(|e| ArchiveError::Read {
         path: shown.clone(),
         source: e,
     })?;
-    let mut v = verify_source(&src, &shown)?;
-    if let Some(p) = prev {
-        let pv = verify_path(p, None)?;
-        check_chain(&mut v, pv);
-    }
-    Ok(v)
+    verify_with(&src, &shown, depth, progress)
 }
 
 /// The chain: this seal names the previous archive's seal record by its SHA-256 and year.
@@ -278,11 +321,30 @@ fn check_chain(v: &mut Verification, prev: Verification) {
 
 /// What hashing an entry gave.
 struct Content {
-    sha256: String,
+    sha256: Hash,
     crc: u32,
+    /// A small tag file's bytes.
     kept: Option<Vec<u8>>,
     /// A report's `source/@sha256` (read from its first [`REPORT_HEAD`] bytes).
-    source_sha256: Option<String>,
+    source_sha256: Option<Box<str>>,
+}
+
+/// An entry's bytes, as read.
+enum Sum {
+    /// Not read: a payload entry when only the tag files are checked.
+    Skipped,
+    /// Compressed or cut short: not hashed.
+    Unreadable,
+    Done(Content),
+}
+
+impl Sum {
+    fn done(&self) -> Option<&Content> {
+        match self {
+            Sum::Done(c) => Some(c),
+            _ => None,
+        }
+    }
 }
 
 /// How much of a report is read for its `source/@sha256`: the `<meta>` block comes first.
@@ -297,54 +359,50 @@ enum Keep {
 
 fn keep(rel: Option<&str>) -> Keep {
     match rel {
-        Some(r) if bag::TAG_FILES.contains(&r) => Keep::All(tag_read_limit(r)),
+        Some(r) if bag::TAG_FILES.contains(&r) && !is_streamed(r) => Keep::All(SMALL_TAG_BYTES),
         Some(r) if r.starts_with("data/xml/") => Keep::Head,
         _ => Keep::Nothing,
     }
 }
 
-/// A tag file as found: its bytes (when they fit [`tag_read_limit`]), or why it could not
-/// be read.
+/// A tag file as found: its bytes (a small one, when within [`SMALL_TAG_BYTES`]), the
+/// entry to stream (the manifest and the seal record), or why it could not be read.
 enum TagRead<'a> {
     Absent,
     Unread(String),
     Read(&'a [u8]),
+    Stream(usize),
 }
 
 fn read_tag<'a>(
     tag: &str,
-    by_rel: &BTreeMap<&str, Vec<usize>>,
+    by_rel: &RelIndex,
     entries: &[Entry],
-    contents: &'a [Option<Content>],
+    contents: &'a [Sum],
 ) -> TagRead<'a> {
-    let Some(&i) = by_rel.get(tag).and_then(|ix| ix.first()) else {
+    let Some(i) = by_rel.first(tag) else {
         return TagRead::Absent;
     };
     match &contents[i] {
-        None => TagRead::Unread("cannot be hashed (compressed or cut short)".into()),
-        Some(Content { kept: Some(b), .. }) => TagRead::Read(b),
-        Some(_) => {
-            let most = tag_read_limit(tag);
-            let most = if most >= 1 << 20 {
-                format!("{} MiB", most >> 20)
-            } else {
-                format!("{} KiB", most >> 10)
-            };
-            TagRead::Unread(format!(
-                "{} bytes, more than the {most} this tag file is read up to: not read, so \
-                 nothing it records could be checked",
-                entries[i].stored,
-            ))
-        }
+        Sum::Unreadable => TagRead::Unread("cannot be hashed (compressed or cut short)".into()),
+        Sum::Skipped => TagRead::Unread("not read".into()),
+        Sum::Done(_) if is_streamed(tag) => TagRead::Stream(i),
+        Sum::Done(Content { kept: Some(b), .. }) => TagRead::Read(b),
+        Sum::Done(_) => TagRead::Unread(format!(
+            "{} bytes, more than the {} KiB this tag file is read up to: not read, so \
+             nothing it records could be checked",
+            entries[i].stored,
+            SMALL_TAG_BYTES >> 10,
+        )),
     }
 }
 
 /// Bytes summed by SHA-256 and CRC-32 in turn: small enough to stay in L1/L2 between them.
 const SUM_SLICE: usize = 32 << 10;
 
-fn hash_entry(src: &dyn ReadAt, e: &Entry, keep: Keep, buf: &mut [u8]) -> Option<Content> {
+fn hash_entry(src: &dyn ReadAt, e: &Entry, keep: Keep, buf: &mut [u8], progress: &Progress) -> Sum {
     if e.method != 0 || e.truncated {
-        return None;
+        return Sum::Unreadable;
     }
     let mut sha = Sha256::new();
     let mut crc = crc32fast::Hasher::new();
@@ -357,7 +415,9 @@ fn hash_entry(src: &dyn ReadAt, e: &Entry, keep: Keep, buf: &mut [u8]) -> Option
     let end = e.data_offset + e.stored;
     while at < end {
         let n = buf.len().min((end - at) as usize);
-        src.read_exact_at(&mut buf[..n], at).ok()?;
+        if src.read_exact_at(&mut buf[..n], at).is_err() {
+            return Sum::Unreadable;
+        }
         // Both sums over each slice while it is still in the core's cache.
         for piece in buf[..n].chunks(SUM_SLICE) {
             sha.update(piece);
@@ -368,27 +428,161 @@ fn hash_entry(src: &dyn ReadAt, e: &Entry, keep: Keep, buf: &mut [u8]) -> Option
             k.extend_from_slice(&buf[..room]);
         }
         at += n as u64;
+        progress.add(n as u64);
     }
     let (kept, source_sha256) = match keep {
-        Keep::Head => (None, kept.and_then(|k| record::report_source_sha256(&k))),
+        Keep::Head => (
+            None,
+            kept.and_then(|k| record::report_source_sha256(&k))
+                .map(String::into_boxed_str),
+        ),
         _ => (kept, None),
     };
-    Some(Content {
-        sha256: hex(&sha.finalize()),
+    Sum::Done(Content {
+        sha256: sha.finalize().into(),
         crc: crc.finalize(),
         kept,
         source_sha256,
     })
 }
 
+/// The entries by their path inside the bag, sorted: a path's entries (more than one when
+/// a name is there twice), in archive order.
+struct RelIndex<'a> {
+    sorted: Vec<(&'a str, usize)>,
+}
+
+impl<'a> RelIndex<'a> {
+    fn new(rel_of: &[Option<&'a str>]) -> RelIndex<'a> {
+        let mut sorted: Vec<(&str, usize)> = rel_of
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.map(|r| (r, i)))
+            .collect();
+        // A seal's entries come sorted already.
+        if !sorted.windows(2).all(|w| w[0] <= w[1]) {
+            sorted.sort_unstable();
+        }
+        RelIndex { sorted }
+    }
+
+    fn all(&self, rel: &str) -> &[(&'a str, usize)] {
+        let from = self.sorted.partition_point(|(r, _)| *r < rel);
+        let to = from + self.sorted[from..].partition_point(|(r, _)| *r == rel);
+        &self.sorted[from..to]
+    }
+
+    /// [`RelIndex::all`], looked for first where the last lookup ended (`hint`): paths
+    /// looked up in sorted order, as a seal's manifest and record give them, cost a
+    /// comparison or two each instead of a binary search.
+    fn all_from(&self, rel: &str, hint: &mut usize) -> &[(&'a str, usize)] {
+        let h = *hint;
+        let at_hint = self.sorted.get(h).is_some_and(|(r, _)| *r == rel)
+            && (h == 0 || self.sorted[h - 1].0 != rel);
+        let from = if at_hint {
+            h
+        } else {
+            self.sorted.partition_point(|(r, _)| *r < rel)
+        };
+        let mut to = from;
+        while self.sorted.get(to).is_some_and(|(r, _)| *r == rel) {
+            to += 1;
+        }
+        *hint = to;
+        &self.sorted[from..to]
+    }
+
+    fn first(&self, rel: &str) -> Option<usize> {
+        self.all(rel).first().map(|&(_, i)| i)
+    }
+
+    /// Each path with its entries.
+    fn groups(&self) -> impl Iterator<Item = &[(&'a str, usize)]> {
+        self.sorted.chunk_by(|a, b| a.0 == b.0)
+    }
+}
+
+/// The manifest's lines by path: found by binary search when they are in a seal's order
+/// (sorted, each path once), else through a map (the last line of a path, as a map keeps).
+struct Listed<'a> {
+    lines: &'a [bag::ManifestLine],
+    map: Option<HashMap<&'a str, u32>>,
+}
+
+impl<'a> Listed<'a> {
+    fn new(lines: &'a [bag::ManifestLine]) -> Listed<'a> {
+        let in_order = lines
+            .windows(2)
+            .all(|w| w[0].path.as_bytes() < w[1].path.as_bytes());
+        let map = (!in_order).then(|| {
+            lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (l.path.as_str(), i as u32))
+                .collect()
+        });
+        Listed { lines, map }
+    }
+
+    fn in_order(&self) -> bool {
+        self.map.is_none()
+    }
+
+    /// [`Listed::get`], looked for first where the last lookup ended (`hint`).
+    fn get_from(&self, path: &str, hint: &mut usize) -> Option<u32> {
+        if self.map.is_none() && self.lines.get(*hint).is_some_and(|l| l.path == path) {
+            *hint += 1;
+            return Some(*hint as u32 - 1);
+        }
+        let found = self.get(path);
+        if let Some(i) = found {
+            *hint = i as usize + 1;
+        }
+        found
+    }
+
+    /// The line of `path`.
+    fn get(&self, path: &str) -> Option<u32> {
+        match &self.map {
+            Some(m) => m.get(path).copied(),
+            None => self
+                .lines
+                .binary_search_by(|l| l.path.as_bytes().cmp(path.as_bytes()))
+                .ok()
+                .map(|i| i as u32),
+        }
+    }
+}
+
+/// A file's status as found, until the report is made.
+struct Stat {
+    status: FileStatus,
+    sha256: Option<Hash>,
+    expected: Option<Hash>,
+}
+
 /// Verifies an archive held by any positional reader (a file, or bytes in memory).
 pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, ArchiveError> {
-    let scan = container::scan(src)
-        .map_err(|e| ArchiveError::Read {
-            path: shown.to_string(),
-            source: e,
-        })?
-        .ok_or_else(|| ArchiveError::NotAnArchive(shown.to_string()))?;
+    verify_with(src, shown, Depth::Full, &Progress::hidden())
+}
+
+/// Verifies an archive to the given depth, showing the bytes hashed on `progress`.
+pub fn verify_with(
+    src: &dyn ReadAt,
+    shown: &str,
+    depth: Depth,
+    progress: &Progress,
+) -> Result<Verification, ArchiveError> {
+    let read_err = |e: io::Error| ArchiveError::Read {
+        path: shown.to_string(),
+        source: e,
+    };
+    let scan = match depth {
+        Depth::Full => container::scan(src),
+        Depth::Tags => container::scan_directory(src, is_tag_name),
+    }
+    .map_err(read_err)?
+    .ok_or_else(|| ArchiveError::NotAnArchive(shown.to_string()))?;
     let mut v = Verification {
         archive: shown.to_string(),
         status: Status::Damaged,
@@ -402,6 +596,8 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
         notes: Vec::new(),
         record: None,
         manifest: Vec::new(),
+        leaves: Vec::new(),
+        depth,
     };
     for f in &scan.findings {
         let kind = match f.kind {
@@ -414,11 +610,18 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
     let entries = &scan.entries;
 
     // Names: UTF-8, safe, once each, under one bag folder.
-    let mut seen: HashMap<&[u8], usize> = HashMap::new();
-    for e in entries {
-        *seen.entry(&e.name).or_default() += 1;
+    // The names there more than once, with their count.
+    let mut names: Vec<&[u8]> = entries.iter().map(|e| &e.name[..]).collect();
+    if !names.windows(2).all(|w| w[0] < w[1]) {
+        names.sort_unstable();
     }
-    let mut dup_named = std::collections::HashSet::new();
+    let twice: HashMap<&[u8], usize> = names
+        .chunk_by(|a, b| a == b)
+        .filter(|same| same.len() > 1)
+        .map(|same| (same[0], same.len()))
+        .collect();
+    drop(names);
+    let mut dup_named = HashSet::new();
     for e in entries {
         let shown_name = e.display_name();
         match std::str::from_utf8(&e.name) {
@@ -433,26 +636,26 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
                 }
             }
         }
-        if seen[&e.name[..]] > 1 && dup_named.insert(e.name.clone()) {
-            v.problem(
-                ProblemKind::Duplicate,
-                Some(&shown_name),
-                format!("{} entries have this name", seen[&e.name[..]]),
-            );
+        if let Some(n) = twice.get(&e.name[..]) {
+            if dup_named.insert(&e.name[..]) {
+                v.problem(
+                    ProblemKind::Duplicate,
+                    Some(&shown_name),
+                    format!("{n} entries have this name"),
+                );
+            }
         }
     }
+    drop(twice);
     let root = bag_root_of(entries);
-    // rel path (inside the bag) → entry indices; names outside the bag are unexpected.
-    let mut rel_of: Vec<Option<String>> = Vec::with_capacity(entries.len());
+    // Each entry's path inside the bag; names outside the bag are unexpected.
+    let mut rel_of: Vec<Option<&str>> = Vec::with_capacity(entries.len());
     for e in entries {
-        let rel = std::str::from_utf8(&e.name).ok().and_then(|n| {
-            let r = root.as_deref()?;
-            n.strip_prefix(r)?.strip_prefix('/').map(str::to_string)
-        });
-        let rel = rel.filter(|r| bag::unsafe_path(r).is_none());
-        if rel.is_none()
-            && std::str::from_utf8(&e.name).is_ok_and(|n| bag::unsafe_path(n).is_none())
-        {
+        let name = std::str::from_utf8(&e.name).ok();
+        let rel = name
+            .and_then(|n| n.strip_prefix(root.as_deref()?)?.strip_prefix('/'))
+            .filter(|r| bag::unsafe_path(r).is_none());
+        if rel.is_none() && name.is_some_and(|n| bag::unsafe_path(n).is_none()) {
             v.problem(
                 ProblemKind::Unexpected,
                 Some(&e.display_name()),
@@ -464,46 +667,48 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
         }
         rel_of.push(rel);
     }
+    let by_rel = RelIndex::new(&rel_of);
 
-    // Hash every entry on all cores; keep tag files and reports for their checks (only the
-    // first entry of a name: duplicates cannot multiply what is held).
-    let mut first_of: HashMap<&str, usize> = HashMap::new();
-    for (i, r) in rel_of.iter().enumerate() {
-        if let Some(r) = r {
-            first_of.entry(r.as_str()).or_insert(i);
-        }
+    // Hash every entry on all cores (only the tag files when the payload is not read);
+    // keep the small tag files and each report's head for their checks (only the first
+    // entry of a name: duplicates cannot multiply what is held).
+    let read_here = |rel: Option<&str>| {
+        depth == Depth::Full || rel.is_some_and(|r| bag::TAG_FILES.contains(&r))
+    };
+    let total: u64 = entries
+        .iter()
+        .zip(&rel_of)
+        .filter(|(_, r)| read_here(**r))
+        .map(|(e, _)| e.stored)
+        .sum();
+    progress.stage("verifying", total);
+    // The first entry of each path (the one whose bytes are kept).
+    let mut first_of_path = vec![false; entries.len()];
+    for group in by_rel.groups() {
+        first_of_path[group[0].1] = true;
     }
-    let contents: Vec<Option<Content>> = entries
+    let contents: Vec<Sum> = entries
         .par_iter()
         .zip(rel_of.par_iter())
-        .enumerate()
+        .zip(first_of_path.par_iter())
         .map_init(
             || vec![0u8; 1 << 20],
-            |buf, (i, (e, rel))| {
-                let first = rel.as_deref().is_some_and(|r| first_of[r] == i);
-                let k = if first {
-                    keep(rel.as_deref())
-                } else {
-                    Keep::Nothing
-                };
-                hash_entry(src, e, k, buf)
+            |buf, ((e, rel), &first)| {
+                if !read_here(*rel) {
+                    return Sum::Skipped;
+                }
+                let k = if first { keep(*rel) } else { Keep::Nothing };
+                hash_entry(src, e, k, buf, progress)
             },
         )
         .collect();
-
-    let mut by_rel: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, r) in rel_of.iter().enumerate() {
-        if let Some(r) = r {
-            by_rel.entry(r.as_str()).or_default().push(i);
-        }
-    }
     let first =
-        |rel: &str| -> Option<&Content> { by_rel.get(rel).and_then(|ix| contents[ix[0]].as_ref()) };
+        |rel: &str| -> Option<&Content> { by_rel.first(rel).and_then(|i| contents[i].done()) };
     // Each entry is checked (its bytes hashed and found to be what a seal writes) or named
     // in a problem; the verdict is intact only when every one is checked.
     let mut checked = vec![false; entries.len()];
 
-    // Every tag file read, within the limit, or why not.
+    // Every tag file read, or why not.
     let tags: Vec<(&str, TagRead)> = bag::TAG_FILES
         .iter()
         .map(|&t| (t, read_tag(t, &by_rel, entries, &contents)))
@@ -527,12 +732,11 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
                 },
             ),
             TagRead::Unread(why) => v.problem(ProblemKind::Unreadable, Some(t), why.clone()),
-            TagRead::Read(_) => {}
+            TagRead::Read(_) | TagRead::Stream(_) => {}
         }
     }
     // How each tag file that was read departs from what a seal writes, once that is known
-    // (None: it is those bytes exactly). Each is compared as soon as it is made, so no
-    // more than one made tag file is held at a time.
+    // (None: it is those bytes exactly).
     let mut departures: Vec<(&str, Option<String>)> = Vec::new();
     if let TagRead::Read(bytes) = tag(bag::DECLARATION_FILE) {
         departures.push((
@@ -541,38 +745,54 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
         ));
     }
 
+    // The manifest, read as a stream: at most a line per entry is held.
+    let manifest = match tag(bag::MANIFEST_FILE) {
+        TagRead::Stream(i) => Some(
+            bag::read_manifest(
+                &mut container::data_reader(src, &entries[*i]),
+                entries.len(),
+            )
+            .map_err(read_err)?,
+        ),
+        _ => None,
+    };
+    let manifest_lines: &[bag::ManifestLine] = manifest.as_ref().map_or(&[], |m| &m.lines);
+    let listed = Listed::new(manifest_lines);
+
     // Tag manifest over the other tag files.
-    let mut altered: std::collections::HashSet<usize> = std::collections::HashSet::new();
-    let mut statuses: BTreeMap<String, FileReport> = BTreeMap::new();
+    let mut altered: HashSet<usize> = HashSet::new();
+    let mut statuses: BTreeMap<&str, Stat> = BTreeMap::new();
     if let TagRead::Read(bytes) = tag(bag::TAG_MANIFEST_FILE) {
         let (lines, bad) = bag::parse_manifest(&String::from_utf8_lossy(bytes));
         for b in bad {
             v.problem(ProblemKind::Bag, Some(bag::TAG_MANIFEST_FILE), b);
         }
-        let listed: HashMap<&str, &str> = lines
-            .iter()
-            .map(|l| (l.path.as_str(), l.sha256.as_str()))
-            .collect();
+        let listed: HashMap<&str, &Hash> =
+            lines.iter().map(|l| (l.path.as_str(), &l.sha256)).collect();
         for l in &lines {
-            if bag::TAG_FILES.contains(&l.path.as_str()) && l.path != bag::TAG_MANIFEST_FILE {
-                compare(
+            match bag::TAG_FILES
+                .iter()
+                .find(|&&t| t == l.path && t != bag::TAG_MANIFEST_FILE)
+            {
+                Some(t) => compare(
                     &mut v,
                     &mut statuses,
                     &mut altered,
                     None,
                     &by_rel,
                     &contents,
+                    t,
                     l,
-                );
-            } else {
-                v.problem(
+                    &mut 0,
+                ),
+                None => v.problem(
                     ProblemKind::Bag,
                     Some(bag::TAG_MANIFEST_FILE),
                     format!(
                         "lists {}, which is not a tag file a seal lists there",
                         l.path
                     ),
-                );
+                ),
             }
         }
         // A seal lists the other four tag files, each by the hash it recorded.
@@ -582,14 +802,14 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
                 continue;
             }
             match (listed.get(t), first(t)) {
-                (Some(sha), _) => want.push((t.to_string(), sha.to_string())),
+                (Some(sha), _) => want.push((t.to_string(), hex(*sha))),
                 (None, Some(c)) => {
                     v.problem(
                         ProblemKind::Bag,
                         Some(bag::TAG_MANIFEST_FILE),
                         format!("does not list {t}"),
                     );
-                    want.push((t.to_string(), c.sha256.clone()));
+                    want.push((t.to_string(), hex(&c.sha256)));
                 }
                 (None, None) => {}
             }
@@ -601,15 +821,14 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
     }
 
     // Manifest over the payload.
-    let manifest_read = matches!(tag(bag::MANIFEST_FILE), TagRead::Read(_));
-    let mut manifest_lines = Vec::new();
-    if let TagRead::Read(bytes) = tag(bag::MANIFEST_FILE) {
-        let (lines, bad) = bag::parse_manifest(&String::from_utf8_lossy(bytes));
-        for b in bad {
-            v.problem(ProblemKind::Bag, Some(bag::MANIFEST_FILE), b);
+    if let (Some(m), TagRead::Stream(i)) = (&manifest, tag(bag::MANIFEST_FILE)) {
+        for b in &m.bad {
+            v.problem(ProblemKind::Bag, Some(bag::MANIFEST_FILE), b.clone());
         }
-        let mut listed = std::collections::HashSet::new();
-        for l in &lines {
+        // Each path once: always so in a seal's order.
+        let mut once = HashSet::new();
+        let mut hint = 0;
+        for l in &m.lines {
             if !l.path.starts_with("data/") {
                 v.problem(
                     ProblemKind::Bag,
@@ -617,7 +836,7 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
                     format!("lists {} outside data/", l.path),
                 );
             }
-            if !listed.insert(l.path.as_str()) {
+            if !listed.in_order() && !once.insert(l.path.as_str()) {
                 v.problem(
                     ProblemKind::Bag,
                     Some(bag::MANIFEST_FILE),
@@ -631,32 +850,35 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
                 Some(&mut checked),
                 &by_rel,
                 &contents,
+                &l.path,
                 l,
+                &mut hint,
             );
         }
-        departures.push((
-            bag::MANIFEST_FILE,
-            expected::difference(expected::manifest(&lines).as_bytes(), bytes),
-        ));
-        manifest_lines = lines;
+        // What a seal writes for these lines, made again and compared as it is made.
+        let e = &entries[*i];
+        let mut diff = StreamDiff::new(container::data_reader(src, e), e.stored);
+        expected::write_manifest(&m.lines, &mut diff).map_err(read_err)?;
+        departures.push((bag::MANIFEST_FILE, diff.finish().map_err(read_err)?));
     }
     // Everything present that no manifest lists.
-    let known: std::collections::HashSet<&str> = manifest_lines
-        .iter()
-        .map(|l| l.path.as_str())
-        .chain(bag::TAG_FILES)
-        .collect();
-    for (rel, ix) in &by_rel {
-        if rel.starts_with("data/") && !manifest_read {
-            statuses.entry(rel.to_string()).or_insert(FileReport {
-                path: rel.to_string(),
-                status: FileStatus::Unverified,
-                sha256: contents[ix[0]].as_ref().map(|c| c.sha256.clone()),
-                expected: None,
-            });
+    let mut hint = 0;
+    let mut known =
+        |rel: &str| bag::TAG_FILES.contains(&rel) || listed.get_from(rel, &mut hint).is_some();
+    for group in by_rel.groups() {
+        let (rel, i) = group[0];
+        let sha256 = contents[i].done().map(|c| c.sha256);
+        if rel.starts_with("data/") && manifest.is_none() {
+            if depth == Depth::Full {
+                statuses.entry(rel).or_insert(Stat {
+                    status: FileStatus::Unverified,
+                    sha256,
+                    expected: None,
+                });
+            }
             continue;
         }
-        if !known.contains(rel) {
+        if !known(rel) {
             v.problem(
                 ProblemKind::Unexpected,
                 Some(rel),
@@ -667,11 +889,10 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
                 },
             );
             statuses.insert(
-                rel.to_string(),
-                FileReport {
-                    path: rel.to_string(),
+                rel,
+                Stat {
                     status: FileStatus::Unexpected,
-                    sha256: contents[ix[0]].as_ref().map(|c| c.sha256.clone()),
+                    sha256,
                     expected: None,
                 },
             );
@@ -680,7 +901,7 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
 
     // Zip CRCs: damage in a header's CRC field, or in data no manifest covers.
     for (i, e) in entries.iter().enumerate() {
-        if let Some(c) = &contents[i] {
+        if let Some(c) = contents[i].done() {
             if c.crc != e.crc && !altered.contains(&i) {
                 v.mismatch(
                     ProblemKind::Container,
@@ -695,12 +916,14 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
 
     // Payload-Oxum and the year in bag-info.txt.
     let payload: Vec<usize> = by_rel
+        .sorted
         .iter()
         .filter(|(r, _)| r.starts_with("data/"))
-        .flat_map(|(_, ix)| ix.iter().copied())
+        .map(|&(_, i)| i)
         .collect();
-    let octets: u64 = payload.iter().map(|&i| entries[i].size).sum();
+    let octets: u128 = payload.iter().map(|&i| entries[i].size as u128).sum();
     let actual_oxum = format!("{octets}.{}", payload.len());
+    drop(payload);
     let mut info_year = None;
     if let TagRead::Read(bytes) = tag(bag::INFO_FILE) {
         let info = bag::parse_info(&String::from_utf8_lossy(bytes));
@@ -727,57 +950,54 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
 
     // The seal record, and from it what bag-info.txt and seal.xml must be.
     if let Some(c) = first(bag::SEAL_FILE) {
-        v.seal_sha256 = Some(c.sha256.clone());
+        v.seal_sha256 = Some(hex(&c.sha256));
     }
-    if let TagRead::Read(bytes) = tag(bag::SEAL_FILE) {
-        match record::from_bytes(bytes) {
-            Err(e) => v.problem(ProblemKind::SealRecord, Some(bag::SEAL_FILE), e.to_string()),
-            Ok(r) => {
-                check_record(
-                    &mut v,
-                    &r,
-                    &manifest_lines,
-                    manifest_read,
-                    &by_rel,
-                    entries,
-                    &contents,
-                    root.as_deref(),
-                    info_year.as_deref(),
-                );
-                if let TagRead::Read(info) = tag(bag::INFO_FILE) {
-                    departures.push((
-                        bag::INFO_FILE,
-                        expected::difference(expected::info(&r).as_bytes(), info),
-                    ));
-                }
+    if let TagRead::Stream(i) = tag(bag::SEAL_FILE) {
+        let cx = RecordContext {
+            src,
+            seal: &entries[*i],
+            manifest: manifest.as_ref(),
+            listed: &listed,
+            by_rel: &by_rel,
+            entries,
+            contents: &contents,
+            root: root.as_deref(),
+            info_year: info_year.as_deref(),
+            depth,
+        };
+        if let Some((r, seal_departure)) = check_record(&mut v, &cx).map_err(read_err)? {
+            if let TagRead::Read(info) = tag(bag::INFO_FILE) {
                 departures.push((
-                    bag::SEAL_FILE,
-                    expected::difference(&record::to_bytes(&r), bytes),
+                    bag::INFO_FILE,
+                    expected::difference(expected::info(&r).as_bytes(), info),
                 ));
-                v.year = Some(r.year);
-                v.root = Some(r.root.clone());
-                if let Some(p) = &r.previous {
-                    v.previous = Some(PreviousReport {
-                        year: p.year,
-                        sha256: p.sha256.clone(),
-                        checked: false,
-                    });
-                    v.notes.push(format!(
-                        "chained to the {} seal {}; pass --prev with that archive to check the chain",
-                        p.year, p.sha256
-                    ));
-                }
-                v.record = Some(r);
             }
+            departures.push((bag::SEAL_FILE, seal_departure));
+            v.year = Some(r.year);
+            v.root = Some(r.root.clone());
+            if let Some(p) = &r.previous {
+                v.previous = Some(PreviousReport {
+                    year: p.year,
+                    sha256: p.sha256.clone(),
+                    checked: false,
+                });
+                v.notes.push(format!(
+                    "chained to the {} seal {}; pass --prev with that archive to check the chain",
+                    p.year, p.sha256
+                ));
+            }
+            v.record = Some(r);
         }
     }
 
     // Every tag file byte for byte what a seal writes for this payload.
     for (t, read) in &tags {
-        let TagRead::Read(_) = read else {
+        if !matches!(read, TagRead::Read(_) | TagRead::Stream(_)) {
             continue; // missing or unread: already said
+        }
+        let Some(i) = by_rel.first(t) else {
+            continue;
         };
-        let i = by_rel[t][0];
         match departures.iter().find(|(n, _)| n == t) {
             Some((_, None)) => checked[i] = true,
             Some((_, Some(why))) => {
@@ -805,10 +1025,9 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
         } else {
             FileStatus::Altered
         };
-        let report = statuses.entry(t.to_string()).or_insert(FileReport {
-            path: t.to_string(),
+        let report = statuses.entry(t).or_insert(Stat {
             status,
-            sha256: first(t).map(|c| c.sha256.clone()),
+            sha256: first(t).map(|c| c.sha256),
             expected: None,
         });
         if report.status == FileStatus::Ok {
@@ -818,11 +1037,10 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
     for (t, read) in &tags {
         if let TagRead::Unread(_) = read {
             statuses.insert(
-                t.to_string(),
-                FileReport {
-                    path: t.to_string(),
+                t,
+                Stat {
                     status: FileStatus::Unreadable,
-                    sha256: first(t).map(|c| c.sha256.clone()),
+                    sha256: first(t).map(|c| c.sha256),
                     expected: None,
                 },
             );
@@ -830,19 +1048,18 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
     }
 
     // The rule of the verdict: an entry no check covered and no problem names is a
-    // problem of its own.
-    let named: std::collections::HashSet<String> =
-        v.problems.iter().filter_map(|p| p.path.clone()).collect();
+    // problem of its own (a payload entry left unread on purpose is not checked here).
+    let named: HashSet<String> = v.problems.iter().filter_map(|p| p.path.clone()).collect();
     for (i, e) in entries.iter().enumerate() {
-        if checked[i] {
+        if checked[i] || matches!(contents[i], Sum::Skipped) {
             continue;
         }
         let shown_name = e.display_name();
-        let rel = rel_of[i].as_deref();
+        let rel = rel_of[i];
         if named.contains(&shown_name) || rel.is_some_and(|r| named.contains(r)) {
             continue;
         }
-        let why = if rel.is_some_and(|r| r.starts_with("data/")) && !manifest_read {
+        let why = if rel.is_some_and(|r| r.starts_with("data/")) && manifest.is_none() {
             format!(
                 "not checked: {} could not be read, so nothing says what its bytes should be",
                 bag::MANIFEST_FILE
@@ -856,8 +1073,19 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
             why,
         );
     }
-    v.manifest = manifest_lines;
-    v.files = statuses.into_values().collect();
+    v.files = statuses
+        .into_iter()
+        .map(|(path, s)| FileReport {
+            path: path.to_string(),
+            status: s.status,
+            sha256: s.sha256,
+            expected: s.expected,
+        })
+        .collect();
+    if let Some(m) = manifest {
+        v.manifest = m.lines;
+        v.leaves = m.leaves;
+    }
     v.status = if v.problems.is_empty() {
         Status::Intact
     } else {
@@ -869,103 +1097,252 @@ pub fn verify_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, Arch
 /// The folder the bag lies in: the one holding `bagit.txt`, else the first name's first
 /// component.
 fn bag_root_of(entries: &[Entry]) -> Option<String> {
-    let names: Vec<&str> = entries
-        .iter()
-        .filter_map(|e| std::str::from_utf8(&e.name).ok())
-        .collect();
-    names
-        .iter()
+    let names = || {
+        entries
+            .iter()
+            .filter_map(|e| std::str::from_utf8(&e.name).ok())
+    };
+    names()
         .find_map(|n| {
             let (r, rest) = n.split_once('/')?;
             (rest == bag::DECLARATION_FILE).then(|| r.to_string())
         })
-        .or_else(|| {
-            names
-                .iter()
-                .find_map(|n| n.split_once('/').map(|(r, _)| r.to_string()))
-        })
+        .or_else(|| names().find_map(|n| n.split_once('/').map(|(r, _)| r.to_string())))
 }
 
-/// One manifest line against what is in the archive; each entry whose bytes match it is
-/// marked in `checked` when given.
+/// One manifest line against what is in the archive, its status kept under `key` (the
+/// line's path); each entry whose bytes match it is marked in `checked` when given.
 #[allow(clippy::too_many_arguments)]
-fn compare(
+fn compare<'a>(
     v: &mut Verification,
-    statuses: &mut BTreeMap<String, FileReport>,
-    altered: &mut std::collections::HashSet<usize>,
+    statuses: &mut BTreeMap<&'a str, Stat>,
+    altered: &mut HashSet<usize>,
     mut checked: Option<&mut Vec<bool>>,
-    by_rel: &BTreeMap<&str, Vec<usize>>,
-    contents: &[Option<Content>],
+    by_rel: &RelIndex,
+    contents: &[Sum],
+    key: &'a str,
     l: &bag::ManifestLine,
+    hint: &mut usize,
 ) {
-    let path = l.path.as_str();
-    let (status, actual) = match by_rel.get(path) {
-        None => {
-            v.problem(
-                ProblemKind::Missing,
-                Some(path),
-                "listed in the manifest, not in the archive",
-            );
-            (FileStatus::Missing, None)
-        }
-        Some(ix) => {
-            let mut status = FileStatus::Ok;
-            let mut actual = None;
-            for &i in ix {
-                match &contents[i] {
-                    None => {
-                        v.problem(
-                            ProblemKind::Unreadable,
+    let path = key;
+    let found = by_rel.all_from(path, hint);
+    let (status, actual) = if found.is_empty() {
+        v.problem(
+            ProblemKind::Missing,
+            Some(path),
+            "listed in the manifest, not in the archive",
+        );
+        (FileStatus::Missing, None)
+    } else {
+        let mut status = FileStatus::Ok;
+        let mut actual = None;
+        for &(_, i) in found {
+            match &contents[i] {
+                Sum::Skipped => return, // the payload is not read at this depth
+                Sum::Unreadable => {
+                    v.problem(
+                        ProblemKind::Unreadable,
+                        Some(path),
+                        "cannot be hashed (compressed or cut short)",
+                    );
+                    status = FileStatus::Unreadable;
+                }
+                Sum::Done(c) => {
+                    if c.sha256 != l.sha256 {
+                        v.mismatch(
+                            ProblemKind::Altered,
                             Some(path),
-                            "cannot be hashed (compressed or cut short)",
+                            "its bytes differ from the hash its manifest records",
+                            hex(&l.sha256),
+                            hex(&c.sha256),
                         );
-                        status = FileStatus::Unreadable;
+                        altered.insert(i);
+                        status = FileStatus::Altered;
+                    } else if let Some(checked) = checked.as_deref_mut() {
+                        checked[i] = true;
                     }
-                    Some(c) => {
-                        if c.sha256 != l.sha256 {
-                            v.mismatch(
-                                ProblemKind::Altered,
-                                Some(path),
-                                "its bytes differ from the hash its manifest records",
-                                l.sha256.clone(),
-                                c.sha256.clone(),
-                            );
-                            altered.insert(i);
-                            status = FileStatus::Altered;
-                        } else if let Some(checked) = checked.as_deref_mut() {
-                            checked[i] = true;
-                        }
-                        actual = Some(c.sha256.clone());
-                    }
+                    actual = Some(c.sha256);
                 }
             }
-            (status, actual)
         }
+        (status, actual)
     };
     statuses.insert(
-        path.to_string(),
-        FileReport {
-            path: path.to_string(),
+        key,
+        Stat {
             status,
             sha256: actual,
-            expected: (status != FileStatus::Ok).then(|| l.sha256.clone()),
+            expected: (status != FileStatus::Ok).then_some(l.sha256),
         },
     );
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the seal record is checked against.
+struct RecordContext<'a> {
+    src: &'a dyn ReadAt,
+    seal: &'a Entry,
+    manifest: Option<&'a bag::ManifestRead>,
+    listed: &'a Listed<'a>,
+    by_rel: &'a RelIndex<'a>,
+    entries: &'a [Entry],
+    contents: &'a [Sum],
+    root: Option<&'a str>,
+    info_year: Option<&'a str>,
+    depth: Depth,
+}
+
+/// A path of the seal record: its manifest line, or (not in the manifest) the path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Line(u32),
+    Path(Box<str>),
+}
+
+/// A SHA-256 as the seal record writes it: 64 lowercase hex digits, held as the hash, or
+/// anything else, held as written.
+enum Sha {
+    Hex(Hash),
+    Text(Box<str>),
+}
+
+impl Sha {
+    fn of(s: &str) -> Sha {
+        match bag::lowercase_hex(s.as_bytes()) {
+            Some(h) => Sha::Hex(h),
+            None => Sha::Text(s.into()),
+        }
+    }
+    fn is(&self, s: &str) -> bool {
+        match self {
+            Sha::Hex(h) => bag::lowercase_hex(s.as_bytes()) == Some(*h),
+            Sha::Text(t) => **t == *s,
+        }
+    }
+    fn is_hash(&self, h: &Hash) -> bool {
+        matches!(self, Sha::Hex(x) if x == h)
+    }
+    fn text(&self) -> String {
+        match self {
+            Sha::Hex(h) => bag::hex_hash(h),
+            Sha::Text(t) => t.to_string(),
+        }
+    }
+}
+
+/// What a record entry says that the links between reports and originals are checked by.
+struct Facts {
+    key: Key,
+    role: Role,
+    link: Option<Key>,
+    has_note: bool,
+    sha256: Sha,
+}
+
+/// Checks the seal record against the archive, read as a stream: each file's size, role
+/// and hash against its entry and manifest line as it is read, the links between reports
+/// and originals from a few dozen bytes kept per file, and the record as a seal writes it.
+/// Gives the record's head and how it departs from a seal's, or `None` when it could not
+/// be read (which is then a problem).
 fn check_record(
     v: &mut Verification,
-    r: &SealRecord,
-    manifest: &[bag::ManifestLine],
-    have_manifest: bool,
-    by_rel: &BTreeMap<&str, Vec<usize>>,
-    entries: &[Entry],
-    contents: &[Option<Content>],
-    root: Option<&str>,
-    info_year: Option<&str>,
-) {
+    cx: &RecordContext,
+) -> io::Result<Option<(RecordHead, Option<String>)>> {
     let seal = Some(bag::SEAL_FILE);
+    let lines: &[bag::ManifestLine] = cx.manifest.map_or(&[], |m| &m.lines);
+    let key_of = |p: &str| {
+        cx.listed
+            .get(p)
+            .map_or_else(|| Key::Path(p.into()), Key::Line)
+    };
+    // Problems about each file, told once the record is known to read whole (a record
+    // that does not is one problem, not a thousand).
+    let mut about_files: Vec<Problem> = Vec::new();
+    let mut against_manifest: Vec<Problem> = Vec::new();
+    let mut recorded = vec![false; lines.len()];
+    let mut facts: Vec<Facts> = Vec::new();
+    let (mut count, mut bytes) = (0u64, 0u128);
+    let most = cx.entries.len() as u64;
+    let (mut entry_hint, mut line_hint) = (0, 0);
+    let mut reader = RecordReader::new(container::data_reader(cx.src, cx.seal));
+    // The record as a seal writes it, made again as it is read and compared as it is
+    // made, from the head as it stands when the files start (in a seal's order, the whole
+    // head; otherwise the record is read again once its head is known).
+    let mut again: Option<(RecordHead, Regenerated)> = None;
+    let read: Result<(), RecordError> = loop {
+        let f: RecordFile = match reader.next_file() {
+            Ok(Some(f)) => f,
+            Ok(None) => break Ok(()),
+            Err(e) => break Err(e),
+        };
+        if again.is_none() {
+            let head = reader.head_at_files().unwrap_or(reader.head()).clone();
+            let w = record::RecordWriter::new(regenerated(cx.src, cx.seal), &head)?;
+            again = Some((head, w));
+        }
+        if let Some((_, w)) = again.as_mut() {
+            w.file(&f)?;
+        }
+        count += 1;
+        if count > most {
+            break Err(RecordError(format!(
+                "lists more files than the archive holds ({most} entries); the rest is not read"
+            )));
+        }
+        bytes += f.bytes as u128;
+        let entry = cx.by_rel.all_from(&f.path, &mut entry_hint).first();
+        if let Some(e) = entry.map(|&(_, i)| &cx.entries[i]) {
+            if e.size != f.bytes {
+                about_files.push(mismatch(
+                    ProblemKind::SealRecord,
+                    Some(&f.path),
+                    "the seal record's size differs from the file's",
+                    f.bytes.to_string(),
+                    e.size.to_string(),
+                ));
+            }
+        }
+        if let Some(why) = role_mismatch(&f) {
+            about_files.push(problem(ProblemKind::SealRecord, Some(&f.path), why));
+        }
+        let line = cx.listed.get_from(&f.path, &mut line_hint);
+        if cx.manifest.is_some() {
+            match line {
+                None => against_manifest.push(problem(
+                    ProblemKind::SealRecord,
+                    Some(&f.path),
+                    "in the seal record, not in the manifest",
+                )),
+                Some(i) => {
+                    recorded[i as usize] = true;
+                    let listed = &lines[i as usize].sha256;
+                    if !Sha::of(&f.sha256).is_hash(listed) {
+                        against_manifest.push(mismatch(
+                            ProblemKind::SealRecord,
+                            Some(&f.path),
+                            "the seal record's hash differs from the manifest's",
+                            f.sha256.clone(),
+                            hex(listed),
+                        ));
+                    }
+                }
+            }
+        }
+        if cx.depth == Depth::Full {
+            facts.push(Facts {
+                key: line.map_or_else(|| Key::Path(f.path.as_str().into()), Key::Line),
+                role: f.role,
+                link: f.link.as_deref().map(key_of),
+                has_note: f.note.is_some(),
+                sha256: Sha::of(&f.sha256),
+            });
+        }
+    };
+    if let Err(e) = read {
+        v.problem(ProblemKind::SealRecord, seal, e.to_string());
+        return Ok(None);
+    }
+    let r = reader.head().clone();
+    drop(reader);
     if let Some(p) = &r.previous {
         if p.year >= r.year {
             v.mismatch(
@@ -977,47 +1354,28 @@ fn check_record(
             );
         }
     }
-    for f in &r.entries {
-        if let Some(e) = by_rel.get(f.path.as_str()).map(|ix| &entries[ix[0]]) {
-            if e.size != f.bytes {
-                v.mismatch(
-                    ProblemKind::SealRecord,
-                    Some(&f.path),
-                    "the seal record's size differs from the file's",
-                    f.bytes.to_string(),
-                    e.size.to_string(),
-                );
-            }
-        }
-        if let Some(why) = role_mismatch(f) {
-            v.problem(ProblemKind::SealRecord, Some(&f.path), why);
-        }
-    }
+    v.problems.extend(about_files);
     let want_root = bag::bag_root(r.year);
-    if root != Some(want_root.as_str()) {
+    if cx.root != Some(want_root.as_str()) {
         v.mismatch(
             ProblemKind::Bag,
             None,
             "the bag folder is not named after the seal's year",
             want_root,
-            root.unwrap_or("(none)"),
+            cx.root.unwrap_or("(none)"),
         );
     }
-    if info_year != Some(r.year.to_string().as_str()) {
+    if cx.info_year != Some(r.year.to_string().as_str()) {
         v.mismatch(
             ProblemKind::SealRecord,
             seal,
             format!("the year in {} differs from the seal's", bag::INFO_FILE),
             r.year.to_string(),
-            info_year.unwrap_or("(none)"),
+            cx.info_year.unwrap_or("(none)"),
         );
     }
-    if have_manifest {
-        let leaves: Vec<merkle::Hash> = manifest
-            .iter()
-            .map(|l| merkle::leaf_hash(l.text.as_bytes()))
-            .collect();
-        let actual = hex(&merkle::root(&leaves));
+    if let Some(m) = cx.manifest {
+        let actual = hex(&m.root);
         if actual != r.root {
             v.mismatch(
                 ProblemKind::MerkleRoot,
@@ -1027,124 +1385,190 @@ fn check_record(
                 actual,
             );
         }
-        if manifest.len() as u64 != r.files {
+        if lines.len() as u64 != r.files {
             v.mismatch(
                 ProblemKind::SealRecord,
                 seal,
                 "the manifest's file count differs from the seal's",
                 r.files.to_string(),
-                manifest.len().to_string(),
+                lines.len().to_string(),
             );
         }
-        let listed: HashMap<&str, &str> = manifest
-            .iter()
-            .map(|l| (l.path.as_str(), l.sha256.as_str()))
-            .collect();
-        let recorded: std::collections::HashSet<&str> =
-            r.entries.iter().map(|f| f.path.as_str()).collect();
-        for f in &r.entries {
-            match listed.get(f.path.as_str()) {
-                None => v.problem(
-                    ProblemKind::SealRecord,
-                    Some(&f.path),
-                    "in the seal record, not in the manifest",
-                ),
-                Some(sha) if *sha != f.sha256 => v.mismatch(
-                    ProblemKind::SealRecord,
-                    Some(&f.path),
-                    "the seal record's hash differs from the manifest's",
-                    f.sha256.clone(),
-                    sha.to_string(),
-                ),
-                Some(_) => {}
-            }
-        }
-        for l in manifest {
-            if !recorded.contains(l.path.as_str()) {
-                v.problem(
-                    ProblemKind::SealRecord,
-                    Some(&l.path),
-                    "in the manifest, not in the seal record",
-                );
-            }
+        v.problems.extend(against_manifest);
+        for (l, _) in lines.iter().zip(&recorded).filter(|(_, r)| !**r) {
+            v.problem(
+                ProblemKind::SealRecord,
+                Some(&l.path),
+                "in the manifest, not in the seal record",
+            );
         }
     }
-    let recorded_bytes: u64 = r.entries.iter().map(|f| f.bytes).sum();
-    if recorded_bytes != r.bytes || r.entries.len() as u64 != r.files {
+    if bytes != r.bytes as u128 || count != r.files {
         v.problem(
             ProblemKind::SealRecord,
             seal,
             "the payload totals disagree with the files listed",
         );
     }
-    // Links between reports and originals.
-    let by_path: HashMap<&str, &record::RecordFile> =
-        r.entries.iter().map(|f| (f.path.as_str(), f)).collect();
-    for f in &r.entries {
+    if cx.depth == Depth::Full {
+        check_links(v, &facts, lines, cx);
+    }
+    drop(facts);
+    let departure = match again {
+        Some((head, w)) if head == r => departure_of(w)?,
+        _ => seal_departure(cx.src, cx.seal, &r)?,
+    };
+    Ok(Some((r, departure)))
+}
+
+/// A seal record written again and compared with the archive's as it is written.
+type Regenerated<'a> = record::RecordWriter<io::BufWriter<StreamDiff<container::EntryStream<'a>>>>;
+
+fn regenerated<'a>(
+    src: &'a dyn ReadAt,
+    seal: &Entry,
+) -> io::BufWriter<StreamDiff<container::EntryStream<'a>>> {
+    let diff = StreamDiff::new(container::data_reader(src, seal), seal.stored);
+    io::BufWriter::with_capacity(1 << 16, diff)
+}
+
+fn departure_of(w: Regenerated) -> io::Result<Option<String>> {
+    w.finish()?
+        .into_inner()
+        .map_err(io::IntoInnerError::into_error)?
+        .finish()
+}
+
+/// How the seal record departs from the one a seal writes with its head and files: the
+/// record read again as a stream, written again, and compared as it is written.
+fn seal_departure(src: &dyn ReadAt, seal: &Entry, r: &RecordHead) -> io::Result<Option<String>> {
+    let mut w = record::RecordWriter::new(regenerated(src, seal), r)?;
+    let mut again = RecordReader::new(container::data_reader(src, seal));
+    while let Some(f) = again.next_file().map_err(|e| io::Error::other(e.0))? {
+        w.file(&f)?;
+    }
+    departure_of(w)
+}
+
+/// The links between reports and originals: an original's report names it back, a
+/// report's original is one, and the report's `source/@sha256` is that original's hash.
+fn check_links(
+    v: &mut Verification,
+    facts: &[Facts],
+    lines: &[bag::ManifestLine],
+    cx: &RecordContext,
+) {
+    // The last record entry of each path, as a map from path to entry would have it.
+    let mut of_line: Vec<u32> = vec![u32::MAX; lines.len()];
+    let mut of_path: HashMap<&str, u32> = HashMap::new();
+    for (i, f) in facts.iter().enumerate() {
+        match &f.key {
+            Key::Line(l) => of_line[*l as usize] = i as u32,
+            Key::Path(p) => {
+                of_path.insert(p, i as u32);
+            }
+        }
+    }
+    let get = |k: &Key| -> Option<&Facts> {
+        let i = match k {
+            Key::Line(l) => of_line[*l as usize],
+            Key::Path(p) => *of_path.get(&**p)?,
+        };
+        facts.get(i as usize)
+    };
+    let path_of = |k: &Key| -> String {
+        match k {
+            Key::Line(l) => lines[*l as usize].path.clone(),
+            Key::Path(p) => p.to_string(),
+        }
+    };
+    for f in facts {
+        let path = path_of(&f.key);
         match (f.role, &f.link) {
             (Role::Original, None) => {
-                if f.note.is_none() {
+                if !f.has_note {
                     v.problem(
                         ProblemKind::Link,
-                        Some(&f.path),
+                        Some(&path),
                         "an original with neither a report nor a note",
                     );
                 }
             }
-            (Role::Original, Some(rp)) => {
-                let back = by_path.get(rp.as_str());
-                if !back.is_some_and(|b| b.role == Role::Report && b.link.as_ref() == Some(&f.path))
+            (Role::Original, Some(rk)) => {
+                let back = get(rk);
+                if !back.is_some_and(|b| b.role == Role::Report && b.link.as_ref() == Some(&f.key))
                 {
                     v.problem(
                         ProblemKind::Link,
-                        Some(&f.path),
-                        format!("its report {rp} does not name it back"),
+                        Some(&path),
+                        format!("its report {} does not name it back", path_of(rk)),
                     );
                 }
             }
             (Role::Report, None) => v.problem(
                 ProblemKind::Link,
-                Some(&f.path),
+                Some(&path),
                 "a report without its original",
             ),
-            (Role::Report, Some(op)) => {
-                let Some(orig) = by_path
-                    .get(op.as_str())
-                    .filter(|o| o.role == Role::Original)
-                else {
+            (Role::Report, Some(ok)) => {
+                let Some(orig) = get(ok).filter(|o| o.role == Role::Original) else {
                     v.problem(
                         ProblemKind::Link,
-                        Some(&f.path),
-                        format!("its original {op} is not in the seal record"),
+                        Some(&path),
+                        format!("its original {} is not in the seal record", path_of(ok)),
                     );
                     continue;
                 };
-                let Some(xml) = by_rel
-                    .get(f.path.as_str())
-                    .and_then(|ix| contents[ix[0]].as_ref())
-                else {
+                let Some(xml) = cx.by_rel.first(&path).and_then(|i| cx.contents[i].done()) else {
                     continue; // missing or unreadable: already said
                 };
-                match xml.source_sha256.clone() {
+                match &xml.source_sha256 {
                     None => v.problem(
                         ProblemKind::Link,
-                        Some(&f.path),
+                        Some(&path),
                         "the report names no source/@sha256",
                     ),
                     Some(s) => {
-                        if s != orig.sha256 {
+                        if !orig.sha256.is(s) {
                             v.mismatch(
                                 ProblemKind::Link,
-                                Some(&f.path),
-                                format!("source/@sha256 does not name its original {op}"),
-                                orig.sha256.clone(),
-                                s,
+                                Some(&path),
+                                format!(
+                                    "source/@sha256 does not name its original {}",
+                                    path_of(ok)
+                                ),
+                                orig.sha256.text(),
+                                s.to_string(),
                             );
                         }
                     }
                 }
             }
         }
+    }
+}
+
+fn problem(kind: ProblemKind, path: Option<&str>, message: impl Into<String>) -> Problem {
+    Problem {
+        kind,
+        path: path.map(str::to_string),
+        message: message.into(),
+        expected: None,
+        actual: None,
+    }
+}
+
+fn mismatch(
+    kind: ProblemKind,
+    path: Option<&str>,
+    message: impl Into<String>,
+    expected: impl Into<String>,
+    actual: impl Into<String>,
+) -> Problem {
+    Problem {
+        expected: Some(expected.into()),
+        actual: Some(actual.into()),
+        ..problem(kind, path, message)
     }
 }
 
@@ -1155,8 +1579,16 @@ const NOTE_CODES: [&str; 2] = ["too-large", "not-extracted"];
 /// under `data/originals/`, an original's report at `data/xml/<its path>.xml`, a report's
 /// origin is `extracted` or `given`, and an original with a report has no note.
 fn role_mismatch(f: &record::RecordFile) -> Option<String> {
-    let rest = |p: &str| p.strip_prefix("data/originals/").map(str::to_string);
-    let report_of = |orig: &str| rest(orig).map(|r| format!("data/xml/{r}.xml"));
+    fn rest(p: &str) -> Option<&str> {
+        p.strip_prefix("data/originals/")
+    }
+    // Whether `report` is `data/xml/<orig's path>.xml`.
+    let is_report_of = |report: &str, orig: &str| {
+        let report = report
+            .strip_prefix("data/xml/")
+            .and_then(|r| r.strip_suffix(".xml"));
+        report.is_some() && report == rest(orig)
+    };
     match f.role {
         Role::Original => {
             if rest(&f.path).is_none() {
@@ -1166,7 +1598,7 @@ fn role_mismatch(f: &record::RecordFile) -> Option<String> {
                 return Some("an original with an origin".into());
             }
             match (&f.link, &f.note) {
-                (Some(l), _) if Some(l) != report_of(&f.path).as_ref() => {
+                (Some(l), _) if !is_report_of(l, &f.path) => {
                     Some(format!("its report {l} is not at data/xml/<its path>.xml"))
                 }
                 (Some(_), Some(_)) => Some("an original with both a report and a note".into()),
@@ -1181,33 +1613,13 @@ fn role_mismatch(f: &record::RecordFile) -> Option<String> {
                 return Some("a report whose origin is neither extracted nor given".into());
             }
             match &f.link {
-                Some(l) if report_of(l).as_ref() != Some(&f.path) => {
+                Some(l) if !is_report_of(&f.path, l) => {
                     Some(format!("not at the report path of its original {l}"))
                 }
                 _ => None,
             }
         }
     }
-}
-
-/// The archive's file list as `list` shows it, from the seal record and manifest alone.
-pub fn entries_for_display(v: &Verification) -> Vec<(String, u64, String, String)> {
-    let Some(r) = &v.record else {
-        return Vec::new();
-    };
-    r.entries
-        .iter()
-        .map(|f| {
-            let what = match (f.role, &f.note) {
-                (Role::Original, Some((code, _))) => format!("original ({code})"),
-                (Role::Original, None) => "original".to_string(),
-                (Role::Report, _) => {
-                    format!("report ({})", f.origin.as_deref().unwrap_or("?"))
-                }
-            };
-            (f.path.clone(), f.bytes, f.sha256.clone(), what)
-        })
-        .collect()
 }
 
 impl Verification {
@@ -1228,7 +1640,7 @@ impl Verification {
             write!(out, "{:<11} {}", f.status.as_str(), f.path)?;
             if f.status == FileStatus::Altered {
                 if let (Some(e), Some(a)) = (&f.expected, &f.sha256) {
-                    write!(out, "  expected {e} actual {a}")?;
+                    write!(out, "  expected {} actual {}", hex(e), hex(a))?;
                 }
             }
             writeln!(out)?;

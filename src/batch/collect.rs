@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::batch::walk::{walk, Skipped};
-use crate::input::{sniff, Format, Input};
-use crate::model::{Report, TemplateId};
+use crate::input::Input;
+use crate::model::Report;
 use crate::ExtractOptions;
 
 /// A report and where it came from.
@@ -42,10 +42,11 @@ pub struct Collected {
 
 /// Reads every input, folders walked by the rules of [`crate::batch::walk`] (`output`, the file or
 /// folder the command writes, is never read). Canonical XML is read back, and so are the
-/// reports inside a sealed archive (a zip that is no DOCX or ODT); any other file is
-/// extracted. A source seen twice (its XML and the original beside it) is kept once, XML
-/// first.
-pub fn load_all(inputs: &[PathBuf], limits: &crate::Limits, output: Option<&Path>) -> Collected {
+/// reports inside a sealed archive (a zip that is no document: [`is_archive`]); any other
+/// file is extracted. A source seen twice (its XML and the original beside it) is kept
+/// once, XML first.
+pub fn load_all(inputs: &[PathBuf], options: &ExtractOptions, output: Option<&Path>) -> Collected {
+    let limits = &options.limits;
     let walked = walk(inputs, output);
     let mut failures: Vec<Failure> = walked
         .refused
@@ -58,14 +59,7 @@ pub fn load_all(inputs: &[PathBuf], limits: &crate::Limits, output: Option<&Path
     let mut loaded: Vec<Loaded> = Vec::new();
     let mut originals = Vec::new();
     for path in walked.files.into_iter().map(|f| f.path) {
-        if is_zip(&path) {
-            // A DOCX or ODT is a zip too: an original, read as any other.
-            if let Ok(input) = Input::from_path(&path, limits.max_input_bytes) {
-                if matches!(sniff(&input.bytes), Format::Docx | Format::Odt) {
-                    originals.push((path, input));
-                    continue;
-                }
-            }
+        if is_archive(&path) {
             // A sealed year: its canonical XML reports.
             match crate::archive::list::xml_reports(&path) {
                 Ok(reports) => {
@@ -124,13 +118,9 @@ pub fn load_all(inputs: &[PathBuf], limits: &crate::Limits, output: Option<&Path
     let mut seen = known;
     originals.retain(|(_, input)| seen.insert(input.sha256()));
     // Extracted in parallel (on the caller's rayon pool), kept in input order.
-    let options = ExtractOptions {
-        from: None,
-        limits: *limits,
-    };
     let extracted: Vec<Result<Loaded, Failure>> = originals
         .into_par_iter()
-        .map(|(path, input)| match crate::extract(&input, &options) {
+        .map(|(path, input)| match crate::extract(&input, options) {
             Ok(report) => Ok(Loaded {
                 path,
                 report,
@@ -153,7 +143,7 @@ pub fn load_all(inputs: &[PathBuf], limits: &crate::Limits, output: Option<&Path
     loaded.sort_by_key(|a| sort_key(&a.report));
     let (no_report, reports) = loaded
         .into_iter()
-        .partition(|l| l.report.meta.template == TemplateId::None);
+        .partition(|l| l.report.meta.template.is_none());
     Collected {
         reports,
         no_report,
@@ -171,12 +161,11 @@ fn sort_key(r: &Report) -> (String, Option<u16>, String, String) {
     )
 }
 
-/// A zip (a sealed archive) by its first bytes.
-pub fn is_zip(path: &Path) -> bool {
-    use std::io::Read;
-    let mut magic = [0u8; 4];
-    crate::input::open_regular(path).is_ok_and(|mut f| f.read_exact(&mut magic).is_ok())
-        && magic == *b"PK\x03\x04"
+/// A zip that is no document (DOCX, ODT, OFD, XLSX): a sealed archive, or what claims to
+/// be one (its reading says what is wrong with it).
+pub fn is_archive(path: &Path) -> bool {
+    use crate::input::{sniff_file, Format};
+    matches!(sniff_file(path), Ok(Format::Archive | Format::Zip))
 }
 
 /// Canonical XML names the report namespace near its start.

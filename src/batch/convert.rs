@@ -7,6 +7,7 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -15,6 +16,7 @@ use sha2::{Digest, Sha256};
 use crate::batch::output::{write_atomically, Durability};
 use crate::batch::walk::{walk, Skipped, ERRORS_FILE};
 use crate::input::Input;
+use crate::template::Templates;
 use crate::{ExtractOptions, Limits};
 
 /// One file to convert, and where its XML goes (relative to the output folder).
@@ -73,6 +75,16 @@ pub struct ConvertOptions {
     pub force: bool,
     pub keep_going: bool,
     pub limits: Limits,
+    /// The templates reports are read with.
+    pub templates: Arc<Templates>,
+}
+
+/// An input of a run that cannot be found (or looked at).
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", path.display())]
+pub struct MissingInput {
+    pub path: PathBuf,
+    pub source: std::io::Error,
 }
 
 /// One part of a run split over machines (`--shard K/N`): the files whose relative path
@@ -162,9 +174,12 @@ pub fn plan(
     inputs: &[PathBuf],
     output: &Path,
     shard: Option<Shard>,
-) -> Result<(Vec<Job>, Skipped), String> {
+) -> Result<(Vec<Job>, Skipped), MissingInput> {
     for input in inputs {
-        std::fs::metadata(input).map_err(|e| format!("{}: {e}", input.display()))?;
+        std::fs::metadata(input).map_err(|e| MissingInput {
+            path: input.clone(),
+            source: e,
+        })?;
     }
     let several = inputs.len() > 1;
     let base = |arg: usize| {
@@ -278,6 +293,7 @@ fn convert_one(job: &Job, opts: &ConvertOptions) -> Outcome {
     let options = ExtractOptions {
         from: None,
         limits: opts.limits,
+        templates: Arc::clone(&opts.templates),
     };
     let extracted = panic::catch_unwind(AssertUnwindSafe(|| {
         if crate::test_hooks::panic_on(job.input.file_name()) {

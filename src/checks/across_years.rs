@@ -11,19 +11,30 @@ use rust_decimal::Decimal;
 use crate::batch::collect::Loaded;
 use crate::checks::{col_name, row_name};
 use crate::model::{CellContent, Report};
-use crate::template::{templates, CrossRule, RuleScope};
+use crate::template::{CrossRule, RuleScope, Templates};
 use crate::text::number::{self, format_decimal};
 
 /// Overrides of the issuer key: `name<TAB>key` lines (`#` starts a comment).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct IssuerMap(BTreeMap<String, String>);
 
+/// An issuer map that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum IssuerMapError {
+    #[error(transparent)]
+    Read(crate::input::InputError),
+    #[error("not UTF-8 text")]
+    NotUtf8,
+    #[error("line {0}: expected `name<TAB>key`")]
+    Line(usize),
+}
+
 impl IssuerMap {
-    pub fn load(path: &Path) -> Result<IssuerMap, String> {
+    pub fn load(path: &Path) -> Result<IssuerMap, IssuerMapError> {
         // Opened as inputs are (never a FIFO or device), up to 64 MiB.
         let input = crate::input::Input::from_path(path, crate::input::DEFAULT_MAX_INPUT_BYTES)
-            .map_err(|e| format!("cannot read: {e}"))?;
-        let text = String::from_utf8(input.bytes).map_err(|_| "not UTF-8 text".to_string())?;
+            .map_err(IssuerMapError::Read)?;
+        let text = String::from_utf8(input.bytes).map_err(|_| IssuerMapError::NotUtf8)?;
         let mut map = BTreeMap::new();
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
@@ -31,7 +42,7 @@ impl IssuerMap {
                 continue;
             }
             let Some((name, key)) = line.split_once('\t') else {
-                return Err(format!("line {}: expected `name<TAB>key`", n + 1));
+                return Err(IssuerMapError::Line(n + 1));
             };
             map.insert(squeezed(name), key.trim().to_string());
         }
@@ -59,6 +70,7 @@ pub fn issuer_key(issuer: &str, map: &IssuerMap) -> String {
             _ => {}
         }
     }
+    // Names of bodies, not report labels: no template says how issuers are called.
     for suffix in ["管理委员会办公室", "管委会办公室", "管理委员会", "管委会"]
     {
         if let Some(k) = key.strip_suffix(suffix) {
@@ -89,7 +101,11 @@ pub struct Unplaced {
 }
 
 /// Checks every pair of consecutive years of each issuer.
-pub fn check(reports: &[Loaded], map: &IssuerMap) -> (Vec<CrossFinding>, Vec<Unplaced>) {
+pub fn check(
+    reports: &[Loaded],
+    map: &IssuerMap,
+    templates: &Templates,
+) -> (Vec<CrossFinding>, Vec<Unplaced>) {
     let mut series: BTreeMap<String, BTreeMap<u16, Vec<&Report>>> = BTreeMap::new();
     let mut unplaced = Vec::new();
     for l in reports {
@@ -122,8 +138,9 @@ pub fn check(reports: &[Loaded], map: &IssuerMap) -> (Vec<CrossFinding>, Vec<Unp
             let Some(next) = years.get(&(year + 1)).filter(|n| n.len() == 1) else {
                 continue;
             };
-            for rule in &templates().cross_rules {
+            for rule in &templates.cross_rules {
                 findings.extend(apply(
+                    templates,
                     rule,
                     issuer,
                     (*year, reports[0]),
@@ -137,18 +154,22 @@ pub fn check(reports: &[Loaded], map: &IssuerMap) -> (Vec<CrossFinding>, Vec<Unp
 
 /// One cross rule on one pair of reports: a finding per instance that fails.
 fn apply(
+    templates: &Templates,
     rule: &CrossRule,
     issuer: &str,
     this: (u16, &Report),
     next: (u16, &Report),
 ) -> Vec<CrossFinding> {
-    let uses = |r: &Report| rule.templates.iter().any(|t| t == r.meta.template.as_str());
+    let uses = |r: &Report| {
+        rule.templates
+            .iter()
+            .any(|t| Some(t) == r.meta.template.as_ref())
+    };
     if !uses(this.1) || !uses(next.1) {
         return Vec::new();
     }
     let subjects: Vec<String> = match rule.over {
-        RuleScope::Columns => templates()
-            .template(this.1.meta.template)
+        RuleScope::Columns => crate::checks::template_of(this.1, templates)
             .and_then(|t| t.table(&rule.table))
             .map(|t| t.columns().into_iter().map(String::from).collect())
             .unwrap_or_default(),
@@ -164,8 +185,8 @@ fn apply(
                 _ => (subject.as_str(), t.id),
             };
             let name = match rule.over {
-                RuleScope::Columns => row_name(row),
-                _ => col_name(col),
+                RuleScope::Columns => row_name(templates, row),
+                _ => col_name(templates, col),
             };
             let value = match report
                 .standard_table(&rule.table)?
@@ -200,8 +221,8 @@ fn apply(
         };
         if left != right {
             let label = match rule.over {
-                RuleScope::Columns => col_name(&subject),
-                _ => row_name(&subject),
+                RuleScope::Columns => col_name(templates, &subject),
+                _ => row_name(templates, &subject),
             };
             out.push(CrossFinding {
                 rule: rule.id.clone(),

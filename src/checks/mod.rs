@@ -11,22 +11,25 @@ use crate::text::normalise::squeezed;
 use rust_decimal::Decimal;
 
 use crate::model::{
-    CellContent, Check, CheckResult, Diagnostic, Level, Report, StandardTable, TemplateId,
+    CellContent, CellRef, Check, CheckResult, Diagnostic, Level, Location, Report, StandardTable,
 };
 use crate::template::rules::{self, CellKey, Outcome, RuleInstance, Term};
-use crate::template::{templates, NarrativeRule, RuleScope, TableTemplate, Template, ValueKind};
+use crate::template::{
+    NarrativeRule, OptionalRow, RuleScope, TableTemplate, Template, Templates, ValueKind,
+};
 use crate::text::number::{self, format_decimal};
 
 /// A standard table with its rule instances and the values the rules derive for blank
 /// totals (a blank 总计 counts as its row's sum in the other rules).
 struct Evaluated<'a> {
+    template: &'a TableTemplate,
     table: &'a StandardTable,
     instances: Arc<[RuleInstance]>,
     derived: BTreeMap<CellKey, Decimal>,
 }
 
 impl<'a> Evaluated<'a> {
-    fn of(report: &'a Report, tt: &TableTemplate) -> Option<Evaluated<'a>> {
+    fn of(report: &'a Report, tt: &'a TableTemplate, t: &Templates) -> Option<Evaluated<'a>> {
         let table = report.standard_table(&tt.id)?;
         let replaced = replaced_rows(tt, table);
         let printed: Vec<&str> = table
@@ -35,9 +38,10 @@ impl<'a> Evaluated<'a> {
             .map(|r| r.id.as_str())
             .filter(|r| !replaced.contains(r))
             .collect();
-        let instances = rules::instances(tt, &printed);
+        let instances = rules::instances(t, tt, &printed);
         let derived = rules::derived(&instances, |k| cell_term(table, k));
         Some(Evaluated {
+            template: tt,
             table,
             instances,
             derived,
@@ -62,18 +66,43 @@ fn replaced_rows<'t>(tt: &'t TableTemplate, table: &StandardTable) -> Vec<&'t st
         .collect()
 }
 
-/// The rows of a report that are absent by its layout, not unread (their cells are
-/// `missing` in the XML, but no one needs to look for them).
-pub fn absent_by_layout(report: &Report) -> Vec<String> {
-    let Some(tpl) = templates().template(report.meta.template) else {
+/// The optional rows a report prints in place of their parts: the parts are absent by its
+/// layout, not unread (their cells are `missing` in the XML, but no one needs to look for
+/// them).
+pub fn printed_in_place<'t>(report: &Report, templates: &'t Templates) -> Vec<&'t OptionalRow> {
+    let Some(tpl) = template_of(report, templates) else {
         return Vec::new();
     };
     tpl.tables
         .iter()
-        .filter_map(|tt| report.standard_table(&tt.id).map(|t| replaced_rows(tt, t)))
+        .filter_map(|tt| {
+            let table = report.standard_table(&tt.id)?;
+            Some(
+                tt.optional
+                    .iter()
+                    .filter(move |o| table.rows.iter().any(|r| r.id == o.row)),
+            )
+        })
         .flatten()
-        .map(str::to_string)
         .collect()
+}
+
+/// The rows of a report that are absent by its layout: the parts of
+/// [`printed_in_place`]'s rows.
+pub fn absent_by_layout(report: &Report, templates: &Templates) -> Vec<String> {
+    printed_in_place(report, templates)
+        .into_iter()
+        .flat_map(|o| o.parts.iter().cloned())
+        .collect()
+}
+
+/// The template a report names, when the templates define it.
+pub fn template_of<'t>(report: &Report, templates: &'t Templates) -> Option<&'t Template> {
+    report
+        .meta
+        .template
+        .as_deref()
+        .and_then(|id| templates.template(id))
 }
 
 fn cell_term(table: &StandardTable, k: &CellKey) -> Term {
@@ -97,35 +126,52 @@ pub struct Evaluation {
 /// of `<checks>`: linear rules table by table, the sign rule for each table, then the
 /// narrative rules. The one evaluation from which both `<checks>` ([`run`]) and what
 /// `check` and `show` say ([`findings`]) are taken.
-pub fn evaluate(report: &Report, template: &Template) -> Vec<Evaluation> {
-    let t = templates();
+pub fn evaluate(report: &Report, template: &Template, t: &Templates) -> Vec<Evaluation> {
     let tables: Vec<Evaluated<'_>> = template
         .tables
         .iter()
-        .filter_map(|tt| Evaluated::of(report, tt))
+        .filter_map(|tt| Evaluated::of(report, tt, t))
         .collect();
     let mut out = Vec::new();
     for ev in &tables {
-        out.extend(ev.instances.iter().map(|inst| linear_evaluation(inst, ev)));
+        out.extend(
+            ev.instances
+                .iter()
+                .map(|inst| linear_evaluation(inst, ev, t)),
+        );
     }
+    let signed = signed_labels(template, t);
     for rule in &t.sign_rules {
         for ev in &tables {
-            out.extend(sign_evaluations(&rule.id, ev.table));
+            out.extend(sign_evaluations(&rule.id, ev.table, &signed, t));
         }
     }
     out.extend(
-        narrative_checks(report, &tables)
+        narrative_checks(report, &tables, t)
             .into_iter()
-            .map(narrative_evaluation),
+            .map(|n| narrative_evaluation(n, t)),
     );
     out
 }
 
+/// The labels of the columns of a template that may hold negative values (`本年增/减`).
+fn signed_labels(template: &Template, t: &Templates) -> Vec<String> {
+    let mut labels: Vec<String> = Vec::new();
+    for col in template.tables.iter().flat_map(|tt| tt.columns()) {
+        if let Some(def) = t.column(col).filter(|c| c.kind == ValueKind::Signed) {
+            if !labels.contains(&def.label) {
+                labels.push(def.label.clone());
+            }
+        }
+    }
+    labels
+}
+
 /// The checks and the warnings of failed rules, as the XML records them.
-pub fn run(report: &Report, template: &Template) -> (Vec<Check>, Vec<Diagnostic>) {
+pub fn run(report: &Report, template: &Template, t: &Templates) -> (Vec<Check>, Vec<Diagnostic>) {
     let mut checks = Vec::new();
     let mut diags = Vec::new();
-    for e in evaluate(report, template) {
+    for e in evaluate(report, template, t) {
         checks.push(e.check);
         diags.extend(e.diagnostic);
     }
@@ -133,23 +179,27 @@ pub fn run(report: &Report, template: &Template) -> (Vec<Check>, Vec<Diagnostic>
 }
 
 /// Every failed rule of a report, with its cells and their values.
-pub fn findings(report: &Report) -> Vec<Finding> {
-    let Some(template) = (report.meta.template != TemplateId::None)
-        .then(|| templates().template(report.meta.template))
-        .flatten()
-    else {
+pub fn findings(report: &Report, t: &Templates) -> Vec<Finding> {
+    let Some(template) = template_of(report, t) else {
         return Vec::new();
     };
-    evaluate(report, template)
+    evaluate(report, template, t)
         .into_iter()
         .filter_map(|e| e.finding)
         .collect()
 }
 
-fn linear_evaluation(inst: &RuleInstance, ev: &Evaluated<'_>) -> Evaluation {
+fn linear_evaluation(inst: &RuleInstance, ev: &Evaluated<'_>, t: &Templates) -> Evaluation {
+    let table = ev.table.id.as_str();
+    // A rule over columns or over one cell is checked down a column (its subject is the
+    // left cell's column), one over rows along a row.
+    let subject = match inst.scope {
+        RuleScope::Columns | RuleScope::Cell => Location::column(table, &inst.subject),
+        RuleScope::Rows => Location::row(table, &inst.subject),
+    };
     let check = |result, expected, actual| Check {
         rule: inst.rule.clone(),
-        subject: inst.subject.clone(),
+        subject: subject.clone(),
         result,
         expected,
         actual,
@@ -167,7 +217,7 @@ fn linear_evaluation(inst: &RuleInstance, ev: &Evaluated<'_>) -> Evaluation {
     let diagnostic = Diagnostic::new(
         Level::Warning,
         "rule-failed",
-        inst.subject.clone(),
+        subject.clone(),
         format!(
             "{} fails for {}: expected {}, printed {}",
             inst.rule,
@@ -178,9 +228,9 @@ fn linear_evaluation(inst: &RuleInstance, ev: &Evaluated<'_>) -> Evaluation {
     );
     let finding = Finding {
         rule: inst.rule.clone(),
-        subject: inst.subject.clone(),
+        subject,
         soft: false,
-        description: describe(inst, ev, expected, actual),
+        description: describe(inst, ev, expected, actual, t),
         cells: inst
             .left
             .iter()
@@ -204,28 +254,39 @@ fn passed(check: Check) -> Evaluation {
     }
 }
 
-/// Only columns of type `signed` may hold negative values: one failing check per negative
-/// cell elsewhere, or one passing check for the table.
-fn sign_evaluations(rule: &str, table: &StandardTable) -> Vec<Evaluation> {
-    let fails: Vec<Evaluation> = negative_cells(table)
+/// Only columns of type `signed` may hold negative values: one failing
+/// check per negative cell elsewhere, or one passing check for the table.
+fn sign_evaluations(
+    rule: &str,
+    table: &StandardTable,
+    signed: &[String],
+    t: &Templates,
+) -> Vec<Evaluation> {
+    let allowed = if signed.is_empty() {
+        "no cell may be negative".to_string()
+    } else {
+        format!("only {} may be negative", signed.join(", "))
+    };
+    let fails: Vec<Evaluation> = negative_cells(table, t)
         .into_iter()
         .map(|(key, v)| {
             let cell = format!("{}/{}", key.row, key.col);
+            let subject = Location::cell(&table.id, &key.row, &key.col);
             Evaluation {
                 finding: Some(Finding {
                     rule: rule.to_string(),
-                    subject: cell.clone(),
+                    subject: subject.clone(),
                     soft: false,
                     description: format!(
-                        "{} {}: {v}, but only 本年增/减 may be negative",
-                        row_name(&key.row),
-                        col_name(&key.col)
+                        "{} {}: {v}, but {allowed}",
+                        row_name(t, &key.row),
+                        col_name(t, &key.col)
                     ),
-                    cells: vec![cell.clone()],
+                    cells: vec![cell],
                 }),
                 check: Check {
                     rule: rule.to_string(),
-                    subject: cell,
+                    subject,
                     result: CheckResult::Fail,
                     expected: Some("0 or more".into()),
                     actual: Some(v),
@@ -239,15 +300,14 @@ fn sign_evaluations(rule: &str, table: &StandardTable) -> Vec<Evaluation> {
     }
     vec![passed(Check {
         rule: rule.to_string(),
-        subject: table.id.clone(),
+        subject: Location::table(&table.id),
         result: CheckResult::Pass,
         expected: None,
         actual: None,
     })]
 }
 
-fn negative_cells(table: &StandardTable) -> Vec<(CellKey, String)> {
-    let t = templates();
+fn negative_cells(table: &StandardTable, t: &Templates) -> Vec<(CellKey, String)> {
     let mut out = Vec::new();
     for row in &table.rows {
         for cell in &row.cells {
@@ -275,8 +335,12 @@ struct NarrativeCheck {
 /// (soft: reported, never used to read), a blank 总计 counting as its row's sum as in the
 /// other rules. The prose is normalised once per report, not once per rule: NFKC is the
 /// costly step.
-fn narrative_checks(report: &Report, tables: &[Evaluated<'_>]) -> Vec<NarrativeCheck> {
-    let rules = &templates().narrative_rules;
+fn narrative_checks(
+    report: &Report,
+    tables: &[Evaluated<'_>],
+    t: &Templates,
+) -> Vec<NarrativeCheck> {
+    let rules = &t.narrative_rules;
     let prose: Vec<(&str, String)> = report
         .sections
         .iter()
@@ -307,10 +371,9 @@ fn narrative_result(tables: &[Evaluated<'_>], rule: &NarrativeRule, stated: &str
         let Some((row, col)) = cell.split_once('/') else {
             return Term::Unknown;
         };
-        let table = row.split('.').next().unwrap_or_default();
         tables
             .iter()
-            .find(|ev| ev.table.id == table)
+            .find(|ev| ev.template.block_of(row).is_some())
             .map_or(Term::Unknown, |ev| ev.term(&CellKey::new(row, col)))
     };
     let mut sum = Some(Decimal::ZERO);
@@ -330,9 +393,25 @@ fn narrative_result(tables: &[Evaluated<'_>], rule: &NarrativeRule, stated: &str
         ),
         None => (CheckResult::Skip, None, None),
     };
+    // The cells by their tables; a cell of no table of the template is named as written.
+    let cells: Option<Vec<CellRef>> = rule
+        .cells
+        .iter()
+        .map(|cell| {
+            let (row, col) = cell.split_once('/')?;
+            let ev = tables
+                .iter()
+                .find(|ev| ev.template.block_of(row).is_some())?;
+            Some(CellRef {
+                table: ev.table.id.clone(),
+                row: row.to_string(),
+                col: col.to_string(),
+            })
+        })
+        .collect();
     Check {
         rule: rule.id.clone(),
-        subject: rule.cells.join("+"),
+        subject: cells.map_or_else(|| rule.cells.join("+").into(), Location::cells),
         result,
         expected,
         actual,
@@ -343,7 +422,8 @@ fn narrative_result(tables: &[Evaluated<'_>], rule: &NarrativeRule, stated: &str
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub rule: String,
-    pub subject: String,
+    /// What the rule was checked on, as its check records it.
+    pub subject: Location,
     /// A soft rule (the narrative, cross-year): a warning, not a failure.
     pub soft: bool,
     /// `自然人: 一+二 = 21+0 = 21, 三+四 = 20+0 = 20`
@@ -353,7 +433,7 @@ pub struct Finding {
 }
 
 /// A narrative rule's check; when it fails, what the text states against the table.
-fn narrative_evaluation(n: NarrativeCheck) -> Evaluation {
+fn narrative_evaluation(n: NarrativeCheck, t: &Templates) -> Evaluation {
     let NarrativeCheck {
         index,
         check,
@@ -362,12 +442,12 @@ fn narrative_evaluation(n: NarrativeCheck) -> Evaluation {
     if check.result != CheckResult::Fail {
         return passed(check);
     }
-    let rule = &templates().narrative_rules[index];
+    let rule = &t.narrative_rules[index];
     let names: Vec<String> = rule
         .cells
         .iter()
         .filter_map(|c| c.split_once('/'))
-        .map(|(r, c)| format!("{} {}", row_name(r), col_name(c)))
+        .map(|(r, c)| format!("{} {}", row_name(t, r), col_name(t, c)))
         .collect();
     let finding = Finding {
         rule: check.rule.clone(),
@@ -389,17 +469,28 @@ fn narrative_evaluation(n: NarrativeCheck) -> Evaluation {
 
 /// `自然人: 一+二 = 21+0 = 21, 三+四 = 20+0 = 20`: the subject, then each side's terms,
 /// values and sum (the side the rule expects first).
-fn describe(inst: &RuleInstance, ev: &Evaluated<'_>, expected: Decimal, actual: Decimal) -> String {
-    let (subject, name): (String, fn(&CellKey) -> String) = match inst.scope {
-        RuleScope::Columns => (col_name(&inst.subject), |k| row_name(&k.row)),
-        RuleScope::Rows => (row_name(&inst.subject), |k| col_name(&k.col)),
-        RuleScope::Cell => (col_name(&inst.subject), |k| {
-            col_name(&k.col)
+fn describe(
+    inst: &RuleInstance,
+    ev: &Evaluated<'_>,
+    expected: Decimal,
+    actual: Decimal,
+    t: &Templates,
+) -> String {
+    let subject = match inst.scope {
+        RuleScope::Columns | RuleScope::Cell => col_name(t, &inst.subject),
+        RuleScope::Rows => row_name(t, &inst.subject),
+    };
+    let name = |k: &CellKey| -> String {
+        match inst.scope {
+            RuleScope::Columns => row_name(t, &k.row),
+            RuleScope::Rows => col_name(t, &k.col),
+            // A column label's last word: `行政复议 结果维持` is 结果维持 beside 行政复议 总计.
+            RuleScope::Cell => col_name(t, &k.col)
                 .split_whitespace()
                 .last()
                 .unwrap_or_default()
-                .to_string()
-        }),
+                .to_string(),
+        }
     };
     let side = |keys: &[CellKey], sum: Decimal| -> String {
         let names: Vec<String> = keys.iter().map(name).collect();
@@ -407,6 +498,7 @@ fn describe(inst: &RuleInstance, ev: &Evaluated<'_>, expected: Decimal, actual: 
             .iter()
             .map(|k| match ev.term(k) {
                 Term::Value(v) => format_decimal(v),
+                // How a blank cell reads in a sum (a word of the messages, not a label).
                 Term::Blank => "空".to_string(),
                 Term::Unknown => "?".to_string(),
             })
@@ -430,16 +522,14 @@ fn describe(inst: &RuleInstance, ev: &Evaluated<'_>, expected: Decimal, actual: 
 }
 
 /// A row as messages name it: its short name (`一`, `(三)1`) or label.
-pub fn row_name(id: &str) -> String {
-    templates()
-        .row(id)
+pub fn row_name(t: &Templates, id: &str) -> String {
+    t.row(id)
         .map_or_else(|| id.to_string(), |r| r.short().to_string())
 }
 
 /// A column as messages name it: its printed label.
-pub fn col_name(id: &str) -> String {
-    templates()
-        .column(id)
+pub fn col_name(t: &Templates, id: &str) -> String {
+    t.column(id)
         .map_or_else(|| id.to_string(), |c| c.label.clone())
 }
 
@@ -481,18 +571,19 @@ mod tests {
     }
 
     fn sign_checks(report: &Report) -> Vec<Check> {
-        let template = templates().template(report.meta.template).unwrap();
-        run(report, template)
+        let t = Templates::builtin();
+        let template = template_of(report, &t).unwrap();
+        run(report, template, &t)
             .0
             .into_iter()
             .filter(|c| c.rule == "R-T2-CHANGE-SIGN")
             .collect()
     }
 
-    fn sign_check(subject: &str, failed_with: Option<&str>) -> Check {
+    fn sign_check(subject: Location, failed_with: Option<&str>) -> Check {
         Check {
             rule: "R-T2-CHANGE-SIGN".into(),
-            subject: subject.into(),
+            subject,
             result: match failed_with {
                 Some(_) => CheckResult::Fail,
                 None => CheckResult::Pass,
@@ -505,25 +596,28 @@ mod tests {
     #[test]
     fn only_the_change_column_may_be_negative() {
         let mut r = meilie();
-        let pass = |t: &str| sign_check(t, None);
+        let pass = |t: &str| sign_check(Location::table(t), None);
         assert_eq!(sign_checks(&r), vec![pass("t2"), pass("t3"), pass("t4")]);
         // 本年增/减 is signed: a fall is no failure.
         set(&mut r, "t2.row.licensing", "t2.col.change", "-74");
         assert_eq!(sign_checks(&r), vec![pass("t2"), pass("t3"), pass("t4")]);
-        assert!(findings(&r).is_empty());
+        assert!(findings(&r, &Templates::builtin()).is_empty());
         // A count is not.
         set(&mut r, "t3.row.new_requests", "t3.col.natural_person", "-2");
         set(&mut r, "t2.row.licensing", "t2.col.prev_year_items", "-1");
-        let subject = "t3.row.new_requests/t3.col.natural_person";
+        let subject = Location::cell("t3", "t3.row.new_requests", "t3.col.natural_person");
         assert_eq!(
             sign_checks(&r),
             vec![
-                sign_check("t2.row.licensing/t2.col.prev_year_items", Some("-1")),
-                sign_check(subject, Some("-2")),
+                sign_check(
+                    Location::cell("t2", "t2.row.licensing", "t2.col.prev_year_items"),
+                    Some("-1")
+                ),
+                sign_check(subject.clone(), Some("-2")),
                 pass("t4")
             ]
         );
-        let found: Vec<Finding> = findings(&r)
+        let found: Vec<Finding> = findings(&r, &Templates::builtin())
             .into_iter()
             .filter(|f| f.rule == "R-T2-CHANGE-SIGN")
             .collect();
@@ -542,9 +636,9 @@ mod tests {
     #[test]
     fn only_a_blank_row_total_is_derived() {
         let failed = |r: &Report| -> Vec<(String, String)> {
-            findings(r)
+            findings(r, &Templates::builtin())
                 .into_iter()
-                .map(|f| (f.rule, f.subject))
+                .map(|f| (f.rule, f.subject.to_string()))
                 .collect()
         };
         let mut r = hongze();
@@ -590,12 +684,13 @@ mod tests {
             "-22",
         );
         set(&mut r, "t3.row.new_requests", "t3.col.total", "22");
-        let template = templates().template(r.meta.template).unwrap();
-        let (checks, diags) = run(&r, template);
-        let failed: Vec<(&str, &str)> = checks
+        let t = Templates::builtin();
+        let template = template_of(&r, &t).unwrap();
+        let (checks, diags) = run(&r, template, &t);
+        let failed: Vec<(&str, String)> = checks
             .iter()
             .filter(|c| c.result == CheckResult::Fail)
-            .map(|c| (c.rule.as_str(), c.subject.as_str()))
+            .map(|c| (c.rule.as_str(), c.subject.to_string()))
             .collect();
         assert!(failed.len() >= 5, "{failed:?}");
         for rule in [
@@ -606,25 +701,30 @@ mod tests {
         ] {
             assert!(failed.iter().any(|(r, _)| *r == rule), "{rule}: {failed:?}");
         }
-        let found = findings(&r);
-        let named: Vec<(&str, &str)> = found
+        let found = findings(&r, &Templates::builtin());
+        let named: Vec<(&str, String)> = found
             .iter()
-            .map(|f| (f.rule.as_str(), f.subject.as_str()))
+            .map(|f| (f.rule.as_str(), f.subject.to_string()))
             .collect();
         assert_eq!(named, failed);
-        let linear: Vec<(&str, &str)> = failed
+        let linear: Vec<String> = failed
             .iter()
-            .copied()
             .filter(|(r, _)| !matches!(*r, "R-T2-CHANGE-SIGN" | "R-NARRATIVE"))
+            .map(|(_, s)| s.clone())
             .collect();
-        let warned: Vec<&str> = diags.iter().map(|d| d.location.as_str()).collect();
-        assert_eq!(warned, linear.iter().map(|(_, s)| *s).collect::<Vec<_>>());
+        let warned: Vec<String> = diags.iter().map(|d| d.location.to_string()).collect();
+        assert_eq!(warned, linear);
+        // Each warning points where its check does: down a column of t3 or t4, along a row.
+        assert!(diags.iter().all(|d| matches!(
+            &d.location,
+            Location::Column { table, .. } | Location::Row { table, .. } if table == "t3" || table == "t4"
+        )));
         assert!(diags.iter().all(|d| d.code == "rule-failed"));
     }
 
     #[test]
     fn failures_are_spelled_out_with_their_cells() {
-        let f = findings(&hongze());
+        let f = findings(&hongze(), &Templates::builtin());
         let descriptions: Vec<(&str, &str)> = f
             .iter()
             .map(|f| (f.rule.as_str(), f.description.as_str()))
@@ -655,7 +755,7 @@ mod tests {
         // 一、本年新收: 22 natural persons (and 22 in all) where the report says 21.
         t3.rows[0].cells[0].content = CellContent::Value("22".into());
         t3.rows[0].cells[6].content = CellContent::Value("22".into());
-        let f = findings(&r);
+        let f = findings(&r, &Templates::builtin());
         let balance = f.iter().find(|f| f.rule == "R-T3-BALANCE").unwrap();
         assert_eq!(
             balance.description,

@@ -6,11 +6,13 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use gongkai::archive;
 use gongkai::input::{Format, DEFAULT_MAX_INPUT_BYTES};
+use gongkai::template::Templates;
 
 mod cmd;
 mod notice;
@@ -45,6 +47,8 @@ enum Command {
         from: Option<FromFormat>,
         #[command(flatten)]
         limits: LimitArgs,
+        #[command(flatten)]
+        templates: TemplateArgs,
     },
     /// Convert every file under the inputs to canonical XML under the output folder, in
     /// parallel, skipping files whose XML is up to date. Exit 0 all converted, 1 some
@@ -75,9 +79,15 @@ enum Command {
         shard: Option<gongkai::batch::convert::Shard>,
         #[command(flatten)]
         limits: LimitArgs,
+        #[command(flatten)]
+        templates: TemplateArgs,
     },
-    /// Print the XML Schema of the canonical report (schemas/report.xsd).
-    Schema,
+    /// Print the XML Schema of the canonical report (schemas/report.xsd; with --templates,
+    /// of the reports those templates give).
+    Schema {
+        #[command(flatten)]
+        templates: TemplateArgs,
+    },
     /// Seal a year's originals (and their canonical XML) into one archive: a BagIt bag in a
     /// deterministic zip with a seal record.
     Seal {
@@ -99,9 +109,12 @@ enum Command {
         /// Replace an existing archive.
         #[arg(long)]
         force: bool,
-        /// Originals larger than this are archived without running extract on them.
-        #[arg(long, default_value_t = DEFAULT_MAX_INPUT_BYTES)]
-        max_input_bytes: u64,
+        /// The limits extract runs within; an original past --max-input-bytes is archived
+        /// without a report.
+        #[command(flatten)]
+        limits: LimitArgs,
+        #[command(flatten)]
+        templates: TemplateArgs,
     },
     /// Verify an archive: every file, the manifests, Payload-Oxum, the Merkle root, the
     /// links between reports and originals, and the chain to --prev. Exit 0 intact,
@@ -158,6 +171,8 @@ enum Command {
         output: Option<PathBuf>,
         #[command(flatten)]
         limits: LimitArgs,
+        #[command(flatten)]
+        templates: TemplateArgs,
     },
     /// Report each failed consistency rule with its cells, ambiguous and missing cells, and
     /// a summary. Exit 0 all rules hold, 1 a rule fails, 2 an input is unusable.
@@ -175,6 +190,8 @@ enum Command {
         issuer_map: Option<PathBuf>,
         #[command(flatten)]
         limits: LimitArgs,
+        #[command(flatten)]
+        templates: TemplateArgs,
     },
     /// Write a self-contained HTML review page of a report; for a folder or several
     /// inputs, a folder of pages with a sortable index.
@@ -186,7 +203,43 @@ enum Command {
         output: PathBuf,
         #[command(flatten)]
         limits: LimitArgs,
+        #[command(flatten)]
+        templates: TemplateArgs,
     },
+}
+
+/// The templates reports are read and checked by: a flag of every command that reads them.
+#[derive(clap::Args)]
+struct TemplateArgs {
+    /// Use the templates in this file (the form of schemas/templates.toml) instead of the
+    /// built-in ones.
+    #[arg(long, value_name = "FILE")]
+    templates: Option<PathBuf>,
+}
+
+impl TemplateArgs {
+    /// The templates: the file's (exit 2 naming it and the line it is wrong on), or the
+    /// built-in ones.
+    fn load(&self) -> Result<Arc<Templates>, ExitCode> {
+        match &self.templates {
+            None => Ok(Templates::builtin()),
+            Some(path) => Templates::load(path).map(Arc::new).map_err(|e| {
+                cmd::fail(cmd::EXIT_INPUT, &path.display().to_string(), &e.to_string())
+            }),
+        }
+    }
+
+    fn extract_options(
+        &self,
+        from: Option<FromFormat>,
+        limits: &LimitArgs,
+    ) -> Result<gongkai::ExtractOptions, ExitCode> {
+        Ok(gongkai::ExtractOptions {
+            from: from.map(Format::from),
+            limits: limits.limits(),
+            templates: self.load()?,
+        })
+    }
 }
 
 /// Per-file limits (see README): flags of every command that reads reports.
@@ -233,6 +286,7 @@ enum FromFormat {
     Pdf,
     Docx,
     Odt,
+    Ofd,
 }
 
 impl From<FromFormat> for Format {
@@ -243,25 +297,30 @@ impl From<FromFormat> for Format {
             FromFormat::Pdf => Format::Pdf,
             FromFormat::Docx => Format::Docx,
             FromFormat::Odt => Format::Odt,
+            FromFormat::Ofd => Format::Ofd,
         }
     }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    match run(cli.command) {
+        Ok(code) | Err(code) => code,
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode, ExitCode> {
+    Ok(match command {
         Command::Extract {
             input,
             output,
             from,
             limits,
+            templates,
         } => cmd::extract::extract(
             &input,
             output.as_deref(),
-            &gongkai::ExtractOptions {
-                from: from.map(Format::from),
-                limits: limits.limits(),
-            },
+            &templates.extract_options(from, &limits)?,
         ),
         Command::Seal {
             year,
@@ -270,7 +329,8 @@ fn main() -> ExitCode {
             output,
             prev,
             force,
-            max_input_bytes,
+            limits,
+            templates,
         } => cmd::archive::seal(
             &inputs,
             files_from.as_deref(),
@@ -279,8 +339,9 @@ fn main() -> ExitCode {
                 year,
                 prev,
                 force,
-                max_input_bytes,
+                max_input_bytes: limits.max_input_bytes,
             },
+            &templates.extract_options(None, &limits)?,
         ),
         Command::Verify {
             archive,
@@ -308,6 +369,7 @@ fn main() -> ExitCode {
             bom,
             output,
             limits,
+            templates,
         } => cmd::export::export(
             &inputs,
             &cmd::export::ExportOptions {
@@ -315,7 +377,7 @@ fn main() -> ExitCode {
                 wide,
                 bom,
                 output: output.as_deref(),
-                limits: limits.limits(),
+                extract: templates.extract_options(None, &limits)?,
             },
         ),
         Command::Check {
@@ -324,13 +386,14 @@ fn main() -> ExitCode {
             across_years,
             issuer_map,
             limits,
+            templates,
         } => cmd::check::check(
             &inputs,
             &cmd::check::CheckOptions {
                 json,
                 across_years,
                 issuer_map: issuer_map.as_deref(),
-                limits: limits.limits(),
+                extract: templates.extract_options(None, &limits)?,
             },
         ),
         Command::Convert {
@@ -342,6 +405,7 @@ fn main() -> ExitCode {
             quiet,
             shard,
             limits,
+            templates,
         } => cmd::convert::convert(
             &inputs,
             shard,
@@ -352,6 +416,7 @@ fn main() -> ExitCode {
                 force,
                 keep_going,
                 limits: limits.limits(),
+                templates: templates.load()?,
             },
             quiet,
         ),
@@ -359,9 +424,13 @@ fn main() -> ExitCode {
             inputs,
             output,
             limits,
-        } => cmd::show::show(&inputs, &output, &limits.limits()),
-        Command::Schema => cmd::done(cmd::to_stdout(
-            gongkai::writers::schema::report_xsd().as_bytes(),
-        )),
-    }
+            templates,
+        } => cmd::show::show(&inputs, &output, &templates.extract_options(None, &limits)?),
+        Command::Schema { templates } => {
+            let templates = templates.load()?;
+            cmd::done(cmd::to_stdout(
+                gongkai::writers::schema::report_xsd(&templates).as_bytes(),
+            ))
+        }
+    })
 }

@@ -2,7 +2,7 @@
 //! what the user hoped for: a damaged PDF read in part, no standard table found, or much of
 //! its text undecodable. The exit code stays 0: the XML says the same in its diagnostics.
 
-use gongkai::model::{Report, Table, TemplateId};
+use gongkai::model::{Report, Table};
 use gongkai::text::{undecodable_share, UNDECODABLE};
 
 /// The report's text: title, section headings and paragraphs, and the cells of its other
@@ -32,7 +32,7 @@ pub fn of(report: &Report) -> Option<String> {
     {
         said.push("the PDF is damaged (cut short?) and was read as far as it goes".to_string());
     }
-    if report.meta.template == TemplateId::None {
+    if report.meta.template.is_none() {
         said.push("no standard table was found (template none)".to_string());
     }
     let share = undecodable_share(texts(report));

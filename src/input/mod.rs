@@ -146,6 +146,8 @@ pub enum Format {
     Pdf,
     Docx,
     Odt,
+    /// An OFD package (GB/T 33190-2016).
+    Ofd,
     /// A spreadsheet (XLSX): not a document.
     Xlsx,
     /// A sealed gongkai archive.
@@ -166,6 +168,7 @@ impl Format {
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             }
             Format::Odt => "application/vnd.oasis.opendocument.text",
+            Format::Ofd => "application/ofd",
             Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             Format::Archive | Format::Zip => "application/zip",
             Format::Ole => "application/x-ole-storage",
@@ -179,6 +182,7 @@ impl Format {
             Format::Pdf => "PDF",
             Format::Docx => "DOCX",
             Format::Odt => "ODT",
+            Format::Ofd => "OFD",
             Format::Xlsx => "XLSX",
             Format::Archive => "archive",
             Format::Zip => "zip",
@@ -201,7 +205,7 @@ impl Format {
                 "a sealed gongkai archive: use `gongkai verify`, `list`, `show` or `export` on it"
                     .into()
             }
-            Format::Zip => "a zip archive that holds no DOCX or ODT document".into(),
+            Format::Zip => "a zip archive that holds no DOCX, ODT or OFD document".into(),
             other => format!("{} input is not supported", other.name()),
         }
     }
@@ -238,26 +242,142 @@ pub fn sniff(bytes: &[u8]) -> Format {
     Format::Text
 }
 
-/// Which kind of zip: by the part names its directory (at the end) and first entries hold.
+/// The bytes at a zip's start and end that tell which kind it is when its central
+/// directory cannot be read.
+const ZIP_HEAD_BYTES: u64 = 1 << 16;
+const ZIP_TAIL_BYTES: u64 = 1 << 20;
+/// The most of a zip's central directory [`sniff_file`] reads (some 150,000 entries).
+const MAX_DIRECTORY_BYTES: u64 = 16 << 20;
+/// A zip's end record and its longest comment.
+const END_RECORD_BYTES: u64 = 22 + 0xFFFF;
+
+/// Tells a file's format as [`sniff`] does from its bytes, reading only what that looks at
+/// (a zip's start, and its end with the central directory): a sealed archive of a year
+/// need not be read whole.
+pub fn sniff_file(path: &Path) -> Result<Format, InputError> {
+    use std::io::{Seek, SeekFrom};
+    let mut file = open_regular(path)?;
+    let length = file.metadata()?.len();
+    let mut bytes = Vec::new();
+    (&mut file).take(ZIP_HEAD_BYTES).read_to_end(&mut bytes)?;
+    if bytes.starts_with(b"PK\x03\x04") && length > ZIP_HEAD_BYTES {
+        let rest = length - ZIP_HEAD_BYTES;
+        let mut last = |n: u64| -> std::io::Result<Vec<u8>> {
+            let mut out = Vec::new();
+            file.seek(SeekFrom::Start(length - n))?;
+            (&mut file).take(n).read_to_end(&mut out)?;
+            Ok(out)
+        };
+        let end = last(rest.min(END_RECORD_BYTES))?;
+        let directory = end_record(&end).map_or(0, |(at, size)| (end.len() - at + size) as u64);
+        let tail = ZIP_TAIL_BYTES
+            .max(directory)
+            .min(MAX_DIRECTORY_BYTES)
+            .min(rest);
+        bytes.extend(last(tail)?);
+    }
+    Ok(sniff(&bytes))
+}
+
+/// Which kind of zip: by the names of the entries at its root, read from its central
+/// directory; when that cannot be read (a zip cut short, a directory larger than the tail
+/// looked at), by the names its first and last bytes hold.
 fn sniff_zip(bytes: &[u8]) -> Format {
-    let tail = &bytes[bytes.len().saturating_sub(1 << 20)..];
-    let head = &bytes[..bytes.len().min(1 << 16)];
-    let has = |name: &[u8]| find(tail, name).is_some() || find(head, name).is_some();
+    let tail = &bytes[bytes.len().saturating_sub(ZIP_TAIL_BYTES as usize)..];
+    let head = &bytes[..bytes.len().min(ZIP_HEAD_BYTES as usize)];
     if head.get(30..38) == Some(b"mimetype")
         && find(&head[..head.len().min(120)], b"opendocument.text").is_some()
     {
-        Format::Odt
+        return Format::Odt;
+    }
+    let Some(names) = central_directory_names(bytes) else {
+        let has = |name: &[u8]| find(tail, name).is_some() || find(head, name).is_some();
+        // A zip cut short has no directory: an OFD whose first entry is OFD.xml (as
+        // producers write it) is still told by that.
+        return if first_entry_name(head) == Some(b"OFD.xml") {
+            Format::Ofd
+        } else if has(b"word/document.xml") {
+            Format::Docx
+        } else if has(b"xl/workbook.xml") {
+            Format::Xlsx
+        } else if has(b"/bagit.txt") && has(b"/seal.xml") {
+            Format::Archive
+        } else if has(b"content.xml") && has(b"opendocument.text") {
+            Format::Odt
+        } else {
+            Format::Zip
+        };
+    };
+    let has = |name: &[u8]| names.contains(&name);
+    let has_below = |name: &[u8]| {
+        names.iter().any(|n| {
+            n.len() > name.len() && n.ends_with(name) && n[n.len() - name.len() - 1] == b'/'
+        })
+    };
+    // OFD (GB/T 33190): `OFD.xml` at the package's root.
+    if has(b"OFD.xml") {
+        Format::Ofd
     } else if has(b"word/document.xml") {
         Format::Docx
     } else if has(b"xl/workbook.xml") {
         Format::Xlsx
-    } else if has(b"/bagit.txt") && has(b"/seal.xml") {
+    } else if has_below(b"bagit.txt") && has_below(b"seal.xml") {
         Format::Archive
-    } else if has(b"content.xml") && has(b"opendocument.text") {
+    } else if has(b"content.xml") && has(b"mimetype") && find(head, b"opendocument.text").is_some()
+    {
         Format::Odt
     } else {
         Format::Zip
     }
+}
+
+fn u16_at(b: &[u8], at: usize) -> Option<usize> {
+    let v = b.get(at..at + 2)?;
+    Some(u16::from_le_bytes([v[0], v[1]]) as usize)
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<usize> {
+    let v = b.get(at..at + 4)?;
+    Some(u32::from_le_bytes([v[0], v[1], v[2], v[3]]) as usize)
+}
+
+/// Where the zip's end record is (the last one, its comment reaching the last byte) and
+/// the size it gives its central directory.
+fn end_record(bytes: &[u8]) -> Option<(usize, usize)> {
+    let search_from = bytes.len().saturating_sub(END_RECORD_BYTES as usize);
+    let at = (search_from..=bytes.len().checked_sub(22)?)
+        .rev()
+        .find(|&at| {
+            bytes[at..].starts_with(b"PK\x05\x06")
+                && u16_at(bytes, at + 20).is_some_and(|comment| at + 22 + comment == bytes.len())
+        })?;
+    Some((at, u32_at(bytes, at + 12)?))
+}
+
+/// The name of the entry whose local header starts the zip.
+fn first_entry_name(head: &[u8]) -> Option<&[u8]> {
+    head.get(30..30 + u16_at(head, 26)?)
+}
+
+/// The names in the zip's central directory, when the bytes end with the whole of it: the
+/// end record (its comment reaching the last byte) and, just before it, the directory it
+/// gives the size of, entry after entry. A zip stored inside the zip does not count: its
+/// directory is not the one the last end record gives.
+fn central_directory_names(bytes: &[u8]) -> Option<Vec<&[u8]>> {
+    const ENTRY: &[u8] = b"PK\x01\x02";
+    let (end, size) = end_record(bytes)?;
+    let mut at = end.checked_sub(size)?;
+    let mut names = Vec::new();
+    while at < end {
+        if !bytes[at..].starts_with(ENTRY) {
+            return None;
+        }
+        let name_length = u16_at(bytes, at + 28)?;
+        let other = u16_at(bytes, at + 30)? + u16_at(bytes, at + 32)?;
+        names.push(bytes.get(at + 46..at + 46 + name_length)?);
+        at += 46 + name_length + other;
+    }
+    (at == end).then_some(names)
 }
 
 fn trim_start_bom_ws(b: &[u8]) -> &[u8] {
@@ -449,6 +569,80 @@ mod tests {
             Format::Archive
         );
         assert_eq!(sniff(&zip(&["photo.jpg"])), Format::Zip);
+    }
+
+    /// A stored zip of these entries, as the zip crate writes it.
+    fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        use std::io::Write;
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, bytes) in entries {
+            z.start_file(*name, stored).unwrap();
+            z.write_all(bytes).unwrap();
+        }
+        z.finish().unwrap().into_inner()
+    }
+
+    /// A zip of empty entries with these names.
+    fn zip_of(names: &[&str]) -> Vec<u8> {
+        let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (*n, &b""[..])).collect();
+        zip_with(&entries)
+    }
+
+    #[test]
+    fn ofd_is_a_zip_with_ofd_xml_at_its_root() {
+        let ofd = zip_of(&["OFD.xml", "Doc_0/Document.xml"]);
+        assert_eq!(sniff(&ofd), Format::Ofd);
+        // Its central directory gone (cut short), the first local header still tells.
+        assert_eq!(sniff(&ofd[..ofd.len() / 2]), Format::Ofd);
+        // Named last, the central directory tells.
+        assert_eq!(
+            sniff(&zip_of(&["Doc_0/Document.xml", "OFD.xml"])),
+            Format::Ofd
+        );
+        for other in [&["Doc_0/OFD.xml"][..], &["OFD.xml.bak"], &["xOFD.xml"]] {
+            assert_eq!(sniff(&zip_of(other)), Format::Zip, "{other:?}");
+        }
+        // Stored inside another zip, an OFD (or a DOCX) does not make that zip one: a
+        // sealed archive of originals stays an archive.
+        let docx = zip_of(&["word/document.xml"]);
+        let archive = zip_with(&[
+            ("gongkai-2024/bagit.txt", b""),
+            ("gongkai-2024/data/originals/a.ofd", &ofd),
+            ("gongkai-2024/data/originals/b.docx", &docx),
+            ("gongkai-2024/seal.xml", b""),
+        ]);
+        assert_eq!(sniff(&archive), Format::Archive);
+        assert_eq!(sniff(&zip_with(&[("a.ofd", &ofd)])), Format::Zip);
+    }
+
+    #[test]
+    fn a_file_is_told_from_its_start_and_directory_as_from_all_its_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let docx = zip_of(&["word/document.xml"]);
+        let blob = vec![b'x'; 3 << 20];
+        // A directory longer than the tail read when it cannot be found.
+        let many: Vec<String> = (0..12_000)
+            .map(|i| format!("gongkai-2024/data/xml/{i:064}.xml"))
+            .collect();
+        let mut entries: Vec<(&str, &[u8])> = vec![
+            ("gongkai-2024/bagit.txt", b""),
+            ("gongkai-2024/data/originals/b.docx", &docx),
+            ("gongkai-2024/data/originals/blob", &blob),
+        ];
+        entries.extend(many.iter().map(|n| (n.as_str(), &b""[..])));
+        entries.push(("gongkai-2024/seal.xml", b""));
+        let archive = zip_with(&entries);
+        let (_, directory) = end_record(&archive).unwrap();
+        assert!(directory as u64 > ZIP_TAIL_BYTES, "{directory}");
+        let ofd = zip_with(&[("OFD.xml", b""), ("Doc_0/blob", &blob)]);
+        for (bytes, format) in [(archive, Format::Archive), (ofd, Format::Ofd)] {
+            let path = dir.path().join("file");
+            std::fs::write(&path, &bytes).unwrap();
+            assert_eq!(sniff(&bytes), format);
+            assert_eq!(sniff_file(&path).unwrap(), format);
+        }
     }
 
     #[test]

@@ -288,6 +288,7 @@ impl TreeSink for CountingSink {
     fn allow_declarative_shadow_roots(&self, intended_parent: &NodeId) -> bool {
         self.inner.allow_declarative_shadow_roots(intended_parent)
     }
+    // html5ever's `TreeSink` fixes this signature (its error is a String): passed through.
     fn attach_declarative_shadow(
         &self,
         location: &NodeId,

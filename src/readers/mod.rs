@@ -1,6 +1,8 @@
 //! Readers turn input bytes into the common layout; they know formats, not reports.
 
 pub mod html;
+pub mod image;
+pub mod ofd;
 pub mod office;
 pub mod pdf;
 pub mod text;
@@ -19,6 +21,8 @@ pub enum ReadError {
     Pdf(#[from] pdf::PdfError),
     #[error(transparent)]
     Office(#[from] office::OfficeError),
+    #[error(transparent)]
+    Ofd(#[from] ofd::OfdError),
     #[error("{}", .0.unsupported())]
     Unsupported(Format),
     #[error(transparent)]
@@ -41,6 +45,7 @@ pub fn read(format: Format, bytes: &[u8], limits: &crate::Limits) -> Result<Layo
         Format::Pdf => Ok(pdf::read(bytes, limits.max_pdf_stream_bytes, &mut budget)?),
         Format::Docx => Ok(office::read_docx(bytes, &mut budget)?),
         Format::Odt => Ok(office::read_odt(bytes, &mut budget)?),
+        Format::Ofd => Ok(ofd::read_layout(bytes, &mut budget)?),
         other => Err(ReadError::Unsupported(other)),
     }
 }

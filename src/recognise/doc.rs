@@ -13,6 +13,7 @@ use std::ops::Range;
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::text::gloss;
 use crate::text::normalise::fold_simple;
 use crate::text::traditional;
 
@@ -214,7 +215,19 @@ fn push_normalised(out: &mut String, text: &str) -> Vec<(usize, usize)> {
     let base = out.len();
     let mut drift = Vec::new();
     let mut diverged = false;
-    for (orig_off, c) in text.char_indices() {
+    // Pinyin glosses are left out of the searchable text (labels match without them).
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let plain: Vec<char> = chars.iter().map(|&(_, c)| c).collect();
+    let mut skip = 0;
+    for (i, &(orig_off, c)) in chars.iter().enumerate() {
+        if skip == 0 {
+            skip = gloss::gloss_at(&plain, i).unwrap_or(0);
+        }
+        if skip > 0 {
+            skip -= 1;
+            diverged = true;
+            continue;
+        }
         let before = out.len();
         match fold_simple(c) {
             Some(f) => out.push(traditional::simplified(f).unwrap_or(f)),
@@ -354,10 +367,12 @@ fn lex(text: &str, range: Range<usize>, line: usize, first_column: usize, items:
     flush_text(items, text_start.take(), chars.len());
 }
 
-/// Units a number may carry; a number followed by one of these is still a number.
+/// Units a number may carry; a number followed by one of these is still a number. How
+/// numbers are written, not template labels (a column's own unit is read the same way).
 const UNIT_CHARS: &[&str] = &["万元", "元", "件", "个", "项", "条"];
 
-/// Characters after which digits are part of prose, not a cell: dates and percentages.
+/// Characters after which digits are part of prose, not a cell: dates and percentages (the
+/// language's, not a template's).
 fn is_prose_suffix(c: char) -> bool {
     matches!(c, '年' | '月' | '日' | '号' | '%' | '时' | '天' | '岁')
 }
@@ -433,7 +448,8 @@ fn thousands_group(chars: &[(usize, char)], k: usize) -> bool {
     digit(k + 1) && digit(k + 2) && digit(k + 3) && !digit(k + 4) && k > 0 && digit(k - 1)
 }
 
-/// A blank marker standing alone: `-`, `—`, `/`, `无` between spaces or cell edges.
+/// A blank marker standing alone: `-`, `—`, `/`, `无` between spaces or cell edges (the
+/// canonical form's blanks, canonical-xml.md: the same for every template).
 fn blank_marker(chars: &[(usize, char)], i: usize) -> Option<usize> {
     let edge = |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || c == '|');
     let prev = if i > 0 { Some(chars[i - 1].1) } else { None };

@@ -43,6 +43,7 @@ struct Marker {
     level: u8,
 }
 
+/// The numerals of row numbering (一、, （三）): the writing of lists, not a template's labels.
 const CJK_NUMERALS: &str = "一二三四五六七八九十";
 
 fn markers(label: &str) -> Vec<Marker> {
@@ -149,15 +150,12 @@ pub fn match_row(label: &str, candidates: &[&RowDef]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::template::templates;
+    use crate::template::Templates;
 
-    fn rows(ids: &[&str]) -> Vec<&'static RowDef> {
-        ids.iter().map(|id| templates().row(id).unwrap()).collect()
-    }
-
-    fn best(label: &str, ids: &[&str]) -> Option<&'static str> {
-        let cands = rows(ids);
-        match_row(&clean_label(label), &cands).map(|i| cands[i].id.as_str())
+    fn best(label: &str, ids: &[&str]) -> Option<String> {
+        let t = Templates::builtin();
+        let cands: Vec<&RowDef> = ids.iter().map(|id| t.row(id).unwrap()).collect();
+        match_row(&clean_label(label), &cands).map(|i| cands[i].id.clone())
     }
 
     const OTHER_V2021: &[&str] = &[
@@ -196,18 +194,18 @@ mod tests {
         ];
         assert_eq!(
             best("2.其他法律行政止公开", &denied),
-            Some("t3.row.denied.law_prohibited")
+            Some("t3.row.denied.law_prohibited".to_string())
         );
         assert_eq!(
             best("(三)不予公开1.属于国家秘密", &denied),
-            Some("t3.row.denied.state_secret")
+            Some("t3.row.denied.state_secret".to_string())
         );
         assert_eq!(
             best(
                 "(六)其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
                 OTHER_V2021
             ),
-            Some("t3.row.other.no_correction")
+            Some("t3.row.other.no_correction".to_string())
         );
         assert_eq!(
             best(
@@ -217,20 +215,35 @@ mod tests {
                     "t3.row.not_processed.excessive"
                 ]
             ),
-            Some("t3.row.not_processed.excessive")
+            Some("t3.row.not_processed.excessive".to_string())
         );
     }
 
     #[test]
     fn numbering_level_tells_other_rows_apart() {
-        assert_eq!(best("3.其他", OTHER_V2021), Some("t3.row.other.misc"));
-        assert_eq!(best("3、其他", OTHER_V2021), Some("t3.row.other.misc"));
-        assert_eq!(best("(六)其他处理", OTHER_V2021), Some("t3.row.other"));
-        assert_eq!(best("(六) 其他", OTHER_V2021), Some("t3.row.other"));
-        assert_eq!(best("(七)总计", OTHER_V2021), Some("t3.row.results_total"));
+        assert_eq!(
+            best("3.其他", OTHER_V2021),
+            Some("t3.row.other.misc".to_string())
+        );
+        assert_eq!(
+            best("3、其他", OTHER_V2021),
+            Some("t3.row.other.misc".to_string())
+        );
+        assert_eq!(
+            best("(六)其他处理", OTHER_V2021),
+            Some("t3.row.other".to_string())
+        );
+        assert_eq!(
+            best("(六) 其他", OTHER_V2021),
+            Some("t3.row.other".to_string())
+        );
+        assert_eq!(
+            best("(七)总计", OTHER_V2021),
+            Some("t3.row.results_total".to_string())
+        );
         assert_eq!(
             best("四、结转下年度继续办理", OTHER_V2021),
-            Some("t3.row.carried_forward")
+            Some("t3.row.carried_forward".to_string())
         );
         assert_eq!(best("法人或其他组织", OTHER_V2021), None);
     }

@@ -11,7 +11,7 @@ mod sections;
 mod split;
 mod tables;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -19,16 +19,16 @@ use regex::Regex;
 
 use crate::checks;
 use crate::layout::{Block, Layout};
-use crate::model::{Diagnostic, GenericTable, Level, Meta, Report, Source, Table, TemplateId};
+use crate::model::{Diagnostic, GenericTable, Level, Location, Meta, Report, Source, Table};
 use crate::recognise::doc::{Doc, ItemKind};
 use crate::recognise::sections::Heading;
-use crate::template::{templates, Template};
+use crate::template::{TableTemplate, Template, Templates};
 
-/// Recognises a report in a layout.
-pub fn recognise(layout: &Layout, source: Source) -> Report {
+/// Recognises a report in a layout, by the templates given.
+pub fn recognise(layout: &Layout, source: Source, templates: &Templates) -> Report {
     let doc = Doc::build(layout);
-    let headings = sections::find_headings(&doc);
-    let regions = find_regions(&doc, &headings);
+    let headings = sections::find_headings(&doc, templates);
+    let regions = find_regions(&doc, &headings, templates);
     let mut diagnostics = layout.diagnostics.clone();
 
     let mut consumed: Vec<Range<usize>> = Vec::new();
@@ -36,19 +36,17 @@ pub fn recognise(layout: &Layout, source: Source) -> Report {
 
     // The title and year come from the opening paragraphs (the preamble and 一、总体情况),
     // which lie before any table; the version may need the year, so they are read first.
-    let defs = &templates().sections;
-    let last_overview = headings
-        .iter()
-        .rposition(|h| defs[h.section].id == "sec.overview");
-    let opening_end = headings[last_overview.map_or(0, |i| i + 1)..]
+    let defs = &templates.sections;
+    let last_opening = headings.iter().rposition(|h| defs[h.section].opening);
+    let opening_end = headings[last_opening.map_or(0, |i| i + 1)..]
         .first()
         .map_or(doc.text.len(), |h| h.range.start);
     let info = {
-        let opening = sections::build_until(&doc, &headings, &[], opening_end);
-        sections::title_info(&opening, &layout.hints, &mut diagnostics)
+        let opening = sections::build_until(&doc, &headings, &[], opening_end, templates);
+        sections::title_info(&opening, &layout.hints, templates, &mut diagnostics)
     };
 
-    let template = decide_template(&doc, &regions, info.year, &mut diagnostics);
+    let template = decide_template(&doc, &regions, info.year, templates, &mut diagnostics);
     if let Some(tpl) = template {
         let inline = inline_lines(&doc, &regions);
         for table in &tpl.tables {
@@ -56,7 +54,7 @@ pub fn recognise(layout: &Layout, source: Source) -> Report {
                 diagnostics.push(Diagnostic::new(
                     Level::Warning,
                     "table-not-found",
-                    table.id.clone(),
+                    Location::table(&table.id),
                     format!(
                         "no {} table was found (anchor {:?}); its cells are missing",
                         table.id, table.anchors[0]
@@ -69,6 +67,7 @@ pub fn recognise(layout: &Layout, source: Source) -> Report {
                 doc: &doc,
                 region: region.clone(),
                 template: table,
+                templates,
                 inline_lines: &inline,
             });
             consumed.push(reading.consumed.clone());
@@ -77,18 +76,17 @@ pub fn recognise(layout: &Layout, source: Source) -> Report {
         }
     }
 
-    let sections = sections::build(&doc, &headings, &consumed);
+    let sections = sections::build(&doc, &headings, &consumed, templates);
 
     tables_out.extend(generic_tables(layout, &doc, &consumed));
 
-    let template_id = template.map_or(TemplateId::None, |t| t.id);
     let mut report = Report {
         meta: Meta {
             title: info.title,
             issuer: info.issuer,
             year: info.year,
             published: layout.hints.published.as_deref().and_then(iso_date),
-            template: template_id,
+            template: template.map(|t| t.id.clone()),
             source,
         },
         sections,
@@ -97,14 +95,15 @@ pub fn recognise(layout: &Layout, source: Source) -> Report {
         diagnostics,
     };
     if let Some(tpl) = template {
-        let (checks, check_diags) = checks::run(&report, tpl);
+        let (checks, check_diags) = checks::run(&report, tpl, templates);
         report.checks = checks;
         report.diagnostics.extend(check_diags);
     }
     report
 }
 
-/// `2020-01-31`, `2020/1/31 15:22`, `2020年1月31日` → `2020-01-31`.
+/// `2020-01-31`, `2020/1/31 15:22`, `2020年1月31日` → `2020-01-31` (how dates are written,
+/// whatever the template).
 fn iso_date(text: &str) -> Option<String> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
@@ -118,10 +117,13 @@ fn iso_date(text: &str) -> Option<String> {
 
 /// Each standard table's region: from its anchor (searched after its section heading) to
 /// the next table, the next heading, or the end.
-fn find_regions(doc: &Doc, headings: &[Heading]) -> BTreeMap<&'static str, Range<usize>> {
-    let t = templates();
-    let mut starts: Vec<(&'static str, usize)> = Vec::new();
-    for id in ["t2", "t3", "t4"] {
+fn find_regions<'t>(
+    doc: &Doc,
+    headings: &[Heading],
+    t: &'t Templates,
+) -> BTreeMap<&'t str, Range<usize>> {
+    let mut starts: Vec<(&str, usize)> = Vec::new();
+    for id in t.table_ids() {
         let Some(table) = t.templates.iter().find_map(|tpl| tpl.table(id)) else {
             continue;
         };
@@ -129,12 +131,7 @@ fn find_regions(doc: &Doc, headings: &[Heading]) -> BTreeMap<&'static str, Range
             .iter()
             .find(|h| t.sections[h.section].id == table.section);
         let from = heading.map_or_else(|| starts.last().map_or(0, |&(_, s)| s), |h| h.range.end);
-        if let Some(start) = find_anchor(
-            &doc.text,
-            from,
-            &table.anchors,
-            table.anchor_then.as_deref(),
-        ) {
+        if let Some(start) = find_anchor(&doc.text, from, table) {
             starts.push((id, start));
         }
     }
@@ -165,38 +162,16 @@ fn cap_region(text: &str, start: usize, end: usize) -> usize {
     cap
 }
 
-/// Whitespace may fall anywhere inside an anchor (`第二十条 第（一）项`). Anchors come
-/// from the templates, so every pattern is built once, on first use, and shared: a cloned
-/// `Regex` would start each search with a cold cache.
-fn fuzzy(word: &str) -> Option<&'static Regex> {
-    static PATTERNS: OnceLock<HashMap<&'static str, Regex>> = OnceLock::new();
-    PATTERNS
-        .get_or_init(|| {
-            templates()
-                .templates
-                .iter()
-                .flat_map(|tpl| &tpl.tables)
-                .flat_map(|table| &table.anchors)
-                .map(|anchor| {
-                    let pattern: Vec<String> = anchor
-                        .chars()
-                        .map(|c| regex::escape(&c.to_string()))
-                        .collect();
-                    let re = Regex::new(&pattern.join(r"\s*"))
-                        .expect("escaped anchors are valid patterns");
-                    (anchor.as_str(), re)
-                })
-                .collect()
-        })
-        .get(word)
-}
-
-fn find_anchor(text: &str, from: usize, anchors: &[String], then: Option<&str>) -> Option<usize> {
+/// Where a table's anchor first lies at or after `from` (whitespace may fall anywhere
+/// inside it: `第二十条 第（一）项`), with `anchor_then` following within 40 characters.
+fn find_anchor(text: &str, from: usize, table: &TableTemplate) -> Option<usize> {
     let from = from.min(text.len());
-    anchors
+    let then = table.anchor_then.as_deref();
+    table
+        .anchor_patterns()
         .iter()
-        .filter_map(|a| {
-            let found = fuzzy(a)?
+        .filter_map(|pattern| {
+            let found = pattern
                 .find_iter(&text[from..])
                 .map(|m| (from + m.start(), from + m.end()))
                 .find(|&(_, end)| {
@@ -237,24 +212,34 @@ fn inline_lines(doc: &Doc, regions: &BTreeMap<&str, Range<usize>>) -> BTreeSet<u
         .collect()
 }
 
-/// The template version (spec §1.1, §8 step 7): t2 headers first, then the year, then the
-/// shape of t3's （六）.
-fn decide_template(
+/// The template version (spec §1.1, §8 step 7): the signal table's headers first, then the
+/// year, then the shape of a table only some templates print.
+fn decide_template<'t>(
     doc: &Doc,
     regions: &BTreeMap<&str, Range<usize>>,
     year: Option<u16>,
+    t: &'t Templates,
     diags: &mut Vec<Diagnostic>,
-) -> Option<&'static Template> {
+) -> Option<&'t Template> {
     if regions.is_empty() {
+        let shown: Vec<String> = t
+            .table_ids()
+            .iter()
+            .filter_map(|id| t.templates.iter().find_map(|tpl| tpl.table(id)))
+            .map(TableTemplate::anchor_shown)
+            .collect();
         diags.push(Diagnostic::new(
             Level::Warning,
             "no-standard-tables",
-            "report",
-            "no standard table (第二十条…, 本列数据的勾稽关系…, 行政复议…行政诉讼) was found; template none",
+            Location::Report,
+            format!(
+                "no standard table ({}) was found; template none",
+                shown.join(", ")
+            ),
         ));
         return None;
     }
-    let t = templates();
+    let version = &t.version;
     let squeezed = |id: &str| -> String {
         regions
             .get(id)
@@ -266,7 +251,7 @@ fn decide_template(
             })
             .unwrap_or_default()
     };
-    let t2 = squeezed("t2");
+    let headers = squeezed(&version.signals_in);
     let scores: Vec<(usize, &Template)> = t
         .templates
         .iter()
@@ -274,7 +259,7 @@ fn decide_template(
             (
                 tpl.signals
                     .iter()
-                    .filter(|s| t2.contains(s.as_str()))
+                    .filter(|s| headers.contains(s.as_str()))
                     .count(),
                 tpl,
             )
@@ -294,28 +279,28 @@ fn decide_template(
             diags.push(Diagnostic::new(
                 Level::Info,
                 "template-from-year",
-                "meta/template",
+                Location::meta("template"),
                 format!(
-                    "the t2 headers do not tell the version; {} applies to {y} reports",
-                    tpl.id
+                    "the {} headers do not tell the version; {} applies to {y} reports",
+                    version.signals_in, tpl.id
                 ),
             ));
             return Some(tpl);
         }
     }
-    let t3 = squeezed("t3");
-    let split_other = ["不补正", "缴纳费用"].iter().any(|w| t3.contains(w));
-    let id = if split_other {
-        TemplateId::V2021
-    } else {
-        TemplateId::V2019
-    };
+    let shape = squeezed(&version.shape_in);
+    let id = version
+        .shape
+        .iter()
+        .find(|s| s.words.iter().any(|w| shape.contains(w.as_str())))
+        .map_or(&version.otherwise, |s| &s.template);
     diags.push(Diagnostic::new(
         Level::Warning,
         "template-from-t3",
-        "meta/template",
+        Location::meta("template"),
         format!(
-            "neither the t2 headers nor the year tell the version; t3's （六） rows suggest {id}"
+            "neither the {} headers nor the year tell the version; {}'s {} suggest {id}",
+            version.signals_in, version.shape_in, version.shape_named
         ),
     ));
     t.template(id)

@@ -6,13 +6,13 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use crate::text::normalise::squeezed;
-use crate::text::traditional;
+use crate::text::{gloss, traditional};
 use regex::Regex;
 
 use crate::layout::Hints;
-use crate::model::{Diagnostic, Level, Section};
+use crate::model::{Diagnostic, Level, Location, Section, PREAMBLE};
 use crate::recognise::doc::{BlockKind, Doc};
-use crate::template::templates;
+use crate::template::Templates;
 
 /// A section heading found in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +22,7 @@ pub struct Heading {
     pub range: Range<usize>,
 }
 
+/// Chinese numbering (一、 … 十、) is how every heading is numbered, not a template label.
 fn numeral_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| Regex::new(r"[一二三四五六七八九十]{1,2}\s*[、.]").expect("valid"))
@@ -29,8 +30,8 @@ fn numeral_re() -> &'static Regex {
 
 /// Finds the section headings, in template order, each at most once (spec §2: a numeral
 /// plus its keyword; never the numeral alone, since t3's rows reuse 一、 to 四、).
-pub fn find_headings(doc: &Doc) -> Vec<Heading> {
-    let defs = &templates().sections;
+pub fn find_headings(doc: &Doc, templates: &Templates) -> Vec<Heading> {
+    let defs = &templates.sections;
     let mut out: Vec<Heading> = Vec::new();
     for block in doc.blocks.iter().filter(|b| b.kind != BlockKind::Grid) {
         let text = &doc.text[block.range.clone()];
@@ -77,7 +78,7 @@ pub fn find_headings(doc: &Doc) -> Vec<Heading> {
                     .map(|end| (i, block.range.start + m.end() + end))
             });
             if let Some((section, kw_end)) = found {
-                let end = heading_end(&doc.text, kw_end, line_end);
+                let end = heading_end(&doc.text, kw_end, line_end, &templates.heading_ends);
                 out.push(Heading {
                     section,
                     range: start..end,
@@ -90,7 +91,7 @@ pub fn find_headings(doc: &Doc) -> Vec<Heading> {
 
 /// Headings follow a line start, a space, punctuation, a number or a unit (inline pages
 /// run them on: `…成效。二、主动公开…`, `…0 0 四、政府…`, `…32.52元三、收到…`), never a word
-/// (`统一、`).
+/// (`统一、`). The units are how numbers are printed, not template labels.
 fn heading_may_start_after(prev: Option<char>) -> bool {
     match prev {
         None => true,
@@ -136,16 +137,17 @@ fn keyword_end(window: &str, group: &str) -> Option<usize> {
 }
 
 /// A heading on a line of its own runs to the line end; run into following text, it ends
-/// at 情况 / 事项 just after its keyword, or at the keyword.
-fn heading_end(text: &str, kw_end: usize, line_end: usize) -> usize {
+/// at one of the templates' heading ends (情况, 事项) just after its keyword, or at the
+/// keyword.
+fn heading_end(text: &str, kw_end: usize, line_end: usize, ends: &[String]) -> usize {
     let rest = &text[kw_end..line_end];
     let trimmed = rest.trim_end();
     if trimmed.chars().count() <= 12 && !trimmed.chars().any(|c| c.is_ascii_digit()) {
         return kw_end + trimmed.len();
     }
     let head: String = rest.chars().take(10).collect();
-    for word in ["情况", "事项"] {
-        if let Some(p) = head.find(word) {
+    for word in ends {
+        if let Some(p) = head.find(word.as_str()) {
             return kw_end + p + word.len();
         }
     }
@@ -153,8 +155,13 @@ fn heading_end(text: &str, kw_end: usize, line_end: usize) -> usize {
 }
 
 /// Builds the sections: prose outside the tables, cut at the headings, lines re-joined.
-pub fn build(doc: &Doc, headings: &[Heading], tables: &[Range<usize>]) -> Vec<Section> {
-    build_until(doc, headings, tables, doc.text.len())
+pub fn build(
+    doc: &Doc,
+    headings: &[Heading],
+    tables: &[Range<usize>],
+    templates: &Templates,
+) -> Vec<Section> {
+    build_until(doc, headings, tables, doc.text.len(), templates)
 }
 
 /// The sections as far as the text before `until` makes them: the opening sections the
@@ -164,10 +171,11 @@ pub fn build_until(
     headings: &[Heading],
     tables: &[Range<usize>],
     until: usize,
+    templates: &Templates,
 ) -> Vec<Section> {
-    let defs = &templates().sections;
+    let defs = &templates.sections;
     let mut sections = vec![Section {
-        id: "sec.preamble".into(),
+        id: PREAMBLE.into(),
         heading: None,
         paragraphs: Vec::new(),
     }];
@@ -345,6 +353,7 @@ fn ends_sentence(text: &str) -> bool {
     t.ends_with(['。', '！', '？', '!', '?', '；', ';', '…'])
 }
 
+/// A list item's numbering (一、, （一）, 1., ①): the writing of any report, not a template's.
 fn starts_item(line: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
@@ -363,6 +372,8 @@ pub struct TitleInfo {
     pub year: Option<u16>,
 }
 
+/// The document's name (…政府信息公开工作年度报告) is fixed by the regulations (条例 第四十九条),
+/// not by a template: every template year shares it.
 fn title_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     // The tail: the standard wording, `工作报告` without 年度, the short `年报`, or the
@@ -373,10 +384,15 @@ fn title_re() -> &'static Regex {
 }
 
 /// Reads the title from the preamble (one paragraph, or two when the title wrapped).
-pub fn title_info(sections: &[Section], hints: &Hints, diags: &mut Vec<Diagnostic>) -> TitleInfo {
+pub fn title_info(
+    sections: &[Section],
+    hints: &Hints,
+    templates: &Templates,
+    diags: &mut Vec<Diagnostic>,
+) -> TitleInfo {
     let preamble = sections
         .iter()
-        .find(|s| s.id == "sec.preamble")
+        .find(|s| s.id == PREAMBLE)
         .map(|s| s.paragraphs.as_slice())
         .unwrap_or(&[]);
     // One paragraph first; then two, for a title wrapped after its issuer
@@ -411,12 +427,12 @@ pub fn title_info(sections: &[Section], hints: &Hints, diags: &mut Vec<Diagnosti
         diags.push(Diagnostic::new(
             Level::Warning,
             "issuer-missing",
-            "meta/issuer",
+            Location::meta("issuer"),
             "no title names the issuing body: the issuer is left empty",
         ));
     }
     if info.year.is_none() {
-        info.year = year_from_text(sections, diags);
+        info.year = year_from_text(sections, templates, diags);
     }
     info
 }
@@ -426,7 +442,7 @@ pub fn title_info(sections: &[Section], hints: &Hints, diags: &mut Vec<Diagnosti
 /// inside a sentence (`根据《…关于2021年度政府信息公开工作年度报告…》`) is no title, and
 /// navigation, labels and markup before the body's name are not part of it.
 fn parse_title(text: &str) -> Option<TitleInfo> {
-    let printed: Vec<char> = text.chars().collect();
+    let printed: Vec<char> = gloss::without_glosses(text).chars().collect();
     let folded: String = printed
         .iter()
         .map(|&c| traditional::simplified(c).unwrap_or(c))
@@ -466,7 +482,8 @@ fn parse_title(text: &str) -> Option<TitleInfo> {
 }
 
 /// Words that make a stretch of text a sentence rather than a title: quoted titles of
-/// other documents, clause punctuation, the openings of the report's first sentence.
+/// other documents, clause punctuation, the openings of the report's first sentence. The
+/// language around a title, not template labels.
 fn is_sentence(text: &str) -> bool {
     const OPENINGS: [&str; 7] = ["根据", "依据", "按照", "为", "现将", "本年度", "本报告"];
     let t = text.trim_start_matches(|c: char| "#*>-— ".contains(c));
@@ -475,7 +492,8 @@ fn is_sentence(text: &str) -> bool {
 }
 
 /// Where a body's name may begin in the text before a title's year: after a label
-/// (`标题:`), a breadcrumb (`当前位置:首页>政务公开>…年报>`) or markdown (`# `).
+/// (`标题:`), a breadcrumb (`当前位置:首页>政务公开>…年报>`) or markdown (`# `). Portal
+/// navigation, page chrome: no template's labels.
 fn name_start(pre: &str) -> usize {
     const NAVIGATION: [&str; 9] = [
         "首页",
@@ -515,8 +533,12 @@ fn plausible(year: u16) -> Option<u16> {
 }
 
 /// The statistical period (`统计期限自2019年1月1日起`), else the year the report's opening
-/// sections name most often.
-fn year_from_text(sections: &[Section], diags: &mut Vec<Diagnostic>) -> Option<u16> {
+/// sections name most often. Dates are the language's, not a template's labels.
+fn year_from_text(
+    sections: &[Section],
+    templates: &Templates,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<u16> {
     static PERIOD: OnceLock<Regex> = OnceLock::new();
     static YEAR: OnceLock<Regex> = OnceLock::new();
     let period = PERIOD
@@ -524,7 +546,9 @@ fn year_from_text(sections: &[Section], diags: &mut Vec<Diagnostic>) -> Option<u
     let year_re = YEAR.get_or_init(|| Regex::new(r"(20[0-9][0-9])年").expect("valid"));
     let opening: Vec<String> = sections
         .iter()
-        .filter(|s| s.id == "sec.preamble" || s.id == "sec.overview")
+        .filter(|s| {
+            s.id == PREAMBLE || templates.sections.iter().any(|d| d.opening && d.id == s.id)
+        })
         .flat_map(|s| s.paragraphs.iter())
         .map(|p| squeezed(p))
         .collect();
@@ -561,7 +585,7 @@ fn year_from_text(sections: &[Section], diags: &mut Vec<Diagnostic>) -> Option<u
             diags.push(Diagnostic::new(
                 Level::Info,
                 "year-from-text",
-                "meta/year",
+                Location::meta("year"),
                 format!("no title states the year; {y} is {how}"),
             ));
             Some(*y)
@@ -583,11 +607,12 @@ mod tests {
     }
 
     fn ids(doc: &Doc) -> Vec<(String, String)> {
-        find_headings(doc)
+        let t = Templates::builtin();
+        find_headings(doc, &t)
             .iter()
             .map(|h| {
                 (
-                    templates().sections[h.section].id.clone(),
+                    t.sections[h.section].id.clone(),
                     doc.original(h.range.clone()).to_string(),
                 )
             })
@@ -636,8 +661,9 @@ mod tests {
             "1.推进公开。",
         ]);
         let d = Doc::build(&layout);
-        let hs = find_headings(&d);
-        let s = build(&d, &hs, &[]);
+        let t = Templates::builtin();
+        let hs = find_headings(&d, &t);
+        let s = build(&d, &hs, &[], &t);
         assert_eq!(s[0].id, "sec.overview", "an empty preamble is dropped");
         assert_eq!(
             s[0].paragraphs,
@@ -708,7 +734,12 @@ mod tests {
             paragraphs: vec!["根据《条例》特向社会公布2019年度我局信息公开工作年度报告。".into()],
         }];
         let mut diags = Vec::new();
-        let info = title_info(&sections, &Hints::default(), &mut diags);
+        let info = title_info(
+            &sections,
+            &Hints::default(),
+            &Templates::builtin(),
+            &mut diags,
+        );
         assert_eq!(info.issuer, None);
         assert!(
             diags.iter().any(|d| d.code == "issuer-missing"),

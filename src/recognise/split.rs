@@ -469,9 +469,8 @@ impl<F: Fn(&RuleInstance, &[Option<usize>]) -> bool> Search<'_, F> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::TemplateId;
     use crate::template::rules::instances;
-    use crate::template::templates;
+    use crate::template::Templates;
     use ValueKind::{Amount, Count, Signed};
 
     fn glued(text: &str) -> Token {
@@ -573,11 +572,9 @@ mod tests {
 
     /// A t3 table where the listed rows are printed as given (a space separates atomic
     /// cells, a run without spaces is glued) and every other row is seven zeros.
-    fn t3_rows(
-        tpl: TemplateId,
-        printed_rows: &[(&str, &str)],
-    ) -> (Vec<RowChoice>, Vec<RuleInstance>) {
-        let table = templates().template(tpl).unwrap().table("t3").unwrap();
+    fn t3_rows(tpl: &str, printed_rows: &[(&str, &str)]) -> (Vec<RowChoice>, Vec<RuleInstance>) {
+        let t = Templates::builtin();
+        let table = t.template(tpl).unwrap().table("t3").unwrap();
         let printed: Vec<&str> = table.rows().map(|(r, _)| r).collect();
         let rows = table
             .rows()
@@ -605,7 +602,7 @@ mod tests {
                 }
             })
             .collect();
-        (rows, instances(table, &printed).to_vec())
+        (rows, instances(&t, table, &printed).to_vec())
     }
 
     #[test]
@@ -613,7 +610,7 @@ mod tests {
         // spec §7.3: （一）予以公开270020130 is 27,0,0,2,0,1,30 or 2,7,0,0,20,1,30 by row
         // sums; the column rules pick the first.
         let (rows, rules) = t3_rows(
-            TemplateId::V2019,
+            "v2019",
             &[
                 ("t3.row.new_requests", "27 0 0 2 0 1 30"),
                 ("t3.row.granted", "270020130"),
@@ -657,11 +654,8 @@ mod tests {
 
     #[test]
     fn t4_sums_settle_a_glued_row() {
-        let table = templates()
-            .template(TemplateId::V2019)
-            .unwrap()
-            .table("t4")
-            .unwrap();
+        let t = Templates::builtin();
+        let table = t.template("v2019").unwrap().table("t4").unwrap();
         let cols = table.blocks[0].cols.clone();
         let rows = vec![RowChoice {
             row: "t4.row.cases".into(),
@@ -669,7 +663,7 @@ mod tests {
             readings: readings(&[glued("10203120001200000")], &[Count; 15]).unwrap(),
             cut: true,
         }];
-        let s = solve(&rows, &instances(table, &["t4.row.cases"]));
+        let s = solve(&rows, &instances(&t, table, &["t4.row.cases"]));
         let got: Vec<String> = s.cells[0]
             .iter()
             .map(|c| match c {

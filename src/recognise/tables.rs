@@ -6,12 +6,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-use crate::model::{Cell, CellContent, Diagnostic, Level, Row, StandardTable};
+use crate::model::{Cell, CellContent, Diagnostic, Level, Location, Row, StandardTable};
 use crate::recognise::doc::{Doc, ItemKind};
 use crate::recognise::labels::{clean_label, match_row, numbered};
 use crate::recognise::split::{self, Piece, RowChoice, SolveNote, Solved, Token};
 use crate::template::rules::{self, CellKey, Outcome, Term};
-use crate::template::{templates, TableTemplate, ValueKind};
+use crate::template::{BlockTemplate, RowDef, RowsBy, TableTemplate, Templates, ValueKind};
 
 /// What reading a table gave.
 #[derive(Debug)]
@@ -62,6 +62,7 @@ pub struct TableInput<'a> {
     pub doc: &'a Doc<'a>,
     pub region: Range<usize>,
     pub template: &'a TableTemplate,
+    pub templates: &'a Templates,
     /// Lines where tables are printed inline (several rows on one line): their digit runs
     /// may hold several cells.
     pub inline_lines: &'a BTreeSet<usize>,
@@ -73,6 +74,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
         doc,
         region,
         template,
+        templates,
         inline_lines,
     } = input;
     let items = region_items(doc, &region);
@@ -85,22 +87,31 @@ pub fn read(input: TableInput<'_>) -> TableReading {
             .is_some_and(|&k| doc.text[items[k].range.end..].trim().is_empty())
     };
 
-    let rows: Vec<(&str, &crate::template::BlockTemplate)> = template.rows().collect();
+    let rows: Vec<(&str, &BlockTemplate)> = template.rows().collect();
     // Group → row assignment: by label, then (with the column positions of aligned
     // layout text, where they can be learned) by position.
     let mut assigned: Vec<Option<(usize, Placement)>> = vec![None; groups.len()];
     let mut columns: BTreeMap<&str, ColumnModel> = BTreeMap::new();
-    if template.id == "t4" {
-        assign_t4(&groups, &mut assigned);
+    if template.rows_by == RowsBy::Position {
+        let cells = rows.first().map_or(0, |(_, b)| b.cols.len());
+        assign_in_order(&groups, cells, &mut assigned);
     } else {
-        assign_by_label(template, &rows, &items, &groups, &mut assigned, &mut diags);
+        assign_by_label(
+            template,
+            templates,
+            &rows,
+            &items,
+            &groups,
+            &mut assigned,
+            &mut diags,
+        );
         for block in &template.blocks {
             let labelled: Vec<&Group> = (0..groups.len())
                 .filter(|&g| assigned[g].is_some_and(|(r, _)| rows[r].1.id == block.id))
                 .map(|g| &groups[g])
                 .collect();
             let model = ColumnModel::learn(&items, &labelled, block.cols.len())
-                .or_else(|| ColumnModel::from_headers(&items, &block.cols));
+                .or_else(|| ColumnModel::from_headers(&items, &block.cols, templates));
             if let Some(m) = model {
                 columns.insert(block.id.as_str(), m);
             }
@@ -118,7 +129,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
             template,
             &rows,
             &groups,
-            &|g: &Group| is_header_row(template, &items, g),
+            &|g: &Group| is_header_row(template, templates, &items, g),
             &fits,
             &mut assigned,
             &mut diags,
@@ -144,7 +155,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
         let kinds: Vec<ValueKind> = block
             .cols
             .iter()
-            .map(|c| templates().column(c).map_or(ValueKind::Count, |d| d.kind))
+            .map(|c| templates.column(c).map_or(ValueKind::Count, |d| d.kind))
             .collect();
         let group_ids: Vec<usize> = (0..groups.len())
             .filter(|&g| assigned[g].is_some_and(|(r, _)| r == ri))
@@ -162,7 +173,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
                 diags.push(Diagnostic::new(
                     Level::Warning,
                     "row-not-found",
-                    *row,
+                    Location::row(&template.id, row),
                     format!(
                         "no printed row of {} matched {row}; its cells are missing",
                         template.id
@@ -181,7 +192,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
                 &token_items,
                 &kinds,
                 cut_off,
-                row,
+                (&template.id, row),
                 &mut diags,
             )
         };
@@ -194,9 +205,16 @@ pub fn read(input: TableInput<'_>) -> TableReading {
         sources.push(token_items);
     }
 
-    let instances = rules::instances(template, &printed);
+    let instances = rules::instances(templates, template, &printed);
     let solution = split::solve(&choices, &instances);
-    report_split(&choices, &solution, &items, &sources, &mut diags);
+    report_split(
+        &template.id,
+        &choices,
+        &solution,
+        &items,
+        &sources,
+        &mut diags,
+    );
 
     let mut table = StandardTable {
         id: template.id.clone(),
@@ -226,7 +244,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
             .filter(|&g| {
                 assigned[g].is_none()
                     && groups[g].has_number
-                    && !is_header_row(template, &items, &groups[g])
+                    && !is_header_row(template, templates, &items, &groups[g])
             })
             .collect(),
         _ => Vec::new(),
@@ -248,10 +266,13 @@ pub fn read(input: TableInput<'_>) -> TableReading {
             diags.push(Diagnostic::new(
                 Level::Info,
                 "single-row-variant",
-                opt.row.clone(),
+                Location::row(&template.id, &opt.row),
                 format!(
-                    "the report prints {} as one row (the v2019 layout); its parts {} are not printed",
+                    "the report prints {} as one row{}; its parts {} are not printed",
                     opt.row,
+                    opt.as_in
+                        .as_ref()
+                        .map_or(String::new(), |t| format!(" (the {t} layout)")),
                     opt.parts.join(", ")
                 ),
             ));
@@ -381,9 +402,9 @@ fn can_fill(g: &Group, n: usize) -> bool {
     g.has_number && g.cells.0 <= n && n <= g.cells.1
 }
 
-/// t4 has one row and no row labels worth trusting (spec §8 step 6: take the numbers in
-/// order): the first groups that together can make 15 cells.
-fn assign_t4(groups: &[Group], assigned: &mut [Option<(usize, Placement)>]) {
+/// A table of one row and no row labels worth trusting (t4, spec §8 step 6: take the
+/// numbers in order): the first groups that together can make its cells.
+fn assign_in_order(groups: &[Group], cells: usize, assigned: &mut [Option<(usize, Placement)>]) {
     let mut most = 0;
     for (g, group) in groups.iter().enumerate() {
         if !group.has_number && most == 0 {
@@ -391,7 +412,7 @@ fn assign_t4(groups: &[Group], assigned: &mut [Option<(usize, Placement)>]) {
         }
         assigned[g] = Some((0, Placement::Position));
         most += group.cells.1;
-        if most >= 15 {
+        if most >= cells {
             break;
         }
     }
@@ -399,16 +420,16 @@ fn assign_t4(groups: &[Group], assigned: &mut [Option<(usize, Placement)>]) {
 
 fn assign_by_label(
     template: &TableTemplate,
-    rows: &[(&str, &crate::template::BlockTemplate)],
+    t: &Templates,
+    rows: &[(&str, &BlockTemplate)],
     items: &[RItem],
     groups: &[Group],
     assigned: &mut [Option<(usize, Placement)>],
     diags: &mut Vec<Diagnostic>,
 ) {
-    let t = templates();
     // t3's rows come in a fixed order and share words (其他, 总计): match forward only.
     // t2's rows have distinct labels but converters move blocks: match anywhere.
-    let ordered = template.id == "t3";
+    let ordered = template.rows_by == RowsBy::LabelInOrder;
     let mut last: Option<usize> = None;
     for (g, group) in groups.iter().enumerate() {
         let Some(l) = group.label else { continue };
@@ -419,8 +440,7 @@ fn assign_by_label(
             0
         };
         let cands: Vec<usize> = (from..rows.len()).collect();
-        let defs: Vec<&crate::template::RowDef> =
-            cands.iter().filter_map(|&r| t.row(rows[r].0)).collect();
+        let defs: Vec<&RowDef> = cands.iter().filter_map(|&r| t.row(rows[r].0)).collect();
         let Some(pick) = match_row(&label, &defs) else {
             continue;
         };
@@ -430,7 +450,7 @@ fn assign_by_label(
             diags.push(Diagnostic::new(
                 Level::Warning,
                 "row-repeated",
-                rows[ri].0,
+                Location::row(&template.id, rows[ri].0),
                 format!(
                     "{} is printed more than once; the first is used",
                     rows[ri].0
@@ -448,26 +468,41 @@ fn assign_by_label(
     }
 }
 
-/// A group whose digits are glued to text naming a column (`采购项目数量(指202`: a header
-/// cut off in the middle of a year) is the table's header, and its digits are no cells.
-fn is_header_row(template: &TableTemplate, items: &[RItem], g: &Group) -> bool {
-    let Some(label) = g.label else {
-        return false;
-    };
-    if items[label].range.end != items[g.items[0]].range.start {
-        return false;
-    }
-    let text: String = items[label]
-        .text
-        .chars()
+/// A group on a line that prints the table's header words — the label column's (`信息内容`)
+/// or a column's before its parenthesised unit — is part of the header, and its digits are
+/// no cells: a header cut off in the middle of a year (`采购项目数量(指202`), a misprinted
+/// unit (`本年收费金额(单位:0万元)`).
+fn is_header_row(template: &TableTemplate, t: &Templates, items: &[RItem], g: &Group) -> bool {
+    // Items come in text order, so a line's items are one run (found in O(log n)).
+    let line = items[g.items[0]].line;
+    let from = items.partition_point(|i| i.line < line);
+    let to = items.partition_point(|i| i.line <= line);
+    let text: String = items[from..to]
+        .iter()
+        .filter(|i| i.kind == ItemKind::Text)
+        // A header's words open its line; a bound keeps one huge line linear.
+        .take(16)
+        .flat_map(|i| i.text.chars())
         .filter(|c| !c.is_whitespace())
         .collect();
-    text.contains("信息内容")
+    // A column's words before its parenthesised unit or note.
+    let words = |label: &str| -> String {
+        let cut = label.find(['(', '（']).unwrap_or(label.len());
+        label[..cut]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    };
+    template
+        .label_header
+        .as_deref()
+        .is_some_and(|h| text.contains(h))
         || template
             .columns()
             .iter()
-            .filter_map(|id| templates().column(id))
-            .any(|col| text.contains(col.label.as_str()))
+            .filter_map(|id| t.column(id))
+            .map(|col| words(&col.label))
+            .any(|w| w.chars().count() >= 2 && text.contains(&w))
 }
 
 /// Groups without a label of their own (a converter moved it, or it wrapped away) take the
@@ -475,7 +510,7 @@ fn is_header_row(template: &TableTemplate, items: &[RItem], g: &Group) -> bool {
 /// never does.
 fn assign_by_position(
     template: &TableTemplate,
-    rows: &[(&str, &crate::template::BlockTemplate)],
+    rows: &[(&str, &BlockTemplate)],
     groups: &[Group],
     is_header: &dyn Fn(&Group) -> bool,
     fits: &dyn Fn(&Group, usize) -> bool,
@@ -522,7 +557,7 @@ fn assign_by_position(
                 diags.push(Diagnostic::new(
                     Level::Info,
                     "row-by-position",
-                    rows[r].0,
+                    Location::row(&template.id, rows[r].0),
                     format!("{} has no label beside its numbers; placed by its position between labelled rows", rows[r].0),
                 ));
             }
@@ -531,7 +566,7 @@ fn assign_by_position(
             diags.push(Diagnostic::new(
                 Level::Warning,
                 "rows-unplaced",
-                template.id.clone(),
+                Location::table(&template.id),
                 format!(
                     "{} unlabelled row(s) of numbers lie where {} row(s) are expected ({}); none placed",
                     free.len(),
@@ -550,9 +585,10 @@ fn row_readings(
     token_items: &[usize],
     kinds: &[ValueKind],
     cut_by_input_end: bool,
-    row: &str,
+    (table, row): (&str, &str),
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Vec<Piece>>, bool) {
+    let at = || Location::row(table, row);
     let RowSource {
         items,
         inline_lines,
@@ -608,7 +644,7 @@ fn row_readings(
             diags.push(Diagnostic::new(
                 Level::Warning,
                 "row-cut-off",
-                row,
+                at(),
                 format!(
                     "the input ends inside {row}: {} of {n} cells printed, the rest missing",
                     tokens.len()
@@ -623,7 +659,7 @@ fn row_readings(
                     diags.push(Diagnostic::new(
                         Level::Info,
                         "row-by-columns",
-                        row,
+                        at(),
                         format!(
                             "{row} prints {} of {n} cells; each number was placed by its column's position, the other cells are empty",
                             tokens.len()
@@ -631,15 +667,15 @@ fn row_readings(
                     ));
                     vec![reading]
                 }
-                None => unreadable(&tokens, n, row, diags),
+                None => unreadable(&tokens, n, (table, row), diags),
             }
         }
-        Ok(_) => unreadable(&tokens, n, row, diags),
+        Ok(_) => unreadable(&tokens, n, (table, row), diags),
         Err(split::TooMany) => {
             diags.push(Diagnostic::new(
                 Level::Warning,
                 "split-too-many",
-                row,
+                at(),
                 format!("the digits printed for {row} can be split in too many ways to list; its cells are missing"),
             ));
             Vec::new()
@@ -651,14 +687,14 @@ fn row_readings(
 fn unreadable(
     tokens: &[Token],
     n: usize,
-    row: &str,
+    (table, row): (&str, &str),
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Vec<Piece>> {
     let printed: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
     diags.push(Diagnostic::new(
         Level::Warning,
         "row-unreadable",
-        row,
+        Location::row(table, row),
         format!(
             "{row} prints {} value(s) [{}] where the template has {n} cells; which cell each belongs to cannot be told, so all are missing",
             tokens.len(),
@@ -724,7 +760,7 @@ impl ColumnModel {
 
     /// Learns the positions from the column headers above the numbers: each column's
     /// label starts a word (`自然人`, `商业` of a stacked `商业/企业`) at its column, once.
-    fn from_headers(items: &[RItem], cols: &[String]) -> Option<ColumnModel> {
+    fn from_headers(items: &[RItem], cols: &[String], t: &Templates) -> Option<ColumnModel> {
         let first_number = items.iter().position(|i| i.kind == ItemKind::Number)?;
         let header: Vec<&RItem> = items[..first_number]
             .iter()
@@ -732,7 +768,7 @@ impl ColumnModel {
             .collect();
         let mut centres = Vec::with_capacity(cols.len());
         for col in cols {
-            let label = templates().column(col)?.label.as_str();
+            let label = t.column(col)?.label.as_str();
             let prefix: String = label.chars().take(2).collect();
             let mut found = header.iter().flat_map(|item| words_starting(item, &prefix));
             let centre = found.next()?;
@@ -820,6 +856,7 @@ fn words_starting(item: &RItem, prefix: &str) -> Vec<f64> {
 
 /// Says how glued digits were split, or why they stay ambiguous.
 fn report_split(
+    table: &str,
     choices: &[RowChoice],
     solution: &split::Solution,
     items: &[RItem],
@@ -834,7 +871,7 @@ fn report_split(
             diags.push(Diagnostic::new(
                 Level::Warning,
                 "split-rejected",
-                choice.row.clone(),
+                Location::row(table, &choice.row),
                 format!(
                     "\"{printed}\" holds fewer numbers than the row has cells, and every way of cutting them into {} cells breaks the row's own sum: the page dropped empty cells, so the cells are missing",
                     choice.cols.len()
@@ -851,7 +888,7 @@ fn report_split(
             diags.push(Diagnostic::new(
                 Level::Info,
                 "split-settled",
-                choice.row.clone(),
+                Location::row(table, &choice.row),
                 format!(
                     "digits \"{printed}\" allow {} readings; the table's rules leave one: {}",
                     choice.readings.len(),
@@ -867,7 +904,7 @@ fn report_split(
             diags.push(Diagnostic::new(
                 Level::Warning,
                 "split-ambiguous",
-                choice.row.clone(),
+                Location::row(table, &choice.row),
                 format!(
                     "digits \"{printed}\" allow {} readings the rules cannot decide between{why}; those cells are ambiguous",
                     choice.readings.len()
@@ -997,7 +1034,7 @@ fn place_orphans(
             diags.push(Diagnostic::new(
                 Level::Info,
                 "value-recovered",
-                format!("{}/{}", key.row, key.col),
+                Location::cell(&table.id, &key.row, &key.col),
                 format!(
                     "the number {value} stood apart from every row; it is the table's only unplaced number and its only empty cell, and every rule on that cell holds with it"
                 ),
@@ -1008,7 +1045,7 @@ fn place_orphans(
     diags.push(Diagnostic::new(
         Level::Warning,
         "values-unplaced",
-        table.id.clone(),
+        Location::table(&table.id),
         format!("number(s) not tied to any row: {}", texts.join(", ")),
     ));
 }

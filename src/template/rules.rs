@@ -2,12 +2,12 @@
 //! The digit-run splitter uses them as constraints and the checks report them: one
 //! definition for both.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::template::{templates, RuleScope, TableTemplate};
+use crate::template::{RuleScope, TableTemplate, Templates};
 use crate::text::number;
 
 /// One rule applied to definite cells: `sum(left) == sum(right)`.
@@ -55,29 +55,32 @@ pub enum Outcome {
 
 /// Instantiates a table's linear rules. `printed` lists the rows the report has: an
 /// optional row not printed stands for its parts. Reports print only a few row sets, so
-/// each set's instances are built once and shared.
-pub fn instances(table: &TableTemplate, printed: &[&str]) -> Arc<[RuleInstance]> {
-    type Cache = Mutex<HashMap<(String, Vec<String>), Arc<[RuleInstance]>>>;
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    let key = (
-        table.id.clone(),
-        printed.iter().map(|r| r.to_string()).collect(),
-    );
-    let cache = CACHE.get_or_init(Default::default);
+/// each set's instances are built once, kept with the table, and shared.
+pub fn instances(
+    templates: &Templates,
+    table: &TableTemplate,
+    printed: &[&str],
+) -> Arc<[RuleInstance]> {
+    let key: Vec<String> = printed.iter().map(|r| r.to_string()).collect();
     // A poisoned lock only means another thread panicked mid-insert: the map is whole.
-    if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+    if let Some(hit) = table
+        .instances
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&key)
+    {
         return Arc::clone(hit);
     }
-    let built: Arc<[RuleInstance]> = build_instances(table, printed).into();
-    cache
+    let built: Arc<[RuleInstance]> = build_instances(templates, table, printed).into();
+    table
+        .instances
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .insert(key, Arc::clone(&built));
     built
 }
 
-fn build_instances(table: &TableTemplate, printed: &[&str]) -> Vec<RuleInstance> {
-    let t = templates();
+fn build_instances(t: &Templates, table: &TableTemplate, printed: &[&str]) -> Vec<RuleInstance> {
     let expand = |row: &str| -> Vec<String> {
         match table.optional(row) {
             Some(opt) if !printed.contains(&row) => opt.parts.clone(),
@@ -233,21 +236,21 @@ pub fn term_of(value: &str) -> Term {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::TemplateId;
 
-    fn t3(id: TemplateId) -> &'static TableTemplate {
-        templates().template(id).unwrap().table("t3").unwrap()
+    fn t3<'t>(t: &'t Templates, id: &str) -> &'t TableTemplate {
+        t.template(id).unwrap().table("t3").unwrap()
     }
 
     #[test]
     fn v2021_results_use_the_other_sub_rows_unless_the_single_row_is_printed() {
-        let table = t3(TemplateId::V2021);
+        let t = Templates::builtin();
+        let table = t3(&t, "v2021");
         let all: Vec<&str> = table
             .rows()
             .map(|(r, _)| r)
             .filter(|r| *r != "t3.row.other")
             .collect();
-        let inst = instances(table, &all);
+        let inst = instances(&t, table, &all);
         let results = inst
             .iter()
             .find(|i| i.rule == "R-T3-RESULTS" && i.subject == "t3.col.total")
@@ -262,7 +265,7 @@ mod tests {
 
         let mut single = all.clone();
         single.push("t3.row.other");
-        let inst = instances(table, &single);
+        let inst = instances(&t, table, &single);
         let results = inst
             .iter()
             .find(|i| i.rule == "R-T3-RESULTS" && i.subject == "t3.col.total")
@@ -275,19 +278,16 @@ mod tests {
 
     #[test]
     fn counts_of_instances_follow_the_table_shape() {
-        let table = t3(TemplateId::V2019);
+        let t = Templates::builtin();
+        let table = t3(&t, "v2019");
         let all: Vec<&str> = table.rows().map(|(r, _)| r).collect();
-        let inst = instances(table, &all);
+        let inst = instances(&t, table, &all);
         let count = |id| inst.iter().filter(|i| i.rule == id).count();
         assert_eq!(count("R-T3-BALANCE"), 7);
         assert_eq!(count("R-T3-RESULTS"), 7);
         assert_eq!(count("R-T3-ROWSUM"), 23);
-        let t4 = templates()
-            .template(TemplateId::V2019)
-            .unwrap()
-            .table("t4")
-            .unwrap();
-        assert_eq!(instances(t4, &["t4.row.cases"]).len(), 3);
+        let t4 = t.template("v2019").unwrap().table("t4").unwrap();
+        assert_eq!(instances(&t, t4, &["t4.row.cases"]).len(), 3);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! (running headers, footers, page numbers) and traditional script.
 
 pub mod chrome;
+pub mod gloss;
 pub mod normalise;
 pub mod number;
 pub mod traditional;

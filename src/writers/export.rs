@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use crate::batch::collect::Loaded;
 use crate::model::{CellContent, Report, Table};
-use crate::template::templates;
+use crate::template::Templates;
 
 /// The tidy columns, in order.
 pub const COLUMNS: [&str; 15] = [
@@ -37,21 +37,20 @@ fn report_fields(r: &Report) -> [String; REPORT_COLUMNS] {
         m.title.clone().unwrap_or_default(),
         m.issuer.clone().unwrap_or_default(),
         m.year.map(|y| y.to_string()).unwrap_or_default(),
-        m.template.as_str().to_string(),
+        m.template_name().to_string(),
     ]
 }
 
 /// Every standard-table cell of every report, in report order then template order.
-pub fn tidy_rows(reports: &[Loaded]) -> Vec<[String; 15]> {
+pub fn tidy_rows(reports: &[Loaded], t: &Templates) -> Vec<[String; 15]> {
     reports
         .iter()
-        .flat_map(|loaded| report_rows(&loaded.report))
+        .flat_map(|loaded| report_rows(&loaded.report, t))
         .collect()
 }
 
 /// Every standard-table cell of one report, in template order: its rows of the tidy table.
-pub fn report_rows(report: &Report) -> Vec<[String; 15]> {
-    let t = templates();
+pub fn report_rows(report: &Report, t: &Templates) -> Vec<[String; 15]> {
     let head = report_fields(report);
     let mut out = Vec::new();
     for table in &report.tables {
@@ -98,16 +97,35 @@ pub fn tidy_csv(rows: &[[String; 15]], bom: bool) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Every cell id of both templates, in template order: the wide table's columns.
-pub fn wide_columns() -> Vec<String> {
-    let mut cols: Vec<String> = Vec::new();
-    for tpl in &templates().templates {
+/// A cell of the wide table: its table, row and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WideColumn<'t> {
+    pub table: &'t str,
+    pub row: &'t str,
+    pub col: &'t str,
+}
+
+impl WideColumn<'_> {
+    /// The column's header: `row/col`.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.row, self.col)
+    }
+}
+
+/// Every cell of every template, once, in template order: the wide table's columns.
+pub fn wide_columns(t: &Templates) -> Vec<WideColumn<'_>> {
+    let mut cols: Vec<WideColumn<'_>> = Vec::new();
+    for tpl in &t.templates {
         for table in &tpl.tables {
             for (row, block) in table.rows() {
                 for col in &block.cols {
-                    let key = format!("{row}/{col}");
-                    if !cols.contains(&key) {
-                        cols.push(key);
+                    let cell = WideColumn {
+                        table: &table.id,
+                        row,
+                        col,
+                    };
+                    if !cols.contains(&cell) {
+                        cols.push(cell);
                     }
                 }
             }
@@ -117,23 +135,21 @@ pub fn wide_columns() -> Vec<String> {
 }
 
 /// One row per report: its fields, then each cell's value (empty when it has none).
-pub fn wide_rows(reports: &[Loaded]) -> (Vec<String>, Vec<Vec<String>>) {
-    let keys = wide_columns();
+pub fn wide_rows(reports: &[Loaded], t: &Templates) -> (Vec<String>, Vec<Vec<String>>) {
+    let keys = wide_columns(t);
     let mut header: Vec<String> = COLUMNS[..REPORT_COLUMNS]
         .iter()
         .map(|s| s.to_string())
         .collect();
-    header.extend(keys.iter().cloned());
+    header.extend(keys.iter().map(WideColumn::key));
     let rows = reports
         .iter()
         .map(|loaded| {
             let r = &loaded.report;
             let mut row: Vec<String> = report_fields(r).to_vec();
             row.extend(keys.iter().map(|key| {
-                let (row_id, col) = key.split_once('/').unwrap_or((key, ""));
-                let table = row_id.split('.').next().unwrap_or("");
-                r.standard_table(table)
-                    .and_then(|t| t.cell(row_id, col))
+                r.standard_table(key.table)
+                    .and_then(|t| t.cell(key.row, key.col))
                     .and_then(|c| c.value())
                     .unwrap_or("")
                     .to_string()
@@ -195,7 +211,8 @@ mod tests {
 
     #[test]
     fn wide_columns_cover_both_templates_once() {
-        let cols = wide_columns();
+        let t = Templates::builtin();
+        let cols: Vec<String> = wide_columns(&t).iter().map(WideColumn::key).collect();
         // v2019: 22 + 161 + 15; v2021 adds the 7 t2 cells it does not share (issued,
         // repealed, in_force for two rows; the fee) and its 3 × 7 （六） sub-row cells.
         assert_eq!(cols.len(), 22 + 161 + 15 + 7 + 21);

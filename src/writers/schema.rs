@@ -4,12 +4,13 @@
 
 use std::fmt::Write;
 
-use crate::template::templates;
+use crate::model::{NO_TEMPLATE, PREAMBLE};
+use crate::template::Templates;
 use crate::writers::xml::NAMESPACE;
 
-/// XSD 1.0 text of `schemas/report.xsd`.
-pub fn report_xsd() -> String {
-    let t = templates();
+/// XSD 1.0 text of the canonical report under these templates (`schemas/report.xsd` under
+/// the built-in ones).
+pub fn report_xsd(t: &Templates) -> String {
     let enumeration = |name: &str, values: &[String]| -> String {
         let mut s =
             format!("  <xs:simpleType name=\"{name}\">\n    <xs:restriction base=\"xs:string\">\n");
@@ -19,7 +20,7 @@ pub fn report_xsd() -> String {
         s.push_str("    </xs:restriction>\n  </xs:simpleType>\n");
         s
     };
-    let mut sections = vec!["sec.preamble".to_string()];
+    let mut sections = vec![PREAMBLE.to_string()];
     sections.extend(t.sections.iter().map(|s| s.id.clone()));
     let rows: Vec<String> = t.rows.iter().map(|r| r.id.clone()).collect();
     let cols: Vec<String> = t.columns.iter().map(|c| c.id.clone()).collect();
@@ -31,12 +32,8 @@ pub fn report_xsd() -> String {
         .chain(t.narrative_rules.iter().map(|r| r.id.clone()))
         .collect();
     rules.dedup();
-    let mut templates_ids: Vec<String> = t
-        .templates
-        .iter()
-        .map(|x| x.id.as_str().to_string())
-        .collect();
-    templates_ids.push("none".into());
+    let mut templates_ids: Vec<String> = t.templates.iter().map(|x| x.id.clone()).collect();
+    templates_ids.push(NO_TEMPLATE.into());
 
     let mut s = String::new();
     let _ = write!(
@@ -262,7 +259,7 @@ mod tests {
     fn committed_schema_matches_the_templates() {
         let committed = include_str!("../../schemas/report.xsd");
         assert!(
-            committed == report_xsd(),
+            committed == report_xsd(&Templates::builtin()),
             "schemas/report.xsd is stale: run `cargo run -- schema > schemas/report.xsd`"
         );
     }

@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::checks::{absent_by_layout, findings, Finding};
-use crate::model::{CellContent, CheckResult, Report, StandardTable, TemplateId};
-use crate::template::{templates, TableTemplate};
+use crate::checks::{findings, printed_in_place, template_of, Finding};
+use crate::model::{CellContent, CheckResult, Location, Report, StandardTable};
+use crate::template::{HeaderDef, TableTemplate, Template, Templates};
 
 const STYLE: &str = r#"
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; margin: 2em; color: #222; }
@@ -28,6 +28,7 @@ ul.findings li.fail { color: #a00; } ul.findings li.warn { color: #a60; }
 table.index { border-collapse: collapse; } table.index th, table.index td { border-bottom: 1px solid #ddd; padding: .3em .8em; text-align: left; }
 table.index th { cursor: pointer; background: #f3f3f3; } table.index td.n { text-align: right; }
 .summary { font-size: 1.05em; }
+tr:target th, td:target, h2:target { outline: 3px solid #06c; outline-offset: -3px; }
 "#;
 
 /// Sorting the index by a clicked column: numbers by value, text by text.
@@ -75,11 +76,15 @@ pub struct Counts {
     pub missing: usize,
 }
 
-pub fn counts(report: &Report, findings: &[Finding]) -> Counts {
-    let soft: Vec<&str> = templates()
-        .narrative_rules
+pub fn counts(report: &Report, findings: &[Finding], t: &Templates) -> Counts {
+    let soft: Vec<&str> = t
+        .rules
         .iter()
-        .map(|r| r.id.as_str())
+        .map(|r| (&r.id, &r.status))
+        .chain(t.sign_rules.iter().map(|r| (&r.id, &r.status)))
+        .chain(t.narrative_rules.iter().map(|r| (&r.id, &r.status)))
+        .filter(|(_, status)| *status == "soft")
+        .map(|(id, _)| id.as_str())
         .collect();
     let mut c = Counts::default();
     for check in &report.checks {
@@ -94,7 +99,7 @@ pub fn counts(report: &Report, findings: &[Finding]) -> Counts {
         c.failed = findings.iter().filter(|f| !f.soft).count();
         c.warnings = findings.iter().filter(|f| f.soft).count();
     }
-    let absent = absent_by_layout(report);
+    let absent = crate::checks::absent_by_layout(report, t);
     for t in &report.tables {
         if let crate::model::Table::Standard(t) = t {
             for cell in t
@@ -115,9 +120,9 @@ pub fn counts(report: &Report, findings: &[Finding]) -> Counts {
 }
 
 /// The review page of one report.
-pub fn page(report: &Report) -> String {
-    let found = findings(report);
-    let c = counts(report, &found);
+pub fn page(report: &Report, t: &Templates) -> String {
+    let found = findings(report, t);
+    let c = counts(report, &found, t);
     // Cells each failed rule reads, with the rules, for highlighting.
     let mut flagged: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in &found {
@@ -127,7 +132,13 @@ pub fn page(report: &Report) -> String {
     }
     let marks = Marks {
         flagged,
-        absent: absent_by_layout(report),
+        absent: printed_in_place(report, t)
+            .into_iter()
+            .flat_map(|o| {
+                let label = t.row(&o.row).map_or(o.row.as_str(), |r| r.label.as_str());
+                o.parts.iter().map(move |p| (p.clone(), label))
+            })
+            .collect(),
     };
     let m = &report.meta;
     let title = m.title.clone().unwrap_or_else(|| m.source.name.clone());
@@ -146,7 +157,7 @@ pub fn page(report: &Report) -> String {
     if let Some(p) = &m.published {
         meta_row("published", p);
     }
-    meta_row("template", m.template.as_str());
+    meta_row("template", m.template_name());
     meta_row(
         "source",
         &format!("{} ({} bytes)", m.source.name, m.source.bytes),
@@ -157,13 +168,10 @@ pub fn page(report: &Report) -> String {
         "</dl>\n<p class=\"summary\">rules: {} passed, {} failed, {} skipped, {} warnings · cells: {} ambiguous, {} missing</p>",
         c.passed, c.failed, c.skipped, c.warnings, c.ambiguous, c.missing
     );
-    if let Some(tpl) = (m.template != TemplateId::None)
-        .then(|| templates().template(m.template))
-        .flatten()
-    {
+    if let Some(tpl) = template_of(report, t) {
         for tt in &tpl.tables {
-            if let Some(t) = report.standard_table(&tt.id) {
-                table_html(&mut h, tt, t, &marks);
+            if let Some(table) = report.standard_table(&tt.id) {
+                table_html(&mut h, t, tpl, tt, table, &marks);
             }
         }
     } else {
@@ -177,8 +185,9 @@ pub fn page(report: &Report) -> String {
         let class = if f.soft { "warn" } else { "fail" };
         let _ = writeln!(
             h,
-            "<li class=\"{class}\"><b>{}</b> {}</li>",
-            esc(&f.rule),
+            "<li class=\"{class}\"{}><b>{}</b> {}</li>",
+            at_attributes(&f.subject),
+            pointer(&f.subject, &f.rule),
             esc(&f.description)
         );
     }
@@ -186,10 +195,11 @@ pub fn page(report: &Report) -> String {
     for d in &report.diagnostics {
         let _ = writeln!(
             h,
-            "<li class=\"{}\"><code>{}</code> <i>{}</i> {}</li>",
+            "<li class=\"{}\"{}><code>{}</code> <i>{}</i> {}</li>",
             d.level.as_str(),
+            at_attributes(&d.location),
             esc(&d.code),
-            esc(&d.location),
+            pointer(&d.location, &d.location.to_string()),
             esc(&d.message)
         );
     }
@@ -197,33 +207,90 @@ pub fn page(report: &Report) -> String {
     h
 }
 
-fn table_html(h: &mut String, tt: &TableTemplate, t: &StandardTable, marks: &Marks<'_>) {
-    let heading = match tt.id.as_str() {
-        "t2" => "二、主动公开政府信息情况",
-        "t3" => "三、收到和处理政府信息公开申请情况",
-        _ => "四、政府信息公开行政复议、行政诉讼情况",
-    };
-    let _ = writeln!(h, "<h2 id=\"{}\">{}</h2>", tt.id, heading);
-    match tt.id.as_str() {
-        "t2" => t2_html(h, tt, t, marks),
-        "t3" => t3_html(h, t, marks),
-        _ => t4_html(h, t, marks),
+fn table_html(
+    h: &mut String,
+    templates: &Templates,
+    tpl: &Template,
+    tt: &TableTemplate,
+    t: &StandardTable,
+    marks: &Marks<'_>,
+) {
+    let heading = templates
+        .sections
+        .iter()
+        .find(|s| s.id == tt.section)
+        .map_or(tt.id.as_str(), |s| s.heading.as_str());
+    let _ = writeln!(h, "<h2 id=\"{}\">{}</h2>", tt.id, esc(heading));
+    match templates.header(&tpl.id, &tt.id) {
+        Some(header) => grid_html(h, templates, tt, header, t, marks),
+        None => blocks_html(h, templates, tt, t, marks),
     }
 }
 
-/// What marks a cell: the failed rules reading it, the rows absent by layout.
+/// What marks a cell: the failed rules reading it, the rows absent by layout (with the
+/// label of the row printed in their place).
 struct Marks<'a> {
     flagged: BTreeMap<&'a str, Vec<&'a Finding>>,
-    absent: Vec<String>,
+    absent: Vec<(String, &'a str)>,
+}
+
+/// The element a location points at on the page: its cell, its row, or its table.
+fn target(at: &Location) -> Option<String> {
+    match at {
+        Location::Table { table } | Location::Column { table, .. } => Some(table.clone()),
+        Location::Row { row, .. } => Some(row.clone()),
+        Location::Cell(c) => Some(format!("{}/{}", c.row, c.col)),
+        Location::Cells { cells } => cells.first().map(|c| format!("{}/{}", c.row, c.col)),
+        _ => None,
+    }
+}
+
+/// `text`, linked to what the location points at when it is on the page.
+fn pointer(at: &Location, text: &str) -> String {
+    match target(at) {
+        Some(id) => format!("<a href=\"#{}\">{}</a>", esc(&id), esc(text)),
+        None => esc(text),
+    }
+}
+
+/// The location as data attributes, for scripts: `data-table`, `data-row`, `data-col`,
+/// `data-page`.
+fn at_attributes(at: &Location) -> String {
+    let pairs: Vec<(&str, String)> = match at {
+        Location::Table { table } => vec![("table", table.clone())],
+        Location::Row { table, row } => vec![("table", table.clone()), ("row", row.clone())],
+        Location::Column { table, col } => vec![("table", table.clone()), ("col", col.clone())],
+        Location::Cell(c) => vec![
+            ("table", c.table.clone()),
+            ("row", c.row.clone()),
+            ("col", c.col.clone()),
+        ],
+        Location::Cells { cells } => vec![(
+            "cells",
+            cells
+                .iter()
+                .map(|c| format!("{}/{}", c.row, c.col))
+                .collect::<Vec<_>>()
+                .join(" "),
+        )],
+        Location::Page { page } => vec![("page", page.to_string())],
+        Location::Meta { field } => vec![("meta", field.clone())],
+        Location::Input | Location::Report | Location::Other { .. } => Vec::new(),
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| format!(" data-{k}=\"{}\"", esc(v)))
+        .collect()
 }
 
 fn cell_html(h: &mut String, row: &str, cell: &crate::model::Cell, marks: &Marks<'_>) {
     let key = format!("{row}/{}", cell.col);
-    if marks.absent.iter().any(|a| a == row) {
+    if let Some((_, instead)) = marks.absent.iter().find(|(a, _)| a == row) {
         let _ = write!(
             h,
-            "<td class=\"absent\" data-cell=\"{}\" title=\"not in this report: it prints （六）其他处理 as one row\"></td>",
-            esc(&key)
+            "<td class=\"absent\" id=\"{k}\" data-cell=\"{k}\" title=\"not in this report: it prints {} as one row\"></td>",
+            esc(instead),
+            k = esc(&key),
         );
         return;
     }
@@ -262,15 +329,22 @@ fn cell_html(h: &mut String, row: &str, cell: &crate::model::Cell, marks: &Marks
     }
     let _ = write!(
         h,
-        "<td class=\"{class}\" data-cell=\"{}\" title=\"{}\">{}</td>",
-        esc(&key),
+        "<td class=\"{class}\" id=\"{k}\" data-cell=\"{k}\" title=\"{}\">{}</td>",
         esc(&title),
-        esc(&text)
+        esc(&text),
+        k = esc(&key),
     );
 }
 
-fn t2_html(h: &mut String, tt: &TableTemplate, t: &StandardTable, marks: &Marks<'_>) {
-    let tpl = templates();
+/// A table without a printed header (t2): each block under its title, the label column
+/// headed by the table's `label_header`.
+fn blocks_html(
+    h: &mut String,
+    tpl: &Templates,
+    tt: &TableTemplate,
+    t: &StandardTable,
+    marks: &Marks<'_>,
+) {
     for block in &tt.blocks {
         let _ = writeln!(
             h,
@@ -279,7 +353,11 @@ fn t2_html(h: &mut String, tt: &TableTemplate, t: &StandardTable, marks: &Marks<
             block.cols.len() + 1,
             esc(block.title.as_deref().unwrap_or(""))
         );
-        h.push_str("<tr><th>信息内容</th>");
+        let _ = write!(
+            h,
+            "<tr><th>{}</th>",
+            esc(tt.label_header.as_deref().unwrap_or(""))
+        );
         for col in &block.cols {
             let label = tpl.column(col).map_or(col.as_str(), |c| c.label.as_str());
             let _ = write!(h, "<th>{}</th>", esc(label));
@@ -292,7 +370,7 @@ fn t2_html(h: &mut String, tt: &TableTemplate, t: &StandardTable, marks: &Marks<
             let label = tpl
                 .row(row_id)
                 .map_or(row_id.as_str(), |r| r.label.as_str());
-            let _ = write!(h, "<tr><th>{}</th>", esc(label));
+            let _ = write!(h, "<tr id=\"{}\"><th>{}</th>", esc(row_id), esc(label));
             for cell in &row.cells {
                 cell_html(h, row_id, cell, marks);
             }
@@ -302,72 +380,67 @@ fn t2_html(h: &mut String, tt: &TableTemplate, t: &StandardTable, marks: &Marks<
     }
 }
 
-fn header_html(h: &mut String, table: &str) {
-    if let Some(header) = templates().header(table) {
-        for row in &header.rows {
-            h.push_str("<tr>");
-            for c in row {
-                let _ = write!(
-                    h,
-                    "<th rowspan=\"{}\" colspan=\"{}\">{}</th>",
-                    c.rowspan,
-                    c.colspan,
-                    esc(&c.text)
-                );
-            }
-            h.push_str("</tr>\n");
-        }
-    }
-}
-
-/// t3 with its label columns as printed: 三、本年度办理结果 and （三）…（六） span their
-/// rows.
-fn t3_html(h: &mut String, t: &StandardTable, marks: &Marks<'_>) {
-    let tpl = templates();
-    h.push_str("<table class=\"std\" id=\"t3\">\n");
-    header_html(h, "t3");
-    let present = |rows: &[String]| t.rows.iter().filter(|r| rows.contains(&r.id)).count();
-    let mut opened: Vec<&str> = Vec::new();
-    for row in &t.rows {
+/// A table under its printed header (t3, t4). The header's columns beyond the table's
+/// are its label columns: the row groups (三、本年度办理结果, （三）…（六）) span their rows
+/// there, and each row's label fills the rest.
+fn grid_html(
+    h: &mut String,
+    tpl: &Templates,
+    tt: &TableTemplate,
+    header: &HeaderDef,
+    t: &StandardTable,
+    marks: &Marks<'_>,
+) {
+    let _ = writeln!(h, "<table class=\"std\" id=\"{}\">", esc(&tt.id));
+    for row in &header.rows {
         h.push_str("<tr>");
-        let groups: Vec<_> = tpl
-            .groups
-            .iter()
-            .filter(|g| g.rows.contains(&row.id))
-            .collect();
-        for g in &groups {
-            if !opened.contains(&g.id.as_str()) {
-                opened.push(&g.id);
-                let _ = write!(
-                    h,
-                    "<th rowspan=\"{}\">{}</th>",
-                    present(&g.rows),
-                    esc(&g.label)
-                );
-            }
-        }
-        let label = tpl
-            .row(&row.id)
-            .map_or(row.id.as_str(), |r| r.label.as_str());
-        let _ = write!(
-            h,
-            "<th colspan=\"{}\">{}</th>",
-            3 - groups.len(),
-            esc(label)
-        );
-        for cell in &row.cells {
-            cell_html(h, &row.id, cell, marks);
+        for c in row {
+            let _ = write!(
+                h,
+                "<th rowspan=\"{}\" colspan=\"{}\">{}</th>",
+                c.rowspan,
+                c.colspan,
+                esc(&c.text)
+            );
         }
         h.push_str("</tr>\n");
     }
-    h.push_str("</table>\n");
-}
-
-fn t4_html(h: &mut String, t: &StandardTable, marks: &Marks<'_>) {
-    h.push_str("<table class=\"std\" id=\"t4\">\n");
-    header_html(h, "t4");
+    let width: u32 = header
+        .rows
+        .first()
+        .map_or(0, |r| r.iter().map(|c| c.colspan).sum());
+    let label_cols = (width as usize).saturating_sub(tt.columns().len());
+    let present = |rows: &[String]| t.rows.iter().filter(|r| rows.contains(&r.id)).count();
+    let mut opened: Vec<&str> = Vec::new();
     for row in &t.rows {
-        h.push_str("<tr>");
+        let _ = write!(h, "<tr id=\"{}\">", esc(&row.id));
+        if label_cols > 0 {
+            let groups: Vec<_> = tpl
+                .groups
+                .iter()
+                .filter(|g| g.rows.contains(&row.id))
+                .collect();
+            for g in &groups {
+                if !opened.contains(&g.id.as_str()) {
+                    opened.push(&g.id);
+                    let _ = write!(
+                        h,
+                        "<th rowspan=\"{}\">{}</th>",
+                        present(&g.rows),
+                        esc(&g.label)
+                    );
+                }
+            }
+            let label = tpl
+                .row(&row.id)
+                .map_or(row.id.as_str(), |r| r.label.as_str());
+            let _ = write!(
+                h,
+                "<th colspan=\"{}\">{}</th>",
+                label_cols.saturating_sub(groups.len()),
+                esc(label)
+            );
+        }
         for cell in &row.cells {
             cell_html(h, &row.id, cell, marks);
         }
@@ -384,7 +457,7 @@ pub struct IndexEntry<'a> {
 
 /// The index page: one sortable line per report, linking to its page; the inputs that
 /// hold no report (template `none`) listed apart below, not counted as reports.
-pub fn index(entries: &[IndexEntry<'_>], no_report: &[IndexEntry<'_>]) -> String {
+pub fn index(entries: &[IndexEntry<'_>], no_report: &[IndexEntry<'_>], t: &Templates) -> String {
     let mut h = String::new();
     let reports = format!(
         "{} report{}",
@@ -397,8 +470,8 @@ pub fn index(entries: &[IndexEntry<'_>], no_report: &[IndexEntry<'_>]) -> String
     );
     for e in entries {
         let m = &e.report.meta;
-        let found = findings(e.report);
-        let c = counts(e.report, &found);
+        let found = findings(e.report, t);
+        let c = counts(e.report, &found, t);
         let name = m.title.clone().unwrap_or_else(|| m.source.name.clone());
         let issuer = m.issuer.clone().unwrap_or_default();
         let year = m.year.map(|y| y.to_string()).unwrap_or_default();
@@ -409,7 +482,7 @@ pub fn index(entries: &[IndexEntry<'_>], no_report: &[IndexEntry<'_>]) -> String
             href = esc(&e.page),
             i = esc(&issuer),
             y = esc(&year),
-            t = m.template.as_str()
+            t = esc(m.template_name())
         );
         for n in [c.passed, c.failed, c.warnings, c.ambiguous, c.missing] {
             let _ = write!(h, "<td class=\"n\" data-sort=\"{n}\">{n}</td>");
@@ -470,16 +543,23 @@ mod tests {
             "../../golden/hongze-2023-layout/expected.xml"
         ))
         .unwrap();
-        let page = page(&hongze);
-        assert!(page.contains(r#"<td class="value fail" data-cell="t4.row.cases/t4.col.review.total" title="R-T4-SUM 行政复议 总计: 结果维持+结果纠正+其他结果+尚未审结 = 10+1+0+0 = 11, 总计 = 0">0</td>"#), "{page}");
+        let t = Templates::builtin();
+        let page = page(&hongze, &t);
+        assert!(page.contains(r#"<td class="value fail" id="t4.row.cases/t4.col.review.total" data-cell="t4.row.cases/t4.col.review.total" title="R-T4-SUM 行政复议 总计: 结果维持+结果纠正+其他结果+尚未审结 = 10+1+0+0 = 11, 总计 = 0">0</td>"#), "{page}");
         assert!(page.contains(r#"data-cell="t3.row.other.misc/t3.col.total""#));
         assert!(page.contains(r#"<th rowspan="3" colspan="3">（本列数据的勾稽关系为"#));
+        // Failed rules and diagnostics point at what they are about: linked, and by ids.
+        assert!(page.contains(r##"<li class="fail" data-table="t4" data-col="t4.col.review.total"><b><a href="#t4">R-T4-SUM</a></b> 行政复议 总计: "##), "{page}");
+        assert!(page.contains(r##"<li class="info" data-table="t3" data-row="t3.row.other"><code>single-row-variant</code> <i><a href="#t3.row.other">t3.row.other</a></i> "##));
+        assert!(page.contains(r#"<li class="info"><code>chrome-dropped</code> <i>input</i> "#));
+        assert!(page.contains(r#"<tr id="t3.row.other"><th colspan="2">（六）其他处理</th>"#));
+        assert!(page.contains(r#"<td class="absent" id="t3.row.other.misc/t3.col.total" data-cell="t3.row.other.misc/t3.col.total" title="not in this report: it prints （六）其他处理 as one row"></td>"#));
         let pingtan = crate::writers::xml::from_bytes(include_bytes!(
             "../../golden/pingtan-2019-glued/expected.xml"
         ))
         .unwrap();
-        let page = super::page(&pingtan);
-        assert!(page.contains(r#"<td class="ambiguous" data-cell="t2.row.admin_fees/t2.col.prev_year_items" title="ambiguous: 3 or 35">3 | 35</td>"#));
+        let page = super::page(&pingtan, &t);
+        assert!(page.contains(r#"<td class="ambiguous" id="t2.row.admin_fees/t2.col.prev_year_items" data-cell="t2.row.admin_fees/t2.col.prev_year_items" title="ambiguous: 3 or 35">3 | 35</td>"#));
         assert!(
             !page.contains("http://") && !page.contains("https://") && !page.contains("src="),
             "self-contained"

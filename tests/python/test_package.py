@@ -61,8 +61,10 @@ def test_meta_checks_and_diagnostics_are_the_xml_s(cli):
     assert len(report.checks) == xml.count("<check ")
     assert {c["result"] for c in report.checks} <= {"pass", "fail", "skip"}
     assert len(report.diagnostics) == xml.count("<diagnostic ")
+    for c in report.checks:
+        assert f'subject="{c["subject"]}"' in xml
     for d in report.diagnostics:
-        assert f'code="{d["code"]}"' in xml
+        assert f'code="{d["code"]}"' in xml and f'where="{d["location"]}"' in xml
     again = gongkai.read_xml(path.parent / "expected.xml")
     assert again.xml == xml and again.cells == report.cells
     assert "v2019" in repr(report)

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use gongkai::archive::{self, ArchiveError};
+use gongkai::archive::{self, ArchiveError, Depth, Progress};
 
 use super::{
     done, emit, fail, refuse_onto_input, to_stdout, EXIT_FINDING, EXIT_INPUT, EXIT_OUTPUT,
@@ -28,6 +28,7 @@ pub fn seal(
     list: Option<&Path>,
     output: &Path,
     opts: &archive::SealOptions,
+    extraction: &gongkai::ExtractOptions,
 ) -> ExitCode {
     let mut inputs = inputs.to_vec();
     if let Some(list) = list {
@@ -43,7 +44,12 @@ pub fn seal(
     if let Err(code) = refuse_onto_input(output, &read) {
         return code;
     }
-    let s = match archive::seal(&inputs, output, opts) {
+    // The bar is gone before anything else is said.
+    let sealed = {
+        let progress = archive::Progress::on_terminal();
+        archive::seal(&inputs, output, opts, extraction, &progress)
+    };
+    let s = match sealed {
         Err(e) => return archive_fail(&e),
         Ok(s) => s,
     };
@@ -89,7 +95,11 @@ pub fn seal(
 }
 
 pub fn verify(path: &Path, prev: Option<&Path>, json: bool) -> ExitCode {
-    let v = match archive::verify_path(path, prev) {
+    let verified = {
+        let progress = archive::Progress::on_terminal();
+        archive::verify_path(path, prev, &progress)
+    };
+    let v = match verified {
         Ok(v) => v,
         Err(e) => return archive_fail(&e),
     };
@@ -118,7 +128,9 @@ pub fn prove(path: &Path, file: &str, output: Option<&Path>) -> ExitCode {
             return code;
         }
     }
-    let proof = archive::verify_path(path, None).and_then(|v| archive::proof::prove(&v, file));
+    // What a proof rests on is checked, not the payload's bytes (`verify` reads them).
+    let proof = archive::verify::verify_file(path, Depth::Tags, &Progress::hidden())
+        .and_then(|v| archive::proof::prove(&v, file));
     let proof = match proof {
         Ok(p) => p,
         Err(ArchiveError::Proof(reason)) => {
@@ -161,23 +173,25 @@ pub fn verify_proof(
     let verified;
     let anchor = match (root, archive_path) {
         (Some(r), _) => archive::proof::Anchor::Root(r),
-        (None, Some(a)) => match archive::verify_path(a, None) {
-            Err(e) => return archive_fail(&e),
-            Ok(v) if v.status != archive::Status::Intact => {
-                return fail(
-                    EXIT_FINDING,
-                    &a.display().to_string(),
-                    &format!(
-                        "damaged ({}); its root proves nothing",
-                        archive::count(v.problems.len(), "problem")
-                    ),
-                )
+        (None, Some(a)) => {
+            match archive::verify::verify_file(a, Depth::Tags, &Progress::hidden()) {
+                Err(e) => return archive_fail(&e),
+                Ok(v) if v.status != archive::Status::Intact => {
+                    return fail(
+                        EXIT_FINDING,
+                        &a.display().to_string(),
+                        &format!(
+                            "damaged ({}); its root proves nothing",
+                            archive::count(v.problems.len(), "problem")
+                        ),
+                    )
+                }
+                Ok(v) => {
+                    verified = v;
+                    archive::proof::Anchor::Archive(&verified)
+                }
             }
-            Ok(v) => {
-                verified = v;
-                archive::proof::Anchor::Archive(&verified)
-            }
-        },
+        }
         (None, None) => return fail(EXIT_INPUT, &shown, "give --root or --archive"),
     };
     let file_sha = match file {
@@ -207,9 +221,14 @@ pub fn verify_proof(
 }
 
 pub fn list(path: &Path) -> ExitCode {
-    match archive::list::list(path) {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match archive::list::list(path, &mut out) {
+        // Standard output, said as every command says it.
+        Err(ArchiveError::Write { source, .. }) => {
+            fail(EXIT_OUTPUT, "<stdout>", &source.to_string())
+        }
         Err(e) => archive_fail(&e),
-        Ok(text) => done(to_stdout(text.as_bytes())),
+        Ok(()) => ExitCode::SUCCESS,
     }
 }
 

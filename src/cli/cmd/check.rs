@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use serde_json::json;
 
 use gongkai::checks::across_years::{self, IssuerMap};
-use gongkai::checks::{self, findings};
+use gongkai::checks::{self, findings, Finding};
 use gongkai::model::CellContent;
 
 use super::load;
@@ -17,7 +17,19 @@ pub struct CheckOptions<'a> {
     pub json: bool,
     pub across_years: bool,
     pub issuer_map: Option<&'a Path>,
-    pub limits: gongkai::Limits,
+    pub extract: gongkai::ExtractOptions,
+}
+
+/// A failed rule: its subject as written (`subject`) and by its parts (`at`: the table,
+/// row, column or cells), and the cells it reads.
+fn finding_json(f: &Finding) -> serde_json::Value {
+    json!({
+        "rule": f.rule,
+        "subject": f.subject.to_string(),
+        "at": f.subject,
+        "description": f.description,
+        "cells": f.cells,
+    })
 }
 
 /// Exit 0 when every rule holds, 1 when a rule (not a soft one) fails, 2 when an input is
@@ -26,11 +38,12 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
     let map = match opts.issuer_map {
         Some(p) => match IssuerMap::load(p) {
             Ok(m) => m,
-            Err(e) => return fail(EXIT_INPUT, &p.display().to_string(), &e),
+            Err(e) => return fail(EXIT_INPUT, &p.display().to_string(), &e.to_string()),
         },
         None => IssuerMap::default(),
     };
-    let c = load(inputs, &opts.limits, None);
+    let c = load(inputs, &opts.extract, None);
+    let templates = &opts.extract.templates;
     let (loaded, failures) = (&c.reports, &c.failures);
     let mut out = String::new();
     let mut json_reports = Vec::new();
@@ -38,11 +51,12 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
         (0, 0, 0, 0, 0);
     for l in loaded {
         let r = &l.report;
-        let found = findings(r);
+        let found = findings(r, templates);
         let mut ambiguous = Vec::new();
         let mut missing: BTreeMap<String, usize> = BTreeMap::new();
         let mut missing_cells = Vec::new();
-        let variant = checks::absent_by_layout(r);
+        let in_place = checks::printed_in_place(r, templates);
+        let variant = checks::absent_by_layout(r, templates);
         for t in &r.tables {
             let gongkai::model::Table::Standard(t) = t else {
                 continue;
@@ -75,11 +89,12 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
             json_reports.push(json!({
                 "path": name,
                 "source": {"name": m.source.name, "sha256": m.source.sha256},
-                "issuer": m.issuer, "year": m.year, "template": m.template.as_str(),
-                "failed": found.iter().filter(|f| !f.soft).map(|f| json!({"rule": f.rule, "subject": f.subject, "description": f.description, "cells": f.cells})).collect::<Vec<_>>(),
-                "warnings": found.iter().filter(|f| f.soft).map(|f| json!({"rule": f.rule, "subject": f.subject, "description": f.description, "cells": f.cells})).collect::<Vec<_>>(),
+                "issuer": m.issuer, "year": m.year, "template": m.template_name(),
+                "failed": found.iter().filter(|f| !f.soft).map(finding_json).collect::<Vec<_>>(),
+                "warnings": found.iter().filter(|f| f.soft).map(finding_json).collect::<Vec<_>>(),
                 "ambiguous": ambiguous.iter().map(|(k, c)| json!({"cell": k, "candidates": c})).collect::<Vec<_>>(),
                 "missing": missing_cells,
+                "diagnostics": r.diagnostics.iter().map(|d| json!({"level": d.level.as_str(), "code": d.code, "where": d.location.to_string(), "at": d.location, "message": d.message})).collect::<Vec<_>>(),
             }));
             continue;
         }
@@ -91,7 +106,7 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
             m.issuer.as_deref().unwrap_or("(issuer not stated)"),
             m.year
                 .map_or("(year not stated)".to_string(), |y| y.to_string()),
-            m.template.as_str()
+            m.template_name()
         ));
         for f in &found {
             out.push_str(&format!(
@@ -129,15 +144,22 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
                 rows.join(", ")
             ));
         }
-        if !variant.is_empty() {
+        for opt in in_place {
+            let label = templates
+                .row(&opt.row)
+                .map_or(opt.row.as_str(), |r| r.label.as_str());
+            let layout = opt
+                .as_in
+                .as_ref()
+                .map_or(String::new(), |t| format!(" (the {t} layout)"));
             out.push_str(&format!(
-                "  note: （六）其他处理 is printed as one row (the v2019 layout); {} are not in this report\n",
-                variant.join(", ")
+                "  note: {label} is printed as one row{layout}; {} are not in this report\n",
+                opt.parts.join(", ")
             ));
         }
     }
     let (cross, unplaced) = if opts.across_years {
-        across_years::check(loaded, &map)
+        across_years::check(loaded, &map, templates)
     } else {
         (Vec::new(), Vec::new())
     };

@@ -37,7 +37,7 @@ pub fn convert(
     }
     let (jobs, walk_skipped) = match convert::plan(inputs, &opts.output, shard) {
         Ok(j) => j,
-        Err(e) => return fail(EXIT_INPUT, "convert", &e),
+        Err(e) => return fail(EXIT_INPUT, "convert", &e.to_string()),
     };
     if let Err(e) = std::fs::create_dir_all(&opts.output) {
         return fail(

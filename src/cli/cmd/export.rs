@@ -21,7 +21,7 @@ pub struct ExportOptions<'a> {
     pub wide: bool,
     pub bom: bool,
     pub output: Option<&'a Path>,
-    pub limits: gongkai::Limits,
+    pub extract: gongkai::ExtractOptions,
 }
 
 /// Exit 0 when every input was read, 1 when some were not (the rest is exported), 2 when
@@ -39,7 +39,8 @@ pub fn export(inputs: &[PathBuf], opts: &ExportOptions<'_>) -> ExitCode {
             return code;
         }
     }
-    let c = load(inputs, &opts.limits, opts.output);
+    let c = load(inputs, &opts.extract, opts.output);
+    let templates = &opts.extract.templates;
     note_no_reports_and_skips(&c, "not exported");
     let (loaded, failures) = (&c.reports, &c.failures);
     if loaded.is_empty() && c.no_report.is_empty() && !failures.is_empty() {
@@ -48,18 +49,20 @@ pub fn export(inputs: &[PathBuf], opts: &ExportOptions<'_>) -> ExitCode {
     let mut bytes = Vec::new();
     let written = match (opts.format, opts.wide) {
         (ExportFormat::Csv, false) => {
-            export::tidy_csv(&export::tidy_rows(loaded), opts.bom).map(|csv| bytes = csv)
+            export::tidy_csv(&export::tidy_rows(loaded, templates), opts.bom).map(|csv| bytes = csv)
         }
         (ExportFormat::Csv, true) => {
-            let (header, rows) = export::wide_rows(loaded);
+            let (header, rows) = export::wide_rows(loaded, templates);
             export::write_csv(&mut bytes, &header, rows, opts.bom)
         }
-        (ExportFormat::Json, false) => export::write_json(&mut bytes, &export::tidy_rows(loaded)),
+        (ExportFormat::Json, false) => {
+            export::write_json(&mut bytes, &export::tidy_rows(loaded, templates))
+        }
         (ExportFormat::Parquet, _) => {
-            parquet::write_parquet(&mut bytes, &export::tidy_rows(loaded))
+            parquet::write_parquet(&mut bytes, &export::tidy_rows(loaded, templates))
         }
         (ExportFormat::Json, true) => {
-            let (header, rows) = export::wide_rows(loaded);
+            let (header, rows) = export::wide_rows(loaded, templates);
             let objects: Vec<serde_json::Value> = rows
                 .iter()
                 .map(|row| {

@@ -63,8 +63,12 @@ pub fn done(r: Result<(), ExitCode>) -> ExitCode {
 }
 
 /// Loads the inputs (never reading `output`), naming every unusable one on standard error.
-pub fn load(inputs: &[PathBuf], limits: &gongkai::Limits, output: Option<&Path>) -> Collected {
-    let c = load_all(inputs, limits, output);
+pub fn load(
+    inputs: &[PathBuf],
+    options: &gongkai::ExtractOptions,
+    output: Option<&Path>,
+) -> Collected {
+    let c = load_all(inputs, options, output);
     for f in &c.failures {
         eprintln!("gongkai: {}: {}", f.path.display(), f.reason);
     }

@@ -11,8 +11,10 @@ use std::rc::Rc;
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
+use crate::fixed::{self, Baseline, Glyph, Page};
+
 use super::fonts::Font;
-use super::{deref, name_of, num};
+use super::{deref, entry, name_of, num};
 
 /// Operations run per page, Form XObjects included: a bound on time for hostile content.
 const MAX_OPS: usize = 4_000_000;
@@ -85,157 +87,15 @@ impl Matrix {
     }
 }
 
-/// A glyph as drawn, in the page's upright view.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlacedGlyph {
-    /// Left and right edge along the line.
-    pub x0: f64,
-    pub x1: f64,
-    /// The baseline.
-    pub y: f64,
-    /// Em size on the page.
-    pub size: f64,
-    /// Its text (U+FFFD when the font gives no mapping).
-    pub text: String,
-    /// The baseline runs left to right (not rotated, not vertical writing).
-    pub upright: bool,
-    /// Where it was drawn: its origin, its advance and its em-high "up" vector (None for
-    /// vertical writing), so that a page whose text runs sideways can be turned.
-    pub raw: Option<RawGlyph>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RawGlyph {
-    pub origin: (f64, f64),
-    pub advance: (f64, f64),
-    pub up: (f64, f64),
-}
-
-impl RawGlyph {
-    /// The quarter turns (clockwise, in the top-down view) the baseline points away from
-    /// left-to-right: 0 right, 1 down, 2 left, 3 up.
-    pub fn direction(&self) -> u8 {
-        let (dx, dy) = self.advance;
-        let (ux, uy) = self.up;
-        // A zero advance (a space of width 0) still has an up vector.
-        let (dx, dy) = if dx.abs() + dy.abs() > 1e-9 {
-            (dx, dy)
-        } else {
-            (-uy, ux)
-        };
-        if dx.abs() >= dy.abs() {
-            if dx >= 0.0 {
-                0
-            } else {
-                2
-            }
-        } else if dy > 0.0 {
-            1
-        } else {
-            3
-        }
-    }
-
-    /// The raw geometry seen after turning the page view `k` quarter turns
-    /// counter-clockwise (`width`/`height` before the turn).
-    pub fn turned(&self, k: u8, width: f64, height: f64) -> RawGlyph {
-        let p = |(x, y): (f64, f64)| turn_point(k, x, y, width, height);
-        let v = |(x, y): (f64, f64)| turn_vec(k, x, y);
-        RawGlyph {
-            origin: p(self.origin),
-            advance: v(self.advance),
-            up: v(self.up),
-        }
-    }
-
-    /// The glyph's box: along its baseline when that runs left to right, else an upright
-    /// em square around its middle.
-    pub fn place(self, text: String) -> PlacedGlyph {
-        let (ox, oy) = self.origin;
-        let (dx, dy) = self.advance;
-        let up = self.up;
-        let size = (up.0 * up.0 + up.1 * up.1).sqrt();
-        let upright = dx >= 0.0 && dy.abs() <= dx.abs() * 0.2 + 1e-9 && up.1 < 0.0;
-        if upright {
-            PlacedGlyph {
-                x0: ox,
-                x1: ox + dx.max(size * 0.1),
-                y: oy,
-                size,
-                text,
-                upright,
-                raw: Some(self),
-            }
-        } else {
-            let (cx, cy) = (ox + dx / 2.0 + up.0 * 0.35, oy + dy / 2.0 + up.1 * 0.35);
-            PlacedGlyph {
-                x0: cx - size / 2.0,
-                x1: cx + size / 2.0,
-                y: cy + 0.35 * size,
-                size,
-                text,
-                upright,
-                raw: Some(self),
-            }
-        }
-    }
-}
-
-/// A point of a `width` × `height` top-down view after turning the view `k` quarter turns
-/// counter-clockwise (so that text running down, k = 1, then runs right).
-pub fn turn_point(k: u8, x: f64, y: f64, width: f64, height: f64) -> (f64, f64) {
-    match k % 4 {
-        1 => (y, width - x),
-        2 => (width - x, height - y),
-        3 => (height - y, x),
-        _ => (x, y),
-    }
-}
-
-fn turn_vec(k: u8, x: f64, y: f64) -> (f64, f64) {
-    match k % 4 {
-        1 => (y, -x),
-        2 => (-x, -y),
-        3 => (-y, x),
-        _ => (x, y),
-    }
-}
-
-impl PlacedGlyph {
-    pub fn top(&self) -> f64 {
-        self.y - 0.85 * self.size
-    }
-    pub fn bottom(&self) -> f64 {
-        self.y + 0.15 * self.size
-    }
-    pub fn cx(&self) -> f64 {
-        (self.x0 + self.x1) / 2.0
-    }
-    pub fn cy(&self) -> f64 {
-        self.y - 0.35 * self.size
-    }
-}
-
 /// A subpath's points (with whether the segment ending there is straight) and whether
 /// it is closed.
 type Subpath = (Vec<(f64, f64, bool)>, bool);
 
-/// A straight segment of a painted path, in the upright view.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Segment {
-    pub x0: f64,
-    pub y0: f64,
-    pub x1: f64,
-    pub y1: f64,
-}
-
 /// What one page draws.
 #[derive(Debug, Default)]
 pub struct PageContent {
-    pub width: f64,
-    pub height: f64,
-    pub glyphs: Vec<PlacedGlyph>,
-    pub segments: Vec<Segment>,
+    /// Its glyphs and rulings, for [`crate::fixed`] to lay out.
+    pub page: Page,
     /// Fonts with glyphs that had no Unicode: (font name, count).
     pub unmapped: Vec<(String, usize)>,
     /// Fonts whose dictionaries had problems: (font name, what).
@@ -271,7 +131,7 @@ struct Resources<'a> {
 impl<'a> Resources<'a> {
     fn lookup(&self, doc: &'a Document, category: &[u8], name: &[u8]) -> Option<&'a Object> {
         self.dicts.iter().find_map(|d| {
-            let cat = deref(doc, d.get(category).ok()?)?.as_dict().ok()?;
+            let cat = entry(doc, d, category)?.as_dict().ok()?;
             cat.get(name).ok()
         })
     }
@@ -371,8 +231,11 @@ impl<'a> Interpreter<'a> {
             limit,
             view,
             out: PageContent {
-                width,
-                height,
+                page: Page {
+                    width,
+                    height,
+                    ..Page::default()
+                },
                 ..PageContent::default()
             },
             gs: GState {
@@ -499,8 +362,8 @@ impl<'a> Interpreter<'a> {
                 return;
             }
             if self.ops > MAX_OPS
-                || self.out.glyphs.len() > MAX_GLYPHS
-                || self.out.segments.len() > MAX_SEGMENTS
+                || self.out.page.glyphs.len() > MAX_GLYPHS
+                || self.out.page.segments.len() > MAX_SEGMENTS
             {
                 self.page_limit_hit();
                 return;
@@ -654,7 +517,7 @@ impl<'a> Interpreter<'a> {
                 .ok()?,
             _ => return None,
         };
-        let bytes = deref(doc, dict.get(b"ActualText").ok()?)?.as_str().ok()?;
+        let bytes = entry(doc, dict, b"ActualText")?.as_str().ok()?;
         Some(text_string(bytes))
     }
 
@@ -729,7 +592,7 @@ impl<'a> Interpreter<'a> {
         let em = size * font.em;
         // One string may hold millions of glyphs: decode no more than the page and the
         // document have room for (a code is at most four bytes).
-        let page_room = MAX_GLYPHS.saturating_sub(self.out.glyphs.len());
+        let page_room = MAX_GLYPHS.saturating_sub(self.out.page.glyphs.len());
         let room = page_room.min(self.state.glyphs);
         let cut = bytes.len() > room.saturating_mul(4);
         let mut glyphs = font.decode(&bytes[..bytes.len().min(room.saturating_mul(4))]);
@@ -763,15 +626,13 @@ impl<'a> Interpreter<'a> {
             let dev_size = (up.0 * up.0 + up.1 * up.1).sqrt();
             if font.vertical {
                 let adv = size + spacing;
-                self.push_glyph(PlacedGlyph {
-                    x0: ox - dev_size / 2.0,
-                    x1: ox + dev_size / 2.0,
-                    y: oy + dev_size * 0.88,
-                    size: dev_size,
+                self.push_glyph(Glyph::boxed(
+                    ox - dev_size / 2.0,
+                    ox + dev_size / 2.0,
+                    oy + dev_size * 0.88,
+                    dev_size,
                     text,
-                    upright: false,
-                    raw: None,
-                });
+                ));
                 self.tm = Matrix::translate(0.0, -adv).then(&self.tm);
                 continue;
             }
@@ -781,12 +642,14 @@ impl<'a> Interpreter<'a> {
                 .then(&device)
                 .apply(0.0, 0.0);
             let (sx, sy) = self.tm.then(&device).apply(0.0, 0.0);
-            let glyph = RawGlyph {
-                origin: (ox, oy),
-                advance: (ex - sx, ey - sy),
-                up,
-            }
-            .place(text);
+            let glyph = Glyph::along(
+                Baseline {
+                    origin: (ox, oy),
+                    advance: (ex - sx, ey - sy),
+                    up,
+                },
+                text,
+            );
             self.push_glyph(glyph);
             self.tm = Matrix::translate(adv * th, 0.0).then(&self.tm);
         }
@@ -808,10 +671,10 @@ impl<'a> Interpreter<'a> {
             .collect()
     }
 
-    fn push_glyph(&mut self, g: PlacedGlyph) {
+    fn push_glyph(&mut self, g: Glyph) {
         let sane = |v: f64| v.is_finite() && v.abs() < 1e6;
         if sane(g.x0) && sane(g.x1) && sane(g.y) && sane(g.size) && g.size > 0.05 {
-            self.out.glyphs.push(g);
+            self.out.page.glyphs.push(g);
         }
     }
 
@@ -890,20 +753,10 @@ impl<'a> Interpreter<'a> {
             },
         };
         let mut inner = res.clone();
-        if let Some(d) = stream
-            .dict
-            .get(b"Resources")
-            .ok()
-            .and_then(|o| deref(doc, o))
-            .and_then(|o| o.as_dict().ok())
-        {
+        if let Some(d) = entry(doc, &stream.dict, b"Resources").and_then(|o| o.as_dict().ok()) {
             inner.dicts.insert(0, d);
         }
-        let matrix = stream
-            .dict
-            .get(b"Matrix")
-            .ok()
-            .and_then(|o| deref(doc, o))
+        let matrix = entry(doc, &stream.dict, b"Matrix")
             .and_then(|o| o.as_array().ok())
             .and_then(|a| Matrix::from_operands(doc, a))
             .unwrap_or(Matrix::IDENTITY);
@@ -986,82 +839,17 @@ impl<'a> Interpreter<'a> {
                 }
             }
         }
-        let (pw, ph) = (self.out.width, self.out.height);
+        let (pw, ph) = (self.out.page.width, self.out.page.height);
         for (pts, closed) in subpaths {
-            let closed = closed || close || fill;
-            let mut segs: Vec<Segment> = pts
-                .windows(2)
-                .filter(|w| w[1].2)
-                .map(|w| Segment {
-                    x0: w[0].0,
-                    y0: w[0].1,
-                    x1: w[1].0,
-                    y1: w[1].1,
-                })
-                .collect();
-            if closed && pts.len() > 2 {
-                let (a, b) = (pts[pts.len() - 1], pts[0]);
-                segs.push(Segment {
-                    x0: a.0,
-                    y0: a.1,
-                    x1: b.0,
-                    y1: b.1,
-                });
-            }
-            if fill && !stroke {
-                // Browsers draw borders as thin filled shapes (bevelled at the corners: not
-                // quite rectangles): any thin straight-edged shape is a ruling along its
-                // length; a larger rectangle (a shaded cell) gives its edges.
-                if pts.iter().any(|p| !p.2) || pts.len() < 3 {
-                    continue;
+            for s in fixed::paths::rulings(&pts, closed || close || fill, fill && !stroke, (pw, ph))
+            {
+                if self.out.page.segments.len() < MAX_SEGMENTS {
+                    self.out.page.segments.push(s);
                 }
-                let (x0, x1) = pts
-                    .iter()
-                    .fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.0), a.1.max(p.0)));
-                let (y0, y1) = pts
-                    .iter()
-                    .fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.1), a.1.max(p.1)));
-                let (w, h) = (x1 - x0, y1 - y0);
-                if h <= 3.0 && w > h * 2.0 {
-                    let y = (y0 + y1) / 2.0;
-                    self.push_segment(Segment {
-                        x0,
-                        y0: y,
-                        x1,
-                        y1: y,
-                    });
-                } else if w <= 3.0 && h > w * 2.0 {
-                    let x = (x0 + x1) / 2.0;
-                    self.push_segment(Segment {
-                        x0: x,
-                        y0,
-                        x1: x,
-                        y1,
-                    });
-                } else if rect_of(&pts).is_some() && (w < pw * 0.95 || h < ph * 0.95) {
-                    for s in segs {
-                        self.push_segment(s);
-                    }
-                }
-                continue;
             }
-            for s in segs {
-                self.push_segment(s);
-            }
-        }
-    }
-
-    fn push_segment(&mut self, s: Segment) {
-        let ok = [s.x0, s.y0, s.x1, s.y1]
-            .iter()
-            .all(|v| v.is_finite() && v.abs() < 1e6);
-        let straight = (s.x0 - s.x1).abs() < 1.0 || (s.y0 - s.y1).abs() < 1.0;
-        if ok && straight && self.out.segments.len() < MAX_SEGMENTS {
-            self.out.segments.push(s);
         }
     }
 }
-
 /// A PDF text string: UTF-16BE with a byte-order mark, UTF-8 with one, else
 /// PDFDocEncoding (Latin-1 is close enough for text that matters here).
 fn text_string(b: &[u8]) -> String {
@@ -1076,32 +864,6 @@ fn text_string(b: &[u8]) -> String {
         return String::from_utf8_lossy(rest).into_owned();
     }
     b.iter().map(|&c| c as char).collect()
-}
-
-/// The bounding box of an axis-aligned rectangle's points, if they make one.
-fn rect_of(pts: &[(f64, f64, bool)]) -> Option<(f64, f64, f64, f64)> {
-    let mut pts: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.1)).collect();
-    if pts.len() == 5 && (pts[0].0 - pts[4].0).abs() < 0.01 && (pts[0].1 - pts[4].1).abs() < 0.01 {
-        pts.pop();
-    }
-    if pts.len() != 4 {
-        return None;
-    }
-    let xs: Vec<f64> = pts.iter().map(|p| p.0).collect();
-    let ys: Vec<f64> = pts.iter().map(|p| p.1).collect();
-    let (x0, x1) = (
-        xs.iter().copied().fold(f64::MAX, f64::min),
-        xs.iter().copied().fold(f64::MIN, f64::max),
-    );
-    let (y0, y1) = (
-        ys.iter().copied().fold(f64::MAX, f64::min),
-        ys.iter().copied().fold(f64::MIN, f64::max),
-    );
-    let on_edge = pts.iter().all(|p| {
-        ((p.0 - x0).abs() < 0.5 || (p.0 - x1).abs() < 0.5)
-            && ((p.1 - y0).abs() < 0.5 || (p.1 - y1).abs() < 0.5)
-    });
-    on_edge.then_some((x0, y0, x1, y1))
 }
 
 /// Whether a colour shows on white paper: anything but (near) white.
@@ -1126,7 +888,7 @@ fn inherited<'a>(
         if let Ok(v) = node.get(key) {
             return deref(doc, v);
         }
-        node = deref(doc, node.get(b"Parent").ok()?)?.as_dict().ok()?;
+        node = entry(doc, node, b"Parent")?.as_dict().ok()?;
     }
     None
 }
@@ -1212,24 +974,24 @@ mod tests {
     fn the_documents_glyph_budget_stops_reading_mid_string() {
         let mut state = DocState::new(1 << 30, 1 << 30, 10);
         let page = "BT /F1 10 Tf 10 10 Td (ABCDEFGH) Tj ET";
-        assert_eq!(run_in(page, None, &mut state).glyphs.len(), 8);
+        assert_eq!(run_in(page, None, &mut state).page.glyphs.len(), 8);
         let second = run_in(page, None, &mut state);
-        assert_eq!(second.glyphs.len(), 2);
+        assert_eq!(second.page.glyphs.len(), 2);
         assert!(second.notes[0].contains("the document's content is larger"));
         assert!(state.spent());
         // Said once per document, not on every page after.
         let third = run_in(page, None, &mut state);
-        assert!(third.glyphs.is_empty() && third.notes.is_empty());
+        assert!(third.page.glyphs.is_empty() && third.notes.is_empty());
     }
 
     #[test]
     fn the_documents_decompression_budget_is_shared_by_its_pages() {
         let page = "BT /F1 10 Tf 10 10 Td (ABCDEFGH) Tj ET";
         let mut state = DocState::new(1 << 30, 2 * page.len() + 10, 1 << 30);
-        assert_eq!(run_in(page, None, &mut state).glyphs.len(), 8);
-        assert_eq!(run_in(page, None, &mut state).glyphs.len(), 8);
+        assert_eq!(run_in(page, None, &mut state).page.glyphs.len(), 8);
+        assert_eq!(run_in(page, None, &mut state).page.glyphs.len(), 8);
         let third = run_in(page, None, &mut state);
-        assert!(third.glyphs.is_empty());
+        assert!(third.page.glyphs.is_empty());
         assert!(third.notes[0].contains("the document's content is larger"));
         assert!(
             !third.too_large,
@@ -1238,7 +1000,8 @@ mod tests {
     }
 
     fn at(p: &PageContent) -> Vec<(String, f64, f64, f64)> {
-        p.glyphs
+        p.page
+            .glyphs
             .iter()
             .map(|g| {
                 (
@@ -1301,7 +1064,7 @@ mod tests {
         );
         // E's text matrix turns it a quarter (reading upwards): not upright; its box is an
         // upright em square around the glyph's middle, left of its baseline at x = 300.
-        assert!(!p.glyphs[4].upright && p.glyphs[0].upright);
+        assert!(!p.page.glyphs[4].upright() && p.page.glyphs[0].upright());
     }
 
     #[test]
@@ -1319,7 +1082,7 @@ mod tests {
             "BT /F1 10 Tf ET q BT /F2 10 Tf 5 5 Td (A) Tj ET Q BT 10 10 Td (A) Tj ET",
             None,
         );
-        let texts: Vec<&str> = p.glyphs.iter().map(|g| g.text.as_str()).collect();
+        let texts: Vec<&str> = p.page.glyphs.iter().map(|g| g.text.as_str()).collect();
         assert_eq!(texts, vec!["Z", "A"]);
     }
 
@@ -1334,10 +1097,10 @@ mod tests {
             })],
         };
         let p = run("BT /F3 10 Tf 100 700 Td <4E2D56FD> Tj ET", Some(font));
-        let texts: Vec<&str> = p.glyphs.iter().map(|g| g.text.as_str()).collect();
+        let texts: Vec<&str> = p.page.glyphs.iter().map(|g| g.text.as_str()).collect();
         assert_eq!(texts, vec!["中", "国"]);
-        assert_eq!(p.glyphs[0].x0, p.glyphs[1].x0);
-        assert!((p.glyphs[1].y - p.glyphs[0].y - 10.0).abs() < 1e-9);
+        assert_eq!(p.page.glyphs[0].x0, p.page.glyphs[1].x0);
+        assert!((p.page.glyphs[1].y - p.page.glyphs[0].y - 10.0).abs() < 1e-9);
     }
 
     #[test]
@@ -1377,7 +1140,7 @@ mod tests {
             "BT /F1 10 Tf 100 700 Td /Span << /ActualText <FEFF4EBA> >> BDC (AB) Tj EMC (C) Tj ET",
             None,
         );
-        let texts: Vec<&str> = p.glyphs.iter().map(|g| g.text.as_str()).collect();
+        let texts: Vec<&str> = p.page.glyphs.iter().map(|g| g.text.as_str()).collect();
         assert_eq!(texts, vec!["人", "", "C"]);
     }
 
@@ -1389,8 +1152,8 @@ mod tests {
         );
         // The stroked line, and the thin filled rectangle as a line; not the white page
         // background nor the unpainted path.
-        assert_eq!(p.segments.len(), 2);
-        assert!(p.segments.iter().all(|s| (s.y0 - s.y1).abs() < 1e-9));
+        assert_eq!(p.page.segments.len(), 2);
+        assert!(p.page.segments.iter().all(|s| (s.y0 - s.y1).abs() < 1e-9));
     }
 
     fn close(a: (f64, f64), b: (f64, f64)) -> bool {
@@ -1447,20 +1210,7 @@ mod tests {
     }
 
     #[test]
-    fn filled_thin_rectangles_are_rulings() {
-        assert_eq!(
-            rect_of(&[
-                (0.0, 0.0, true),
-                (10.0, 0.0, true),
-                (10.0, 1.0, true),
-                (0.0, 1.0, true)
-            ]),
-            Some((0.0, 0.0, 10.0, 1.0))
-        );
-        assert_eq!(
-            rect_of(&[(0.0, 0.0, true), (10.0, 3.0, true), (1.0, 1.0, true)]),
-            None
-        );
+    fn colours_that_show_on_white_paper() {
         assert!(!visible(&[1.0], false));
         assert!(visible(&[0.0, 0.0, 0.0], false));
         assert!(!visible(&[0.0, 0.0, 0.0, 0.0], true));

@@ -12,7 +12,7 @@ use lopdf::{Dictionary, Document, Object};
 
 use super::cmap::{self, CMap, Code};
 use super::glyphs::{unicode_of_name, BaseEncoding};
-use super::{deref, name_of, num};
+use super::{deref, entry, name_of, num};
 
 /// The most glyph widths kept from one `/W` array.
 const MAX_WIDTHS: usize = 200_000;
@@ -113,10 +113,7 @@ impl Font {
             .unwrap_or("");
         let mut problems = Vec::new();
         let mut decompressed = 0;
-        let to_unicode = dict
-            .get(b"ToUnicode")
-            .ok()
-            .and_then(|o| deref(doc, o))
+        let to_unicode = entry(doc, dict, b"ToUnicode")
             .and_then(|o| o.as_stream().ok())
             .map(|s| {
                 // A stream that fails to decompress is charged what it could have cost.
@@ -166,24 +163,18 @@ impl Font {
         let mut scale = 0.001;
         let mut em = 1.0;
         if subtype == "Type3" {
-            let matrix: Vec<f64> = dict
-                .get(b"FontMatrix")
-                .ok()
-                .and_then(|o| deref(doc, o))
-                .and_then(|o| o.as_array().ok())
-                .map(|m| m.iter().filter_map(|o| num(doc, o)).collect())
-                .unwrap_or_default();
+            let numbers = |key: &[u8]| -> Vec<f64> {
+                entry(doc, dict, key)
+                    .and_then(|o| o.as_array().ok())
+                    .map(|m| m.iter().filter_map(|o| num(doc, o)).collect())
+                    .unwrap_or_default()
+            };
+            let matrix = numbers(b"FontMatrix");
             let usable = |v: f64| v.is_finite() && v.abs() > 1e-9 && v.abs() < 1e3;
             if matrix.len() == 6 && usable(matrix[0]) && usable(matrix[3]) {
                 scale = matrix[0].abs();
                 let d = matrix[3].abs();
-                let bbox: Vec<f64> = dict
-                    .get(b"FontBBox")
-                    .ok()
-                    .and_then(|o| deref(doc, o))
-                    .and_then(|o| o.as_array().ok())
-                    .map(|m| m.iter().filter_map(|o| num(doc, o)).collect())
-                    .unwrap_or_default();
+                let bbox = numbers(b"FontBBox");
                 let height = (bbox.len() == 4).then(|| (bbox[3] - bbox[1]).abs() * d);
                 em = match height {
                     Some(h) if (0.3..=3.0).contains(&h) => h,
@@ -201,23 +192,14 @@ impl Font {
             .unwrap_or(0.0)
             .clamp(0.0, 255.0) as usize;
         let mut widths = vec![None; 256];
-        if let Some(ws) = dict
-            .get(b"Widths")
-            .ok()
-            .and_then(|o| deref(doc, o))
-            .and_then(|o| o.as_array().ok())
-        {
+        if let Some(ws) = entry(doc, dict, b"Widths").and_then(|o| o.as_array().ok()) {
             for (i, w) in ws.iter().enumerate().take(256) {
                 if first + i < 256 {
                     widths[first + i] = num(doc, w).filter(|w| w.is_finite());
                 }
             }
         }
-        let descriptor = dict
-            .get(b"FontDescriptor")
-            .ok()
-            .and_then(|o| deref(doc, o))
-            .and_then(|o| o.as_dict().ok());
+        let descriptor = entry(doc, dict, b"FontDescriptor").and_then(|o| o.as_dict().ok());
         let missing_width = descriptor
             .and_then(|d| d.get(b"MissingWidth").ok())
             .and_then(|o| num(doc, o))
@@ -231,7 +213,7 @@ impl Font {
             });
 
         // The encoding: a base encoding, then /Differences.
-        let enc_obj = dict.get(b"Encoding").ok().and_then(|o| deref(doc, o));
+        let enc_obj = entry(doc, dict, b"Encoding");
         let mut base = BaseEncoding::Standard;
         if subtype == "TrueType" {
             base = BaseEncoding::WinAnsi;
@@ -254,12 +236,7 @@ impl Font {
                 {
                     base = b;
                 }
-                if let Some(diffs) = d
-                    .get(b"Differences")
-                    .ok()
-                    .and_then(|o| deref(doc, o))
-                    .and_then(|o| o.as_array().ok())
-                {
+                if let Some(diffs) = entry(doc, d, b"Differences").and_then(|o| o.as_array().ok()) {
                     let mut code = 0usize;
                     for o in diffs {
                         match o {
@@ -309,7 +286,7 @@ impl Font {
     ) -> Font {
         let mut decompressed = 0;
         let mut vertical = false;
-        let cmap = match dict.get(b"Encoding").ok().and_then(|o| deref(doc, o)) {
+        let cmap = match entry(doc, dict, b"Encoding") {
             Some(Object::Name(n)) => {
                 let n = String::from_utf8_lossy(n).into_owned();
                 vertical = n.ends_with("-V");
@@ -346,10 +323,7 @@ impl Font {
                 Encoding::Identity
             }
         };
-        let descendant = dict
-            .get(b"DescendantFonts")
-            .ok()
-            .and_then(|o| deref(doc, o))
+        let descendant = entry(doc, dict, b"DescendantFonts")
             .and_then(|o| o.as_array().ok())
             .and_then(|a| a.first())
             .and_then(|o| deref(doc, o))
@@ -365,21 +339,12 @@ impl Font {
                 .and_then(|o| num(doc, o))
                 .filter(|w| w.is_finite())
                 .unwrap_or(1000.0);
-            if let Some(w) = d
-                .get(b"W")
-                .ok()
-                .and_then(|o| deref(doc, o))
-                .and_then(|o| o.as_array().ok())
-            {
+            if let Some(w) = entry(doc, d, b"W").and_then(|o| o.as_array().ok()) {
                 parse_w(doc, w, &mut widths, &mut single_widths);
             }
-            gb1 = d
-                .get(b"CIDSystemInfo")
-                .ok()
-                .and_then(|o| deref(doc, o))
+            gb1 = entry(doc, d, b"CIDSystemInfo")
                 .and_then(|o| o.as_dict().ok())
-                .and_then(|si| si.get(b"Ordering").ok())
-                .and_then(|o| deref(doc, o))
+                .and_then(|si| entry(doc, si, b"Ordering"))
                 .and_then(|o| o.as_str().ok())
                 .is_some_and(|o| o == b"GB1");
         }

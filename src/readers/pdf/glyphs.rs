@@ -31,25 +31,20 @@ impl BaseEncoding {
                 0x20..=0x7e => Some(code as char),
                 _ => latin1_high(code),
             },
-            BaseEncoding::WinAnsi => {
-                let bytes = [code];
-                let (s, _, bad) = encoding_rs::WINDOWS_1252.decode(&bytes);
-                if bad {
-                    None
-                } else {
-                    s.chars().next()
-                }
-            }
-            BaseEncoding::MacRoman => {
-                let bytes = [code];
-                let (s, _, bad) = encoding_rs::MACINTOSH.decode(&bytes);
-                if bad {
-                    None
-                } else {
-                    s.chars().next()
-                }
-            }
+            BaseEncoding::WinAnsi => single_byte(encoding_rs::WINDOWS_1252, code),
+            BaseEncoding::MacRoman => single_byte(encoding_rs::MACINTOSH, code),
         }
+    }
+}
+
+/// The character one byte stands for in a single-byte encoding (None: none there).
+fn single_byte(encoding: &'static encoding_rs::Encoding, code: u8) -> Option<char> {
+    let bytes = [code];
+    let (s, _, bad) = encoding.decode(&bytes);
+    if bad {
+        None
+    } else {
+        s.chars().next()
     }
 }
 

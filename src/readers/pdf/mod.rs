@@ -1,27 +1,21 @@
-//! The PDF reader: positioned glyphs and rulings from the content streams (lopdf parses
-//! and decompresses; [`content`] interprets), then the page layout ([`page`]): ruled
-//! tables as cell grids, everything else as physical lines like `pdftotext -layout`.
-//!
-//! Pages are joined without a paragraph break (a paragraph or a table runs on across a
-//! page end); page numbers and running headers/footers are dropped.
+//! The PDF reader: lopdf parses and decompresses; `content.rs` interprets each page's
+//! content streams into positioned glyphs and rulings (a [`fixed::Page`]); [`fixed`] lays
+//! the pages out and joins them. What is PDF's stays here: limits, damage, encryption,
+//! fonts and their diagnostics.
 
 pub mod cmap;
 mod content;
 mod fonts;
 mod glyphs;
-mod page;
 mod prescan;
 
-use std::collections::HashMap;
+use lopdf::{Dictionary, Document, LoadOptions, Object};
 
-use lopdf::{Document, LoadOptions, Object};
-
+use crate::fixed;
 use crate::layout::{Block, Budget, Layout, TooLarge};
 use crate::model::{Diagnostic, Level};
-use crate::text::chrome::is_chrome_line;
 
 use content::{DocState, Interpreter, PageContent};
-use page::Item;
 
 /// No single stream may decompress to more than this (decompression bombs); the default
 /// of `--max-pdf-stream-bytes`.
@@ -116,7 +110,7 @@ pub fn read(
     }
     let mut state = DocState::new(MAX_CONTENT_BYTES, MAX_DECOMPRESSED_BYTES, MAX_GLYPHS);
     // Each page is laid out as soon as it is read: its glyphs are not kept.
-    let mut laid_out: Vec<(f64, Vec<Item>)> = Vec::new();
+    let mut laid_out: Vec<fixed::PageLayout> = Vec::new();
     let (mut any_text, mut too_large, mut radicals) = (false, false, 0usize);
     for (&number, &id) in pages.iter().take(MAX_PAGES) {
         let content = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -127,10 +121,10 @@ pub fn read(
             ..PageContent::default()
         });
         page_diagnostics(number, &content, &mut layout.diagnostics);
-        any_text |= !content.glyphs.is_empty();
+        any_text |= !content.page.glyphs.is_empty();
         too_large |= content.too_large;
         radicals += content.radicals;
-        laid_out.push(page::items(&content));
+        laid_out.push(fixed::lay_out(&content.page));
     }
     // A file whose cross-reference table had to be rebuilt (cut short, overwritten) and
     // that gives no text, or mostly text whose fonts were lost with the rest of the file,
@@ -153,17 +147,9 @@ pub fn read(
             format!("{radicals} character(s) mapped by their fonts to radical code points (⼈ U+2F08, ⺠ U+2EA0 …) were read as the ideographs they draw (人, 民 …)"),
         ));
     }
-    let (blocks, dropped) = join_pages(laid_out);
-    for block in &blocks {
-        match block {
-            Block::Grid(g) => {
-                budget.cells(g.rows.iter().flatten().map(|c| c.col_span as usize).sum())?
-            }
-            _ => budget.lines(1)?,
-        }
-    }
+    let joined = fixed::join(laid_out, budget)?;
     if damaged {
-        let share = crate::text::undecodable_share(blocks.iter().flat_map(block_texts));
+        let share = crate::text::undecodable_share(joined.blocks.iter().flat_map(block_texts));
         if share >= crate::text::UNDECODABLE {
             return Err(PdfError::Damaged(format!(
                 "{:.0}% of its text cannot be decoded",
@@ -178,103 +164,34 @@ pub fn read(
              its pages still hold was read",
         ));
     }
-    layout.blocks = blocks;
-    if dropped > 0 {
-        layout.diagnostics.push(Diagnostic::new(
-            Level::Info,
-            "chrome-dropped",
-            "input",
-            format!("{dropped} line(s) of page chrome dropped (page numbers, running headers and footers)"),
-        ));
-    }
+    joined.into_layout(&mut layout);
     Ok(layout)
 }
 
 fn page_diagnostics(number: u32, c: &PageContent, out: &mut Vec<Diagnostic>) {
-    let at = format!("page {number}");
-    for (font, n) in &c.unmapped {
+    let mut warn = |code: &str, message: String| {
         out.push(Diagnostic::new(
             Level::Warning,
+            code,
+            format!("page {number}"),
+            message,
+        ))
+    };
+    for (font, n) in &c.unmapped {
+        warn(
             "pdf-unmapped-glyphs",
-            at.clone(),
             format!("{n} glyph(s) of font {font} on page {number} have no Unicode mapping; each is written as U+FFFD"),
-        ));
+        );
     }
     for (font, problem) in &c.font_problems {
-        out.push(Diagnostic::new(
-            Level::Warning,
+        warn(
             "pdf-font",
-            at.clone(),
             format!("font {font} (first used on page {number}): {problem}"),
-        ));
+        );
     }
     for note in &c.notes {
-        out.push(Diagnostic::new(
-            Level::Warning,
-            "pdf-page",
-            at.clone(),
-            format!("page {number}: {note}"),
-        ));
+        warn("pdf-page", format!("page {number}: {note}"));
     }
-}
-
-/// Page items in order, less page chrome: lines matching the chrome patterns (page
-/// numbers `-3-`, `第 2 页`) anywhere, and lines in the top or bottom tenth of the page that
-/// repeat on other pages (digits aside). A blank line marks a wide vertical gap on a page;
-/// none is put between pages.
-fn join_pages(pages: Vec<(f64, Vec<Item>)>) -> (Vec<Block>, usize) {
-    let key = |t: &str| -> String {
-        t.chars()
-            .filter(|c| !c.is_whitespace())
-            .map(|c| if c.is_ascii_digit() { '#' } else { c })
-            .collect()
-    };
-    let in_margin = |height: f64, it: &Item| match it {
-        Item::Line { top, bottom, .. } => *bottom < height * 0.1 || *top > height * 0.9,
-        Item::Table { .. } => false,
-    };
-    let mut margin_count: HashMap<String, usize> = HashMap::new();
-    for (height, items) in &pages {
-        let mut seen: Vec<String> = Vec::new();
-        for it in items.iter().filter(|it| in_margin(*height, it)) {
-            if let Item::Line { text, .. } = it {
-                let k = key(text);
-                if !seen.contains(&k) {
-                    seen.push(k.clone());
-                    *margin_count.entry(k).or_default() += 1;
-                }
-            }
-        }
-    }
-    let mut blocks = Vec::new();
-    let mut dropped = 0;
-    for (height, items) in pages {
-        let mut prev_bottom: Option<(f64, f64)> = None;
-        for it in items {
-            let repeated = in_margin(height, &it)
-                && matches!(&it, Item::Line { text, .. } if margin_count.get(&key(text)).copied().unwrap_or(0) >= 2);
-            match it {
-                Item::Line { top, bottom, text } => {
-                    if repeated || is_chrome_line(&text) {
-                        dropped += 1;
-                        continue;
-                    }
-                    if let Some((pb, size)) = prev_bottom {
-                        if top - pb > size * 1.2 {
-                            blocks.push(Block::Line(String::new()));
-                        }
-                    }
-                    prev_bottom = Some((bottom, bottom - top));
-                    blocks.push(Block::Line(text));
-                }
-                Item::Table { grid, .. } => {
-                    prev_bottom = None;
-                    blocks.push(Block::Grid(grid));
-                }
-            }
-        }
-    }
-    (blocks, dropped)
 }
 
 /// The texts of a block: its line, or its cells.
@@ -292,6 +209,11 @@ fn one_line(s: &str) -> String {
 /// An object with references followed (a bounded number of times).
 pub(crate) fn deref<'a>(doc: &'a Document, obj: &'a Object) -> Option<&'a Object> {
     doc.dereference(obj).ok().map(|(_, o)| o)
+}
+
+/// A dictionary's entry, references followed.
+pub(crate) fn entry<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    deref(doc, dict.get(key).ok()?)
 }
 
 /// A number (integer or real), references followed.

@@ -7,8 +7,8 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use crate::model::{
-    Cell, CellContent, Check, CheckResult, Diagnostic, GenericTable, GridCell, Level, Meta, Report,
-    Row, Section, Source, StandardTable, Table, TemplateId,
+    Cell, CellContent, Check, CheckResult, Diagnostic, GenericTable, GridCell, Level, Location,
+    Meta, Report, Row, Section, Source, StandardTable, Table, NO_TEMPLATE,
 };
 use crate::writers::xml::NAMESPACE;
 
@@ -192,7 +192,10 @@ impl Parser<'_> {
                         };
                         checks.push(Check {
                             rule: self.required(&a, "rule")?,
-                            subject: self.required(&a, "subject")?,
+                            // Resolved once the tables are read.
+                            subject: Location::Other {
+                                text: self.required(&a, "subject")?,
+                            },
                             result,
                             expected: attr(&a, "expected").map(str::to_string),
                             actual: attr(&a, "actual").map(str::to_string),
@@ -210,7 +213,9 @@ impl Parser<'_> {
                             return self.err(format!("unknown level {level:?}"));
                         };
                         let code = self.required(&a, "code")?;
-                        let location = self.required(&a, "where")?;
+                        let location = Location::Other {
+                            text: self.required(&a, "where")?,
+                        };
                         let message = self.text(e)?;
                         diagnostics.push(Diagnostic {
                             level,
@@ -227,6 +232,12 @@ impl Parser<'_> {
         let Some(meta) = meta else {
             return self.err("no <meta>");
         };
+        // Where checks and diagnostics point, by the ids of the tables read.
+        let resolve = |l: &mut Location| *l = Location::read(&l.to_string(), &tables);
+        checks.iter_mut().for_each(|c| resolve(&mut c.subject));
+        diagnostics
+            .iter_mut()
+            .for_each(|d| resolve(&mut d.location));
         Ok(Report {
             meta,
             sections,
@@ -253,11 +264,13 @@ impl Parser<'_> {
                 }
                 "published" => published = Some(self.text(empty)?),
                 "template" => {
+                    // Any template id the templates may define; `none` is no template.
                     let t = self.text(empty)?;
-                    match TemplateId::parse(t.trim()) {
-                        Some(t) => template = Some(t),
-                        None => return self.err(format!("unknown template {t:?}")),
+                    let id = t.trim();
+                    if id.is_empty() || id.contains(char::is_whitespace) {
+                        return self.err(format!("template {t:?} is no template id"));
                     }
+                    template = Some((id != NO_TEMPLATE).then(|| id.to_string()));
                 }
                 "source" if empty => {
                     let bytes = self.required(&attrs, "bytes")?;

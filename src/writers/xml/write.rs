@@ -40,7 +40,7 @@ fn write(w: &mut W, report: &Report) -> R {
     if let Some(p) = &meta.published {
         text_element(w, "published", &[], p)?;
     }
-    text_element(w, "template", &[], meta.template.as_str())?;
+    text_element(w, "template", &[], meta.template_name())?;
     let bytes = meta.source.bytes.to_string();
     empty(
         w,
@@ -82,9 +82,10 @@ fn write(w: &mut W, report: &Report) -> R {
     } else {
         open(w, "checks", &[])?;
         for c in &report.checks {
+            let subject = c.subject.to_string();
             let mut attrs = vec![
                 ("rule", c.rule.as_str()),
-                ("subject", &c.subject),
+                ("subject", &subject),
                 ("result", c.result.as_str()),
             ];
             if let Some(e) = &c.expected {
@@ -109,7 +110,7 @@ fn write(w: &mut W, report: &Report) -> R {
                 &[
                     ("level", d.level.as_str()),
                     ("code", &d.code),
-                    ("where", &d.location),
+                    ("where", &d.location.to_string()),
                 ],
                 &d.message,
             )?;

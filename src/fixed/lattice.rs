@@ -1,14 +1,14 @@
-//! From what a page draws to the common layout: ruled tables become cell grids (lattice),
-//! the other glyphs become physical lines laid out like `pdftotext -layout` (a column a
-//! character, one line per baseline), so aligned tables without rulings keep their
-//! columns for the recogniser (stream).
+//! Ruled tables (lattice): a page's straight segments are snapped and joined into
+//! horizontal and vertical rulings; each connected group of crossing rulings with at least
+//! two rows and two columns is a table, its cells merged where no ruling divides them.
 
 use std::collections::{BTreeMap, HashMap};
 
 use crate::layout::Grid;
 use crate::model::GridCell;
 
-use super::content::{turn_point, PageContent, PlacedGlyph, Segment};
+use super::lines::{in_number, median};
+use super::{Glyph, Segment};
 
 /// Rulings closer than this (points) are one line: browsers draw cell borders doubled
 /// (`cellspacing`), converters draw a shared border once per cell.
@@ -21,299 +21,6 @@ const MAX_RULINGS: usize = 4_000;
 const MIN_RULING: f64 = 6.0;
 /// A boundary exists between two cells when rulings cover this share of it.
 const COVER: f64 = 0.6;
-
-/// One item of a page in reading order.
-#[derive(Debug, Clone)]
-pub enum Item {
-    /// A text line: its top, its text (leading spaces give the indent), and its baseline
-    /// and size for telling headers and footers.
-    Line { top: f64, bottom: f64, text: String },
-    /// A ruled table.
-    Table { top: f64, grid: Grid },
-}
-
-impl Item {
-    pub fn top(&self) -> f64 {
-        match self {
-            Item::Line { top, .. } | Item::Table { top, .. } => *top,
-        }
-    }
-}
-
-/// Lays out one page; returns the height of the view it was read in (pages whose text
-/// runs sideways are turned so that it reads left to right) and its items.
-pub fn items(page: &PageContent) -> (f64, Vec<Item>) {
-    let (height, glyphs, segments) = turned_upright(page);
-    let glyphs = dedupe(&glyphs);
-    let tables = lattice(&segments);
-    let (cells, in_table) = table_cells(&tables, &glyphs);
-    let mut out = Vec::new();
-    for (t, cells) in tables.iter().zip(&cells) {
-        out.push(Item::Table {
-            top: t.ys[0],
-            grid: t.grid(cells),
-        });
-    }
-    let free: Vec<&PlacedGlyph> = glyphs
-        .iter()
-        .zip(&in_table)
-        .filter(|(_, t)| !**t)
-        .map(|(g, _)| g)
-        .collect();
-    out.extend(text_lines(&free));
-    out.sort_by(|a, b| a.top().total_cmp(&b.top()));
-    (height, out)
-}
-
-/// Each table's glyphs by cell, and which glyphs fell in a table: a glyph belongs to the
-/// first table (in order) that has a cell where it is. Tables are looked up through a grid
-/// of buckets over their bounds, so a page of many tables and many glyphs costs about
-/// their sum, not their product.
-fn table_cells<'g>(
-    tables: &[Lattice],
-    glyphs: &'g [PlacedGlyph],
-) -> (Vec<HashMap<usize, Vec<&'g PlacedGlyph>>>, Vec<bool>) {
-    const BUCKETS: usize = 64;
-    let mut cells: Vec<HashMap<usize, Vec<&PlacedGlyph>>> = vec![HashMap::new(); tables.len()];
-    let mut in_table = vec![false; glyphs.len()];
-    let bounds = |t: &Lattice| (t.xs[0], t.xs[t.xs.len() - 1], t.ys[0], t.ys[t.ys.len() - 1]);
-    let Some((x0, x1, y0, y1)) = tables
-        .iter()
-        .map(bounds)
-        .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1), a.2.min(b.2), a.3.max(b.3)))
-    else {
-        return (cells, in_table);
-    };
-    let bucket = |v: f64, lo: f64, hi: f64| -> usize {
-        let k = ((v - lo) / (hi - lo).max(1e-9) * BUCKETS as f64).floor();
-        k.clamp(0.0, (BUCKETS - 1) as f64) as usize
-    };
-    let mut index: Vec<Vec<usize>> = vec![Vec::new(); BUCKETS * BUCKETS];
-    for (i, t) in tables.iter().enumerate() {
-        let (tx0, tx1, ty0, ty1) = bounds(t);
-        for r in bucket(ty0, y0, y1)..=bucket(ty1, y0, y1) {
-            for c in bucket(tx0, x0, x1)..=bucket(tx1, x0, x1) {
-                index[r * BUCKETS + c].push(i);
-            }
-        }
-    }
-    for (k, g) in glyphs.iter().enumerate() {
-        let (x, y) = (g.cx(), g.cy());
-        if x < x0 || x > x1 || y < y0 || y > y1 {
-            continue;
-        }
-        for &i in &index[bucket(y, y0, y1) * BUCKETS + bucket(x, x0, x1)] {
-            if let Some(c) = tables[i].cell_at(x, y) {
-                cells[i].entry(c).or_default().push(g);
-                in_table[k] = true;
-                break;
-            }
-        }
-    }
-    (cells, in_table)
-}
-
-/// The page's glyphs and rulings in the view where most of its text reads left to right:
-/// a page drawn sideways (a landscape table on a portrait page, a `/Rotate` that does not
-/// make the text upright) is turned by the quarter turns its text needs.
-fn turned_upright(page: &PageContent) -> (f64, Vec<PlacedGlyph>, Vec<Segment>) {
-    let mut counts = [0usize; 4];
-    for g in &page.glyphs {
-        if let (Some(raw), false) = (g.raw, g.text.trim().is_empty()) {
-            counts[raw.direction() as usize] += 1;
-        }
-    }
-    let total: usize = counts.iter().sum();
-    let (k, most) = counts
-        .iter()
-        .enumerate()
-        .max_by_key(|(_, n)| **n)
-        .map(|(k, n)| (k as u8, *n))
-        .unwrap_or((0, 0));
-    if k == 0 || total < 10 || most * 10 < total * 6 {
-        return (page.height, page.glyphs.clone(), page.segments.clone());
-    }
-    let (w, h) = (page.width, page.height);
-    let glyphs = page
-        .glyphs
-        .iter()
-        .map(|g| match g.raw {
-            Some(raw) => raw.turned(k, w, h).place(g.text.clone()),
-            None => {
-                let (cx, cy) = turn_point(k, g.cx(), g.cy(), w, h);
-                PlacedGlyph {
-                    x0: cx - g.size / 2.0,
-                    x1: cx + g.size / 2.0,
-                    y: cy + 0.35 * g.size,
-                    size: g.size,
-                    text: g.text.clone(),
-                    upright: false,
-                    raw: None,
-                }
-            }
-        })
-        .collect();
-    let segments = page
-        .segments
-        .iter()
-        .map(|s| {
-            let (x0, y0) = turn_point(k, s.x0, s.y0, w, h);
-            let (x1, y1) = turn_point(k, s.x1, s.y1, w, h);
-            Segment { x0, y0, x1, y1 }
-        })
-        .collect();
-    let height = if k % 2 == 1 { w } else { h };
-    (height, glyphs, segments)
-}
-
-/// Drops glyphs drawn twice at (nearly) the same place — fake bold, shadows.
-fn dedupe(glyphs: &[PlacedGlyph]) -> Vec<PlacedGlyph> {
-    type Bucket<'g> = (&'g str, i64, i64);
-    let mut seen: HashMap<Bucket, Vec<(f64, f64)>> = HashMap::new();
-    let mut out = Vec::with_capacity(glyphs.len());
-    for g in glyphs {
-        let near = (g.size * 0.15).max(0.3);
-        let (qx, qy) = ((g.x0 / near).floor() as i64, (g.y / near).floor() as i64);
-        let dup = !g.text.trim().is_empty()
-            && (-1..=1).any(|dx| {
-                (-1..=1).any(|dy| {
-                    seen.get(&(g.text.as_str(), qx + dx, qy + dy))
-                        .is_some_and(|ps| {
-                            ps.iter()
-                                .any(|&(x, y)| (x - g.x0).abs() < near && (y - g.y).abs() < near)
-                        })
-                })
-            });
-        if dup {
-            continue;
-        }
-        seen.entry((g.text.as_str(), qx, qy))
-            .or_default()
-            .push((g.x0, g.y));
-        out.push(g.clone());
-    }
-    out
-}
-
-// ------------------------------------------------------------------ text lines
-
-/// Groups glyphs into lines by baseline and writes each as a layout line.
-fn text_lines(glyphs: &[&PlacedGlyph]) -> Vec<Item> {
-    let mut sorted: Vec<&PlacedGlyph> = glyphs
-        .iter()
-        .copied()
-        .filter(|g| !g.text.trim().is_empty() || g.text == " ")
-        .collect();
-    sorted.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x0.total_cmp(&b.x0)));
-    // Each line keeps its first baseline and smallest size: a glyph joins a recent line
-    // whose baseline is within half its size (constant work per glyph).
-    let mut lines: Vec<Vec<&PlacedGlyph>> = Vec::new();
-    let mut refs: Vec<(f64, f64)> = Vec::new();
-    for g in sorted {
-        let n = lines.len();
-        let joined = (n.saturating_sub(3)..n)
-            .rev()
-            .find(|&i| (g.y - refs[i].0).abs() < refs[i].1.min(g.size) * 0.45);
-        match joined {
-            Some(i) => {
-                lines[i].push(g);
-                refs[i].1 = refs[i].1.min(g.size);
-            }
-            None => {
-                lines.push(vec![g]);
-                refs.push((g.y, g.size));
-            }
-        }
-    }
-    let sizes: Vec<f64> = lines
-        .iter()
-        .flat_map(|l| {
-            l.iter()
-                .filter(|g| !g.text.trim().is_empty())
-                .map(|g| g.size)
-        })
-        .collect();
-    let unit = median(sizes.iter().copied()).max(1.0);
-    let left = lines
-        .iter()
-        .flat_map(|l| l.iter())
-        .filter(|g| !g.text.trim().is_empty())
-        .map(|g| g.x0)
-        .fold(f64::MAX, f64::min);
-    lines
-        .into_iter()
-        .filter_map(|mut l| {
-            l.sort_by(|a, b| a.x0.total_cmp(&b.x0));
-            let text = line_text(&l, left, unit);
-            if text.trim().is_empty() {
-                return None;
-            }
-            let top = l.iter().map(|g| g.top()).fold(f64::MAX, f64::min);
-            let bottom = l.iter().map(|g| g.bottom()).fold(f64::MIN, f64::max);
-            Some(Item::Line { top, bottom, text })
-        })
-        .collect()
-}
-
-/// The text of one line: a column per `unit / 2`-ish position, as `pdftotext -layout`
-/// prints — glyphs that touch are written together, a gap becomes spaces up to the
-/// column the next glyph stands at.
-fn line_text(line: &[&PlacedGlyph], left: f64, unit: f64) -> String {
-    let mut out = String::new();
-    let mut col = 0usize;
-    let mut prev: Option<&PlacedGlyph> = None;
-    for g in line {
-        if g.text.trim().is_empty() {
-            continue;
-        }
-        let target = ((g.x0 - left) / unit * 2.0).round().max(0.0) as usize;
-        let spaces = match prev {
-            None => target,
-            Some(p) => {
-                let gap = g.x0 - p.x1;
-                let size = p.size.min(g.size);
-                if gap < size * 0.2 || gap < size * 0.6 && in_number(p, g) {
-                    0
-                } else if gap < size * 0.9 {
-                    1
-                } else {
-                    target.saturating_sub(col).max(2)
-                }
-            }
-        };
-        for _ in 0..spaces {
-            out.push(' ');
-        }
-        col += spaces;
-        out.push_str(&g.text);
-        // A character is one column of text whatever its width on the page: the next
-        // glyph's column comes from its position, so columns line up across lines.
-        col += g.text.chars().count();
-        prev = Some(g);
-    }
-    out
-}
-
-/// Two glyphs inside one number (`1,234`, `24252.311082`): a digit or a separator after a
-/// digit, then a digit. A font whose glyphs are narrower than the advances it was laid out
-/// with leaves small gaps there, and a space would cut the number in two.
-fn in_number(prev: &PlacedGlyph, next: &PlacedGlyph) -> bool {
-    let last = prev.text.chars().next_back();
-    let first = next.text.chars().next();
-    last.is_some_and(|c| c.is_ascii_digit() || matches!(c, ',' | '.'))
-        && first.is_some_and(|c| c.is_ascii_digit())
-}
-
-fn median(it: impl Iterator<Item = f64>) -> f64 {
-    let mut v: Vec<f64> = it.filter(|x| x.is_finite()).collect();
-    if v.is_empty() {
-        return 0.0;
-    }
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-// ------------------------------------------------------------------ lattice
 
 /// An axis-aligned ruling: `pos` is its y (horizontal) or x (vertical), `lo..hi` its
 /// extent along the other axis.
@@ -346,21 +53,18 @@ impl Lattice {
         if x < x0 || x > x1 || y < y0 || y > y1 {
             return None;
         }
-        let c = self
-            .xs
-            .partition_point(|&v| v <= x)
-            .saturating_sub(1)
-            .min(self.cols() - 1);
-        let r = self
-            .ys
-            .partition_point(|&v| v <= y)
-            .saturating_sub(1)
-            .min(self.ys.len() - 2);
-        Some(self.cell_group[r * self.cols() + c])
+        // The span between grid lines that holds `v` (the last one holds its far edge).
+        let span = |lines: &[f64], v: f64| {
+            lines
+                .partition_point(|&l| l <= v)
+                .saturating_sub(1)
+                .min(lines.len() - 2)
+        };
+        Some(self.cell_group[span(&self.ys, y) * self.cols() + span(&self.xs, x)])
     }
 
     /// The grid, each group's glyphs written as its cell text.
-    pub fn grid(&self, glyphs: &HashMap<usize, Vec<&PlacedGlyph>>) -> Grid {
+    pub fn grid(&self, glyphs: &HashMap<usize, Vec<&Glyph>>) -> Grid {
         let nrows = self.ys.len() - 1;
         let mut rows: Vec<Vec<(usize, GridCell)>> = vec![Vec::new(); nrows];
         for (gi, &(r, c, rs, cs)) in self.groups.iter().enumerate() {
@@ -400,12 +104,60 @@ impl Lattice {
     }
 }
 
+/// Each table's glyphs by cell, and which glyphs fell in a table: a glyph belongs to the
+/// first table (in order) that has a cell where it is. Tables are looked up through a grid
+/// of buckets over their bounds, so a page of many tables and many glyphs costs about
+/// their sum, not their product.
+pub fn table_cells<'g>(
+    tables: &[Lattice],
+    glyphs: &'g [Glyph],
+) -> (Vec<HashMap<usize, Vec<&'g Glyph>>>, Vec<bool>) {
+    const BUCKETS: usize = 64;
+    let mut cells: Vec<HashMap<usize, Vec<&Glyph>>> = vec![HashMap::new(); tables.len()];
+    let mut in_table = vec![false; glyphs.len()];
+    let bounds = |t: &Lattice| (t.xs[0], t.xs[t.xs.len() - 1], t.ys[0], t.ys[t.ys.len() - 1]);
+    let Some((x0, x1, y0, y1)) = tables
+        .iter()
+        .map(bounds)
+        .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1), a.2.min(b.2), a.3.max(b.3)))
+    else {
+        return (cells, in_table);
+    };
+    let bucket = |v: f64, lo: f64, hi: f64| -> usize {
+        let k = ((v - lo) / (hi - lo).max(1e-9) * BUCKETS as f64).floor();
+        k.clamp(0.0, (BUCKETS - 1) as f64) as usize
+    };
+    let mut index: Vec<Vec<usize>> = vec![Vec::new(); BUCKETS * BUCKETS];
+    for (i, t) in tables.iter().enumerate() {
+        let (tx0, tx1, ty0, ty1) = bounds(t);
+        for r in bucket(ty0, y0, y1)..=bucket(ty1, y0, y1) {
+            for c in bucket(tx0, x0, x1)..=bucket(tx1, x0, x1) {
+                index[r * BUCKETS + c].push(i);
+            }
+        }
+    }
+    for (k, g) in glyphs.iter().enumerate() {
+        let (x, y) = (g.cx(), g.cy());
+        if x < x0 || x > x1 || y < y0 || y > y1 {
+            continue;
+        }
+        for &i in &index[bucket(y, y0, y1) * BUCKETS + bucket(x, x0, x1)] {
+            if let Some(c) = tables[i].cell_at(x, y) {
+                cells[i].entry(c).or_default().push(g);
+                in_table[k] = true;
+                break;
+            }
+        }
+    }
+    (cells, in_table)
+}
+
 /// The text of a cell: its lines top to bottom, joined without spaces (wrapped CJK
 /// labels, one character a line in narrow columns) except between Latin words.
-fn cell_text(glyphs: &[&PlacedGlyph]) -> String {
-    let mut sorted: Vec<&PlacedGlyph> = glyphs.to_vec();
+fn cell_text(glyphs: &[&Glyph]) -> String {
+    let mut sorted: Vec<&Glyph> = glyphs.to_vec();
     sorted.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x0.total_cmp(&b.x0)));
-    let mut lines: Vec<Vec<&PlacedGlyph>> = Vec::new();
+    let mut lines: Vec<Vec<&Glyph>> = Vec::new();
     for g in sorted {
         match lines.last_mut() {
             Some(l) if (g.y - l[0].y).abs() < l[0].size.min(g.size) * 0.45 => l.push(g),
@@ -416,7 +168,7 @@ fn cell_text(glyphs: &[&PlacedGlyph]) -> String {
     for mut l in lines {
         l.sort_by(|a, b| a.x0.total_cmp(&b.x0));
         let mut text = String::new();
-        let mut prev: Option<&PlacedGlyph> = None;
+        let mut prev: Option<&Glyph> = None;
         for g in l {
             if g.text.trim().is_empty() {
                 continue;
@@ -740,35 +492,9 @@ fn build(hs: &[Ruling], vs: &[Ruling]) -> Option<Lattice> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::draw::{self, glyph, h, text, v};
+    use super::super::{lay_out, Item};
     use super::*;
-
-    fn h(y: f64, x0: f64, x1: f64) -> Segment {
-        Segment {
-            x0,
-            y0: y,
-            x1,
-            y1: y,
-        }
-    }
-    fn v(x: f64, y0: f64, y1: f64) -> Segment {
-        Segment {
-            x0: x,
-            y0,
-            x1: x,
-            y1,
-        }
-    }
-    fn glyph(text: &str, x: f64, y: f64) -> PlacedGlyph {
-        PlacedGlyph {
-            x0: x,
-            x1: x + 10.0,
-            y,
-            size: 10.0,
-            text: text.into(),
-            upright: true,
-            raw: None,
-        }
-    }
 
     /// A 3×3 table whose first column's two lower cells are merged (a rowspan label) and
     /// whose top row's two right cells are merged (a colspan header).
@@ -792,7 +518,7 @@ mod tests {
         let t = &t[0];
         assert_eq!(t.xs, vec![0.0, 100.0, 200.0, 300.0]);
         assert_eq!(t.ys, vec![0.0, 20.0, 40.0, 60.0]);
-        let mut cells: HashMap<usize, Vec<&PlacedGlyph>> = HashMap::new();
+        let mut cells: HashMap<usize, Vec<&Glyph>> = HashMap::new();
         let gs = [
             glyph("信", 10.0, 15.0),
             glyph("头", 150.0, 15.0),
@@ -868,37 +594,54 @@ mod tests {
     }
 
     #[test]
-    fn lines_keep_columns_and_indents() {
-        let gs = [
-            glyph("规", 0.0, 10.0),
-            glyph("章", 10.0, 10.0),
-            glyph("0", 100.0, 10.0),
-            glyph("5", 160.0, 10.0),
-            glyph("正", 20.0, 30.0),
-            glyph("文", 30.0, 30.0),
-        ];
-        let refs: Vec<&PlacedGlyph> = gs.iter().collect();
-        let lines: Vec<String> = text_lines(&refs)
-            .into_iter()
+    fn a_ruled_three_by_three_table_is_a_grid_between_the_lines_around_it() {
+        let mut segments: Vec<Segment> = [40.0, 140.0, 240.0, 340.0]
+            .map(|x| v(x, 100.0, 160.0))
+            .to_vec();
+        segments.extend([100.0, 120.0, 140.0, 160.0].map(|y| h(y, 40.0, 340.0)));
+        let mut glyphs = text("表一", 40.0, 80.0);
+        for (row, y) in [
+            ["项目", "本年", "上年"],
+            ["收到", "12", "9"],
+            ["办结", "11", "8"],
+        ]
+        .iter()
+        .zip([115.0, 135.0, 155.0])
+        {
+            for (cell, x) in row.iter().zip([50.0, 150.0, 250.0]) {
+                glyphs.extend(text(cell, x, y));
+            }
+        }
+        glyphs.extend(text("注：单位为件", 40.0, 185.0));
+        let laid = lay_out(&draw::page(glyphs, segments));
+        let shape: Vec<String> = laid
+            .items
+            .iter()
             .map(|i| match i {
-                Item::Line { text, .. } => text,
-                _ => unreachable!(),
+                Item::Line { text, .. } => text.clone(),
+                Item::Table { grid, .. } => grid
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        r.iter()
+                            .map(|c| match (c.row_span, c.col_span) {
+                                (1, 1) => c.text.clone(),
+                                (rows, cols) => format!("{}{{{rows}×{cols}}}", c.text),
+                            })
+                            .collect::<Vec<_>>()
+                            .join("|")
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" / "),
             })
             .collect();
         assert_eq!(
-            lines[0],
-            format!("规章{}0{}5", " ".repeat(18), " ".repeat(11))
+            shape,
+            vec![
+                "表一",
+                "项目|本年|上年 / 收到|12|9 / 办结|11|8",
+                "注：单位为件",
+            ]
         );
-        assert_eq!(lines[1], "    正文");
-    }
-
-    #[test]
-    fn doubled_glyphs_are_dropped() {
-        let gs = vec![
-            glyph("粗", 0.0, 10.0),
-            glyph("粗", 0.3, 10.2),
-            glyph("粗", 40.0, 10.0),
-        ];
-        assert_eq!(dedupe(&gs).len(), 2);
     }
 }

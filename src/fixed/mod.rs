@@ -1,0 +1,304 @@
+//! What every fixed-layout format shares: pages of positioned glyphs and ruling segments
+//! (from PDF content streams now; OFD pages and OCR'd scans next) become the common
+//! [`Layout`](crate::layout::Layout). Ruled tables become cell grids (`lattice.rs`), the
+//! other glyphs physical lines laid out like `pdftotext -layout` (`lines.rs`): a column a
+//! character, one line per baseline, so aligned tables without rulings keep their
+//! columns for the recogniser. A page whose text runs sideways is turned first
+//! (`rotation.rs`); the pages are then joined with their chrome dropped (`pages.rs`).
+//!
+//! Coordinates are points in the page's upright view: origin at its top-left corner, y
+//! growing downwards. A reader converts to that (PDF applies the crop box and `/Rotate`;
+//! OFD measures in millimetres; a scan in pixels at its resolution) and knows nothing of
+//! what follows; nothing here knows a format.
+//!
+//! A reader lays out each page as soon as it has read it ([`lay_out`]: its glyphs need not
+//! be kept), [`join`]s the pages, and puts what that gives into its layout
+//! ([`Joined::into_layout`]).
+
+mod lattice;
+mod lines;
+mod pages;
+pub mod paths;
+mod rotation;
+
+use crate::layout::Grid;
+
+pub use pages::{join, Joined};
+
+/// One page as a fixed-layout reader gives it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    pub width: f64,
+    pub height: f64,
+    pub glyphs: Vec<Glyph>,
+    /// Straight segments of painted paths: the rulings of tables among them.
+    pub segments: Vec<Segment>,
+}
+
+/// A character placed on a page (or a run of them, where a reader knows only a word's
+/// box). Readers make glyphs with [`Glyph::along`] or [`Glyph::boxed`], so that what a
+/// later reader adds (an OCR confidence, the source page and box for provenance) can be
+/// a field those set to none without changing their callers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glyph {
+    /// Left and right edge along the line.
+    pub x0: f64,
+    pub x1: f64,
+    /// The baseline.
+    pub y: f64,
+    /// Em size on the page.
+    pub size: f64,
+    /// Its text (U+FFFD when the source gives no Unicode for it).
+    pub text: String,
+    /// How it was drawn, so that a page whose text runs sideways can be turned; None
+    /// where that is unknown (vertical writing).
+    pub baseline: Option<Baseline>,
+}
+
+/// Where a glyph was drawn: its origin, its advance and its em-high "up" vector, in the
+/// page's upright view.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Baseline {
+    pub origin: (f64, f64),
+    pub advance: (f64, f64),
+    pub up: (f64, f64),
+}
+
+impl Baseline {
+    /// The baseline runs left to right and the glyph stands on it (not rotated, not
+    /// mirrored).
+    fn reads_right(&self) -> bool {
+        let (dx, dy) = self.advance;
+        dx >= 0.0 && dy.abs() <= dx.abs() * 0.2 + 1e-9 && self.up.1 < 0.0
+    }
+}
+
+impl Glyph {
+    /// A glyph drawn along a baseline. Its box runs along the baseline when that reads
+    /// left to right, else it is an upright em square around the glyph's middle.
+    pub fn along(baseline: Baseline, text: String) -> Glyph {
+        let (ox, oy) = baseline.origin;
+        let (dx, dy) = baseline.advance;
+        let up = baseline.up;
+        let size = (up.0 * up.0 + up.1 * up.1).sqrt();
+        if baseline.reads_right() {
+            Glyph {
+                x0: ox,
+                x1: ox + dx.max(size * 0.1),
+                y: oy,
+                size,
+                text,
+                baseline: Some(baseline),
+            }
+        } else {
+            let (cx, cy) = (ox + dx / 2.0 + up.0 * 0.35, oy + dy / 2.0 + up.1 * 0.35);
+            Glyph::boxed(
+                cx - size / 2.0,
+                cx + size / 2.0,
+                cy + 0.35 * size,
+                size,
+                text,
+            )
+            .drawn(baseline)
+        }
+    }
+
+    /// A glyph known only by its box: left and right edge, baseline and em size.
+    pub fn boxed(x0: f64, x1: f64, y: f64, size: f64, text: String) -> Glyph {
+        Glyph {
+            x0,
+            x1,
+            y,
+            size,
+            text,
+            baseline: None,
+        }
+    }
+
+    fn drawn(self, baseline: Baseline) -> Glyph {
+        Glyph {
+            baseline: Some(baseline),
+            ..self
+        }
+    }
+
+    /// Its baseline is known and runs left to right.
+    pub fn upright(&self) -> bool {
+        self.baseline.is_some_and(|b| b.reads_right())
+    }
+
+    pub fn top(&self) -> f64 {
+        self.y - 0.85 * self.size
+    }
+    pub fn bottom(&self) -> f64 {
+        self.y + 0.15 * self.size
+    }
+    pub fn cx(&self) -> f64 {
+        (self.x0 + self.x1) / 2.0
+    }
+    pub fn cy(&self) -> f64 {
+        self.y - 0.35 * self.size
+    }
+}
+
+/// A straight segment of a painted path.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Segment {
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+}
+
+/// One page laid out, ready to be [`join`]ed: the height of the view it was read in and
+/// its items in reading order.
+#[derive(Debug, Clone)]
+pub struct PageLayout {
+    height: f64,
+    items: Vec<Item>,
+}
+
+/// One item of a page in reading order.
+#[derive(Debug, Clone)]
+enum Item {
+    /// A text line: its text (leading spaces give the indent), and its top and bottom for
+    /// telling headers, footers and gaps.
+    Line { top: f64, bottom: f64, text: String },
+    /// A ruled table.
+    Table { top: f64, grid: Grid },
+}
+
+impl Item {
+    fn top(&self) -> f64 {
+        match self {
+            Item::Line { top, .. } | Item::Table { top, .. } => *top,
+        }
+    }
+}
+
+/// Lays out one page: ruled tables as grids, the glyphs outside them as lines, in reading
+/// order. A page whose text runs sideways is turned so that it reads left to right.
+pub fn lay_out(page: &Page) -> PageLayout {
+    let (height, glyphs, segments) = rotation::upright_view(page);
+    let glyphs = dedupe(&glyphs);
+    let tables = lattice::lattice(&segments);
+    let (cells, in_table) = lattice::table_cells(&tables, &glyphs);
+    let mut items = Vec::new();
+    for (t, cells) in tables.iter().zip(&cells) {
+        items.push(Item::Table {
+            top: t.ys[0],
+            grid: t.grid(cells),
+        });
+    }
+    let free: Vec<&Glyph> = glyphs
+        .iter()
+        .zip(&in_table)
+        .filter(|(_, t)| !**t)
+        .map(|(g, _)| g)
+        .collect();
+    items.extend(lines::text_lines(&free));
+    items.sort_by(|a, b| a.top().total_cmp(&b.top()));
+    PageLayout { height, items }
+}
+
+/// Drops glyphs drawn twice at (nearly) the same place — fake bold, shadows.
+fn dedupe(glyphs: &[Glyph]) -> Vec<Glyph> {
+    type Bucket<'g> = (&'g str, i64, i64);
+    let mut seen: std::collections::HashMap<Bucket, Vec<(f64, f64)>> =
+        std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(glyphs.len());
+    for g in glyphs {
+        let near = (g.size * 0.15).max(0.3);
+        let (qx, qy) = ((g.x0 / near).floor() as i64, (g.y / near).floor() as i64);
+        let dup = !g.text.trim().is_empty()
+            && (-1..=1).any(|dx| {
+                (-1..=1).any(|dy| {
+                    seen.get(&(g.text.as_str(), qx + dx, qy + dy))
+                        .is_some_and(|ps| {
+                            ps.iter()
+                                .any(|&(x, y)| (x - g.x0).abs() < near && (y - g.y).abs() < near)
+                        })
+                })
+            });
+        if dup {
+            continue;
+        }
+        seen.entry((g.text.as_str(), qx, qy))
+            .or_default()
+            .push((g.x0, g.y));
+        out.push(g.clone());
+    }
+    out
+}
+
+/// Shapes the tests draw pages with.
+#[cfg(test)]
+mod draw {
+    use super::{Baseline, Glyph, Page, Segment};
+
+    /// A 600 × 800 page.
+    pub fn page(glyphs: Vec<Glyph>, segments: Vec<Segment>) -> Page {
+        Page {
+            width: 600.0,
+            height: 800.0,
+            glyphs,
+            segments,
+        }
+    }
+
+    /// An upright glyph, a 10-point em square, at `x` on baseline `y`.
+    pub fn glyph(text: &str, x: f64, y: f64) -> Glyph {
+        Glyph::along(
+            Baseline {
+                origin: (x, y),
+                advance: (10.0, 0.0),
+                up: (0.0, -10.0),
+            },
+            text.into(),
+        )
+    }
+
+    /// A run of upright glyphs, one a character, from `x` on baseline `y`.
+    pub fn text(s: &str, x: f64, y: f64) -> Vec<Glyph> {
+        s.chars()
+            .enumerate()
+            .map(|(i, c)| glyph(&c.to_string(), x + 10.0 * i as f64, y))
+            .collect()
+    }
+
+    /// A horizontal ruling.
+    pub fn h(y: f64, x0: f64, x1: f64) -> Segment {
+        Segment {
+            x0,
+            y0: y,
+            x1,
+            y1: y,
+        }
+    }
+
+    /// A vertical ruling.
+    pub fn v(x: f64, y0: f64, y1: f64) -> Segment {
+        Segment {
+            x0: x,
+            y0,
+            x1: x,
+            y1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::draw::glyph;
+    use super::*;
+
+    #[test]
+    fn doubled_glyphs_are_dropped() {
+        let gs = vec![
+            glyph("粗", 0.0, 10.0),
+            glyph("粗", 0.3, 10.2),
+            glyph("粗", 40.0, 10.0),
+        ];
+        assert_eq!(dedupe(&gs).len(), 2);
+    }
+}

@@ -1,0 +1,995 @@
+//! Tables that are pictures (issue 14): scanned PDFs, image files and table images, read
+//! into positioned words and rulings for the shared fixed-layout code.
+//!
+//! Per image: gray plane ([`decode`]) → paper/ink levels and deskew ([`clean`]) → rulings
+//! and their grids ([`rulings`]) → each non-empty cell cut out and read by Tesseract
+//! ([`ocr`]), in batches per document: every cell in Chinese, then the cells that read as
+//! numbers again with a digits-only whitelist (the other reading kept as an alternative);
+//! what lies outside the grids is read as a page of prose.
+//!
+//! Coordinates are points with the origin at the top left of the page; on a page that was
+//! turned to level it, they are those of the levelled page (`skew_degrees` says by how much).
+
+pub mod clean;
+pub mod decode;
+pub mod ocr;
+pub mod pdf;
+pub mod rulings;
+
+use std::path::Path;
+
+use crate::model::{Diagnostic, Level};
+use decode::{Decoded, Gray, MAX_PIXELS};
+use ocr::{Mode, Tesseract, TsvWord, INSTALL};
+use rulings::{Grid, Scale};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    #[error("reading images needs Tesseract, which was not found: {INSTALL}")]
+    NoTesseract,
+    #[error("Tesseract has no `{0}` language data: {INSTALL}")]
+    NoLanguage(String),
+    #[error("the image is {width} × {height} pixels, more than the {MAX_PIXELS}-pixel limit")]
+    TooLarge { width: u64, height: u64 },
+    #[error("damaged image ({0})")]
+    Damaged(String),
+    #[error("not supported: {0}")]
+    Unsupported(String),
+    #[error("OCR failed: {0}")]
+    Ocr(String),
+    #[error("not a PDF, PNG, JPEG or TIFF image")]
+    UnknownFormat,
+}
+
+/// A box in points, top-left origin.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+}
+
+/// A line of text read by OCR (one line of a cell, or of the prose around the tables).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Word {
+    pub text: String,
+    pub bbox: Rect,
+    /// Tesseract's confidence, 0–100: the lowest of the line's words.
+    pub confidence: f32,
+    /// Other readings of the same pixels (the Chinese reading of a cell read as digits,
+    /// or the digits reading of one kept as text).
+    pub alternatives: Vec<String>,
+}
+
+/// A ruling found in the pixels, in points: horizontal when `y0 == y1`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Segment {
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+    /// Line width in points.
+    pub width: f64,
+}
+
+/// A cell of a ruled table: where it starts, how far it spans, its box, and the indices of
+/// its words in [`ImagePage::words`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableCell {
+    pub row: usize,
+    pub col: usize,
+    pub rows: usize,
+    pub cols: usize,
+    pub bbox: Rect,
+    pub words: Vec<usize>,
+}
+
+/// A ruled table found on a page: the rows and columns of its finest grid, and its cells.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub bbox: Rect,
+    pub rows: usize,
+    pub cols: usize,
+    pub cells: Vec<TableCell>,
+}
+
+/// What was read from the images of one page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImagePage {
+    /// 1-based.
+    pub number: usize,
+    /// Page size in points.
+    pub width: f64,
+    pub height: f64,
+    /// The slope of the page's lines in its largest image before it was levelled (degrees,
+    /// positive falling to the right); 0 when it was level.
+    pub skew_degrees: f64,
+    pub words: Vec<Word>,
+    pub rulings: Vec<Segment>,
+    pub tables: Vec<Table>,
+}
+
+/// The pages of a document, and what was not read and why.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImageDocument {
+    pub pages: Vec<ImagePage>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Limits of a read.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Pages (of a PDF or TIFF) read at most.
+    pub max_pages: usize,
+    /// Largest stream of a PDF decompressed.
+    pub max_stream_bytes: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            max_pages: 500,
+            max_stream_bytes: crate::readers::pdf::MAX_STREAM_BYTES,
+        }
+    }
+}
+
+/// Resolution taken for an image file that states none: the CSS pixel (screenshots).
+pub const DEFAULT_DPI: f64 = 96.0;
+
+/// Reads a PDF or an image file (PNG, JPEG, TIFF, told apart by their first bytes).
+pub fn read(
+    bytes: &[u8],
+    tesseract: &Tesseract,
+    options: &Options,
+) -> Result<ImageDocument, ImageError> {
+    let (sources, diagnostics) = sources(bytes, options)?;
+    let mut doc = read_sources(sources, Some(tesseract))?;
+    doc.diagnostics.splice(0..0, diagnostics);
+    Ok(doc)
+}
+
+/// [`read`] without OCR: pages with their rulings and tables, no words (Tesseract is not
+/// needed).
+pub fn find_tables(bytes: &[u8], options: &Options) -> Result<ImageDocument, ImageError> {
+    let (sources, diagnostics) = sources(bytes, options)?;
+    let mut doc = read_sources(sources, None)?;
+    doc.diagnostics.splice(0..0, diagnostics);
+    Ok(doc)
+}
+
+/// The images of a saved web page: each `<img src>` that is a relative path is read from
+/// beside the page; one that is missing, remote or unreadable gives a diagnostic. Each
+/// image read gives its own document, in the order of the page.
+pub fn read_page_images(
+    html: &str,
+    folder: &Path,
+    tesseract: &Tesseract,
+    options: &Options,
+) -> (Vec<(String, ImageDocument)>, Vec<Diagnostic>) {
+    let parsed = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse("img[src]").expect("a valid selector");
+    let mut out = Vec::new();
+    let mut diagnostics = Vec::new();
+    for img in parsed.select(&selector) {
+        let src = img
+            .value()
+            .attr("src")
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        let note = |message: String| {
+            Diagnostic::new(
+                Level::Warning,
+                "image-not-read",
+                format!("<img src=\"{src}\">"),
+                message,
+            )
+        };
+        let Some(path) = local_path(folder, &src) else {
+            diagnostics.push(note(
+                "not a relative path beside the page; images are never fetched".into(),
+            ));
+            continue;
+        };
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                diagnostics.push(note(format!("{}: {e}", path.display())));
+                continue;
+            }
+        };
+        match read(&bytes, tesseract, options) {
+            Ok(doc) => out.push((src, doc)),
+            Err(e @ (ImageError::NoTesseract | ImageError::NoLanguage(_))) => {
+                diagnostics.push(note(e.to_string()));
+                break;
+            }
+            Err(e) => diagnostics.push(note(e.to_string())),
+        }
+    }
+    (out, diagnostics)
+}
+
+/// A relative `src` as a path under `folder`: no scheme, no absolute path, no `..`.
+fn local_path(folder: &Path, src: &str) -> Option<std::path::PathBuf> {
+    if src.is_empty() || src.contains(':') || src.starts_with('/') || src.starts_with('\\') {
+        return None;
+    }
+    let path = src.split(['?', '#']).next()?;
+    let decoded = percent_decode(path)?;
+    let rel = Path::new(&decoded);
+    if rel.components().any(|c| {
+        !matches!(
+            c,
+            std::path::Component::Normal(_) | std::path::Component::CurDir
+        )
+    }) {
+        return None;
+    }
+    Some(folder.join(rel))
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+// ---------------------------------------------------------------- sources
+
+/// An image to read and where it lies on its page.
+struct Placed {
+    image: Gray,
+    placement: pdf::Placement,
+    /// Pixels per inch as stored (from the placement for PDF images).
+    dpi: f64,
+}
+
+struct Source {
+    number: usize,
+    width: f64,
+    height: f64,
+    images: Vec<Placed>,
+}
+
+fn sources(bytes: &[u8], options: &Options) -> Result<(Vec<Source>, Vec<Diagnostic>), ImageError> {
+    let whole = |d: Decoded, number: usize| {
+        let dpi = d
+            .dpi
+            .map(|(x, y)| (x + y) / 2.0)
+            .filter(|&v| v >= 50.0)
+            .unwrap_or(DEFAULT_DPI);
+        let (w, h) = (
+            d.image.width as f64 * 72.0 / dpi,
+            d.image.height as f64 * 72.0 / dpi,
+        );
+        Source {
+            number,
+            width: w,
+            height: h,
+            images: vec![Placed {
+                image: d.image,
+                placement: pdf::Placement {
+                    x: 0.0,
+                    y: 0.0,
+                    width: w,
+                    height: h,
+                },
+                dpi,
+            }],
+        }
+    };
+    if bytes.starts_with(b"%PDF") || bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
+        let (pages, diagnostics) = pdf::pages(bytes, options.max_stream_bytes)?;
+        let out = pages
+            .into_iter()
+            .take(options.max_pages)
+            .enumerate()
+            .map(|(i, p)| Source {
+                number: i + 1,
+                width: p.width,
+                height: p.height,
+                images: p
+                    .images
+                    .into_iter()
+                    .map(|im| {
+                        let dpi = im.image.width as f64 * 72.0 / im.placement.width.max(1.0);
+                        Placed {
+                            image: im.image,
+                            placement: im.placement,
+                            dpi,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        return Ok((out, diagnostics));
+    }
+    if bytes.starts_with(b"\x89PNG") {
+        return Ok((vec![whole(decode::png(bytes)?, 1)], Vec::new()));
+    }
+    if bytes.starts_with(b"\xff\xd8") {
+        return Ok((vec![whole(decode::jpeg(bytes)?, 1)], Vec::new()));
+    }
+    if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
+        let pages = decode::tiff(bytes, options.max_pages)?;
+        return Ok((
+            pages
+                .into_iter()
+                .enumerate()
+                .map(|(i, d)| whole(d, i + 1))
+                .collect(),
+            Vec::new(),
+        ));
+    }
+    Err(ImageError::UnknownFormat)
+}
+
+// ---------------------------------------------------------------- reading
+
+/// Height in pixels Tesseract reads a line of print best at (found by trying: a digit
+/// twice as tall is often not read at all with `--psm 7`).
+const LINE_PIXELS: f64 = 30.0;
+
+/// A picture to give Tesseract, and how its pixels map back to the page.
+struct Job {
+    image: Gray,
+    /// Page points of the job image's pixel (0, 0), and points per job pixel across and down.
+    x: f64,
+    y: f64,
+    kx: f64,
+    ky: f64,
+    page: usize,
+    /// The table and cell it belongs to, if any.
+    cell: Option<(usize, usize)>,
+    /// Its print is one short line: it may be a number.
+    number_shaped: bool,
+    /// Width over height of its print.
+    aspect: f64,
+}
+
+/// A cell's print before it is zoomed: where it came from and how tall it is.
+struct CellInk {
+    cut: Cut,
+    placement: pdf::Placement,
+    source_width: usize,
+    source_height: usize,
+    page: usize,
+    cell: (usize, usize),
+}
+
+fn read_sources(
+    sources: Vec<Source>,
+    tesseract: Option<&Tesseract>,
+) -> Result<ImageDocument, ImageError> {
+    let mut pages: Vec<ImagePage> = Vec::new();
+    let mut cells: Vec<Job> = Vec::new();
+    let mut prose: Vec<Job> = Vec::new();
+    for source in sources {
+        let mut page = ImagePage {
+            number: source.number,
+            width: source.width,
+            height: source.height,
+            skew_degrees: 0.0,
+            words: Vec::new(),
+            rulings: Vec::new(),
+            tables: Vec::new(),
+        };
+        let largest = source
+            .images
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, p)| p.image.width * p.image.height)
+            .map(|(i, _)| i);
+        for (i, placed) in source.images.into_iter().enumerate() {
+            let skew = prepare(placed, pages.len(), &mut page, &mut cells, &mut prose);
+            if Some(i) == largest {
+                page.skew_degrees = skew;
+            }
+        }
+        pages.push(page);
+    }
+
+    let Some(tesseract) = tesseract else {
+        return Ok(ImageDocument {
+            pages,
+            diagnostics: Vec::new(),
+        });
+    };
+    // Pass 1: the cells shaped like numbers, as digits.
+    let shaped: Vec<usize> = (0..cells.len())
+        .filter(|&i| cells[i].number_shaped)
+        .collect();
+    let digits = tesseract.read(&images_of(&cells, &shaped), Mode::Digits)?;
+    let mut digit_lines: Vec<Option<Vec<Word>>> = vec![None; cells.len()];
+    for (k, &i) in shaped.iter().enumerate() {
+        digit_lines[i] = Some(lines(&digits[k], &cells[i]));
+    }
+    // Pass 2: in Chinese, every cell not read as a sure number.
+    let sure = |i: usize| {
+        digit_lines[i]
+            .as_deref()
+            .is_some_and(|d| is_sure_number(d, cells[i].aspect))
+    };
+    let rest: Vec<usize> = (0..cells.len()).filter(|&i| !sure(i)).collect();
+    let chinese = tesseract.read(&images_of(&cells, &rest), Mode::ChineseBlock)?;
+    let mut chinese_lines: Vec<Option<Vec<Word>>> = vec![None; cells.len()];
+    for (k, &i) in rest.iter().enumerate() {
+        chinese_lines[i] = Some(lines(&chinese[k], &cells[i]));
+    }
+    // Pass 3: the print outside the tables, as pages of prose.
+    let all: Vec<usize> = (0..prose.len()).collect();
+    let prose_words = tesseract.read(&images_of(&prose, &all), Mode::ChinesePage)?;
+
+    for (i, job) in cells.iter().enumerate() {
+        let chosen = choose(digit_lines[i].take(), chinese_lines[i].take());
+        let page = &mut pages[job.page];
+        let start = page.words.len();
+        page.words.extend(chosen);
+        if let Some((t, c)) = job.cell {
+            let end = page.words.len();
+            page.tables[t].cells[c].words.extend(start..end);
+        }
+    }
+    for (i, job) in prose.iter().enumerate() {
+        let words = lines(&prose_words[i], job);
+        pages[job.page].words.extend(words);
+    }
+    Ok(ImageDocument {
+        pages,
+        diagnostics: Vec::new(),
+    })
+}
+
+fn images_of(jobs: &[Job], which: &[usize]) -> Vec<Gray> {
+    which.iter().map(|&i| jobs[i].image.clone()).collect()
+}
+
+/// A digits reading taken without asking the Chinese model: one line that is a number, read
+/// with confidence, whose length fits the width of the print (a label read as digits
+/// does not: Chinese characters are about twice as wide as digits).
+fn is_sure_number(d: &[Word], aspect: f64) -> bool {
+    let [only] = d else { return false };
+    let chars = only.text.chars().filter(|c| !c.is_whitespace()).count() as f64;
+    is_number(&only.text) && only.confidence >= 80.0 && aspect <= 0.8 * chars + 0.5
+}
+
+/// The reading of a cell from its digits and Chinese readings (either may be missing): the
+/// Chinese one when it has Chinese characters (other than dashes) or nothing else was read
+/// as a number; the other kept as an alternative.
+fn choose(digits: Option<Vec<Word>>, chinese: Option<Vec<Word>>) -> Vec<Word> {
+    let joined = |w: &[Word]| {
+        w.iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    match (digits, chinese) {
+        (Some(d), None) => d,
+        (None, Some(c)) => c,
+        (None, None) => Vec::new(),
+        (Some(d), Some(c)) => {
+            let (dt, ct) = (joined(&d), joined(&c));
+            let number = matches!(d.as_slice(), [only] if is_number(&only.text));
+            let (mut keep, other) = if number && !has_cjk(&normalise_dashes(&ct)) {
+                (d, ct)
+            } else {
+                (c, dt)
+            };
+            if let [only] = keep.as_mut_slice() {
+                if !other.is_empty() && other != only.text {
+                    only.alternatives.push(other);
+                }
+            }
+            keep
+        }
+    }
+}
+
+/// Levels an image, finds its rulings and grids, and queues its cells and the rest of it
+/// for OCR. Returns the skew found.
+fn prepare(
+    placed: Placed,
+    page_index: usize,
+    page: &mut ImagePage,
+    cells: &mut Vec<Job>,
+    prose: &mut Vec<Job>,
+) -> f64 {
+    let Placed {
+        image,
+        placement,
+        dpi,
+    } = placed;
+    let levels = clean::levels(&image);
+    let skew = clean::skew_degrees(&image, levels.text);
+    let img = clean::level(&image, skew);
+    let scale = Scale::at(dpi);
+    let lines = rulings::find_lines(&img, levels.ruling, scale);
+    let grids = rulings::grids(&lines, scale);
+    let (kx, ky) = (
+        placement.width / img.width as f64,
+        placement.height / img.height as f64,
+    );
+    let to_page = |x: f64, y: f64| (placement.x + x * kx, placement.y + y * ky);
+    // Rulings of a table, and long rules elsewhere; short strokes outside tables are print.
+    let in_grid = |l: &rulings::Line| {
+        let (along, across) = ((l.from + l.to) as f64 / 2.0, l.pos);
+        let (x, y) = if l.horizontal {
+            (along, across)
+        } else {
+            (across, along)
+        };
+        grids.iter().any(|g| {
+            x >= g.xs[0] - scale.snap
+                && x <= g.xs[g.xs.len() - 1] + scale.snap
+                && y >= g.ys[0] - scale.snap
+                && y <= g.ys[g.ys.len() - 1] + scale.snap
+        })
+    };
+    for l in lines
+        .iter()
+        .filter(|l| in_grid(l) || (l.to - l.from) as f64 >= dpi)
+    {
+        let (x0, y0, x1, y1) = if l.horizontal {
+            (l.from as f64, l.pos, l.to as f64, l.pos)
+        } else {
+            (l.pos, l.from as f64, l.pos, l.to as f64)
+        };
+        let (a, b) = (to_page(x0, y0), to_page(x1, y1));
+        page.rulings.push(Segment {
+            x0: a.0,
+            y0: a.1,
+            x1: b.0,
+            y1: b.1,
+            width: l.thickness as f64 * if l.horizontal { ky } else { kx },
+        });
+    }
+    let mut rest = img.clone();
+    let mut inks: Vec<CellInk> = Vec::new();
+    for grid in &grids {
+        let t = page.tables.len();
+        let (gx0, gy0) = to_page(grid.xs[0], grid.ys[0]);
+        let (gx1, gy1) = to_page(
+            *grid.xs.last().expect("two lines"),
+            *grid.ys.last().expect("two lines"),
+        );
+        let (rows, cols) = grid.shape();
+        let mut table = Table {
+            bbox: Rect {
+                x0: gx0,
+                y0: gy0,
+                x1: gx1,
+                y1: gy1,
+            },
+            rows,
+            cols,
+            cells: Vec::new(),
+        };
+        for (c, cell) in grid.cells.iter().enumerate() {
+            let (x0, y0) = to_page(cell.x0, cell.y0);
+            let (x1, y1) = to_page(cell.x1, cell.y1);
+            table.cells.push(TableCell {
+                row: cell.row,
+                col: cell.col,
+                rows: cell.rows,
+                cols: cell.cols,
+                bbox: Rect { x0, y0, x1, y1 },
+                words: Vec::new(),
+            });
+            if let Some(cut) = cut_cell(&img, cell, levels.text, dpi) {
+                inks.push(CellInk {
+                    cut,
+                    placement,
+                    source_width: img.width,
+                    source_height: img.height,
+                    page: page_index,
+                    cell: (t, c),
+                });
+            }
+        }
+        page.tables.push(table);
+        blank_grid(&mut rest, grid);
+    }
+    // The height of a line of print: most cells hold one line (numbers).
+    let mut heights: Vec<usize> = inks.iter().map(|i| i.cut.image.height).collect();
+    heights.sort_unstable();
+    let line = heights.get(heights.len() / 2).map(|&h| h as f64);
+    for ink in inks {
+        cells.push(ink.into_job(line));
+    }
+    if has_ink(&rest, levels.text, dpi) {
+        // Without cells to measure a line by, the resolution says how large print is.
+        let zoom = line.map_or_else(
+            || (300.0 / dpi).clamp(1.0, 4.0),
+            |h| (LINE_PIXELS / h).clamp(0.5, 4.0),
+        );
+        prose.push(Job {
+            image: resize(&rest, zoom),
+            x: placement.x,
+            y: placement.y,
+            kx: kx / zoom,
+            ky: ky / zoom,
+            page: page_index,
+            cell: None,
+            number_shaped: false,
+            aspect: 0.0,
+        });
+    }
+    skew
+}
+
+impl CellInk {
+    /// Zoomed so that a line of print is [`LINE_PIXELS`] high, framed in white.
+    fn into_job(self, line: Option<f64>) -> Job {
+        let ink = self.cut.image;
+        let (w, h) = (ink.width as f64, ink.height as f64);
+        let line = line.unwrap_or(h);
+        let one_line = h <= line * 1.5;
+        let zoom = (LINE_PIXELS / if one_line { h } else { line }).clamp(0.5, 4.0);
+        let zoomed = resize(&ink, zoom);
+        let frame = 16;
+        let mut framed = Gray::new(zoomed.width + 2 * frame, zoomed.height + 2 * frame, 255);
+        for y in 0..zoomed.height {
+            let dst = (y + frame) * framed.width + frame;
+            framed.pixels[dst..dst + zoomed.width]
+                .copy_from_slice(&zoomed.pixels[y * zoomed.width..(y + 1) * zoomed.width]);
+        }
+        let kx = self.placement.width / self.source_width as f64;
+        let ky = self.placement.height / self.source_height as f64;
+        Job {
+            image: framed,
+            x: self.placement.x + (self.cut.x - frame as f64 / zoom) * kx,
+            y: self.placement.y + (self.cut.y - frame as f64 / zoom) * ky,
+            kx: kx / zoom,
+            ky: ky / zoom,
+            page: self.page,
+            cell: Some(self.cell),
+            // A number is one line of at most twenty digits or so.
+            number_shaped: one_line && w <= 12.0 * h,
+            aspect: w / h.max(1.0),
+        }
+    }
+}
+
+fn blank_grid(img: &mut Gray, grid: &Grid) {
+    let pad = 3.0;
+    let x0 = (grid.xs[0] - pad).max(0.0) as usize;
+    let y0 = (grid.ys[0] - pad).max(0.0) as usize;
+    let x1 = ((*grid.xs.last().expect("two lines") + pad) as usize).min(img.width);
+    let y1 = ((*grid.ys.last().expect("two lines") + pad) as usize).min(img.height);
+    for y in y0..y1 {
+        img.pixels[y * img.width + x0..y * img.width + x1].fill(255);
+    }
+}
+
+/// Enough print for a line of prose (about ten characters).
+fn has_ink(img: &Gray, threshold: u8, dpi: f64) -> bool {
+    let min = ((dpi / 100.0).powi(2) * 1000.0) as usize;
+    img.pixels.iter().filter(|&&p| p < threshold).count() >= min
+}
+
+/// A cell's print, cut out without its rulings and specks.
+struct Cut {
+    image: Gray,
+    /// The source pixel at the cut's (0, 0).
+    x: f64,
+    y: f64,
+}
+
+/// `None` when the cell is empty.
+fn cut_cell(img: &Gray, cell: &rulings::GridCell, threshold: u8, dpi: f64) -> Option<Cut> {
+    let inset = (dpi / 100.0).ceil() + 1.0;
+    let x0 = (cell.x0 + inset).max(0.0) as usize;
+    let y0 = (cell.y0 + inset).max(0.0) as usize;
+    let x1 = ((cell.x1 - inset).max(0.0) as usize).min(img.width);
+    let y1 = ((cell.y1 - inset).max(0.0) as usize).min(img.height);
+    if x1 <= x0 + 2 || y1 <= y0 + 2 {
+        return None;
+    }
+    let mut part = img.crop(x0, y0, x1, y1);
+    clear_ruling_remnants(&mut part, threshold);
+    let (bx0, by0, bx1, by1) = ink_box(&mut part, threshold, dpi)?;
+    Some(Cut {
+        image: part.crop(bx0, by0, bx1, by1),
+        x: (x0 + bx0) as f64,
+        y: (y0 + by0) as f64,
+    })
+}
+
+/// Rows and columns along the cut's edges that are mostly dark are what is left of a
+/// ruling (a slightly crooked one, or a thick one): made white.
+fn clear_ruling_remnants(part: &mut Gray, threshold: u8) {
+    let (w, h) = (part.width, part.height);
+    let edge = |n: usize| (n / 5).clamp(1, 8);
+    for y in (0..edge(h)).chain(h - edge(h)..h) {
+        let dark = part.pixels[y * w..(y + 1) * w]
+            .iter()
+            .filter(|&&p| p < threshold)
+            .count();
+        if dark * 2 > w {
+            part.pixels[y * w..(y + 1) * w].fill(255);
+        }
+    }
+    for x in (0..edge(w)).chain(w - edge(w)..w) {
+        let dark = (0..h)
+            .filter(|&y| part.pixels[y * w + x] < threshold)
+            .count();
+        if dark * 2 > h {
+            for y in 0..h {
+                part.pixels[y * w + x] = 255;
+            }
+        }
+    }
+}
+
+/// The box of the print in a cut, after specks (small blobs far from any print) are made
+/// white; `None` when nothing is left.
+fn ink_box(part: &mut Gray, threshold: u8, dpi: f64) -> Option<(usize, usize, usize, usize)> {
+    let (w, h) = (part.width, part.height);
+    let mut label = vec![0u32; w * h];
+    // Each blob: x0, y0, x1, y1, area.
+    let mut blobs: Vec<(usize, usize, usize, usize, usize)> = Vec::new();
+    let mut stack = Vec::new();
+    for start in 0..w * h {
+        if label[start] != 0 || part.pixels[start] >= threshold {
+            continue;
+        }
+        let id = blobs.len() as u32 + 1;
+        let mut b = (usize::MAX, usize::MAX, 0, 0, 0);
+        label[start] = id;
+        stack.push(start);
+        while let Some(i) = stack.pop() {
+            let (x, y) = (i % w, i / w);
+            b = (
+                b.0.min(x),
+                b.1.min(y),
+                b.2.max(x + 1),
+                b.3.max(y + 1),
+                b.4 + 1,
+            );
+            for (dx, dy) in [
+                (-1i64, 0i64),
+                (1, 0),
+                (0, -1),
+                (0, 1),
+                (-1, -1),
+                (1, 1),
+                (-1, 1),
+                (1, -1),
+            ] {
+                let (nx, ny) = (x as i64 + dx, y as i64 + dy);
+                if nx < 0 || ny < 0 || nx >= w as i64 || ny >= h as i64 {
+                    continue;
+                }
+                let j = ny as usize * w + nx as usize;
+                if label[j] == 0 && part.pixels[j] < threshold {
+                    label[j] = id;
+                    stack.push(j);
+                }
+            }
+        }
+        blobs.push(b);
+    }
+    let small = ((dpi / 100.0).powi(2) * 2.5).max(3.0) as usize;
+    let near = (dpi * 0.06) as usize;
+    let big: Vec<usize> = (0..blobs.len()).filter(|&i| blobs[i].4 >= small).collect();
+    if big.is_empty() {
+        return None;
+    }
+    let keep: Vec<bool> = blobs
+        .iter()
+        .map(|b| {
+            b.4 >= small
+                || big.iter().any(|&j| {
+                    let o = &blobs[j];
+                    b.0 <= o.2 + near && o.0 <= b.2 + near && b.1 <= o.3 + near && o.1 <= b.3 + near
+                })
+        })
+        .collect();
+    let mut bbox = (usize::MAX, usize::MAX, 0, 0);
+    for (i, &l) in label.iter().enumerate() {
+        if l == 0 {
+            continue;
+        }
+        if !keep[l as usize - 1] {
+            part.pixels[i] = 255;
+            continue;
+        }
+        let (x, y) = (i % w, i / w);
+        bbox = (
+            bbox.0.min(x),
+            bbox.1.min(y),
+            bbox.2.max(x + 1),
+            bbox.3.max(y + 1),
+        );
+    }
+    (bbox.2 > bbox.0).then_some(bbox)
+}
+
+/// Bilinear zoom by `k`.
+fn resize(img: &Gray, k: f64) -> Gray {
+    let (w, h) = (
+        ((img.width as f64) * k).round() as usize,
+        ((img.height as f64) * k).round() as usize,
+    );
+    let mut out = Gray::new(w.max(1), h.max(1), 255);
+    for yo in 0..out.height {
+        let y = ((yo as f64 + 0.5) / k - 0.5).max(0.0);
+        let y0 = (y as usize).min(img.height - 1);
+        let y1 = (y0 + 1).min(img.height - 1);
+        let fy = y - y0 as f64;
+        for xo in 0..out.width {
+            let x = ((xo as f64 + 0.5) / k - 0.5).max(0.0);
+            let x0 = (x as usize).min(img.width - 1);
+            let x1 = (x0 + 1).min(img.width - 1);
+            let fx = x - x0 as f64;
+            let p = |xx: usize, yy: usize| img.pixels[yy * img.width + xx] as f64;
+            let top = p(x0, y0) * (1.0 - fx) + p(x1, y0) * fx;
+            let bottom = p(x0, y1) * (1.0 - fx) + p(x1, y1) * fx;
+            out.pixels[yo * out.width + xo] = (top * (1.0 - fy) + bottom * fy).round() as u8;
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------- readings
+
+/// The words of a TSV image grouped by line, each line one [`Word`] in page points.
+fn lines(words: &[TsvWord], job: &Job) -> Vec<Word> {
+    let mut out: Vec<((u32, u32, u32), Word, f64)> = Vec::new();
+    for w in words {
+        let bbox = Rect {
+            x0: job.x + w.left * job.kx,
+            y0: job.y + w.top * job.ky,
+            x1: job.x + (w.left + w.width) * job.kx,
+            y1: job.y + (w.top + w.height) * job.ky,
+        };
+        match out.last_mut() {
+            Some((key, line, right)) if *key == w.line => {
+                // A space only between two words of Latin letters or digits set apart.
+                let gap = w.left - *right;
+                let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+                if gap > w.height * 0.3
+                    && latin(line.text.chars().last())
+                    && latin(w.text.chars().next())
+                {
+                    line.text.push(' ');
+                }
+                line.text.push_str(&w.text);
+                line.bbox = Rect {
+                    x0: line.bbox.x0.min(bbox.x0),
+                    y0: line.bbox.y0.min(bbox.y0),
+                    x1: line.bbox.x1.max(bbox.x1),
+                    y1: line.bbox.y1.max(bbox.y1),
+                };
+                line.confidence = line.confidence.min(w.confidence);
+                *right = w.left + w.width;
+            }
+            _ => out.push((
+                w.line,
+                Word {
+                    text: w.text.clone(),
+                    bbox,
+                    confidence: w.confidence,
+                    alternatives: Vec::new(),
+                },
+                w.left + w.width,
+            )),
+        }
+    }
+    out.into_iter().map(|(_, w, _)| w).collect()
+}
+
+fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| ('\u{3400}'..='\u{9fff}').contains(&c))
+}
+
+/// Dash-like marks read in a number cell (一 is how the Chinese model reads a dash).
+fn normalise_dashes(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if matches!(c, '一' | '—' | '–' | '－' | '―') {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Digits with at most one decimal point, thousands commas, or a dash alone.
+fn is_number(text: &str) -> bool {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if t == "-" {
+        return true;
+    }
+    let body = t.strip_prefix('-').unwrap_or(&t);
+    !body.is_empty()
+        && body.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        && body.matches('.').count() <= 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_told_from_other_readings() {
+        for yes in ["0", "4119", "7730.28", "1,234", "-", "1, 234"] {
+            assert!(is_number(yes), "{yes}");
+        }
+        for no in ["", "..", "1.2.3", "行政", "4l19", ".5"] {
+            assert!(!is_number(no), "{no}");
+        }
+    }
+
+    fn word(text: &str, confidence: f32) -> Word {
+        Word {
+            text: text.into(),
+            bbox: Rect {
+                x0: 0.0,
+                y0: 0.0,
+                x1: 10.0,
+                y1: 10.0,
+            },
+            confidence,
+            alternatives: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_cell_reads_as_digits_unless_its_chinese_reading_is_chinese() {
+        let kept = choose(Some(vec![word("4", 70.0)]), Some(vec![word("上", 32.0)]));
+        assert_eq!(
+            (kept[0].text.as_str(), kept[0].alternatives.clone()),
+            ("上", vec!["4".to_string()])
+        );
+        let kept = choose(Some(vec![word("10", 90.0)]), Some(vec![word("一0", 40.0)]));
+        assert_eq!(
+            (kept[0].text.as_str(), kept[0].alternatives.clone()),
+            ("10", vec!["一0".to_string()])
+        );
+        let kept = choose(Some(vec![word("17", 60.0)]), Some(vec![word("其他", 90.0)]));
+        assert_eq!(kept[0].text, "其他");
+        assert!(is_sure_number(&[word("4119", 95.0)], 2.4));
+        // "其他" read as digits "10": two characters twice as wide as two digits.
+        assert!(!is_sure_number(&[word("10", 95.0)], 2.2));
+        assert!(!is_sure_number(&[word("4119", 60.0)], 2.4));
+    }
+
+    #[test]
+    fn only_relative_paths_beside_the_page_are_read() {
+        let f = Path::new("/saved");
+        assert_eq!(
+            local_path(f, "page_files/t%201.png"),
+            Some(f.join("page_files/t 1.png"))
+        );
+        assert_eq!(local_path(f, "./a.png?x=1"), Some(f.join("./a.png")));
+        for refused in [
+            "http://x/a.png",
+            "/etc/a.png",
+            "../a.png",
+            "a/../../b.png",
+            "data:image/png;base64,AA",
+            "",
+        ] {
+            assert_eq!(local_path(f, refused), None, "{refused}");
+        }
+    }
+}

@@ -1,0 +1,333 @@
+//! The image table reader (src/readers/image) on the fixtures of tests/data/scans: the
+//! rulings and grids found, the digits read against the truth, the confidence reported,
+//! and the errors when Tesseract or its data is missing. OCR tests need `tesseract` with
+//! `chi_sim` (scripts/test installs them); without them they fail, saying what to install.
+
+mod image_util;
+
+use std::ffi::OsStr;
+
+use gongkai::readers::image::{self, ocr::Tesseract, ImageDocument, ImageError, Options};
+use image_util::{all_pages, read_values, scans, score, truth_values};
+
+fn bytes(name: &str) -> Vec<u8> {
+    std::fs::read(scans().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn truth(name: &str) -> Vec<String> {
+    truth_values(&std::fs::read_to_string(scans().join(name)).expect("truth file"))
+}
+
+/// Rows × columns of each table, page by page.
+fn shapes(doc: &ImageDocument) -> Vec<Vec<(usize, usize)>> {
+    doc.pages
+        .iter()
+        .map(|p| p.tables.iter().map(|t| (t.rows, t.cols)).collect())
+        .collect()
+}
+
+fn tesseract() -> Tesseract {
+    Tesseract::find().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Hongze 2023 (counted on the page images): t2 in a grid of 8 × 4 on page 2 and 6 × 2 on
+/// page 3; t3 runs from page 3 (3 header rows, 2 intake rows, 12 result rows, the last cut
+/// by the page end) to page 4 (9 rows); t4 is 4 × 15.
+const HONGZE: [&[(usize, usize)]; 5] = [
+    &[],
+    &[(8, 4)],
+    &[(6, 2), (17, 10)],
+    &[(9, 10), (4, 15)],
+    &[],
+];
+
+#[test]
+fn the_grids_of_a_report_are_the_same_in_flate_g4_and_crooked_scans() {
+    let options = Options::default();
+    for name in ["hongze-2023-flate.pdf", "hongze-2023-g4.tif"] {
+        let doc = image::find_tables(&bytes(name), &options).expect(name);
+        assert_eq!(shapes(&doc), HONGZE, "{name}");
+        assert!(
+            doc.pages.iter().all(|p| p.words.is_empty()),
+            "{name}: no OCR asked"
+        );
+        assert_eq!(
+            (doc.pages[0].width.round(), doc.pages[0].height.round()),
+            (595.0, 842.0),
+            "{name}"
+        );
+    }
+    // Pages 2–4 only, turned 1.5° anticlockwise: the lines rise to the right.
+    let doc = image::find_tables(&bytes("hongze-2023-rotated.pdf"), &options).unwrap();
+    assert_eq!(shapes(&doc), HONGZE[1..4]);
+    for page in &doc.pages {
+        assert!(
+            (page.skew_degrees + 1.5).abs() <= 0.05,
+            "skew {}",
+            page.skew_degrees
+        );
+    }
+}
+
+#[test]
+fn rulings_are_segments_in_page_points_that_bound_the_table() {
+    let doc = image::find_tables(&bytes("hongze-2023-flate.pdf"), &Options::default()).unwrap();
+    let page = &doc.pages[3];
+    let t4 = &page.tables[1];
+    let inside = |x: f64, y: f64| {
+        x >= t4.bbox.x0 - 1.0
+            && x <= t4.bbox.x1 + 1.0
+            && y >= t4.bbox.y0 - 1.0
+            && y <= t4.bbox.y1 + 1.0
+    };
+    let level: Vec<_> = page
+        .rulings
+        .iter()
+        .filter(|s| s.y0 == s.y1 && inside(s.x0, s.y0) && inside(s.x1, s.y1))
+        .collect();
+    // t4's five row rules; the full-width ones span the table.
+    assert!(level.len() >= 5, "{level:?}");
+    assert!(level
+        .iter()
+        .any(|s| (s.x1 - s.x0) >= (t4.bbox.x1 - t4.bbox.x0) - 2.0));
+    assert!(page.rulings.iter().all(|s| s.width > 0.0 && s.width < 2.0));
+    // On the page: A4 in points, top-left origin, t4 in the upper half of page 4.
+    assert!(
+        t4.bbox.x0 > 50.0 && t4.bbox.x1 < 545.0 && t4.bbox.y0 > 300.0 && t4.bbox.y1 < 500.0,
+        "{:?}",
+        t4.bbox
+    );
+}
+
+#[test]
+fn the_grids_of_synthetic_and_shanghai_scans() {
+    let options = Options::default();
+    let synthetic: [&[(usize, usize)]; 3] = [&[(8, 4)], &[(6, 2), (24, 10)], &[(4, 10), (4, 15)]];
+    let doc = image::find_tables(&bytes("synthetic-2024-dct.pdf"), &options).unwrap();
+    assert_eq!(shapes(&doc), synthetic);
+    // LibreOffice's thin gray rules, thresholded at 300 dpi with specks: t2 on pages 3–4,
+    // t3 on pages 4–5, t4 on page 6.
+    let doc = image::find_tables(&bytes("shanghai-2019-g4.pdf"), &options).unwrap();
+    let shanghai: [&[(usize, usize)]; 6] = [
+        &[],
+        &[],
+        &[(2, 4)],
+        &[(16, 5), (5, 8)],
+        &[(21, 10)],
+        &[(4, 15)],
+    ];
+    assert_eq!(shapes(&doc), shanghai);
+    assert_eq!(
+        (doc.pages[0].width.round(), doc.pages[0].height.round()),
+        (1191.0, 842.0)
+    );
+}
+
+#[test]
+fn the_digits_of_a_table_image_are_read_as_the_truth_with_their_confidence() {
+    let doc = image::read(
+        &bytes("hongze-2023-t3.png"),
+        &tesseract(),
+        &Options::default(),
+    )
+    .unwrap();
+    let page = &doc.pages[0];
+    let want = truth("hongze-2023-t3.truth.json");
+    assert_eq!(want.len(), 161);
+    let s = score(&want, &read_values(&doc.pages));
+    assert!(
+        s.wrong.is_empty(),
+        "wrong readings (truth, read): {:?}",
+        s.wrong
+    );
+    assert!(s.accuracy() >= 98.0, "{s:?}");
+    // The first data row, 一、本年新收: 21 from natural persons, none from organisations.
+    let t3 = &page.tables[0];
+    let row: Vec<&str> = t3
+        .cells
+        .iter()
+        .filter(|c| c.row == 3 && c.col >= 3)
+        .map(|c| page.words[c.words[0]].text.as_str())
+        .collect();
+    assert_eq!(row, ["21", "0", "0", "0", "0", "0", "21"]);
+    // Every word has a confidence; the digits of this clean image are sure ones.
+    assert!(page
+        .words
+        .iter()
+        .all(|w| (0.0..=100.0).contains(&w.confidence)));
+    let digits: Vec<f32> = page
+        .words
+        .iter()
+        .filter(|w| w.text.chars().all(|c| c.is_ascii_digit()))
+        .map(|w| w.confidence)
+        .collect();
+    assert!(digits.len() >= 161);
+    assert!(
+        digits.iter().filter(|&&c| c >= 80.0).count() * 10 >= digits.len() * 9,
+        "{digits:?}"
+    );
+    // Labels are read in Chinese.
+    assert!(page
+        .words
+        .iter()
+        .any(|w| w.text.contains("本年新收政府信息公开申请数量")));
+}
+
+#[test]
+fn tables_pasted_as_images_in_a_text_pdf_are_read_where_they_lie() {
+    let doc = image::read(
+        &bytes("synthetic-2024-table-images.pdf"),
+        &tesseract(),
+        &Options::default(),
+    )
+    .unwrap();
+    let s = score(
+        &truth("synthetic-2024-table-images.truth.json"),
+        &read_values(&doc.pages),
+    );
+    assert!(
+        s.wrong.is_empty(),
+        "wrong readings (truth, read): {:?}",
+        s.wrong
+    );
+    assert!(s.accuracy() >= 98.0, "{s:?}");
+    // Each page's image lies between the margins (64 pt) of the A4 page; words in it too.
+    for page in &doc.pages {
+        for t in &page.tables {
+            assert!(t.bbox.x0 >= 60.0 && t.bbox.x1 <= 535.0, "{:?}", t.bbox);
+            for c in &t.cells {
+                for &w in &c.words {
+                    let b = page.words[w].bbox;
+                    assert!(
+                        b.x0 >= c.bbox.x0 - 1.0
+                            && b.x1 <= c.bbox.x1 + 1.0
+                            && b.y0 >= c.bbox.y0 - 1.0
+                            && b.y1 <= c.bbox.y1 + 1.0
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_saved_portal_page_gives_its_table_images_and_names_the_missing_one() {
+    let folder = scans().join("shanghai-2019-portal");
+    let html = std::fs::read_to_string(folder.join("page.html")).unwrap();
+    let (docs, diagnostics) =
+        image::read_page_images(&html, &folder, &tesseract(), &Options::default());
+    let sources: Vec<&str> = docs.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(
+        sources,
+        [
+            "page_files/table-1.png",
+            "page_files/table-2.png",
+            "page_files/table-3.png"
+        ]
+    );
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(
+        diagnostics[0].location.to_string(),
+        "<img src=\"page_files/qrcode.png\">"
+    );
+    assert!(
+        diagnostics[0].message.contains("qrcode.png"),
+        "{}",
+        diagnostics[0].message
+    );
+    let docs: Vec<ImageDocument> = docs.into_iter().map(|(_, d)| d).collect();
+    let s = score(
+        &truth("shanghai-2019-portal.truth.json"),
+        &read_values(all_pages(&docs)),
+    );
+    assert!(
+        s.wrong.is_empty(),
+        "wrong readings (truth, read): {:?}",
+        s.wrong
+    );
+    assert!(s.accuracy() >= 98.0, "{s:?}");
+}
+
+#[test]
+fn without_tesseract_or_its_chinese_data_the_error_says_what_to_install() {
+    let err = Tesseract::with(OsStr::new("/nonexistent/tesseract"), None).unwrap_err();
+    assert!(matches!(err, ImageError::NoTesseract));
+    assert_eq!(
+        err.to_string(),
+        "reading images needs Tesseract, which was not found: apt-get install tesseract-ocr tesseract-ocr-chi-sim"
+    );
+    let empty = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "/usr/share/tesseract-ocr/5/tessdata/eng.traineddata",
+        empty.path().join("eng.traineddata"),
+    )
+    .expect("eng.traineddata of tesseract-ocr-eng");
+    let err = Tesseract::with(OsStr::new("tesseract"), Some(empty.path())).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Tesseract has no `chi_sim` language data: apt-get install tesseract-ocr tesseract-ocr-chi-sim"
+    );
+}
+
+#[test]
+fn a_jbig2_page_image_is_named_in_a_diagnostic_not_guessed() {
+    // A one-page PDF whose only image is JBIG2-coded.
+    let data = b"\x97\x4a\x42\x32\x0d\x0a\x1a\x0a";
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 5 0 R >> >> /Contents 4 0 R >>".to_string(),
+        "<< /Length 36 >>\nstream\nq 595 0 0 842 0 0 cm /Im0 Do Q      \nendstream".to_string(),
+        format!("<< /Type /XObject /Subtype /Image /Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /JBIG2Decode /Length {} >>\nstream\n", data.len()),
+    ];
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{body}", i + 1).as_bytes());
+        if i == 4 {
+            pdf.extend_from_slice(data);
+            pdf.extend_from_slice(b"\nendstream");
+        }
+        pdf.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(b"xref\n0 6\n0000000000 65535 f \n");
+    for o in &offsets {
+        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!("trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    let doc = image::find_tables(&pdf, &Options::default()).unwrap();
+    assert_eq!(doc.pages.len(), 1);
+    assert!(doc.pages[0].tables.is_empty() && doc.pages[0].rulings.is_empty());
+    assert_eq!(doc.diagnostics.len(), 1, "{:?}", doc.diagnostics);
+    assert_eq!(doc.diagnostics[0].code, "image-pdf-unread");
+    assert_eq!(
+        doc.diagnostics[0].message,
+        "image 5 0: not supported: JBIG2Decode images (no maintained Rust JBIG2 decoder crate)"
+    );
+}
+
+#[test]
+fn a_decompression_bomb_image_file_is_refused_by_its_size() {
+    // A PNG header claiming 100,000 × 100,000 pixels and nothing else.
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    let ihdr = [
+        &100_000u32.to_be_bytes()[..],
+        &100_000u32.to_be_bytes(),
+        &[8, 0, 0, 0, 0],
+    ]
+    .concat();
+    png.extend_from_slice(&ihdr);
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(b"IHDR");
+    crc.update(&ihdr);
+    png.extend_from_slice(&crc.finalize().to_be_bytes());
+    let err = image::find_tables(&png, &Options::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the image is 100000 × 100000 pixels, more than the 100000000-pixel limit"
+    );
+}
