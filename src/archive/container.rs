@@ -532,6 +532,15 @@ impl ReadAt for &[u8] {
     }
 }
 
+impl ReadAt for Vec<u8> {
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+        (&self[..]).read_at(buf, offset)
+    }
+    fn len(&self) -> u64 {
+        self.as_slice().len() as u64
+    }
+}
+
 /// A file opened for reading, with its length taken once.
 pub struct FileSource {
     file: std::fs::File,
@@ -746,6 +755,123 @@ pub fn scan_directory(
     }
     check_order(&mut s);
     Ok(Some(s))
+}
+
+/// An archive's entries from its central directory, one at a time and in order, for a
+/// reader that takes nothing but the canonical form: the end records and every central
+/// record must be a seal's, the names sorted with none twice, and the entries laid end to
+/// end from the first byte to the directory. At the first departure the walk stops and
+/// [`CanonicalWalk::departed`] says so (it does not say what: [`scan`] names it). Of the
+/// entries read, only the last name is held.
+pub struct CanonicalWalk<'a> {
+    dir: Directory<'a>,
+    /// Findings of the directory reader: any is a departure.
+    scan: Scan,
+    /// Where the next entry's local header must start.
+    next_offset: u64,
+    cd_offset: u64,
+    last_name: Option<Vec<u8>>,
+    departed: bool,
+    ended: bool,
+}
+
+/// The canonical walk of an archive's entries; `None` when its end records are not what a
+/// seal writes (or it is no zip).
+pub fn canonical_walk(src: &dyn ReadAt) -> io::Result<Option<CanonicalWalk<'_>>> {
+    let mut scan = Scan::default();
+    let Some(end) = find_end(src, src.len(), &mut scan)? else {
+        return Ok(None);
+    };
+    if !scan.findings.is_empty() {
+        return Ok(None);
+    }
+    let dir = Directory::new(src, &end, &mut scan);
+    Ok(Some(CanonicalWalk {
+        dir,
+        next_offset: 0,
+        cd_offset: end.cd_offset,
+        last_name: None,
+        departed: !scan.findings.is_empty(),
+        ended: false,
+        scan,
+    }))
+}
+
+impl CanonicalWalk<'_> {
+    /// The number of entries the end records give.
+    pub fn count(&self) -> u64 {
+        self.dir.count
+    }
+
+    /// Whether the archive departed from the canonical form where the walk got to.
+    pub fn departed(&self) -> bool {
+        self.departed
+    }
+
+    fn depart(&mut self) -> io::Result<Option<Entry>> {
+        self.departed = true;
+        Ok(None)
+    }
+
+    /// The next entry; `None` at the end of the directory or at a departure.
+    pub fn next_entry(&mut self) -> io::Result<Option<Entry>> {
+        if self.departed || self.ended {
+            return Ok(None);
+        }
+        let Some(c) = self.dir.next(&mut self.scan)? else {
+            self.ended = true;
+            self.dir.finish(&mut self.scan);
+            if !self.scan.findings.is_empty() || self.next_offset != self.cd_offset {
+                return self.depart();
+            }
+            return Ok(None);
+        };
+        if !self.scan.findings.is_empty()
+            || c.offset != self.next_offset
+            || self.last_name.as_ref().is_some_and(|n| *n >= c.name)
+        {
+            return self.depart();
+        }
+        let wide = Wide::of(c.size, c.offset);
+        let header = LOCAL_LEN + c.name.len() as u64 + if wide.size { 20 } else { 0 };
+        let data_offset = c.offset + header;
+        let end = data_offset.saturating_add(c.stored);
+        if end > self.cd_offset {
+            return self.depart();
+        }
+        self.next_offset = end;
+        let entry = Entry {
+            name: c.name,
+            header_offset: c.offset,
+            data_offset,
+            stored: c.stored,
+            size: c.size,
+            crc: c.crc,
+            method: c.method,
+            truncated: false,
+        };
+        self.last_name = Some(entry.name.clone());
+        Ok(Some(entry))
+    }
+}
+
+/// Whether the local header of an entry [`CanonicalWalk`] gave is the one a seal writes
+/// for it, and agrees with its central record.
+pub fn local_header_is_canonical(src: &dyn ReadAt, e: &Entry) -> io::Result<bool> {
+    Ok(match read_local(src, src.len(), e.header_offset)? {
+        None => false,
+        Some(l) => {
+            let f = &l.entry;
+            l.findings.is_empty()
+                && f.name == e.name
+                && f.crc == e.crc
+                && f.size == e.size
+                && f.stored == e.stored
+                && f.method == e.method
+                && f.data_offset == e.data_offset
+                && !f.truncated
+        }
+    })
 }
 
 fn no_end_record(entries: usize, s: &mut Scan) {
@@ -1149,44 +1275,82 @@ struct Central {
 }
 
 fn read_central(src: &dyn ReadAt, end: &End, s: &mut Scan) -> io::Result<Vec<Central>> {
-    if end.cd_offset.saturating_add(end.cd_size) != end.dir_end {
-        let what = if end.dir_end == end.at {
-            "the end record"
-        } else {
-            "the ZIP64 end record"
-        };
-        s.found(
-            None,
-            FindingKind::Container,
-            format!(
-                "the central directory ({} bytes at {}) does not end where {what} starts ({})",
-                end.cd_size, end.cd_offset, end.dir_end
-            ),
-        );
-    }
+    let mut dir = Directory::new(src, end, s);
     let mut out = Vec::new();
-    let mut at = end.cd_offset;
-    let span = end.dir_end.saturating_sub(at);
-    let mut dir = io::BufReader::with_capacity(1 << 20, RangeReader::new(src, at, span));
-    // Every record is at least 46 bytes: a lying count cannot make this allocate or loop.
-    while at + CENTRAL_LEN <= end.dir_end {
+    while let Some(c) = dir.next(s)? {
+        out.push(c);
+    }
+    dir.finish(s);
+    Ok(out)
+}
+
+/// The central directory read in order, a record at a time (nothing of the records read
+/// before is held), each compared with what a seal writes.
+struct Directory<'a> {
+    dir: io::BufReader<RangeReader<'a>>,
+    /// Where the next record starts.
+    at: u64,
+    /// Where the end records start.
+    dir_end: u64,
+    /// The count the end records give.
+    count: u64,
+    read: u64,
+    done: bool,
+}
+
+impl<'a> Directory<'a> {
+    fn new(src: &'a dyn ReadAt, end: &End, s: &mut Scan) -> Directory<'a> {
+        if end.cd_offset.saturating_add(end.cd_size) != end.dir_end {
+            let what = if end.dir_end == end.at {
+                "the end record"
+            } else {
+                "the ZIP64 end record"
+            };
+            s.found(
+                None,
+                FindingKind::Container,
+                format!(
+                    "the central directory ({} bytes at {}) does not end where {what} starts ({})",
+                    end.cd_size, end.cd_offset, end.dir_end
+                ),
+            );
+        }
+        let span = end.dir_end.saturating_sub(end.cd_offset);
+        Directory {
+            dir: io::BufReader::with_capacity(1 << 20, RangeReader::new(src, end.cd_offset, span)),
+            at: end.cd_offset,
+            dir_end: end.dir_end,
+            count: end.count,
+            read: 0,
+            done: false,
+        }
+    }
+
+    /// The next record; `None` at the end of the directory, or at a record that cannot be
+    /// read on from (which is a finding).
+    fn next(&mut self, s: &mut Scan) -> io::Result<Option<Central>> {
+        // Every record is at least 46 bytes: a lying count cannot make this allocate or loop.
+        if self.done || self.at + CENTRAL_LEN > self.dir_end {
+            return Ok(None);
+        }
         let mut raw = vec![0u8; CENTRAL_LEN as usize];
-        dir.read_exact(&mut raw)?;
+        self.dir.read_exact(&mut raw)?;
         if u32_at(&raw, 0) != CENTRAL_SIG {
             s.found(
                 None,
                 FindingKind::Container,
-                format!("no central directory record at offset {at}"),
+                format!("no central directory record at offset {}", self.at),
             );
-            break;
+            self.done = true;
+            return Ok(None);
         }
         let name_len = u16_at(&raw, 28) as u64;
         let extra_len = u16_at(&raw, 30) as u64;
         let comment_len = u16_at(&raw, 32) as u64;
         let record_len = CENTRAL_LEN + name_len + extra_len + comment_len;
-        let have = record_len.min(end.dir_end - at);
+        let have = record_len.min(self.dir_end - self.at);
         raw.resize(have as usize, 0);
-        dir.read_exact(&mut raw[CENTRAL_LEN as usize..])?;
+        self.dir.read_exact(&mut raw[CENTRAL_LEN as usize..])?;
         let name_end = (CENTRAL_LEN + name_len).min(have) as usize;
         let extra_end = (CENTRAL_LEN + name_len + extra_len).min(have) as usize;
         let name = raw[CENTRAL_LEN as usize..name_end].to_vec();
@@ -1247,35 +1411,37 @@ fn read_central(src: &dyn ReadAt, end: &End, s: &mut Scan) -> io::Result<Vec<Cen
                 );
             }
         }
-        out.push(c);
-        at += record_len;
-        if have < record_len {
-            break;
+        self.at += record_len;
+        self.read += 1;
+        self.done = have < record_len;
+        Ok(Some(c))
+    }
+
+    /// The directory read to its end: it ends where the end records start, and holds the
+    /// count they give.
+    fn finish(&self, s: &mut Scan) {
+        if self.at != self.dir_end {
+            s.found(
+                None,
+                FindingKind::Container,
+                format!(
+                    "the central directory records end at {}, not where the end records start \
+                     ({})",
+                    self.at, self.dir_end
+                ),
+            );
+        }
+        if self.read != self.count {
+            s.found(
+                None,
+                FindingKind::Container,
+                format!(
+                    "the end record counts {} entries, the central directory holds {}",
+                    self.count, self.read
+                ),
+            );
         }
     }
-    if at != end.dir_end {
-        s.found(
-            None,
-            FindingKind::Container,
-            format!(
-                "the central directory records end at {at}, not where the end records start \
-                 ({})",
-                end.dir_end
-            ),
-        );
-    }
-    if out.len() as u64 != end.count {
-        s.found(
-            None,
-            FindingKind::Container,
-            format!(
-                "the end record counts {} entries, the central directory holds {}",
-                end.count,
-                out.len()
-            ),
-        );
-    }
-    Ok(out)
 }
 
 /// How a local header (`raw`, with its name and extra field) departs from a seal's.
