@@ -416,6 +416,43 @@ impl<W: Write> ZipWriter<W> {
         data: &mut dyn Read,
         hook: &mut dyn FnMut(u64),
     ) -> Result<(), ContainerError> {
+        let mut body = self.begin(name, size, crc)?;
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = data.read(&mut buf).map_err(ContainerError::Read)?;
+            if n == 0 {
+                break;
+            }
+            body.put(&buf[..n])?;
+            hook(body.zip.offset);
+        }
+        body.end()
+    }
+
+    /// Adds an entry whose size and CRC are known beforehand, its data written by `write`
+    /// (a second time: the first told its size and CRC); if what it writes differs in size
+    /// or CRC, fails with [`ContainerError::Changed`].
+    pub fn add_written(
+        &mut self,
+        name: &str,
+        size: u64,
+        crc: u32,
+        write: &dyn Fn(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), ContainerError> {
+        let mut body = self.begin(name, size, crc)?;
+        if let Err(e) = write(&mut body) {
+            return Err(body.failed.take().unwrap_or(ContainerError::Write(e)));
+        }
+        body.end()
+    }
+
+    /// Writes an entry's local header; its data follows through the [`Body`].
+    fn begin<'w>(
+        &'w mut self,
+        name: &'w str,
+        size: u64,
+        crc: u32,
+    ) -> Result<Body<'w, W>, ContainerError> {
         if name.len() > 0xffff {
             return Err(ContainerError::TooLarge(format!(
                 "a name of {} bytes (at most 65,535)",
@@ -424,29 +461,16 @@ impl<W: Write> ZipWriter<W> {
         }
         let start = self.offset;
         self.write(&local_record(name.as_bytes(), crc, size, start))?;
-        let mut hasher = crc32fast::Hasher::new();
-        let mut buf = vec![0u8; 1 << 20];
-        let mut copied = 0u64;
-        loop {
-            let n = data.read(&mut buf).map_err(ContainerError::Read)?;
-            if n == 0 {
-                break;
-            }
-            copied += n as u64;
-            if copied > size {
-                return Err(ContainerError::Changed(name.to_string()));
-            }
-            hasher.update(&buf[..n]);
-            self.write(&buf[..n])?;
-            hook(self.offset);
-        }
-        if copied != size || hasher.finalize() != crc {
-            return Err(ContainerError::Changed(name.to_string()));
-        }
-        self.central
-            .extend(central_record(name.as_bytes(), crc, size, start));
-        self.count += 1;
-        Ok(())
+        Ok(Body {
+            zip: self,
+            name,
+            size,
+            crc,
+            start,
+            hasher: crc32fast::Hasher::new(),
+            copied: 0,
+            failed: None,
+        })
     }
 
     /// Adds an entry held in memory.
@@ -468,6 +492,63 @@ impl<W: Write> ZipWriter<W> {
         self.write(&central)?;
         self.write(&end_records(self.count, central.len() as u64, cd_offset))?;
         Ok(self.out)
+    }
+}
+
+/// An entry's data being written: counted and summed, and checked against the size and
+/// CRC its local header gave.
+struct Body<'w, W: Write> {
+    zip: &'w mut ZipWriter<W>,
+    name: &'w str,
+    size: u64,
+    crc: u32,
+    start: u64,
+    hasher: crc32fast::Hasher,
+    copied: u64,
+    /// Why a write failed, as a container error (the [`Write`] impl can only say io).
+    failed: Option<ContainerError>,
+}
+
+impl<W: Write> Body<'_, W> {
+    fn put(&mut self, b: &[u8]) -> Result<(), ContainerError> {
+        self.copied += b.len() as u64;
+        if self.copied > self.size {
+            return Err(ContainerError::Changed(self.name.to_string()));
+        }
+        self.hasher.update(b);
+        self.zip.write(b)
+    }
+
+    /// The data is whole: the size and CRC it was announced with, or
+    /// [`ContainerError::Changed`]; its central record is kept for the directory.
+    fn end(self) -> Result<(), ContainerError> {
+        if self.copied != self.size || self.hasher.finalize() != self.crc {
+            return Err(ContainerError::Changed(self.name.to_string()));
+        }
+        let z = self.zip;
+        z.central.extend(central_record(
+            self.name.as_bytes(),
+            self.crc,
+            self.size,
+            self.start,
+        ));
+        z.count += 1;
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for Body<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self.put(buf) {
+            Ok(()) => Ok(buf.len()),
+            Err(e) => {
+                self.failed = Some(e);
+                Err(io::Error::other("the entry could not be written"))
+            }
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -872,6 +953,32 @@ pub fn local_header_is_canonical(src: &dyn ReadAt, e: &Entry) -> io::Result<bool
                 && !f.truncated
         }
     })
+}
+
+/// The entries whose names `wanted` picks, found through the central directory read as a
+/// stream (the others are not held) and read from their local headers; nothing is checked:
+/// for reading one entry of an archive of any size without verifying it. `None` when the
+/// bytes are no zip at all; no entries when there is no end record to find them by.
+pub fn find_entries(
+    src: &dyn ReadAt,
+    wanted: impl Fn(&[u8]) -> bool,
+) -> io::Result<Option<Vec<Entry>>> {
+    let len = src.len();
+    let mut s = Scan::default();
+    let Some(end) = find_end(src, len, &mut s)? else {
+        return Ok(read_local(src, len, 0)?.map(|_| Vec::new()));
+    };
+    let mut dir = Directory::new(src, &end, &mut s);
+    let mut out = Vec::new();
+    while let Some(c) = dir.next(&mut s)? {
+        s.findings.clear();
+        if wanted(&c.name) {
+            if let Some(l) = read_local(src, len, c.offset)? {
+                out.push(l.entry);
+            }
+        }
+    }
+    Ok(Some(out))
 }
 
 fn no_end_record(entries: usize, s: &mut Scan) {
@@ -2155,5 +2262,112 @@ mod tests {
         assert_eq!(dir.findings.len(), 1, "{:?}", dir.findings);
         let dir = scan_directory(&d, |_| false).unwrap().unwrap();
         assert_eq!(dir.findings, []);
+    }
+
+    /// The entries a canonical walk gives, with every local header checked; `None` at a
+    /// departure.
+    fn walked(src: &dyn ReadAt) -> Option<Vec<Entry>> {
+        let mut walk = canonical_walk(src).unwrap()?;
+        let mut out = Vec::new();
+        while let Some(e) = walk.next_entry().unwrap() {
+            if !local_header_is_canonical(src, &e).unwrap() {
+                return None;
+            }
+            out.push(e);
+        }
+        (!walk.departed()).then_some(out)
+    }
+
+    #[test]
+    fn the_canonical_walk_gives_what_the_reader_gives_and_stops_at_any_changed_record_byte() {
+        let z = huge_archive();
+        let full = scan(&z).unwrap().unwrap();
+        let walk = walked(&z).expect("a written archive walks");
+        assert_eq!(walk.len(), 3);
+        for (a, b) in full.entries.iter().zip(&walk) {
+            assert_eq!(
+                (
+                    &a.name,
+                    a.header_offset,
+                    a.data_offset,
+                    a.stored,
+                    a.size,
+                    a.crc
+                ),
+                (
+                    &b.name,
+                    b.header_offset,
+                    b.data_offset,
+                    b.stored,
+                    b.size,
+                    b.crc
+                )
+            );
+        }
+        for &i in &header_bytes(&z) {
+            let mut d = z.clone();
+            d.patch(i, &[z.get(i, 1)[0] ^ 0x01]);
+            assert!(walked(&d).is_none(), "byte {i} flipped went unnoticed");
+        }
+        // Names out of order, or twice: each entry canonical, the whole not.
+        for (names, canonical) in [
+            (["a/b", "a/c"], true),
+            (["a/c", "a/b"], false),
+            (["a/b", "a/b"], false),
+        ] {
+            let mut out = Vec::new();
+            let mut central = Vec::new();
+            for n in names {
+                central.extend(raw_entry(
+                    &mut out,
+                    &RawEntry {
+                        name: n.as_bytes().to_vec(),
+                        method: 0,
+                        crc: crc32fast::hash(b"x"),
+                        size: 1,
+                        data: b"x".to_vec(),
+                    },
+                ));
+            }
+            let at = out.len() as u64;
+            out.extend_from_slice(&central);
+            out.extend(end_records(2, central.len() as u64, at));
+            assert_eq!(walked(&&out[..]).is_some(), canonical, "{names:?}");
+        }
+    }
+
+    #[test]
+    fn entries_are_found_through_the_directory_without_holding_the_others() {
+        let z = huge_archive();
+        let found = find_entries(&z, |n| n == b"c").unwrap().unwrap();
+        assert_eq!(found.len(), 1);
+        let mut data = vec![0u8; found[0].stored as usize];
+        z.read_exact_at(&mut data, found[0].data_offset).unwrap();
+        assert_eq!(data, b"after 4 GiB");
+        assert!(find_entries(&&b"no zip at all"[..], |_| true)
+            .unwrap()
+            .is_none());
+    }
+
+    #[test]
+    fn an_entry_written_twice_is_the_entry_added_from_memory_unless_it_changed() {
+        let bytes = b"line 1\nline 2\n";
+        let write = |out: &mut dyn Write| -> io::Result<()> {
+            out.write_all(b"line 1\n")?;
+            out.write_all(b"line 2\n")
+        };
+        let mut w = ZipWriter::new(Vec::new());
+        w.add_written("a", bytes.len() as u64, crc32fast::hash(bytes), &write)
+            .unwrap();
+        assert_eq!(w.finish().unwrap(), archive(&[("a", bytes)]));
+        for (size, crc) in [
+            (bytes.len() as u64 - 1, crc32fast::hash(bytes)),
+            (bytes.len() as u64 + 1, crc32fast::hash(bytes)),
+            (bytes.len() as u64, crc32fast::hash(b"other")),
+        ] {
+            let mut w = ZipWriter::new(Vec::new());
+            let e = w.add_written("a", size, crc, &write).unwrap_err();
+            assert!(matches!(e, ContainerError::Changed(_)), "{e}");
+        }
     }
 }
