@@ -788,6 +788,35 @@ fn inclusion_proofs_hold_and_fail_when_they_should() {
             .code(),
         Some(1)
     );
+    // What `prove --help` says: the payload's bytes are not read. A changed original is
+    // damage for verify, while its proof (about the sealed manifest) is written, and
+    // holds for the bytes sealed but not for the bytes now in the archive.
+    let mut e = entries_of(&std::fs::read(&a).unwrap());
+    let blob = e
+        .iter()
+        .position(|(n, _)| n.ends_with("/data/originals/blob.bin"))
+        .unwrap();
+    e[blob].1[0] ^= 1;
+    let changed = d.join("changed.zip");
+    std::fs::write(&changed, rebuild(&e)).unwrap();
+    let v = json(&run_in(d, &["verify", "--json", s(&changed)]));
+    assert!(
+        has(&problems(&v), "altered", "data/originals/blob.bin"),
+        "{v}"
+    );
+    let o = run_in(
+        d,
+        &["prove", s(&changed), "originals/blob.bin", "-o", s(&proof)],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", out_text(&o));
+    assert_eq!(vp(&["--archive", s(&changed)]), Some(0));
+    let now = d.join("blob-now.bin");
+    std::fs::write(&now, &e[blob].1).unwrap();
+    assert_eq!(vp(&["--root", &root_hex, "--file", s(&now)]), Some(1));
+    assert_eq!(
+        vp(&["--root", &root_hex, "--file", s(&d.join("col/blob.bin"))]),
+        Some(0)
+    );
 }
 
 #[test]
