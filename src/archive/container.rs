@@ -821,7 +821,10 @@ pub fn scan_directory(
             } else {
                 0
             };
-            let data_offset = c.offset + LOCAL_LEN + c.name.len() as u64 + extra;
+            // A ZIP64 offset can be anything up to 2^64 - 1.
+            let data_offset = c
+                .offset
+                .saturating_add(LOCAL_LEN + c.name.len() as u64 + extra);
             s.entries.push(Entry {
                 truncated: data_offset.saturating_add(c.stored) > len,
                 name: c.name,
@@ -1172,7 +1175,8 @@ fn walk_local_headers(src: &dyn ReadAt, len: u64, s: &mut Scan) -> io::Result<Ve
     let mut out: Vec<Local> = Vec::new();
     let mut at = 0u64;
     while let Some(l) = read_local(src, len, at)? {
-        let end = l.entry.data_offset + l.entry.stored;
+        // A ZIP64 size can be anything up to 2^64 - 1 (then the entry is truncated).
+        let end = l.entry.data_offset.saturating_add(l.entry.stored);
         let truncated = l.entry.truncated;
         out.push(l);
         if truncated {
@@ -2369,5 +2373,36 @@ mod tests {
             let e = w.add_written("a", size, crc, &write).unwrap_err();
             assert!(matches!(e, ContainerError::Changed(_)), "{e}");
         }
+    }
+
+    #[test]
+    fn zip64_sizes_and_offsets_near_2_to_the_64_are_truncation_not_a_panic() {
+        // A local header whose ZIP64 extra field declares 2^64 - 2 bytes of data.
+        let name = b"a";
+        let mut z = local_record(name, 0, FULL32 + 1, 0);
+        let extra_at = LOCAL_LEN as usize + name.len() + 4;
+        z[extra_at..extra_at + 16].copy_from_slice(&[(u64::MAX - 1).to_le_bytes(); 2].concat());
+        z.extend_from_slice(b"data");
+        let s = scan(&&z[..]).unwrap().unwrap();
+        assert!(
+            s.findings.iter().any(|f| f.kind == FindingKind::Truncated),
+            "{:?}",
+            s.findings
+        );
+        // A central record whose ZIP64 extra field puts its local header at 2^64 - 2.
+        let mut central = central_record(name, 0, 4, FULL32 + 1);
+        let offset_at = CENTRAL_LEN as usize + name.len() + 4;
+        central[offset_at..offset_at + 8].copy_from_slice(&(u64::MAX - 1).to_le_bytes());
+        let mut z = local_record(name, 0, 4, 0);
+        z.extend_from_slice(b"data");
+        let at = z.len() as u64;
+        z.extend_from_slice(&central);
+        z.extend(end_records(1, central.len() as u64, at));
+        for wanted in [true, false] {
+            let s = scan_directory(&&z[..], |_| wanted).unwrap().unwrap();
+            assert!(!s.findings.is_empty() || !wanted);
+        }
+        assert!(!findings(&&z[..]).is_empty());
+        assert!(find_entries(&&z[..], |_| true).unwrap().unwrap().is_empty());
     }
 }

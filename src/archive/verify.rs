@@ -1009,8 +1009,7 @@ fn diagnose(
         .iter()
         .zip(&rel_of)
         .filter(|(_, r)| read_here(**r))
-        .map(|(e, _)| e.stored)
-        .sum();
+        .fold(0u64, |sum, (e, _)| sum.saturating_add(e.stored));
     // The one-pass check found a departure: this second reading is to name it.
     progress.stage("naming damage", total);
     // The first entry of each path (the one whose bytes are kept).
