@@ -21,7 +21,11 @@ as it runs; what it added is kept unless `--clean` is given). Seeds:
 - sniff_extract: all of the above, and a sealed archive
 - xml_read:      golden/*/expected.xml
 - verify:        archives sealed here with `gongkai seal` (a tiny one, one holding three
-                 golden reports, and a second year chained to the first with --prev)
+                 golden reports, and a second year chained to the first with --prev), and
+                 the tiny one written again with ZIP64 records where a seal writes none
+                 (extra fields in the local headers, in the central directory, the ZIP64
+                 end records; a seal writes them only past 4 GiB or 65,534 entries, too
+                 large for a seed)
 - verify_tags:   operation lists (see the target): each tag file replaced by each size
                  class of `#`, the issue-11 attacks (a manifest padded past the read limit
                  and retagged, CR LF line ends and retagged, 65 MiB of `#` in every tag
@@ -29,10 +33,12 @@ as it runs; what it added is kept unless `--clean` is given). Seeds:
 """
 import io
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 FUZZ = Path(__file__).resolve().parent
@@ -254,6 +260,38 @@ def archives():
     return out
 
 
+def zip64_variant(archive, local=False, central=False, end=False):
+    """The archive's entries written again with ZIP64 records: sizes (and the central
+    record's offset) in ZIP64 extra fields, the ZIP64 end record and locator."""
+    with zipfile.ZipFile(io.BytesIO(archive)) as z:
+        entries = [(i.filename.encode(), z.read(i)) for i in z.infolist()]
+    full32, date = 0xFFFFFFFF, (1 << 5) | 1
+    out, directory = bytearray(), bytearray()
+    for name, data in entries:
+        crc, size, at = zlib.crc32(data), len(data), len(out)
+        extra = struct.pack("<HHQQ", 1, 16, size, size) if local else b""
+        field = full32 if local else size
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 45 if local else 20, 0x800, 0, 0,
+                           date, crc, field, field, len(name), len(extra)) + name + extra + data
+        extra = struct.pack("<HHQQQ", 1, 24, size, size, at) if central else b""
+        version = 45 if central else 20
+        field, offset = (full32, full32) if central else (size, at)
+        directory += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0x0300 | version, version,
+                                 0x800, 0, 0, date, crc, field, field, len(name), len(extra),
+                                 0, 0, 0, 0o100644 << 16, offset) + name + extra
+    cd_at, n = len(out), len(entries)
+    out += directory
+    if end:
+        record_at = len(out)
+        out += struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 0x032D, 45, 0, 0, n, n,
+                           len(directory), cd_at)
+        out += struct.pack("<IIQI", 0x07064B50, 0, record_at, 1)
+        out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 0xFFFF, 0xFFFF, full32, full32, 0)
+    else:
+        out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(directory), cd_at, 0)
+    return bytes(out)
+
+
 def tag_operations():
     """Seeds of verify_tags: (operation, entry, arguments…) bytes, as the target reads them.
     Entry byte 4k+1 picks tag file k of bag::TAG_FILES (bag-info, bagit, manifest, seal,
@@ -314,6 +352,11 @@ def main():
     for name, data in archives().items():
         put("verify", name, data)
         everything[name] = data
+    tiny = everything["tiny-2020.zip"]
+    for name, kind in [("local", {"local": True}), ("central", {"central": True}),
+                       ("end", {"end": True}),
+                       ("all", {"local": True, "central": True, "end": True})]:
+        put("verify", f"tiny-2020-zip64-{name}.zip", zip64_variant(tiny, **kind))
     for name, data in everything.items():
         put("sniff_extract", name, data)
     for name, data in tag_operations().items():

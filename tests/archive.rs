@@ -211,6 +211,58 @@ fn bagit_python_validates_the_unzipped_bag_and_originals_are_byte_identical() {
     assert!(!o.status.success());
 }
 
+/// Reports whose order differs from their originals': `r.txt` sorts before `r.txt-2.txt`,
+/// but `r.txt-2.txt.xml` before `r.txt.xml` (`-` sorts before `.`), and so on down a chain
+/// of names each a prefix of the next.
+fn prefixes(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    let report = "一、总体情况\n本年度公开信息。\n";
+    for (i, name) in [
+        "r.txt",
+        "r.txt-2.txt",
+        "r.txt-2.txt-3.txt",
+        "r.txt.txt",
+        "s.txt",
+    ]
+    .iter()
+    .enumerate()
+    {
+        std::fs::write(dir.join(name), format!("{report}{i}\n")).unwrap();
+    }
+    std::fs::write(dir.join("r.bin"), [0u8, 159, 146, 150]).unwrap();
+}
+
+#[test]
+fn the_one_pass_check_finds_a_seal_intact_and_it_reads_as_the_thorough_verifier_says() {
+    use gongkai::archive::verify::{diagnose_source, verify_file, Depth};
+    use gongkai::archive::{streamed, Progress};
+    for make in [collection, tiny, prefixes] {
+        let dir = tempfile::tempdir().unwrap();
+        let a = sealed(dir.path(), make);
+        let bytes = std::fs::read(&a).unwrap();
+        let src: &[u8] = &bytes;
+        for depth in [Depth::Full, Depth::Tags] {
+            assert!(
+                streamed::check(&src, depth, &Progress::hidden()).is_some(),
+                "{depth:?}"
+            );
+        }
+        let thorough = diagnose_source(&src, s(&a)).unwrap();
+        assert_eq!(thorough.status, Status::Intact, "{}", thorough.to_text());
+        let streamed = verify_file(&a, Depth::Full, &Progress::hidden()).unwrap();
+        assert_eq!(streamed.to_text(), thorough.to_text());
+        assert_eq!(
+            serde_json::to_string_pretty(&streamed).unwrap(),
+            serde_json::to_string_pretty(&thorough).unwrap()
+        );
+    }
+    // Each report was made, so the prefixes' links were followed.
+    let dir = tempfile::tempdir().unwrap();
+    let a = sealed(dir.path(), prefixes);
+    let list = String::from_utf8(run_in(dir.path(), &["list", s(&a)]).stdout).unwrap();
+    assert_eq!(list.matches("(report, extracted)").count(), 5, "{list}");
+}
+
 #[test]
 fn every_single_byte_flip_is_found() {
     let dir = tempfile::tempdir().unwrap();
@@ -735,6 +787,35 @@ fn inclusion_proofs_hold_and_fail_when_they_should() {
             .status
             .code(),
         Some(1)
+    );
+    // What `prove --help` says: the payload's bytes are not read. A changed original is
+    // damage for verify, while its proof (about the sealed manifest) is written, and
+    // holds for the bytes sealed but not for the bytes now in the archive.
+    let mut e = entries_of(&std::fs::read(&a).unwrap());
+    let blob = e
+        .iter()
+        .position(|(n, _)| n.ends_with("/data/originals/blob.bin"))
+        .unwrap();
+    e[blob].1[0] ^= 1;
+    let changed = d.join("changed.zip");
+    std::fs::write(&changed, rebuild(&e)).unwrap();
+    let v = json(&run_in(d, &["verify", "--json", s(&changed)]));
+    assert!(
+        has(&problems(&v), "altered", "data/originals/blob.bin"),
+        "{v}"
+    );
+    let o = run_in(
+        d,
+        &["prove", s(&changed), "originals/blob.bin", "-o", s(&proof)],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", out_text(&o));
+    assert_eq!(vp(&["--archive", s(&changed)]), Some(0));
+    let now = d.join("blob-now.bin");
+    std::fs::write(&now, &e[blob].1).unwrap();
+    assert_eq!(vp(&["--root", &root_hex, "--file", s(&now)]), Some(1));
+    assert_eq!(
+        vp(&["--root", &root_hex, "--file", s(&d.join("col/blob.bin"))]),
+        Some(0)
     );
 }
 

@@ -3,13 +3,15 @@
 //! 4.5 GiB file (an entry of 4 GiB and more, offsets past 4 GiB). Each is sealed, verified,
 //! listed and proved, its ZIP64 records read back, and accepted by `unzip -t`, Python's
 //! zipfile, 7-Zip and, unzipped, bagit-python; the ZIP64 records of the large one are
-//! tampered with and each change found and named.
+//! tampered with and each change found and named. `verify`, `list`, `prove` and
+//! `verify-proof` take no more memory at 70,000 files than at 700.
 
 mod util;
 
+use std::io::Read;
 use std::os::unix::fs::{FileExt, MetadataExt};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 use gongkai::archive::container;
 use util::{bin, root};
@@ -34,6 +36,35 @@ fn run(args: &[&str]) -> Output {
 fn ok(o: &Output) -> String {
     assert_eq!(o.status.code(), Some(0), "{}", text(o));
     String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Runs the binary to success; gives its standard output and its peak resident memory in
+/// KiB (`ru_maxrss` of this one child, from `wait4`).
+// The child is reaped by `wait4`, which clippy does not know.
+#[allow(clippy::zombie_processes)]
+fn measured(args: &[&str]) -> (String, u64) {
+    let mut child = bin()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    assert_eq!(unsafe { libc::wait4(pid, &mut status, 0, &mut usage) }, pid);
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{args:?}: {status:#x}\n{out}"
+    );
+    (out, usage.ru_maxrss as u64)
 }
 
 /// A tool the tests need: present, or the test fails saying how to get it.
@@ -149,27 +180,23 @@ fn every_reader_accepts(archive: &Path, work: &Path, entries: usize) {
     std::fs::remove_dir_all(&x).unwrap();
 }
 
-/// Proves `path`, checks the proof against the archive and its root; gives the proof.
-fn prove(archive: &Path, path: &str, work: &Path) -> serde_json::Value {
+/// Proves `path`, checks the proof against the archive and its root; gives the proof and
+/// the peak memory of `prove` and of `verify-proof --archive`, in KiB.
+fn prove(archive: &Path, path: &str, work: &Path) -> (serde_json::Value, [u64; 2]) {
     let proof = work.join("p.json");
-    ok(&run(&["prove", s(archive), path, "-o", s(&proof)]));
+    let (_, proving) = measured(&["prove", s(archive), path, "-o", s(&proof)]);
     let p: serde_json::Value = serde_json::from_slice(&std::fs::read(&proof).unwrap()).unwrap();
-    let holds = ok(&run(&["verify-proof", s(&proof), "--archive", s(archive)]));
+    let (holds, checking) = measured(&["verify-proof", s(&proof), "--archive", s(archive)]);
     assert!(holds.contains("holds"), "{holds}");
     let root = p["root"].as_str().unwrap();
     ok(&run(&["verify-proof", s(&proof), "--root", root]));
-    p
+    (p, [proving, checking])
 }
 
-const FILES: usize = 70_000;
-
-#[test]
-fn seventy_thousand_files_take_zip64_end_records_and_verify_list_and_prove() {
-    let dir = tempfile::tempdir().unwrap();
-    let col = dir.path().join("col");
-    // Binary files extract refuses at once: each is one entry (with a note), so the
-    // archive has 70,005 entries.
-    for i in 0..FILES {
+/// A folder of `n` binary files that extract refuses at once: each is one entry (with a
+/// note), so its archive has `n + 5` entries.
+fn small_files(col: &Path, n: usize) {
+    for i in 0..n {
         let sub = col.join(format!("{:02}", i / 1000));
         if i % 1000 == 0 {
             std::fs::create_dir_all(&sub).unwrap();
@@ -178,6 +205,31 @@ fn seventy_thousand_files_take_zip64_end_records_and_verify_list_and_prove() {
         b.extend_from_slice(&(i as u32).to_le_bytes());
         std::fs::write(sub.join(format!("{i:05}.bin")), b).unwrap();
     }
+}
+
+/// The peak memory (KiB) of `verify --json`, `list`, `prove` and `verify-proof --archive`
+/// on an archive, with their outputs.
+struct Peaks {
+    verify: (String, u64),
+    list: (String, u64),
+    proof: (serde_json::Value, [u64; 2]),
+}
+
+fn peaks(archive: &Path, prove_path: &str, work: &Path) -> Peaks {
+    Peaks {
+        verify: measured(&["verify", "--json", s(archive)]),
+        list: measured(&["list", s(archive)]),
+        proof: prove(archive, prove_path, work),
+    }
+}
+
+const FILES: usize = 70_000;
+
+#[test]
+fn seventy_thousand_files_take_zip64_end_records_and_verify_list_and_prove() {
+    let dir = tempfile::tempdir().unwrap();
+    let col = dir.path().join("col");
+    small_files(&col, FILES);
     let a = dir.path().join("a.zip");
     let out = ok(&run(&["seal", "--year", "2020", s(&col), "-o", s(&a)]));
     assert!(out.contains(&format!("{FILES} files")), "{out}");
@@ -197,19 +249,45 @@ fn seventy_thousand_files_take_zip64_end_records_and_verify_list_and_prove() {
         "the offset fits"
     );
 
-    let o = run(&["verify", "--json", s(&a)]);
-    let v: serde_json::Value = serde_json::from_str(&ok(&o)).unwrap();
+    let big = peaks(&a, "originals/35/35000.bin", dir.path());
+    let v: serde_json::Value = serde_json::from_str(&big.verify.0).unwrap();
     assert_eq!(v["status"], "intact");
     assert_eq!(v["files"].as_array().unwrap().len(), entries);
 
-    let list = ok(&run(&["list", s(&a)]));
+    let list = &big.list.0;
     assert_eq!(list.lines().count(), FILES + 3, "header, files, footer");
     assert!(list.contains("data/originals/69/69999.bin  (original, no report: not-extracted)"));
 
     // A proof of 70,000 leaves is 17 hashes long (the tree is 17 levels deep).
-    let p = prove(&a, "originals/35/35000.bin", dir.path());
+    let p = &big.proof.0;
     assert_eq!(p["tree_size"], FILES);
     assert_eq!(p["audit_path"].as_array().unwrap().len(), 17);
+
+    // Memory that does not grow per entry: a hundred times the entries cost at most 8 MiB
+    // more (some 120 bytes an entry; a verifier that holds its entries takes 660).
+    let small_col = dir.path().join("small");
+    small_files(&small_col, FILES / 100);
+    let small_a = dir.path().join("small.zip");
+    ok(&run(&[
+        "seal",
+        "--year",
+        "2020",
+        s(&small_col),
+        "-o",
+        s(&small_a),
+    ]));
+    let small = peaks(&small_a, "originals/00/00350.bin", dir.path());
+    for (command, at_700, at_70_000) in [
+        ("verify --json", small.verify.1, big.verify.1),
+        ("list", small.list.1, big.list.1),
+        ("prove", small.proof.1[0], big.proof.1[0]),
+        ("verify-proof --archive", small.proof.1[1], big.proof.1[1]),
+    ] {
+        assert!(
+            at_70_000 <= at_700 + 8 * 1024,
+            "{command}: {at_700} KiB at 705 entries, {at_70_000} KiB at {entries}"
+        );
+    }
 
     every_reader_accepts(&a, dir.path(), entries);
 }

@@ -1,5 +1,6 @@
 //! What the fuzzers (fuzz/) found, kept as regression tests: each input under
-//! tests/data/fuzz/ is named after the target that found it and what went wrong.
+//! tests/data/fuzz/ is named after the target that found it and what went wrong (and is
+//! also extracted, like any input).
 
 mod util;
 
@@ -51,4 +52,23 @@ fn the_damaged_lattice_is_still_read_as_a_report() {
     let xml = String::from_utf8(extract("lattice.pdf", &bytes).unwrap()).unwrap();
     assert!(xml.contains("<template>v2021</template>"), "{xml}");
     assert!(xml.contains("<title>示例区2024年政府信息公开工作年度报告</title>"));
+}
+
+/// `verify-zip64-size-overflow.zip`: a ZIP64 extra field declaring 2^64 - 1 bytes of data
+/// overflowed the sum that finds where the next local header starts (a panic in a debug
+/// build). It is truncation, named.
+#[test]
+fn a_zip64_size_of_2_to_the_64_is_truncation() {
+    use gongkai::archive::verify::{verify_source, ProblemKind, Status};
+    let bytes =
+        std::fs::read(root().join("tests/data/fuzz/verify-zip64-size-overflow.zip")).unwrap();
+    let v = verify_source(&&bytes[..], "fuzzed.zip").unwrap();
+    assert_eq!(v.status, Status::Damaged);
+    assert!(
+        v.problems.iter().any(|p| p.kind == ProblemKind::Truncated
+            && p.message
+                == "declares 18446744073709551615 bytes of data; the archive ends before them"),
+        "{}",
+        v.to_text()
+    );
 }

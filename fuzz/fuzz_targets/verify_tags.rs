@@ -10,8 +10,8 @@
 //! other tag files, as an attacker with write access would. The large contents are made
 //! here, so no seed needs to be large.
 //!
-//! What is promised: no panic; the same verdict twice (for archives under 1 MiB, to keep
-//! the large ones fast); an intact verdict always with its year, root and seal SHA-256;
+//! What is promised: no panic; the same verdict twice, and the same report as the thorough
+//! verifier's alone (for archives under 1 MiB, to keep the large ones fast); an intact verdict always with its year, root and seal SHA-256;
 //! and intact under the sealed Merkle root and seal SHA-256 only for the sealed bytes
 //! themselves, which are intact. (The seal record's own words — a note's
 //! sentence, the tool version — cannot be worked out from the payload: a consistent change
@@ -22,7 +22,7 @@
 use std::sync::OnceLock;
 
 use gongkai::archive::container::{self, ReadAt, ZipWriter};
-use gongkai::archive::verify::{verify_source, SMALL_TAG_BYTES};
+use gongkai::archive::verify::{diagnose_source, verify_source, SMALL_TAG_BYTES};
 use gongkai::archive::{bag, seal, Progress, SealOptions, Status};
 use libfuzzer_sys::fuzz_target;
 use sha2::{Digest, Sha256};
@@ -272,6 +272,12 @@ fuzz_target!(|data: &[u8]| {
     if archive.len() < 1 << 20 {
         let again = verify_source(&src, "fuzz.zip").expect("verified once");
         assert_eq!(text, again.to_text(), "the same bytes, another verdict");
+        let thorough = diagnose_source(&src, "fuzz.zip").expect("verified once");
+        assert_eq!(
+            text,
+            thorough.to_text(),
+            "the one-pass check and the thorough verifier differ"
+        );
     }
     if v.status() == Status::Intact {
         assert!(

@@ -416,6 +416,43 @@ impl<W: Write> ZipWriter<W> {
         data: &mut dyn Read,
         hook: &mut dyn FnMut(u64),
     ) -> Result<(), ContainerError> {
+        let mut body = self.begin(name, size, crc)?;
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = data.read(&mut buf).map_err(ContainerError::Read)?;
+            if n == 0 {
+                break;
+            }
+            body.put(&buf[..n])?;
+            hook(body.zip.offset);
+        }
+        body.end()
+    }
+
+    /// Adds an entry whose size and CRC are known beforehand, its data written by `write`
+    /// (a second time: the first told its size and CRC); if what it writes differs in size
+    /// or CRC, fails with [`ContainerError::Changed`].
+    pub fn add_written(
+        &mut self,
+        name: &str,
+        size: u64,
+        crc: u32,
+        write: &dyn Fn(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), ContainerError> {
+        let mut body = self.begin(name, size, crc)?;
+        if let Err(e) = write(&mut body) {
+            return Err(body.failed.take().unwrap_or(ContainerError::Write(e)));
+        }
+        body.end()
+    }
+
+    /// Writes an entry's local header; its data follows through the [`Body`].
+    fn begin<'w>(
+        &'w mut self,
+        name: &'w str,
+        size: u64,
+        crc: u32,
+    ) -> Result<Body<'w, W>, ContainerError> {
         if name.len() > 0xffff {
             return Err(ContainerError::TooLarge(format!(
                 "a name of {} bytes (at most 65,535)",
@@ -424,29 +461,16 @@ impl<W: Write> ZipWriter<W> {
         }
         let start = self.offset;
         self.write(&local_record(name.as_bytes(), crc, size, start))?;
-        let mut hasher = crc32fast::Hasher::new();
-        let mut buf = vec![0u8; 1 << 20];
-        let mut copied = 0u64;
-        loop {
-            let n = data.read(&mut buf).map_err(ContainerError::Read)?;
-            if n == 0 {
-                break;
-            }
-            copied += n as u64;
-            if copied > size {
-                return Err(ContainerError::Changed(name.to_string()));
-            }
-            hasher.update(&buf[..n]);
-            self.write(&buf[..n])?;
-            hook(self.offset);
-        }
-        if copied != size || hasher.finalize() != crc {
-            return Err(ContainerError::Changed(name.to_string()));
-        }
-        self.central
-            .extend(central_record(name.as_bytes(), crc, size, start));
-        self.count += 1;
-        Ok(())
+        Ok(Body {
+            zip: self,
+            name,
+            size,
+            crc,
+            start,
+            hasher: crc32fast::Hasher::new(),
+            copied: 0,
+            failed: None,
+        })
     }
 
     /// Adds an entry held in memory.
@@ -468,6 +492,63 @@ impl<W: Write> ZipWriter<W> {
         self.write(&central)?;
         self.write(&end_records(self.count, central.len() as u64, cd_offset))?;
         Ok(self.out)
+    }
+}
+
+/// An entry's data being written: counted and summed, and checked against the size and
+/// CRC its local header gave.
+struct Body<'w, W: Write> {
+    zip: &'w mut ZipWriter<W>,
+    name: &'w str,
+    size: u64,
+    crc: u32,
+    start: u64,
+    hasher: crc32fast::Hasher,
+    copied: u64,
+    /// Why a write failed, as a container error (the [`Write`] impl can only say io).
+    failed: Option<ContainerError>,
+}
+
+impl<W: Write> Body<'_, W> {
+    fn put(&mut self, b: &[u8]) -> Result<(), ContainerError> {
+        self.copied += b.len() as u64;
+        if self.copied > self.size {
+            return Err(ContainerError::Changed(self.name.to_string()));
+        }
+        self.hasher.update(b);
+        self.zip.write(b)
+    }
+
+    /// The data is whole: the size and CRC it was announced with, or
+    /// [`ContainerError::Changed`]; its central record is kept for the directory.
+    fn end(self) -> Result<(), ContainerError> {
+        if self.copied != self.size || self.hasher.finalize() != self.crc {
+            return Err(ContainerError::Changed(self.name.to_string()));
+        }
+        let z = self.zip;
+        z.central.extend(central_record(
+            self.name.as_bytes(),
+            self.crc,
+            self.size,
+            self.start,
+        ));
+        z.count += 1;
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for Body<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self.put(buf) {
+            Ok(()) => Ok(buf.len()),
+            Err(e) => {
+                self.failed = Some(e);
+                Err(io::Error::other("the entry could not be written"))
+            }
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -529,6 +610,15 @@ impl ReadAt for &[u8] {
     }
     fn len(&self) -> u64 {
         <[u8]>::len(self) as u64
+    }
+}
+
+impl ReadAt for Vec<u8> {
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+        (&self[..]).read_at(buf, offset)
+    }
+    fn len(&self) -> u64 {
+        self.as_slice().len() as u64
     }
 }
 
@@ -731,7 +821,10 @@ pub fn scan_directory(
             } else {
                 0
             };
-            let data_offset = c.offset + LOCAL_LEN + c.name.len() as u64 + extra;
+            // A ZIP64 offset can be anything up to 2^64 - 1.
+            let data_offset = c
+                .offset
+                .saturating_add(LOCAL_LEN + c.name.len() as u64 + extra);
             s.entries.push(Entry {
                 truncated: data_offset.saturating_add(c.stored) > len,
                 name: c.name,
@@ -746,6 +839,149 @@ pub fn scan_directory(
     }
     check_order(&mut s);
     Ok(Some(s))
+}
+
+/// An archive's entries from its central directory, one at a time and in order, for a
+/// reader that takes nothing but the canonical form: the end records and every central
+/// record must be a seal's, the names sorted with none twice, and the entries laid end to
+/// end from the first byte to the directory. At the first departure the walk stops and
+/// [`CanonicalWalk::departed`] says so (it does not say what: [`scan`] names it). Of the
+/// entries read, only the last name is held.
+pub struct CanonicalWalk<'a> {
+    dir: Directory<'a>,
+    /// Findings of the directory reader: any is a departure.
+    scan: Scan,
+    /// Where the next entry's local header must start.
+    next_offset: u64,
+    cd_offset: u64,
+    last_name: Option<Vec<u8>>,
+    departed: bool,
+    ended: bool,
+}
+
+/// The canonical walk of an archive's entries; `None` when its end records are not what a
+/// seal writes (or it is no zip).
+pub fn canonical_walk(src: &dyn ReadAt) -> io::Result<Option<CanonicalWalk<'_>>> {
+    let mut scan = Scan::default();
+    let Some(end) = find_end(src, src.len(), &mut scan)? else {
+        return Ok(None);
+    };
+    if !scan.findings.is_empty() {
+        return Ok(None);
+    }
+    let dir = Directory::new(src, &end, &mut scan);
+    Ok(Some(CanonicalWalk {
+        dir,
+        next_offset: 0,
+        cd_offset: end.cd_offset,
+        last_name: None,
+        departed: !scan.findings.is_empty(),
+        ended: false,
+        scan,
+    }))
+}
+
+impl CanonicalWalk<'_> {
+    /// The number of entries the end records give.
+    pub fn count(&self) -> u64 {
+        self.dir.count
+    }
+
+    /// Whether the archive departed from the canonical form where the walk got to.
+    pub fn departed(&self) -> bool {
+        self.departed
+    }
+
+    fn depart(&mut self) -> io::Result<Option<Entry>> {
+        self.departed = true;
+        Ok(None)
+    }
+
+    /// The next entry; `None` at the end of the directory or at a departure.
+    pub fn next_entry(&mut self) -> io::Result<Option<Entry>> {
+        if self.departed || self.ended {
+            return Ok(None);
+        }
+        let Some(c) = self.dir.next(&mut self.scan)? else {
+            self.ended = true;
+            self.dir.finish(&mut self.scan);
+            if !self.scan.findings.is_empty() || self.next_offset != self.cd_offset {
+                return self.depart();
+            }
+            return Ok(None);
+        };
+        if !self.scan.findings.is_empty()
+            || c.offset != self.next_offset
+            || self.last_name.as_ref().is_some_and(|n| *n >= c.name)
+        {
+            return self.depart();
+        }
+        let wide = Wide::of(c.size, c.offset);
+        let header = LOCAL_LEN + c.name.len() as u64 + if wide.size { 20 } else { 0 };
+        let data_offset = c.offset + header;
+        let end = data_offset.saturating_add(c.stored);
+        if end > self.cd_offset {
+            return self.depart();
+        }
+        self.next_offset = end;
+        let entry = Entry {
+            name: c.name,
+            header_offset: c.offset,
+            data_offset,
+            stored: c.stored,
+            size: c.size,
+            crc: c.crc,
+            method: c.method,
+            truncated: false,
+        };
+        self.last_name = Some(entry.name.clone());
+        Ok(Some(entry))
+    }
+}
+
+/// Whether the local header of an entry [`CanonicalWalk`] gave is the one a seal writes
+/// for it, and agrees with its central record.
+pub fn local_header_is_canonical(src: &dyn ReadAt, e: &Entry) -> io::Result<bool> {
+    Ok(match read_local(src, src.len(), e.header_offset)? {
+        None => false,
+        Some(l) => {
+            let f = &l.entry;
+            l.findings.is_empty()
+                && f.name == e.name
+                && f.crc == e.crc
+                && f.size == e.size
+                && f.stored == e.stored
+                && f.method == e.method
+                && f.data_offset == e.data_offset
+                && !f.truncated
+        }
+    })
+}
+
+/// The entries whose names `wanted` picks, found through the central directory read as a
+/// stream (the others are not held) and read from their local headers; nothing is checked:
+/// for reading one entry of an archive of any size without verifying it. `None` when the
+/// bytes are no zip at all; no entries when there is no end record to find them by.
+pub fn find_entries(
+    src: &dyn ReadAt,
+    wanted: impl Fn(&[u8]) -> bool,
+) -> io::Result<Option<Vec<Entry>>> {
+    let len = src.len();
+    let mut s = Scan::default();
+    let Some(end) = find_end(src, len, &mut s)? else {
+        return Ok(read_local(src, len, 0)?.map(|_| Vec::new()));
+    };
+    let mut dir = Directory::new(src, &end, &mut s);
+    let mut out = Vec::new();
+    while let Some(c) = dir.next(&mut s)? {
+        s.findings.clear();
+        if wanted(&c.name) {
+            if let Some(l) = read_local(src, len, c.offset)? {
+                out.push(l.entry);
+            }
+        }
+    }
+    Ok(Some(out))
 }
 
 fn no_end_record(entries: usize, s: &mut Scan) {
@@ -939,7 +1175,8 @@ fn walk_local_headers(src: &dyn ReadAt, len: u64, s: &mut Scan) -> io::Result<Ve
     let mut out: Vec<Local> = Vec::new();
     let mut at = 0u64;
     while let Some(l) = read_local(src, len, at)? {
-        let end = l.entry.data_offset + l.entry.stored;
+        // A ZIP64 size can be anything up to 2^64 - 1 (then the entry is truncated).
+        let end = l.entry.data_offset.saturating_add(l.entry.stored);
         let truncated = l.entry.truncated;
         out.push(l);
         if truncated {
@@ -1149,44 +1386,82 @@ struct Central {
 }
 
 fn read_central(src: &dyn ReadAt, end: &End, s: &mut Scan) -> io::Result<Vec<Central>> {
-    if end.cd_offset.saturating_add(end.cd_size) != end.dir_end {
-        let what = if end.dir_end == end.at {
-            "the end record"
-        } else {
-            "the ZIP64 end record"
-        };
-        s.found(
-            None,
-            FindingKind::Container,
-            format!(
-                "the central directory ({} bytes at {}) does not end where {what} starts ({})",
-                end.cd_size, end.cd_offset, end.dir_end
-            ),
-        );
-    }
+    let mut dir = Directory::new(src, end, s);
     let mut out = Vec::new();
-    let mut at = end.cd_offset;
-    let span = end.dir_end.saturating_sub(at);
-    let mut dir = io::BufReader::with_capacity(1 << 20, RangeReader::new(src, at, span));
-    // Every record is at least 46 bytes: a lying count cannot make this allocate or loop.
-    while at + CENTRAL_LEN <= end.dir_end {
+    while let Some(c) = dir.next(s)? {
+        out.push(c);
+    }
+    dir.finish(s);
+    Ok(out)
+}
+
+/// The central directory read in order, a record at a time (nothing of the records read
+/// before is held), each compared with what a seal writes.
+struct Directory<'a> {
+    dir: io::BufReader<RangeReader<'a>>,
+    /// Where the next record starts.
+    at: u64,
+    /// Where the end records start.
+    dir_end: u64,
+    /// The count the end records give.
+    count: u64,
+    read: u64,
+    done: bool,
+}
+
+impl<'a> Directory<'a> {
+    fn new(src: &'a dyn ReadAt, end: &End, s: &mut Scan) -> Directory<'a> {
+        if end.cd_offset.saturating_add(end.cd_size) != end.dir_end {
+            let what = if end.dir_end == end.at {
+                "the end record"
+            } else {
+                "the ZIP64 end record"
+            };
+            s.found(
+                None,
+                FindingKind::Container,
+                format!(
+                    "the central directory ({} bytes at {}) does not end where {what} starts ({})",
+                    end.cd_size, end.cd_offset, end.dir_end
+                ),
+            );
+        }
+        let span = end.dir_end.saturating_sub(end.cd_offset);
+        Directory {
+            dir: io::BufReader::with_capacity(1 << 20, RangeReader::new(src, end.cd_offset, span)),
+            at: end.cd_offset,
+            dir_end: end.dir_end,
+            count: end.count,
+            read: 0,
+            done: false,
+        }
+    }
+
+    /// The next record; `None` at the end of the directory, or at a record that cannot be
+    /// read on from (which is a finding).
+    fn next(&mut self, s: &mut Scan) -> io::Result<Option<Central>> {
+        // Every record is at least 46 bytes: a lying count cannot make this allocate or loop.
+        if self.done || self.at + CENTRAL_LEN > self.dir_end {
+            return Ok(None);
+        }
         let mut raw = vec![0u8; CENTRAL_LEN as usize];
-        dir.read_exact(&mut raw)?;
+        self.dir.read_exact(&mut raw)?;
         if u32_at(&raw, 0) != CENTRAL_SIG {
             s.found(
                 None,
                 FindingKind::Container,
-                format!("no central directory record at offset {at}"),
+                format!("no central directory record at offset {}", self.at),
             );
-            break;
+            self.done = true;
+            return Ok(None);
         }
         let name_len = u16_at(&raw, 28) as u64;
         let extra_len = u16_at(&raw, 30) as u64;
         let comment_len = u16_at(&raw, 32) as u64;
         let record_len = CENTRAL_LEN + name_len + extra_len + comment_len;
-        let have = record_len.min(end.dir_end - at);
+        let have = record_len.min(self.dir_end - self.at);
         raw.resize(have as usize, 0);
-        dir.read_exact(&mut raw[CENTRAL_LEN as usize..])?;
+        self.dir.read_exact(&mut raw[CENTRAL_LEN as usize..])?;
         let name_end = (CENTRAL_LEN + name_len).min(have) as usize;
         let extra_end = (CENTRAL_LEN + name_len + extra_len).min(have) as usize;
         let name = raw[CENTRAL_LEN as usize..name_end].to_vec();
@@ -1247,35 +1522,37 @@ fn read_central(src: &dyn ReadAt, end: &End, s: &mut Scan) -> io::Result<Vec<Cen
                 );
             }
         }
-        out.push(c);
-        at += record_len;
-        if have < record_len {
-            break;
+        self.at += record_len;
+        self.read += 1;
+        self.done = have < record_len;
+        Ok(Some(c))
+    }
+
+    /// The directory read to its end: it ends where the end records start, and holds the
+    /// count they give.
+    fn finish(&self, s: &mut Scan) {
+        if self.at != self.dir_end {
+            s.found(
+                None,
+                FindingKind::Container,
+                format!(
+                    "the central directory records end at {}, not where the end records start \
+                     ({})",
+                    self.at, self.dir_end
+                ),
+            );
+        }
+        if self.read != self.count {
+            s.found(
+                None,
+                FindingKind::Container,
+                format!(
+                    "the end record counts {} entries, the central directory holds {}",
+                    self.count, self.read
+                ),
+            );
         }
     }
-    if at != end.dir_end {
-        s.found(
-            None,
-            FindingKind::Container,
-            format!(
-                "the central directory records end at {at}, not where the end records start \
-                 ({})",
-                end.dir_end
-            ),
-        );
-    }
-    if out.len() as u64 != end.count {
-        s.found(
-            None,
-            FindingKind::Container,
-            format!(
-                "the end record counts {} entries, the central directory holds {}",
-                end.count,
-                out.len()
-            ),
-        );
-    }
-    Ok(out)
 }
 
 /// How a local header (`raw`, with its name and extra field) departs from a seal's.
@@ -1989,5 +2266,143 @@ mod tests {
         assert_eq!(dir.findings.len(), 1, "{:?}", dir.findings);
         let dir = scan_directory(&d, |_| false).unwrap().unwrap();
         assert_eq!(dir.findings, []);
+    }
+
+    /// The entries a canonical walk gives, with every local header checked; `None` at a
+    /// departure.
+    fn walked(src: &dyn ReadAt) -> Option<Vec<Entry>> {
+        let mut walk = canonical_walk(src).unwrap()?;
+        let mut out = Vec::new();
+        while let Some(e) = walk.next_entry().unwrap() {
+            if !local_header_is_canonical(src, &e).unwrap() {
+                return None;
+            }
+            out.push(e);
+        }
+        (!walk.departed()).then_some(out)
+    }
+
+    #[test]
+    fn the_canonical_walk_gives_what_the_reader_gives_and_stops_at_any_changed_record_byte() {
+        let z = huge_archive();
+        let full = scan(&z).unwrap().unwrap();
+        let walk = walked(&z).expect("a written archive walks");
+        assert_eq!(walk.len(), 3);
+        for (a, b) in full.entries.iter().zip(&walk) {
+            assert_eq!(
+                (
+                    &a.name,
+                    a.header_offset,
+                    a.data_offset,
+                    a.stored,
+                    a.size,
+                    a.crc
+                ),
+                (
+                    &b.name,
+                    b.header_offset,
+                    b.data_offset,
+                    b.stored,
+                    b.size,
+                    b.crc
+                )
+            );
+        }
+        for &i in &header_bytes(&z) {
+            let mut d = z.clone();
+            d.patch(i, &[z.get(i, 1)[0] ^ 0x01]);
+            assert!(walked(&d).is_none(), "byte {i} flipped went unnoticed");
+        }
+        // Names out of order, or twice: each entry canonical, the whole not.
+        for (names, canonical) in [
+            (["a/b", "a/c"], true),
+            (["a/c", "a/b"], false),
+            (["a/b", "a/b"], false),
+        ] {
+            let mut out = Vec::new();
+            let mut central = Vec::new();
+            for n in names {
+                central.extend(raw_entry(
+                    &mut out,
+                    &RawEntry {
+                        name: n.as_bytes().to_vec(),
+                        method: 0,
+                        crc: crc32fast::hash(b"x"),
+                        size: 1,
+                        data: b"x".to_vec(),
+                    },
+                ));
+            }
+            let at = out.len() as u64;
+            out.extend_from_slice(&central);
+            out.extend(end_records(2, central.len() as u64, at));
+            assert_eq!(walked(&&out[..]).is_some(), canonical, "{names:?}");
+        }
+    }
+
+    #[test]
+    fn entries_are_found_through_the_directory_without_holding_the_others() {
+        let z = huge_archive();
+        let found = find_entries(&z, |n| n == b"c").unwrap().unwrap();
+        assert_eq!(found.len(), 1);
+        let mut data = vec![0u8; found[0].stored as usize];
+        z.read_exact_at(&mut data, found[0].data_offset).unwrap();
+        assert_eq!(data, b"after 4 GiB");
+        assert!(find_entries(&&b"no zip at all"[..], |_| true)
+            .unwrap()
+            .is_none());
+    }
+
+    #[test]
+    fn an_entry_written_twice_is_the_entry_added_from_memory_unless_it_changed() {
+        let bytes = b"line 1\nline 2\n";
+        let write = |out: &mut dyn Write| -> io::Result<()> {
+            out.write_all(b"line 1\n")?;
+            out.write_all(b"line 2\n")
+        };
+        let mut w = ZipWriter::new(Vec::new());
+        w.add_written("a", bytes.len() as u64, crc32fast::hash(bytes), &write)
+            .unwrap();
+        assert_eq!(w.finish().unwrap(), archive(&[("a", bytes)]));
+        for (size, crc) in [
+            (bytes.len() as u64 - 1, crc32fast::hash(bytes)),
+            (bytes.len() as u64 + 1, crc32fast::hash(bytes)),
+            (bytes.len() as u64, crc32fast::hash(b"other")),
+        ] {
+            let mut w = ZipWriter::new(Vec::new());
+            let e = w.add_written("a", size, crc, &write).unwrap_err();
+            assert!(matches!(e, ContainerError::Changed(_)), "{e}");
+        }
+    }
+
+    #[test]
+    fn zip64_sizes_and_offsets_near_2_to_the_64_are_truncation_not_a_panic() {
+        // A local header whose ZIP64 extra field declares 2^64 - 2 bytes of data.
+        let name = b"a";
+        let mut z = local_record(name, 0, FULL32 + 1, 0);
+        let extra_at = LOCAL_LEN as usize + name.len() + 4;
+        z[extra_at..extra_at + 16].copy_from_slice(&[(u64::MAX - 1).to_le_bytes(); 2].concat());
+        z.extend_from_slice(b"data");
+        let s = scan(&&z[..]).unwrap().unwrap();
+        assert!(
+            s.findings.iter().any(|f| f.kind == FindingKind::Truncated),
+            "{:?}",
+            s.findings
+        );
+        // A central record whose ZIP64 extra field puts its local header at 2^64 - 2.
+        let mut central = central_record(name, 0, 4, FULL32 + 1);
+        let offset_at = CENTRAL_LEN as usize + name.len() + 4;
+        central[offset_at..offset_at + 8].copy_from_slice(&(u64::MAX - 1).to_le_bytes());
+        let mut z = local_record(name, 0, 4, 0);
+        z.extend_from_slice(b"data");
+        let at = z.len() as u64;
+        z.extend_from_slice(&central);
+        z.extend(end_records(1, central.len() as u64, at));
+        for wanted in [true, false] {
+            let s = scan_directory(&&z[..], |_| wanted).unwrap().unwrap();
+            assert!(!s.findings.is_empty() || !wanted);
+        }
+        assert!(!findings(&&z[..]).is_empty());
+        assert!(find_entries(&&z[..], |_| true).unwrap().unwrap().is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! `list`: what an archive holds, read from its seal record alone (no hashing; `verify`
-//! checks). The entry is found through the central directory (a few large reads whatever
-//! the number of entries) and the record is read as a stream, a file at a time: 200,000
-//! files list in bounded memory without a read per entry.
+//! checks). The entry is found through the central directory, read as a stream (a few large
+//! reads whatever the number of entries, none of them held), and the record is read as a
+//! stream, a file at a time: 200,000 files list in bounded memory without a read per entry.
 
 use std::io::Write;
 use std::path::Path;
@@ -19,13 +19,12 @@ fn seal_entry(src: &dyn ReadAt, shown: &str) -> Result<Entry, ArchiveError> {
     let is_seal = |n: &[u8]| {
         std::str::from_utf8(n).is_ok_and(|n| n.ends_with(&suffix) && n.matches('/').count() == 1)
     };
-    let scan = container::scan_directory(src, is_seal)
+    container::find_entries(src, is_seal)
         .map_err(|e| ArchiveError::Read {
             path: shown.to_string(),
             source: e,
         })?
-        .ok_or_else(|| ArchiveError::NotAnArchive(shown.to_string()))?;
-    scan.entries
+        .ok_or_else(|| ArchiveError::NotAnArchive(shown.to_string()))?
         .into_iter()
         .find(|e| e.method == 0 && !e.truncated && is_seal(&e.name))
         .ok_or_else(|| ArchiveError::NotSealed(shown.to_string()))

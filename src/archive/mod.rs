@@ -17,6 +17,7 @@ pub mod progress;
 pub mod proof;
 pub mod record;
 pub mod seal;
+pub mod streamed;
 pub mod verify;
 
 use std::path::PathBuf;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::bag;
 use super::merkle::{self, Hash};
-use super::verify::{Status, Verification};
+use super::verify::{ManifestSource, Status, Verification};
 use super::ArchiveError;
 
 pub const FORMAT: &str = "gongkai-inclusion-proof/1";
@@ -29,42 +29,74 @@ pub struct Proof {
 
 /// The proof for `path` (with or without the leading `data/`) in a verified archive
 /// (checked to [`Depth::Tags`](super::Depth::Tags) at least: the proof rests on the
-/// manifest and the seal record, not on the payload's bytes).
+/// manifest and the seal record, not on the payload's bytes). The manifest is read again
+/// twice — for the leaf, then for its audit path — and never held.
 /// Refuses an archive that is not intact: a proof from a damaged archive proves nothing.
 pub fn prove(v: &Verification, path: &str) -> Result<Proof, ArchiveError> {
-    if v.status != Status::Intact {
-        return Err(ArchiveError::Proof(format!(
-            "{} is damaged ({}); run `gongkai verify` on it",
-            v.archive,
-            super::count(v.problems.len(), "problem")
-        )));
-    }
+    let manifest = match (&v.manifest, v.status) {
+        (Some(m), Status::Intact) => m,
+        _ => {
+            return Err(ArchiveError::Proof(format!(
+                "{} is damaged ({}); run `gongkai verify` on it",
+                v.archive,
+                super::count(v.problems.len(), "problem")
+            )))
+        }
+    };
+    let read_err = |e| ArchiveError::Read {
+        path: v.archive.clone(),
+        source: e,
+    };
     let want = if path.starts_with("data/") {
         path.to_string()
     } else {
         format!("data/{path}")
     };
-    let index = v
-        .manifest
-        .iter()
-        .position(|l| l.path == want)
+    let (index, line) = leaf_at(manifest, |_, l| l.path == want)
+        .map_err(read_err)?
         .ok_or_else(|| ArchiveError::Proof(format!("{want} is not in {}", v.archive)))?;
-    let leaves = &v.leaves;
-    let line = &v.manifest[index];
     Ok(Proof {
         format: FORMAT.into(),
         year: v.year.unwrap_or_default(),
         path: line.path.clone(),
         sha256: crate::input::hex(&line.sha256),
-        leaf_index: index as u64,
-        tree_size: leaves.len() as u64,
-        audit_path: merkle::inclusion_path(leaves, index)
+        leaf_index: index,
+        tree_size: manifest.len(),
+        audit_path: audit_path(manifest, index)
+            .map_err(read_err)?
             .iter()
             .map(bag::hex_hash)
             .collect(),
         root: v.root.clone().unwrap_or_default(),
         seal_sha256: v.seal_sha256.clone().unwrap_or_default(),
     })
+}
+
+/// The first manifest line `is` picks, with its index (its leaf's).
+fn leaf_at(
+    manifest: &ManifestSource,
+    is: impl Fn(u64, &bag::ManifestLine) -> bool,
+) -> std::io::Result<Option<(u64, bag::ManifestLine)>> {
+    for (i, line) in manifest.lines().enumerate() {
+        let line = line?;
+        if is(i as u64, &line) {
+            return Ok(Some((i as u64, line)));
+        }
+    }
+    Ok(None)
+}
+
+/// The audit path of leaf `index`, from the leaves read again.
+fn audit_path(manifest: &ManifestSource, index: u64) -> std::io::Result<Vec<Hash>> {
+    let mut path = merkle::PathBuilder::new(index, manifest.len());
+    let mut text = Vec::new();
+    for line in manifest.lines() {
+        text.clear();
+        line?.write_to(&mut text);
+        path.push(merkle::leaf_hash(&text));
+    }
+    path.finish()
+        .ok_or_else(|| std::io::Error::other(format!("{} changed", bag::MANIFEST_FILE)))
 }
 
 /// 64 hex digits as a hash (either case).
@@ -111,6 +143,8 @@ pub enum ProofError {
     AuditPathNotHex,
     #[error("{0} is not intact")]
     NotIntact(String),
+    #[error("the archive's manifest cannot be read again: {0}")]
+    Unreadable(String),
     #[error("root: the proof names {named}, {against} {root}")]
     Root {
         named: String,
@@ -244,16 +278,18 @@ fn check_against_archive(proof: &Proof, v: &Verification, path: &[Hash]) -> Resu
             seal: v.seal_sha256.clone(),
         });
     }
-    let leaves = v.manifest.len() as u64;
+    let Some(manifest) = &v.manifest else {
+        return Err(ProofError::NotIntact(v.archive.clone()));
+    };
+    let leaves = manifest.len();
     if proof.tree_size != leaves {
         return Err(ProofError::TreeSize {
             proof: proof.tree_size,
             leaves,
         });
     }
-    let Some(line) = usize::try_from(proof.leaf_index)
-        .ok()
-        .and_then(|i| v.manifest.get(i))
+    let unreadable = |e: std::io::Error| ProofError::Unreadable(format!("{}: {e}", v.archive));
+    let Some((_, line)) = leaf_at(manifest, |i, _| i == proof.leaf_index).map_err(unreadable)?
     else {
         return Err(ProofError::LeafOutside {
             index: proof.leaf_index,
@@ -275,7 +311,7 @@ fn check_against_archive(proof: &Proof, v: &Verification, path: &[Hash]) -> Resu
             proof: proof.sha256.clone(),
         });
     }
-    let want = merkle::inclusion_path(&v.leaves, proof.leaf_index as usize);
+    let want = audit_path(manifest, proof.leaf_index).map_err(unreadable)?;
     if want.len() != path.len() {
         return Err(ProofError::AuditPathLength {
             given: path.len(),

@@ -7,6 +7,11 @@
 //! belongs to the original whose SHA-256 its `source/@sha256` holds (and, when several
 //! originals have those bytes, to the one named by `source/@name`). Every other file is an
 //! original. Each original's report lies at `data/xml/<its path>.xml`.
+//!
+//! Memory: a seal holds, per file, its path, its sums and its note (the entries must be
+//! sorted before the first is written), and the zip's central directory. The manifest and
+//! the seal record, which grow with the payload, are written from those twice — once for
+//! their size and sums, once into the archive — and never held.
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
@@ -21,7 +26,7 @@ use super::bag;
 use super::container::{ContainerError, ZipWriter};
 use super::merkle;
 use super::progress::Progress;
-use super::record::{self, Previous, RecordFile, RecordHead, Role, SealRecord};
+use super::record::{self, Previous, RecordFile, RecordHead, Role};
 use super::verify;
 use super::ArchiveError;
 use super::Reports;
@@ -61,7 +66,7 @@ struct Found {
 
 struct Hashed {
     size: u64,
-    sha256: String,
+    sha256: merkle::Hash,
     crc: u32,
 }
 
@@ -69,7 +74,7 @@ struct Original {
     rel: String,
     path: PathBuf,
     hash: Hashed,
-    report: Option<Report>,
+    report: Option<Box<Report>>,
     note: Option<(String, String)>,
 }
 
@@ -106,7 +111,7 @@ impl Report {
         Report {
             hash: Hashed {
                 size,
-                sha256: hex(&Sha256::digest(&bytes)),
+                sha256: Sha256::digest(&bytes).into(),
                 crc: crc32fast::hash(&bytes),
             },
             origin,
@@ -297,7 +302,7 @@ fn hash_file(
         progress.add(bytes.len() as u64);
         let h = Hashed {
             size: bytes.len() as u64,
-            sha256: hex(&Sha256::digest(&bytes)),
+            sha256: Sha256::digest(&bytes).into(),
             crc: crc32fast::hash(&bytes),
         };
         return Ok((h, Some(bytes)));
@@ -319,7 +324,7 @@ fn hash_file(
     Ok((
         Hashed {
             size,
-            sha256: hex(&sha.finalize()),
+            sha256: sha.finalize().into(),
             crc: crc.finalize(),
         },
         None,
@@ -388,13 +393,13 @@ fn extract_report(
     let name = o.rel.rsplit('/').next().unwrap_or(&o.rel).to_string();
     match reports.extract(&name, bytes) {
         Ok(report) => {
-            o.report = Some(Report::new(
+            o.report = Some(Box::new(Report::new(
                 report.xml,
                 "extracted",
                 None,
                 report.year,
                 budget,
-            ))
+            )))
         }
         Err(e) => {
             o.note = Some((
@@ -445,8 +450,10 @@ fn prepare(
             })
             .collect(),
     )?;
-    let named: std::collections::HashSet<&str> =
-        given.iter().map(|g| g.source_sha256.as_str()).collect();
+    let named: std::collections::HashSet<merkle::Hash> = given
+        .iter()
+        .filter_map(|g| bag::lowercase_hex(g.source_sha256.as_bytes()))
+        .collect();
     let originals = refuse_any(
         original_found
             .into_par_iter()
@@ -459,7 +466,7 @@ fn prepare(
                     report: None,
                     note: None,
                 };
-                if !named.contains(o.hash.sha256.as_str()) {
+                if !named.contains(&o.hash.sha256) {
                     extract_report(&mut o, bytes, limit, &budget, reports);
                 }
                 Ok(o)
@@ -479,17 +486,17 @@ fn pair(
     reports: &dyn Reports,
 ) -> Result<Vec<Original>, ArchiveError> {
     let mut refused = Vec::new();
-    let mut by_sha256: std::collections::HashMap<&str, Vec<usize>> =
+    let mut by_sha256: std::collections::HashMap<merkle::Hash, Vec<usize>> =
         std::collections::HashMap::new();
     for (i, o) in originals.iter().enumerate() {
-        by_sha256.entry(o.hash.sha256.as_str()).or_default().push(i);
+        by_sha256.entry(o.hash.sha256).or_default().push(i);
     }
     // Which original each given report belongs to, first; then they are given.
     let mut chosen_for = Vec::with_capacity(given.len());
     let mut taken = std::collections::HashSet::new();
     for g in &given {
-        let same: &[usize] = by_sha256
-            .get(g.source_sha256.as_str())
+        let same: &[usize] = bag::lowercase_hex(g.source_sha256.as_bytes())
+            .and_then(|h| by_sha256.get(&h))
             .map_or(&[], Vec::as_slice);
         let chosen = match same.len() {
             0 => None,
@@ -526,7 +533,7 @@ fn pair(
         return Err(ArchiveError::Refused(refused));
     }
     for (g, i) in given.into_iter().zip(chosen_for) {
-        originals[i].report = Some(g.report);
+        originals[i].report = Some(Box::new(g.report));
     }
     let left = refuse_any(
         originals
@@ -622,95 +629,161 @@ fn report_path(rel: &str) -> String {
     format!("data/xml/{rel}.xml")
 }
 
+/// The payload in the manifest's order, each file by the original it comes from: every
+/// original (sorted by path already), then every report, sorted by its path. A few bytes
+/// per file: the manifest and the seal record are written from it, never held.
+fn payload_order(originals: &[Original]) -> Vec<(u32, Role)> {
+    let mut reports: Vec<u32> = (0..originals.len() as u32)
+        .filter(|&i| originals[i as usize].report.is_some())
+        .collect();
+    // `data/xml/<rel>.xml` in the order of `<rel>.xml`, which is not always `<rel>`'s.
+    let key = |i: u32| originals[i as usize].rel.bytes().chain(*b".xml");
+    reports.sort_by(|&a, &b| key(a).cmp(key(b)));
+    (0..originals.len() as u32)
+        .map(|i| (i, Role::Original))
+        .chain(reports.into_iter().map(|i| (i, Role::Report)))
+        .collect()
+}
+
+/// A payload file's path and sums.
+fn payload_file(o: &Original, role: Role) -> (String, &Hashed) {
+    match (role, &o.report) {
+        (Role::Report, Some(r)) => (report_path(&o.rel), &r.hash),
+        _ => (original_path(&o.rel), &o.hash),
+    }
+}
+
+/// A payload file's entry in the seal record.
+fn record_file(o: &Original, role: Role) -> RecordFile {
+    let (path, hash) = payload_file(o, role);
+    let (link, origin, note) = match (role, &o.report) {
+        (Role::Report, Some(r)) => (
+            Some(original_path(&o.rel)),
+            Some(r.origin.to_string()),
+            None,
+        ),
+        _ => (
+            o.report.as_ref().map(|_| report_path(&o.rel)),
+            None,
+            o.note.clone(),
+        ),
+    };
+    RecordFile {
+        role,
+        path,
+        bytes: hash.size,
+        sha256: hex(&hash.sha256),
+        link,
+        origin,
+        note,
+    }
+}
+
+/// What writing some bytes gives: their size, CRC-32 and SHA-256.
+#[derive(Default)]
+struct Sums {
+    size: u64,
+    crc: crc32fast::Hasher,
+    sha256: Sha256,
+}
+
+impl Write for Sums {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.size += buf.len() as u64;
+        self.crc.update(buf);
+        self.sha256.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The size, CRC-32 and SHA-256 of what `write` writes.
+fn sums_of(
+    write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<(u64, u32, merkle::Hash)> {
+    let mut out = BufWriter::with_capacity(1 << 16, Sums::default());
+    write(&mut out)?;
+    let s = out
+        .into_inner()
+        .map_err(std::io::IntoInnerError::into_error)?;
+    Ok((s.size, s.crc.finalize(), s.sha256.finalize().into()))
+}
+
 fn write_archive(
-    mut originals: Vec<Original>,
+    originals: Vec<Original>,
     previous: Option<Previous>,
     output: &Path,
     opts: &SealOptions,
     extraction: &dyn Reports,
     progress: &Progress,
 ) -> Result<Sealed, ArchiveError> {
-    // The payload, sorted by path (originals/ sorts before xml/), each file with the
-    // original it comes from.
-    let mut items: Vec<(RecordFile, usize)> = Vec::new();
-    let mut notes = Vec::new();
-    let mut other_years = Vec::new();
-    // The hashes and notes move into the record (the originals keep what writing needs).
-    for (i, o) in originals.iter_mut().enumerate() {
-        let path = original_path(&o.rel);
-        let rpath = o.report.as_ref().map(|_| report_path(&o.rel));
-        let note = o.note.take();
-        if let Some((_, n)) = &note {
-            notes.push((path.clone(), n.clone()));
-        }
-        if let (Some(r), Some(rp)) = (o.report.as_mut(), &rpath) {
-            if let Some(year) = r.year.filter(|&y| y != opts.year) {
-                other_years.push((rp.clone(), year));
-            }
-            items.push((
-                RecordFile {
-                    role: Role::Report,
-                    path: rp.clone(),
-                    bytes: r.hash.size,
-                    sha256: std::mem::take(&mut r.hash.sha256),
-                    link: Some(path.clone()),
-                    origin: Some(r.origin.to_string()),
-                    note: None,
-                },
-                i,
-            ));
-        }
-        items.push((
-            RecordFile {
-                role: Role::Original,
-                path,
-                bytes: o.hash.size,
-                sha256: std::mem::take(&mut o.hash.sha256),
-                link: rpath,
-                origin: None,
-                note,
-            },
-            i,
-        ));
-    }
-    items.sort_by(|a, b| a.0.path.as_bytes().cmp(b.0.path.as_bytes()));
-    let (files, owner): (Vec<RecordFile>, Vec<usize>) = items.into_iter().unzip();
-
-    let manifest = bag::manifest_of(files.iter().map(|f| (f.path.as_str(), f.sha256.as_str())));
+    let order = payload_order(&originals);
     // The leaves are the manifest's lines, in its order: the files' order.
     let mut tree = merkle::RootBuilder::default();
-    for f in &files {
+    let mut bytes = 0u64;
+    let mut other_years = Vec::new();
+    for &(i, role) in &order {
+        let o = &originals[i as usize];
+        let (path, hash) = payload_file(o, role);
         tree.push(merkle::leaf_hash(
-            bag::manifest_line(&f.sha256, &f.path).as_bytes(),
+            bag::manifest_line(&hex(&hash.sha256), &path).as_bytes(),
         ));
+        bytes += hash.size;
+        if let (Role::Report, Some(r)) = (role, &o.report) {
+            if let Some(year) = r.year.filter(|&y| y != opts.year) {
+                other_years.push((path, year));
+            }
+        }
     }
     let root = hex(&tree.root());
-    let bytes: u64 = files.iter().map(|f| f.bytes).sum();
-    let count = files.len() as u64;
+    let count = order.len() as u64;
     let version = env!("CARGO_PKG_VERSION");
-    let record = SealRecord {
-        head: RecordHead {
-            year: opts.year,
-            tool_version: version.to_string(),
-            files: count,
-            bytes,
-            root: root.clone(),
-            previous,
-        },
-        entries: files,
+    let head = RecordHead {
+        year: opts.year,
+        tool_version: version.to_string(),
+        files: count,
+        bytes,
+        root: root.clone(),
+        previous,
     };
-    let seal_xml = record::to_bytes(&record);
-    let seal_sha256 = hex(&Sha256::digest(&seal_xml));
+    // The manifest and the seal record grow with the payload: each is written twice, once
+    // for its size and sums (the local header comes first) and once into the archive.
+    let write_manifest = |out: &mut dyn Write| -> std::io::Result<()> {
+        for &(i, role) in &order {
+            let (path, hash) = payload_file(&originals[i as usize], role);
+            writeln!(out, "{}", bag::manifest_line(&hex(&hash.sha256), &path))?;
+        }
+        Ok(())
+    };
+    let write_record = |out: &mut dyn Write| -> std::io::Result<()> {
+        let mut w = record::RecordWriter::new(out, &head)?;
+        for &(i, role) in &order {
+            w.file(&record_file(&originals[i as usize], role))?;
+        }
+        w.finish().map(drop)
+    };
+    let sums_err = |e| ArchiveError::Write {
+        path: output.to_path_buf(),
+        source: e,
+    };
+    let manifest = sums_of(&write_manifest).map_err(sums_err)?;
+    let seal = sums_of(&write_record).map_err(sums_err)?;
+    let seal_sha256 = hex(&seal.2);
     let info = bag::info(bytes, count, opts.year, &format!("gongkai {version}"));
-    let tag_entries: Vec<(String, String)> = [
-        (bag::DECLARATION_FILE, bag::DECLARATION.as_bytes()),
-        (bag::INFO_FILE, info.as_bytes()),
-        (bag::MANIFEST_FILE, manifest.as_bytes()),
-        (bag::SEAL_FILE, &seal_xml[..]),
-    ]
-    .iter()
-    .map(|(n, b)| (n.to_string(), hex(&Sha256::digest(b))))
-    .collect();
+    let tag_entries: Vec<(String, String)> = vec![
+        (
+            bag::DECLARATION_FILE.to_string(),
+            hex(&Sha256::digest(bag::DECLARATION.as_bytes())),
+        ),
+        (
+            bag::INFO_FILE.to_string(),
+            hex(&Sha256::digest(info.as_bytes())),
+        ),
+        (bag::MANIFEST_FILE.to_string(), hex(&manifest.2)),
+        (bag::SEAL_FILE.to_string(), seal_sha256.clone()),
+    ];
     let tag_manifest = bag::manifest(&tag_entries);
 
     let werr = |e: std::io::Error| ArchiveError::Write {
@@ -739,23 +812,22 @@ fn write_archive(
         .map_err(zerr)?;
     zip.add_bytes(&name(bag::DECLARATION_FILE), bag::DECLARATION.as_bytes())
         .map_err(zerr)?;
-    let entries = &record.entries;
-    for (batch, owners) in entries.chunks(WRITE_BATCH).zip(owner.chunks(WRITE_BATCH)) {
+    for batch in order.chunks(WRITE_BATCH) {
         // The batch's reports, made again on all cores; originals are streamed from disk.
         let made: Vec<Option<Result<Vec<u8>, Refusal>>> = batch
             .par_iter()
-            .zip(owners)
-            .map(|(f, &o)| match f.role {
+            .map(|&(o, role)| match role {
                 Role::Original => None,
                 Role::Report => Some(report_bytes(
-                    &originals[o],
+                    &originals[o as usize],
                     opts.max_input_bytes,
                     extraction,
                 )),
             })
             .collect();
-        for ((f, made), &o) in batch.iter().zip(made).zip(owners) {
-            let o = &originals[o];
+        for (&(o, role), made) in batch.iter().zip(made) {
+            let o = &originals[o as usize];
+            let (path, _) = payload_file(o, role);
             let changed = |e: ContainerError, what: &Path| match e {
                 ContainerError::Changed(_) => ArchiveError::Refused(vec![format!(
                     "{}: changed while it was being sealed",
@@ -784,21 +856,15 @@ fn write_archive(
                         path: o.path.display().to_string(),
                         source: e,
                     })?;
-                    zip.add_reader(
-                        &name(&f.path),
-                        o.hash.size,
-                        o.hash.crc,
-                        &mut file,
-                        &mut hook,
-                    )
-                    .map_err(|e| changed(e, &o.path))?;
+                    zip.add_reader(&name(&path), o.hash.size, o.hash.crc, &mut file, &mut hook)
+                        .map_err(|e| changed(e, &o.path))?;
                 }
                 Some(bytes) => {
                     let bytes = bytes.map_err(|e| ArchiveError::Refused(vec![e.to_string()]))?;
                     let r = o.report.as_ref().expect("a report path has a report");
                     let from = r.given.as_deref().unwrap_or(&o.path);
                     zip.add_reader(
-                        &name(&f.path),
+                        &name(&path),
                         r.hash.size,
                         r.hash.crc,
                         &mut &bytes[..],
@@ -809,9 +875,14 @@ fn write_archive(
             }
         }
     }
-    zip.add_bytes(&name(bag::MANIFEST_FILE), manifest.as_bytes())
-        .map_err(zerr)?;
-    zip.add_bytes(&name(bag::SEAL_FILE), &seal_xml)
+    zip.add_written(
+        &name(bag::MANIFEST_FILE),
+        manifest.0,
+        manifest.1,
+        &write_manifest,
+    )
+    .map_err(zerr)?;
+    zip.add_written(&name(bag::SEAL_FILE), seal.0, seal.1, &write_record)
         .map_err(zerr)?;
     zip.add_bytes(&name(bag::TAG_MANIFEST_FILE), tag_manifest.as_bytes())
         .map_err(zerr)?;
@@ -833,6 +904,14 @@ fn write_archive(
     }
     // The rename itself is durable once the folder is synced.
     sync_folder(folder_of(output));
+    // Originals archived without a report, with the reason (moved out, not copied).
+    let notes = originals
+        .into_iter()
+        .filter_map(|o| {
+            let path = original_path(&o.rel);
+            o.note.map(|(_, n)| (path, n))
+        })
+        .collect();
     Ok(Sealed {
         files: count,
         bytes,

@@ -1,16 +1,24 @@
-//! Verifying an archive: one pass of positional reads over the zip (nothing is extracted),
-//! every entry hashed on all cores, then every check, each adding to one list of problems
-//! instead of stopping at the first.
+//! Verifying an archive, in two steps. First the one-pass check ([`streamed`]): the
+//! central directory, the manifest and the seal record read side by side in the order a
+//! seal writes them, every entry hashed on all cores, in memory that does not grow with
+//! the archive (BENCHMARKS.md: the same at 50,000 and 200,000 entries). An archive it finds intact is
+//! reported without more reading; its payload's rows, all `ok`, are read again from the
+//! manifest as the report is written, never held.
 //!
-//! Memory grows with the number of entries, never with their bytes: a buffer per core, the
-//! small tag files, the head of a report per core, and a couple of hundred bytes per entry
-//! (its name, hashes, manifest line and status). The manifest and the seal record, which
-//! grow with the payload, are read as streams — never held whole, whatever their size — and
-//! each is compared with the bytes a seal writes as those are made again.
+//! At the first departure from what a seal writes, the archive is read again by the
+//! verifier that names every problem: one pass of positional reads over the zip (nothing
+//! is extracted), every entry hashed on all cores, then every check, each adding to one
+//! list of problems instead of stopping at the first. It holds a couple of hundred bytes
+//! per entry (its name, hashes, manifest line and status), never the entries' bytes: a
+//! buffer per core, the small tag files, the head of a report per core. The manifest and
+//! the seal record, which grow with the payload, are read as streams — never held whole,
+//! whatever their size — and each is compared with the bytes a seal writes as those are
+//! made again. A damaged archive thus costs up to twice the reading of an intact one.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io;
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Serialize, Serializer};
@@ -22,6 +30,7 @@ use super::expected::{self, StreamDiff};
 use super::merkle::Hash;
 use super::progress::Progress;
 use super::record::{self, Previous, RecordError, RecordFile, RecordHead, RecordReader, Role};
+use super::streamed::{self, Intact};
 use super::ArchiveError;
 use crate::input::hex;
 
@@ -148,6 +157,213 @@ pub struct FileReport {
     pub expected: Option<Hash>,
 }
 
+/// The files of a verification, in path order. An intact archive's payload rows are not
+/// held: they are read again from its manifest as they are written (each `ok`, with the
+/// hash the manifest records, which is the file's), so 200,000 rows cost no memory.
+#[derive(Debug, Clone, Default)]
+pub struct Files {
+    /// Every row; with `payload`, the rows before the payload's.
+    rows: Vec<FileReport>,
+    payload: Option<ManifestSource>,
+    /// The rows after the payload's.
+    after: Vec<FileReport>,
+}
+
+impl Files {
+    /// Rows held in memory, in path order.
+    pub fn held(rows: Vec<FileReport>) -> Files {
+        Files {
+            rows,
+            ..Files::default()
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len() + self.payload.as_ref().map_or(0, |m| m.lines as usize) + self.after.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Each row in turn; an error when the archive can no longer be read, or its manifest
+    /// is no longer the one verified.
+    pub fn try_for_each(
+        &self,
+        mut each: impl FnMut(&FileReport) -> io::Result<()>,
+    ) -> io::Result<()> {
+        self.rows.iter().try_for_each(&mut each)?;
+        if let Some(m) = &self.payload {
+            for line in m.lines() {
+                let line = line?;
+                each(&FileReport {
+                    path: line.path,
+                    status: FileStatus::Ok,
+                    sha256: Some(line.sha256),
+                    expected: None,
+                })?;
+            }
+        }
+        self.after.iter().try_for_each(each)
+    }
+}
+
+impl Serialize for Files {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = s.serialize_seq(Some(self.len()))?;
+        let mut failed = None;
+        let read = self.try_for_each(|row| {
+            seq.serialize_element(row).map_err(|e| {
+                failed = Some(e);
+                io::Error::other("not serialised")
+            })
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        read.map_err(S::Error::custom)?;
+        seq.end()
+    }
+}
+
+/// An intact archive's manifest, where it lies, to be read again a line at a time (for
+/// the rows of a report and for inclusion proofs) instead of held.
+#[derive(Clone)]
+pub struct ManifestSource {
+    src: Arc<dyn ReadAt + Send>,
+    offset: u64,
+    stored: u64,
+    /// Its lines, and its SHA-256 as verified.
+    lines: u64,
+    sha256: Hash,
+}
+
+impl std::fmt::Debug for ManifestSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.debug_struct("ManifestSource")
+            .field("offset", &self.offset)
+            .field("stored", &self.stored)
+            .field("lines", &self.lines)
+            .finish()
+    }
+}
+
+impl ManifestSource {
+    /// The manifest of `entry`, read from `owned` when the archive is a file, or else a
+    /// copy of its bytes from `src`.
+    fn new(
+        src: &dyn ReadAt,
+        owned: Option<&Arc<dyn ReadAt + Send>>,
+        entry: &Entry,
+        lines: u64,
+        sha256: Hash,
+    ) -> io::Result<ManifestSource> {
+        let (src, offset) = match owned {
+            Some(o) => (Arc::clone(o), entry.data_offset),
+            None => {
+                let mut bytes = vec![0u8; entry.stored as usize];
+                src.read_exact_at(&mut bytes, entry.data_offset)?;
+                (Arc::new(bytes) as Arc<dyn ReadAt + Send>, 0)
+            }
+        };
+        Ok(ManifestSource {
+            src,
+            offset,
+            stored: entry.stored,
+            lines,
+            sha256,
+        })
+    }
+
+    /// The number of lines (the Merkle tree's leaves).
+    pub fn len(&self) -> u64 {
+        self.lines
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines == 0
+    }
+
+    /// The lines in order; the last item is an error if the manifest is no longer the one
+    /// verified.
+    pub fn lines(&self) -> ManifestLines<'_> {
+        ManifestLines {
+            input: io::BufReader::with_capacity(
+                1 << 16,
+                container::RangeReader::new(&*self.src, self.offset, self.stored),
+            ),
+            source: self,
+            sha: Sha256::new(),
+            read: 0,
+            line: Vec::new(),
+            done: false,
+        }
+    }
+}
+
+/// The lines of an intact manifest, read again (see [`ManifestSource::lines`]).
+pub struct ManifestLines<'a> {
+    input: io::BufReader<container::RangeReader<'a>>,
+    source: &'a ManifestSource,
+    sha: Sha256,
+    read: u64,
+    line: Vec<u8>,
+    done: bool,
+}
+
+impl Iterator for ManifestLines<'_> {
+    type Item = io::Result<bag::ManifestLine>;
+
+    fn next(&mut self) -> Option<io::Result<bag::ManifestLine>> {
+        use std::io::BufRead;
+        if self.done {
+            return None;
+        }
+        self.line.clear();
+        let changed = || {
+            Some(Err(io::Error::other(format!(
+                "{} changed since it was verified",
+                bag::MANIFEST_FILE
+            ))))
+        };
+        match self.input.read_until(b'\n', &mut self.line) {
+            Err(e) => {
+                self.done = true;
+                return Some(Err(e));
+            }
+            Ok(0) => {
+                self.done = true;
+                let sha: Hash = std::mem::take(&mut self.sha).finalize().into();
+                if self.read != self.source.lines || sha != self.source.sha256 {
+                    return changed();
+                }
+                return None;
+            }
+            Ok(_) => {}
+        }
+        self.sha.update(&self.line);
+        self.read += 1;
+        let text = std::str::from_utf8(&self.line).ok();
+        let parsed = text
+            .and_then(|t| t.strip_suffix('\n'))
+            .filter(|t| t.len() > 66 && &t[64..66] == "  ")
+            .and_then(|t| {
+                Some(bag::ManifestLine {
+                    sha256: bag::lowercase_hex(&t.as_bytes()[..64])?,
+                    path: bag::decode_path(&t[66..]),
+                })
+            });
+        match parsed {
+            Some(l) => Some(Ok(l)),
+            None => {
+                self.done = true;
+                changed()
+            }
+        }
+    }
+}
+
 /// A hash as 64 hex digits in JSON.
 fn hex_or_none<S: Serializer>(h: &Option<Hash>, s: S) -> Result<S::Ok, S::Error> {
     match h {
@@ -176,18 +392,16 @@ pub struct Verification {
     /// The archive given with `--prev`, verified in its own right.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_archive: Option<Box<Verification>>,
-    pub files: Vec<FileReport>,
+    pub files: Files,
     pub problems: Vec<Problem>,
     /// Things worth saying that are not damage.
     pub notes: Vec<String>,
     /// The seal record's head, when it was read.
     #[serde(skip)]
     pub record: Option<RecordHead>,
+    /// An intact archive's manifest, to be read again: its lines are the Merkle leaves.
     #[serde(skip)]
-    pub manifest: Vec<bag::ManifestLine>,
-    /// The Merkle leaf of each manifest line (the hash of the line as written).
-    #[serde(skip)]
-    pub leaves: Vec<Hash>,
+    pub manifest: Option<ManifestSource>,
     /// How much was checked.
     #[serde(skip)]
     pub depth: Depth,
@@ -260,11 +474,12 @@ pub fn verify_file(
     progress: &Progress,
 ) -> Result<Verification, ArchiveError> {
     let shown = path.display().to_string();
-    let src = FileSource::open(path).map_err(|e| ArchiveError::Read {
+    let src = Arc::new(FileSource::open(path).map_err(|e| ArchiveError::Read {
         path: shown.clone(),
         source: e,
-    })?;
-    verify_with(&src, &shown, depth, progress)
+    })?);
+    let owned: Arc<dyn ReadAt + Send> = src.clone();
+    verify_inner(&*src, Some(&owned), &shown, depth, progress)
 }
 
 /// The chain: this seal names the previous archive's seal record by its SHA-256 and year.
@@ -320,17 +535,17 @@ fn check_chain(v: &mut Verification, prev: Verification) {
 }
 
 /// What hashing an entry gave.
-struct Content {
-    sha256: Hash,
-    crc: u32,
+pub(super) struct Content {
+    pub sha256: Hash,
+    pub crc: u32,
     /// A small tag file's bytes.
-    kept: Option<Vec<u8>>,
+    pub kept: Option<Vec<u8>>,
     /// A report's `source/@sha256` (read from its first [`REPORT_HEAD`] bytes).
-    source_sha256: Option<Box<str>>,
+    pub source_sha256: Option<Box<str>>,
 }
 
 /// An entry's bytes, as read.
-enum Sum {
+pub(super) enum Sum {
     /// Not read: a payload entry when only the tag files are checked.
     Skipped,
     /// Compressed or cut short: not hashed.
@@ -350,7 +565,7 @@ impl Sum {
 /// How much of a report is read for its `source/@sha256`: the `<meta>` block comes first.
 pub const REPORT_HEAD: usize = 64 * 1024;
 
-enum Keep {
+pub(super) enum Keep {
     Nothing,
     /// All of it, when it is no larger than this.
     All(u64),
@@ -400,7 +615,13 @@ fn read_tag<'a>(
 /// Bytes summed by SHA-256 and CRC-32 in turn: small enough to stay in L1/L2 between them.
 const SUM_SLICE: usize = 32 << 10;
 
-fn hash_entry(src: &dyn ReadAt, e: &Entry, keep: Keep, buf: &mut [u8], progress: &Progress) -> Sum {
+pub(super) fn hash_entry(
+    src: &dyn ReadAt,
+    e: &Entry,
+    keep: Keep,
+    buf: &mut [u8],
+    progress: &Progress,
+) -> Sum {
     if e.method != 0 || e.truncated {
         return Sum::Unreadable;
     }
@@ -573,6 +794,116 @@ pub fn verify_with(
     depth: Depth,
     progress: &Progress,
 ) -> Result<Verification, ArchiveError> {
+    verify_inner(src, None, shown, depth, progress)
+}
+
+/// Names every problem of an archive (held in memory), without first trying the one-pass
+/// check: what `verify` falls back to, on its own for comparing the two.
+pub fn diagnose_source(src: &dyn ReadAt, shown: &str) -> Result<Verification, ArchiveError> {
+    diagnose(src, None, shown, Depth::Full, &Progress::hidden())
+}
+
+/// The one-pass check ([`streamed`]) first, in memory that does not grow with the archive;
+/// at the first departure it finds, the verifier that names every problem. `owned` is the
+/// archive again, when it can be kept open, for the intact manifest to be read again from.
+fn verify_inner(
+    src: &dyn ReadAt,
+    owned: Option<&Arc<dyn ReadAt + Send>>,
+    shown: &str,
+    depth: Depth,
+    progress: &Progress,
+) -> Result<Verification, ArchiveError> {
+    match streamed::check(src, depth, progress) {
+        Some(intact) => {
+            from_intact(src, owned, shown, depth, intact).map_err(|e| ArchiveError::Read {
+                path: shown.to_string(),
+                source: e,
+            })
+        }
+        None => diagnose(src, owned, shown, depth, progress),
+    }
+}
+
+/// The report of an archive the one-pass check found intact: each file `ok`.
+fn from_intact(
+    src: &dyn ReadAt,
+    owned: Option<&Arc<dyn ReadAt + Send>>,
+    shown: &str,
+    depth: Depth,
+    intact: Intact,
+) -> io::Result<Verification> {
+    let sha256 = |t: &str| intact.tag_sha256(t);
+    let row = |t: &&str| FileReport {
+        path: t.to_string(),
+        status: FileStatus::Ok,
+        sha256: sha256(t),
+        expected: None,
+    };
+    let manifest = ManifestSource::new(
+        src,
+        owned,
+        &intact.manifest,
+        intact.files,
+        sha256(bag::MANIFEST_FILE).unwrap_or_default(),
+    )?;
+    let files = match depth {
+        Depth::Full => Files {
+            rows: [bag::INFO_FILE, bag::DECLARATION_FILE]
+                .iter()
+                .map(row)
+                .collect(),
+            payload: Some(manifest.clone()),
+            after: [bag::MANIFEST_FILE, bag::SEAL_FILE, bag::TAG_MANIFEST_FILE]
+                .iter()
+                .map(row)
+                .collect(),
+        },
+        Depth::Tags => Files::held(bag::TAG_FILES.iter().map(row).collect()),
+    };
+    let seal_sha256 = sha256(bag::SEAL_FILE).map(|h| hex(&h));
+    let r = intact.head;
+    let mut notes = Vec::new();
+    let previous = r.previous.as_ref().map(|p| {
+        notes.push(chained_note(p));
+        PreviousReport {
+            year: p.year,
+            sha256: p.sha256.clone(),
+            checked: false,
+        }
+    });
+    Ok(Verification {
+        archive: shown.to_string(),
+        status: Status::Intact,
+        year: Some(r.year),
+        root: Some(r.root.clone()),
+        seal_sha256,
+        previous,
+        previous_archive: None,
+        files,
+        problems: Vec::new(),
+        notes,
+        record: Some(r),
+        manifest: Some(manifest),
+        depth,
+    })
+}
+
+/// The note on a seal that continues another.
+fn chained_note(p: &Previous) -> String {
+    format!(
+        "chained to the {} seal {}; pass --prev with that archive to check the chain",
+        p.year, p.sha256
+    )
+}
+
+/// Reads the archive holding a record per entry, and names every problem.
+fn diagnose(
+    src: &dyn ReadAt,
+    owned: Option<&Arc<dyn ReadAt + Send>>,
+    shown: &str,
+    depth: Depth,
+    progress: &Progress,
+) -> Result<Verification, ArchiveError> {
     let read_err = |e: io::Error| ArchiveError::Read {
         path: shown.to_string(),
         source: e,
@@ -591,12 +922,11 @@ pub fn verify_with(
         seal_sha256: None,
         previous: None,
         previous_archive: None,
-        files: Vec::new(),
+        files: Files::default(),
         problems: Vec::new(),
         notes: Vec::new(),
         record: None,
-        manifest: Vec::new(),
-        leaves: Vec::new(),
+        manifest: None,
         depth,
     };
     for f in &scan.findings {
@@ -679,9 +1009,9 @@ pub fn verify_with(
         .iter()
         .zip(&rel_of)
         .filter(|(_, r)| read_here(**r))
-        .map(|(e, _)| e.stored)
-        .sum();
-    progress.stage("verifying", total);
+        .fold(0u64, |sum, (e, _)| sum.saturating_add(e.stored));
+    // The one-pass check found a departure: this second reading is to name it.
+    progress.stage("naming damage", total);
     // The first entry of each path (the one whose bytes are kept).
     let mut first_of_path = vec![false; entries.len()];
     for group in by_rel.groups() {
@@ -981,10 +1311,7 @@ pub fn verify_with(
                     sha256: p.sha256.clone(),
                     checked: false,
                 });
-                v.notes.push(format!(
-                    "chained to the {} seal {}; pass --prev with that archive to check the chain",
-                    p.year, p.sha256
-                ));
+                v.notes.push(chained_note(p));
             }
             v.record = Some(r);
         }
@@ -1073,24 +1400,38 @@ pub fn verify_with(
             why,
         );
     }
-    v.files = statuses
-        .into_iter()
-        .map(|(path, s)| FileReport {
-            path: path.to_string(),
-            status: s.status,
-            sha256: s.sha256,
-            expected: s.expected,
-        })
-        .collect();
-    if let Some(m) = manifest {
-        v.manifest = m.lines;
-        v.leaves = m.leaves;
-    }
+    v.files = Files::held(
+        statuses
+            .into_iter()
+            .map(|(path, s)| FileReport {
+                path: path.to_string(),
+                status: s.status,
+                sha256: s.sha256,
+                expected: s.expected,
+            })
+            .collect(),
+    );
     v.status = if v.problems.is_empty() {
         Status::Intact
     } else {
         Status::Damaged
     };
+    // An intact archive's manifest, for its proofs.
+    if let (Status::Intact, Some(m), TagRead::Stream(i)) =
+        (v.status, &manifest, tag(bag::MANIFEST_FILE))
+    {
+        let sha256 = first(bag::MANIFEST_FILE).map(|c| c.sha256);
+        v.manifest = Some(
+            ManifestSource::new(
+                src,
+                owned,
+                &entries[*i],
+                m.lines.len() as u64,
+                sha256.unwrap_or_default(),
+            )
+            .map_err(read_err)?,
+        );
+    }
     Ok(v)
 }
 
@@ -1422,9 +1763,10 @@ fn check_record(
 }
 
 /// A seal record written again and compared with the archive's as it is written.
-type Regenerated<'a> = record::RecordWriter<io::BufWriter<StreamDiff<container::EntryStream<'a>>>>;
+pub(super) type Regenerated<'a> =
+    record::RecordWriter<io::BufWriter<StreamDiff<container::EntryStream<'a>>>>;
 
-fn regenerated<'a>(
+pub(super) fn regenerated<'a>(
     src: &'a dyn ReadAt,
     seal: &Entry,
 ) -> io::BufWriter<StreamDiff<container::EntryStream<'a>>> {
@@ -1432,7 +1774,7 @@ fn regenerated<'a>(
     io::BufWriter::with_capacity(1 << 16, diff)
 }
 
-fn departure_of(w: Regenerated) -> io::Result<Option<String>> {
+pub(super) fn departure_of(w: Regenerated) -> io::Result<Option<String>> {
     w.finish()?
         .into_inner()
         .map_err(io::IntoInnerError::into_error)?
@@ -1578,7 +1920,7 @@ const NOTE_CODES: [&str; 2] = ["too-large", "not-extracted"];
 /// Why a record entry is not one a seal writes for its role, if it is not: originals lie
 /// under `data/originals/`, an original's report at `data/xml/<its path>.xml`, a report's
 /// origin is `extracted` or `given`, and an original with a report has no note.
-fn role_mismatch(f: &record::RecordFile) -> Option<String> {
+pub(super) fn role_mismatch(f: &record::RecordFile) -> Option<String> {
     fn rest(p: &str) -> Option<&str> {
         p.strip_prefix("data/originals/")
     }
@@ -1636,15 +1978,15 @@ impl Verification {
     /// [`Verification::to_text`], written as it is made (a report of many problems is
     /// not held whole in memory).
     pub fn write_text(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        for f in &self.files {
+        self.files.try_for_each(|f| {
             write!(out, "{:<11} {}", f.status.as_str(), f.path)?;
             if f.status == FileStatus::Altered {
                 if let (Some(e), Some(a)) = (&f.expected, &f.sha256) {
                     write!(out, "  expected {} actual {}", hex(e), hex(a))?;
                 }
             }
-            writeln!(out)?;
-        }
+            writeln!(out)
+        })?;
         self.write_problems(out)?;
         for n in &self.notes {
             writeln!(out, "note: {n}")?;

@@ -128,7 +128,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write the inclusion proof of one file of an intact archive.
+    /// Write the inclusion proof of one file of an archive, without reading the payload.
+    ///
+    /// Before writing it, prove checks what a proof rests on: the zip's
+    /// central directory and end records; the tag files, byte for byte as a seal writes
+    /// them; the manifest's paths against the directory's entries; the seal record against
+    /// the manifest (each file's SHA-256, and its size against the directory's) and its
+    /// Merkle root against the one over the manifest. It reads neither the payload's bytes
+    /// nor their local headers, and does not check the links between reports and
+    /// originals: `verify` does. Exit 0 written, 1 damaged or the file not in it, 2
+    /// unusable.
     Prove {
         archive: PathBuf,
         /// The file's path in the bag, e.g. `originals/report.txt` (`data/` optional).
@@ -144,7 +153,8 @@ enum Command {
         /// The Merkle root (64 hex digits), e.g. as published when the archive was sealed.
         #[arg(long, required_unless_present = "archive", conflicts_with = "archive")]
         root: Option<String>,
-        /// Take the root from this archive's seal (the archive is verified first).
+        /// Take the root, year, seal SHA-256 and tree size from this archive's seal, after
+        /// checking it as `prove` does (not the payload's bytes).
         #[arg(long)]
         archive: Option<PathBuf>,
         /// Also check that this file is the one proven (its SHA-256).
