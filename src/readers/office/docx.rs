@@ -155,7 +155,7 @@ impl Body<'_> {
                 style: None,
                 boxed: Vec::new(),
             },
-            b"tbl" => Frame::Table(TableBuilder::default()),
+            b"tbl" => Frame::Table(self.out.table()),
             b"tr" => {
                 if let Some(Frame::Table(t)) = stack.last_mut() {
                     t.row();

@@ -83,7 +83,7 @@ fn parse(xml: &[u8], out: &mut Sink<'_>) -> Result<(), OfficeError> {
                 let frame = if skipping {
                     Frame::Skip
                 } else {
-                    open(&e, &mut stack)
+                    open(&e, &mut stack, out)
                 };
                 skipped += usize::from(matches!(frame, Frame::Skip));
                 paragraphs += usize::from(matches!(frame, Frame::Paragraph { .. }));
@@ -129,13 +129,13 @@ fn repeat(e: &BytesStart<'_>, key: &[u8]) -> usize {
         .clamp(1, MAX_REPEAT)
 }
 
-fn open(e: &BytesStart<'_>, stack: &mut Frames<Frame>) -> Frame {
+fn open(e: &BytesStart<'_>, stack: &mut Frames<Frame>, out: &mut Sink<'_>) -> Frame {
     match local(e.name().as_ref()) {
         b"p" | b"h" => Frame::Paragraph {
             text: String::new(),
             boxed: Vec::new(),
         },
-        b"table" => Frame::Table(TableBuilder::default()),
+        b"table" => Frame::Table(out.table()),
         b"table-row" => {
             if let Some(Frame::Table(t)) = stack.last_mut() {
                 t.row();
@@ -156,11 +156,13 @@ fn open(e: &BytesStart<'_>, stack: &mut Frames<Frame>) -> Frame {
                 .clamp(1, 65534),
             repeat: repeat(e, b"number-columns-repeated"),
         },
-        b"covered-table-cell"
-        | b"note"
-        | b"annotation"
-        | b"tracked-changes"
-        | b"table-of-content" => Frame::Skip,
+        b"covered-table-cell" => {
+            if let Some(Frame::Table(t)) = stack.nearest(&[Mark::Table]) {
+                t.covered_cell();
+            }
+            Frame::Skip
+        }
+        b"note" | b"annotation" | b"tracked-changes" | b"table-of-content" => Frame::Skip,
         _ => Frame::Other,
     }
 }
@@ -180,6 +182,11 @@ fn empty(
         }
         b"tab" => append(stack, "\t"),
         b"line-break" => append(stack, "\n"),
+        b"covered-table-cell" => {
+            if let Some(Frame::Table(t)) = stack.nearest(&[Mark::Table]) {
+                t.covered_cell();
+            }
+        }
         b"table-cell" => {
             // An empty cell, perhaps repeated.
             let n = repeat(e, b"number-columns-repeated");
@@ -189,9 +196,7 @@ fn empty(
                 .clamp(1, 1000);
             if let Some(Frame::Table(t)) = stack.nearest(&[Mark::Table]) {
                 out.cells("", n, cols)?;
-                for _ in 0..n {
-                    t.cell(String::new(), cols, 1, None);
-                }
+                t.cells(String::new(), cols, 1, None, n);
             }
         }
         _ => {}
@@ -235,16 +240,14 @@ fn close(frame: Frame, stack: &mut Frames<Frame>, out: &mut Sink<'_>) -> Result<
             if let Some(Frame::Table(t)) = stack.nearest(&[Mark::Table]) {
                 let text = lines.join("\n");
                 out.cells(&text, repeat, cols)?;
-                for _ in 0..repeat {
-                    t.cell(text.clone(), cols, rows, None);
-                }
+                t.cells(text, cols, rows, None, repeat);
             }
         }
         Frame::Row { repeat } => {
             // A repeated row is the same cells again (an empty trailing row, usually).
             if let Some(Frame::Table(t)) = stack.nearest(&[Mark::Table]) {
                 if let Some(last) = t.rows.last().cloned() {
-                    let bytes: usize = last.iter().map(|c| c.text.len()).sum();
+                    let bytes: usize = last.iter().map(|c| c.text.as_str().len()).sum();
                     let columns: usize = last.iter().map(|c| c.col_span as usize).sum();
                     for _ in 1..repeat {
                         out.budget.cells(columns)?;
