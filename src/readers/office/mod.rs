@@ -10,7 +10,7 @@ use std::io::{Cursor, Read};
 
 use zip::ZipArchive;
 
-use crate::layout::{Block, Budget, Grid, GridCell, Hints, Layout, TooLarge};
+use crate::layout::{Block, Budget, Grid, GridCell, Hints, Layout, Text, TooLarge};
 use crate::model::Src;
 
 /// Largest part (e.g. `word/document.xml`) read, decompressed.
@@ -339,6 +339,48 @@ impl TableBuilder {
     }
 }
 
+/// The lines of an XML part, counted as its events are read: text read from a paragraph
+/// is "office text read as text", and its `src` is the lines of the part (`word/document.xml`,
+/// `content.xml`) it stands on (canonical-xml.md § Provenance).
+struct Lines<'x> {
+    xml: &'x [u8],
+    at: usize,
+    line: u32,
+}
+
+impl<'x> Lines<'x> {
+    fn new(xml: &'x [u8]) -> Lines<'x> {
+        Lines {
+            xml,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The lines from where the last event ended to `to` (where this one ends): `\r\n`,
+    /// `\n` and `\r` each end one.
+    fn to(&mut self, to: u64) -> Src {
+        let first = self.line;
+        let to = usize::try_from(to)
+            .unwrap_or(usize::MAX)
+            .min(self.xml.len());
+        let bytes = &self.xml[self.at.min(to)..to];
+        let ends = bytes
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == b'\n' || b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+            .count();
+        self.line = self
+            .line
+            .saturating_add(u32::try_from(ends).unwrap_or(u32::MAX));
+        self.at = to;
+        Src::Lines {
+            first,
+            last: self.line,
+        }
+    }
+}
+
 /// What a document reader produces as it goes: blocks, and the publication date a
 /// paragraph states (`发布日期：…`, dropped itself as chrome). Every paragraph and cell is
 /// taken from the budget before it is kept.
@@ -369,12 +411,12 @@ impl<'b> Sink<'b> {
 
     /// A finished body paragraph: through the text reader when it holds several lines
     /// (pipe text flattened into a document), else one paragraph.
-    fn paragraph(&mut self, text: &str) -> Result<(), TooLarge> {
-        self.budget.text(text.len())?;
+    fn paragraph(&mut self, text: &Text) -> Result<(), TooLarge> {
+        self.budget.text(text.as_str().len())?;
         if self.hints.published.is_none() {
-            self.hints.published = crate::text::chrome::published_date(text);
+            self.hints.published = crate::text::chrome::published_date(text.as_str());
         }
-        let blocks = crate::readers::text::paragraph(&text.into(), self.budget)?;
+        let blocks = crate::readers::text::paragraph(text, self.budget)?;
         self.blocks.extend(blocks);
         Ok(())
     }
