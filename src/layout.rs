@@ -172,18 +172,30 @@ impl Text {
     pub fn slice(&self, range: Range<usize>) -> Text {
         Text {
             text: self.text[range.clone()].to_string(),
-            printed: self
-                .printed
-                .iter()
-                .filter(|(r, _)| r.start < range.end && range.start < r.end)
-                .map(|(r, src)| {
-                    (
-                        r.start.max(range.start) - range.start..r.end.min(range.end) - range.start,
-                        *src,
-                    )
-                })
-                .collect(),
+            printed: self.printed_in(range),
         }
+    }
+
+    /// Where the part of the text in `range` was printed, by ranges of that part.
+    pub fn printed_in(&self, range: Range<usize>) -> Vec<(Range<usize>, Src)> {
+        let from = self.printed.partition_point(|(r, _)| r.end <= range.start);
+        self.printed[from..]
+            .iter()
+            .take_while(|(r, _)| r.start < range.end)
+            .map(|(r, src)| {
+                let start = r.start.max(range.start) - range.start;
+                (start..r.end.min(range.end) - range.start, *src)
+            })
+            .collect()
+    }
+
+    /// Drops the text from byte `len` on (a character boundary), and where it was printed.
+    pub fn truncate(&mut self, len: usize) {
+        self.text.truncate(len);
+        self.printed.retain_mut(|(r, _)| {
+            r.end = r.end.min(len);
+            r.start < r.end
+        });
     }
 
     /// The text without white space at either end.

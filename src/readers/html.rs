@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::ops::Range;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -193,10 +194,12 @@ impl LinesOfText {
         LinesOfText { inserted, at }
     }
 
-    /// Where the bytes `range` of a text node were printed.
-    fn src(&self, node: NodeId, range: std::ops::Range<usize>) -> Option<Src> {
-        let start = *self.at.get(&node)?;
-        self.inserted.src_of(start + range.start..start + range.end)
+    /// Where the bytes of a text node `len` bytes long were printed, by ranges of it.
+    fn printed(&self, node: NodeId, len: usize) -> Vec<(Range<usize>, Src)> {
+        let Some(&start) = self.at.get(&node) else {
+            return Vec::new();
+        };
+        self.inserted.printed_in(start..start + len)
     }
 }
 
@@ -803,7 +806,7 @@ fn text_of(node: NodeRef<'_, Node>) -> String {
     for edge in node.traverse() {
         match edge {
             Edge::Open(n) => match n.value() {
-                Node::Text(t) => push_collapsed(&mut out, t, |_| None),
+                Node::Text(t) => push_collapsed(&mut out, t, &[]),
                 Node::Element(e) if e.name() == "br" => out.push_str("\n", None),
                 Node::Element(e) if is_block(e.name()) => out.push_str("\n", None),
                 _ => {}
@@ -861,19 +864,38 @@ fn is_block(name: &str) -> bool {
     )
 }
 
-/// HTML collapses runs of white space to one space. `src` says where the bytes of `text`
-/// at a range were printed.
-fn push_collapsed(out: &mut Text, text: &str, src: impl Fn(std::ops::Range<usize>) -> Option<Src>) {
-    let mut buf = [0u8; 4];
+/// HTML collapses runs of white space to one space. `printed` says where byte ranges of
+/// `text` were printed (in order; none for text whose place is unknown).
+fn push_collapsed(out: &mut Text, text: &str, printed: &[(Range<usize>, Src)]) {
+    let mut run = 0;
+    // The characters not yet pushed: where they start, and where they were printed.
+    let mut pending: Option<(usize, Option<Src>)> = None;
+    let flush = |out: &mut Text, pending: &mut Option<(usize, Option<Src>)>, end: usize| {
+        if let Some((start, src)) = pending.take() {
+            out.push_str(&text[start..end], src);
+        }
+    };
     for (i, c) in text.char_indices() {
         if matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}') {
+            flush(out, &mut pending, i);
             if !out.as_str().ends_with([' ', '\n']) && !out.is_empty() {
                 out.push_str(" ", None);
             }
-        } else {
-            out.push_str(c.encode_utf8(&mut buf), src(i..i + c.len_utf8()));
+            continue;
+        }
+        while printed.get(run).is_some_and(|(r, _)| r.end <= i) {
+            run += 1;
+        }
+        let src = printed
+            .get(run)
+            .filter(|(r, _)| r.start <= i)
+            .map(|(_, s)| *s);
+        if pending.is_none_or(|(_, s)| s != src) {
+            flush(out, &mut pending, i);
+            pending = Some((i, src));
         }
     }
+    flush(out, &mut pending, text.len());
 }
 
 fn collapse(s: &str) -> String {
@@ -909,8 +931,8 @@ impl Walker<'_> {
                     }
                     match n.value() {
                         Node::Text(t) => {
-                            let lines = &self.lines;
-                            push_collapsed(&mut self.buffer, t, |r| lines.src(n.id(), r));
+                            let printed = self.lines.printed(n.id(), t.len());
+                            push_collapsed(&mut self.buffer, t, &printed);
                         }
                         Node::Element(e) => {
                             if is_skipped(e) {

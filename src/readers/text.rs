@@ -43,7 +43,7 @@ fn read_lines(mut lines: Vec<Text>, budget: &mut Budget) -> Result<Layout, TooLa
 
     let mut dropped = 0usize;
     let mut lines = lines.into_iter().peekable();
-    while let Some(line) = lines.next() {
+    while let Some(mut line) = lines.next() {
         let trimmed = line.as_str().trim_end();
         if is_chrome_line(trimmed) {
             if layout.hints.published.is_none() {
@@ -88,7 +88,8 @@ fn read_lines(mut lines: Vec<Text>, budget: &mut Budget) -> Result<Layout, TooLa
             .push(Block::Line(if trimmed.trim().is_empty() {
                 Text::default()
             } else {
-                line.slice(0..trimmed.len())
+                line.truncate(trimmed.len());
+                line
             }));
     }
     if dropped > 0 {

@@ -88,7 +88,7 @@ struct Body<'b> {
 impl Body<'_> {
     fn parse(&mut self, xml: &[u8]) -> Result<(), OfficeError> {
         let mut reader = Reader::from_reader(xml);
-        let mut lines = Lines::new(xml);
+        let lines = Lines::new(xml);
         let mut stack: Frames<Frame> = Frames::new();
         // Open elements inside a skipped one (counted, not searched for: documents nest deep).
         let mut skipped = 0usize;
@@ -100,10 +100,12 @@ impl Body<'_> {
             message,
         };
         loop {
+            let from = reader.buffer_position();
             let event = reader
                 .read_event()
                 .map_err(|e| err(&reader, e.to_string()))?;
-            let at = lines.to(reader.buffer_position());
+            let to = reader.buffer_position();
+            let at = || lines.of(from, to);
             let skipping = skipped > 0;
             match event {
                 Event::Start(e) => {
@@ -120,11 +122,13 @@ impl Body<'_> {
                     skipped += usize::from(matches!(frame, Frame::Skip));
                     stack.push(frame);
                 }
-                Event::Empty(e) if !skipping => self.empty(&e, &mut stack, &mut field_instr, at)?,
+                Event::Empty(e) if !skipping => {
+                    self.empty(&e, &mut stack, &mut field_instr, at())?
+                }
                 Event::Text(t) if !skipping && field_instr.last() != Some(&true) => {
                     if matches!(stack.last(), Some(Frame::Text)) {
                         let text = t.unescape().map_err(|e| err(&reader, e.to_string()))?;
-                        append(&mut stack, &text, Some(at));
+                        append(&mut stack, &text, Some(at()));
                     }
                 }
                 Event::End(e) => {

@@ -339,44 +339,32 @@ impl TableBuilder {
     }
 }
 
-/// The lines of an XML part, counted as its events are read: text read from a paragraph
-/// is "office text read as text", and its `src` is the lines of the part (`word/document.xml`,
-/// `content.xml`) it stands on (canonical-xml.md § Provenance).
-struct Lines<'x> {
-    xml: &'x [u8],
-    at: usize,
-    line: u32,
+/// The lines of an XML part: text read from a paragraph is "office text read as text",
+/// and its `src` is the lines of the part (`word/document.xml`, `content.xml`) it stands on
+/// (canonical-xml.md § Provenance).
+struct Lines {
+    /// Where each line ends: the offset of its `\n`, or of a `\r` not followed by one.
+    ends: Vec<usize>,
 }
 
-impl<'x> Lines<'x> {
-    fn new(xml: &'x [u8]) -> Lines<'x> {
-        Lines {
-            xml,
-            at: 0,
-            line: 1,
-        }
+impl Lines {
+    fn new(xml: &[u8]) -> Lines {
+        // Parts run to megabytes, often on one line: line ends are searched for once.
+        let ends = memchr::memchr2_iter(b'\n', b'\r', xml)
+            .filter(|&i| xml[i] == b'\n' || xml.get(i + 1) != Some(&b'\n'))
+            .collect();
+        Lines { ends }
     }
 
-    /// The lines from where the last event ended to `to` (where this one ends): `\r\n`,
-    /// `\n` and `\r` each end one.
-    fn to(&mut self, to: u64) -> Src {
-        let first = self.line;
-        let to = usize::try_from(to)
-            .unwrap_or(usize::MAX)
-            .min(self.xml.len());
-        let bytes = &self.xml[self.at.min(to)..to];
-        let ends = bytes
-            .iter()
-            .enumerate()
-            .filter(|&(i, &b)| b == b'\n' || b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
-            .count();
-        self.line = self
-            .line
-            .saturating_add(u32::try_from(ends).unwrap_or(u32::MAX));
-        self.at = to;
+    /// The lines the bytes `from..to` of the part stand on.
+    fn of(&self, from: u64, to: u64) -> Src {
+        let line = |at: u64| {
+            let at = usize::try_from(at).unwrap_or(usize::MAX);
+            u32::try_from(self.ends.partition_point(|&e| e < at) + 1).unwrap_or(u32::MAX)
+        };
         Src::Lines {
-            first,
-            last: self.line,
+            first: line(from),
+            last: line(to.saturating_sub(1).max(from)),
         }
     }
 }

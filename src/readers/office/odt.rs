@@ -60,7 +60,7 @@ impl Marked for Frame {
 
 fn parse(xml: &[u8], out: &mut Sink<'_>) -> Result<(), OfficeError> {
     let mut reader = Reader::from_reader(xml);
-    let mut lines = Lines::new(xml);
+    let lines = Lines::new(xml);
     let mut stack: Frames<Frame> = Frames::new();
     // Open elements inside a skipped one (counted, not searched for: documents nest deep).
     let mut skipped = 0usize;
@@ -71,10 +71,12 @@ fn parse(xml: &[u8], out: &mut Sink<'_>) -> Result<(), OfficeError> {
         message,
     };
     loop {
+        let from = reader.buffer_position();
         let event = reader
             .read_event()
             .map_err(|e| err(&reader, e.to_string()))?;
-        let at = lines.to(reader.buffer_position());
+        let to = reader.buffer_position();
+        let at = || lines.of(from, to);
         let skipping = skipped > 0;
         match event {
             Event::Start(e) => {
@@ -105,7 +107,7 @@ fn parse(xml: &[u8], out: &mut Sink<'_>) -> Result<(), OfficeError> {
                     if lead { " " } else { "" },
                     if trail { " " } else { "" }
                 );
-                append(&mut stack, &spaced, Some(at));
+                append(&mut stack, &spaced, Some(at()));
             }
             Event::End(_) => {
                 let Some(frame) = stack.pop() else {
