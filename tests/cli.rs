@@ -303,3 +303,26 @@ fn schema_command_prints_the_committed_schema() {
         std::fs::read(root().join("schemas/report.xsd")).unwrap()
     );
 }
+
+#[test]
+fn export_reads_docx_odt_and_ofd_originals_not_as_archives() {
+    for case in [
+        "shanghai-2019-docx",
+        "shanghai-2019-odt",
+        "shanghai-2019-ofd",
+    ] {
+        let input = util::input_of(&root().join("golden").join(case));
+        let out = bin()
+            .args(["export", "--format", "json"])
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{case}: {}", stderr(&out));
+        let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(rows.len() > 150, "{case}: {} rows", rows.len());
+        assert_eq!(
+            rows[0]["source_name"],
+            input.file_name().unwrap().to_str().unwrap()
+        );
+    }
+}

@@ -270,3 +270,90 @@ fn bad_arguments_exit_2() {
         Some(2)
     );
 }
+
+#[test]
+fn shards_into_one_folder_add_up_to_the_unsharded_run_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("crawl");
+    let n = crawl(&input);
+    let (whole, parts) = (dir.path().join("whole"), dir.path().join("parts"));
+    let (code, _) = convert(&[input.to_str().unwrap(), "-o", whole.to_str().unwrap(), "-q"]);
+    assert_eq!(code, Some(1), "two files are unusable");
+    let mut counted = 0;
+    let mut error_lines = Vec::new();
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        let (_, summary) = convert(&[
+            input.to_str().unwrap(),
+            "-o",
+            parts.to_str().unwrap(),
+            "-q",
+            "--shard",
+            &shard,
+        ]);
+        let files: usize = summary
+            .trim_end()
+            .rsplit_once(&format!("; shard {shard}: "))
+            .and_then(|(_, tail)| tail.strip_suffix(" files"))
+            .and_then(|count| count.parse().ok())
+            .unwrap_or_else(|| panic!("no shard count in {summary:?}"));
+        counted += files;
+        let list = parts.join(format!("_errors.{k}-of-3.jsonl"));
+        if let Ok(text) = std::fs::read_to_string(&list) {
+            error_lines.extend(text.lines().map(str::to_string));
+        }
+    }
+    assert_eq!(counted, n + 2, "each file is in exactly one shard");
+    // The XML trees are the same files with the same bytes.
+    let rel = |root: &Path| -> Vec<std::path::PathBuf> {
+        walk(root)
+            .into_iter()
+            .map(|p| p.strip_prefix(root).unwrap().to_path_buf())
+            .filter(|p| !p.to_string_lossy().starts_with("_errors"))
+            .collect()
+    };
+    assert_eq!(rel(&whole), rel(&parts));
+    assert_eq!(rel(&whole).len(), n);
+    for f in rel(&whole) {
+        assert_eq!(
+            std::fs::read(whole.join(&f)).unwrap(),
+            std::fs::read(parts.join(&f)).unwrap(),
+            "{}",
+            f.display()
+        );
+    }
+    // The shards' error lists, their lines in byte order, are the whole run's.
+    error_lines.sort();
+    let merged: String = error_lines.iter().map(|l| format!("{l}\n")).collect();
+    assert_eq!(
+        merged,
+        std::fs::read_to_string(whole.join("_errors.jsonl")).unwrap()
+    );
+    assert!(!parts.join("_errors.jsonl").exists());
+    // A later run over the output folder does not read the shards' lists.
+    let (_, again) = convert(&[
+        parts.to_str().unwrap(),
+        "-o",
+        dir.path().join("x").to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(again.contains("of gongkai's own files skipped"), "{again}");
+}
+
+#[test]
+fn a_shard_that_is_not_k_of_n_is_an_argument_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for bad in ["0/3", "4/3", "3", "x/y"] {
+        let out = bin()
+            .args(["convert", dir.path().to_str().unwrap(), "-o"])
+            .arg(dir.path().join("o"))
+            .args(["--shard", bad])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("is not a shard: give K/N"),
+            "{bad}"
+        );
+    }
+}

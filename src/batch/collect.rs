@@ -4,6 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::batch::walk::{walk, Skipped};
 use crate::input::Input;
 use crate::model::Report;
@@ -40,8 +42,9 @@ pub struct Collected {
 
 /// Reads every input, folders walked by the rules of [`crate::batch::walk`] (`output`, the file or
 /// folder the command writes, is never read). Canonical XML is read back, and so are the
-/// reports inside a sealed archive; any other file is extracted. A source seen twice (its
-/// XML and the original beside it) is kept once, XML first.
+/// reports inside a sealed archive (a zip that is no document: [`is_archive`]); any other
+/// file is extracted. A source seen twice (its XML and the original beside it) is kept
+/// once, XML first.
 pub fn load_all(inputs: &[PathBuf], options: &ExtractOptions, output: Option<&Path>) -> Collected {
     let limits = &options.limits;
     let walked = walk(inputs, output);
@@ -113,21 +116,26 @@ pub fn load_all(inputs: &[PathBuf], options: &ExtractOptions, output: Option<&Pa
         .map(|l| l.report.meta.source.sha256.clone())
         .collect();
     let mut seen = known;
-    for (path, input) in originals {
-        let sha = input.sha256();
-        if !seen.insert(sha) {
-            continue;
-        }
-        match crate::extract(&input, options) {
-            Ok(report) => loaded.push(Loaded {
+    originals.retain(|(_, input)| seen.insert(input.sha256()));
+    // Extracted in parallel (on the caller's rayon pool), kept in input order.
+    let extracted: Vec<Result<Loaded, Failure>> = originals
+        .into_par_iter()
+        .map(|(path, input)| match crate::extract(&input, options) {
+            Ok(report) => Ok(Loaded {
                 path,
                 report,
                 from_xml: false,
             }),
-            Err(e) => failures.push(Failure {
+            Err(e) => Err(Failure {
                 path,
                 reason: e.to_string(),
             }),
+        })
+        .collect();
+    for result in extracted {
+        match result {
+            Ok(l) => loaded.push(l),
+            Err(f) => failures.push(f),
         }
     }
     let mut dedup = BTreeSet::new();

@@ -11,8 +11,10 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use sha2::{Digest, Sha256};
+
 use crate::batch::output::{write_atomically, Durability};
-use crate::batch::walk::{walk, Skipped};
+use crate::batch::walk::{walk, Skipped, ERRORS_FILE};
 use crate::input::Input;
 use crate::template::Templates;
 use crate::{ExtractOptions, Limits};
@@ -85,12 +87,94 @@ pub struct MissingInput {
     pub source: std::io::Error,
 }
 
+/// One part of a run split over machines (`--shard K/N`): the files whose relative path
+/// hashes to `index - 1` modulo `count`. Which shard a file falls in depends on nothing but
+/// its path relative to the input folder, so N machines sharing the folder (or an object
+/// store mounted as one) partition it alike, and together convert each file exactly once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1 to `count`.
+    pub index: u64,
+    pub count: u64,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// `K/N` with 1 ≤ K ≤ N.
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let bad = || format!("{s:?} is not a shard: give K/N with 1 <= K <= N, e.g. 1/4");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let parse = |t: &str| {
+            if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            t.parse::<u64>().ok()
+        };
+        match (parse(k), parse(n)) {
+            (Some(index), Some(count)) if index >= 1 && index <= count => {
+                Ok(Shard { index, count })
+            }
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+impl Shard {
+    /// Whether the file at `rel` (relative to the input folder) is this shard's: the first
+    /// eight bytes of the SHA-256 of the path's bytes with `/` between its parts, as a
+    /// big-endian number, modulo the count.
+    pub fn holds(&self, rel: &Path) -> bool {
+        let hash = Sha256::digest(portable_bytes(rel));
+        let mut head = [0u8; 8];
+        head.copy_from_slice(&hash[..8]);
+        u64::from_be_bytes(head) % self.count == self.index - 1
+    }
+
+    /// The run's error list: `_errors.K-of-N.jsonl`, so that shards writing into one
+    /// folder never replace each other's.
+    pub fn errors_file(&self) -> String {
+        format!("_errors.{}-of-{}.jsonl", self.index, self.count)
+    }
+}
+
+/// A relative path's bytes, the same on every machine: its parts joined by `/` (a name
+/// that is not UTF-8 keeps its bytes on Unix).
+fn portable_bytes(rel: &Path) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, part) in rel.components().enumerate() {
+        if i > 0 {
+            out.push(b'/');
+        }
+        #[cfg(unix)]
+        out.extend_from_slice(std::os::unix::ffi::OsStrExt::as_bytes(part.as_os_str()));
+        #[cfg(not(unix))]
+        out.extend_from_slice(part.as_os_str().to_string_lossy().as_bytes());
+    }
+    out
+}
+
+/// The error list a run writes in its output folder: [`ERRORS_FILE`], or its shard's.
+pub fn errors_file(shard: Option<Shard>) -> String {
+    shard.map_or_else(|| ERRORS_FILE.to_string(), |s| s.errors_file())
+}
+
 /// The files of a run, walked by the rules of [`crate::batch::walk`] (the output folder never
 /// read), and what the walk skipped. An entry the walk refused (a link, a FIFO, an
 /// unreadable folder) is a job that fails with the reason. With one input folder, outputs
 /// mirror its tree; with several, each keeps its folder's name. An input that does not
-/// exist is an argument error.
-pub fn plan(inputs: &[PathBuf], output: &Path) -> Result<(Vec<Job>, Skipped), MissingInput> {
+/// exist is an argument error. With a shard, only its files (and refusals) are jobs.
+pub fn plan(
+    inputs: &[PathBuf],
+    output: &Path,
+    shard: Option<Shard>,
+) -> Result<(Vec<Job>, Skipped), MissingInput> {
     for input in inputs {
         std::fs::metadata(input).map_err(|e| MissingInput {
             path: input.clone(),
@@ -98,27 +182,39 @@ pub fn plan(inputs: &[PathBuf], output: &Path) -> Result<(Vec<Job>, Skipped), Mi
         })?;
     }
     let several = inputs.len() > 1;
+    let base = |arg: usize| {
+        let input = &inputs[arg];
+        match input.file_name() {
+            Some(name) if several && input.is_dir() => PathBuf::from(name),
+            _ => PathBuf::new(),
+        }
+    };
+    let in_shard = |rel: &Path| shard.is_none_or(|s| s.holds(rel));
     let walked = walk(inputs, Some(output));
     let mut jobs: Vec<Job> = walked
         .files
         .into_iter()
-        .map(|f| {
-            let input = &inputs[f.arg];
-            let base = match input.file_name() {
-                Some(name) if several && input.is_dir() => PathBuf::from(name),
-                _ => PathBuf::new(),
-            };
-            Job {
-                output: xml_name(&base.join(&f.rel)),
+        .filter_map(|f| {
+            let rel = base(f.arg).join(&f.rel);
+            in_shard(&rel).then(|| Job {
+                output: xml_name(&rel),
                 input: f.path,
                 refused: None,
-            }
+            })
         })
         .collect();
-    jobs.extend(walked.refused.into_iter().map(|r| Job {
-        input: r.path,
-        output: PathBuf::new(),
-        refused: Some(r.reason),
+    jobs.extend(walked.refused.into_iter().filter_map(|r| {
+        // A refusal falls in the shard its path below its input folder hashes to.
+        let rel = inputs
+            .iter()
+            .enumerate()
+            .find_map(|(arg, input)| Some(base(arg).join(r.path.strip_prefix(input).ok()?)))
+            .unwrap_or_else(|| r.path.clone());
+        in_shard(&rel).then(|| Job {
+            input: r.path,
+            output: PathBuf::new(),
+            refused: Some(r.reason),
+        })
     }));
     Ok((jobs, walked.skipped))
 }
@@ -265,26 +361,47 @@ fn recorded_source(xml: &Path) -> Option<String> {
     source.get(at..at + 64).map(str::to_string)
 }
 
-/// The failures of a run as JSON lines (`path`, `reason`, `class`), in path order.
+/// One failure as its line of the error list (without the line end).
+pub fn error_line(input: &Path, failure: &Failure) -> String {
+    serde_json::json!({
+        "path": input.display().to_string(),
+        "reason": failure.reason,
+        "class": failure.class.as_str(),
+    })
+    .to_string()
+}
+
+/// The failures of a run as JSON lines (`path`, `reason`, `class`), in byte order of the
+/// lines (which begin with the path): the lines of several shards' lists, put in byte order
+/// (`LC_ALL=C sort`), are the list of the whole run.
 pub fn errors_jsonl(jobs: &[Job], outcomes: &[Outcome]) -> String {
-    let mut lines: Vec<(String, String)> = jobs
-        .iter()
-        .zip(outcomes)
-        .filter_map(|(job, o)| match o {
-            Outcome::Failed(f) => Some((
-                job.input.display().to_string(),
-                serde_json::json!({
-                    "path": job.input.display().to_string(),
-                    "reason": f.reason,
-                    "class": f.class.as_str(),
-                })
-                .to_string(),
-            )),
-            _ => None,
-        })
-        .collect();
+    let lines = jobs.iter().zip(outcomes).filter_map(|(job, o)| match o {
+        Outcome::Failed(f) => Some(error_line(&job.input, f)),
+        _ => None,
+    });
+    merge_error_lines(lines)
+}
+
+/// Error lines (from any number of runs or shards) as one error list.
+pub fn merge_error_lines(lines: impl IntoIterator<Item = String>) -> String {
+    let mut lines: Vec<String> = lines.into_iter().collect();
     lines.sort();
-    lines.into_iter().map(|(_, l)| l + "\n").collect()
+    lines.into_iter().map(|l| l + "\n").collect()
+}
+
+/// Writes a run's error list into the output folder — or removes the one an earlier run
+/// left when there is none. Returns its path.
+pub fn write_errors(output: &Path, shard: Option<Shard>, errors: &str) -> std::io::Result<PathBuf> {
+    let path = output.join(errors_file(shard));
+    if errors.is_empty() {
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    } else {
+        write_atomically(&path, errors.as_bytes(), Durability::Renamed)?;
+    }
+    Ok(path)
 }
 
 /// `1,234 converted, 12 skipped, 3 failed`
@@ -374,6 +491,32 @@ mod tests {
         assert_eq!(s.to_string(), "1,234 converted, 12 skipped, 3 failed");
         assert_eq!(thousands(1_000_000), "1,000,000");
         assert_eq!(thousands(999), "999");
+    }
+
+    #[test]
+    fn shards_are_parsed_and_partition_paths_by_their_hash() {
+        assert_eq!("2/4".parse(), Ok(Shard { index: 2, count: 4 }));
+        for bad in ["0/4", "5/4", "1/0", "1", "a/b", "+1/2", "1/ 2", ""] {
+            assert!(bad.parse::<Shard>().is_err(), "{bad}");
+        }
+        let shards: Vec<Shard> = (1..=3).map(|k| Shard { index: k, count: 3 }).collect();
+        let mut sizes = [0; 3];
+        for n in 0..300 {
+            let rel = PathBuf::from(format!("site-{}/{n}.pdf", n % 7));
+            let holders: Vec<usize> = (0..3).filter(|&i| shards[i].holds(&rel)).collect();
+            assert_eq!(holders.len(), 1, "{}", rel.display());
+            sizes[holders[0]] += 1;
+        }
+        assert!(sizes.iter().all(|&s| s > 70), "{sizes:?}");
+        // Fixed by the path's bytes alone: SHA-256("a/b.txt") begins 5550000d3b1cf1ff, and
+        // 0x5550000d3b1cf1ff = 6,147,413,548,187,054,591 is 3 modulo 4: the fourth shard's.
+        assert_eq!(0x5550000d3b1cf1ff_u64 % 4, 3);
+        assert!(Shard { index: 4, count: 4 }.holds(Path::new("a/b.txt")));
+        assert!(!Shard { index: 3, count: 4 }.holds(Path::new("a/b.txt")));
+        assert_eq!(
+            Shard { index: 2, count: 4 }.errors_file(),
+            "_errors.2-of-4.jsonl"
+        );
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //! - Below a folder, a hidden entry (its name starts with `.`) is skipped — a hidden folder
 //!   is not entered — and counted.
 //! - gongkai's own files are never inputs, given or found: our temporary files
-//!   ([`crate::batch::output::is_temp_name`]), a batch's error list [`ERRORS_FILE`], and the
-//!   output the command is writing (by device and inode). They are skipped and counted.
+//!   ([`crate::batch::output::is_temp_name`]), a batch's error list [`ERRORS_FILE`] (or a
+//!   shard's, `_errors.K-of-N.jsonl`), and the output the command is writing (by device
+//!   and inode). They are skipped and counted.
 //! - A symbolic link below a folder is not followed (it could lead out of the folder or
 //!   round in a circle), a FIFO, device or socket is never opened (reading one could
 //!   block for ever), and a folder that cannot be read is named: each is one refusal with
@@ -95,7 +96,16 @@ pub struct Walk {
 
 /// Whether a name is one of gongkai's own files.
 pub fn is_own_name(name: &str) -> bool {
-    name == ERRORS_FILE || is_temp_name(name)
+    name == ERRORS_FILE || is_shard_errors_name(name) || is_temp_name(name)
+}
+
+/// A sharded run's error list: `_errors.K-of-N.jsonl`.
+fn is_shard_errors_name(name: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    name.strip_prefix("_errors.")
+        .and_then(|r| r.strip_suffix(".jsonl"))
+        .and_then(|r| r.split_once("-of-"))
+        .is_some_and(|(k, n)| digits(k) && digits(n))
 }
 
 /// Walks the arguments by the rules above. `output` (when it exists) is never returned,
@@ -214,6 +224,7 @@ mod tests {
             ".hidden.txt",
             ".git/config",
             "_errors.jsonl",
+            "_errors.2-of-16.jsonl",
             ".gongkai-abcdef1234.tmp",
             "out/x.xml",
         ] {
@@ -228,7 +239,7 @@ mod tests {
         assert_eq!(rels, [PathBuf::from("a/c.txt"), PathBuf::from("b.txt")]);
         assert_eq!(
             w.skipped.to_string(),
-            "1 hidden file skipped, 1 hidden folder skipped, 3 of gongkai's own files skipped"
+            "1 hidden file skipped, 1 hidden folder skipped, 4 of gongkai's own files skipped"
         );
         #[cfg(unix)]
         assert_eq!(

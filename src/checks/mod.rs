@@ -351,7 +351,7 @@ fn narrative_checks(
         .iter()
         .enumerate()
         .filter_map(|(index, rule)| {
-            let stated = rule.patterns.iter().find_map(|re| {
+            let stated = rule.compiled_patterns().iter().find_map(|re| {
                 prose
                     .iter()
                     .filter(|(section, _)| rule.sections.iter().any(|s| s == section))

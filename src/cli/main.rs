@@ -72,6 +72,11 @@ enum Command {
         /// No progress output (the summary line is still printed).
         #[arg(short, long)]
         quiet: bool,
+        /// Convert only shard K of N (1 <= K <= N): the files whose path relative to the
+        /// input hashes (SHA-256) to it. N machines sharing the folders each run one shard;
+        /// failures go to OUT/_errors.K-of-N.jsonl.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<gongkai::batch::convert::Shard>,
         #[command(flatten)]
         limits: LimitArgs,
         #[command(flatten)]
@@ -398,10 +403,12 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
             force,
             keep_going,
             quiet,
+            shard,
             limits,
             templates,
         } => cmd::convert::convert(
             &inputs,
+            shard,
             &gongkai::batch::convert::ConvertOptions {
                 output,
                 jobs: jobs

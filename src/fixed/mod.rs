@@ -15,6 +15,7 @@
 //! be kept), [`join`]s the pages, and puts what that gives into its layout
 //! ([`Joined::into_layout`]).
 
+pub mod geometry;
 mod lattice;
 mod lines;
 mod pages;

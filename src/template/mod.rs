@@ -17,6 +17,8 @@ use serde::Deserialize;
 use crate::model::{NO_TEMPLATE, PREAMBLE};
 use crate::template::rules::RuleInstance;
 
+/// The longest table anchor a template may give (a heading's words, not a paragraph).
+const MAX_ANCHOR_CHARS: usize = 100;
 const BUILTIN_TOML: &str = include_str!("../../schemas/templates.toml");
 
 #[derive(Debug, Deserialize)]
@@ -163,10 +165,10 @@ pub struct TableTemplate {
     pub blocks: Vec<BlockTemplate>,
     #[serde(default)]
     pub optional: Vec<OptionalRow>,
-    /// Each anchor as a pattern that lets whitespace fall anywhere inside it, built as the
-    /// templates load: a shared automaton keeps its cache warm across reports.
+    /// Each anchor as a pattern that lets whitespace fall anywhere inside it, built on
+    /// first use and shared: one automaton keeps its cache warm across reports.
     #[serde(skip)]
-    anchor_patterns: Vec<regex::Regex>,
+    anchor_patterns: OnceLock<Vec<regex::Regex>>,
     /// The rule instances of each set of printed rows, built on first use: reports print
     /// only a few row sets.
     #[serde(skip)]
@@ -265,18 +267,39 @@ pub struct NarrativeRule {
     /// `row/col` cells whose sum the prose states.
     pub cells: Vec<String>,
     pub sections: Vec<String>,
-    /// Compiled as the templates load: the patterns are data, their automata built once.
-    #[serde(deserialize_with = "compiled_patterns")]
-    pub patterns: Vec<regex::Regex>,
+    /// Regular expressions, checked as the templates load.
+    #[serde(deserialize_with = "checked_patterns")]
+    pub patterns: Vec<String>,
+    /// The patterns' automata, built on first use: compiling them costs more than the
+    /// rest of a short run (a process that reads no prose never needs them).
+    #[serde(skip)]
+    compiled: OnceLock<Vec<regex::Regex>>,
 }
 
-fn compiled_patterns<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Vec<regex::Regex>, D::Error> {
-    Vec::<String>::deserialize(d)?
-        .iter()
-        .map(|p| regex::Regex::new(p).map_err(serde::de::Error::custom))
-        .collect()
+impl NarrativeRule {
+    /// The patterns, compiled (once per process).
+    pub fn compiled_patterns(&self) -> &[regex::Regex] {
+        // Every pattern passed `checked_patterns`; one that still fails (an automaton
+        // over the size limit) would only never match.
+        self.compiled.get_or_init(|| {
+            self.patterns
+                .iter()
+                .filter_map(|p| regex::Regex::new(p).ok())
+                .collect()
+        })
+    }
+}
+
+/// The patterns, each parsed as a regular expression (not yet compiled: see
+/// [`NarrativeRule::compiled_patterns`]), so that a bad one is reported at its line.
+fn checked_patterns<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let patterns = Vec::<String>::deserialize(d)?;
+    for p in &patterns {
+        regex_syntax::Parser::new()
+            .parse(p)
+            .map_err(serde::de::Error::custom)?;
+    }
+    Ok(patterns)
 }
 
 /// A soft rule between two reports of one issuer for consecutive years.
@@ -422,22 +445,20 @@ impl Templates {
             line: span_at(text, &e.at).map(|s| line_at(text, s.start)),
             message: e.message,
         })?;
-        for table in t.templates.iter_mut().flat_map(|tpl| tpl.tables.iter_mut()) {
-            table.anchor_patterns = table
+        for table in t.templates.iter().flat_map(|tpl| &tpl.tables) {
+            if let Some(long) = table
                 .anchors
                 .iter()
-                .map(|anchor| {
-                    let pattern: Vec<String> = anchor
-                        .chars()
-                        .map(|c| regex::escape(&c.to_string()))
-                        .collect();
-                    regex::Regex::new(&pattern.join(r"\s*"))
-                })
-                .collect::<Result<_, _>>()
-                .map_err(|e| TemplateError {
-                    line: None,
-                    message: format!("table {}: an anchor is too long: {e}", table.id),
-                })?;
+                .find(|a| a.chars().count() > MAX_ANCHOR_CHARS)
+            {
+                return Err(TemplateError {
+                    line: text.find(long.as_str()).map(|at| line_at(text, at)),
+                    message: format!(
+                        "table {}: the anchor {long:?} is longer than {MAX_ANCHOR_CHARS} characters",
+                        table.id
+                    ),
+                });
+            }
         }
         Ok(t)
     }
@@ -873,7 +894,19 @@ impl TableTemplate {
 
     /// The anchors with their patterns (whitespace may fall anywhere inside an anchor).
     pub fn anchor_patterns(&self) -> &[regex::Regex] {
-        &self.anchor_patterns
+        self.anchor_patterns.get_or_init(|| {
+            self.anchors
+                .iter()
+                .filter_map(|anchor| {
+                    let pattern: Vec<String> = anchor
+                        .chars()
+                        .map(|c| regex::escape(&c.to_string()))
+                        .collect();
+                    // Short literals (MAX_ANCHOR_CHARS) always compile.
+                    regex::Regex::new(&pattern.join(r"\s*")).ok()
+                })
+                .collect()
+        })
     }
 
     /// How the diagnostic of a report without tables names this one: what its anchors
@@ -920,6 +953,41 @@ mod tests {
     fn line_of(text: &str, needle: &str, n: usize) -> usize {
         let at = text.match_indices(needle).nth(n).unwrap().0;
         text[..at].lines().count() + usize::from(text[..at].ends_with('\n'))
+    }
+
+    /// Patterns are compiled on first use, and one that fails to compile would never
+    /// match: every built-in one must compile.
+    #[test]
+    fn every_builtin_pattern_and_anchor_compiles() {
+        let t = Templates::builtin();
+        for rule in &t.narrative_rules {
+            assert_eq!(
+                rule.compiled_patterns().len(),
+                rule.patterns.len(),
+                "{}",
+                rule.id
+            );
+        }
+        for table in t.templates.iter().flat_map(|tpl| &tpl.tables) {
+            assert_eq!(
+                table.anchor_patterns().len(),
+                table.anchors.len(),
+                "{}",
+                table.id
+            );
+        }
+    }
+
+    #[test]
+    fn an_overlong_anchor_is_refused_at_its_line() {
+        let long = "条".repeat(MAX_ANCHOR_CHARS + 1);
+        let (bad, e) = broken("anchors = [", &format!("anchors = [\"{long}\", "));
+        assert_eq!(e.line, Some(line_of(&bad, &long, 0)));
+        assert!(
+            e.message.contains("longer than 100 characters"),
+            "{}",
+            e.message
+        );
     }
 
     /// The built-in file with `from` (which it must hold) replaced by `to`: its error.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::template::{RuleScope, TableTemplate, Templates};
+use crate::template::{LinearRule, RuleScope, TableTemplate, Templates};
 use crate::text::number;
 
 /// One rule applied to definite cells: `sum(left) == sum(right)`.
@@ -103,14 +103,7 @@ fn build_instances(t: &Templates, table: &TableTemplate, printed: &[&str]) -> Ve
                             .map(|r| CellKey::new(&r, col))
                             .collect()
                     };
-                    out.push(RuleInstance {
-                        rule: rule.id.clone(),
-                        scope: rule.over,
-                        subject: col.to_string(),
-                        left: keys(&rule.left),
-                        right: keys(&rule.right),
-                        derive_left: rule.derive_left,
-                    });
+                    out.push(RuleInstance::of(rule, col.to_string(), keys));
                 }
             }
             RuleScope::Rows => {
@@ -125,14 +118,7 @@ fn build_instances(t: &Templates, table: &TableTemplate, printed: &[&str]) -> Ve
                     }
                     let keys =
                         |cols: &[String]| cols.iter().map(|c| CellKey::new(row, c)).collect();
-                    out.push(RuleInstance {
-                        rule: rule.id.clone(),
-                        scope: rule.over,
-                        subject: row.to_string(),
-                        left: keys(&rule.left),
-                        right: keys(&rule.right),
-                        derive_left: rule.derive_left,
-                    });
+                    out.push(RuleInstance::of(rule, row.to_string(), keys));
                 }
             }
             RuleScope::Cell => {
@@ -143,16 +129,11 @@ fn build_instances(t: &Templates, table: &TableTemplate, printed: &[&str]) -> Ve
                         .map(|(r, c)| CellKey::new(r, c))
                         .collect()
                 };
-                let left = keys(&rule.left);
-                let subject = left.first().map(|k| k.col.clone()).unwrap_or_default();
-                out.push(RuleInstance {
-                    rule: rule.id.clone(),
-                    scope: rule.over,
-                    subject,
-                    left,
-                    right: keys(&rule.right),
-                    derive_left: rule.derive_left,
-                });
+                let subject = keys(&rule.left)
+                    .first()
+                    .map(|k| k.col.clone())
+                    .unwrap_or_default();
+                out.push(RuleInstance::of(rule, subject, keys));
             }
         }
     }
@@ -160,6 +141,22 @@ fn build_instances(t: &Templates, table: &TableTemplate, printed: &[&str]) -> Ve
 }
 
 impl RuleInstance {
+    /// The rule over `subject`, its terms turned into cells by `keys`.
+    fn of(
+        rule: &LinearRule,
+        subject: String,
+        keys: impl Fn(&[String]) -> Vec<CellKey>,
+    ) -> RuleInstance {
+        RuleInstance {
+            rule: rule.id.clone(),
+            scope: rule.over,
+            subject,
+            left: keys(&rule.left),
+            right: keys(&rule.right),
+            derive_left: rule.derive_left,
+        }
+    }
+
     /// Evaluates the rule; blanks count as 0, a blank derivable total passes.
     pub fn evaluate(&self, cell: impl Fn(&CellKey) -> Term) -> Outcome {
         let sum = |keys: &[CellKey]| -> Option<(Decimal, bool)> {

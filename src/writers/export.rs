@@ -48,45 +48,59 @@ fn report_fields(r: &Report) -> [String; REPORT_COLUMNS] {
 
 /// Every standard-table cell of every report, in report order then template order.
 pub fn tidy_rows(reports: &[Loaded], t: &Templates) -> Vec<TidyRow> {
+    reports
+        .iter()
+        .flat_map(|loaded| report_rows(&loaded.report, t))
+        .collect()
+}
+
+/// Every standard-table cell of one report, in template order: its rows of the tidy table.
+pub fn report_rows(report: &Report, t: &Templates) -> Vec<TidyRow> {
+    let head = report_fields(report);
     let mut out = Vec::new();
-    for loaded in reports {
-        let head = report_fields(&loaded.report);
-        for table in &loaded.report.tables {
-            let Table::Standard(table) = table else {
-                continue;
-            };
-            for row in &table.rows {
-                let row_label = t.row(&row.id).map_or("", |r| r.label.as_str());
-                for cell in &row.cells {
-                    let col_label = t.column(&cell.col).map_or("", |c| c.label.as_str());
-                    let (value, candidates) = match &cell.content {
-                        CellContent::Value(v) => (v.clone(), String::new()),
-                        CellContent::Ambiguous(c) => (String::new(), c.join(" ")),
-                        _ => (String::new(), String::new()),
-                    };
-                    out.push([
-                        head[0].clone(),
-                        head[1].clone(),
-                        head[2].clone(),
-                        head[3].clone(),
-                        head[4].clone(),
-                        head[5].clone(),
-                        table.id.clone(),
-                        row.id.clone(),
-                        cell.col.clone(),
-                        row_label.to_string(),
-                        col_label.to_string(),
-                        value,
-                        cell.unit.clone().unwrap_or_default(),
-                        cell.content.status().unwrap_or("").to_string(),
-                        candidates,
-                        cell.src.map(|s| s.to_string()).unwrap_or_default(),
-                    ]);
-                }
+    for table in &report.tables {
+        let Table::Standard(table) = table else {
+            continue;
+        };
+        for row in &table.rows {
+            let row_label = t.row(&row.id).map_or("", |r| r.label.as_str());
+            for cell in &row.cells {
+                let col_label = t.column(&cell.col).map_or("", |c| c.label.as_str());
+                let (value, candidates) = match &cell.content {
+                    CellContent::Value(v) => (v.clone(), String::new()),
+                    CellContent::Ambiguous(c) => (String::new(), c.join(" ")),
+                    _ => (String::new(), String::new()),
+                };
+                out.push([
+                    head[0].clone(),
+                    head[1].clone(),
+                    head[2].clone(),
+                    head[3].clone(),
+                    head[4].clone(),
+                    head[5].clone(),
+                    table.id.clone(),
+                    row.id.clone(),
+                    cell.col.clone(),
+                    row_label.to_string(),
+                    col_label.to_string(),
+                    value,
+                    cell.unit.clone().unwrap_or_default(),
+                    cell.content.status().unwrap_or("").to_string(),
+                    candidates,
+                    cell.src.map(|s| s.to_string()).unwrap_or_default(),
+                ]);
             }
         }
     }
     out
+}
+
+/// The tidy table as `export --format csv` writes it: the header, then the rows.
+pub fn tidy_csv(rows: &[TidyRow], bom: bool) -> io::Result<Vec<u8>> {
+    let header: Vec<String> = COLUMNS.iter().map(|s| s.to_string()).collect();
+    let mut bytes = Vec::new();
+    write_csv(&mut bytes, &header, rows.iter().map(|r| r.to_vec()), bom)?;
+    Ok(bytes)
 }
 
 /// A cell of the wide table: its table, row and column.

@@ -8,8 +8,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use gongkai::batch::convert::{self, ConvertOptions, FailureClass, Outcome, Summary};
-use gongkai::batch::output::{self, Durability};
+use gongkai::batch::convert::{self, ConvertOptions, FailureClass, Outcome, Shard, Summary};
 
 use super::{fail, refuse_onto_input, to_stdout, EXIT_FINDING, EXIT_INPUT, EXIT_OUTPUT};
 
@@ -18,7 +17,14 @@ const PLAIN_EVERY: Duration = Duration::from_secs(5);
 
 /// Exit 0 when every file converted or was already up to date, 1 when some failed (listed
 /// in `_errors.jsonl`), 2 on unusable arguments, 3 when an XML could not be written.
-pub fn convert(inputs: &[PathBuf], opts: &ConvertOptions, quiet: bool) -> ExitCode {
+/// With a shard, only its files are converted and its failures listed in
+/// `_errors.K-of-N.jsonl`.
+pub fn convert(
+    inputs: &[PathBuf],
+    shard: Option<Shard>,
+    opts: &ConvertOptions,
+    quiet: bool,
+) -> ExitCode {
     if let Err(code) = refuse_onto_input(&opts.output, inputs) {
         return code;
     }
@@ -29,7 +35,7 @@ pub fn convert(inputs: &[PathBuf], opts: &ConvertOptions, quiet: bool) -> ExitCo
             "the output must be a folder",
         );
     }
-    let (jobs, walk_skipped) = match convert::plan(inputs, &opts.output) {
+    let (jobs, walk_skipped) = match convert::plan(inputs, &opts.output, shard) {
         Ok(j) => j,
         Err(e) => return fail(EXIT_INPUT, "convert", &e.to_string()),
     };
@@ -95,23 +101,14 @@ pub fn convert(inputs: &[PathBuf], opts: &ConvertOptions, quiet: bool) -> ExitCo
         eprintln!("gongkai: {reason}");
     }
     let output_failed = output_failed.is_some();
-    let errors_path = opts.output.join(gongkai::batch::walk::ERRORS_FILE);
     let errors = convert::errors_jsonl(&jobs, &outcomes);
-    let written = if errors.is_empty() {
-        match std::fs::remove_file(&errors_path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
+    let errors_path = match convert::write_errors(&opts.output, shard, &errors) {
+        Ok(path) => path,
+        Err(e) => {
+            let path = opts.output.join(convert::errors_file(shard));
+            return fail(EXIT_OUTPUT, &path.display().to_string(), &e.to_string());
         }
-    } else {
-        output::write_atomically(&errors_path, errors.as_bytes(), Durability::Renamed)
     };
-    if let Err(e) = written {
-        return fail(
-            EXIT_OUTPUT,
-            &errors_path.display().to_string(),
-            &e.to_string(),
-        );
-    }
     let note = if summary.failed > 0 {
         format!(" (see {})", errors_path.display())
     } else {
@@ -122,7 +119,11 @@ pub fn convert(inputs: &[PathBuf], opts: &ConvertOptions, quiet: bool) -> ExitCo
     } else {
         format!("; {walk_skipped}")
     };
-    if let Err(code) = to_stdout(format!("{summary}{note}{walk_note}\n").as_bytes()) {
+    let shard_note = match shard {
+        Some(s) => format!("; shard {s}: {} files", convert::thousands(jobs.len())),
+        None => String::new(),
+    };
+    if let Err(code) = to_stdout(format!("{summary}{note}{walk_note}{shard_note}\n").as_bytes()) {
         return code;
     }
     if output_failed {

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use gongkai::writers::export;
+use gongkai::writers::{export, parquet};
 
 use super::{emit, fail, refuse_onto_input, EXIT_FINDING, EXIT_INPUT, EXIT_OUTPUT};
 use super::{load, note_no_reports_and_skips};
@@ -12,6 +12,8 @@ use super::{load, note_no_reports_and_skips};
 pub enum ExportFormat {
     Csv,
     Json,
+    /// The tidy table typed (one row per cell; not with --wide).
+    Parquet,
 }
 
 pub struct ExportOptions<'a> {
@@ -25,6 +27,13 @@ pub struct ExportOptions<'a> {
 /// Exit 0 when every input was read, 1 when some were not (the rest is exported), 2 when
 /// none could be.
 pub fn export(inputs: &[PathBuf], opts: &ExportOptions<'_>) -> ExitCode {
+    if opts.wide && opts.format == ExportFormat::Parquet {
+        return fail(
+            EXIT_INPUT,
+            "export",
+            "--format parquet writes the tidy table only (pivot it where you read it)",
+        );
+    }
     if let Some(out) = opts.output {
         if let Err(code) = refuse_onto_input(out, inputs) {
             return code;
@@ -40,11 +49,7 @@ pub fn export(inputs: &[PathBuf], opts: &ExportOptions<'_>) -> ExitCode {
     let mut bytes = Vec::new();
     let written = match (opts.format, opts.wide) {
         (ExportFormat::Csv, false) => {
-            let header: Vec<String> = export::COLUMNS.iter().map(|s| s.to_string()).collect();
-            let rows = export::tidy_rows(loaded, templates)
-                .into_iter()
-                .map(|r| r.to_vec());
-            export::write_csv(&mut bytes, &header, rows, opts.bom)
+            export::tidy_csv(&export::tidy_rows(loaded, templates), opts.bom).map(|csv| bytes = csv)
         }
         (ExportFormat::Csv, true) => {
             let (header, rows) = export::wide_rows(loaded, templates);
@@ -52,6 +57,9 @@ pub fn export(inputs: &[PathBuf], opts: &ExportOptions<'_>) -> ExitCode {
         }
         (ExportFormat::Json, false) => {
             export::write_json(&mut bytes, &export::tidy_rows(loaded, templates))
+        }
+        (ExportFormat::Parquet, _) => {
+            parquet::write_parquet(&mut bytes, &export::tidy_rows(loaded, templates))
         }
         (ExportFormat::Json, true) => {
             let (header, rows) = export::wide_rows(loaded, templates);

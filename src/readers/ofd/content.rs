@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::tree::Element;
 use super::{OfdError, OfdGlyph, OfdImage, MAX_RULINGS, POINTS_PER_MM};
+use crate::fixed::geometry::Matrix;
 use crate::fixed::paths::{self, PathPoint};
 use crate::fixed::{Baseline, Glyph, Segment};
 
@@ -14,42 +15,6 @@ use crate::fixed::{Baseline, Glyph, Segment};
 pub const MAX_OBJECTS: usize = 1_000_000;
 /// Composite units drawn inside each other at most.
 const MAX_COMPOSITE_DEPTH: usize = 4;
-
-/// An affine transform `[a b c d e f]`: (x, y) → (a x + c y + e, b x + d y + f).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Affine(pub [f64; 6]);
-
-impl Affine {
-    pub const IDENTITY: Affine = Affine([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
-
-    fn translate(x: f64, y: f64) -> Affine {
-        Affine([1.0, 0.0, 0.0, 1.0, x, y])
-    }
-
-    /// `inner` first, then `self`.
-    fn after(&self, inner: &Affine) -> Affine {
-        let [a, b, c, d, e, f] = self.0;
-        let [p, q, r, s, t, u] = inner.0;
-        Affine([
-            a * p + c * q,
-            b * p + d * q,
-            a * r + c * s,
-            b * r + d * s,
-            a * t + c * u + e,
-            b * t + d * u + f,
-        ])
-    }
-
-    fn apply(&self, x: f64, y: f64) -> (f64, f64) {
-        let [a, b, c, d, e, f] = self.0;
-        (a * x + c * y + e, b * x + d * y + f)
-    }
-
-    fn vector(&self, x: f64, y: f64) -> (f64, f64) {
-        let [a, b, c, d, _, _] = self.0;
-        (a * x + c * y, b * x + d * y)
-    }
-}
 
 /// What the document's (and a page's own) resource files declare, by ID.
 #[derive(Debug, Clone, Default)]
@@ -125,13 +90,13 @@ impl<'r> Canvas<'r> {
     pub fn draw(&mut self, page: &Element) -> Result<(), OfdError> {
         if let Some(content) = page.child("Content") {
             for layer in content.children("Layer") {
-                self.objects(&layer.children, Affine::IDENTITY, 0)?;
+                self.objects(&layer.children, Matrix::IDENTITY, 0)?;
             }
         }
         Ok(())
     }
 
-    fn objects(&mut self, list: &[Element], t: Affine, depth: usize) -> Result<(), OfdError> {
+    fn objects(&mut self, list: &[Element], t: Matrix, depth: usize) -> Result<(), OfdError> {
         for e in list {
             if self.objects_left == 0 {
                 self.tally.cut = true;
@@ -159,7 +124,7 @@ impl<'r> Canvas<'r> {
         )
     }
 
-    fn text(&mut self, e: &Element, parent: Affine) -> Result<(), OfdError> {
+    fn text(&mut self, e: &Element, parent: Matrix) -> Result<(), OfdError> {
         let (Some((t, boundary)), Some(size)) = (
             placed(e, parent),
             e.attr("Size").and_then(number).filter(|s| *s > 0.0),
@@ -175,11 +140,11 @@ impl<'r> Canvas<'r> {
             }
             found
         });
-        let along = t.vector(1.0, 0.0);
+        let along = t.apply_vec(1.0, 0.0);
         let along_length = along.0.hypot(along.1);
         // The em-high "up" vector on the page (y grows downwards in both spaces).
         let up = {
-            let (ux, uy) = t.vector(0.0, -size);
+            let (ux, uy) = t.apply_vec(0.0, -size);
             (ux * POINTS_PER_MM, uy * POINTS_PER_MM)
         };
         let upright = along.0 > 0.0 && along.1.abs() <= along.0 * 0.2 && up.1 < 0.0;
@@ -223,7 +188,7 @@ impl<'r> Canvas<'r> {
                 };
                 let (gx, gy) = self.page(t.apply(cx, cy));
                 let width = if given && dx > 0.0 {
-                    let (vx, vy) = t.vector(dx, 0.0);
+                    let (vx, vy) = t.apply_vec(dx, 0.0);
                     vx.hypot(vy) * POINTS_PER_MM
                 } else if last && upright && right > gx {
                     (em_share(ch) * em).min(right - gx)
@@ -272,7 +237,7 @@ impl<'r> Canvas<'r> {
         Ok(())
     }
 
-    fn path(&mut self, e: &Element, parent: Affine) {
+    fn path(&mut self, e: &Element, parent: Matrix) {
         if e.attr("Visible").and_then(boolean) == Some(false) {
             return;
         }
@@ -319,7 +284,7 @@ impl<'r> Canvas<'r> {
         }
     }
 
-    fn image(&mut self, e: &Element, parent: Affine) {
+    fn image(&mut self, e: &Element, parent: Matrix) {
         let Some((t, _)) = placed(e, parent) else {
             self.tally.skipped += 1;
             return;
@@ -356,7 +321,7 @@ impl<'r> Canvas<'r> {
         });
     }
 
-    fn composite(&mut self, e: &Element, parent: Affine, depth: usize) -> Result<(), OfdError> {
+    fn composite(&mut self, e: &Element, parent: Matrix, depth: usize) -> Result<(), OfdError> {
         let Some((t, _)) = placed(e, parent) else {
             self.tally.skipped += 1;
             return Ok(());
@@ -380,15 +345,15 @@ impl<'r> Canvas<'r> {
 
 /// An object's transform from its space to its container's (its CTM, then a move to its
 /// Boundary's corner), and the Boundary; None when either is not numbers.
-fn placed(e: &Element, parent: Affine) -> Option<(Affine, [f64; 4])> {
+fn placed(e: &Element, parent: Matrix) -> Option<(Matrix, [f64; 4])> {
     let boundary = numbers::<4>(e.attr("Boundary")?)?;
     let ctm = match e.attr("CTM") {
-        Some(s) => Affine(numbers::<6>(s)?),
-        None => Affine::IDENTITY,
+        Some(s) => Matrix(numbers::<6>(s)?),
+        None => Matrix::IDENTITY,
     };
-    let t = parent
-        .after(&Affine::translate(boundary[0], boundary[1]))
-        .after(&ctm);
+    let t = ctm
+        .then(&Matrix::translate(boundary[0], boundary[1]))
+        .then(&parent);
     Some((t, boundary))
 }
 

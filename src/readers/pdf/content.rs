@@ -11,6 +11,7 @@ use std::rc::Rc;
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
+use crate::fixed::geometry::Matrix;
 use crate::fixed::{self, Baseline, Glyph, Page};
 
 use super::fonts::Font;
@@ -23,67 +24,31 @@ const MAX_SEGMENTS: usize = 200_000;
 const MAX_FORM_DEPTH: usize = 12;
 const MAX_STATE_DEPTH: usize = 512;
 
-/// A 2-D affine matrix `[a b c d e f]`, as PDF writes them (row vectors: p' = p·M).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Matrix(pub [f64; 6]);
-
-impl Matrix {
-    pub const IDENTITY: Matrix = Matrix([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
-
-    /// `self` then `other`.
-    pub fn then(&self, other: &Matrix) -> Matrix {
-        let [a1, b1, c1, d1, e1, f1] = self.0;
-        let [a2, b2, c2, d2, e2, f2] = other.0;
-        Matrix([
-            a1 * a2 + b1 * c2,
-            a1 * b2 + b1 * d2,
-            c1 * a2 + d1 * c2,
-            c1 * b2 + d1 * d2,
-            e1 * a2 + f1 * c2 + e2,
-            e1 * b2 + f1 * d2 + f2,
-        ])
+/// The matrix of a `cm`, `Tm` or `/Matrix`: six finite numbers.
+fn matrix_from_operands(doc: &Document, ops: &[Object]) -> Option<Matrix> {
+    if ops.len() < 6 {
+        return None;
     }
-
-    pub fn apply(&self, x: f64, y: f64) -> (f64, f64) {
-        let [a, b, c, d, e, f] = self.0;
-        (a * x + c * y + e, b * x + d * y + f)
-    }
-
-    /// A vector (no translation).
-    pub fn apply_vec(&self, x: f64, y: f64) -> (f64, f64) {
-        let [a, b, c, d, _, _] = self.0;
-        (a * x + c * y, b * x + d * y)
-    }
-
-    fn translate(tx: f64, ty: f64) -> Matrix {
-        Matrix([1.0, 0.0, 0.0, 1.0, tx, ty])
-    }
-
-    fn from_operands(doc: &Document, ops: &[Object]) -> Option<Matrix> {
-        if ops.len() < 6 {
+    let mut m = [0.0; 6];
+    for (slot, o) in m.iter_mut().zip(ops) {
+        *slot = num(doc, o)?;
+        if !slot.is_finite() {
             return None;
         }
-        let mut m = [0.0; 6];
-        for (slot, o) in m.iter_mut().zip(ops) {
-            *slot = num(doc, o)?;
-            if !slot.is_finite() {
-                return None;
-            }
-        }
-        Some(Matrix(m))
     }
+    Some(Matrix(m))
+}
 
-    /// The matrix from user space to the upright view of a page: crop box `[llx lly urx
-    /// ury]`, `/Rotate` degrees clockwise.
-    pub fn page_view(bbox: [f64; 4], rotate: i64) -> (Matrix, f64, f64) {
-        let [llx, lly, urx, ury] = bbox;
-        let (w, h) = (urx - llx, ury - lly);
-        match rotate.rem_euclid(360) {
-            90 => (Matrix([0.0, 1.0, 1.0, 0.0, -lly, -llx]), h, w),
-            180 => (Matrix([-1.0, 0.0, 0.0, 1.0, urx, -lly]), w, h),
-            270 => (Matrix([0.0, -1.0, -1.0, 0.0, ury, urx]), h, w),
-            _ => (Matrix([1.0, 0.0, 0.0, -1.0, -llx, ury]), w, h),
-        }
+/// The matrix from user space to the upright view of a page: crop box `[llx lly urx
+/// ury]`, `/Rotate` degrees clockwise.
+pub fn page_view(bbox: [f64; 4], rotate: i64) -> (Matrix, f64, f64) {
+    let [llx, lly, urx, ury] = bbox;
+    let (w, h) = (urx - llx, ury - lly);
+    match rotate.rem_euclid(360) {
+        90 => (Matrix([0.0, 1.0, 1.0, 0.0, -lly, -llx]), h, w),
+        180 => (Matrix([-1.0, 0.0, 0.0, 1.0, urx, -lly]), w, h),
+        270 => (Matrix([0.0, -1.0, -1.0, 0.0, ury, urx]), h, w),
+        _ => (Matrix([1.0, 0.0, 0.0, -1.0, -llx, ury]), w, h),
     }
 }
 
@@ -224,7 +189,7 @@ impl<'a> Interpreter<'a> {
             .and_then(|o| num(doc, o))
             .map(|r| r as i64)
             .unwrap_or(0);
-        let (view, width, height) = Matrix::page_view(bbox, rotate);
+        let (view, width, height) = page_view(bbox, rotate);
         let mut it = Interpreter {
             doc,
             state,
@@ -393,7 +358,7 @@ impl<'a> Interpreter<'a> {
                 }
             }
             "cm" => {
-                if let Some(m) = Matrix::from_operands(doc, ops) {
+                if let Some(m) = matrix_from_operands(doc, ops) {
                     self.gs.ctm = m.then(&self.gs.ctm);
                 }
             }
@@ -430,7 +395,7 @@ impl<'a> Interpreter<'a> {
                 }
             }
             "Tm" => {
-                if let Some(m) = Matrix::from_operands(doc, ops) {
+                if let Some(m) = matrix_from_operands(doc, ops) {
                     self.tm = m;
                     self.tlm = m;
                 }
@@ -758,7 +723,7 @@ impl<'a> Interpreter<'a> {
         }
         let matrix = entry(doc, &stream.dict, b"Matrix")
             .and_then(|o| o.as_array().ok())
-            .and_then(|a| Matrix::from_operands(doc, a))
+            .and_then(|a| matrix_from_operands(doc, a))
             .unwrap_or(Matrix::IDENTITY);
         let saved = self.gs.clone();
         let saved_depth = self.stack.len();
@@ -1173,18 +1138,18 @@ mod tests {
     #[test]
     fn page_views_put_the_displayed_top_left_at_the_origin() {
         let bbox = [0.0, 0.0, 600.0, 800.0];
-        let (m, w, h) = Matrix::page_view(bbox, 0);
+        let (m, w, h) = page_view(bbox, 0);
         assert_eq!((w, h), (600.0, 800.0));
         assert!(close(m.apply(0.0, 800.0), (0.0, 0.0)));
         // Rotated 90° clockwise: user space's bottom-left is shown top-left, its top-left
         // top-right.
-        let (m, w, h) = Matrix::page_view(bbox, 90);
+        let (m, w, h) = page_view(bbox, 90);
         assert_eq!((w, h), (800.0, 600.0));
         assert!(close(m.apply(0.0, 0.0), (0.0, 0.0)));
         assert!(close(m.apply(0.0, 800.0), (800.0, 0.0)));
-        let (m, _, _) = Matrix::page_view(bbox, 180);
+        let (m, _, _) = page_view(bbox, 180);
         assert!(close(m.apply(600.0, 0.0), (0.0, 0.0)));
-        let (m, _, _) = Matrix::page_view(bbox, 270);
+        let (m, _, _) = page_view(bbox, 270);
         assert!(close(m.apply(600.0, 800.0), (0.0, 0.0)));
         assert!(close(m.apply(0.0, 800.0), (0.0, 600.0)));
     }
