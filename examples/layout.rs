@@ -38,7 +38,7 @@ fn main() {
                             if c.row_span > 1 || c.col_span > 1 {
                                 format!("{}{{{}×{}}}", c.text, c.row_span, c.col_span)
                             } else {
-                                c.text.clone()
+                                c.text.to_string()
                             }
                         })
                         .collect();

@@ -87,6 +87,12 @@ pub struct Cell {
     pub unit: Option<String>,
     /// The source's own text where it differs from the value.
     pub raw: Option<String>,
+    /// Where in the input the cell was read; none for a missing cell.
+    pub src: Option<Src>,
+    /// How the cell was read, when not from the input's own text (OCR of a scan).
+    pub via: Option<Via>,
+    /// How sure the reading named by `via` is.
+    pub confidence: Option<Confidence>,
 }
 
 impl Cell {
@@ -96,6 +102,9 @@ impl Cell {
             content,
             unit: None,
             raw: None,
+            src: None,
+            via: None,
+            confidence: None,
         }
     }
 
@@ -128,6 +137,216 @@ impl CellContent {
             CellContent::Ambiguous(_) => Some("ambiguous"),
             CellContent::Missing => Some("missing"),
         }
+    }
+}
+
+/// Where in the input a cell was read (canonical-xml.md § Provenance), written as its
+/// `src`: lines of text, a table element's cell, or a box on a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Src {
+    /// Lines of the decoded text, 1-based, `first <= last`: `L12`, `L12-14`.
+    Lines { first: u32, last: u32 },
+    /// A table element (HTML `<table>`, DOCX `w:tbl`, ODT `table:table`, nested ones
+    /// counted in document order), its row element and the cell element of that row as
+    /// written, all 1-based: `T3R5C2`.
+    Element { table: u32, row: u32, cell: u32 },
+    /// A box on a 1-based page of a fixed layout: `p2 71.5 340.0 118.2 352.4`.
+    Area { page: u32, area: Rect },
+}
+
+/// A box in tenths of the page's unit (points; pixels for images), origin top-left, y
+/// down: tenths, because `src` writes one decimal and a model read back must equal the one
+/// written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Rect {
+    pub x0: i32,
+    pub y0: i32,
+    pub x1: i32,
+    pub y1: i32,
+}
+
+impl Rect {
+    /// The smallest box in tenths holding the given one: its edges rounded outwards.
+    pub fn outward(x0: f64, y0: f64, x1: f64, y1: f64) -> Rect {
+        // A coordinate already on a tenth (71.5 read as 71.49999…) stays on it.
+        let down = |v: f64| (v * 10.0 + 1e-6).floor().clamp(-1e9, 1e9) as i32;
+        let up = |v: f64| (v * 10.0 - 1e-6).ceil().clamp(-1e9, 1e9) as i32;
+        Rect {
+            x0: down(x0.min(x1)),
+            y0: down(y0.min(y1)),
+            x1: up(x0.max(x1)),
+            y1: up(y0.max(y1)),
+        }
+    }
+
+    pub fn union(self, other: Rect) -> Rect {
+        Rect {
+            x0: self.x0.min(other.x0),
+            y0: self.y0.min(other.y0),
+            x1: self.x1.max(other.x1),
+            y1: self.y1.max(other.y1),
+        }
+    }
+}
+
+impl Src {
+    pub fn line(n: u32) -> Src {
+        Src::Lines { first: n, last: n }
+    }
+
+    /// Both places as one: the lines from the first to the last, the box around both
+    /// boxes. Cells of different table elements, or boxes on different pages, cannot be
+    /// one place: the first is kept (a value is never printed across them).
+    pub fn union(self, other: Src) -> Src {
+        match (self, other) {
+            (Src::Lines { first, last }, Src::Lines { first: f, last: l }) => Src::Lines {
+                first: first.min(f),
+                last: last.max(l),
+            },
+            (Src::Area { page, area }, Src::Area { page: p, area: a }) if page == p => Src::Area {
+                page,
+                area: area.union(a),
+            },
+            _ => self,
+        }
+    }
+
+    /// Reads `src` as written; None unless it is in the one form [`Src`]'s `Display` writes.
+    pub fn parse(text: &str) -> Option<Src> {
+        let number = |s: &str| -> Option<u32> {
+            (!s.starts_with('0') && !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse().ok())
+                .flatten()
+        };
+        let src = if let Some(rest) = text.strip_prefix('L') {
+            match rest.split_once('-') {
+                Some((a, b)) => Src::Lines {
+                    first: number(a)?,
+                    last: number(b)?,
+                },
+                None => Src::line(number(rest)?),
+            }
+        } else if let Some(rest) = text.strip_prefix('T') {
+            let (table, rest) = rest.split_once('R')?;
+            let (row, cell) = rest.split_once('C')?;
+            Src::Element {
+                table: number(table)?,
+                row: number(row)?,
+                cell: number(cell)?,
+            }
+        } else if let Some(rest) = text.strip_prefix('p') {
+            let mut parts = rest.split(' ');
+            let page = number(parts.next()?)?;
+            let mut tenths = || -> Option<i32> {
+                let (int, frac) = parts.next()?.split_once('.')?;
+                let (neg, int) = match int.strip_prefix('-') {
+                    Some(i) => (true, i),
+                    None => (false, int),
+                };
+                if frac.len() != 1 || int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                let v = int.parse::<i32>().ok()?.checked_mul(10)? + frac.parse::<i32>().ok()?;
+                Some(if neg { -v } else { v })
+            };
+            let area = Rect {
+                x0: tenths()?,
+                y0: tenths()?,
+                x1: tenths()?,
+                y1: tenths()?,
+            };
+            if parts.next().is_some() {
+                return None;
+            }
+            Src::Area { page, area }
+        } else {
+            return None;
+        };
+        // One form only: `L3-3`, `p1 -0.0 …` or a box turned inside out are not it.
+        (src.to_string() == text).then_some(src)
+    }
+}
+
+impl fmt::Display for Src {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Src::Lines { first, last } if first >= last => write!(f, "L{first}"),
+            Src::Lines { first, last } => write!(f, "L{first}-{last}"),
+            Src::Element { table, row, cell } => write!(f, "T{table}R{row}C{cell}"),
+            Src::Area { page, area } => {
+                let tenths = |v: i32| {
+                    let sign = if v < 0 { "-" } else { "" };
+                    format!("{sign}{}.{}", v.unsigned_abs() / 10, v.unsigned_abs() % 10)
+                };
+                write!(
+                    f,
+                    "p{page} {} {} {} {}",
+                    tenths(area.x0),
+                    tenths(area.y0),
+                    tenths(area.x1),
+                    tenths(area.y1)
+                )
+            }
+        }
+    }
+}
+
+/// How a cell was read when not from the input's own text, written as `via`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// Optical character recognition of a scanned page.
+    Ocr,
+}
+
+impl Via {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Ocr => "ocr",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Via> {
+        match s {
+            "ocr" => Some(Via::Ocr),
+            _ => None,
+        }
+    }
+}
+
+/// A reading's confidence from 0 to 1 in hundredths, written with two decimals (`0.87`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Confidence(u8);
+
+impl Confidence {
+    /// The nearest hundredth of a fraction, held to 0–1 (NaN is 0).
+    pub fn from_fraction(f: f64) -> Confidence {
+        let h = (f * 100.0).round();
+        Confidence(if h.is_nan() {
+            0
+        } else {
+            h.clamp(0.0, 100.0) as u8
+        })
+    }
+
+    pub fn hundredths(self) -> u8 {
+        self.0
+    }
+
+    /// Reads `0.87`, `1.00`: two decimals, at most 1.
+    pub fn parse(s: &str) -> Option<Confidence> {
+        let (int, frac) = s.split_once('.')?;
+        if !matches!(int, "0" | "1") || frac.len() != 2 || !frac.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let h = int.parse::<u8>().ok()? * 100 + frac.parse::<u8>().ok()?;
+        (h <= 100).then_some(Confidence(h))
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{:02}", self.0 / 100, self.0 % 100)
     }
 }
 
@@ -511,6 +730,96 @@ mod tests {
             let at = Location::read(text, &tables);
             assert_eq!(at, Location::Other { text: text.into() }, "{text}");
             assert_eq!(at.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn sources_read_back_as_written_in_one_form_only() {
+        let area = |x0, y0, x1, y1| Src::Area {
+            page: 2,
+            area: Rect { x0, y0, x1, y1 },
+        };
+        for (text, src) in [
+            ("L12", Src::line(12)),
+            (
+                "L12-14",
+                Src::Lines {
+                    first: 12,
+                    last: 14,
+                },
+            ),
+            (
+                "T3R5C2",
+                Src::Element {
+                    table: 3,
+                    row: 5,
+                    cell: 2,
+                },
+            ),
+            ("p2 71.5 340.0 118.2 352.4", area(715, 3400, 1182, 3524)),
+            ("p2 -0.3 0.0 5.0 10.1", area(-3, 0, 50, 101)),
+        ] {
+            assert_eq!(Src::parse(text), Some(src), "{text}");
+            assert_eq!(src.to_string(), text);
+        }
+        for text in [
+            "",
+            "L",
+            "L0",
+            "L012",
+            "L3-3",
+            "L3-",
+            "T1R2",
+            "T1R0C1",
+            "p0 1.0 1.0 2.0 2.0",
+            "p1 1 1 2 2",
+            "p1 1.00 1.0 2.0 2.0",
+            "p1 -0.0 1.0 2.0 2.0",
+            "p1 1.0 1.0 2.0",
+            "p1 1.0 1.0 2.0 2.0 3.0",
+            "l12",
+        ] {
+            assert_eq!(Src::parse(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn boxes_round_outwards_and_unite() {
+        let r = Rect::outward(71.5, 340.04, 118.21, 352.4);
+        assert_eq!(
+            r,
+            Rect {
+                x0: 715,
+                y0: 3400,
+                x1: 1183,
+                y1: 3524
+            }
+        );
+        let two = Src::Area { page: 1, area: r }.union(Src::Area {
+            page: 1,
+            area: Rect::outward(60.0, 345.0, 70.0, 360.0),
+        });
+        assert_eq!(two.to_string(), "p1 60.0 340.0 118.3 360.0");
+        assert_eq!(
+            Src::line(14).union(Src::line(12)),
+            Src::Lines {
+                first: 12,
+                last: 14
+            }
+        );
+    }
+
+    #[test]
+    fn confidences_have_two_decimals_from_0_to_1() {
+        assert_eq!(Confidence::from_fraction(0.874).to_string(), "0.87");
+        assert_eq!(Confidence::from_fraction(1.7).to_string(), "1.00");
+        assert_eq!(Confidence::from_fraction(f64::NAN).to_string(), "0.00");
+        assert_eq!(
+            Confidence::parse("0.05").map(Confidence::hundredths),
+            Some(5)
+        );
+        for bad in ["1.01", "0.5", ".50", "2.00", "0.5x"] {
+            assert_eq!(Confidence::parse(bad), None, "{bad}");
         }
     }
 

@@ -100,7 +100,7 @@ import csv, json, sys
 with open(sys.argv[1], encoding="utf-8-sig", newline="") as f:
     rows = list(csv.DictReader(f))
 print(json.dumps({"header": list(rows[0].keys()), "rows": len(rows),
-  "cells": {r["source_sha256"] + "|" + r["row"] + "|" + r["col"]: [r["value"], r["status"], r["row_label"], r["col_label"], r["unit"], r["candidates"]] for r in rows}}))
+  "cells": {r["source_sha256"] + "|" + r["row"] + "|" + r["col"]: [r["value"], r["status"], r["row_label"], r["col_label"], r["unit"], r["candidates"], r["src"]] for r in rows}}))
 "#;
     let py = Command::new("python3")
         .arg("-c")
@@ -140,6 +140,8 @@ print(json.dumps({"header": list(rows[0].keys()), "rows": len(rows),
                     assert_eq!(csv_cell[0], value, "{key}");
                     assert_eq!(csv_cell[1], status, "{key}");
                     assert_eq!(csv_cell[4], cell.unit.clone().unwrap_or_default(), "{key}");
+                    let src = cell.src.map(|s| s.to_string()).unwrap_or_default();
+                    assert_eq!(csv_cell[6], src, "{key}");
                     checked += 1;
                 }
             }
@@ -151,7 +153,15 @@ print(json.dumps({"header": list(rows[0].keys()), "rows": len(rows),
     let shanghai = "a163fe88fac470a499d50f84e776e04c1aa11084857f0156852a94f21610b74d|t2.row.central_procurement|t2.col.procurement_amount";
     assert_eq!(
         got["cells"][shanghai],
-        serde_json::json!(["251000", "", "政府集中采购", "采购总金额", "元", ""])
+        serde_json::json!([
+            "251000",
+            "",
+            "政府集中采购",
+            "采购总金额",
+            "元",
+            "",
+            "T1R18C3"
+        ])
     );
     let pingtan = "b70a57fe0bc429d7c2a9353041b56b386c48aa3bdb031d45fdecf22322941a0f|t2.row.admin_fees|t2.col.prev_year_items";
     assert_eq!(
@@ -162,7 +172,8 @@ print(json.dumps({"header": list(rows[0].keys()), "rows": len(rows),
             "行政事业性收费",
             "上一年项目数量",
             "",
-            "3 35"
+            "3 35",
+            "L10"
         ])
     );
 }
@@ -192,7 +203,7 @@ fn export_extracts_originals_and_keeps_one_row_set_per_source() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("broken.txt: empty input"));
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text.lines().count(), 1 + 198 + 200);
-    assert!(text.contains(",kewei.md,2024年上海市科委政府信息公开工作年度报告,上海市科委,2024,v2021,t3,t3.row.new_requests,t3.col.natural_person,一、本年新收政府信息公开申请数量,自然人,32,,,\r\n"));
+    assert!(text.contains(",kewei.md,2024年上海市科委政府信息公开工作年度报告,上海市科委,2024,v2021,t3,t3.row.new_requests,t3.col.natural_person,一、本年新收政府信息公开申请数量,自然人,32,,,,L102\r\n"));
 }
 
 fn check(paths: &[&str]) -> (Option<i32>, String) {
@@ -209,6 +220,8 @@ fn check_names_failed_rules_with_their_cells_and_is_silent_on_passing_reports() 
     let (code, out) = check(&[hongze.to_str().unwrap()]);
     assert_eq!(code, Some(1));
     assert!(out.contains("  FAIL R-T4-SUM 行政复议 总计: 结果维持+结果纠正+其他结果+尚未审结 = 10+1+0+0 = 11, 总计 = 0\n"), "{out}");
+    // Each cell the rule reads, where it was printed and as what.
+    assert!(out.contains("\n    t4.row.cases/t4.col.review.total at L149 printed \"0\"\n    t4.row.cases/t4.col.review.upheld at L149 printed \"10\"\n"), "{out}");
     assert!(out.contains("  FAIL R-T4-SUM 行政诉讼 复议后起诉 总计: 结果维持+结果纠正+其他结果+尚未审结 = 5+0+0+0 = 5, 总计 = 0\n"));
     assert!(out.ends_with("1 report(s): 1 with failed rules (2 failures), 0 warning(s), 0 ambiguous and 0 missing cell(s)\n"));
     let (code, out) = check(&[meilie.to_str().unwrap()]);
@@ -217,6 +230,34 @@ fn check_names_failed_rules_with_their_cells_and_is_silent_on_passing_reports() 
     let (code, out) = check(&[meilie.to_str().unwrap(), "/no/such/report.xml"]);
     assert_eq!(code, Some(2));
     assert!(out.ends_with("; 1 input(s) unusable\n"));
+}
+
+/// A failed rule of a PDF names the page and box of each cell it reads, as printed, and
+/// the place of a blank one.
+#[test]
+fn check_names_where_a_pdfs_failing_cells_were_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml =
+        std::fs::read_to_string(root().join("golden/shanghai-2019-pdf-libreoffice/expected.xml"))
+            .unwrap();
+    let total = r#"<cell col="t3.col.total" src="p4 977.0 732.2 995.0 744.3">859</cell>"#;
+    assert!(xml.contains(total));
+    let path = dir.path().join("edited.xml");
+    std::fs::write(
+        &path,
+        xml.replacen(total, &total.replace(">859<", ">858<"), 1),
+    )
+    .unwrap();
+    let (code, out) = check(&[path.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    for line in [
+        "  FAIL R-T3-ROWSUM 一: 自然人+商业企业+科研机构+社会公益组织+法律服务机构+其他 = 821+35+空+空+2+1 = 859, 总计 = 858\n",
+        "    t3.row.new_requests/t3.col.total at p4 977.0 732.2 995.0 744.3 printed \"858\"\n",
+        "    t3.row.new_requests/t3.col.natural_person at p4 654.9 732.2 673.0 744.3 printed \"821\"\n",
+        "    t3.row.new_requests/t3.col.org_research at p4 736.5 727.9 789.3 762.4 blank\n",
+    ] {
+        assert!(out.contains(line), "{line}\n{out}");
+    }
 }
 
 /// Only 本年增/减 may be negative (R-T2-CHANGE-SIGN): a fall there passes, a negative
@@ -234,15 +275,15 @@ fn check_fails_a_negative_count_but_not_a_fall() {
     };
     let fall = edited(
         "fall.xml",
-        r#"<cell col="t2.col.change">74<"#,
-        r#"<cell col="t2.col.change">-74<"#,
+        r#"<cell col="t2.col.change" src="L46">74<"#,
+        r#"<cell col="t2.col.change" src="L46">-74<"#,
     );
     let (code, out) = check(&[&fall]);
     assert_eq!(code, Some(0), "{out}");
     let negative = edited(
         "negative.xml",
-        r#"<cell col="t2.col.prev_year_items">79<"#,
-        r#"<cell col="t2.col.prev_year_items">-79<"#,
+        r#"<cell col="t2.col.prev_year_items" src="L45">79<"#,
+        r#"<cell col="t2.col.prev_year_items" src="L45">-79<"#,
     );
     let (code, out) = check(&[&negative]);
     assert_eq!(code, Some(1), "{out}");
@@ -287,6 +328,10 @@ fn check_json_lists_failures_ambiguous_and_missing() {
     assert_eq!(
         hongze["failed"][0]["cells"][0],
         "t4.row.cases/t4.col.review.total"
+    );
+    assert_eq!(
+        hongze["failed"][0]["sources"][1],
+        serde_json::json!({"cell": "t4.row.cases/t4.col.review.upheld", "src": "L149", "printed": "10", "status": null})
     );
     // Failures and diagnostics point at the table, row, column or cell by id.
     assert_eq!(

@@ -666,8 +666,8 @@ fn a_report_with_a_cell_or_row_twice_is_unusable_for_export() {
         out.extend_from_slice(&lines[i..]);
         out.join("\n")
     };
-    let cell = twice(&|l| l.contains("<cell col=\"t2.col.newly_made\">"), &|l| {
-        l.contains("<cell col=\"t2.col.newly_made\">")
+    let cell = twice(&|l| l.contains("<cell col=\"t2.col.newly_made\" "), &|l| {
+        l.contains("<cell col=\"t2.col.newly_made\" ")
     });
     let row = twice(&|l| l.contains("<row id=\"t2.row.regulations\">"), &|l| {
         l.trim() == "</row>"

@@ -855,12 +855,72 @@ fn report_of(xml: &[u8]) -> gongkai::model::Report {
     gongkai::writers::xml::from_bytes(xml).unwrap()
 }
 
-fn standard_tables(report: &gongkai::model::Report) -> Vec<&Table> {
+/// A report's standard tables; where each cell was printed apart, as (table, row, col,
+/// src).
+fn standard_tables(report: &gongkai::model::Report) -> Vec<Table> {
     report
         .tables
         .iter()
-        .filter(|t| matches!(t, Table::Standard(_)))
+        .filter_map(|t| match t {
+            Table::Standard(t) => {
+                let mut t = t.clone();
+                for cell in t.rows.iter_mut().flat_map(|r| &mut r.cells) {
+                    cell.src = None;
+                }
+                Some(Table::Standard(t))
+            }
+            Table::Generic(_) => None,
+        })
         .collect()
+}
+
+fn sources(report: &gongkai::model::Report) -> Vec<(String, Option<gongkai::model::Src>)> {
+    report
+        .tables
+        .iter()
+        .filter_map(|t| match t {
+            Table::Standard(t) => Some(t),
+            Table::Generic(_) => None,
+        })
+        .flat_map(|t| {
+            t.rows.iter().flat_map(move |r| {
+                r.cells
+                    .iter()
+                    .map(move |c| (format!("{}/{}", r.id, c.col), c.src))
+            })
+        })
+        .collect()
+}
+
+/// An OFD written from a PDF gives each cell the PDF's page and box, within half a point
+/// (its glyphs are the PDF's, rounded to the hundredth of a millimetre).
+fn same_places(ofd: &gongkai::model::Report, pdf: &gongkai::model::Report, name: &str) {
+    use gongkai::model::Src;
+    let (a, b) = (sources(ofd), sources(pdf));
+    assert_eq!(a.len(), b.len(), "{name}");
+    let mut boxes = 0;
+    for ((cell, x), (_, y)) in a.iter().zip(&b) {
+        match (x, y) {
+            (Some(Src::Area { page, area }), Some(Src::Area { page: p, area: q })) => {
+                let near = [
+                    (area.x0, q.x0),
+                    (area.y0, q.y0),
+                    (area.x1, q.x1),
+                    (area.y1, q.y1),
+                ]
+                .iter()
+                .all(|(u, v)| (u - v).abs() <= 5);
+                assert!(
+                    page == p && near,
+                    "{name} {cell}: {x:?} against the PDF's {y:?}"
+                );
+                boxes += 1;
+            }
+            (None, None) => {}
+            _ => panic!("{name} {cell}: {x:?} against the PDF's {y:?}"),
+        }
+    }
+    assert!(boxes > 150, "{name}: {boxes}");
 }
 
 #[test]
@@ -880,6 +940,7 @@ fn an_ofd_is_told_by_its_bytes_and_from_ofd_forces_its_reader() {
             standard_tables(&from_pdf),
             "{name}"
         );
+        same_places(&report, &from_pdf, name);
     }
     for (other, reason) in [
         (pdf.clone(), "not a readable zip container: "),

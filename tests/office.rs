@@ -237,3 +237,73 @@ fn an_odt_reads_spans_repeats_and_skips_notes() {
     assert_eq!((g.rows[0][0].row_span, g.rows[0][1].col_span), (2, 2));
     assert_eq!(g.rows[1].len(), 2);
 }
+
+/// Where each grid cell and paragraph of a document's layout was printed, as `src` writes
+/// it (`-` for none).
+fn places(bytes: &[u8]) -> (Vec<Vec<String>>, Vec<String>) {
+    use gongkai::layout::Block;
+    let layout = gongkai::readers::read(
+        gongkai::input::sniff(bytes),
+        bytes,
+        &gongkai::Limits::default(),
+    )
+    .unwrap();
+    let shown = |s: Option<gongkai::model::Src>| s.map_or("-".to_string(), |s| s.to_string());
+    let mut grids = Vec::new();
+    let mut paragraphs = Vec::new();
+    for block in &layout.blocks {
+        match block {
+            Block::Grid(g) => grids.push(
+                g.rows
+                    .iter()
+                    .flatten()
+                    .map(|c| format!("{}@{}", c.text, shown(c.src)))
+                    .collect(),
+            ),
+            Block::Paragraph(t) | Block::Line(t) => {
+                paragraphs.push(format!("{t}@{}", shown(t.src_of(0..t.as_str().len()))))
+            }
+        }
+    }
+    (grids, paragraphs)
+}
+
+/// Cells are named by the elements they were written as (a vertical merge's continuation
+/// and ODT's covered cells are elements too, a repeated cell is one); paragraphs by the
+/// lines of the part they stand on.
+#[test]
+fn cells_and_paragraphs_know_where_they_were_written() {
+    let doc = format!(
+        r#"<w:document {W}><w:body>
+<w:p><w:r><w:t>总体</w:t></w:r><w:r><w:t>情况</w:t></w:r></w:p>
+<w:tbl><w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>结果</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr>
+<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p><w:r><w:t>nested</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc></w:tr></w:tbl>
+<w:tbl><w:tr><w:tc><w:p><w:r><w:t>2</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
+<w:p><w:r><w:t>规章 | 3 |</w:t></w:r><w:r><w:br/><w:t>规范性文件 |</w:t></w:r></w:p><w:p><w:r><w:t xml:space="preserve">
+4</w:t></w:r></w:p>
+</w:body></w:document>"#
+    );
+    let (grids, paragraphs) = places(&docx(&doc));
+    assert_eq!(
+        grids,
+        vec![
+            vec!["结果@T1R1C1", "x@T1R1C2", "1\nnested@T1R2C2"],
+            vec!["2@T3R1C1"],
+            vec!["规章@L6", "3@L6", "规范性文件@L6"],
+        ]
+    );
+    assert_eq!(paragraphs, vec!["总体情况@L2", "4@L6-7"]);
+
+    let content = r#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:text>
+<text:p>一、总体情况</text:p>
+<table:table><table:table-row><table:table-cell table:number-columns-spanned="2"><text:p>b</text:p></table:table-cell><table:covered-table-cell/></table:table-row>
+<table:table-row><table:covered-table-cell/><table:table-cell table:number-columns-repeated="2"><text:p>5</text:p></table:table-cell></table:table-row></table:table>
+</office:text></office:body></office:document-content>"#;
+    let odt = package(&[
+        ("mimetype", b"application/vnd.oasis.opendocument.text"),
+        ("content.xml", content.as_bytes()),
+    ]);
+    let (grids, paragraphs) = places(&odt);
+    assert_eq!(grids, vec![vec!["b@T1R1C1", "5@T1R2C2", "5@T1R2C2"]]);
+    assert_eq!(paragraphs, vec!["一、总体情况@L2"]);
+}

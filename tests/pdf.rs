@@ -25,7 +25,7 @@ fn grid_text(block: &Block) -> Option<String> {
         Block::Grid(g) => Some(
             g.rows
                 .iter()
-                .flat_map(|r| r.iter().map(|c| c.text.clone()))
+                .flat_map(|r| r.iter().map(|c| c.text.text.clone()))
                 .collect::<Vec<_>>()
                 .join("|"),
         ),

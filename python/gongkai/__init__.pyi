@@ -44,6 +44,7 @@ class Cell(TypedDict):
     unit: Optional[str]
     status: Optional[str]
     candidates: Optional[str]
+    src: Optional[str]
 
 class CheckResult(TypedDict):
     rule: str

@@ -4,10 +4,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::layout::Grid;
-use crate::model::GridCell;
+use crate::layout::{Grid, GridCell, Text};
+use crate::model::{Rect, Src};
 
 use super::lines::{in_number, median};
+use super::rotation::View;
 use super::{Glyph, Segment};
 
 /// Rulings closer than this (points) are one line: browsers draw cell borders doubled
@@ -63,18 +64,25 @@ impl Lattice {
         Some(self.cell_group[span(&self.ys, y) * self.cols() + span(&self.xs, x)])
     }
 
-    /// The grid, each group's glyphs written as its cell text.
-    pub fn grid(&self, glyphs: &HashMap<usize, Vec<&Glyph>>) -> Grid {
+    /// The grid, each group's glyphs written as its cell text; each cell's `src` is its
+    /// box between the rulings, on the page as shown (`view` is the one it was read in).
+    pub fn grid(&self, glyphs: &HashMap<usize, Vec<&Glyph>>, view: &View) -> Grid {
         let nrows = self.ys.len() - 1;
         let mut rows: Vec<Vec<(usize, GridCell)>> = vec![Vec::new(); nrows];
         for (gi, &(r, c, rs, cs)) in self.groups.iter().enumerate() {
             let text = glyphs.get(&gi).map(|g| cell_text(g)).unwrap_or_default();
+            let (x0, y0, x1, y1) =
+                view.shown(self.xs[c], self.ys[r], self.xs[c + cs], self.ys[r + rs]);
             rows[r].push((
                 c,
                 GridCell {
                     text,
                     row_span: rs as u32,
                     col_span: cs as u32,
+                    src: Some(Src::Area {
+                        page: 0,
+                        area: Rect::outward(x0, y0, x1, y1),
+                    }),
                 },
             ));
         }
@@ -153,8 +161,9 @@ pub fn table_cells<'g>(
 }
 
 /// The text of a cell: its lines top to bottom, joined without spaces (wrapped CJK
-/// labels, one character a line in narrow columns) except between Latin words.
-fn cell_text(glyphs: &[&Glyph]) -> String {
+/// labels, one character a line in narrow columns) except between Latin words. Each
+/// glyph's text keeps where it was printed.
+fn cell_text(glyphs: &[&Glyph]) -> Text {
     let mut sorted: Vec<&Glyph> = glyphs.to_vec();
     sorted.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x0.total_cmp(&b.x0)));
     let mut lines: Vec<Vec<&Glyph>> = Vec::new();
@@ -164,10 +173,10 @@ fn cell_text(glyphs: &[&Glyph]) -> String {
             _ => lines.push(vec![g]),
         }
     }
-    let mut out = String::new();
+    let mut out = Text::default();
     for mut l in lines {
         l.sort_by(|a, b| a.x0.total_cmp(&b.x0));
-        let mut text = String::new();
+        let mut text = Text::default();
         let mut prev: Option<&Glyph> = None;
         for g in l {
             if g.text.trim().is_empty() {
@@ -180,10 +189,10 @@ fn cell_text(glyphs: &[&Glyph]) -> String {
                 let latin = |s: &str| s.chars().any(|c| c.is_ascii_alphanumeric());
                 let joined = gap < 0.6 && in_number(p, g);
                 if !joined && (gap > 1.5 || gap > 0.25 && (latin(&p.text) || latin(&g.text))) {
-                    text.push(' ');
+                    text.push_str(" ", None);
                 }
             }
-            text.push_str(&g.text);
+            text.push_str(&g.text, Some(g.src()));
             prev = Some(g);
         }
         let text = text.trim();
@@ -191,10 +200,10 @@ fn cell_text(glyphs: &[&Glyph]) -> String {
             continue;
         }
         let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-        if latin(out.chars().next_back()) && latin(text.chars().next()) {
-            out.push(' ');
+        if latin(out.as_str().chars().next_back()) && latin(text.as_str().chars().next()) {
+            out.push_str(" ", None);
         }
-        out.push_str(text);
+        out.push_text(&text);
     }
     out
 }
@@ -534,13 +543,18 @@ mod tests {
                 .or_default()
                 .push(g);
         }
-        let grid = t.grid(&cells);
+        let view = View {
+            turns: 0,
+            width: 600.0,
+            height: 800.0,
+        };
+        let grid = t.grid(&cells, &view);
         let shape: Vec<Vec<(String, u32, u32)>> = grid
             .rows
             .iter()
             .map(|r| {
                 r.iter()
-                    .map(|c| (c.text.clone(), c.row_span, c.col_span))
+                    .map(|c| (c.text.text.clone(), c.row_span, c.col_span))
                     .collect()
             })
             .collect();
@@ -551,6 +565,33 @@ mod tests {
                 vec![("组".into(), 2, 1), ("1".into(), 1, 1), ("".into(), 1, 1)],
                 vec![("2".into(), 1, 1), ("3".into(), 1, 1)],
             ]
+        );
+        // Where each cell was printed: an empty cell is its box between the rulings, a
+        // cell with text its glyphs' boxes (a 10-point em on its baseline).
+        let area = |x0, y0, x1, y1| {
+            Some(Src::Area {
+                page: 0,
+                area: Rect::outward(x0, y0, x1, y1),
+            })
+        };
+        assert_eq!(grid.rows[1][2].src_of(0..0), area(200.0, 20.0, 300.0, 40.0));
+        assert_eq!(grid.rows[1][0].src, area(0.0, 20.0, 100.0, 60.0));
+        assert_eq!(grid.rows[1][1].src_of(0..1), area(110.0, 26.5, 120.0, 36.5));
+    }
+
+    #[test]
+    fn a_turned_page_gives_its_cells_as_shown() {
+        // Text running down a portrait page, turned a quarter: a cell's box in the view is
+        // given back in the page as shown.
+        let view = View {
+            turns: 1,
+            width: 800.0,
+            height: 600.0,
+        };
+        // (x, y) of the page was shown at (y, 600 - x) of the view.
+        assert_eq!(
+            view.shown(100.0, 500.0, 200.0, 520.0),
+            (80.0, 100.0, 100.0, 200.0)
         );
     }
 
@@ -618,14 +659,14 @@ mod tests {
             .items
             .iter()
             .map(|i| match i {
-                Item::Line { text, .. } => text.clone(),
+                Item::Line { text, .. } => text.text.clone(),
                 Item::Table { grid, .. } => grid
                     .rows
                     .iter()
                     .map(|r| {
                         r.iter()
                             .map(|c| match (c.row_span, c.col_span) {
-                                (1, 1) => c.text.clone(),
+                                (1, 1) => c.text.text.clone(),
                                 (rows, cols) => format!("{}{{{rows}×{cols}}}", c.text),
                             })
                             .collect::<Vec<_>>()

@@ -3,6 +3,7 @@
 //! aligned.
 
 use super::{Glyph, Item};
+use crate::layout::Text;
 
 /// Groups glyphs into lines by baseline and writes each as a line item.
 pub fn text_lines(glyphs: &[&Glyph]) -> Vec<Item> {
@@ -52,7 +53,7 @@ pub fn text_lines(glyphs: &[&Glyph]) -> Vec<Item> {
         .filter_map(|mut l| {
             l.sort_by(|a, b| a.x0.total_cmp(&b.x0));
             let text = line_text(&l, left, unit);
-            if text.trim().is_empty() {
+            if text.as_str().trim().is_empty() {
                 return None;
             }
             let top = l.iter().map(|g| g.top()).fold(f64::MAX, f64::min);
@@ -64,9 +65,9 @@ pub fn text_lines(glyphs: &[&Glyph]) -> Vec<Item> {
 
 /// The text of one line: a column per `unit / 2`-ish position, as `pdftotext -layout`
 /// prints — glyphs that touch are written together, a gap becomes spaces up to the
-/// column the next glyph stands at.
-fn line_text(line: &[&Glyph], left: f64, unit: f64) -> String {
-    let mut out = String::new();
+/// column the next glyph stands at. Each glyph's text keeps where it was printed.
+fn line_text(line: &[&Glyph], left: f64, unit: f64) -> Text {
+    let mut out = Text::default();
     let mut col = 0usize;
     let mut prev: Option<&Glyph> = None;
     for g in line {
@@ -88,11 +89,9 @@ fn line_text(line: &[&Glyph], left: f64, unit: f64) -> String {
                 }
             }
         };
-        for _ in 0..spaces {
-            out.push(' ');
-        }
+        out.push_str(&" ".repeat(spaces), None);
         col += spaces;
-        out.push_str(&g.text);
+        out.push_str(&g.text, Some(g.src()));
         // A character is one column of text whatever its width on the page: the next
         // glyph's column comes from its position, so columns line up across lines.
         col += g.text.chars().count();
@@ -131,7 +130,7 @@ mod tests {
         items
             .into_iter()
             .filter_map(|i| match i {
-                Item::Line { text, .. } => Some(text),
+                Item::Line { text, .. } => Some(text.text),
                 Item::Table { .. } => None,
             })
             .collect()

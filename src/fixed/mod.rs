@@ -22,7 +22,8 @@ mod pages;
 pub mod paths;
 mod rotation;
 
-use crate::layout::Grid;
+use crate::layout::{Grid, Text};
+use crate::model::{Rect, Src};
 
 pub use pages::{join, Joined};
 
@@ -54,6 +55,9 @@ pub struct Glyph {
     /// How it was drawn, so that a page whose text runs sideways can be turned; None
     /// where that is unknown (vertical writing).
     pub baseline: Option<Baseline>,
+    /// Its box on the page as the reader gave it, before any turn (x0, top, x1, bottom):
+    /// where it was printed, for `src`.
+    pub shown: (f64, f64, f64, f64),
 }
 
 /// Where a glyph was drawn: its origin, its advance and its em-high "up" vector, in the
@@ -84,12 +88,8 @@ impl Glyph {
         let size = (up.0 * up.0 + up.1 * up.1).sqrt();
         if baseline.reads_right() {
             Glyph {
-                x0: ox,
-                x1: ox + dx.max(size * 0.1),
-                y: oy,
-                size,
-                text,
                 baseline: Some(baseline),
+                ..Glyph::boxed(ox, ox + dx.max(size * 0.1), oy, size, text)
             }
         } else {
             let (cx, cy) = (ox + dx / 2.0 + up.0 * 0.35, oy + dy / 2.0 + up.1 * 0.35);
@@ -113,6 +113,7 @@ impl Glyph {
             size,
             text,
             baseline: None,
+            shown: (x0, y - 0.85 * size, x1, y + 0.15 * size),
         }
     }
 
@@ -126,6 +127,15 @@ impl Glyph {
     /// Its baseline is known and runs left to right.
     pub fn upright(&self) -> bool {
         self.baseline.is_some_and(|b| b.reads_right())
+    }
+
+    /// Where it was printed, on a page not yet numbered (see [`join`]).
+    fn src(&self) -> Src {
+        let (x0, y0, x1, y1) = self.shown;
+        Src::Area {
+            page: 0,
+            area: Rect::outward(x0, y0, x1, y1),
+        }
     }
 
     pub fn top(&self) -> f64 {
@@ -164,7 +174,7 @@ pub struct PageLayout {
 enum Item {
     /// A text line: its text (leading spaces give the indent), and its top and bottom for
     /// telling headers, footers and gaps.
-    Line { top: f64, bottom: f64, text: String },
+    Line { top: f64, bottom: f64, text: Text },
     /// A ruled table.
     Table { top: f64, grid: Grid },
 }
@@ -179,8 +189,11 @@ impl Item {
 
 /// Lays out one page: ruled tables as grids, the glyphs outside them as lines, in reading
 /// order. A page whose text runs sideways is turned so that it reads left to right.
+///
+/// Every glyph and cell keeps where it was printed (its box as the reader gave it, before
+/// any turn) for the cells' `src`, on page 0: [`join`] numbers the pages.
 pub fn lay_out(page: &Page) -> PageLayout {
-    let (height, glyphs, segments) = rotation::upright_view(page);
+    let (view, glyphs, segments) = rotation::upright_view(page);
     let glyphs = dedupe(&glyphs);
     let tables = lattice::lattice(&segments);
     let (cells, in_table) = lattice::table_cells(&tables, &glyphs);
@@ -188,7 +201,7 @@ pub fn lay_out(page: &Page) -> PageLayout {
     for (t, cells) in tables.iter().zip(&cells) {
         items.push(Item::Table {
             top: t.ys[0],
-            grid: t.grid(cells),
+            grid: t.grid(cells, &view),
         });
     }
     let free: Vec<&Glyph> = glyphs
@@ -199,7 +212,10 @@ pub fn lay_out(page: &Page) -> PageLayout {
         .collect();
     items.extend(lines::text_lines(&free));
     items.sort_by(|a, b| a.top().total_cmp(&b.top()));
-    PageLayout { height, items }
+    PageLayout {
+        height: view.height,
+        items,
+    }
 }
 
 /// Drops glyphs drawn twice at (nearly) the same place — fake bold, shadows.

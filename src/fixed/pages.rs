@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
-use crate::layout::{Block, Budget, Layout, TooLarge};
-use crate::model::{Diagnostic, Level};
+use crate::layout::{Block, Budget, Layout, Text, TooLarge};
+use crate::model::{Diagnostic, Level, Src};
 use crate::text::chrome::is_chrome_line;
 
 use super::{Item, PageLayout};
@@ -39,7 +39,8 @@ impl Joined {
 /// grid column a table cell spans. Dropped: lines matching the chrome patterns (page
 /// numbers `-3-`, `第 2 页`) anywhere, and lines in the top or bottom tenth of a page that
 /// stand there on another page too (digits aside). A blank line marks a wide vertical gap
-/// on a page; none is put between pages.
+/// on a page; none is put between pages. The pages are numbered from 1 in the order given:
+/// where their text and cells were printed (`src`) names that page.
 pub fn join(pages: Vec<PageLayout>, budget: &mut Budget) -> Result<Joined, TooLarge> {
     let key = |t: &str| -> String {
         t.chars()
@@ -56,7 +57,7 @@ pub fn join(pages: Vec<PageLayout>, budget: &mut Budget) -> Result<Joined, TooLa
         let mut seen: Vec<String> = Vec::new();
         for it in page.items.iter().filter(|it| in_margin(page.height, it)) {
             if let Item::Line { text, .. } = it {
-                let k = key(text);
+                let k = key(text.as_str());
                 if !seen.contains(&k) {
                     seen.push(k.clone());
                     *margin_count.entry(k).or_default() += 1;
@@ -66,27 +67,38 @@ pub fn join(pages: Vec<PageLayout>, budget: &mut Budget) -> Result<Joined, TooLa
     }
     let mut blocks = Vec::new();
     let mut dropped = 0;
-    for PageLayout { height, items } in pages {
+    for (PageLayout { height, items }, number) in pages.into_iter().zip(1u32..) {
         let mut prev_bottom: Option<(f64, f64)> = None;
         for it in items {
             let repeated = in_margin(height, &it)
-                && matches!(&it, Item::Line { text, .. } if margin_count.get(&key(text)).copied().unwrap_or(0) >= 2);
+                && matches!(&it, Item::Line { text, .. } if margin_count.get(&key(text.as_str())).copied().unwrap_or(0) >= 2);
             match it {
-                Item::Line { top, bottom, text } => {
-                    if repeated || is_chrome_line(&text) {
+                Item::Line {
+                    top,
+                    bottom,
+                    mut text,
+                } => {
+                    if repeated || is_chrome_line(text.as_str()) {
                         dropped += 1;
                         continue;
                     }
                     if let Some((pb, size)) = prev_bottom {
                         if top - pb > size * 1.2 {
-                            blocks.push(Block::Line(String::new()));
+                            blocks.push(Block::Line(Text::default()));
                         }
                     }
                     prev_bottom = Some((bottom, bottom - top));
+                    on_page(&mut text, number);
                     blocks.push(Block::Line(text));
                 }
-                Item::Table { grid, .. } => {
+                Item::Table { mut grid, .. } => {
                     prev_bottom = None;
+                    for cell in grid.rows.iter_mut().flatten() {
+                        on_page(&mut cell.text, number);
+                        if let Some(Src::Area { page, .. }) = &mut cell.src {
+                            *page = number;
+                        }
+                    }
                     blocks.push(Block::Grid(grid));
                 }
             }
@@ -103,12 +115,22 @@ pub fn join(pages: Vec<PageLayout>, budget: &mut Budget) -> Result<Joined, TooLa
     Ok(Joined { blocks, dropped })
 }
 
+/// Puts what a page laid out (on page 0) on its page.
+fn on_page(text: &mut Text, number: u32) {
+    for (_, src) in &mut text.printed {
+        if let Src::Area { page, .. } = src {
+            *page = number;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::draw::{self, h, text, v};
     use super::super::{lay_out, Glyph, Segment};
     use super::*;
-    use crate::model::GridCell;
+    use crate::layout::GridCell;
+    use crate::model::Rect;
 
     /// A page of runs of text, each at x = 40 unless a `|` puts the rest at x = 150.
     fn page(lines: &[(&str, f64)], segments: Vec<Segment>) -> PageLayout {
@@ -124,6 +146,34 @@ mod tests {
 
     fn joined(pages: Vec<PageLayout>) -> Joined {
         join(pages, &mut Budget::default()).unwrap()
+    }
+
+    /// A block's text and shape without where it was printed.
+    fn plain(block: &Block) -> Block {
+        match block {
+            Block::Line(t) => Block::Line(t.as_str().into()),
+            Block::Paragraph(t) => Block::Paragraph(t.as_str().into()),
+            Block::Grid(g) => Block::Grid(crate::layout::Grid {
+                caption: g.caption.clone(),
+                rows: g
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        r.iter()
+                            .map(|c| GridCell {
+                                row_span: c.row_span,
+                                col_span: c.col_span,
+                                ..crate::layout::Grid::cell(c.text.as_str())
+                            })
+                            .collect()
+                    })
+                    .collect(),
+            }),
+        }
+    }
+
+    fn plain_blocks(out: &Joined) -> Vec<Block> {
+        out.blocks.iter().map(plain).collect()
     }
 
     fn line(s: &str) -> Block {
@@ -155,7 +205,7 @@ mod tests {
         // In the margin on both pages (digits aside): dropped; in the body, or in the
         // margin of one page only: kept. A page number is dropped wherever it stands.
         assert_eq!(
-            out.blocks,
+            plain_blocks(&out),
             vec![
                 line("一、总体情况"),
                 line("某市人民政府年度报告"),
@@ -214,7 +264,7 @@ mod tests {
             })
         };
         assert_eq!(
-            out.blocks,
+            plain_blocks(&out),
             vec![
                 line("表一"),
                 grid(vec![
@@ -226,6 +276,27 @@ mod tests {
             ]
         );
         assert_eq!(out.dropped, 2);
+        // Where they were printed, each on its own page: a line's glyphs, a cell's glyphs
+        // (10-point ems on their baselines), an empty cell's box between the rulings.
+        let area = |page, x0, y0, x1, y1| Src::Area {
+            page,
+            area: Rect::outward(x0, y0, x1, y1),
+        };
+        let Block::Line(title) = &out.blocks[0] else {
+            panic!("{:?}", out.blocks[0]);
+        };
+        assert_eq!(title.src_of(0..6), Some(area(1, 40.0, 71.5, 60.0, 81.5)));
+        let Block::Grid(g) = &out.blocks[2] else {
+            panic!("{:?}", out.blocks[2]);
+        };
+        assert_eq!(
+            g.rows[0][1].src_of(0..2),
+            Some(area(2, 150.0, 86.5, 170.0, 96.5))
+        );
+        assert_eq!(
+            g.rows[1][1].src_of(0..0),
+            Some(area(2, 140.0, 120.0, 240.0, 140.0))
+        );
     }
 
     #[test]

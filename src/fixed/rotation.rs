@@ -61,10 +61,30 @@ fn turn_vec(k: u8, x: f64, y: f64) -> (f64, f64) {
     }
 }
 
+/// The view a page is laid out in: turned `turns` quarter turns counter-clockwise from the
+/// page as shown, `width` × `height` after the turn.
+#[derive(Debug, Clone, Copy)]
+pub struct View {
+    pub turns: u8,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl View {
+    /// A box of the view as a box of the page as shown.
+    pub fn shown(&self, x0: f64, y0: f64, x1: f64, y1: f64) -> (f64, f64, f64, f64) {
+        let back = (4 - self.turns % 4) % 4;
+        let (ax, ay) = turn_point(back, x0, y0, self.width, self.height);
+        let (bx, by) = turn_point(back, x1, y1, self.width, self.height);
+        (ax.min(bx), ay.min(by), ax.max(bx), ay.max(by))
+    }
+}
+
 /// The page's glyphs and segments in the view where most of its text reads left to right,
-/// and that view's height: turned when at least ten glyphs with a known baseline are
-/// drawn and six in ten of them run one way that is not left to right.
-pub fn upright_view(page: &Page) -> (f64, Vec<Glyph>, Vec<Segment>) {
+/// and that view: turned when at least ten glyphs with a known baseline are drawn and six
+/// in ten of them run one way that is not left to right. Glyphs keep the box they were
+/// shown in.
+pub fn upright_view(page: &Page) -> (View, Vec<Glyph>, Vec<Segment>) {
     let mut counts = [0usize; 4];
     for g in &page.glyphs {
         if let (Some(b), false) = (g.baseline, g.text.trim().is_empty()) {
@@ -79,23 +99,34 @@ pub fn upright_view(page: &Page) -> (f64, Vec<Glyph>, Vec<Segment>) {
         .map(|(k, n)| (k as u8, *n))
         .unwrap_or((0, 0));
     if k == 0 || total < 10 || most * 10 < total * 6 {
-        return (page.height, page.glyphs.clone(), page.segments.clone());
+        let view = View {
+            turns: 0,
+            width: page.width,
+            height: page.height,
+        };
+        return (view, page.glyphs.clone(), page.segments.clone());
     }
     let (w, h) = (page.width, page.height);
     let glyphs = page
         .glyphs
         .iter()
-        .map(|g| match g.baseline {
-            Some(b) => Glyph::along(b.turned(k, w, h), g.text.clone()),
-            None => {
-                let (cx, cy) = turn_point(k, g.cx(), g.cy(), w, h);
-                Glyph::boxed(
-                    cx - g.size / 2.0,
-                    cx + g.size / 2.0,
-                    cy + 0.35 * g.size,
-                    g.size,
-                    g.text.clone(),
-                )
+        .map(|g| {
+            let turned = match g.baseline {
+                Some(b) => Glyph::along(b.turned(k, w, h), g.text.clone()),
+                None => {
+                    let (cx, cy) = turn_point(k, g.cx(), g.cy(), w, h);
+                    Glyph::boxed(
+                        cx - g.size / 2.0,
+                        cx + g.size / 2.0,
+                        cy + 0.35 * g.size,
+                        g.size,
+                        g.text.clone(),
+                    )
+                }
+            };
+            Glyph {
+                shown: g.shown,
+                ..turned
             }
         })
         .collect();
@@ -108,8 +139,13 @@ pub fn upright_view(page: &Page) -> (f64, Vec<Glyph>, Vec<Segment>) {
             Segment { x0, y0, x1, y1 }
         })
         .collect();
-    let height = if k % 2 == 1 { w } else { h };
-    (height, glyphs, segments)
+    let (width, height) = if k % 2 == 1 { (h, w) } else { (w, h) };
+    let view = View {
+        turns: k,
+        width,
+        height,
+    };
+    (view, glyphs, segments)
 }
 
 #[cfg(test)]
@@ -177,7 +213,8 @@ mod tests {
     fn a_page_turns_only_for_ten_sideways_glyphs_and_six_in_ten() {
         let unturned = |glyphs: Vec<Glyph>| {
             let page = draw::page(glyphs, Vec::new());
-            let (height, turned, _) = upright_view(&page);
+            let (view, turned, _) = upright_view(&page);
+            let height = view.height;
             height == 800.0 && turned == page.glyphs
         };
         // Nine glyphs running down (a seal's caption, a margin note) turn nothing.

@@ -5,8 +5,9 @@
 //! goes through the text reader, so the one recogniser sees what it sees for text files.
 
 use std::borrow::Cow;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::ops::Range;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -18,8 +19,8 @@ use html5ever::{Attribute, QualName};
 use scraper::{Html, HtmlTreeSink, Node};
 
 use crate::input::{decode, DecodeError, Decoded, EncodingSource};
-use crate::layout::{Block, Budget, Grid, Hints, Layout, TooLarge};
-use crate::model::{Diagnostic, GridCell, Level};
+use crate::layout::{Block, Budget, Grid, GridCell, Hints, Layout, Text, TooLarge};
+use crate::model::{Diagnostic, Level, Src};
 use crate::readers::text;
 use crate::text::chrome::published_date;
 
@@ -77,7 +78,7 @@ pub fn read(
             format!("{} tag(s) with more than {MAX_ATTRIBUTES} attributes were read without their attributes", tamed.crowded),
         ));
     }
-    let doc = parse(&tamed.text, limits.max_html_nodes)?;
+    let (doc, inserted) = parse(&tamed.text, limits.max_html_nodes)?;
     drop(tamed);
     drop(decoded);
     let hints = page_hints(&doc);
@@ -86,9 +87,11 @@ pub fn read(
         max_depth,
         budget,
         blocks: Vec::new(),
-        buffer: String::new(),
+        buffer: Text::default(),
         chrome: 0,
         diagnostics: Vec::new(),
+        lines: LinesOfText::new(&doc, inserted),
+        tables: table_numbers(&doc),
     };
     walker.walk(root)?;
     walker.flush()?;
@@ -113,14 +116,19 @@ pub fn read(
 
 /// Parses the page as `scraper` does, a piece at a time, refusing it once the tree holds
 /// more than `max_nodes` nodes: the count is of nodes made, so markup that makes many
-/// nodes of few bytes (implied and reconstructed elements) is counted too.
-fn parse(text: &str, max_nodes: usize) -> Result<Html, HtmlError> {
+/// nodes of few bytes (implied and reconstructed elements) is counted too. Also gives the
+/// text put into the tree, in the order it was put there, with the line of the page each
+/// piece stood on.
+fn parse(text: &str, max_nodes: usize) -> Result<(Html, Text), HtmlError> {
     let nodes = Rc::new(Cell::new(0usize));
+    let inserted = Rc::new(RefCell::new(Text::default()));
     let sink = CountingSink {
         inner: HtmlTreeSink::new(Html::new_document()),
         nodes: Rc::clone(&nodes),
         text_parent: Cell::new(None),
         merged: Cell::new(0),
+        line: Cell::new(1),
+        inserted: Rc::clone(&inserted),
     };
     let mut parser = html5ever::driver::parse_document(sink, Default::default());
     let mut rest = text;
@@ -139,7 +147,72 @@ fn parse(text: &str, max_nodes: usize) -> Result<Html, HtmlError> {
     if nodes.get() > max_nodes {
         return Err(HtmlError::TooManyNodes(max_nodes));
     }
-    Ok(doc)
+    let inserted = inserted.take();
+    Ok((doc, inserted))
+}
+
+/// The text nodes of a parsed page found again in the text put into the tree, so that each
+/// character of a text node knows its line of the page (canonical-xml.md § Provenance).
+/// The tree builder puts text in document order but for text it moves (out of a table,
+/// by misnested tags): such a node is looked for a little further on, and left without
+/// lines when it is not there.
+struct LinesOfText {
+    inserted: Text,
+    at: HashMap<NodeId, usize>,
+}
+
+/// How far past the expected place a moved text node is looked for.
+const LINE_SEARCH_BYTES: usize = 64 * 1024;
+
+impl LinesOfText {
+    fn new(doc: &Html, inserted: Text) -> LinesOfText {
+        let mut at = HashMap::new();
+        let mut cursor = 0usize;
+        let all = inserted.as_str();
+        for node in doc.tree.root().descendants() {
+            let Node::Text(t) = node.value() else {
+                continue;
+            };
+            let t: &str = t;
+            if t.is_empty() {
+                continue;
+            }
+            let found = if all[cursor..].starts_with(t) {
+                Some(cursor)
+            } else {
+                let mut end = (cursor + LINE_SEARCH_BYTES + t.len()).min(all.len());
+                while !all.is_char_boundary(end) {
+                    end -= 1;
+                }
+                all[cursor..end].find(t).map(|p| cursor + p)
+            };
+            if let Some(start) = found {
+                at.insert(node.id(), start);
+                cursor = start + t.len();
+            }
+        }
+        LinesOfText { inserted, at }
+    }
+
+    /// Where the bytes of a text node `len` bytes long were printed, by ranges of it.
+    fn printed(&self, node: NodeId, len: usize) -> Vec<(Range<usize>, Src)> {
+        let Some(&start) = self.at.get(&node) else {
+            return Vec::new();
+        };
+        self.inserted.printed_in(start..start + len)
+    }
+}
+
+/// Every `<table>` element's number: its place among the page's tables in document order,
+/// nested ones counted, from 1.
+fn table_numbers(doc: &Html) -> HashMap<NodeId, u32> {
+    doc.tree
+        .root()
+        .descendants()
+        .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "table"))
+        .zip(1u32..)
+        .map(|(n, i)| (n.id(), i))
+        .collect()
 }
 
 /// scraper's tree sink, counting the nodes it is asked to make (a text appended may join
@@ -152,6 +225,10 @@ struct CountingSink {
     text_parent: Cell<Option<NodeId>>,
     /// Attributes merged into elements already made (repeated `<html>`, `<body>`).
     merged: Cell<usize>,
+    /// The line of the page the token being built from stands on.
+    line: Cell<u32>,
+    /// The text put into the tree, in order, each piece on its line.
+    inserted: Rc<RefCell<Text>>,
 }
 
 /// Attributes repeated `<html>` and `<body>` tags may add to the first one's.
@@ -160,6 +237,15 @@ const MAX_MERGED_ATTRIBUTES: usize = 1000;
 impl CountingSink {
     fn count(&self) {
         self.nodes.set(self.nodes.get() + 1);
+    }
+
+    /// Keeps text put into the tree with its line.
+    fn note_text(&self, child: &NodeOrText<NodeId>) {
+        if let NodeOrText::AppendText(t) = child {
+            self.inserted
+                .borrow_mut()
+                .push_str(t, Some(Src::line(self.line.get())));
+        }
     }
 
     /// Counts what an append may add: a node, or text that may join the text before it.
@@ -209,6 +295,7 @@ impl TreeSink for CountingSink {
     }
     fn append(&self, parent: &NodeId, child: NodeOrText<NodeId>) {
         self.count_append(parent, &child);
+        self.note_text(&child);
         self.inner.append(parent, child)
     }
     fn append_based_on_parent_node(
@@ -218,6 +305,7 @@ impl TreeSink for CountingSink {
         child: NodeOrText<NodeId>,
     ) {
         self.count();
+        self.note_text(&child);
         self.text_parent.set(None);
         self.inner.append_based_on_parent_node(element, prev, child)
     }
@@ -248,6 +336,7 @@ impl TreeSink for CountingSink {
     }
     fn append_before_sibling(&self, sibling: &NodeId, new_node: NodeOrText<NodeId>) {
         self.count();
+        self.note_text(&new_node);
         self.text_parent.set(None);
         self.inner.append_before_sibling(sibling, new_node)
     }
@@ -280,6 +369,8 @@ impl TreeSink for CountingSink {
             .is_mathml_annotation_xml_integration_point(handle)
     }
     fn set_current_line(&self, line_number: u64) {
+        self.line
+            .set(u32::try_from(line_number).unwrap_or(u32::MAX));
         self.inner.set_current_line(line_number)
     }
     fn complete_script(&self, node: &NodeId) -> html5ever::tree_builder::NextParserState {
@@ -395,11 +486,17 @@ fn tame(html: &str, max_depth: usize) -> Tamed<'_> {
         let name = &html[name_start..name_start + name_len];
         let (end, words) = tag_end_and_words(html, name_start + name_len);
         let self_closing = html[..end].ends_with("/>");
+        // What the tag written without its attributes took, to take it back below.
+        let mut written = 0;
         if !closing && words > MAX_ATTRIBUTES {
             out.push_str(&html[keep_from..lt]);
+            let before = out.len();
             out.push('<');
             out.push_str(name);
+            // Its line ends stay, so that every later line keeps its number (`src`).
+            out.extend(line_ends(&html[lt..end]));
             out.push_str(if self_closing { "/>" } else { ">" });
+            written = out.len() - before;
             keep_from = end;
             crowded += 1;
         }
@@ -439,9 +536,10 @@ fn tame(html: &str, max_depth: usize) -> Tamed<'_> {
                 out.push_str(&html[keep_from..lt]);
             } else {
                 // The tag was just written without its attributes: take that back.
-                out.truncate(out.len() - name.len() - if self_closing { 3 } else { 2 });
+                out.truncate(out.len() - written);
                 crowded -= 1;
             }
+            out.extend(line_ends(&html[lt..end]));
             keep_from = end;
             too_deep += 1;
         }
@@ -460,6 +558,11 @@ fn tame(html: &str, max_depth: usize) -> Tamed<'_> {
         too_deep,
         crowded,
     }
+}
+
+/// The line ends in a piece of markup, in order (`\r\n` stays one line end).
+fn line_ends(markup: &str) -> impl Iterator<Item = char> + '_ {
+    markup.chars().filter(|&c| c == '\r' || c == '\n')
 }
 
 /// Where the raw text of a `<script>` or `<style>` opened before `from` ends: at its end
@@ -699,23 +802,24 @@ fn is_layout_table(table: NodeRef<'_, Node>) -> bool {
 /// The text of a subtree: inline elements run together (`20</span><span>23` is 2023),
 /// `<br>` and block elements break lines.
 fn text_of(node: NodeRef<'_, Node>) -> String {
-    let mut out = String::new();
+    let mut out = Text::default();
     for edge in node.traverse() {
         match edge {
             Edge::Open(n) => match n.value() {
-                Node::Text(t) => push_collapsed(&mut out, t),
-                Node::Element(e) if e.name() == "br" => out.push('\n'),
-                Node::Element(e) if is_block(e.name()) => out.push('\n'),
+                Node::Text(t) => push_collapsed(&mut out, t, &[]),
+                Node::Element(e) if e.name() == "br" => out.push_str("\n", None),
+                Node::Element(e) if is_block(e.name()) => out.push_str("\n", None),
                 _ => {}
             },
             Edge::Close(n) => {
                 if n.value().as_element().is_some_and(|e| is_block(e.name())) {
-                    out.push('\n');
+                    out.push_str("\n", None);
                 }
             }
         }
     }
-    out.lines()
+    out.as_str()
+        .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
@@ -760,17 +864,38 @@ fn is_block(name: &str) -> bool {
     )
 }
 
-/// HTML collapses runs of white space to one space.
-fn push_collapsed(out: &mut String, text: &str) {
-    for c in text.chars() {
+/// HTML collapses runs of white space to one space. `printed` says where byte ranges of
+/// `text` were printed (in order; none for text whose place is unknown).
+fn push_collapsed(out: &mut Text, text: &str, printed: &[(Range<usize>, Src)]) {
+    let mut run = 0;
+    // The characters not yet pushed: where they start, and where they were printed.
+    let mut pending: Option<(usize, Option<Src>)> = None;
+    let flush = |out: &mut Text, pending: &mut Option<(usize, Option<Src>)>, end: usize| {
+        if let Some((start, src)) = pending.take() {
+            out.push_str(&text[start..end], src);
+        }
+    };
+    for (i, c) in text.char_indices() {
         if matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}') {
-            if !out.ends_with([' ', '\n']) && !out.is_empty() {
-                out.push(' ');
+            flush(out, &mut pending, i);
+            if !out.as_str().ends_with([' ', '\n']) && !out.is_empty() {
+                out.push_str(" ", None);
             }
-        } else {
-            out.push(c);
+            continue;
+        }
+        while printed.get(run).is_some_and(|(r, _)| r.end <= i) {
+            run += 1;
+        }
+        let src = printed
+            .get(run)
+            .filter(|(r, _)| r.start <= i)
+            .map(|(_, s)| *s);
+        if pending.is_none_or(|(_, s)| s != src) {
+            flush(out, &mut pending, i);
+            pending = Some((i, src));
         }
     }
+    flush(out, &mut pending, text.len());
 }
 
 fn collapse(s: &str) -> String {
@@ -783,9 +908,13 @@ struct Walker<'b> {
     max_depth: usize,
     budget: &'b mut Budget,
     blocks: Vec<Block>,
-    buffer: String,
+    buffer: Text,
     chrome: usize,
     diagnostics: Vec<Diagnostic>,
+    /// The line of the page each character of a text node stands on.
+    lines: LinesOfText,
+    /// Each table element's number, for its cells' `src`.
+    tables: HashMap<NodeId, u32>,
 }
 
 impl Walker<'_> {
@@ -801,7 +930,10 @@ impl Walker<'_> {
                         continue;
                     }
                     match n.value() {
-                        Node::Text(t) => push_collapsed(&mut self.buffer, t),
+                        Node::Text(t) => {
+                            let printed = self.lines.printed(n.id(), t.len());
+                            push_collapsed(&mut self.buffer, t, &printed);
+                        }
                         Node::Element(e) => {
                             if is_skipped(e) {
                                 skip = Some(n.id());
@@ -810,7 +942,7 @@ impl Walker<'_> {
                                 self.table(n)?;
                                 skip = Some(n.id());
                             } else if e.name() == "br" {
-                                self.buffer.push('\n');
+                                self.buffer.push_str("\n", None);
                             } else if is_block(e.name()) && depth < self.max_depth {
                                 self.flush()?;
                             }
@@ -840,7 +972,7 @@ impl Walker<'_> {
     /// are read as text).
     fn flush(&mut self) -> Result<(), TooLarge> {
         let text = std::mem::take(&mut self.buffer);
-        if text.trim().is_empty() {
+        if text.as_str().trim().is_empty() {
             return Ok(());
         }
         let blocks = text::paragraph(&text, self.budget)?;
@@ -852,7 +984,8 @@ impl Walker<'_> {
     }
 
     fn table(&mut self, table: NodeRef<'_, Node>) -> Result<(), TooLarge> {
-        let grid = grid_of(table, self.budget)?;
+        let number = self.tables.get(&table.id()).copied().unwrap_or(0);
+        let grid = grid_of(table, number, self.budget)?;
         if grid.rows.is_empty() {
             return Ok(());
         }
@@ -891,8 +1024,9 @@ fn is_metadata_grid(grid: &Grid) -> bool {
 /// A table's cells as anchor cells with spans, row groups in order. Spans are clamped as
 /// browsers clamp them (colspan 0 or junk is 1, at most 1000; rowspan 0 runs to the end of
 /// its row group) and then to the rows that exist, so a hostile span allocates nothing.
-/// Cells are taken from `budget` before their text is made.
-fn grid_of(table: NodeRef<'_, Node>, budget: &mut Budget) -> Result<Grid, TooLarge> {
+/// Cells are taken from `budget` before their text is made. Each cell's `src` is the
+/// table's `number`, its row element's and its own place as written, from 1.
+fn grid_of(table: NodeRef<'_, Node>, number: u32, budget: &mut Budget) -> Result<Grid, TooLarge> {
     let mut grid = Grid::default();
     let mut groups: Vec<Vec<NodeRef<'_, Node>>> = Vec::new();
     for child in table.children() {
@@ -916,9 +1050,11 @@ fn grid_of(table: NodeRef<'_, Node>, budget: &mut Budget) -> Result<Grid, TooLar
             _ => {}
         }
     }
+    let mut row_number = 0u32;
     for group in groups {
         let n = group.len();
         for (i, tr) in group.iter().enumerate() {
+            row_number += 1;
             let left = (n - i) as u32;
             let is_cell = |c: &NodeRef<'_, Node>| {
                 c.value()
@@ -937,7 +1073,8 @@ fn grid_of(table: NodeRef<'_, Node>, budget: &mut Budget) -> Result<Grid, TooLar
             let row: Vec<GridCell> = tr
                 .children()
                 .filter(is_cell)
-                .map(|cell| {
+                .zip(1u32..)
+                .map(|(cell, cell_number)| {
                     let e = cell.value().as_element().expect("filtered to elements");
                     let col_span = colspan(e);
                     let row_span = match span(e.attr("rowspan")) {
@@ -946,9 +1083,14 @@ fn grid_of(table: NodeRef<'_, Node>, budget: &mut Budget) -> Result<Grid, TooLar
                         None => 1,
                     };
                     GridCell {
-                        text: text_of(cell),
+                        text: text_of(cell).into(),
                         row_span,
                         col_span,
+                        src: Some(Src::Element {
+                            table: number,
+                            row: row_number,
+                            cell: cell_number,
+                        }),
                     }
                 })
                 .collect();
@@ -1009,7 +1151,7 @@ mod tests {
             .iter()
             .map(|r| {
                 r.iter()
-                    .map(|c| (c.text.clone(), c.row_span, c.col_span))
+                    .map(|c| (c.text.to_string(), c.row_span, c.col_span))
                     .collect()
             })
             .collect()
@@ -1058,11 +1200,11 @@ mod tests {
         assert_eq!(
             layout.blocks,
             vec![
-                Block::Paragraph("一、总体情况".into()),
-                Block::Paragraph(
-                    "本机关全年主动公开政府信息一百二十条，收到申请十件，已全部办结答复完毕。"
-                        .into()
-                )
+                Block::Paragraph(Text::at("一、总体情况", Src::line(1))),
+                Block::Paragraph(Text::at(
+                    "本机关全年主动公开政府信息一百二十条，收到申请十件，已全部办结答复完毕。",
+                    Src::line(1)
+                ))
             ]
         );
         assert_eq!(layout.hints.title.as_deref(), Some("某区2020年报_某区政府"));
@@ -1074,7 +1216,10 @@ mod tests {
         let gb = format!("<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'></head><body>{body}</body></html>");
         let (bytes, _, _) = encoding_rs::GBK.encode(&gb);
         let layout = read(&bytes, &crate::Limits::default(), &mut Budget::default()).unwrap();
-        assert_eq!(layout.blocks[0], Block::Paragraph("一、总体情况".into()));
+        assert_eq!(
+            layout.blocks[0],
+            Block::Paragraph(Text::at("一、总体情况", Src::line(1)))
+        );
         // The same page saved as UTF-8 with its gb2312 meta left in.
         let layout = read(
             gb.as_bytes(),
@@ -1082,11 +1227,104 @@ mod tests {
             &mut Budget::default(),
         )
         .unwrap();
-        assert_eq!(layout.blocks[0], Block::Paragraph("一、总体情况".into()));
+        assert_eq!(
+            layout.blocks[0],
+            Block::Paragraph(Text::at("一、总体情况", Src::line(1)))
+        );
         assert!(layout
             .diagnostics
             .iter()
             .any(|d| d.code == "charset-overruled"));
+    }
+
+    #[test]
+    fn text_keeps_the_lines_of_the_page_it_stood_on() {
+        // Digits split over elements and lines are one number on both lines; a line end
+        // inside a dropped tag still counts; `\r\n` and `\r` each end one line.
+        let crowded: String = (0..100).map(|i| format!(" a{i}=\"{i}\"")).collect();
+        let page = format!(
+            "<html><body>\r\n<div>\r<p>规章 | 1<span\n>2</span> |<br>\n\
+             规范性文件 | 3 |</p>\n<p\n{crowded}>行政许可 | 4 |<br>其他 | 5 |</p></div></body></html>"
+        );
+        let layout = read(
+            page.as_bytes(),
+            &crate::Limits::default(),
+            &mut Budget::default(),
+        )
+        .unwrap();
+        let cells: Vec<(String, Option<Src>)> = layout
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Grid(g) => Some(g),
+                _ => None,
+            })
+            .flat_map(|g| g.rows.iter().flatten())
+            .map(|c| (c.text.to_string(), c.src_of(0..c.text.as_str().len())))
+            .collect();
+        assert_eq!(
+            cells,
+            vec![
+                ("规章".into(), Some(Src::line(3))),
+                ("12".into(), Some(Src::Lines { first: 3, last: 4 })),
+                ("规范性文件".into(), Some(Src::line(5))),
+                ("3".into(), Some(Src::line(5))),
+                ("行政许可".into(), Some(Src::line(7))),
+                ("4".into(), Some(Src::line(7))),
+                ("其他".into(), Some(Src::line(7))),
+                ("5".into(), Some(Src::line(7))),
+            ]
+        );
+    }
+
+    #[test]
+    fn table_cells_are_named_by_their_elements() {
+        // Tables counted in document order with nested ones (the layout table holding the
+        // others is the first); rows across row groups; cells as written, spans not
+        // expanded.
+        let page = "<table><tr><td><table><tr><td>信息内容</td><td>数量</td></tr>\
+            <tr><td rowspan=2>规章</td><td>1</td></tr><tr><td>2</td></tr></table>\
+            <p>一段很长的说明文字。</p></td></tr></table>\
+            <table><thead><tr><th>项目</th><th colspan=2>数量</th></tr></thead>\
+            <tbody><tr><td>收到</td><td>3</td><td>4</td></tr></tbody></table>";
+        let srcs: Vec<Vec<(String, String)>> = blocks(page)
+            .iter()
+            .filter_map(|b| match b {
+                Block::Grid(g) => Some(
+                    g.rows
+                        .iter()
+                        .flatten()
+                        .map(|c| {
+                            (
+                                c.text.to_string(),
+                                c.src.map(|s| s.to_string()).unwrap_or_default(),
+                            )
+                        })
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .collect();
+        let cell = |t: &str, s: &str| (t.to_string(), s.to_string());
+        assert_eq!(
+            srcs,
+            vec![
+                vec![
+                    cell("信息内容", "T2R1C1"),
+                    cell("数量", "T2R1C2"),
+                    cell("规章", "T2R2C1"),
+                    cell("1", "T2R2C2"),
+                    cell("2", "T2R3C1"),
+                ],
+                vec![
+                    cell("项目", "T3R1C1"),
+                    cell("数量", "T3R1C2"),
+                    cell("收到", "T3R2C1"),
+                    cell("3", "T3R2C2"),
+                    cell("4", "T3R2C3"),
+                ],
+            ]
+        );
     }
 
     #[test]

@@ -9,21 +9,32 @@
 
 use std::borrow::Cow;
 
-use crate::layout::{Block, Budget, Grid, Hints, Layout, TooLarge};
-use crate::model::{Diagnostic, GridCell, Level};
+use crate::layout::{Block, Budget, Grid, GridCell, Hints, Layout, Text, TooLarge};
+use crate::model::{Diagnostic, Level, Src};
 use crate::text::chrome::{is_chrome_line, published_date, running_title};
 use crate::text::normalise::fold_simple;
 use crate::text::number;
 
 /// Reads decoded text into the common layout, taking its lines and cells from `budget`.
+/// Every character keeps the number of the line it stands on (1-based; `\r\n`, `\n` and
+/// `\r` each end a line), for the cells' `src`.
 pub fn read(text: &str, budget: &mut Budget) -> Result<Layout, TooLarge> {
-    let mut text = unify_line_ends(text);
+    let text = unify_line_ends(text);
     // Counted before any line is copied: every stage below costs memory per line.
     budget.lines(text.bytes().filter(|&b| b == b'\n').count() + 1)?;
-    if let Some(piped) = cells_on_own_lines_as_pipes(&text) {
-        text = Cow::Owned(piped);
+    let lines = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, l)| Text::at(l, Src::line(u32::try_from(i + 1).unwrap_or(u32::MAX))))
+        .collect();
+    read_lines(lines, budget)
+}
+
+/// Reads lines (each knowing where it was printed) into the common layout.
+fn read_lines(mut lines: Vec<Text>, budget: &mut Budget) -> Result<Layout, TooLarge> {
+    if let Some(piped) = cells_on_own_lines_as_pipes(&lines) {
+        lines = piped;
     }
-    let mut lines: Vec<&str> = text.split('\n').collect();
     let mut layout = Layout::default();
 
     if let Some(hints) = crawler_header(&mut lines) {
@@ -31,60 +42,55 @@ pub fn read(text: &str, budget: &mut Budget) -> Result<Layout, TooLarge> {
     }
 
     let mut dropped = 0usize;
-    let mut i = 0;
-    while i < lines.len() {
-        let line = lines[i].trim_end();
-        if is_chrome_line(line) {
+    let mut lines = lines.into_iter().peekable();
+    while let Some(mut line) = lines.next() {
+        let trimmed = line.as_str().trim_end();
+        if is_chrome_line(trimmed) {
             if layout.hints.published.is_none() {
-                layout.hints.published = published_date(line);
+                layout.hints.published = published_date(trimmed);
             }
             if layout.hints.title.is_none() {
-                layout.hints.title = running_title(line);
+                layout.hints.title = running_title(trimmed);
             }
             // Chrome (a page footer above all) splits no paragraph: the blank lines around
             // it go with it.
-            while layout.blocks.last() == Some(&Block::Line(String::new())) {
+            while matches!(layout.blocks.last(), Some(Block::Line(t)) if t.is_empty()) {
                 layout.blocks.pop();
             }
             dropped += 1;
-            i += 1;
-            while i < lines.len() && lines[i].trim().is_empty() {
-                i += 1;
-            }
+            while lines.next_if(|l| l.as_str().trim().is_empty()).is_some() {}
             continue;
         }
-        if is_pipe_line(line) {
-            let start = i;
-            while i < lines.len()
-                && (is_pipe_line(lines[i].trim_end()) || is_md_separator(lines[i].trim()))
-            {
-                i += 1;
+        if is_pipe_line(trimmed) {
+            let mut block = vec![line.trim()];
+            while let Some(l) = lines.next_if(|l| {
+                is_pipe_line(l.as_str().trim_end()) || is_md_separator(l.as_str().trim())
+            }) {
+                block.push(l.trim());
             }
-            let block: Vec<&str> = lines[start..i].iter().map(|l| l.trim()).collect();
             if block
                 .iter()
-                .filter(|l| !is_padding(l) && !is_md_separator(l))
+                .filter(|l| !is_padding(l.as_str()) && !is_md_separator(l.as_str()))
                 .count()
                 >= 2
             {
                 layout.blocks.push(Block::Grid(pipe_grid(&block, budget)?));
             } else {
-                layout
-                    .blocks
-                    .extend(block.iter().map(|l| Block::Line(l.to_string())));
+                layout.blocks.extend(block.into_iter().map(Block::Line));
             }
             continue;
         }
-        if is_md_separator(line.trim()) {
-            i += 1;
+        if is_md_separator(trimmed.trim()) {
             continue;
         }
-        layout.blocks.push(Block::Line(if line.trim().is_empty() {
-            String::new()
-        } else {
-            line.to_string()
-        }));
-        i += 1;
+        layout
+            .blocks
+            .push(Block::Line(if trimmed.trim().is_empty() {
+                Text::default()
+            } else {
+                line.truncate(trimmed.len());
+                line
+            }));
     }
     if dropped > 0 {
         layout.diagnostics.push(Diagnostic::new(
@@ -123,36 +129,43 @@ fn unify_line_ends(text: &str) -> Cow<'_, str> {
 /// One paragraph of a document (an HTML `<p>`, a DOCX `w:p`) as blocks: a single line is a
 /// paragraph, dropped if it is chrome; several lines (`<br>`) or pipe text go through the
 /// text reader, so flattened tables inside a paragraph are recovered like text files'.
-pub fn paragraph(text: &str, budget: &mut Budget) -> Result<Vec<Block>, TooLarge> {
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    Ok(match lines.as_slice() {
-        [] => Vec::new(),
-        [line] if !line.contains('|') => {
-            if is_chrome_line(line) {
-                Vec::new()
-            } else {
-                budget.lines(1)?;
-                vec![Block::Paragraph(line.to_string())]
-            }
+pub fn paragraph(text: &Text, budget: &mut Budget) -> Result<Vec<Block>, TooLarge> {
+    let mut lines: Vec<Text> = Vec::new();
+    let mut start = 0;
+    for line in text.as_str().split('\n') {
+        let end = start + line.len();
+        let trimmed = text.slice(start..end).trim();
+        if !trimmed.is_empty() {
+            lines.push(trimmed);
         }
-        _ => read(&lines.join("\n"), budget)?.blocks,
-    })
+        start = end + 1;
+    }
+    if let [line] = lines.as_slice() {
+        if !line.as_str().contains('|') {
+            if is_chrome_line(line.as_str()) {
+                return Ok(Vec::new());
+            }
+            budget.lines(1)?;
+            return Ok(vec![Block::Paragraph(lines.remove(0))]);
+        }
+    }
+    if lines.is_empty() {
+        return Ok(Vec::new());
+    }
+    budget.lines(lines.len())?;
+    Ok(read_lines(lines, budget)?.blocks)
 }
 
 /// A crawler's dump starts with `key: value` lines and a `==== 正文 ====` rule; the keys
 /// are metadata about the page, not report text.
-fn crawler_header(lines: &mut Vec<&str>) -> Option<Hints> {
+fn crawler_header(lines: &mut Vec<Text>) -> Option<Hints> {
     let rule = lines.iter().take(40).position(|l| {
-        let t = l.trim();
+        let t = l.as_str().trim();
         t.starts_with("===") && t.ends_with("===") && t.contains("正文")
     })?;
     let mut hints = Hints::default();
     for line in &lines[..rule] {
-        if let Some((key, value)) = line.split_once([':', '：']) {
+        if let Some((key, value)) = line.as_str().split_once([':', '：']) {
             let value = value.trim();
             if value.is_empty() {
                 continue;
@@ -184,37 +197,38 @@ const MIN_CELL_LINES: usize = 6;
 /// A row built here holds only the numbers printed; a row whose empty cells printed nothing
 /// has too few values, and the recogniser leaves it `missing` rather than guess where the
 /// gaps are. Returns `None` when the page has neither shape.
-fn cells_on_own_lines_as_pipes(text: &str) -> Option<String> {
-    let candidates = text
-        .lines()
+fn cells_on_own_lines_as_pipes(lines: &[Text]) -> Option<Vec<Text>> {
+    let candidates = lines
+        .iter()
         .filter(|l| {
-            let t = l.trim();
+            let t = l.as_str().trim();
             t == "|" || is_lone_cell(t)
         })
         .count();
     if candidates < MIN_CELL_LINES {
         return None;
     }
-    let mut out: Vec<String> = Vec::new();
+    let mut out: Vec<Text> = Vec::new();
     // Lines of `out` that are rows built here.
     let mut built: Vec<bool> = Vec::new();
     // The last line of `out` that is not blank: kept as we go, so that runs of blank lines
     // cost nothing.
     let mut last: Option<usize> = None;
     let mut rewritten = 0usize;
-    for line in text.split('\n') {
-        let t = line.trim();
+    for line in lines {
+        let t = line.as_str().trim();
         if let Some(j) = last {
-            let prev = out[j].trim_end();
+            let prev = out[j].as_str().trim_end();
             if is_lone_cell(t) && (built[j] || is_row_label(prev)) {
                 // A built row ends in ` |` and grows in place: appending, never copying
                 // the row, keeps a run of a million cells linear.
                 if !built[j] {
-                    out[j] = format!("{} |", prev.trim());
+                    out[j] = out[j].trim();
+                    out[j].push_str(" |", None);
                 }
-                out[j].push(' ');
-                out[j].push_str(t);
-                out[j].push_str(" |");
+                out[j].push_str(" ", None);
+                out[j].push_text(&line.trim());
+                out[j].push_str(" |", None);
                 built[j] = true;
                 out.truncate(j + 1);
                 built.truncate(j + 1);
@@ -222,12 +236,13 @@ fn cells_on_own_lines_as_pipes(text: &str) -> Option<String> {
                 continue;
             }
             if t == "|" && j + 1 == out.len() && !prev.ends_with('|') && !built[j] {
-                out[j] = format!("{} |", prev.trim());
+                out[j] = out[j].trim();
+                out[j].push_str(" |", None);
                 rewritten += 1;
                 continue;
             }
         }
-        out.push(line.to_string());
+        out.push(line.clone());
         built.push(false);
         if !t.is_empty() {
             last = Some(out.len() - 1);
@@ -238,11 +253,11 @@ fn cells_on_own_lines_as_pipes(text: &str) -> Option<String> {
     }
     // Rows built here follow one another as one block of pipe rows: the blank lines
     // between two of them go.
-    let mut kept: Vec<&str> = Vec::with_capacity(out.len());
-    let mut blanks: Vec<&str> = Vec::new();
+    let mut kept: Vec<Text> = Vec::with_capacity(out.len());
+    let mut blanks: Vec<Text> = Vec::new();
     let mut after_built = false;
-    for (line, &row) in out.iter().zip(&built) {
-        if line.trim().is_empty() {
+    for (line, row) in out.into_iter().zip(built) {
+        if line.as_str().trim().is_empty() {
             blanks.push(line);
             continue;
         }
@@ -254,7 +269,7 @@ fn cells_on_own_lines_as_pipes(text: &str) -> Option<String> {
         after_built = row;
     }
     kept.append(&mut blanks);
-    Some(kept.join("\n"))
+    Some(kept)
 }
 
 /// A cell printed alone: a number as cells print them (`0`, `+19`, `减4`, `75.9260`,
@@ -305,26 +320,34 @@ fn is_md_separator(line: &str) -> bool {
 /// Builds a grid from a block of pipe lines. Two shapes exist: one cell a line (`text |`,
 /// rows closed by a padding line of `|`s, spec §7.3 item 1) and one row a line. Cells are
 /// taken from `budget` before they are made.
-fn pipe_grid(block: &[&str], budget: &mut Budget) -> Result<Grid, TooLarge> {
-    let content: Vec<&&str> = block
+fn pipe_grid(block: &[Text], budget: &mut Budget) -> Result<Grid, TooLarge> {
+    let content: Vec<&Text> = block
         .iter()
-        .filter(|l| !is_padding(l) && !is_md_separator(l))
+        .filter(|l| !is_padding(l.as_str()) && !is_md_separator(l.as_str()))
         .collect();
     let cell_per_line = content.iter().all(|l| {
-        cell_texts(l).filter(|c| !c.is_empty()).nth(1).is_none() && !l.trim().starts_with('|')
+        cell_ranges(l.as_str())
+            .filter(|c| !c.is_empty())
+            .nth(1)
+            .is_none()
+            && !l.as_str().trim().starts_with('|')
     });
+    let cell = |line: &Text, range: std::ops::Range<usize>| GridCell {
+        src: line.src_of(0..line.text.len()),
+        ..Grid::cell(line.slice(range))
+    };
     let mut grid = Grid::default();
     if cell_per_line {
         budget.cells(content.len())?;
         let mut row: Vec<GridCell> = Vec::new();
         for line in block {
-            if is_padding(line) {
+            if is_padding(line.as_str()) {
                 if !row.is_empty() {
                     grid.rows.push(std::mem::take(&mut row));
                 }
-            } else if !is_md_separator(line) {
-                let cell = cell_texts(line).next().unwrap_or_default();
-                row.push(Grid::cell(cell));
+            } else if !is_md_separator(line.as_str()) {
+                let range = cell_ranges(line.as_str()).next().unwrap_or_default();
+                row.push(cell(line, range));
             }
         }
         if !row.is_empty() {
@@ -332,27 +355,63 @@ fn pipe_grid(block: &[&str], budget: &mut Budget) -> Result<Grid, TooLarge> {
         }
     } else {
         for line in content {
-            budget.cells(cell_texts(line).count())?;
-            grid.rows.push(cell_texts(line).map(Grid::cell).collect());
+            budget.cells(cell_ranges(line.as_str()).count())?;
+            grid.rows.push(
+                cell_ranges(line.as_str())
+                    .map(|range| cell(line, range))
+                    .collect(),
+            );
         }
     }
     Ok(grid)
 }
 
-/// The cells of one pipe line: what lies between pipes, an empty cell kept as empty (the
-/// recogniser drops empty cells beyond a row's width: a scraper's `||||` padding and a
-/// printed-empty cell look alike here). Outer pipes delimit; they open no cell.
-fn cell_texts(line: &str) -> impl Iterator<Item = &str> {
+/// The cells of one pipe line, as byte ranges of it: what lies between pipes, trimmed, an
+/// empty cell kept as empty (the recogniser drops empty cells beyond a row's width: a
+/// scraper's `||||` padding and a printed-empty cell look alike here). Outer pipes
+/// delimit; they open no cell.
+fn cell_ranges(line: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let lead = line.len() - line.trim_start().len();
     let t = line.trim();
-    let t = t.strip_prefix('|').unwrap_or(t);
+    let (start, t) = match t.strip_prefix('|') {
+        Some(rest) => (lead + 1, rest),
+        None => (lead, t),
+    };
     let t = t.strip_suffix('|').unwrap_or(t);
     let empty = t.trim().is_empty();
-    t.split('|').filter(move |_| !empty).map(str::trim)
+    let mut at = start;
+    t.split('|').filter(move |_| !empty).map(move |cell| {
+        let from = at + (cell.len() - cell.trim_start().len());
+        at += cell.len() + 1;
+        from..from + cell.trim().len()
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The pipe text the rewrite makes of a page, if it makes any.
+    fn piped(page: &str) -> Option<String> {
+        let lines: Vec<Text> = page
+            .split('\n')
+            .zip(1..)
+            .map(|(l, n)| Text::at(l, Src::line(n)))
+            .collect();
+        cells_on_own_lines_as_pipes(&lines)
+            .map(|ls| ls.iter().map(|l| l.as_str()).collect::<Vec<_>>().join("\n"))
+    }
+
+    fn line_texts(layout: &Layout) -> Vec<&str> {
+        layout
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Line(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
 
     fn grid_texts(layout: &Layout) -> Vec<Vec<Vec<String>>> {
         layout
@@ -362,7 +421,7 @@ mod tests {
                 Block::Grid(g) => Some(
                     g.rows
                         .iter()
-                        .map(|r| r.iter().map(|c| c.text.clone()).collect())
+                        .map(|r| r.iter().map(|c| c.text.to_string()).collect())
                         .collect(),
                 ),
                 _ => None,
@@ -384,10 +443,19 @@ mod tests {
             ]]
         );
         assert_eq!(
-            layout.blocks.first(),
-            Some(&Block::Line("二、主动公开政府信息情况".into()))
+            line_texts(&layout),
+            vec!["二、主动公开政府信息情况", "三、收到"]
         );
-        assert_eq!(layout.blocks.last(), Some(&Block::Line("三、收到".into())));
+        // Each cell and line on the line it was printed on; an empty cell on its line.
+        let Block::Grid(g) = &layout.blocks[1] else {
+            panic!("{:?}", layout.blocks[1]);
+        };
+        assert_eq!(g.rows[3][3].text, "463");
+        assert_eq!(g.rows[3][3].src_of(0..3), Some(Src::line(17)));
+        assert_eq!(
+            layout.blocks[2],
+            Block::Line(Text::at("三、收到", Src::line(18)))
+        );
     }
 
     #[test]
@@ -419,7 +487,10 @@ mod tests {
             Some("某区2019年政府信息公开工作年度报告")
         );
         assert_eq!(layout.hints.published.as_deref(), Some("2020-01-20 15:22"));
-        assert_eq!(layout.blocks, vec![Block::Line("正文第一行".into())]);
+        assert_eq!(
+            layout.blocks,
+            vec![Block::Line(Text::at("正文第一行", Src::line(4)))]
+        );
         assert_eq!(layout.diagnostics[0].code, "chrome-dropped");
     }
 
@@ -427,14 +498,25 @@ mod tests {
     fn cells_on_lines_of_their_own_become_pipe_rows() {
         let page = "规章\n\n0\n\n0\n\n6\n\n行政规范性文件\n\n１,２３４\n\n/\n\n+19\n\n第二十条第（五）项\n\n行政许可\n\n9\n";
         assert_eq!(
-            cells_on_own_lines_as_pipes(page).as_deref(),
+            piped(page).as_deref(),
             Some("规章 | 0 | 0 | 6 |\n行政规范性文件 | １,２３４ | / | +19 |\n\n第二十条第（五）项\n\n行政许可 | 9 |\n")
         );
-        let piped = "规章\n|\n0\n|\n0\n|\n6\n|\n行政规范性文件\n|\n1\n|\n2\n|\n";
+        let on_lines = "规章\n|\n0\n|\n0\n|\n6\n|\n行政规范性文件\n|\n1\n|\n2\n|\n";
         assert_eq!(
-            cells_on_own_lines_as_pipes(piped).as_deref(),
+            piped(on_lines).as_deref(),
             Some("规章 |\n0 |\n0 |\n6 |\n行政规范性文件 |\n1 |\n2 |\n")
         );
+        // A row put together from cells on lines of their own keeps each cell's line, and
+        // the row as a whole is all of them.
+        let layout = read(page, &mut Budget::default()).unwrap();
+        let Block::Grid(g) = &layout.blocks[0] else {
+            panic!("{:?}", layout.blocks[0]);
+        };
+        assert_eq!(g.rows[0][3].text, "6");
+        assert_eq!(g.rows[0][3].src_of(0..1), Some(Src::line(7)));
+        assert_eq!(g.rows[1][1].src_of(0..9), Some(Src::line(11)));
+        assert_eq!(g.rows[1][3].src_of(0..3), Some(Src::line(15)));
+        assert_eq!(g.rows[1][0].src, Some(Src::Lines { first: 9, last: 15 }));
     }
 
     #[test]
@@ -459,17 +541,11 @@ mod tests {
     #[test]
     fn stray_numbers_and_pipe_text_are_left_alone() {
         // A page number under prose, a wrapped figure: too few to be a table of cells.
-        assert_eq!(
-            cells_on_own_lines_as_pipes("全年共收到申请。\n\n3\n\n规章\n0\n"),
-            None
-        );
+        assert_eq!(piped("全年共收到申请。\n\n3\n\n规章\n0\n"), None);
         // Prose (a full stop) never heads a row, however many numbers follow it.
-        assert_eq!(
-            cells_on_own_lines_as_pipes("办结。\n1\n2\n3\n4\n5\n6\n7\n"),
-            None
-        );
+        assert_eq!(piped("办结。\n1\n2\n3\n4\n5\n6\n7\n"), None);
         // The seed's shape: lone `|` lines after a cell that already ends in a pipe pad rows.
         let seed = "规章 |\n|\n0 |\n|\n0 |\n|\n0 |\n|\n行政许可 |\n|\n0 |\n|\n";
-        assert_eq!(cells_on_own_lines_as_pipes(seed), None);
+        assert_eq!(piped(seed), None);
     }
 }

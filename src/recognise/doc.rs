@@ -17,7 +17,8 @@ use crate::text::gloss;
 use crate::text::normalise::fold_simple;
 use crate::text::traditional;
 
-use crate::layout::{Block, Layout};
+use crate::layout::{Block, GridCell, Layout, Text};
+use crate::model::Src;
 use crate::text::number;
 
 #[derive(Debug)]
@@ -40,8 +41,23 @@ pub struct DocBlock<'a> {
     drift: Vec<(usize, usize)>,
     /// The line number of the block (a text block is one line; a grid has one per row).
     first_line: usize,
-    /// A grid's cells: their range in `Doc::text` and their row.
-    cells: Vec<(Range<usize>, usize)>,
+    /// A line's or paragraph's text in the layout, knowing where it was printed.
+    printed: Option<&'a Text>,
+    /// A grid's cells.
+    cells: Vec<DocCell<'a>>,
+}
+
+/// A grid cell in the document.
+#[derive(Debug)]
+struct DocCell<'a> {
+    /// Its range in `Doc::text`.
+    range: Range<usize>,
+    /// Its row's line number.
+    line: usize,
+    /// Where its text starts in its block's `original`.
+    original: usize,
+    /// The layout's cell, knowing where it was printed.
+    cell: &'a GridCell,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,13 +106,14 @@ impl<'a> Doc<'a> {
                     } else {
                         BlockKind::Line
                     };
-                    let drift = push_normalised(&mut doc.text, t);
+                    let drift = push_normalised(&mut doc.text, t.as_str());
                     doc.blocks.push(DocBlock {
                         range: start..doc.text.len(),
                         kind,
-                        original: Cow::Borrowed(t),
+                        original: Cow::Borrowed(t.as_str()),
                         drift,
                         first_line: line,
+                        printed: Some(t),
                         cells: Vec::new(),
                     });
                     line += 1;
@@ -118,12 +135,17 @@ impl<'a> Doc<'a> {
                             }
                             let cell_start = doc.text.len();
                             let orig_start = original.len();
-                            for (n, o) in push_normalised(&mut doc.text, &cell.text) {
+                            for (n, o) in push_normalised(&mut doc.text, cell.text.as_str()) {
                                 drift.push((n + cell_start - start, o + orig_start));
                             }
-                            original.push_str(&cell.text);
+                            original.push_str(cell.text.as_str());
                             drift.push((doc.text.len() - start, original.len()));
-                            cells.push((cell_start..doc.text.len(), line));
+                            cells.push(DocCell {
+                                range: cell_start..doc.text.len(),
+                                line,
+                                original: orig_start,
+                                cell,
+                            });
                         }
                         line += 1;
                     }
@@ -133,6 +155,7 @@ impl<'a> Doc<'a> {
                         original: Cow::Owned(original),
                         drift,
                         first_line,
+                        printed: None,
                         cells,
                     });
                 }
@@ -153,9 +176,9 @@ impl<'a> Doc<'a> {
         {
             match block.kind {
                 BlockKind::Grid => {
-                    for (cell, line) in &block.cells {
-                        if cell.start >= range.start && cell.end <= range.end {
-                            lex_cell(&self.text, cell.clone(), *line, &mut out);
+                    for c in &block.cells {
+                        if c.range.start >= range.start && c.range.end <= range.end {
+                            lex_cell(&self.text, c.range.clone(), c.line, &mut out);
                         }
                     }
                 }
@@ -181,6 +204,29 @@ impl<'a> Doc<'a> {
     pub fn block_at(&self, offset: usize) -> Option<usize> {
         let i = self.blocks.partition_point(|b| b.range.end < offset);
         (i < self.blocks.len() && self.blocks[i].range.start <= offset).then_some(i)
+    }
+
+    /// Where the characters of a range of the document (in one block) were printed: the
+    /// places of the layout's text there, or, for a grid cell whose text has none (an
+    /// empty cell, a table element's cell), the cell's.
+    pub fn src(&self, range: Range<usize>) -> Option<Src> {
+        let block = &self.blocks[self.block_at(range.start)?];
+        let end = range.end.clamp(range.start, block.range.end);
+        let from = block.to_original(range.start - block.range.start);
+        let to = block.to_original(end - block.range.start);
+        match block.printed {
+            Some(text) => text.src_of(from..to),
+            None => {
+                let i = block.cells.partition_point(|c| c.range.end < range.start);
+                let c = block
+                    .cells
+                    .get(i)
+                    .filter(|c| c.range.start <= range.start)?;
+                let start = from.saturating_sub(c.original);
+                c.cell
+                    .src_of(start..to.saturating_sub(c.original).max(start))
+            }
+        }
     }
 
     /// The original text of a range of the document (which must lie in one block).

@@ -328,7 +328,19 @@ fn generic_tables(layout: &Layout, doc: &Doc, consumed: &[Range<usize>]) -> Vec<
         out.push(Table::Generic(GenericTable {
             id: format!("x{}", out.len() + 1),
             caption: grid.caption.clone(),
-            rows: grid.rows.clone(),
+            rows: grid
+                .rows
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .map(|c| crate::model::GridCell {
+                            text: c.text.text.clone(),
+                            row_span: c.row_span,
+                            col_span: c.col_span,
+                        })
+                        .collect()
+                })
+                .collect(),
         }));
     }
     out

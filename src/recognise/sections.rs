@@ -601,7 +601,7 @@ mod tests {
 
     fn layout(lines: &[&str]) -> Layout {
         Layout {
-            blocks: lines.iter().map(|l| Block::Line(l.to_string())).collect(),
+            blocks: lines.iter().map(|l| Block::Line((*l).into())).collect(),
             ..Layout::default()
         }
     }

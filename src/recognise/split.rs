@@ -3,6 +3,7 @@
 //! table's rules jointly. Several ways leave the cells ambiguous; nothing is guessed.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use crate::template::rules::{CellKey, Outcome, RuleInstance, Term};
 use crate::template::ValueKind;
@@ -16,6 +17,8 @@ pub struct Token {
     /// May hold several cells (inline text); a whole grid cell never does.
     pub splittable: bool,
     pub blank: bool,
+    /// The caller's name for the token, given back with each piece cut from it.
+    pub item: usize,
 }
 
 impl Token {
@@ -41,6 +44,43 @@ pub enum Piece {
     Missing,
 }
 
+/// Where a piece of a reading was printed: bytes of a token's text, by the token's `item`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Printed {
+    pub item: usize,
+    pub bytes: Range<usize>,
+}
+
+/// One cell of a candidate reading and what it was read from: none for a cell that
+/// nothing printed stands for (an empty column of aligned text, the rest of a row an
+/// excerpt cut off).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub piece: Piece,
+    pub printed: Option<Printed>,
+}
+
+impl Slot {
+    /// A piece read from a whole token.
+    pub fn of_token(piece: Piece, item: usize, text: &str) -> Slot {
+        Slot {
+            piece,
+            printed: Some(Printed {
+                item,
+                bytes: 0..text.len(),
+            }),
+        }
+    }
+
+    /// A piece nothing printed stands for.
+    pub fn unprinted(piece: Piece) -> Slot {
+        Slot {
+            piece,
+            printed: None,
+        }
+    }
+}
+
 /// At most this many readings are listed for one row; a run allowing more is unreadable.
 pub const MAX_ROW_READINGS: usize = 20_000;
 
@@ -51,8 +91,9 @@ const ENUMERATION_BUDGET: usize = 1_000_000;
 pub struct TooMany;
 
 /// Every reading of `tokens` as exactly `kinds.len()` cells, in a stable order (shorter
-/// first pieces first). `Err` when there are too many to list.
-pub fn readings(tokens: &[Token], kinds: &[ValueKind]) -> Result<Vec<Vec<Piece>>, TooMany> {
+/// first pieces first), each cell with the bytes of the token it was cut from. `Err` when
+/// there are too many to list.
+pub fn readings(tokens: &[Token], kinds: &[ValueKind]) -> Result<Vec<Vec<Slot>>, TooMany> {
     // capacity[i]: most cells tokens[i..] can make.
     let mut capacity = vec![0usize; tokens.len() + 1];
     for i in (0..tokens.len()).rev() {
@@ -72,8 +113,8 @@ pub fn readings(tokens: &[Token], kinds: &[ValueKind]) -> Result<Vec<Vec<Piece>>
 struct Enumeration<'a> {
     tokens: &'a [Token],
     capacity: &'a [usize],
-    out: Vec<Vec<Piece>>,
-    current: Vec<Piece>,
+    out: Vec<Vec<Slot>>,
+    current: Vec<Slot>,
     budget: usize,
 }
 
@@ -100,7 +141,8 @@ impl Enumeration<'_> {
             return Ok(());
         }
         if tok.blank {
-            self.current.push(Piece::Blank);
+            self.current
+                .push(Slot::of_token(Piece::Blank, tok.item, &tok.text));
             self.token(t + 1, &kinds[1..])?;
             self.current.pop();
             return Ok(());
@@ -109,7 +151,11 @@ impl Enumeration<'_> {
         if !tok.splittable || tok.text.contains(',') {
             if let number::CellText::Value { value, unit } = number::parse_cell(&tok.text, kinds[0])
             {
-                self.current.push(Piece::Value { value, unit });
+                self.current.push(Slot::of_token(
+                    Piece::Value { value, unit },
+                    tok.item,
+                    &tok.text,
+                ));
                 self.token(t + 1, &kinds[1..])?;
                 self.current.pop();
             }
@@ -130,16 +176,17 @@ impl Enumeration<'_> {
         }
         // Leave one cell at least for each later token.
         let max_pieces = kinds.len() - (tokens_left - 1);
-        self.cut(t, int, frac, sign, unit, kinds, max_pieces)
+        self.cut(t, (int, sign.len()), frac, sign, unit, kinds, max_pieces)
     }
 
-    /// Cuts the digits `rem` of token `t` into pieces for `kinds`; the sign goes with the
-    /// first piece, the fraction and unit with the last.
+    /// Cuts the digits `rem` (at byte `at` of token `t`'s text) into pieces for `kinds`;
+    /// the sign goes with the first piece, the fraction and unit with the last, each piece
+    /// with the bytes it was cut from.
     #[allow(clippy::too_many_arguments)]
     fn cut(
         &mut self,
         t: usize,
-        rem: &str,
+        (rem, at): (&str, usize),
         frac: Option<&str>,
         sign: &str,
         unit: Option<&str>,
@@ -163,9 +210,16 @@ impl Enumeration<'_> {
                 None => format!("{sign}{rem}"),
             };
             if let Some(value) = number::normalise(&text) {
-                self.current.push(Piece::Value {
-                    value,
-                    unit: unit.map(str::to_string),
+                let token = &self.tokens[t];
+                self.current.push(Slot {
+                    piece: Piece::Value {
+                        value,
+                        unit: unit.map(str::to_string),
+                    },
+                    printed: Some(Printed {
+                        item: token.item,
+                        bytes: at - sign.len()..token.text.len(),
+                    }),
                 });
                 self.token(t + 1, &kinds[1..])?;
                 self.current.pop();
@@ -181,8 +235,22 @@ impl Enumeration<'_> {
                 let Some(value) = number::normalise(&format!("{sign}{head}")) else {
                     continue;
                 };
-                self.current.push(Piece::Value { value, unit: None });
-                self.cut(t, tail, frac, "", unit, &kinds[1..], max_pieces - 1)?;
+                self.current.push(Slot {
+                    piece: Piece::Value { value, unit: None },
+                    printed: Some(Printed {
+                        item: self.tokens[t].item,
+                        bytes: at - sign.len()..at + len,
+                    }),
+                });
+                self.cut(
+                    t,
+                    (tail, at + len),
+                    frac,
+                    "",
+                    unit,
+                    &kinds[1..],
+                    max_pieces - 1,
+                )?;
                 self.current.pop();
             }
         }
@@ -212,7 +280,7 @@ pub struct RowChoice {
     pub row: String,
     pub cols: Vec<String>,
     /// Empty when the row was not found or could not be read.
-    pub readings: Vec<Vec<Piece>>,
+    pub readings: Vec<Vec<Slot>>,
     /// The readings come from cutting digit runs: then a reading that breaks the row's
     /// own rule is a wrong cut, not a report that breaks its rule.
     pub cut: bool,
@@ -230,6 +298,9 @@ pub enum Solved {
 pub struct Solution {
     /// Per row, per column.
     pub cells: Vec<Vec<Solved>>,
+    /// Per row, per column: where the readings left were printed (one place where they
+    /// agree, several where they differ).
+    pub printed: Vec<Vec<Vec<Printed>>>,
     pub note: SolveNote,
     /// Rows whose every cut of their digits broke the row's own rule.
     pub rejected: Vec<bool>,
@@ -277,7 +348,7 @@ pub fn solve(rows: &[RowChoice], rules: &[RuleInstance]) -> Solution {
     let fails = |rule: &RuleInstance, choice: &[Option<usize>]| -> bool {
         let outcome = rule.evaluate(|k| match index.get(k) {
             Some(&(r, c)) => match choice[r] {
-                Some(i) => match &rows[r].readings[i][c] {
+                Some(i) => match &rows[r].readings[i][c].piece {
                     Piece::Value { value, .. } => {
                         number::decimal(value).map_or(Term::Unknown, Term::Value)
                     }
@@ -397,30 +468,36 @@ pub fn solve(rows: &[RowChoice], rules: &[RuleInstance]) -> Solution {
         note = SolveNote::Ambiguous;
     }
 
-    let cells = rows
+    let (cells, printed) = rows
         .iter()
         .enumerate()
         .map(|(r, row)| {
             (0..row.cols.len())
                 .map(|c| {
                     let mut values: Vec<Piece> = Vec::new();
+                    let mut places: Vec<Printed> = Vec::new();
                     for &i in &allowed[r] {
-                        let p = &row.readings[i][c];
-                        if !values.contains(p) {
-                            values.push(p.clone());
+                        let slot = &row.readings[i][c];
+                        if !values.contains(&slot.piece) {
+                            values.push(slot.piece.clone());
+                        }
+                        if let Some(p) = slot.printed.as_ref().filter(|p| !places.contains(p)) {
+                            places.push(p.clone());
                         }
                     }
-                    match values.len() {
+                    let solved = match values.len() {
                         0 => Solved::Missing,
                         1 => Solved::One(values.swap_remove(0)),
                         _ => Solved::Several(values),
-                    }
+                    };
+                    (solved, places)
                 })
-                .collect()
+                .unzip()
         })
-        .collect();
+        .unzip();
     Solution {
         cells,
+        printed,
         note,
         rejected,
     }
@@ -478,13 +555,14 @@ mod tests {
             text: text.into(),
             splittable: true,
             blank: false,
+            item: 0,
         }
     }
 
-    fn values(reading: &[Piece]) -> Vec<String> {
+    fn values(reading: &[Slot]) -> Vec<String> {
         reading
             .iter()
-            .map(|p| match p {
+            .map(|s| match &s.piece {
                 Piece::Value { value, .. } => value.clone(),
                 Piece::Blank => "_".into(),
                 Piece::Missing => "?".into(),
@@ -530,7 +608,10 @@ mod tests {
         let procurement = readings(&[glued("13575394432.52元")], &[Count, Amount]).unwrap();
         assert_eq!(procurement.len(), 10);
         assert_eq!(
-            procurement[2],
+            procurement[2]
+                .iter()
+                .map(|s| s.piece.clone())
+                .collect::<Vec<_>>(),
             vec![
                 Piece::Value {
                     value: "135".into(),

@@ -6,10 +6,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-use crate::model::{Cell, CellContent, Diagnostic, Level, Location, Row, StandardTable};
+use crate::model::{Cell, CellContent, Diagnostic, Level, Location, Row, Src, StandardTable};
 use crate::recognise::doc::{Doc, ItemKind};
 use crate::recognise::labels::{clean_label, match_row, numbered};
-use crate::recognise::split::{self, Piece, RowChoice, SolveNote, Solved, Token};
+use crate::recognise::split::{self, Piece, Printed, RowChoice, Slot, SolveNote, Solved, Token};
 use crate::template::rules::{self, CellKey, Outcome, Term};
 use crate::template::{BlockTemplate, RowDef, RowsBy, TableTemplate, Templates, ValueKind};
 
@@ -221,15 +221,23 @@ pub fn read(input: TableInput<'_>) -> TableReading {
         rows: choices
             .iter()
             .zip(&solution.cells)
+            .zip(&solution.printed)
             .zip(&sources)
-            .map(|((choice, cells), src)| Row {
+            .map(|(((choice, cells), printed), src)| Row {
                 id: choice.row.clone(),
                 cells: choice
                     .cols
                     .iter()
-                    .zip(cells)
+                    .zip(cells.iter().zip(printed))
                     .enumerate()
-                    .map(|(ci, (col, solved))| cell_of(doc, &items, src, choice, ci, col, solved))
+                    .map(|(ci, (col, (solved, printed)))| {
+                        let read = Read {
+                            doc,
+                            items: &items,
+                            sources: src,
+                        };
+                        read.cell(choice, ci, col, solved, printed)
+                    })
                     .collect(),
             })
             .collect(),
@@ -249,8 +257,13 @@ pub fn read(input: TableInput<'_>) -> TableReading {
             .collect(),
         _ => Vec::new(),
     };
+    let orphan = Read {
+        doc,
+        items: &items,
+        sources: &[],
+    };
     place_orphans(
-        &mut table, &orphans, &groups, &items, &instances, &mut diags,
+        &mut table, &orphans, &groups, &orphan, &instances, &mut diags,
     );
 
     if template
@@ -587,7 +600,7 @@ fn row_readings(
     cut_by_input_end: bool,
     (table, row): (&str, &str),
     diags: &mut Vec<Diagnostic>,
-) -> (Vec<Vec<Piece>>, bool) {
+) -> (Vec<Vec<Slot>>, bool) {
     let at = || Location::row(table, row);
     let RowSource {
         items,
@@ -622,6 +635,7 @@ fn row_readings(
             text: items[k].text.clone(),
             splittable: splittable(&items[k], glued, inline_lines),
             blank: items[k].kind == ItemKind::Blank,
+            item: k,
         })
         .collect();
     // Fewer printed numbers than cells, read by cutting digit runs.
@@ -630,17 +644,18 @@ fn row_readings(
         Ok(r) if !r.is_empty() => return (r, cut),
         Ok(_) if tokens.len() < n && cut_by_input_end => {
             // An excerpt that stops mid-row: what is there is read, the rest is missing.
-            let mut reading: Vec<Piece> = Vec::with_capacity(n);
+            let mut reading: Vec<Slot> = Vec::with_capacity(n);
             for (tok, &kind) in tokens.iter().zip(kinds) {
-                reading.push(match crate::text::number::parse_cell(&tok.text, kind) {
+                let piece = match crate::text::number::parse_cell(&tok.text, kind) {
                     _ if tok.blank => Piece::Blank,
                     crate::text::number::CellText::Value { value, unit } => {
                         Piece::Value { value, unit }
                     }
                     _ => Piece::Missing,
-                });
+                };
+                reading.push(Slot::of_token(piece, tok.item, &tok.text));
             }
-            reading.resize(n, Piece::Missing);
+            reading.resize(n, Slot::unprinted(Piece::Missing));
             diags.push(Diagnostic::new(
                 Level::Warning,
                 "row-cut-off",
@@ -653,7 +668,7 @@ fn row_readings(
             vec![reading]
         }
         Ok(_) if tokens.len() < n && columns.is_some() => {
-            let printed: Vec<&RItem> = toks.iter().map(|&k| &items[k]).collect();
+            let printed: Vec<(usize, &RItem)> = toks.iter().map(|&k| (k, &items[k])).collect();
             match columns.and_then(|m| m.place(&printed, kinds)) {
                 Some(reading) => {
                     diags.push(Diagnostic::new(
@@ -689,7 +704,7 @@ fn unreadable(
     n: usize,
     (table, row): (&str, &str),
     diags: &mut Vec<Diagnostic>,
-) -> Vec<Vec<Piece>> {
+) -> Vec<Vec<Slot>> {
     let printed: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
     diags.push(Diagnostic::new(
         Level::Warning,
@@ -799,17 +814,17 @@ impl ColumnModel {
 
     /// Whether a group's numbers sit on these columns (a row with empty cells).
     fn admits(&self, items: &[RItem], g: &Group) -> bool {
-        let printed: Vec<&RItem> = g.items.iter().map(|&k| &items[k]).collect();
+        let printed: Vec<(usize, &RItem)> = g.items.iter().map(|&k| (k, &items[k])).collect();
         let kinds = vec![ValueKind::Count; self.centres.len()];
         self.place(&printed, &kinds).is_some()
     }
 
     /// The row's cells, each number at its nearest column, the rest empty. None when a
-    /// number sits between columns or two share one.
-    fn place(&self, printed: &[&RItem], kinds: &[ValueKind]) -> Option<Vec<Piece>> {
-        let mut reading = vec![Piece::Blank; self.centres.len()];
+    /// number sits between columns or two share one. `printed` are items by their index.
+    fn place(&self, printed: &[(usize, &RItem)], kinds: &[ValueKind]) -> Option<Vec<Slot>> {
+        let mut reading = vec![Slot::unprinted(Piece::Blank); self.centres.len()];
         let mut last: Option<usize> = None;
-        for item in printed {
+        for &(k, item) in printed {
             if item.kind != ItemKind::Number || item.atomic {
                 return None;
             }
@@ -825,7 +840,7 @@ impl ColumnModel {
             }
             match crate::text::number::parse_cell(&item.text, kinds[col]) {
                 crate::text::number::CellText::Value { value, unit } => {
-                    reading[col] = Piece::Value { value, unit }
+                    reading[col] = Slot::of_token(Piece::Value { value, unit }, k, &item.text)
                 }
                 _ => return None,
             }
@@ -922,50 +937,87 @@ fn piece_text(s: &Solved) -> String {
     }
 }
 
-/// The model cell for one solved cell.
-fn cell_of(
-    doc: &Doc,
-    items: &[RItem],
-    sources: &[usize],
-    choice: &RowChoice,
-    ci: usize,
-    col: &str,
-    solved: &Solved,
-) -> Cell {
-    let content = match solved {
-        Solved::One(Piece::Value { value, .. }) => CellContent::Value(value.clone()),
-        Solved::One(Piece::Blank) => CellContent::Blank,
-        Solved::One(Piece::Missing) | Solved::Missing => CellContent::Missing,
-        Solved::Several(pieces) => {
-            let mut values: Vec<String> = pieces
-                .iter()
-                .filter_map(|p| match p {
-                    Piece::Value { value, .. } => Some(value.clone()),
-                    _ => None,
-                })
-                .collect();
-            // Smallest first: easier to read than the order the splits were tried in.
-            values.sort_by(|a, b| {
-                crate::text::number::decimal(a)
-                    .cmp(&crate::text::number::decimal(b))
-                    .then(a.cmp(b))
-            });
-            CellContent::Ambiguous(values)
+/// What cells are read from: the document, the table's items, and the items a row was
+/// read from.
+struct Read<'a> {
+    doc: &'a Doc<'a>,
+    items: &'a [RItem],
+    sources: &'a [usize],
+}
+
+impl Read<'_> {
+    /// Where an item's text (or bytes of it) was printed.
+    fn src(&self, k: usize, bytes: Option<Range<usize>>) -> Option<Src> {
+        let item = &self.items[k];
+        let whole = &self.doc.text[item.range.clone()];
+        let start = item.range.start + (whole.len() - whole.trim_start().len());
+        let bytes = bytes.unwrap_or(0..item.text.len());
+        self.doc.src(start + bytes.start..start + bytes.end)
+    }
+
+    /// The model cell for one solved cell, with where it was printed: every place a
+    /// reading left for it was read from; for an empty cell that nothing printed stands
+    /// for, its row's.
+    fn cell(
+        &self,
+        choice: &RowChoice,
+        ci: usize,
+        col: &str,
+        solved: &Solved,
+        printed: &[Printed],
+    ) -> Cell {
+        let content = match solved {
+            Solved::One(Piece::Value { value, .. }) => CellContent::Value(value.clone()),
+            Solved::One(Piece::Blank) => CellContent::Blank,
+            Solved::One(Piece::Missing) | Solved::Missing => CellContent::Missing,
+            Solved::Several(pieces) => {
+                let mut values: Vec<String> = pieces
+                    .iter()
+                    .filter_map(|p| match p {
+                        Piece::Value { value, .. } => Some(value.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                // Smallest first: easier to read than the order the splits were tried in.
+                values.sort_by(|a, b| {
+                    crate::text::number::decimal(a)
+                        .cmp(&crate::text::number::decimal(b))
+                        .then(a.cmp(b))
+                });
+                CellContent::Ambiguous(values)
+            }
+        };
+        let mut cell = Cell::new(col, content);
+        if cell.content != CellContent::Missing {
+            cell.src = if printed.is_empty() {
+                self.sources
+                    .iter()
+                    .filter_map(|&k| self.src(k, None))
+                    .reduce(Src::union)
+            } else {
+                printed
+                    .iter()
+                    .filter_map(|p| self.src(p.item, Some(p.bytes.clone())))
+                    .reduce(Src::union)
+            };
         }
-    };
-    let mut cell = Cell::new(col, content);
-    if let Solved::One(Piece::Value { value, unit }) = solved {
-        cell.unit = unit.clone();
-        // One printed token per cell: its own text is the raw form.
-        let one_per_cell = choice.readings.len() == 1 && sources.len() == choice.cols.len();
-        if one_per_cell {
-            let raw = doc.original(items[sources[ci]].range.clone()).trim();
-            if !raw.is_empty() && raw != value {
-                cell.raw = Some(raw.to_string());
+        if let Solved::One(Piece::Value { value, unit }) = solved {
+            cell.unit = unit.clone();
+            // One printed token per cell: its own text is the raw form.
+            let one_per_cell =
+                choice.readings.len() == 1 && self.sources.len() == choice.cols.len();
+            if one_per_cell {
+                let raw = self
+                    .doc
+                    .original(self.items[self.sources[ci]].range.clone())
+                    .trim();
+                if !raw.is_empty() && raw != value {
+                    cell.raw = Some(raw.to_string());
+                }
             }
         }
+        cell
     }
-    cell
 }
 
 /// Numbers no row claimed (a converter left them among label fragments) go to a blank
@@ -975,10 +1027,11 @@ fn place_orphans(
     table: &mut StandardTable,
     orphans: &[usize],
     groups: &[Group],
-    items: &[RItem],
+    read: &Read<'_>,
     instances: &[rules::RuleInstance],
     diags: &mut Vec<Diagnostic>,
 ) {
+    let items = read.items;
     if orphans.is_empty() {
         return;
     }
@@ -1018,7 +1071,7 @@ fn place_orphans(
             .iter()
             .filter(|key| {
                 let mut trial = table.clone();
-                set_cell(&mut trial, key, &value);
+                set_cell(&mut trial, key, &value, None);
                 let on_cell: Vec<&rules::RuleInstance> =
                     instances.iter().filter(|i| i.mentions(key)).collect();
                 !on_cell.is_empty()
@@ -1030,7 +1083,8 @@ fn place_orphans(
             .collect();
         if blanks.len() == 1 && fits.len() == 1 {
             let key = fits[0].clone();
-            set_cell(table, &key, &value);
+            let k = groups[orphans[0]].items[0];
+            set_cell(table, &key, &value, read.src(k, None));
             diags.push(Diagnostic::new(
                 Level::Info,
                 "value-recovered",
@@ -1050,7 +1104,7 @@ fn place_orphans(
     ));
 }
 
-fn set_cell(table: &mut StandardTable, key: &CellKey, value: &str) {
+fn set_cell(table: &mut StandardTable, key: &CellKey, value: &str, src: Option<Src>) {
     if let Some(cell) = table
         .rows
         .iter_mut()
@@ -1058,6 +1112,7 @@ fn set_cell(table: &mut StandardTable, key: &CellKey, value: &str) {
         .and_then(|r| r.cells.iter_mut().find(|c| c.col == key.col))
     {
         cell.content = CellContent::Value(value.to_string());
+        cell.src = src;
     }
 }
 

@@ -7,8 +7,9 @@ use crate::batch::collect::Loaded;
 use crate::model::{CellContent, Report, Table};
 use crate::template::Templates;
 
-/// The tidy columns, in order.
-pub const COLUMNS: [&str; 15] = [
+/// The tidy columns, in order. New columns go at the end, so that a script that reads them
+/// by position keeps working.
+pub const COLUMNS: [&str; 16] = [
     "source_sha256",
     "source_name",
     "title",
@@ -24,7 +25,11 @@ pub const COLUMNS: [&str; 15] = [
     "unit",
     "status",
     "candidates",
+    "src",
 ];
+
+/// One tidy row: a field for each of [`COLUMNS`].
+pub type TidyRow = [String; COLUMNS.len()];
 
 /// The report columns that open every row (tidy and wide).
 const REPORT_COLUMNS: usize = 6;
@@ -42,7 +47,7 @@ fn report_fields(r: &Report) -> [String; REPORT_COLUMNS] {
 }
 
 /// Every standard-table cell of every report, in report order then template order.
-pub fn tidy_rows(reports: &[Loaded], t: &Templates) -> Vec<[String; 15]> {
+pub fn tidy_rows(reports: &[Loaded], t: &Templates) -> Vec<TidyRow> {
     reports
         .iter()
         .flat_map(|loaded| report_rows(&loaded.report, t))
@@ -50,7 +55,7 @@ pub fn tidy_rows(reports: &[Loaded], t: &Templates) -> Vec<[String; 15]> {
 }
 
 /// Every standard-table cell of one report, in template order: its rows of the tidy table.
-pub fn report_rows(report: &Report, t: &Templates) -> Vec<[String; 15]> {
+pub fn report_rows(report: &Report, t: &Templates) -> Vec<TidyRow> {
     let head = report_fields(report);
     let mut out = Vec::new();
     for table in &report.tables {
@@ -82,6 +87,7 @@ pub fn report_rows(report: &Report, t: &Templates) -> Vec<[String; 15]> {
                     cell.unit.clone().unwrap_or_default(),
                     cell.content.status().unwrap_or("").to_string(),
                     candidates,
+                    cell.src.map(|s| s.to_string()).unwrap_or_default(),
                 ]);
             }
         }
@@ -90,7 +96,7 @@ pub fn report_rows(report: &Report, t: &Templates) -> Vec<[String; 15]> {
 }
 
 /// The tidy table as `export --format csv` writes it: the header, then the rows.
-pub fn tidy_csv(rows: &[[String; 15]], bom: bool) -> io::Result<Vec<u8>> {
+pub fn tidy_csv(rows: &[TidyRow], bom: bool) -> io::Result<Vec<u8>> {
     let header: Vec<String> = COLUMNS.iter().map(|s| s.to_string()).collect();
     let mut bytes = Vec::new();
     write_csv(&mut bytes, &header, rows.iter().map(|r| r.to_vec()), bom)?;
@@ -183,7 +189,7 @@ pub fn write_csv<W: Write>(
 
 /// The tidy rows as a JSON array of objects with the CSV's keys, in the CSV's order; an
 /// empty field is null, the year a number.
-pub fn write_json<W: Write>(mut out: W, rows: &[[String; 15]]) -> io::Result<()> {
+pub fn write_json<W: Write>(mut out: W, rows: &[TidyRow]) -> io::Result<()> {
     out.write_all(b"[")?;
     for (i, row) in rows.iter().enumerate() {
         out.write_all(if i == 0 { b"\n{" } else { b",\n{" })?;

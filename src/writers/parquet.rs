@@ -16,7 +16,7 @@ use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 
-use super::export::COLUMNS;
+use super::export::{TidyRow, COLUMNS};
 
 /// Rows per row group (and per Arrow batch held in memory while writing).
 pub const ROWS_PER_GROUP: usize = 65_536;
@@ -39,7 +39,7 @@ fn kind(column: &str) -> Kind {
     match column {
         "year" => Kind::Year,
         "value" => Kind::Value,
-        "candidates" => Kind::Text,
+        "candidates" | "src" => Kind::Text,
         _ => Kind::Dictionary,
     }
 }
@@ -64,7 +64,7 @@ pub fn schema() -> Schema {
 }
 
 /// Writes the tidy rows ([`super::export::tidy_rows`]) as one Parquet file.
-pub fn write_parquet<W: Write + Send>(out: W, rows: &[[String; 15]]) -> io::Result<()> {
+pub fn write_parquet<W: Write + Send>(out: W, rows: &[TidyRow]) -> io::Result<()> {
     let schema = Arc::new(schema());
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
@@ -82,8 +82,8 @@ pub fn write_parquet<W: Write + Send>(out: W, rows: &[[String; 15]]) -> io::Resu
 }
 
 /// One Arrow array per column of the schema, for these rows.
-fn columns(rows: &[[String; 15]]) -> Vec<ArrayRef> {
-    let field = |row: &[String; 15], i: usize| -> Option<String> {
+fn columns(rows: &[TidyRow]) -> Vec<ArrayRef> {
+    let field = |row: &TidyRow, i: usize| -> Option<String> {
         let v = &row[i];
         (!v.is_empty()).then(|| v.clone())
     };
@@ -142,8 +142,8 @@ mod tests {
     use arrow_array::types::{Float64Type, Int16Type};
     use arrow_array::Array;
 
-    fn row(year: &str, value: &str, status: &str) -> [String; 15] {
-        let mut r: [String; 15] = Default::default();
+    fn row(year: &str, value: &str, status: &str) -> TidyRow {
+        let mut r: TidyRow = Default::default();
         for (i, c) in COLUMNS.iter().enumerate() {
             r[i] = format!("{c}-x");
         }

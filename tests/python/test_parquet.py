@@ -38,6 +38,7 @@ def test_the_file_is_typed_as_the_issue_says(exports):
     assert types["year"] == "int16"
     assert types["value"] == "double"
     assert types["value_text"] == "string" and types["candidates"] == "string"
+    assert types["src"] == "string"
     meta = pq.ParquetFile(parquet).metadata
     assert meta.row_group(0).column(0).compression == "SNAPPY"
 

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use gongkai::checks::across_years::{self, IssuerMap};
 use gongkai::checks::{self, findings, Finding};
-use gongkai::model::CellContent;
+use gongkai::model::{Cell, CellContent, Report, Table};
 
 use super::load;
 use super::{emit, fail, EXIT_FINDING, EXIT_INPUT};
@@ -21,15 +21,58 @@ pub struct CheckOptions<'a> {
 }
 
 /// A failed rule: its subject as written (`subject`) and by its parts (`at`: the table,
-/// row, column or cells), and the cells it reads.
-fn finding_json(f: &Finding) -> serde_json::Value {
+/// row, column or cells), the cells it reads, and where each was printed (`sources`: the
+/// cell, its `src`, and the printed text or the status of a cell without a value).
+fn finding_json(f: &Finding, r: &Report) -> serde_json::Value {
+    let sources: Vec<serde_json::Value> = f
+        .cells
+        .iter()
+        .map(|key| {
+            let cell = cell_of(r, key);
+            json!({
+                "cell": key,
+                "src": cell.and_then(|c| c.src).map(|s| s.to_string()),
+                "printed": cell.and_then(printed),
+                "status": cell.and_then(|c| c.content.status()),
+            })
+        })
+        .collect();
     json!({
         "rule": f.rule,
         "subject": f.subject.to_string(),
         "at": f.subject,
         "description": f.description,
         "cells": f.cells,
+        "sources": sources,
     })
+}
+
+/// A standard-table cell by its `row/col` key.
+fn cell_of<'r>(r: &'r Report, key: &str) -> Option<&'r Cell> {
+    let (row, col) = key.split_once('/')?;
+    r.tables.iter().find_map(|t| match t {
+        Table::Standard(t) => t.cell(row, col),
+        Table::Generic(_) => None,
+    })
+}
+
+/// What the report printed for a cell with a value: its own text, or the value.
+fn printed(cell: &Cell) -> Option<&str> {
+    cell.value().map(|v| cell.raw.as_deref().unwrap_or(v))
+}
+
+/// Where a rule's cell was printed, for a person to look it up in the source:
+/// `t3.row.granted/t3.col.total at p3 71.5 340.0 118.2 352.4 printed "12"`.
+fn source_line(r: &Report, key: &str) -> String {
+    let Some(cell) = cell_of(r, key) else {
+        return format!("{key} not in the report");
+    };
+    let at = cell.src.map_or(String::new(), |s| format!(" at {s}"));
+    match (&cell.content, printed(cell)) {
+        (_, Some(p)) => format!("{key}{at} printed {p:?}"),
+        (CellContent::Ambiguous(c), _) => format!("{key}{at} ambiguous {{{}}}", c.join(" | ")),
+        (content, _) => format!("{key}{at} {}", content.status().unwrap_or_default()),
+    }
 }
 
 /// Exit 0 when every rule holds, 1 when a rule (not a soft one) fails, 2 when an input is
@@ -90,8 +133,8 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
                 "path": name,
                 "source": {"name": m.source.name, "sha256": m.source.sha256},
                 "issuer": m.issuer, "year": m.year, "template": m.template_name(),
-                "failed": found.iter().filter(|f| !f.soft).map(finding_json).collect::<Vec<_>>(),
-                "warnings": found.iter().filter(|f| f.soft).map(finding_json).collect::<Vec<_>>(),
+                "failed": found.iter().filter(|f| !f.soft).map(|f| finding_json(f, r)).collect::<Vec<_>>(),
+                "warnings": found.iter().filter(|f| f.soft).map(|f| finding_json(f, r)).collect::<Vec<_>>(),
                 "ambiguous": ambiguous.iter().map(|(k, c)| json!({"cell": k, "candidates": c})).collect::<Vec<_>>(),
                 "missing": missing_cells,
                 "diagnostics": r.diagnostics.iter().map(|d| json!({"level": d.level.as_str(), "code": d.code, "where": d.location.to_string(), "at": d.location, "message": d.message})).collect::<Vec<_>>(),
@@ -115,6 +158,9 @@ pub fn check(inputs: &[PathBuf], opts: &CheckOptions<'_>) -> ExitCode {
                 f.rule,
                 f.description
             ));
+            for key in &f.cells {
+                out.push_str(&format!("    {}\n", source_line(r, key)));
+            }
         }
         if !ambiguous.is_empty() {
             let shown: Vec<String> = ambiguous

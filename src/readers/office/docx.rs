@@ -8,10 +8,11 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::{
-    attr, local, Frames, Mark, Marked, OfficeError, Package, Sink, TableBuilder, MAX_TABLE_DEPTH,
-    MAX_XML_DEPTH,
+    attr, local, Frames, Lines, Mark, Marked, OfficeError, Package, Sink, TableBuilder,
+    MAX_TABLE_DEPTH, MAX_XML_DEPTH,
 };
-use crate::layout::{Budget, Layout, TooLarge};
+use crate::layout::{Budget, Layout, Text, TooLarge};
+use crate::model::Src;
 
 const DOCUMENT: &str = "word/document.xml";
 
@@ -43,10 +44,10 @@ enum Frame {
     /// A paragraph: its text so far, its numbering, and text-box paragraphs met inside it
     /// (emitted after it).
     Paragraph {
-        text: String,
+        text: Text,
         num: Option<(String, usize)>,
         style: Option<String>,
-        boxed: Vec<String>,
+        boxed: Vec<Text>,
     },
     Table(TableBuilder),
     Cell {
@@ -87,6 +88,7 @@ struct Body<'b> {
 impl Body<'_> {
     fn parse(&mut self, xml: &[u8]) -> Result<(), OfficeError> {
         let mut reader = Reader::from_reader(xml);
+        let lines = Lines::new(xml);
         let mut stack: Frames<Frame> = Frames::new();
         // Open elements inside a skipped one (counted, not searched for: documents nest deep).
         let mut skipped = 0usize;
@@ -98,9 +100,12 @@ impl Body<'_> {
             message,
         };
         loop {
+            let from = reader.buffer_position();
             let event = reader
                 .read_event()
                 .map_err(|e| err(&reader, e.to_string()))?;
+            let to = reader.buffer_position();
+            let at = || lines.of(from, to);
             let skipping = skipped > 0;
             match event {
                 Event::Start(e) => {
@@ -117,11 +122,13 @@ impl Body<'_> {
                     skipped += usize::from(matches!(frame, Frame::Skip));
                     stack.push(frame);
                 }
-                Event::Empty(e) if !skipping => self.empty(&e, &mut stack, &mut field_instr)?,
+                Event::Empty(e) if !skipping => {
+                    self.empty(&e, &mut stack, &mut field_instr, at())?
+                }
                 Event::Text(t) if !skipping && field_instr.last() != Some(&true) => {
                     if matches!(stack.last(), Some(Frame::Text)) {
                         let text = t.unescape().map_err(|e| err(&reader, e.to_string()))?;
-                        append(&mut stack, &text);
+                        append(&mut stack, &text, Some(at()));
                     }
                 }
                 Event::End(e) => {
@@ -150,12 +157,12 @@ impl Body<'_> {
     fn open(&mut self, e: &BytesStart<'_>, stack: &mut Frames<Frame>) -> Frame {
         match local(e.name().as_ref()) {
             b"p" => Frame::Paragraph {
-                text: String::new(),
+                text: Text::default(),
                 num: None,
                 style: None,
                 boxed: Vec::new(),
             },
-            b"tbl" => Frame::Table(TableBuilder::default()),
+            b"tbl" => Frame::Table(self.out.table()),
             b"tr" => {
                 if let Some(Frame::Table(t)) = stack.last_mut() {
                     t.row();
@@ -183,19 +190,24 @@ impl Body<'_> {
         e: &BytesStart<'_>,
         stack: &mut Frames<Frame>,
         field_instr: &mut Vec<bool>,
+        at: Src,
     ) -> Result<(), TooLarge> {
         let qname = e.name();
         let name = local(qname.as_ref());
         match name {
-            b"tab" | b"ptab" if matches!(stack.last(), Some(Frame::Run)) => append(stack, "\t"),
-            b"br" | b"cr" if matches!(stack.last(), Some(Frame::Run)) => append(stack, "\n"),
-            b"noBreakHyphen" if matches!(stack.last(), Some(Frame::Run)) => append(stack, "-"),
+            b"tab" | b"ptab" if matches!(stack.last(), Some(Frame::Run)) => {
+                append(stack, "\t", None)
+            }
+            b"br" | b"cr" if matches!(stack.last(), Some(Frame::Run)) => append(stack, "\n", None),
+            b"noBreakHyphen" if matches!(stack.last(), Some(Frame::Run)) => {
+                append(stack, "-", Some(at))
+            }
             b"sym" => {
                 if let Some(c) = attr(e, b"char")
                     .and_then(|h| u32::from_str_radix(&h, 16).ok())
                     .and_then(char::from_u32)
                 {
-                    append(stack, &c.to_string());
+                    append(stack, &c.to_string(), Some(at));
                 }
             }
             b"fldChar" => match attr(e, b"fldCharType").as_deref() {
@@ -274,14 +286,17 @@ impl Body<'_> {
                 let text = if prefix.is_empty() {
                     text
                 } else {
-                    format!("{prefix}{}", text.trim_start())
+                    let mut numbered = Text::from(prefix);
+                    let lead = text.as_str().len() - text.as_str().trim_start().len();
+                    numbered.push_text(&text.slice(lead..text.as_str().len()));
+                    numbered
                 };
                 // In a cell the paragraph is a line of the cell; in a paragraph (a text box
                 // inside it) it follows that paragraph; in the body it is a block.
                 match stack.nearest(&[Mark::Cell, Mark::Paragraph]) {
                     Some(Frame::Cell { lines, .. }) => {
-                        lines.push(text);
-                        lines.extend(boxed);
+                        lines.push(text.text);
+                        lines.extend(boxed.into_iter().map(|b| b.text));
                     }
                     Some(Frame::Paragraph { boxed: outer, .. }) => {
                         outer.push(text);
@@ -308,9 +323,9 @@ impl Body<'_> {
                     // A table in a cell: its text is the cell's; nested deeper than a
                     // report ever is, it is text all the same.
                     Some(Frame::Cell { lines, .. }) => lines.push(t.text()),
-                    Some(Frame::Paragraph { boxed, .. }) => boxed.push(t.text()),
+                    Some(Frame::Paragraph { boxed, .. }) => boxed.push(t.text().into()),
                     _ if depth < MAX_TABLE_DEPTH => self.out.grid(t.grid()),
-                    _ => self.out.paragraph(&t.text())?,
+                    _ => self.out.paragraph(&t.text().into())?,
                 }
             }
             Frame::Run | Frame::Text | Frame::Skip | Frame::Other => {}
@@ -351,10 +366,10 @@ impl Body<'_> {
     }
 }
 
-/// Appends text to the innermost paragraph.
-fn append(stack: &mut Frames<Frame>, s: &str) {
+/// Appends text, printed on the lines `src` of the part, to the innermost paragraph.
+fn append(stack: &mut Frames<Frame>, s: &str, src: Option<Src>) {
     if let Some(Frame::Paragraph { text, .. }) = stack.nearest(&[Mark::Paragraph]) {
-        text.push_str(s);
+        text.push_str(s, src);
     }
 }
 

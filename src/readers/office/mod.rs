@@ -10,8 +10,8 @@ use std::io::{Cursor, Read};
 
 use zip::ZipArchive;
 
-use crate::layout::{Block, Budget, Grid, Hints, Layout, TooLarge};
-use crate::model::GridCell;
+use crate::layout::{Block, Budget, Grid, GridCell, Hints, Layout, Text, TooLarge};
+use crate::model::Src;
 
 /// Largest part (e.g. `word/document.xml`) read, decompressed.
 pub const MAX_PART_BYTES: u64 = 256 * 1024 * 1024;
@@ -225,7 +225,8 @@ impl<F: Marked> Frames<F> {
 }
 
 /// A table under construction: anchor cells with spans, and for DOCX the vertical merges
-/// still open (`vMerge` continue cells stretch the anchor above them).
+/// still open (`vMerge` continue cells stretch the anchor above them). Each cell's `src`
+/// is the table's number, its row's and its own element's place as written, from 1.
 #[derive(Debug, Default)]
 struct TableBuilder {
     rows: Vec<Vec<GridCell>>,
@@ -233,12 +234,32 @@ struct TableBuilder {
     merges: Vec<Option<(usize, usize)>>,
     /// The grid column the next cell of the current row starts at.
     column: usize,
+    /// The table element's place among the document's tables (nested ones counted).
+    number: u32,
+    /// Row elements so far, and cell elements so far in the current row (cells a span
+    /// covers, DOCX `vMerge` continuations and ODT covered cells among them).
+    row_elements: u32,
+    cell_elements: u32,
 }
 
 impl TableBuilder {
+    fn new(number: u32) -> TableBuilder {
+        TableBuilder {
+            number,
+            ..TableBuilder::default()
+        }
+    }
+
     fn row(&mut self) {
         self.rows.push(Vec::new());
         self.column = 0;
+        self.row_elements += 1;
+        self.cell_elements = 0;
+    }
+
+    /// A cell element that makes no cell of its own (ODT's covered cells).
+    fn covered_cell(&mut self) {
+        self.cell_elements += 1;
     }
 
     fn skip_columns(&mut self, n: usize) {
@@ -247,30 +268,52 @@ impl TableBuilder {
 
     /// Adds a cell; `merge` is DOCX's vMerge (Some(true) restart, Some(false) continue).
     fn cell(&mut self, text: String, col_span: u32, row_span: u32, merge: Option<bool>) {
+        self.cells(text, col_span, row_span, merge, 1);
+    }
+
+    /// Adds the cells of one cell element written once for `copies` cells (ODT's
+    /// `number-columns-repeated`): each copy has that element's `src`.
+    fn cells(
+        &mut self,
+        text: String,
+        col_span: u32,
+        row_span: u32,
+        merge: Option<bool>,
+        copies: usize,
+    ) {
         if self.rows.is_empty() {
             self.row();
         }
-        let span = col_span.max(1) as usize;
-        let start = self.column;
-        self.column += span;
-        if self.merges.len() < self.column {
-            self.merges.resize(self.column, None);
-        }
-        if merge == Some(false) {
-            if let Some((r, c)) = self.merges[start] {
-                self.rows[r][c].row_span += 1;
-                return;
+        self.cell_elements += 1;
+        let src = Src::Element {
+            table: self.number,
+            row: self.row_elements,
+            cell: self.cell_elements,
+        };
+        for _ in 0..copies {
+            let span = col_span.max(1) as usize;
+            let start = self.column;
+            self.column += span;
+            if self.merges.len() < self.column {
+                self.merges.resize(self.column, None);
             }
-        }
-        let r = self.rows.len() - 1;
-        let c = self.rows[r].len();
-        self.rows[r].push(GridCell {
-            text,
-            row_span: row_span.max(1),
-            col_span: span as u32,
-        });
-        for m in &mut self.merges[start..start + span] {
-            *m = (merge == Some(true)).then_some((r, c));
+            if merge == Some(false) {
+                if let Some((r, c)) = self.merges[start] {
+                    self.rows[r][c].row_span += 1;
+                    continue;
+                }
+            }
+            let r = self.rows.len() - 1;
+            let c = self.rows[r].len();
+            self.rows[r].push(GridCell {
+                text: text.as_str().into(),
+                row_span: row_span.max(1),
+                col_span: span as u32,
+                src: Some(src),
+            });
+            for m in &mut self.merges[start..start + span] {
+                *m = (merge == Some(true)).then_some((r, c));
+            }
         }
     }
 
@@ -287,12 +330,42 @@ impl TableBuilder {
             .iter()
             .map(|r| {
                 r.iter()
-                    .map(|c| c.text.replace('\n', " "))
+                    .map(|c| c.text.as_str().replace('\n', " "))
                     .collect::<Vec<_>>()
                     .join(" ")
             })
             .collect::<Vec<_>>()
             .join("\n")
+    }
+}
+
+/// The lines of an XML part: text read from a paragraph is "office text read as text",
+/// and its `src` is the lines of the part (`word/document.xml`, `content.xml`) it stands on
+/// (canonical-xml.md § Provenance).
+struct Lines {
+    /// Where each line ends: the offset of its `\n`, or of a `\r` not followed by one.
+    ends: Vec<usize>,
+}
+
+impl Lines {
+    fn new(xml: &[u8]) -> Lines {
+        // Parts run to megabytes, often on one line: line ends are searched for once.
+        let ends = memchr::memchr2_iter(b'\n', b'\r', xml)
+            .filter(|&i| xml[i] == b'\n' || xml.get(i + 1) != Some(&b'\n'))
+            .collect();
+        Lines { ends }
+    }
+
+    /// The lines the bytes `from..to` of the part stand on.
+    fn of(&self, from: u64, to: u64) -> Src {
+        let line = |at: u64| {
+            let at = usize::try_from(at).unwrap_or(usize::MAX);
+            u32::try_from(self.ends.partition_point(|&e| e < at) + 1).unwrap_or(u32::MAX)
+        };
+        Src::Lines {
+            first: line(from),
+            last: line(to.saturating_sub(1).max(from)),
+        }
     }
 }
 
@@ -304,6 +377,8 @@ struct Sink<'b> {
     blocks: Vec<Block>,
     hints: Hints,
     budget: &'b mut Budget,
+    /// Table elements opened so far, nested ones counted.
+    tables: u32,
 }
 
 impl<'b> Sink<'b> {
@@ -312,15 +387,22 @@ impl<'b> Sink<'b> {
             blocks: Vec::new(),
             hints: Hints::default(),
             budget,
+            tables: 0,
         }
+    }
+
+    /// A table element opened: its builder, numbered in document order.
+    fn table(&mut self) -> TableBuilder {
+        self.tables += 1;
+        TableBuilder::new(self.tables)
     }
 
     /// A finished body paragraph: through the text reader when it holds several lines
     /// (pipe text flattened into a document), else one paragraph.
-    fn paragraph(&mut self, text: &str) -> Result<(), TooLarge> {
-        self.budget.text(text.len())?;
+    fn paragraph(&mut self, text: &Text) -> Result<(), TooLarge> {
+        self.budget.text(text.as_str().len())?;
         if self.hints.published.is_none() {
-            self.hints.published = crate::text::chrome::published_date(text);
+            self.hints.published = crate::text::chrome::published_date(text.as_str());
         }
         let blocks = crate::readers::text::paragraph(text, self.budget)?;
         self.blocks.extend(blocks);

@@ -7,10 +7,11 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::{
-    attr, local, Frames, Mark, Marked, OfficeError, Package, Sink, TableBuilder, MAX_TABLE_DEPTH,
-    MAX_XML_DEPTH,
+    attr, local, Frames, Lines, Mark, Marked, OfficeError, Package, Sink, TableBuilder,
+    MAX_TABLE_DEPTH, MAX_XML_DEPTH,
 };
-use crate::layout::{Budget, Layout, TooLarge};
+use crate::layout::{Budget, Layout, Text, TooLarge};
+use crate::model::Src;
 
 const CONTENT: &str = "content.xml";
 /// Repeated rows or cells (`number-*-repeated`) are written out at most this many times.
@@ -28,8 +29,8 @@ pub fn read(pkg: &mut Package<'_>, budget: &mut Budget) -> Result<Layout, Office
 #[derive(Debug)]
 enum Frame {
     Paragraph {
-        text: String,
-        boxed: Vec<String>,
+        text: Text,
+        boxed: Vec<Text>,
     },
     Table(TableBuilder),
     Row {
@@ -59,6 +60,7 @@ impl Marked for Frame {
 
 fn parse(xml: &[u8], out: &mut Sink<'_>) -> Result<(), OfficeError> {
     let mut reader = Reader::from_reader(xml);
+    let lines = Lines::new(xml);
     let mut stack: Frames<Frame> = Frames::new();
     // Open elements inside a skipped one (counted, not searched for: documents nest deep).
     let mut skipped = 0usize;
@@ -69,9 +71,12 @@ fn parse(xml: &[u8], out: &mut Sink<'_>) -> Result<(), OfficeError> {
         message,
     };
     loop {
+        let from = reader.buffer_position();
         let event = reader
             .read_event()
             .map_err(|e| err(&reader, e.to_string()))?;
+        let to = reader.buffer_position();
+        let at = || lines.of(from, to);
         let skipping = skipped > 0;
         match event {
             Event::Start(e) => {
@@ -83,7 +88,7 @@ fn parse(xml: &[u8], out: &mut Sink<'_>) -> Result<(), OfficeError> {
                 let frame = if skipping {
                     Frame::Skip
                 } else {
-                    open(&e, &mut stack)
+                    open(&e, &mut stack, out)
                 };
                 skipped += usize::from(matches!(frame, Frame::Skip));
                 paragraphs += usize::from(matches!(frame, Frame::Paragraph { .. }));
@@ -102,7 +107,7 @@ fn parse(xml: &[u8], out: &mut Sink<'_>) -> Result<(), OfficeError> {
                     if lead { " " } else { "" },
                     if trail { " " } else { "" }
                 );
-                append(&mut stack, &spaced);
+                append(&mut stack, &spaced, Some(at()));
             }
             Event::End(_) => {
                 let Some(frame) = stack.pop() else {
@@ -129,13 +134,13 @@ fn repeat(e: &BytesStart<'_>, key: &[u8]) -> usize {
         .clamp(1, MAX_REPEAT)
 }
 
-fn open(e: &BytesStart<'_>, stack: &mut Frames<Frame>) -> Frame {
+fn open(e: &BytesStart<'_>, stack: &mut Frames<Frame>, out: &mut Sink<'_>) -> Frame {
     match local(e.name().as_ref()) {
         b"p" | b"h" => Frame::Paragraph {
-            text: String::new(),
+            text: Text::default(),
             boxed: Vec::new(),
         },
-        b"table" => Frame::Table(TableBuilder::default()),
+        b"table" => Frame::Table(out.table()),
         b"table-row" => {
             if let Some(Frame::Table(t)) = stack.last_mut() {
                 t.row();
@@ -156,11 +161,13 @@ fn open(e: &BytesStart<'_>, stack: &mut Frames<Frame>) -> Frame {
                 .clamp(1, 65534),
             repeat: repeat(e, b"number-columns-repeated"),
         },
-        b"covered-table-cell"
-        | b"note"
-        | b"annotation"
-        | b"tracked-changes"
-        | b"table-of-content" => Frame::Skip,
+        b"covered-table-cell" => {
+            if let Some(Frame::Table(t)) = stack.nearest(&[Mark::Table]) {
+                t.covered_cell();
+            }
+            Frame::Skip
+        }
+        b"note" | b"annotation" | b"tracked-changes" | b"table-of-content" => Frame::Skip,
         _ => Frame::Other,
     }
 }
@@ -176,10 +183,15 @@ fn empty(
                 .and_then(|v| v.parse::<usize>().ok())
                 .unwrap_or(1)
                 .min(100);
-            append(stack, &" ".repeat(n));
+            append(stack, &" ".repeat(n), None);
         }
-        b"tab" => append(stack, "\t"),
-        b"line-break" => append(stack, "\n"),
+        b"tab" => append(stack, "\t", None),
+        b"line-break" => append(stack, "\n", None),
+        b"covered-table-cell" => {
+            if let Some(Frame::Table(t)) = stack.nearest(&[Mark::Table]) {
+                t.covered_cell();
+            }
+        }
         b"table-cell" => {
             // An empty cell, perhaps repeated.
             let n = repeat(e, b"number-columns-repeated");
@@ -189,9 +201,7 @@ fn empty(
                 .clamp(1, 1000);
             if let Some(Frame::Table(t)) = stack.nearest(&[Mark::Table]) {
                 out.cells("", n, cols)?;
-                for _ in 0..n {
-                    t.cell(String::new(), cols, 1, None);
-                }
+                t.cells(String::new(), cols, 1, None, n);
             }
         }
         _ => {}
@@ -199,20 +209,21 @@ fn empty(
     Ok(())
 }
 
-fn append(stack: &mut Frames<Frame>, s: &str) {
+/// Appends text, printed on the lines `src` of `content.xml`, to the innermost paragraph.
+fn append(stack: &mut Frames<Frame>, s: &str, src: Option<Src>) {
     if let Some(Frame::Paragraph { text, .. }) = stack.nearest(&[Mark::Paragraph]) {
-        text.push_str(s);
+        text.push_str(s, src);
     }
 }
 
 fn close(frame: Frame, stack: &mut Frames<Frame>, out: &mut Sink<'_>) -> Result<(), TooLarge> {
     match frame {
         Frame::Paragraph { text, boxed } => {
-            let text = text.trim().to_string();
+            let text = text.trim();
             match stack.nearest(&[Mark::Cell, Mark::Paragraph]) {
                 Some(Frame::Cell { lines, .. }) => {
-                    lines.push(text);
-                    lines.extend(boxed);
+                    lines.push(text.text);
+                    lines.extend(boxed.into_iter().map(|b| b.text));
                 }
                 Some(Frame::Paragraph { boxed: outer, .. }) => {
                     outer.push(text);
@@ -235,16 +246,14 @@ fn close(frame: Frame, stack: &mut Frames<Frame>, out: &mut Sink<'_>) -> Result<
             if let Some(Frame::Table(t)) = stack.nearest(&[Mark::Table]) {
                 let text = lines.join("\n");
                 out.cells(&text, repeat, cols)?;
-                for _ in 0..repeat {
-                    t.cell(text.clone(), cols, rows, None);
-                }
+                t.cells(text, cols, rows, None, repeat);
             }
         }
         Frame::Row { repeat } => {
             // A repeated row is the same cells again (an empty trailing row, usually).
             if let Some(Frame::Table(t)) = stack.nearest(&[Mark::Table]) {
                 if let Some(last) = t.rows.last().cloned() {
-                    let bytes: usize = last.iter().map(|c| c.text.len()).sum();
+                    let bytes: usize = last.iter().map(|c| c.text.as_str().len()).sum();
                     let columns: usize = last.iter().map(|c| c.col_span as usize).sum();
                     for _ in 1..repeat {
                         out.budget.cells(columns)?;
@@ -258,9 +267,9 @@ fn close(frame: Frame, stack: &mut Frames<Frame>, out: &mut Sink<'_>) -> Result<
             let depth = stack.count(Mark::Table);
             match stack.nearest(&[Mark::Cell, Mark::Paragraph]) {
                 Some(Frame::Cell { lines, .. }) => lines.push(t.text()),
-                Some(Frame::Paragraph { boxed, .. }) => boxed.push(t.text()),
+                Some(Frame::Paragraph { boxed, .. }) => boxed.push(t.text().into()),
                 _ if depth < MAX_TABLE_DEPTH => out.grid(t.grid()),
-                _ => out.paragraph(&t.text())?,
+                _ => out.paragraph(&t.text().into())?,
             }
         }
         Frame::Skip | Frame::Other => {}

@@ -7,8 +7,8 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use crate::model::{
-    Cell, CellContent, Check, CheckResult, Diagnostic, GenericTable, GridCell, Level, Location,
-    Meta, Report, Row, Section, Source, StandardTable, Table, NO_TEMPLATE,
+    Cell, CellContent, Check, CheckResult, Confidence, Diagnostic, GenericTable, GridCell, Level,
+    Location, Meta, Report, Row, Section, Source, Src, StandardTable, Table, Via, NO_TEMPLATE,
 };
 use crate::writers::xml::NAMESPACE;
 
@@ -391,11 +391,39 @@ impl Parser<'_> {
             ),
             Some(other) => return self.err(format!("unknown cell status {other:?}")),
         };
+        let src = match attr(a, "src") {
+            None => None,
+            Some(s) => match Src::parse(s) {
+                Some(src) => Some(src),
+                None => {
+                    return self.err(format!(
+                        "cell src {s:?} is not L…, T…R…C… or p… x0 y0 x1 y1"
+                    ))
+                }
+            },
+        };
+        let via = match attr(a, "via") {
+            None => None,
+            Some(v) => match Via::parse(v) {
+                Some(via) => Some(via),
+                None => return self.err(format!("unknown cell via {v:?}")),
+            },
+        };
+        let confidence = match attr(a, "confidence") {
+            None => None,
+            Some(c) => match Confidence::parse(c) {
+                Some(c) => Some(c),
+                None => return self.err(format!("cell confidence {c:?} is not 0.00 to 1.00")),
+            },
+        };
         Ok(Cell {
             col,
             content,
             unit: attr(a, "unit").map(str::to_string),
             raw: attr(a, "raw").map(str::to_string),
+            src,
+            via,
+            confidence,
         })
     }
 

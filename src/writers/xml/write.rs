@@ -148,6 +148,18 @@ fn write_cell(w: &mut W, cell: &Cell) -> R {
     if let Some(r) = &cell.raw {
         attrs.push(("raw", r));
     }
+    let (src, confidence);
+    if let Some(s) = cell.src {
+        src = s.to_string();
+        attrs.push(("src", &src));
+    }
+    if let Some(v) = cell.via {
+        attrs.push(("via", v.as_str()));
+    }
+    if let Some(c) = cell.confidence {
+        confidence = c.to_string();
+        attrs.push(("confidence", &confidence));
+    }
     match &cell.content {
         CellContent::Value(v) => text_element(w, "cell", &attrs, v),
         _ => empty(w, "cell", &attrs),
@@ -278,5 +290,76 @@ mod tests {
         let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
         text_element(&mut w, "p", &[], "").unwrap();
         assert_eq!(w.into_inner(), b"<p></p>");
+    }
+
+    /// Where each cell was read, and how (OCR with its confidence), is written and read
+    /// back to the same model and the same bytes.
+    #[test]
+    fn sources_and_ocr_readings_round_trip() {
+        use crate::model::{Confidence, Meta, Rect, Row, Source, Src, Table, Via};
+        let mut ocr = Cell::new("t4.col.review.total", CellContent::Value("12".into()));
+        ocr.src = Some(Src::Area {
+            page: 3,
+            area: Rect::outward(71.5, 340.0, 118.2, 352.4),
+        });
+        ocr.via = Some(Via::Ocr);
+        ocr.confidence = Some(Confidence::from_fraction(0.9));
+        let mut blank = Cell::new("t4.col.review.upheld", CellContent::Blank);
+        blank.src = Some(Src::Element {
+            table: 2,
+            row: 4,
+            cell: 1,
+        });
+        let mut ambiguous = Cell::new(
+            "t4.col.review.corrected",
+            CellContent::Ambiguous(vec!["3".into(), "30".into()]),
+        );
+        ambiguous.src = Some(Src::Lines { first: 7, last: 8 });
+        let report = Report {
+            meta: Meta {
+                title: None,
+                issuer: None,
+                year: None,
+                published: None,
+                template: Some("v2019".into()),
+                source: Source {
+                    name: "scan.png".into(),
+                    media_type: "image/png".into(),
+                    bytes: 1,
+                    sha256: "0".repeat(64),
+                },
+            },
+            sections: Vec::new(),
+            tables: vec![Table::Standard(StandardTable {
+                id: "t4".into(),
+                rows: vec![Row {
+                    id: "t4.row.cases".into(),
+                    cells: vec![
+                        ocr,
+                        blank,
+                        ambiguous,
+                        Cell::new("t4.col.review.other", CellContent::Missing),
+                    ],
+                }],
+            })],
+            checks: Vec::new(),
+            diagnostics: Vec::new(),
+        };
+        let bytes = to_bytes(&report);
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        for written in [
+            r#"<cell col="t4.col.review.total" src="p3 71.5 340.0 118.2 352.4" via="ocr" confidence="0.90">12</cell>"#,
+            r#"<cell col="t4.col.review.upheld" status="blank" src="T2R4C1"/>"#,
+            r#"<cell col="t4.col.review.corrected" status="ambiguous" candidates="3 30" src="L7-8"/>"#,
+            r#"<cell col="t4.col.review.other" status="missing"/>"#,
+        ] {
+            assert!(text.contains(written), "{written}\n{text}");
+        }
+        let back = crate::writers::xml::from_bytes(&bytes).unwrap();
+        assert_eq!(back, report);
+        assert_eq!(to_bytes(&back), bytes);
+        let bad = text.replace("T2R4C1", "T2R4C0");
+        let err = crate::writers::xml::from_bytes(bad.as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("\"T2R4C0\""), "{err}");
     }
 }
