@@ -708,16 +708,124 @@ def word_docx(docx):
     return out.getvalue()
 
 
+# ---------------------------------------------------------------- issue 13: the last cells
+KEWEI = "009_shanghai_kewei_2024_pdf2md.md"
+KEWEI_TRUTH = "009_shanghai_kewei_2024_pdf2md.json"
+
+# Simplified → traditional for the characters of kewei's t2 (as a mirror site converts
+# them); written out here so that the fixture does not depend on gongkai's own table.
+TRADITIONAL = str.maketrans(
+    "内处决数许罚强费额单万业动开况发废现规范报二",
+    "內處決數許罰強費額單萬業動開況發廢現規範報二",
+)
+
+
+def t2_without_section_lines():
+    """Kewei 2024 with its t2 in traditional script and every 第二十条第（…）项 line gone:
+    its t2 starts at the header row `信息內容本年處理決定數量` (issue 13 item 2)."""
+    text = (CORPUS / KEWEI).read_text(encoding="utf-8")
+    start = text.index("一、主动公开政府信息情况")
+    end = text.index("二、收到和处理政府信息公开申请情况")
+    t2 = [l for l in text[start:end].split("\n") if "第二十条" not in l]
+    assert len(t2) < len(text[start:end].split("\n")) - 3
+    t2 = "\n".join(t2).translate(TRADITIONAL)
+    assert "第二十" not in t2 and "信息內容" in t2 and "本年制發件數" in t2, t2
+    truth = json.loads((TRUTH / KEWEI_TRUTH).read_text(encoding="utf-8"))
+    truth["notes"] = (
+        "009_shanghai_kewei_2024_pdf2md.md with its t2 (from 一、主动公开政府信息情况 to the next section) "
+        "in traditional script and its 第二十条第（…）项 lines deleted: the table starts at the header row "
+        "信息內容本年處理決定數量. Cells as in the corpus truth. " + truth["notes"]
+    )
+    write("kewei-2024-t2-headers-only", (text[:start] + t2 + text[end:]).encode("utf-8"), ".md", truth)
+
+
+def unit_in_header():
+    """Shanghai 2019 whose 采购总金额 header prints the unit (`采购总金额（元）`) and whose cell
+    prints the bare number `251000` (issue 13 item 5): the cell's unit comes from its header."""
+    body = (CORPUS / SHANGHAI).read_text(encoding="utf-8")
+    assert body.count("<p align=\"center\">采购总金额</p>") == 1 and body.count(">251000元<") == 1
+    body = body.replace("<p align=\"center\">采购总金额</p>", "<p align=\"center\">采购总金额（元）</p>")
+    body = body.replace(">251000元<", ">251000<")
+    truth = json.loads((TRUTH / SHANGHAI_TRUTH).read_text(encoding="utf-8"))
+    assert truth["cells"]["t2|t2.row.central_procurement|t2.col.procurement_amount"] == "251000"
+    truth["notes"] = (
+        "013_shanghai_govoffice_2019_cms-body.html with the unit moved from the 采购总金额 cell ('251000元') "
+        "into its header ('采购总金额（元）'): the value is unchanged, its unit is 元. " + truth["notes"]
+    )
+    write("shanghai-2019-unit-in-header", body.encode("utf-8"), ".html", truth)
+
+
+def blank_template_docx():
+    """The Shanghai 2019 DOCX (golden/shanghai-2019-docx, made by LibreOffice) with every
+    number in its three tables deleted, the cell left as the no-break space LibreOffice
+    writes for an empty cell: the national template as printed blank (issue 13 item 7).
+    Every cell of the truth is then printed empty (null)."""
+    import io
+    import zipfile
+    src = zipfile.ZipFile(ROOT / "shanghai-2019-docx" / "input.docx")
+    parts = {n: src.read(n) for n in src.namelist()}
+    doc = parts["word/document.xml"].decode("utf-8")
+    pieces = re.split(r"(<w:tbl>.*?</w:tbl>)", doc, flags=re.S)
+    assert len(pieces) == 7, len(pieces)
+    emptied = 0
+    for i in range(1, len(pieces), 2):
+        pieces[i], n = re.subn(r"<w:t>[0-9]+</w:t>", "<w:t>\u00a0</w:t>", pieces[i])
+        emptied += n
+        # `251000元` is written in two runs: the unit goes with its number.
+        pieces[i], units = re.subn(r"<w:t>元</w:t>", "<w:t></w:t>", pieces[i])
+        assert units == (1 if i == 1 else 0), (i, units)
+    # What is left with a digit is a label's numbering (`1.`), split into its own run.
+    left = re.findall(r"<w:t>([^<]*[0-9][^<]*)</w:t>", "".join(pieces[1::2]))
+    assert all(re.fullmatch(r"[0-9]\.", t) for t in left), left
+    parts["word/document.xml"] = "".join(pieces).encode("utf-8")
+    truth = json.loads((TRUTH / SHANGHAI_TRUTH).read_text(encoding="utf-8"))
+    printed = sum(1 for v in truth["cells"].values() if v is not None)
+    assert emptied == printed, (emptied, printed)
+    truth["cells"] = {k: None for k in truth["cells"]}
+    truth["notes"] = (
+        f"golden/shanghai-2019-docx/input.docx with the {emptied} numbers of its three tables deleted (each cell "
+        "left as LibreOffice's empty cell, a no-break space): every cell is printed empty (null). The prose "
+        "still states the 2019 figures. Made from the corpus's 013_shanghai_govoffice_2019_cms-body.html."
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in src.namelist():
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, parts[name])
+    write("shanghai-2019-docx-blank-template", out.getvalue(), ".docx", truth)
+
+
+def issue13_cases():
+    t2_without_section_lines()
+    unit_in_header()
+    blank_template_docx()
+
+
+CASE_GROUPS = {
+    "corpus": corpus_cases,
+    "encoding": encoding_cases,
+    "layout": layout_cases,
+    "no-report": no_report_cases,
+    "synthetic": synthetic_cases,
+    "html": html_cases,
+    "office": office_cases,
+    "issue13": issue13_cases,
+}
+
+
 def main():
+    """Makes every case, or only the groups named (`python3 golden/make_fixtures.py issue13`):
+    the LibreOffice conversions are not byte-stable across versions, so a new group need
+    not rewrite the others."""
     if not CORPUS.is_dir():
         sys.exit(f"{CORPUS} not found: run from the project root with ../shared beside it")
-    corpus_cases()
-    encoding_cases()
-    layout_cases()
-    no_report_cases()
-    synthetic_cases()
-    html_cases()
-    office_cases()
+    names = sys.argv[1:] or list(CASE_GROUPS)
+    unknown = [n for n in names if n not in CASE_GROUPS]
+    if unknown:
+        sys.exit(f"unknown group(s) {unknown}; groups: {' '.join(CASE_GROUPS)}")
+    for name in names:
+        CASE_GROUPS[name]()
 
 
 if __name__ == "__main__":

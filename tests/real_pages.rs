@@ -134,6 +134,66 @@ fn a_digit_in_a_header_is_no_value() {
     );
 }
 
+/// Issue 13 item 2: a t2 printed without its `第二十條第(一)項` lines starts at its header
+/// row (`信息內容 | 本年制發件數 | …`, traditional script too): its rows are read.
+#[test]
+fn t2_starts_at_its_header_row_without_section_lines() {
+    let page = "二、主動公開政府信息情況\n\
+        信息內容 | 本年制發件數 | 本年廢止件數 | 現行有效件數 |\n\
+        規章 | 0 | 0 | 1 |\n\
+        行政規範性文件 | 2 | 0 | 19 |\n\
+        信息內容 | 本年處理決定數量 | ||\n\
+        行政許可 | 76 | ||\n\
+        三、收到和處理政府信息公開申請情況\n";
+    let (template, cells) = read(page);
+    assert_eq!(template, "v2021");
+    for (cell, value) in [
+        ("t2|t2.row.regulations|t2.col.issued", "0"),
+        ("t2|t2.row.regulations|t2.col.in_force", "1"),
+        ("t2|t2.row.normative_docs|t2.col.issued", "2"),
+        ("t2|t2.row.normative_docs|t2.col.repealed", "0"),
+        ("t2|t2.row.normative_docs|t2.col.in_force", "19"),
+        ("t2|t2.row.licensing|t2.col.decisions", "76"),
+    ] {
+        assert_eq!(cells[cell], value, "{cell}");
+    }
+}
+
+/// Issue 13 item 5: a unit printed in a column's header (`采购总金额(万元)`) is the unit of
+/// that column's cells; the other columns get none.
+#[test]
+fn a_unit_in_a_column_header_goes_on_its_cells() {
+    let page = "二、主动公开政府信息情况\n\
+        第二十条第(九)项 | ||\n\
+        信息内容 | 采购项目数量 | 采购总金额(万元) |\n\
+        政府集中采购 | 3 | 25.1 |\n";
+    let input = Input::new("page.txt", page.as_bytes().to_vec());
+    let report = gongkai::extract(&input, &ExtractOptions::default()).unwrap();
+    let unit = |col: &str| {
+        report
+            .tables
+            .iter()
+            .find_map(|t| match t {
+                gongkai::model::Table::Standard(t) if t.id == "t2" => {
+                    t.cell("t2.row.central_procurement", col).cloned()
+                }
+                _ => None,
+            })
+            .map(|c| (c.content, c.unit))
+    };
+    assert_eq!(
+        unit("t2.col.procurement_amount"),
+        Some((
+            gongkai::model::CellContent::Value("25.1".into()),
+            Some("万元".into())
+        ))
+    );
+    assert_eq!(
+        unit("t2.col.procurement_items"),
+        Some((gongkai::model::CellContent::Value("3".into()), None))
+    );
+}
+
 /// The 47 hand-labelled real pages of tests/data/real-pages (score.py): no cell wrong, every
 /// issuer right, and no fewer cells read than when they were labelled (519 of 655).
 #[test]

@@ -115,8 +115,9 @@ fn iso_date(text: &str) -> Option<String> {
         .then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
-/// Each standard table's region: from its anchor (searched after its section heading) to
-/// the next table, the next heading, or the end.
+/// Each standard table's region: from its anchor or the first of its header rows, whichever
+/// comes first (searched after its section heading), to the next table, the next heading, or
+/// the end.
 fn find_regions<'t>(
     doc: &Doc,
     headings: &[Heading],
@@ -131,7 +132,18 @@ fn find_regions<'t>(
             .iter()
             .find(|h| t.sections[h.section].id == table.section);
         let from = heading.map_or_else(|| starts.last().map_or(0, |&(_, s)| s), |h| h.range.end);
-        if let Some(start) = find_anchor(&doc.text, from, table) {
+        // Every template's header rows: which template the page follows is not known yet.
+        let header_rows = t
+            .templates
+            .iter()
+            .filter_map(|tpl| tpl.table(id))
+            .flat_map(|table| table.header_row_patterns(t));
+        let at_anchor = find_anchor(&doc.text, from, table);
+        let at_header = header_rows
+            .filter_map(|p| p.find_at(&doc.text, from.min(doc.text.len())))
+            .map(|m| m.start())
+            .min();
+        if let Some(start) = at_anchor.into_iter().chain(at_header).min() {
             starts.push((id, start));
         }
     }

@@ -94,7 +94,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
     let mut columns: BTreeMap<&str, ColumnModel> = BTreeMap::new();
     if template.rows_by == RowsBy::Position {
         let cells = rows.first().map_or(0, |(_, b)| b.cols.len());
-        assign_in_order(&groups, cells, &mut assigned);
+        assign_in_order(&items, &groups, cells, &mut assigned);
     } else {
         assign_by_label(
             template,
@@ -266,6 +266,28 @@ pub fn read(input: TableInput<'_>) -> TableReading {
         &mut table, &orphans, &groups, &orphan, &instances, &mut diags,
     );
 
+    let units = header_units(&doc.text[region.clone()], template, templates);
+    for (col, unit) in units {
+        let mut carried = 0;
+        for cell in table.rows.iter_mut().flat_map(|r| r.cells.iter_mut()) {
+            if cell.col == col
+                && cell.unit.is_none()
+                && matches!(cell.content, CellContent::Value(_))
+            {
+                cell.unit = Some(unit.to_string());
+                carried += 1;
+            }
+        }
+        if carried > 0 {
+            diags.push(Diagnostic::new(
+                Level::Info,
+                "unit-from-header",
+                Location::table(&template.id),
+                format!("the header of {col} prints the unit {unit}: {carried} cell(s) that print none carry it"),
+            ));
+        }
+    }
+
     if template
         .optional
         .iter()
@@ -416,8 +438,27 @@ fn can_fill(g: &Group, n: usize) -> bool {
 }
 
 /// A table of one row and no row labels worth trusting (t4, spec §8 step 6: take the
-/// numbers in order): the first groups that together can make its cells.
-fn assign_in_order(groups: &[Group], cells: usize, assigned: &mut [Option<(usize, Placement)>]) {
+/// numbers in order): the first groups that together can make its cells. A table that
+/// prints no number at all (a blank template) has its row where one line of whole grid
+/// cells, all empty, makes exactly its cells: those are printed empty, not missing.
+fn assign_in_order(
+    items: &[RItem],
+    groups: &[Group],
+    cells: usize,
+    assigned: &mut [Option<(usize, Placement)>],
+) {
+    if !groups.iter().any(|g| g.has_number) {
+        let empty_row = groups.iter().position(|g| {
+            g.items.len() == cells
+                && g.items
+                    .iter()
+                    .all(|&k| items[k].kind == ItemKind::Blank && items[k].atomic)
+        });
+        if let Some(g) = empty_row {
+            assigned[g] = Some((0, Placement::Position));
+        }
+        return;
+    }
     let mut most = 0;
     for (g, group) in groups.iter().enumerate() {
         if !group.has_number && most == 0 {
@@ -516,6 +557,44 @@ fn is_header_row(template: &TableTemplate, t: &Templates, items: &[RItem], g: &G
             .filter_map(|id| t.column(id))
             .map(|col| words(&col.label))
             .any(|w| w.chars().count() >= 2 && text.contains(&w))
+}
+
+/// Units the table's column headers print after a column's words (`采购总金额(万元)`,
+/// `采购总金额(单位:元)`), by column id: the column's cells that print no unit of their own
+/// carry it. A column whose template label states its unit (`本年收费金额(单位:万元)`) has
+/// that unit by definition and gets none; a column printed with two units gets none.
+fn header_units<'t>(
+    text: &str,
+    template: &'t TableTemplate,
+    t: &Templates,
+) -> BTreeMap<&'t str, &'static str> {
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut out = BTreeMap::new();
+    for id in template.columns() {
+        let Some(col) = t.column(id) else { continue };
+        if col.label.contains(['(', '（']) {
+            continue;
+        }
+        let words: String = col.label.chars().filter(|c| !c.is_whitespace()).collect();
+        let mut units: BTreeSet<&'static str> = BTreeSet::new();
+        for (at, _) in squeezed.match_indices(words.as_str()) {
+            let Some(inner) = squeezed[at + words.len()..].strip_prefix('(') else {
+                continue;
+            };
+            let Some(close) = inner.find(')') else {
+                continue;
+            };
+            let inner = &inner[..close];
+            let named = inner
+                .strip_prefix("单位")
+                .map_or(inner, |rest| rest.trim_start_matches(':'));
+            units.extend(crate::text::number::unit_named(named));
+        }
+        if let [unit] = units.into_iter().collect::<Vec<_>>()[..] {
+            out.insert(id, unit);
+        }
+    }
+    out
 }
 
 /// Groups without a label of their own (a converter moved it, or it wrapped away) take the
