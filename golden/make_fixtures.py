@@ -796,10 +796,120 @@ def blank_template_docx():
     write("shanghai-2019-docx-blank-template", out.getvalue(), ".docx", truth)
 
 
+def seed_shape(items):
+    """Paragraphs and tables in the seed's pipe-cell shape (000_fcf6f2f4fa3c5b01.txt): every
+    cell a line `text |`, an empty cell a lone `|`, and after each row a padding line of one
+    pipe more than the cells it lacks of the table's widest row (`|` after a full row)."""
+    out = []
+    for kind, val in items:
+        if kind == "p":
+            out.append(val + "\n")
+            continue
+        width = max(len(row) for row in val)
+        for row in val:
+            out.extend((c + " |" if c else "|") + "\n" for c in row)
+            out.append("|" * (width - len(row) + 1) + "\n")
+    return "".join(out)
+
+
+HONGZE = "001_huaian_hongze_2023.json"
+HONGZE_T3_LABELS = [
+    # (row, group label printed in the row's first cell, label)
+    ("new_requests", None, "一、本年新收政府信息公开申请数量"),
+    ("carried_over", None, "二、上年结转政府信息公开申请数量"),
+    ("granted", "三、本年度办理结果", "（一）予以公开"),
+    ("partial", None, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
+    ("denied.state_secret", "（三）不予公开", "1.属于国家秘密"),
+    ("denied.law_prohibited", None, "2.其他法律行政法规禁止公开"),
+    ("denied.security_stability", None, "3.危及“三安全一稳定”"),
+    ("denied.third_party", None, "4.保护第三方合法权益"),
+    ("denied.internal_affairs", None, "5.属于三类内部事务信息"),
+    ("denied.process_info", None, "6.属于四类过程性信息"),
+    ("denied.enforcement_file", None, "7.属于行政执法案卷"),
+    ("denied.admin_query", None, "8.属于行政查询事项"),
+    ("unable.not_held", "（四）无法提供", "1.本机关不掌握相关政府信息"),
+    ("unable.needs_creation", None, "2.没有现成信息需要另行制作"),
+    ("unable.still_unclear", None, "3.补正后申请内容仍不明确"),
+    ("not_processed.petition", "（五）不予处理", "1.信访举报投诉类申请"),
+    ("not_processed.repeat", None, "2.重复申请"),
+    ("not_processed.publication", None, "3.要求提供公开出版物"),
+    ("not_processed.excessive", None, "4.无正当理由大量反复申请"),
+    ("not_processed.confirm_reissue", None, "5.要求行政机关确认或重新出具已获取信息"),
+    ("other", None, "（六）其他处理"),
+    ("results_total", None, "（七）总计"),
+    ("carried_forward", None, "四、结转下年度继续办理"),
+]
+
+
+def hongze_seed_shape():
+    """洪泽 2023's truth (the PDF's values) printed in the seed's shape, with the zero cells
+    of 科研机构, 社会公益组织, 法律服务机构 and 其他 printed empty as in
+    hongze-2023-layout-blanks: 88 lone `|` cells among the rows' padding (issue 13 item 1)."""
+    truth = json.loads((TRUTH / HONGZE).read_text(encoding="utf-8"))
+    cells = truth["cells"]
+    small = ["org_research", "org_public_welfare", "org_legal_services", "org_other"]
+    for rid, _, _ in HONGZE_T3_LABELS:
+        for c in small:
+            key = f"t3|t3.row.{rid}|t3.col.{c}"
+            if cells[key] == "0":
+                cells[key] = None
+    shown = lambda key: cells[key] or ""
+    t2 = []
+    for title, heads, rows in T2:
+        t2.append([title])
+        t2.append(["信息内容"] + heads)
+        for rid, label, _, cols in rows:
+            t2.append([label] + [shown(f"t2|t2.row.{rid}|t2.col.{c}") for c in cols])
+    t3 = [list(r) for r in T3_HEADER_ROWS]
+    for rid, group, label in HONGZE_T3_LABELS:
+        values = [shown(f"t3|t3.row.{rid}|t3.col.{c}") for c in COLS + ["total"]]
+        t3.append(([group] if group else []) + [label] + values)
+    t4 = [list(r) for r in T4_HEADER_ROWS] + [[shown(f"t4|t4.row.cases|t4.col.{c}") for c in T4_COLS]]
+    items = [
+        ("p", "洪泽区人民政府2023年政府信息公开工作年度报告"),
+        ("p", "一、总体情况"),
+        ("p", "2023年，洪泽区人民政府认真贯彻落实《中华人民共和国政府信息公开条例》，全面推进政务公开工作。"),
+        ("p", "二、主动公开政府信息情况"),
+        ("table", t2),
+        ("p", "三、收到和处理政府信息公开申请情况"),
+        ("table", t3),
+        ("p", "四、政府信息公开行政复议、行政诉讼情况"),
+        ("table", t4),
+        ("p", "五、存在的主要问题及改进情况"),
+        ("p", "政务公开工作与群众期盼仍有差距，下一步将持续改进。"),
+        ("p", "六、其他需要报告的事项"),
+        ("p", "无。"),
+    ]
+    blanks = sum(1 for v in cells.values() if v is None)
+    truth["cells"] = cells
+    truth["notes"] = (
+        f"The values of 001_huaian_hongze_2023.json printed in the seed's pipe-cell shape by golden/make_fixtures.py "
+        f"(template labels, the PDF's single （六）其他处理 row), with the {blanks} zero cells of the four small applicant "
+        "columns printed empty (a lone '|' line, null here) as in hongze-2023-layout-blanks. " + truth["notes"]
+    )
+    write("hongze-2023-seed-shape", seed_shape(items).encode("utf-8"), ".txt", truth)
+
+
+def shanghai_seed_shape():
+    """Shanghai 2019's HTML (135 empty cells) printed in the seed's shape: each td a line,
+    an empty td a lone `|` (issue 13 item 1)."""
+    body = (CORPUS / SHANGHAI).read_text(encoding="utf-8")
+    items = [(k, v if k == "p" else [[c for (c, _, _) in row] for row in v]) for k, v in grids(body)]
+    truth = json.loads((TRUTH / SHANGHAI_TRUTH).read_text(encoding="utf-8"))
+    truth["notes"] = (
+        "013_shanghai_govoffice_2019_cms-body.html printed in the seed's pipe-cell shape by golden/make_fixtures.py: "
+        "paragraphs as lines, every td a line 'text |', an empty td a lone '|', each row closed by the padding line "
+        "of 000_fcf6f2f4fa3c5b01.txt. " + truth["notes"]
+    )
+    write("shanghai-2019-seed-shape", seed_shape(items).encode("utf-8"), ".txt", truth)
+
+
 def issue13_cases():
     t2_without_section_lines()
     unit_in_header()
     blank_template_docx()
+    hongze_seed_shape()
+    shanghai_seed_shape()
 
 
 CASE_GROUPS = {

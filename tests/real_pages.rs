@@ -195,7 +195,8 @@ fn a_unit_in_a_column_header_goes_on_its_cells() {
 }
 
 /// The 47 hand-labelled real pages of tests/data/real-pages (score.py): no cell wrong, every
-/// issuer right, and no fewer cells read than when they were labelled (519 of 655).
+/// issuer right, and no fewer cells read than now (546 of 655: 519 before the seed's lone `|`
+/// lines were read as empty cells).
 #[test]
 fn hand_labelled_real_pages_have_no_wrong_cell_or_issuer() {
     let out = std::process::Command::new("python3")
@@ -211,5 +212,5 @@ fn hand_labelled_real_pages_have_no_wrong_cell_or_issuer() {
         .and_then(|s| s.split_whitespace().next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no cell count in {report}"));
-    assert!(right >= 519, "{report}");
+    assert!(right >= 546, "{report}");
 }
