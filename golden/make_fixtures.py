@@ -904,12 +904,31 @@ def shanghai_seed_shape():
     write("shanghai-2019-seed-shape", seed_shape(items).encode("utf-8"), ".txt", truth)
 
 
+def glued_with_prose():
+    """synthetic-2024-glued whose 总体情况 states what t2 issued (`制发规章2件，制发行政规范性
+    文件13件`): the prose chooses among the readings every rule allows (issue 13 item 4).
+    行政规范性文件 13055 is then 13|0|55; 规章 2115 keeps 2|1|15 and 2|11|5."""
+    sentence = "全年制发规章2件，制发行政规范性文件13件。"
+    anchor = "均在法定期限内答复。"
+    text = synthetic_glued()
+    assert text.count(anchor) == 1
+    text = text.replace(anchor, anchor + sentence)
+    truth = dict(synthetic_truth(), abstained=2)
+    truth["notes"] = truth["notes"] + (
+        " Glued into one line (synthetic-2024-glued), with the sentence '" + sentence + "' in 一、总体情况: "
+        "the prose pins 行政规范性文件 '13055' to 13|0|55 and the first cell of 规章 '2115' to 2; 规章's other "
+        "two cells stay ambiguous (1|15 or 11|5), the true split among the candidates."
+    )
+    write("synthetic-2024-glued-prose", text.encode("utf-8"), ".txt", truth)
+
+
 def issue13_cases():
     t2_without_section_lines()
     unit_in_header()
     blank_template_docx()
     hongze_seed_shape()
     shanghai_seed_shape()
+    glued_with_prose()
 
 
 CASE_GROUPS = {

@@ -22,7 +22,12 @@ use crate::layout::{Block, Layout};
 use crate::model::{Diagnostic, GenericTable, Level, Location, Meta, Report, Source, Table};
 use crate::recognise::doc::{Doc, ItemKind};
 use crate::recognise::sections::Heading;
+use crate::recognise::split::Statement;
+use crate::template::rules::CellKey;
 use crate::template::{TableTemplate, Template, Templates};
+use crate::text::normalise::squeezed;
+use crate::text::number;
+use rust_decimal::Decimal;
 
 /// Recognises a report in a layout, by the templates given.
 pub fn recognise(layout: &Layout, source: Source, templates: &Templates) -> Report {
@@ -47,6 +52,7 @@ pub fn recognise(layout: &Layout, source: Source, templates: &Templates) -> Repo
     };
 
     let template = decide_template(&doc, &regions, info.year, templates, &mut diagnostics);
+    let mut statements = || prose_statements(&doc, &headings, &regions, templates);
     if let Some(tpl) = template {
         let inline = inline_lines(&doc, &regions);
         for table in &tpl.tables {
@@ -69,6 +75,7 @@ pub fn recognise(layout: &Layout, source: Source, templates: &Templates) -> Repo
                 template: table,
                 templates,
                 inline_lines: &inline,
+                statements: &mut statements,
             });
             consumed.push(reading.consumed.clone());
             diagnostics.extend(reading.diagnostics);
@@ -100,6 +107,72 @@ pub fn recognise(layout: &Layout, source: Source, templates: &Templates) -> Repo
         report.diagnostics.extend(check_diags);
     }
     report
+}
+
+/// The numbers the prose states of table cells: each narrative rule's patterns in its
+/// sections, the tables' regions being no prose. A rule whose cells the prose gives two
+/// different numbers states nothing. Each keeps the sentence it stands in.
+fn prose_statements(
+    doc: &Doc,
+    headings: &[Heading],
+    regions: &BTreeMap<&str, Range<usize>>,
+    t: &Templates,
+) -> Vec<Statement> {
+    let cuts: Vec<Range<usize>> = regions.values().cloned().collect();
+    let sections = sections::build(doc, headings, &cuts, t);
+    let mut out = Vec::new();
+    for rule in &t.narrative_rules {
+        let cells: Option<Vec<CellKey>> = rule
+            .cells
+            .iter()
+            .map(|c| c.split_once('/').map(|(r, c)| CellKey::new(r, c)))
+            .collect();
+        let Some(cells) = cells else { continue };
+        let mut found: Vec<(Decimal, String)> = Vec::new();
+        for section in sections.iter().filter(|s| rule.sections.contains(&s.id)) {
+            for paragraph in &section.paragraphs {
+                let text = squeezed(paragraph);
+                for pattern in rule.compiled_patterns() {
+                    for m in pattern.captures_iter(&text).filter_map(|c| c.get(1)) {
+                        if let Some(value) = number::normalise(m.as_str())
+                            .as_deref()
+                            .and_then(number::decimal)
+                        {
+                            found.push((value, sentence_around(&text, m.range())));
+                        }
+                    }
+                }
+            }
+        }
+        if let Some((value, sentence)) = found.first() {
+            if found.iter().all(|(v, _)| v == value) {
+                out.push(Statement {
+                    cells,
+                    value: *value,
+                    sentence: sentence.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The sentence of `text` (squeezed prose) holding `range`: from the end of the previous
+/// sentence to the end of this one.
+fn sentence_around(text: &str, range: Range<usize>) -> String {
+    const ENDS: [char; 4] = ['。', '；', ';', '!'];
+    let start = text[..range.start].rfind(ENDS).map_or(0, |i| {
+        i + text[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    let end = text[range.end..].find(ENDS).map_or(text.len(), |i| {
+        range.end
+            + i
+            + text[range.end + i..]
+                .chars()
+                .next()
+                .map_or(1, char::len_utf8)
+    });
+    text[start..end].to_string()
 }
 
 /// `2020-01-31`, `2020/1/31 15:22`, `2020年1月31日` → `2020-01-31` (how dates are written,

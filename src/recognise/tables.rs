@@ -66,6 +66,9 @@ pub struct TableInput<'a> {
     /// Lines where tables are printed inline (several rows on one line): their digit runs
     /// may hold several cells.
     pub inline_lines: &'a BTreeSet<usize>,
+    /// What the prose states of table cells, asked for only when the rules leave a row
+    /// several readings.
+    pub statements: &'a mut dyn FnMut() -> Vec<split::Statement>,
 }
 
 /// Reads the standard table in `region`.
@@ -76,6 +79,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
         template,
         templates,
         inline_lines,
+        statements,
     } = input;
     let items = region_items(doc, &region);
     let groups = groups(&items, inline_lines);
@@ -206,15 +210,36 @@ pub fn read(input: TableInput<'_>) -> TableReading {
     }
 
     let instances = rules::instances(templates, template, &printed);
-    let solution = split::solve(&choices, &instances);
+    let (solution, stated, by_prose) = split::solve_with_prose(&choices, &instances, statements);
     report_split(
         &template.id,
         &choices,
-        &solution,
+        (&solution, &by_prose),
         &items,
         &sources,
         &mut diags,
     );
+    for choice in &by_prose {
+        let statement = &stated[choice.statement];
+        let cells: Vec<String> = statement
+            .cells
+            .iter()
+            .map(|k| format!("{}/{}", k.row, k.col))
+            .collect();
+        diags.push(Diagnostic::new(
+            Level::Info,
+            "resolved-by-prose",
+            Location::row(&template.id, &choices[choice.row].row),
+            format!(
+                "the text states {} for {} («{}»): {} of the {} readings every rule allows agree with it and are kept",
+                statement.value,
+                cells.join(" + "),
+                statement.sentence,
+                choice.after,
+                choice.before
+            ),
+        ));
+    }
 
     let mut table = StandardTable {
         id: template.id.clone(),
@@ -948,11 +973,12 @@ fn words_starting(item: &RItem, prefix: &str) -> Vec<f64> {
     out
 }
 
-/// Says how glued digits were split, or why they stay ambiguous.
+/// Says how glued digits were split (by the rules, or the rules and the text), or why they
+/// stay ambiguous.
 fn report_split(
     table: &str,
     choices: &[RowChoice],
-    solution: &split::Solution,
+    (solution, by_prose): (&split::Solution, &[split::ProseChoice]),
     items: &[RItem],
     sources: &[Vec<usize>],
     diags: &mut Vec<Diagnostic>,
@@ -984,8 +1010,13 @@ fn report_split(
                 "split-settled",
                 Location::row(table, &choice.row),
                 format!(
-                    "digits \"{printed}\" allow {} readings; the table's rules leave one: {}",
+                    "digits \"{printed}\" allow {} readings; the table's rules{} leave one: {}",
                     choice.readings.len(),
+                    if by_prose.iter().any(|p| p.row == r) {
+                        " and the text"
+                    } else {
+                        ""
+                    },
                     values.join(" | ")
                 ),
             ));
