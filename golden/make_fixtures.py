@@ -585,8 +585,13 @@ def flattened(body):
 
 def as_text(body):
     """The same report as markdown text (tables as pipe rows, empty cells kept)."""
+    return as_text_items(grids(body))
+
+
+def as_text_items(items):
+    """Paragraphs and tables (grids()) as markdown text."""
     out = []
-    for kind, val in grids(body):
+    for kind, val in items:
         if kind == "p":
             out.append(val + "\n")
         else:
@@ -922,6 +927,36 @@ def glued_with_prose():
     write("synthetic-2024-glued-prose", text.encode("utf-8"), ".txt", truth)
 
 
+def cut_at_right_edge():
+    """Shanghai 2019 as markdown (as_text) with t3 cut after its fourth applicant column, as a
+    wide table printed past the page's right edge leaves it (issue 13 item 6): the header
+    keeps 自然人 | 法人或其他组织 and 商业企业 | 科研机构 | 社会公益组织, every row its labels and
+    four cells; 法律服务机构, 其他 and 总计 are not in the file. Truth: t2, t4 and those four
+    columns of t3."""
+    kept = ["natural_person", "org_commercial", "org_research", "org_public_welfare"]
+    items = grids((CORPUS / SHANGHAI).read_text(encoding="utf-8"))
+    tables = [i for i, (kind, _) in enumerate(items) if kind == "table"]
+    t3 = items[tables[1]][1]
+    assert [c for (c, _, _) in t3[2]] == ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    cut = [t3[0], t3[1][:2], t3[2][:3]]
+    for row in t3[3:]:
+        labels = len(row) - 7
+        cut.append(row[:labels + len(kept)])
+    items[tables[1]] = ("table", cut)
+    truth = json.loads((TRUTH / SHANGHAI_TRUTH).read_text(encoding="utf-8"))
+    truth["cells"] = {
+        k: v for k, v in truth["cells"].items()
+        if not k.startswith("t3|") or k.split("|t3.col.")[1] in kept
+    }
+    truth["partial"] = True
+    truth["notes"] = (
+        "013_shanghai_govoffice_2019_cms-body.html as markdown (golden/make_fixtures.py as_text) with t3 cut after "
+        "社会公益组织, header and rows alike: the cells of 法律服务机构, 其他 and 总计 are not in the file and not in "
+        "this truth. " + truth["notes"]
+    )
+    write("shanghai-2019-cut-at-right-edge", as_text_items(items).encode("utf-8"), ".md", truth)
+
+
 def issue13_cases():
     t2_without_section_lines()
     unit_in_header()
@@ -929,6 +964,7 @@ def issue13_cases():
     hongze_seed_shape()
     shanghai_seed_shape()
     glued_with_prose()
+    cut_at_right_edge()
 
 
 CASE_GROUPS = {

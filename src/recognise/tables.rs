@@ -140,6 +140,45 @@ pub fn read(input: TableInput<'_>) -> TableReading {
         );
     }
 
+    // A table cut at the page's right edge: the columns its header and rows print.
+    let mut printed_columns: BTreeMap<&str, usize> = BTreeMap::new();
+    if template.rows_by != RowsBy::Position {
+        for block in &template.blocks {
+            let labelled: Vec<&Group> = (0..groups.len())
+                .filter(|&g| {
+                    assigned[g]
+                        .is_some_and(|(r, p)| p == Placement::Label && rows[r].1.id == block.id)
+                })
+                .map(|g| &groups[g])
+                .collect();
+            let Some(k) = columns_printed(doc, &items, &labelled, &block.cols, templates) else {
+                continue;
+            };
+            let names: Vec<&str> = block.cols[k..].iter().map(String::as_str).collect();
+            diags.push(Diagnostic::new(
+                Level::Warning,
+                "columns-cut",
+                Location::table(&template.id),
+                format!(
+                    "the header and every row of {} stop after {k} of its {} columns, as where a page's edge cut the table: {} are missing",
+                    template.id,
+                    block.cols.len(),
+                    names.join(", ")
+                ),
+            ));
+            printed_columns.insert(block.id.as_str(), k);
+            assign_empty_rows(
+                template,
+                templates,
+                &rows,
+                &items,
+                &groups,
+                k,
+                &mut assigned,
+            );
+        }
+    }
+
     // Rows printed: every non-optional row, and optional rows that were found.
     let printed: Vec<&str> = rows
         .iter()
@@ -192,6 +231,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
                     items: &items,
                     inline_lines,
                     columns: columns.get(block.id.as_str()),
+                    columns_printed: printed_columns.get(block.id.as_str()).copied(),
                 },
                 &token_items,
                 &kinds,
@@ -622,6 +662,94 @@ fn header_units<'t>(
     out
 }
 
+/// Rows printed all empty in a table whose columns were cut (`k` printed): a labelled group
+/// of `k` empty cells takes the row its label names among the rows between its assigned
+/// neighbours (numbered, where rows go in order), as whole rows do in [`assign_by_label`].
+fn assign_empty_rows(
+    template: &TableTemplate,
+    t: &Templates,
+    rows: &[(&str, &BlockTemplate)],
+    items: &[RItem],
+    groups: &[Group],
+    k: usize,
+    assigned: &mut [Option<(usize, Placement)>],
+) {
+    let ordered = template.rows_by == RowsBy::LabelInOrder;
+    for g in 0..groups.len() {
+        let group = &groups[g];
+        let Some(l) = group.label else { continue };
+        if assigned[g].is_some() || group.has_number || group.items.len() != k {
+            continue;
+        }
+        let label = clean_label(&items[l].text);
+        if ordered && !numbered(&label) {
+            continue;
+        }
+        let after = assigned[..g].iter().flatten().map(|&(r, _)| r).max();
+        let before = assigned[g + 1..].iter().flatten().map(|&(r, _)| r).min();
+        let taken: BTreeSet<usize> = assigned.iter().flatten().map(|&(r, _)| r).collect();
+        let cands: Vec<usize> = (0..rows.len())
+            .filter(|&r| {
+                !taken.contains(&r)
+                    && (!ordered || after.is_none_or(|a| r > a) && before.is_none_or(|b| r < b))
+            })
+            .collect();
+        let defs: Vec<&RowDef> = cands.iter().filter_map(|&r| t.row(rows[r].0)).collect();
+        if defs.len() != cands.len() {
+            continue;
+        }
+        if let Some(pick) = match_row(&label, &defs) {
+            assigned[g] = Some((cands[pick], Placement::Label));
+        }
+    }
+}
+
+/// How many of a block's columns a table prints when a page's right edge cut it (a wide
+/// table printed by LibreOffice leaves out what lies past the page): the header's grid
+/// cells name the block's first `k` columns and none of the others (each cell the whole
+/// words of a column's label), and every row found by its label — two at least — prints
+/// exactly `k` cells. None when the table is whole or that cannot be told.
+fn columns_printed(
+    doc: &Doc,
+    items: &[RItem],
+    labelled: &[&Group],
+    cols: &[String],
+    t: &Templates,
+) -> Option<usize> {
+    let first = labelled.first()?;
+    let k = first.items.len();
+    if labelled.len() < 2
+        || k == 0
+        || k >= cols.len()
+        || labelled.iter().any(|g| g.items.len() != k)
+    {
+        return None;
+    }
+    let in_grid = |it: &RItem| {
+        doc.block_at(it.range.start)
+            .is_some_and(|b| doc.blocks[b].kind == crate::recognise::doc::BlockKind::Grid)
+    };
+    let header: BTreeSet<String> = items[..first.label?]
+        .iter()
+        .filter(|it| it.kind == ItemKind::Text && in_grid(it))
+        .map(|it| it.text.chars().filter(|c| !c.is_whitespace()).collect())
+        .collect();
+    let named = |col: &String| {
+        t.column(col).is_some_and(|c| {
+            let words: String = c
+                .label
+                .split(['(', '（'])
+                .next()
+                .unwrap_or("")
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            header.contains(&words)
+        })
+    };
+    (cols[..k].iter().all(named) && !cols[k..].iter().any(named)).then_some(k)
+}
+
 /// Groups without a label of their own (a converter moved it, or it wrapped away) take the
 /// rows between their labelled neighbours when the counts agree exactly; a header row
 /// never does.
@@ -710,6 +838,7 @@ fn row_readings(
         items,
         inline_lines,
         columns,
+        columns_printed,
     } = *source;
     let n = kinds.len();
     let mut toks: Vec<usize> = token_items.to_vec();
@@ -746,8 +875,11 @@ fn row_readings(
     let cut = tokens.len() < n;
     let readings = match split::readings(&tokens, kinds) {
         Ok(r) if !r.is_empty() => return (r, cut),
-        Ok(_) if tokens.len() < n && cut_by_input_end => {
-            // An excerpt that stops mid-row: what is there is read, the rest is missing.
+        Ok(_)
+            if tokens.len() < n && (cut_by_input_end || columns_printed == Some(tokens.len())) =>
+        {
+            // An excerpt that stops mid-row, or a table whose columns past the page's edge
+            // are not in the file: what is there is read, the rest is missing.
             let mut reading: Vec<Slot> = Vec::with_capacity(n);
             for (tok, &kind) in tokens.iter().zip(kinds) {
                 let piece = match crate::text::number::parse_cell(&tok.text, kind) {
@@ -760,15 +892,17 @@ fn row_readings(
                 reading.push(Slot::of_token(piece, tok.item, &tok.text));
             }
             reading.resize(n, Slot::unprinted(Piece::Missing));
-            diags.push(Diagnostic::new(
-                Level::Warning,
-                "row-cut-off",
-                at(),
-                format!(
-                    "the input ends inside {row}: {} of {n} cells printed, the rest missing",
-                    tokens.len()
-                ),
-            ));
+            if cut_by_input_end {
+                diags.push(Diagnostic::new(
+                    Level::Warning,
+                    "row-cut-off",
+                    at(),
+                    format!(
+                        "the input ends inside {row}: {} of {n} cells printed, the rest missing",
+                        tokens.len()
+                    ),
+                ));
+            }
             vec![reading]
         }
         Ok(_) if tokens.len() < n && columns.is_some() => {
@@ -830,6 +964,9 @@ struct RowSource<'a> {
     inline_lines: &'a BTreeSet<usize>,
     /// Column positions of the row's block in aligned layout text, when known.
     columns: Option<&'a ColumnModel>,
+    /// How many of the block's columns the table prints, when a page's right edge cut the
+    /// others off ([`columns_printed`]).
+    columns_printed: Option<usize>,
 }
 
 /// Where aligned layout text (`pdftotext -layout`) prints each column of a table: the
