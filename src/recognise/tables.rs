@@ -604,14 +604,6 @@ fn is_header_row(template: &TableTemplate, t: &Templates, items: &[RItem], g: &G
         .flat_map(|i| i.text.chars())
         .filter(|c| !c.is_whitespace())
         .collect();
-    // A column's words before its parenthesised unit or note.
-    let words = |label: &str| -> String {
-        let cut = label.find(['(', '（']).unwrap_or(label.len());
-        label[..cut]
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect()
-    };
     template
         .label_header
         .as_deref()
@@ -620,7 +612,7 @@ fn is_header_row(template: &TableTemplate, t: &Templates, items: &[RItem], g: &G
             .columns()
             .iter()
             .filter_map(|id| t.column(id))
-            .map(|col| words(&col.label))
+            .map(|col| col.words())
             .any(|w| w.chars().count() >= 2 && text.contains(&w))
 }
 
@@ -734,19 +726,7 @@ fn columns_printed(
         .filter(|it| it.kind == ItemKind::Text && in_grid(it))
         .map(|it| it.text.chars().filter(|c| !c.is_whitespace()).collect())
         .collect();
-    let named = |col: &String| {
-        t.column(col).is_some_and(|c| {
-            let words: String = c
-                .label
-                .split(['(', '（'])
-                .next()
-                .unwrap_or("")
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect();
-            header.contains(&words)
-        })
-    };
+    let named = |col: &String| t.column(col).is_some_and(|c| header.contains(&c.words()));
     (cols[..k].iter().all(named) && !cols[k..].iter().any(named)).then_some(k)
 }
 

@@ -74,6 +74,20 @@ pub struct ColumnDef {
     pub kind: ValueKind,
 }
 
+impl ColumnDef {
+    /// The label's words before its parenthesised unit or note, without whitespace: what a
+    /// header prints of the column (`本年收费金额` of `本年收费金额（单位：万元）`).
+    pub fn words(&self) -> String {
+        self.label
+            .split(['(', '（'])
+            .next()
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ValueKind {
@@ -929,13 +943,12 @@ impl TableTemplate {
                     .collect::<Vec<_>>()
                     .join(r"\s*")
             };
-            let mut firsts: Vec<&str> = Vec::new();
+            let mut firsts: Vec<String> = Vec::new();
             for block in &self.blocks {
                 let Some(col) = block.cols.first().and_then(|c| t.column(c)) else {
                     continue;
                 };
-                // The column's words before its parenthesised unit or note.
-                let words = col.label.split(['(', '（']).next().unwrap_or("");
+                let words = col.words();
                 if !words.is_empty() && !firsts.contains(&words) {
                     firsts.push(words);
                 }
