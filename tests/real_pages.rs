@@ -236,6 +236,48 @@ fn a_table_cut_at_the_right_edge_is_read_by_its_headers() {
     );
 }
 
+/// The seed's shape after a longer padding line: a row whose first cell is printed empty
+/// starts with that `|` (its cells do not shift left), and a t4 printed with every cell
+/// empty (issue 13 item 7: fifteen lone `|` lines, then the `|` that closes a row as wide as
+/// the grid) is blank, not missing.
+#[test]
+fn a_row_of_the_seeds_shape_may_start_with_an_empty_cell() {
+    let t4 = |cells: &[&str]| {
+        let printed: String = cells
+            .iter()
+            .map(|c| {
+                if c.is_empty() {
+                    "|\n".to_string()
+                } else {
+                    format!("{c} |\n")
+                }
+            })
+            .collect();
+        let page = format!(
+            "四、政府信息公开行政复议、行政诉讼情况\n行政复议 |\n行政诉讼 |\n||||||||||||||\n{printed}|\n五、存在的主要问题及改进情况\n无。\n"
+        );
+        read(&page).1
+    };
+    let blank = t4(&[""; 15]);
+    let t4_cells: Vec<_> = blank.iter().filter(|(k, _)| k.starts_with("t4|")).collect();
+    assert_eq!(t4_cells.len(), 15);
+    assert!(t4_cells.iter().all(|(_, v)| v.is_null()), "{t4_cells:?}");
+
+    let got = t4(&[
+        "", "1", "0", "0", "1", "", "", "", "", "", "", "", "", "", "",
+    ]);
+    for (col, want) in [
+        ("upheld", serde_json::Value::Null),
+        ("corrected", "1".into()),
+        ("other", "0".into()),
+        ("pending", "0".into()),
+        ("total", "1".into()),
+    ] {
+        let key = format!("t4|t4.row.cases|t4.col.review.{col}");
+        assert_eq!(got[&key], want, "{key}");
+    }
+}
+
 /// The 47 hand-labelled real pages of tests/data/real-pages (score.py): no cell wrong, every
 /// issuer right, and no fewer cells read than now (546 of 655: 519 before the seed's lone `|`
 /// lines were read as empty cells).

@@ -352,10 +352,10 @@ fn pipe_grid(block: &[Text], budget: &mut Budget) -> Result<Grid, TooLarge> {
             if is_empty_cell(line.as_str()) {
                 // An empty cell, or the `|` that closes a row as wide as the grid: the row
                 // goes on, and the recogniser drops empty cells past a row's cell count
-                // (the padding follows a row's cells, never precedes them).
-                if !row.is_empty() {
-                    row.push(cell(line, 0..0));
-                }
+                // (the padding follows a row's cells, never precedes them). After a longer
+                // padding line it is a row's first cell, printed empty: kept, or the row's
+                // cells would shift left.
+                row.push(cell(line, 0..0));
             } else if is_padding(line.as_str()) {
                 if !row.is_empty() {
                     grid.rows.push(std::mem::take(&mut row));

@@ -505,7 +505,8 @@ fn can_fill(g: &Group, n: usize) -> bool {
 /// A table of one row and no row labels worth trusting (t4, spec §8 step 6: take the
 /// numbers in order): the first groups that together can make its cells. A table that
 /// prints no number at all (a blank template) has its row where one line of whole grid
-/// cells, all empty, makes exactly its cells: those are printed empty, not missing.
+/// cells, all empty, makes at least its cells (the rest padding): those are printed empty,
+/// not missing.
 fn assign_in_order(
     items: &[RItem],
     groups: &[Group],
@@ -514,7 +515,7 @@ fn assign_in_order(
 ) {
     if !groups.iter().any(|g| g.has_number) {
         let empty_row = groups.iter().position(|g| {
-            g.items.len() == cells
+            g.items.len() >= cells
                 && g.items
                     .iter()
                     .all(|&k| items[k].kind == ItemKind::Blank && items[k].atomic)
