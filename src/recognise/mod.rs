@@ -206,10 +206,12 @@ fn find_regions<'t>(
             .find(|h| t.sections[h.section].id == table.section);
         let from = heading.map_or_else(|| starts.last().map_or(0, |&(_, s)| s), |h| h.range.end);
         // Every template's header rows: which template the page follows is not known yet.
+        let rest = doc.text.get(from..).unwrap_or("");
         let header_rows = t
             .templates
             .iter()
             .filter_map(|tpl| tpl.table(id))
+            .filter(|table| table.may_hold_header_row(rest))
             .flat_map(|table| table.header_row_patterns(t));
         let at_anchor = find_anchor(&doc.text, from, table);
         let at_header = header_rows
@@ -251,6 +253,15 @@ fn cap_region(text: &str, start: usize, end: usize) -> usize {
 /// inside it: `第二十条 第（一）项`), with `anchor_then` following within 40 characters.
 fn find_anchor(text: &str, from: usize, table: &TableTemplate) -> Option<usize> {
     let from = from.min(text.len());
+    // An anchor's first character must be there before its pattern is worth building.
+    let rest = text.get(from..).unwrap_or("");
+    if !table
+        .anchors
+        .iter()
+        .any(|a| a.chars().next().is_some_and(|c| rest.contains(c)))
+    {
+        return None;
+    }
     let then = table.anchor_then.as_deref();
     table
         .anchor_patterns()

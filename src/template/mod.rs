@@ -20,6 +20,8 @@ use crate::template::rules::RuleInstance;
 /// The longest table anchor a template may give (a heading's words, not a paragraph).
 const MAX_ANCHOR_CHARS: usize = 100;
 const BUILTIN_TOML: &str = include_str!("../../schemas/templates.toml");
+/// The same, as JSON (build.rs): empty when the TOML does not parse.
+const BUILTIN_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/templates.json"));
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -403,13 +405,21 @@ enum Key<'a> {
 /// A well-formed file that names what it does not define, or defines a thing twice.
 #[derive(Debug)]
 struct Invalid {
-    at: Vec<Key<'static>>,
+    at: Place,
     message: String,
+}
+
+/// Where an [`Invalid`] problem is written.
+#[derive(Debug)]
+enum Place {
+    Keys(Vec<Key<'static>>),
+    /// Where this text first appears.
+    Text(String),
 }
 
 fn invalid(at: &[Key<'static>], message: impl Into<String>) -> Invalid {
     Invalid {
-        at: at.to_vec(),
+        at: Place::Keys(at.to_vec()),
         message: message.into(),
     }
 }
@@ -426,7 +436,12 @@ impl Templates {
     pub fn builtin() -> Arc<Templates> {
         static BUILTIN: OnceLock<Arc<Templates>> = OnceLock::new();
         Arc::clone(BUILTIN.get_or_init(|| {
-            Arc::new(Templates::parse(BUILTIN_TOML).expect("schemas/templates.toml is valid"))
+            let parsed = serde_json::from_str(BUILTIN_JSON)
+                .ok()
+                .and_then(|t| Templates::indexed(t).validated().ok());
+            Arc::new(parsed.unwrap_or_else(|| {
+                Templates::parse(BUILTIN_TOML).expect("schemas/templates.toml is valid")
+            }))
         }))
     }
 
@@ -442,34 +457,49 @@ impl Templates {
     }
 
     pub fn parse(text: &str) -> Result<Templates, TemplateError> {
-        let mut t: Templates = toml::from_str(text).map_err(|e| TemplateError {
+        let t: Templates = toml::from_str(text).map_err(|e| TemplateError {
             line: e.span().map(|s| line_at(text, s.start)),
             message: e.message().trim_end().replace('\n', "; "),
         })?;
-        t.column_index = t
+        Templates::indexed(t)
+            .validated()
+            .map_err(|e| TemplateError {
+                line: match &e.at {
+                    Place::Keys(keys) => span_at(text, keys).map(|s| line_at(text, s.start)),
+                    Place::Text(written) => text.find(written.as_str()).map(|at| line_at(text, at)),
+                },
+                message: e.message,
+            })
+    }
+
+    /// With the indexes of its columns and rows by id.
+    fn indexed(mut self) -> Templates {
+        self.column_index = self
             .columns
             .iter()
             .enumerate()
             .map(|(i, c)| (c.id.clone(), i))
             .collect();
-        t.row_index = t
+        self.row_index = self
             .rows
             .iter()
             .enumerate()
             .map(|(i, r)| (r.id.clone(), i))
             .collect();
-        t.validate().map_err(|e| TemplateError {
-            line: span_at(text, &e.at).map(|s| line_at(text, s.start)),
-            message: e.message,
-        })?;
-        for table in t.templates.iter().flat_map(|tpl| &tpl.tables) {
+        self
+    }
+
+    /// The templates when every id is well defined and every anchor short.
+    fn validated(self) -> Result<Templates, Invalid> {
+        self.validate()?;
+        for table in self.templates.iter().flat_map(|tpl| &tpl.tables) {
             if let Some(long) = table
                 .anchors
                 .iter()
                 .find(|a| a.chars().count() > MAX_ANCHOR_CHARS)
             {
-                return Err(TemplateError {
-                    line: text.find(long.as_str()).map(|at| line_at(text, at)),
+                return Err(Invalid {
+                    at: Place::Text(long.clone()),
                     message: format!(
                         "table {}: the anchor {long:?} is longer than {MAX_ANCHOR_CHARS} characters",
                         table.id
@@ -477,7 +507,7 @@ impl Templates {
                 });
             }
         }
-        Ok(t)
+        Ok(self)
     }
 
     /// Every id a template, block or rule names must be defined, exactly once.
@@ -926,6 +956,16 @@ impl TableTemplate {
         })
     }
 
+    /// Whether `text` can hold one of the header rows: it holds the header's first
+    /// character. The patterns are compiled only then (they cost some 4 M instructions,
+    /// more than the rest of a short report's start-up).
+    pub fn may_hold_header_row(&self, text: &str) -> bool {
+        self.label_header
+            .as_deref()
+            .and_then(|h| h.chars().find(|c| !c.is_whitespace()))
+            .is_some_and(|c| text.contains(c))
+    }
+
     /// Each block's header row — the label column's header and the block's first column's
     /// words (`信息内容 | 本年制发件数`, `信息内容 | 本年处理决定数量`) — as a pattern that lets whitespace and pipes fall
     /// between the two and whitespace inside each: a page that prints no anchor line (no
@@ -987,6 +1027,24 @@ impl TableTemplate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_built_in_json_is_the_toml() {
+        assert!(
+            !BUILTIN_JSON.is_empty(),
+            "build.rs could not parse the TOML"
+        );
+        let mut from_json = Templates::indexed(serde_json::from_str(BUILTIN_JSON).unwrap());
+        let mut from_toml = Templates::parse(BUILTIN_TOML).unwrap();
+        // The indexes are hash maps, whose Debug order varies: compared as maps.
+        assert_eq!(from_json.column_index, from_toml.column_index);
+        assert_eq!(from_json.row_index, from_toml.row_index);
+        for t in [&mut from_json, &mut from_toml] {
+            t.column_index.clear();
+            t.row_index.clear();
+        }
+        assert_eq!(format!("{from_json:?}"), format!("{from_toml:?}"));
+    }
 
     #[test]
     fn templates_parse_and_have_the_spec_cell_counts() {

@@ -29,6 +29,16 @@ const LINE_PATTERNS: &[&str] = &[
     r"^(上一篇|下一篇)[:：]",
 ];
 
+/// The characters a line of LINE_PATTERNS can start with (the unit test derives them from
+/// the patterns): a line that starts otherwise is no chrome, and short inputs never build
+/// the automaton (3 M instructions, most of a short run's start-up).
+const CHROME_FIRST_CHARS: &[char] = &[
+    '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'E', 'P', 'Q', '_', '|', '–', '—', '【',
+    '上', '下', '作', '全', '关', '分', '发', '字', '当', '微', '打', '扫', '掃', '收', '文', '无',
+    '时', '来', '浏', '点', '發', '相', '第', '简', '累', '繁', '网', '联', '访', '长', '關', '阅',
+    '附', '首', '－',
+];
+
 /// One automaton for all patterns: every line of every report is tested.
 fn line_patterns() -> &'static RegexSet {
     static RE: OnceLock<RegexSet> = OnceLock::new();
@@ -48,6 +58,9 @@ pub fn is_chrome_line(line: &str) -> bool {
     }
     let squeezed = squeezed(line);
     if squeezed.is_empty() || squeezed.chars().count() > MAX_CHROME_CHARS {
+        return false;
+    }
+    if !squeezed.starts_with(CHROME_FIRST_CHARS) {
         return false;
     }
     line_patterns()
@@ -87,6 +100,27 @@ pub fn running_title(line: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_characters_are_those_the_patterns_can_start_with() {
+        use regex_syntax::hir::literal::{ExtractKind, Extractor};
+        let mut firsts: Vec<char> = Vec::new();
+        for pattern in LINE_PATTERNS {
+            let hir = regex_syntax::parse(pattern).unwrap();
+            let prefixes = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+            let literals = prefixes
+                .literals()
+                .unwrap_or_else(|| panic!("{pattern}: starts with any character"));
+            for literal in literals {
+                let text = std::str::from_utf8(literal.as_bytes()).unwrap();
+                let first = text.chars().next();
+                firsts.push(first.unwrap_or_else(|| panic!("{pattern}: can start empty")));
+            }
+        }
+        firsts.sort_unstable();
+        firsts.dedup();
+        assert_eq!(CHROME_FIRST_CHARS, firsts.as_slice());
+    }
 
     #[test]
     fn a_flipbook_running_header_gives_the_title() {
