@@ -87,7 +87,7 @@ pub fn extract(input: &Input, options: &ExtractOptions) -> Result<Report, reader
     let layout = readers::read(format, &input.bytes, &options.limits)?;
     let source = Source {
         name: input.name.clone(),
-        media_type: format.media_type().to_string(),
+        media_type: format.media_type_of(&input.bytes).to_string(),
         bytes: input.bytes.len() as u64,
         sha256: input.sha256(),
     };

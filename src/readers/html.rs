@@ -111,6 +111,7 @@ pub fn read(
         blocks: walker.blocks,
         hints,
         diagnostics,
+        ocr: Vec::new(),
     })
 }
 

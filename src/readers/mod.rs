@@ -23,6 +23,8 @@ pub enum ReadError {
     Office(#[from] office::OfficeError),
     #[error(transparent)]
     Ofd(#[from] ofd::OfdError),
+    #[error(transparent)]
+    Image(#[from] image::ImageError),
     #[error("{}", .0.unsupported())]
     Unsupported(Format),
     #[error(transparent)]
@@ -42,11 +44,31 @@ pub fn read(format: Format, bytes: &[u8], limits: &crate::Limits) -> Result<Layo
             Ok(layout)
         }
         Format::Html => Ok(html::read(bytes, limits, &mut budget)?),
-        Format::Pdf => Ok(pdf::read(bytes, limits.max_pdf_stream_bytes, &mut budget)?),
+        Format::Pdf => match pdf::read(bytes, limits.max_pdf_stream_bytes, &mut budget) {
+            // A scan: its pages are pictures, read by OCR.
+            Err(pdf::PdfError::NoText) => Ok(image::read_layout(
+                bytes,
+                &image_options(limits),
+                &mut budget,
+            )?),
+            other => Ok(other?),
+        },
         Format::Docx => Ok(office::read_docx(bytes, &mut budget)?),
         Format::Odt => Ok(office::read_odt(bytes, &mut budget)?),
         Format::Ofd => Ok(ofd::read_layout(bytes, &mut budget)?),
+        Format::Image => Ok(image::read_layout(
+            bytes,
+            &image_options(limits),
+            &mut budget,
+        )?),
         other => Err(ReadError::Unsupported(other)),
+    }
+}
+
+fn image_options(limits: &crate::Limits) -> image::Options {
+    image::Options {
+        max_stream_bytes: limits.max_pdf_stream_bytes,
+        ..image::Options::default()
     }
 }
 

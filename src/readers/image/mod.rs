@@ -18,10 +18,12 @@ pub mod rulings;
 
 use std::path::Path;
 
+use crate::fixed;
+use crate::layout::{Budget, Layout, TooLarge};
 use crate::model::{Diagnostic, Level};
 use decode::{Decoded, Gray, MAX_PIXELS};
 use ocr::{Mode, Tesseract, TsvWord, INSTALL};
-use rulings::{Grid, Scale};
+use rulings::Scale;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImageError {
@@ -39,6 +41,8 @@ pub enum ImageError {
     Ocr(String),
     #[error("not a PDF, PNG, JPEG or TIFF image")]
     UnknownFormat,
+    #[error(transparent)]
+    Size(#[from] TooLarge),
 }
 
 /// A box in points, top-left origin.
@@ -71,6 +75,17 @@ pub struct Segment {
     pub y1: f64,
     /// Line width in points.
     pub width: f64,
+}
+
+impl Segment {
+    fn to_fixed(&self) -> fixed::Segment {
+        fixed::Segment {
+            x0: self.x0,
+            y0: self.y0,
+            x1: self.x1,
+            y1: self.y1,
+        }
+    }
 }
 
 /// A cell of a ruled table: where it starts, how far it spans, its box, and the indices of
@@ -148,6 +163,59 @@ pub fn read(
     let mut doc = read_sources(sources, Some(tesseract))?;
     doc.diagnostics.splice(0..0, diagnostics);
     Ok(doc)
+}
+
+/// Reads an image-only PDF or an image file into the common layout: the words and rulings
+/// of each page are laid out and joined by the shared fixed-layout code, as a PDF's glyphs
+/// and paths are.
+pub fn read_layout(
+    bytes: &[u8],
+    options: &Options,
+    budget: &mut Budget,
+) -> Result<Layout, ImageError> {
+    let tesseract = Tesseract::find()?;
+    let doc = read(bytes, &tesseract, options)?;
+    let mut layout = Layout {
+        diagnostics: doc.diagnostics,
+        ..Layout::default()
+    };
+    let pages = doc
+        .pages
+        .iter()
+        .map(|p| fixed::lay_out(&p.to_fixed()))
+        .collect();
+    fixed::join(pages, budget)?.into_layout(&mut layout);
+    Ok(layout)
+}
+
+impl ImagePage {
+    /// The page as the shared fixed-layout code takes it: each line read a glyph boxed
+    /// where it was read (with its confidence and other readings), each ruling a segment.
+    pub fn to_fixed(&self) -> fixed::Page {
+        fixed::Page {
+            width: self.width,
+            height: self.height,
+            glyphs: self.words.iter().map(Word::to_glyph).collect(),
+            segments: self.rulings.iter().map(Segment::to_fixed).collect(),
+        }
+    }
+}
+
+impl Word {
+    fn to_glyph(&self) -> fixed::Glyph {
+        let size = (self.bbox.y1 - self.bbox.y0).max(0.1);
+        fixed::Glyph::boxed(
+            self.bbox.x0,
+            self.bbox.x1,
+            self.bbox.y1 - 0.15 * size,
+            size,
+            self.text.clone(),
+        )
+        .read_by_ocr(fixed::OcrReading {
+            confidence: f64::from(self.confidence) / 100.0,
+            alternatives: self.alternatives.clone(),
+        })
+    }
 }
 
 /// [`read`] without OCR: pages with their rulings and tables, no words (Tesseract is not
@@ -518,78 +586,83 @@ fn prepare(
     let img = clean::level(&image, skew);
     let scale = Scale::at(dpi);
     let lines = rulings::find_lines(&img, levels.ruling, scale);
-    let grids = rulings::grids(&lines, scale);
     let (kx, ky) = (
         placement.width / img.width as f64,
         placement.height / img.height as f64,
     );
     let to_page = |x: f64, y: f64| (placement.x + x * kx, placement.y + y * ky);
+    let to_pixels = |x: f64, y: f64| ((x - placement.x) / kx, (y - placement.y) / ky);
+    let segments: Vec<Segment> = lines
+        .iter()
+        .map(|l| {
+            let (x0, y0, x1, y1) = if l.horizontal {
+                (l.from as f64, l.pos, l.to as f64, l.pos)
+            } else {
+                (l.pos, l.from as f64, l.pos, l.to as f64)
+            };
+            let (a, b) = (to_page(x0, y0), to_page(x1, y1));
+            Segment {
+                x0: a.0,
+                y0: a.1,
+                x1: b.0,
+                y1: b.1,
+                width: l.thickness as f64 * if l.horizontal { ky } else { kx },
+            }
+        })
+        .collect();
+    // The tables are the ones the shared fixed-layout code finds in these rulings, so the
+    // cells read are the cells it will lay out.
+    let tables = fixed::ruled_tables(&segments.iter().map(Segment::to_fixed).collect::<Vec<_>>());
     // Rulings of a table, and long rules elsewhere; short strokes outside tables are print.
-    let in_grid = |l: &rulings::Line| {
-        let (along, across) = ((l.from + l.to) as f64 / 2.0, l.pos);
-        let (x, y) = if l.horizontal {
-            (along, across)
-        } else {
-            (across, along)
-        };
-        grids.iter().any(|g| {
-            x >= g.xs[0] - scale.snap
-                && x <= g.xs[g.xs.len() - 1] + scale.snap
-                && y >= g.ys[0] - scale.snap
-                && y <= g.ys[g.ys.len() - 1] + scale.snap
+    let snap = scale.snap * kx.max(ky);
+    let in_table = |s: &Segment| {
+        let (x, y) = ((s.x0 + s.x1) / 2.0, (s.y0 + s.y1) / 2.0);
+        tables.iter().any(|t| {
+            x >= t.xs[0] - snap
+                && x <= t.xs[t.xs.len() - 1] + snap
+                && y >= t.ys[0] - snap
+                && y <= t.ys[t.ys.len() - 1] + snap
         })
     };
-    for l in lines
-        .iter()
-        .filter(|l| in_grid(l) || (l.to - l.from) as f64 >= dpi)
-    {
-        let (x0, y0, x1, y1) = if l.horizontal {
-            (l.from as f64, l.pos, l.to as f64, l.pos)
-        } else {
-            (l.pos, l.from as f64, l.pos, l.to as f64)
-        };
-        let (a, b) = (to_page(x0, y0), to_page(x1, y1));
-        page.rulings.push(Segment {
-            x0: a.0,
-            y0: a.1,
-            x1: b.0,
-            y1: b.1,
-            width: l.thickness as f64 * if l.horizontal { ky } else { kx },
-        });
-    }
+    let long = dpi * kx.max(ky);
+    page.rulings.extend(
+        segments
+            .into_iter()
+            .filter(|s| in_table(s) || (s.x1 - s.x0).max(s.y1 - s.y0) >= long),
+    );
     let mut rest = img.clone();
     let mut inks: Vec<CellInk> = Vec::new();
-    for grid in &grids {
+    for ruled in &tables {
         let t = page.tables.len();
-        let (gx0, gy0) = to_page(grid.xs[0], grid.ys[0]);
-        let (gx1, gy1) = to_page(
-            *grid.xs.last().expect("two lines"),
-            *grid.ys.last().expect("two lines"),
-        );
-        let (rows, cols) = grid.shape();
+        let (rows, cols) = (ruled.ys.len() - 1, ruled.xs.len() - 1);
         let mut table = Table {
             bbox: Rect {
-                x0: gx0,
-                y0: gy0,
-                x1: gx1,
-                y1: gy1,
+                x0: ruled.xs[0],
+                y0: ruled.ys[0],
+                x1: ruled.xs[cols],
+                y1: ruled.ys[rows],
             },
             rows,
             cols,
             cells: Vec::new(),
         };
-        for (c, cell) in grid.cells.iter().enumerate() {
-            let (x0, y0) = to_page(cell.x0, cell.y0);
-            let (x1, y1) = to_page(cell.x1, cell.y1);
+        for (c, cell) in ruled.cells.iter().enumerate() {
             table.cells.push(TableCell {
                 row: cell.row,
                 col: cell.col,
                 rows: cell.rows,
                 cols: cell.cols,
-                bbox: Rect { x0, y0, x1, y1 },
+                bbox: Rect {
+                    x0: cell.x0,
+                    y0: cell.y0,
+                    x1: cell.x1,
+                    y1: cell.y1,
+                },
                 words: Vec::new(),
             });
-            if let Some(cut) = cut_cell(&img, cell, levels.text, dpi) {
+            let (x0, y0) = to_pixels(cell.x0, cell.y0);
+            let (x1, y1) = to_pixels(cell.x1, cell.y1);
+            if let Some(cut) = cut_cell(&img, (x0, y0, x1, y1), levels.text, dpi) {
                 inks.push(CellInk {
                     cut,
                     placement,
@@ -600,8 +673,10 @@ fn prepare(
                 });
             }
         }
+        let (x0, y0) = to_pixels(table.bbox.x0, table.bbox.y0);
+        let (x1, y1) = to_pixels(table.bbox.x1, table.bbox.y1);
+        blank_box(&mut rest, (x0, y0, x1, y1));
         page.tables.push(table);
-        blank_grid(&mut rest, grid);
     }
     // The height of a line of print: most cells hold one line (numbers).
     let mut heights: Vec<usize> = inks.iter().map(|i| i.cut.image.height).collect();
@@ -664,12 +739,13 @@ impl CellInk {
     }
 }
 
-fn blank_grid(img: &mut Gray, grid: &Grid) {
+/// Makes a table's box (pixels: x0, y0, x1, y1) white, so that what is left is prose.
+fn blank_box(img: &mut Gray, (bx0, by0, bx1, by1): (f64, f64, f64, f64)) {
     let pad = 3.0;
-    let x0 = (grid.xs[0] - pad).max(0.0) as usize;
-    let y0 = (grid.ys[0] - pad).max(0.0) as usize;
-    let x1 = ((*grid.xs.last().expect("two lines") + pad) as usize).min(img.width);
-    let y1 = ((*grid.ys.last().expect("two lines") + pad) as usize).min(img.height);
+    let x0 = ((bx0 - pad).max(0.0) as usize).min(img.width);
+    let y0 = ((by0 - pad).max(0.0) as usize).min(img.height);
+    let x1 = (((bx1 + pad).max(0.0)) as usize).min(img.width).max(x0);
+    let y1 = (((by1 + pad).max(0.0)) as usize).min(img.height).max(y0);
     for y in y0..y1 {
         img.pixels[y * img.width + x0..y * img.width + x1].fill(255);
     }
@@ -689,13 +765,18 @@ struct Cut {
     y: f64,
 }
 
-/// `None` when the cell is empty.
-fn cut_cell(img: &Gray, cell: &rulings::GridCell, threshold: u8, dpi: f64) -> Option<Cut> {
+/// The print of a cell whose box in pixels is (x0, y0, x1, y1); `None` when it is empty.
+fn cut_cell(
+    img: &Gray,
+    (cx0, cy0, cx1, cy1): (f64, f64, f64, f64),
+    threshold: u8,
+    dpi: f64,
+) -> Option<Cut> {
     let inset = (dpi / 100.0).ceil() + 1.0;
-    let x0 = (cell.x0 + inset).max(0.0) as usize;
-    let y0 = (cell.y0 + inset).max(0.0) as usize;
-    let x1 = ((cell.x1 - inset).max(0.0) as usize).min(img.width);
-    let y1 = ((cell.y1 - inset).max(0.0) as usize).min(img.height);
+    let x0 = ((cx0 + inset).max(0.0) as usize).min(img.width);
+    let y0 = ((cy0 + inset).max(0.0) as usize).min(img.height);
+    let x1 = ((cx1 - inset).max(0.0) as usize).min(img.width);
+    let y1 = ((cy1 - inset).max(0.0) as usize).min(img.height);
     if x1 <= x0 + 2 || y1 <= y0 + 2 {
         return None;
     }
