@@ -51,7 +51,11 @@ impl<'a> Evaluated<'a> {
 
 /// The rule instances of a table as the report prints it (an optional row printed in
 /// place of its parts stands for them).
-pub fn table_rules(table: &StandardTable, tt: &TableTemplate, t: &Templates) -> Arc<[RuleInstance]> {
+pub fn table_rules(
+    table: &StandardTable,
+    tt: &TableTemplate,
+    t: &Templates,
+) -> Arc<[RuleInstance]> {
     let replaced = replaced_rows(tt, table);
     let printed: Vec<&str> = table
         .rows

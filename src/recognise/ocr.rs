@@ -93,10 +93,7 @@ fn mark(table: &mut StandardTable, reads: &[OcrRead]) -> BTreeMap<CellKey, CellR
                     _ => false,
                 })
                 .collect();
-            let Some(confidence) = inside
-                .iter()
-                .map(|r| r.confidence)
-                .min_by(f64::total_cmp)
+            let Some(confidence) = inside.iter().map(|r| r.confidence).min_by(f64::total_cmp)
             else {
                 continue;
             };
@@ -324,7 +321,10 @@ fn judge(
         }
     }
     for (rule, cells) in as_printed {
-        let listed: Vec<String> = cells.iter().map(|k| format!("{}/{}", k.row, k.col)).collect();
+        let listed: Vec<String> = cells
+            .iter()
+            .map(|k| format!("{}/{}", k.row, k.col))
+            .collect();
         diagnostics.push(Diagnostic::new(
             Level::Info,
             "ocr-kept-as-printed",

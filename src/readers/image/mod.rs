@@ -408,6 +408,9 @@ fn sources(bytes: &[u8], options: &Options) -> Result<(Vec<Source>, Vec<Diagnost
 
 // ---------------------------------------------------------------- reading
 
+/// The narrowest table, in points (an inch); a quarter of it is the lowest.
+const MIN_TABLE_POINTS: f64 = 72.0;
+
 /// Height in pixels Tesseract reads a line of print best at (found by trying: a digit
 /// twice as tall is often not read at all with `--psm 7`).
 const LINE_PIXELS: f64 = 30.0;
@@ -612,7 +615,19 @@ fn prepare(
         .collect();
     // The tables are the ones the shared fixed-layout code finds in these rulings, so the
     // cells read are the cells it will lay out.
-    let tables = fixed::ruled_tables(&segments.iter().map(Segment::to_fixed).collect::<Vec<_>>());
+    // A table is larger than a character: strokes of a large bold glyph can cross like
+    // rulings (their segments are then left out, so the layout does not find them either).
+    let tables: Vec<fixed::RuledTable> =
+        fixed::ruled_tables(&segments.iter().map(Segment::to_fixed).collect::<Vec<_>>())
+            .into_iter()
+            .filter(|t| {
+                let (w, h) = (
+                    t.xs[t.xs.len() - 1] - t.xs[0],
+                    t.ys[t.ys.len() - 1] - t.ys[0],
+                );
+                w >= MIN_TABLE_POINTS && h >= MIN_TABLE_POINTS / 4.0
+            })
+            .collect();
     // Rulings of a table, and long rules elsewhere; short strokes outside tables are print.
     let snap = scale.snap * kx.max(ky);
     let in_table = |s: &Segment| {
