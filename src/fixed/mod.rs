@@ -26,7 +26,7 @@ use crate::layout::{Grid, OcrRead, Text};
 use crate::model::{Rect, Src};
 
 pub use lattice::{RuledCell, RuledTable};
-pub use pages::{join, Joined};
+pub use pages::{join, join_from, Joined};
 
 /// One page as a fixed-layout reader gives it.
 #[derive(Debug, Clone, Default, PartialEq)]

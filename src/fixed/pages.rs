@@ -45,6 +45,16 @@ impl Joined {
 /// on a page; none is put between pages. The pages are numbered from 1 in the order given:
 /// where their text and cells were printed (`src`) names that page.
 pub fn join(pages: Vec<PageLayout>, budget: &mut Budget) -> Result<Joined, TooLarge> {
+    join_from(pages, 1, budget)
+}
+
+/// [`join`], the pages numbered from `first` (the images of a web page are numbered on
+/// from one to the next).
+pub fn join_from(
+    pages: Vec<PageLayout>,
+    first: u32,
+    budget: &mut Budget,
+) -> Result<Joined, TooLarge> {
     let key = |t: &str| -> String {
         t.chars()
             .filter(|c| !c.is_whitespace())
@@ -78,7 +88,7 @@ pub fn join(pages: Vec<PageLayout>, budget: &mut Budget) -> Result<Joined, TooLa
             ocr: read,
         },
         number,
-    ) in pages.into_iter().zip(1u32..)
+    ) in pages.into_iter().zip(first..)
     {
         ocr.extend(read.into_iter().map(|mut r| {
             if let Src::Area { page, .. } = &mut r.src {

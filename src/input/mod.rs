@@ -15,6 +15,9 @@ pub const DEFAULT_MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 pub struct Input {
     pub name: String,
     pub bytes: Vec<u8>,
+    /// The folder the file was read from (a saved web page's images lie beside it); none
+    /// for a stream.
+    pub folder: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +96,7 @@ impl Input {
         Input {
             name: name.into(),
             bytes,
+            folder: None,
         }
     }
 
@@ -104,7 +108,15 @@ impl Input {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "input".into());
-        Input::from_reader(name, file, limit)
+        let mut input = Input::from_reader(name, file, limit)?;
+        input.folder = path.parent().map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".").to_path_buf()
+            } else {
+                p.to_path_buf()
+            }
+        });
+        Ok(input)
     }
 
     /// Reads a stream (stdin), refusing more than `limit` bytes.

@@ -78,7 +78,7 @@ pub struct Segment {
 }
 
 impl Segment {
-    fn to_fixed(&self) -> fixed::Segment {
+    fn to_fixed(self) -> fixed::Segment {
         fixed::Segment {
             x0: self.x0,
             y0: self.y0,
@@ -123,6 +123,8 @@ pub struct ImagePage {
     pub words: Vec<Word>,
     pub rulings: Vec<Segment>,
     pub tables: Vec<Table>,
+    /// The share of the page its images cover (a scanned page is covered whole).
+    pub image_share: f64,
 }
 
 /// The pages of a document, and what was not read and why.
@@ -160,7 +162,7 @@ pub fn read(
     options: &Options,
 ) -> Result<ImageDocument, ImageError> {
     let (sources, diagnostics) = sources(bytes, options)?;
-    let mut doc = read_sources(sources, Some(tesseract))?;
+    let mut doc = read_sources(sources, Wanted::All(tesseract))?;
     doc.diagnostics.splice(0..0, diagnostics);
     Ok(doc)
 }
@@ -173,10 +175,12 @@ pub fn read_layout(
     options: &Options,
     budget: &mut Budget,
 ) -> Result<Layout, ImageError> {
+    // A damaged image is told as such whether or not Tesseract is installed.
+    let (sources, diagnostics) = sources(bytes, options)?;
     let tesseract = Tesseract::find()?;
-    let doc = read(bytes, &tesseract, options)?;
+    let doc = read_sources(sources, Wanted::All(&tesseract))?;
     let mut layout = Layout {
-        diagnostics: doc.diagnostics,
+        diagnostics,
         ..Layout::default()
     };
     let pages = doc
@@ -196,7 +200,7 @@ impl ImagePage {
             width: self.width,
             height: self.height,
             glyphs: self.words.iter().map(Word::to_glyph).collect(),
-            segments: self.rulings.iter().map(Segment::to_fixed).collect(),
+            segments: self.rulings.iter().map(|s| s.to_fixed()).collect(),
         }
     }
 }
@@ -218,11 +222,50 @@ impl Word {
     }
 }
 
+/// The pages of a text PDF that are pictures of print (a scanned page, a table pasted as
+/// an image), read by OCR; no page when none is (Tesseract is then not needed).
+pub fn read_pictures(bytes: &[u8], options: &Options) -> Result<ImageDocument, ImageError> {
+    let (sources, diagnostics) = sources(bytes, options)?;
+    let mut doc = read_sources(sources, Wanted::Pictures)?;
+    doc.diagnostics.splice(0..0, diagnostics);
+    doc.pages
+        .retain(|p| !p.words.is_empty() || !p.rulings.is_empty());
+    Ok(doc)
+}
+
+/// The tables of a web page's image, read by OCR into the common layout, its pages
+/// numbered from `first_page`, and how many pages it has; `None` when the image holds no
+/// table (Tesseract is then not needed).
+pub fn read_table_image(
+    bytes: &[u8],
+    options: &Options,
+    first_page: u32,
+    budget: &mut Budget,
+) -> Result<Option<(Layout, u32)>, ImageError> {
+    let (sources, diagnostics) = sources(bytes, options)?;
+    let doc = read_sources(sources, Wanted::Tables)?;
+    if doc.pages.iter().all(|p| p.tables.is_empty()) {
+        return Ok(None);
+    }
+    let mut layout = Layout {
+        diagnostics,
+        ..Layout::default()
+    };
+    let pages: Vec<fixed::PageLayout> = doc
+        .pages
+        .iter()
+        .map(|p| fixed::lay_out(&p.to_fixed()))
+        .collect();
+    let count = pages.len() as u32;
+    fixed::join_from(pages, first_page, budget)?.into_layout(&mut layout);
+    Ok(Some((layout, count)))
+}
+
 /// [`read`] without OCR: pages with their rulings and tables, no words (Tesseract is not
 /// needed).
 pub fn find_tables(bytes: &[u8], options: &Options) -> Result<ImageDocument, ImageError> {
     let (sources, diagnostics) = sources(bytes, options)?;
-    let mut doc = read_sources(sources, None)?;
+    let mut doc = read_sources(sources, Wanted::None)?;
     doc.diagnostics.splice(0..0, diagnostics);
     Ok(doc)
 }
@@ -281,7 +324,7 @@ pub fn read_page_images(
 }
 
 /// A relative `src` as a path under `folder`: no scheme, no absolute path, no `..`.
-fn local_path(folder: &Path, src: &str) -> Option<std::path::PathBuf> {
+pub fn local_path(folder: &Path, src: &str) -> Option<std::path::PathBuf> {
     if src.is_empty() || src.contains(':') || src.starts_with('/') || src.starts_with('\\') {
         return None;
     }
@@ -442,10 +485,21 @@ struct CellInk {
     cell: (usize, usize),
 }
 
-fn read_sources(
-    sources: Vec<Source>,
-    tesseract: Option<&Tesseract>,
-) -> Result<ImageDocument, ImageError> {
+/// Which pages of a document are read by OCR, once their rulings and tables are known.
+enum Wanted<'t> {
+    /// None: tables only, Tesseract not needed.
+    None,
+    /// Every page, by this Tesseract.
+    All(&'t Tesseract),
+    /// The pages of a text PDF that are pictures of print: a scanned page (an image over
+    /// half of it), or one with a table drawn as an image. Tesseract is looked for only
+    /// when there is such a page.
+    Pictures,
+    /// The pages with a table (a web page's images: logos and photos are no tables).
+    Tables,
+}
+
+fn read_sources(sources: Vec<Source>, wanted: Wanted) -> Result<ImageDocument, ImageError> {
     let mut pages: Vec<ImagePage> = Vec::new();
     let mut cells: Vec<Job> = Vec::new();
     let mut prose: Vec<Job> = Vec::new();
@@ -458,6 +512,12 @@ fn read_sources(
             words: Vec::new(),
             rulings: Vec::new(),
             tables: Vec::new(),
+            image_share: source
+                .images
+                .iter()
+                .map(|p| p.placement.width * p.placement.height)
+                .sum::<f64>()
+                / (source.width * source.height).max(1.0),
         };
         let largest = source
             .images
@@ -474,6 +534,27 @@ fn read_sources(
         pages.push(page);
     }
 
+    let found;
+    let tesseract = match wanted {
+        Wanted::None => None,
+        Wanted::All(t) => Some(t),
+        Wanted::Pictures | Wanted::Tables => {
+            let pictures = matches!(wanted, Wanted::Pictures);
+            let picture = |p: &ImagePage| (pictures && p.image_share > 0.5) || !p.tables.is_empty();
+            for page in pages.iter_mut().filter(|p| !picture(p)) {
+                page.rulings.clear();
+            }
+            let keep = |j: &Job| picture(&pages[j.page]);
+            cells.retain(keep);
+            prose.retain(keep);
+            if cells.is_empty() && prose.is_empty() {
+                None
+            } else {
+                found = Tesseract::find()?;
+                Some(&found)
+            }
+        }
+    };
     let Some(tesseract) = tesseract else {
         return Ok(ImageDocument {
             pages,
@@ -618,7 +699,7 @@ fn prepare(
     // A table is larger than a character: strokes of a large bold glyph can cross like
     // rulings (their segments are then left out, so the layout does not find them either).
     let tables: Vec<fixed::RuledTable> =
-        fixed::ruled_tables(&segments.iter().map(Segment::to_fixed).collect::<Vec<_>>())
+        fixed::ruled_tables(&segments.iter().map(|s| s.to_fixed()).collect::<Vec<_>>())
             .into_iter()
             .filter(|t| {
                 let (w, h) = (
