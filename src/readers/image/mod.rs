@@ -429,24 +429,64 @@ fn sources(bytes: &[u8], options: &Options) -> Result<(Vec<Source>, Vec<Diagnost
             .collect();
         return Ok((out, diagnostics));
     }
+    let pages = decode_file(bytes, options.max_pages)?;
+    Ok((
+        pages
+            .into_iter()
+            .enumerate()
+            .map(|(i, d)| whole(d, i + 1))
+            .collect(),
+        Vec::new(),
+    ))
+}
+
+/// The pages of an image file: PNG, JPEG or TIFF (told by their first bytes).
+fn decode_file(bytes: &[u8], max_pages: usize) -> Result<Vec<Decoded>, ImageError> {
     if bytes.starts_with(b"\x89PNG") {
-        return Ok((vec![whole(decode::png(bytes)?, 1)], Vec::new()));
+        Ok(vec![decode::png(bytes)?])
+    } else if bytes.starts_with(b"\xff\xd8") {
+        Ok(vec![decode::jpeg(bytes)?])
+    } else if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
+        decode::tiff(bytes, max_pages)
+    } else {
+        Err(ImageError::UnknownFormat)
     }
-    if bytes.starts_with(b"\xff\xd8") {
-        return Ok((vec![whole(decode::jpeg(bytes)?, 1)], Vec::new()));
+}
+
+/// A page made of pictures (a scanned page of an OFD): its size in points, and each
+/// image file with the box it covers.
+pub struct PicturePage {
+    pub width: f64,
+    pub height: f64,
+    pub images: Vec<(Vec<u8>, pdf::Placement)>,
+}
+
+/// Reads pages made of pictures by OCR, numbered from 1 in order.
+pub fn read_picture_pages(pages: Vec<PicturePage>) -> Result<ImageDocument, ImageError> {
+    let mut sources = Vec::with_capacity(pages.len());
+    for (i, page) in pages.into_iter().enumerate() {
+        let mut images = Vec::new();
+        for (bytes, placement) in page.images {
+            // A multi-page TIFF on a page shows its first page.
+            let Some(d) = decode_file(&bytes, 1)?.into_iter().next() else {
+                continue;
+            };
+            let dpi = d.image.width as f64 * 72.0 / placement.width.max(1.0);
+            images.push(Placed {
+                image: d.image,
+                placement,
+                dpi,
+            });
+        }
+        sources.push(Source {
+            number: i + 1,
+            width: page.width,
+            height: page.height,
+            images,
+        });
     }
-    if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
-        let pages = decode::tiff(bytes, options.max_pages)?;
-        return Ok((
-            pages
-                .into_iter()
-                .enumerate()
-                .map(|(i, d)| whole(d, i + 1))
-                .collect(),
-            Vec::new(),
-        ));
-    }
-    Err(ImageError::UnknownFormat)
+    let tesseract = Tesseract::find()?;
+    read_sources(sources, Wanted::All(&tesseract))
 }
 
 // ---------------------------------------------------------------- reading
