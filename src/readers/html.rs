@@ -1214,6 +1214,7 @@ mod tests {
             html.as_bytes(),
             &crate::Limits::default(),
             &mut Budget::default(),
+            None,
         )
         .unwrap()
         .blocks
@@ -1278,6 +1279,7 @@ mod tests {
             page.as_bytes(),
             &crate::Limits::default(),
             &mut Budget::default(),
+            None,
         )
         .unwrap();
         assert_eq!(
@@ -1298,7 +1300,13 @@ mod tests {
         let body = "<p>一、总体情况</p><p>二、主动公开政府信息情况</p>".repeat(3);
         let gb = format!("<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'></head><body>{body}</body></html>");
         let (bytes, _, _) = encoding_rs::GBK.encode(&gb);
-        let layout = read(&bytes, &crate::Limits::default(), &mut Budget::default()).unwrap();
+        let layout = read(
+            &bytes,
+            &crate::Limits::default(),
+            &mut Budget::default(),
+            None,
+        )
+        .unwrap();
         assert_eq!(
             layout.blocks[0],
             Block::Paragraph(Text::at("一、总体情况", Src::line(1)))
@@ -1308,6 +1316,7 @@ mod tests {
             gb.as_bytes(),
             &crate::Limits::default(),
             &mut Budget::default(),
+            None,
         )
         .unwrap();
         assert_eq!(
@@ -1333,6 +1342,7 @@ mod tests {
             page.as_bytes(),
             &crate::Limits::default(),
             &mut Budget::default(),
+            None,
         )
         .unwrap();
         let cells: Vec<(String, Option<Src>)> = layout
@@ -1427,6 +1437,7 @@ mod tests {
             html.as_bytes(),
             &crate::Limits::default(),
             &mut Budget::default(),
+            None,
         )
         .unwrap();
         assert!(layout

@@ -373,3 +373,225 @@ fn set_content(table: &mut StandardTable, k: &CellKey, content: CellContent) {
         cell.raw = None;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Cell, Rect, Row};
+
+    const GROUPS: [&str; 3] = ["review", "suit_direct", "suit_after_review"];
+    const PARTS: [&str; 5] = ["upheld", "corrected", "other", "pending", "total"];
+
+    /// t4's one row, every cell read by OCR at its own box on page 1: `values` by column
+    /// (`review.upheld` …), 0 elsewhere; confidence 0.96 unless `unsure` names the column.
+    fn t4(values: &[(&str, &str)], unsure: &[(&str, f64, &[&str])]) -> (Vec<Table>, Vec<OcrRead>) {
+        let mut cells = Vec::new();
+        let mut reads = Vec::new();
+        for (g, group) in GROUPS.iter().enumerate() {
+            for (p, part) in PARTS.iter().enumerate() {
+                let name = format!("{group}.{part}");
+                let value = values
+                    .iter()
+                    .find(|(c, _)| *c == name)
+                    .map_or("0", |(_, v)| v);
+                let x = (g * 5 + p) as i32 * 100;
+                let area = Rect {
+                    x0: x,
+                    y0: 0,
+                    x1: x + 50,
+                    y1: 50,
+                };
+                let src = Src::Area { page: 1, area };
+                let mut cell =
+                    Cell::new(&format!("t4.col.{name}"), CellContent::Value(value.into()));
+                cell.src = Some(src);
+                cells.push(cell);
+                let (confidence, alternatives) = unsure
+                    .iter()
+                    .find(|(c, _, _)| *c == name)
+                    .map_or((0.96, Vec::new()), |(_, c, a)| {
+                        (*c, a.iter().map(|s| s.to_string()).collect())
+                    });
+                reads.push(OcrRead {
+                    src,
+                    text: value.into(),
+                    confidence,
+                    alternatives,
+                });
+            }
+        }
+        let table = Table::Standard(StandardTable {
+            id: "t4".into(),
+            rows: vec![Row {
+                id: "t4.row.cases".into(),
+                cells,
+            }],
+        });
+        (vec![table], reads)
+    }
+
+    fn run(
+        values: &[(&str, &str)],
+        unsure: &[(&str, f64, &[&str])],
+    ) -> (Vec<Table>, Vec<Diagnostic>) {
+        let templates = Templates::builtin();
+        let (mut tables, reads) = t4(values, unsure);
+        let d = confirm(&mut tables, templates.template("v2021"), &templates, &reads);
+        (tables, d)
+    }
+
+    fn content(tables: &[Table], col: &str) -> CellContent {
+        let Table::Standard(t) = &tables[0] else {
+            unreachable!()
+        };
+        t.cell("t4.row.cases", &format!("t4.col.{col}"))
+            .unwrap()
+            .content
+            .clone()
+    }
+
+    fn codes(d: &[Diagnostic]) -> Vec<(String, String)> {
+        d.iter()
+            .map(|d| (d.code.clone(), d.location.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn cells_read_by_ocr_say_so_with_their_confidence() {
+        let (tables, d) = run(&[("review.upheld", "3"), ("review.total", "3")], &[]);
+        let Table::Standard(t) = &tables[0] else {
+            unreachable!()
+        };
+        let cell = t.cell("t4.row.cases", "t4.col.review.total").unwrap();
+        assert_eq!(cell.via, Some(Via::Ocr));
+        assert_eq!(cell.confidence.map(|c| c.hundredths()), Some(96));
+        assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn the_one_other_reading_that_makes_the_rule_hold_is_taken_and_named() {
+        // 5 misread as 9 (sure of nothing), its digits reading 5 kept as an alternative.
+        let (tables, d) = run(
+            &[("review.upheld", "9"), ("review.total", "5")],
+            &[("review.upheld", 0.41, &["5", "其他"])],
+        );
+        assert_eq!(
+            content(&tables, "review.upheld"),
+            CellContent::Value("5".into())
+        );
+        assert_eq!(
+            codes(&d),
+            [(
+                "ocr-corrected".into(),
+                "t4.row.cases/t4.col.review.upheld".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn several_consistent_readings_leave_the_cells_ambiguous() {
+        // upheld 9 or 5, corrected 4 or 0: 5+4 and 9+0 both make the total 9.
+        let (tables, d) = run(
+            &[
+                ("review.upheld", "9"),
+                ("review.corrected", "4"),
+                ("review.total", "9"),
+            ],
+            &[
+                ("review.upheld", 0.5, &["5"]),
+                ("review.corrected", 0.5, &["0"]),
+            ],
+        );
+        assert_eq!(
+            content(&tables, "review.upheld"),
+            CellContent::Ambiguous(vec!["5".into(), "9".into()])
+        );
+        assert_eq!(
+            content(&tables, "review.corrected"),
+            CellContent::Ambiguous(vec!["0".into(), "4".into()])
+        );
+        assert!(codes(&d).contains(&(
+            "ocr-ambiguous".into(),
+            "t4.row.cases/t4.col.review.upheld".into()
+        )));
+    }
+
+    #[test]
+    fn an_unsure_reading_a_rule_contradicts_is_missing_and_the_sure_ones_stand() {
+        let (tables, d) = run(
+            &[
+                ("suit_after_review.upheld", "9"),
+                ("suit_after_review.total", "5"),
+            ],
+            &[("suit_after_review.upheld", 0.01, &[])],
+        );
+        assert_eq!(
+            content(&tables, "suit_after_review.upheld"),
+            CellContent::Missing
+        );
+        assert_eq!(
+            content(&tables, "suit_after_review.total"),
+            CellContent::Value("5".into())
+        );
+        assert_eq!(
+            codes(&d),
+            [(
+                "ocr-rejected".into(),
+                "t4.row.cases/t4.col.suit_after_review.upheld".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_rule_failing_over_certain_readings_is_taken_as_printed_and_said() {
+        // 洪泽 2023 prints a 复议 total of 0 beside 10 upheld and 1 corrected.
+        let (tables, d) = run(
+            &[
+                ("review.upheld", "10"),
+                ("review.corrected", "1"),
+                ("review.total", "0"),
+            ],
+            &[],
+        );
+        assert_eq!(
+            content(&tables, "review.upheld"),
+            CellContent::Value("10".into())
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, "ocr-kept-as-printed");
+        // Less than certain, and no unsure reading to blame: not written.
+        let (tables, d) = run(
+            &[
+                ("review.upheld", "10"),
+                ("review.corrected", "1"),
+                ("review.total", "0"),
+            ],
+            &[("review.upheld", 0.85, &[])],
+        );
+        assert_eq!(content(&tables, "review.upheld"), CellContent::Missing);
+        assert!(codes(&d).contains(&(
+            "ocr-rejected".into(),
+            "t4.row.cases/t4.col.review.upheld".into()
+        )));
+    }
+
+    #[test]
+    fn an_unsure_reading_no_rule_confirms_is_not_written() {
+        // t4's columns are in no rule but R-T4-SUM; with every other cell of the group
+        // unknown no rule can confirm the one read with confidence 0.50.
+        let (mut tables, reads) = t4(&[("review.upheld", "3")], &[("review.upheld", 0.5, &[])]);
+        if let Table::Standard(t) = &mut tables[0] {
+            t.rows[0].cells[1].content = CellContent::Missing;
+        }
+        let templates = Templates::builtin();
+        let d = confirm(&mut tables, templates.template("v2021"), &templates, &reads);
+        assert_eq!(content(&tables, "review.upheld"), CellContent::Missing);
+        assert_eq!(
+            codes(&d),
+            [(
+                "ocr-rejected".into(),
+                "t4.row.cases/t4.col.review.upheld".into()
+            )]
+        );
+    }
+}
