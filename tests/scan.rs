@@ -124,6 +124,42 @@ fn a_scanned_ofd_is_read_by_ocr_with_no_wrong_cell() {
     assert!(ocr >= 8, "{ocr} cells via OCR");
 }
 
+#[test]
+fn a_saved_portal_page_gives_its_table_images_in_place_and_names_the_missing_one() {
+    let report = extract(&scan("shanghai-2019-portal/page.html"));
+    let s = score(&report, &scan("shanghai-2019-portal.truth.json"));
+    assert!(s.wrong.is_empty(), "{s:?}");
+    assert!(s.right >= 190, "{s:?}");
+    let missing: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "image-not-read")
+        .collect();
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert_eq!(
+        missing[0].location.to_string(),
+        "<img src=\"page_files/qrcode.png\">"
+    );
+    // Read from standard input the page has no folder: its images are not looked for.
+    let out = bin()
+        .args(["extract", "-"])
+        .stdin(std::fs::File::open(scan("shanghai-2019-portal/page.html")).unwrap())
+        .output()
+        .unwrap();
+    let from_stdin = gongkai::writers::xml::from_bytes(&out.stdout).unwrap();
+    let s = score(&from_stdin, &scan("shanghai-2019-portal.truth.json"));
+    assert_eq!((s.right, s.wrong.len()), (0, 0), "{s:?}");
+}
+
+#[test]
+fn tables_pasted_as_images_in_a_text_pdf_are_read_where_they_stand() {
+    let report = extract(&scan("synthetic-2024-table-images.pdf"));
+    assert_eq!(report.meta.template.as_deref(), Some("v2021"));
+    let s = score(&report, &scan("synthetic-2024-table-images.truth.json"));
+    assert!(s.wrong.is_empty(), "{s:?}");
+    assert!(s.right >= 195, "{s:?}");
+}
+
 fn one_line_naming(out: &Output, file: &str, what: &str) {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");

@@ -20,7 +20,7 @@ use std::path::Path;
 
 use crate::fixed;
 use crate::layout::{Budget, Layout, TooLarge};
-use crate::model::{Diagnostic, Level};
+use crate::model::Diagnostic;
 use decode::{Decoded, Gray, MAX_PIXELS};
 use ocr::{Mode, Tesseract, TsvWord, INSTALL};
 use rulings::Scale;
@@ -268,59 +268,6 @@ pub fn find_tables(bytes: &[u8], options: &Options) -> Result<ImageDocument, Ima
     let mut doc = read_sources(sources, Wanted::None)?;
     doc.diagnostics.splice(0..0, diagnostics);
     Ok(doc)
-}
-
-/// The images of a saved web page: each `<img src>` that is a relative path is read from
-/// beside the page; one that is missing, remote or unreadable gives a diagnostic. Each
-/// image read gives its own document, in the order of the page.
-pub fn read_page_images(
-    html: &str,
-    folder: &Path,
-    tesseract: &Tesseract,
-    options: &Options,
-) -> (Vec<(String, ImageDocument)>, Vec<Diagnostic>) {
-    let parsed = scraper::Html::parse_document(html);
-    let selector = scraper::Selector::parse("img[src]").expect("a valid selector");
-    let mut out = Vec::new();
-    let mut diagnostics = Vec::new();
-    for img in parsed.select(&selector) {
-        let src = img
-            .value()
-            .attr("src")
-            .unwrap_or_default()
-            .trim()
-            .to_string();
-        let note = |message: String| {
-            Diagnostic::new(
-                Level::Warning,
-                "image-not-read",
-                format!("<img src=\"{src}\">"),
-                message,
-            )
-        };
-        let Some(path) = local_path(folder, &src) else {
-            diagnostics.push(note(
-                "not a relative path beside the page; images are never fetched".into(),
-            ));
-            continue;
-        };
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) => {
-                diagnostics.push(note(format!("{}: {e}", path.display())));
-                continue;
-            }
-        };
-        match read(&bytes, tesseract, options) {
-            Ok(doc) => out.push((src, doc)),
-            Err(e @ (ImageError::NoTesseract | ImageError::NoLanguage(_))) => {
-                diagnostics.push(note(e.to_string()));
-                break;
-            }
-            Err(e) => diagnostics.push(note(e.to_string())),
-        }
-    }
-    (out, diagnostics)
 }
 
 /// A relative `src` as a path under `folder`: no scheme, no absolute path, no `..`.
