@@ -585,8 +585,13 @@ def flattened(body):
 
 def as_text(body):
     """The same report as markdown text (tables as pipe rows, empty cells kept)."""
+    return as_text_items(grids(body))
+
+
+def as_text_items(items):
+    """Paragraphs and tables (grids()) as markdown text."""
     out = []
-    for kind, val in grids(body):
+    for kind, val in items:
         if kind == "p":
             out.append(val + "\n")
         else:
@@ -708,16 +713,284 @@ def word_docx(docx):
     return out.getvalue()
 
 
+# ---------------------------------------------------------------- issue 13: the last cells
+KEWEI = "009_shanghai_kewei_2024_pdf2md.md"
+KEWEI_TRUTH = "009_shanghai_kewei_2024_pdf2md.json"
+
+# Simplified → traditional for the characters of kewei's t2 (as a mirror site converts
+# them); written out here so that the fixture does not depend on gongkai's own table.
+TRADITIONAL = str.maketrans(
+    "内处决数许罚强费额单万业动开况发废现规范报二",
+    "內處決數許罰強費額單萬業動開況發廢現規範報二",
+)
+
+
+def t2_without_section_lines():
+    """Kewei 2024 with its t2 in traditional script and every 第二十条第（…）项 line gone:
+    its t2 starts at the header row `信息內容本年處理決定數量` (issue 13 item 2)."""
+    text = (CORPUS / KEWEI).read_text(encoding="utf-8")
+    start = text.index("一、主动公开政府信息情况")
+    end = text.index("二、收到和处理政府信息公开申请情况")
+    t2 = [l for l in text[start:end].split("\n") if "第二十条" not in l]
+    assert len(t2) < len(text[start:end].split("\n")) - 3
+    t2 = "\n".join(t2).translate(TRADITIONAL)
+    assert "第二十" not in t2 and "信息內容" in t2 and "本年制發件數" in t2, t2
+    truth = json.loads((TRUTH / KEWEI_TRUTH).read_text(encoding="utf-8"))
+    truth["notes"] = (
+        "009_shanghai_kewei_2024_pdf2md.md with its t2 (from 一、主动公开政府信息情况 to the next section) "
+        "in traditional script and its 第二十条第（…）项 lines deleted: the table starts at the header row "
+        "信息內容本年處理決定數量. Cells as in the corpus truth. " + truth["notes"]
+    )
+    write("kewei-2024-t2-headers-only", (text[:start] + t2 + text[end:]).encode("utf-8"), ".md", truth)
+
+
+def unit_in_header():
+    """Shanghai 2019 whose 采购总金额 header prints the unit (`采购总金额（元）`) and whose cell
+    prints the bare number `251000` (issue 13 item 5): the cell's unit comes from its header."""
+    body = (CORPUS / SHANGHAI).read_text(encoding="utf-8")
+    assert body.count("<p align=\"center\">采购总金额</p>") == 1 and body.count(">251000元<") == 1
+    body = body.replace("<p align=\"center\">采购总金额</p>", "<p align=\"center\">采购总金额（元）</p>")
+    body = body.replace(">251000元<", ">251000<")
+    truth = json.loads((TRUTH / SHANGHAI_TRUTH).read_text(encoding="utf-8"))
+    assert truth["cells"]["t2|t2.row.central_procurement|t2.col.procurement_amount"] == "251000"
+    truth["notes"] = (
+        "013_shanghai_govoffice_2019_cms-body.html with the unit moved from the 采购总金额 cell ('251000元') "
+        "into its header ('采购总金额（元）'): the value is unchanged, its unit is 元. " + truth["notes"]
+    )
+    write("shanghai-2019-unit-in-header", body.encode("utf-8"), ".html", truth)
+
+
+def blank_template_docx():
+    """The Shanghai 2019 DOCX (golden/shanghai-2019-docx, made by LibreOffice) with every
+    number in its three tables deleted, the cell left as the no-break space LibreOffice
+    writes for an empty cell: the national template as printed blank (issue 13 item 7).
+    Every cell of the truth is then printed empty (null)."""
+    import io
+    import zipfile
+    src = zipfile.ZipFile(ROOT / "shanghai-2019-docx" / "input.docx")
+    parts = {n: src.read(n) for n in src.namelist()}
+    doc = parts["word/document.xml"].decode("utf-8")
+    pieces = re.split(r"(<w:tbl>.*?</w:tbl>)", doc, flags=re.S)
+    assert len(pieces) == 7, len(pieces)
+    emptied = 0
+    for i in range(1, len(pieces), 2):
+        pieces[i], n = re.subn(r"<w:t>[0-9]+</w:t>", "<w:t>\u00a0</w:t>", pieces[i])
+        emptied += n
+        # `251000元` is written in two runs: the unit goes with its number.
+        pieces[i], units = re.subn(r"<w:t>元</w:t>", "<w:t></w:t>", pieces[i])
+        assert units == (1 if i == 1 else 0), (i, units)
+    # What is left with a digit is a label's numbering (`1.`), split into its own run.
+    left = re.findall(r"<w:t>([^<]*[0-9][^<]*)</w:t>", "".join(pieces[1::2]))
+    assert all(re.fullmatch(r"[0-9]\.", t) for t in left), left
+    parts["word/document.xml"] = "".join(pieces).encode("utf-8")
+    truth = json.loads((TRUTH / SHANGHAI_TRUTH).read_text(encoding="utf-8"))
+    printed = sum(1 for v in truth["cells"].values() if v is not None)
+    assert emptied == printed, (emptied, printed)
+    truth["cells"] = {k: None for k in truth["cells"]}
+    truth["notes"] = (
+        f"golden/shanghai-2019-docx/input.docx with the {emptied} numbers of its three tables deleted (each cell "
+        "left as LibreOffice's empty cell, a no-break space): every cell is printed empty (null). The prose "
+        "still states the 2019 figures. Made from the corpus's 013_shanghai_govoffice_2019_cms-body.html."
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in src.namelist():
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, parts[name])
+    write("shanghai-2019-docx-blank-template", out.getvalue(), ".docx", truth)
+
+
+def seed_shape(items):
+    """Paragraphs and tables in the seed's pipe-cell shape (000_fcf6f2f4fa3c5b01.txt): every
+    cell a line `text |`, an empty cell a lone `|`, and after each row a padding line of one
+    pipe more than the cells it lacks of the table's widest row (`|` after a full row)."""
+    out = []
+    for kind, val in items:
+        if kind == "p":
+            out.append(val + "\n")
+            continue
+        width = max(len(row) for row in val)
+        for row in val:
+            out.extend((c + " |" if c else "|") + "\n" for c in row)
+            out.append("|" * (width - len(row) + 1) + "\n")
+    return "".join(out)
+
+
+HONGZE = "001_huaian_hongze_2023.json"
+HONGZE_T3_LABELS = [
+    # (row, group label printed in the row's first cell, label)
+    ("new_requests", None, "一、本年新收政府信息公开申请数量"),
+    ("carried_over", None, "二、上年结转政府信息公开申请数量"),
+    ("granted", "三、本年度办理结果", "（一）予以公开"),
+    ("partial", None, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
+    ("denied.state_secret", "（三）不予公开", "1.属于国家秘密"),
+    ("denied.law_prohibited", None, "2.其他法律行政法规禁止公开"),
+    ("denied.security_stability", None, "3.危及“三安全一稳定”"),
+    ("denied.third_party", None, "4.保护第三方合法权益"),
+    ("denied.internal_affairs", None, "5.属于三类内部事务信息"),
+    ("denied.process_info", None, "6.属于四类过程性信息"),
+    ("denied.enforcement_file", None, "7.属于行政执法案卷"),
+    ("denied.admin_query", None, "8.属于行政查询事项"),
+    ("unable.not_held", "（四）无法提供", "1.本机关不掌握相关政府信息"),
+    ("unable.needs_creation", None, "2.没有现成信息需要另行制作"),
+    ("unable.still_unclear", None, "3.补正后申请内容仍不明确"),
+    ("not_processed.petition", "（五）不予处理", "1.信访举报投诉类申请"),
+    ("not_processed.repeat", None, "2.重复申请"),
+    ("not_processed.publication", None, "3.要求提供公开出版物"),
+    ("not_processed.excessive", None, "4.无正当理由大量反复申请"),
+    ("not_processed.confirm_reissue", None, "5.要求行政机关确认或重新出具已获取信息"),
+    ("other", None, "（六）其他处理"),
+    ("results_total", None, "（七）总计"),
+    ("carried_forward", None, "四、结转下年度继续办理"),
+]
+
+
+def hongze_seed_shape():
+    """洪泽 2023's truth (the PDF's values) printed in the seed's shape, with the zero cells
+    of 科研机构, 社会公益组织, 法律服务机构 and 其他 printed empty as in
+    hongze-2023-layout-blanks: 88 lone `|` cells among the rows' padding (issue 13 item 1)."""
+    truth = json.loads((TRUTH / HONGZE).read_text(encoding="utf-8"))
+    cells = truth["cells"]
+    small = ["org_research", "org_public_welfare", "org_legal_services", "org_other"]
+    for rid, _, _ in HONGZE_T3_LABELS:
+        for c in small:
+            key = f"t3|t3.row.{rid}|t3.col.{c}"
+            if cells[key] == "0":
+                cells[key] = None
+    shown = lambda key: cells[key] or ""
+    t2 = []
+    for title, heads, rows in T2:
+        t2.append([title])
+        t2.append(["信息内容"] + heads)
+        for rid, label, _, cols in rows:
+            t2.append([label] + [shown(f"t2|t2.row.{rid}|t2.col.{c}") for c in cols])
+    t3 = [list(r) for r in T3_HEADER_ROWS]
+    for rid, group, label in HONGZE_T3_LABELS:
+        values = [shown(f"t3|t3.row.{rid}|t3.col.{c}") for c in COLS + ["total"]]
+        t3.append(([group] if group else []) + [label] + values)
+    t4 = [list(r) for r in T4_HEADER_ROWS] + [[shown(f"t4|t4.row.cases|t4.col.{c}") for c in T4_COLS]]
+    items = [
+        ("p", "洪泽区人民政府2023年政府信息公开工作年度报告"),
+        ("p", "一、总体情况"),
+        ("p", "2023年，洪泽区人民政府认真贯彻落实《中华人民共和国政府信息公开条例》，全面推进政务公开工作。"),
+        ("p", "二、主动公开政府信息情况"),
+        ("table", t2),
+        ("p", "三、收到和处理政府信息公开申请情况"),
+        ("table", t3),
+        ("p", "四、政府信息公开行政复议、行政诉讼情况"),
+        ("table", t4),
+        ("p", "五、存在的主要问题及改进情况"),
+        ("p", "政务公开工作与群众期盼仍有差距，下一步将持续改进。"),
+        ("p", "六、其他需要报告的事项"),
+        ("p", "无。"),
+    ]
+    blanks = sum(1 for v in cells.values() if v is None)
+    truth["cells"] = cells
+    truth["notes"] = (
+        f"The values of 001_huaian_hongze_2023.json printed in the seed's pipe-cell shape by golden/make_fixtures.py "
+        f"(template labels, the PDF's single （六）其他处理 row), with the {blanks} zero cells of the four small applicant "
+        "columns printed empty (a lone '|' line, null here) as in hongze-2023-layout-blanks. " + truth["notes"]
+    )
+    write("hongze-2023-seed-shape", seed_shape(items).encode("utf-8"), ".txt", truth)
+
+
+def shanghai_seed_shape():
+    """Shanghai 2019's HTML (135 empty cells) printed in the seed's shape: each td a line,
+    an empty td a lone `|` (issue 13 item 1)."""
+    body = (CORPUS / SHANGHAI).read_text(encoding="utf-8")
+    items = [(k, v if k == "p" else [[c for (c, _, _) in row] for row in v]) for k, v in grids(body)]
+    truth = json.loads((TRUTH / SHANGHAI_TRUTH).read_text(encoding="utf-8"))
+    truth["notes"] = (
+        "013_shanghai_govoffice_2019_cms-body.html printed in the seed's pipe-cell shape by golden/make_fixtures.py: "
+        "paragraphs as lines, every td a line 'text |', an empty td a lone '|', each row closed by the padding line "
+        "of 000_fcf6f2f4fa3c5b01.txt. " + truth["notes"]
+    )
+    write("shanghai-2019-seed-shape", seed_shape(items).encode("utf-8"), ".txt", truth)
+
+
+def glued_with_prose():
+    """synthetic-2024-glued whose 总体情况 states what t2 issued (`制发规章2件，制发行政规范性
+    文件13件`): the prose chooses among the readings every rule allows (issue 13 item 4).
+    行政规范性文件 13055 is then 13|0|55; 规章 2115 keeps 2|1|15 and 2|11|5."""
+    sentence = "全年制发规章2件，制发行政规范性文件13件。"
+    anchor = "均在法定期限内答复。"
+    text = synthetic_glued()
+    assert text.count(anchor) == 1
+    text = text.replace(anchor, anchor + sentence)
+    truth = dict(synthetic_truth(), abstained=2)
+    truth["notes"] = truth["notes"] + (
+        " Glued into one line (synthetic-2024-glued), with the sentence '" + sentence + "' in 一、总体情况: "
+        "the prose pins 行政规范性文件 '13055' to 13|0|55 and the first cell of 规章 '2115' to 2; 规章's other "
+        "two cells stay ambiguous (1|15 or 11|5), the true split among the candidates."
+    )
+    write("synthetic-2024-glued-prose", text.encode("utf-8"), ".txt", truth)
+
+
+def cut_at_right_edge():
+    """Shanghai 2019 as markdown (as_text) with t3 cut after its fourth applicant column, as a
+    wide table printed past the page's right edge leaves it (issue 13 item 6): the header
+    keeps 自然人 | 法人或其他组织 and 商业企业 | 科研机构 | 社会公益组织, every row its labels and
+    four cells; 法律服务机构, 其他 and 总计 are not in the file. Truth: t2, t4 and those four
+    columns of t3."""
+    kept = ["natural_person", "org_commercial", "org_research", "org_public_welfare"]
+    items = grids((CORPUS / SHANGHAI).read_text(encoding="utf-8"))
+    tables = [i for i, (kind, _) in enumerate(items) if kind == "table"]
+    t3 = items[tables[1]][1]
+    assert [c for (c, _, _) in t3[2]] == ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    cut = [t3[0], t3[1][:2], t3[2][:3]]
+    for row in t3[3:]:
+        labels = len(row) - 7
+        cut.append(row[:labels + len(kept)])
+    items[tables[1]] = ("table", cut)
+    truth = json.loads((TRUTH / SHANGHAI_TRUTH).read_text(encoding="utf-8"))
+    truth["cells"] = {
+        k: v for k, v in truth["cells"].items()
+        if not k.startswith("t3|") or k.split("|t3.col.")[1] in kept
+    }
+    truth["partial"] = True
+    truth["notes"] = (
+        "013_shanghai_govoffice_2019_cms-body.html as markdown (golden/make_fixtures.py as_text) with t3 cut after "
+        "社会公益组织, header and rows alike: the cells of 法律服务机构, 其他 and 总计 are not in the file and not in "
+        "this truth. " + truth["notes"]
+    )
+    write("shanghai-2019-cut-at-right-edge", as_text_items(items).encode("utf-8"), ".md", truth)
+
+
+def issue13_cases():
+    t2_without_section_lines()
+    unit_in_header()
+    blank_template_docx()
+    hongze_seed_shape()
+    shanghai_seed_shape()
+    glued_with_prose()
+    cut_at_right_edge()
+
+
+CASE_GROUPS = {
+    "corpus": corpus_cases,
+    "encoding": encoding_cases,
+    "layout": layout_cases,
+    "no-report": no_report_cases,
+    "synthetic": synthetic_cases,
+    "html": html_cases,
+    "office": office_cases,
+    "issue13": issue13_cases,
+}
+
+
 def main():
+    """Makes every case, or only the groups named (`python3 golden/make_fixtures.py issue13`):
+    the LibreOffice conversions are not byte-stable across versions, so a new group need
+    not rewrite the others."""
     if not CORPUS.is_dir():
         sys.exit(f"{CORPUS} not found: run from the project root with ../shared beside it")
-    corpus_cases()
-    encoding_cases()
-    layout_cases()
-    no_report_cases()
-    synthetic_cases()
-    html_cases()
-    office_cases()
+    names = sys.argv[1:] or list(CASE_GROUPS)
+    unknown = [n for n in names if n not in CASE_GROUPS]
+    if unknown:
+        sys.exit(f"unknown group(s) {unknown}; groups: {' '.join(CASE_GROUPS)}")
+    for name in names:
+        CASE_GROUPS[name]()
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ golden test with GONGKAI_BLESS=1 and reviewed against `pdftoppm -png -r 80` page
                              inside numbers) and whose ToUnicode names radicals (⼈ for 人)
   synthetic-2024-pdf-encrypted the reportlab one encrypted (AES-256) with an empty user
                              password, as many portals publish: it must be read
+  shanghai-2019-pdf-cut-at-right-edge  the corpus HTML printed by Chromium with t3 in a box
+                             that hides its last three columns: a table cut by the page's edge
 
 and tests/data/encrypted-user-password.pdf, the same with a user password (refused).
 
@@ -516,6 +518,39 @@ def shanghai_cases():
                     "LibreOffice's HTML import drops the fragment's first paragraph (the title) and leaves page 1 blank.")
 
 
+def cut_case():
+    """The corpus HTML 013 printed by headless Chromium with t3 in a box 940px wide that
+    hides what overflows: the page shows t3's labels and its first four applicant columns
+    (自然人 … 社会公益组织), and the PDF holds nothing of 法律服务机构, 其他 or 总计, as a wide
+    table printed past the page's right edge (issue 13 item 6)."""
+    truth = json.loads((TRUTH / "013_shanghai_govoffice_2019_cms-body.json").read_text(encoding="utf-8"))
+    kept = ["natural_person", "org_commercial", "org_research", "org_public_welfare"]
+    truth["cells"] = {k: v for k, v in truth["cells"].items()
+                      if not k.startswith("t3|") or k.split("|t3.col.")[1] in kept}
+    truth["partial"] = True
+    html = wrapper_html()
+    start = html.index("<table", html.index("<p>三、收到和处理"))
+    end = html.index("</table>", start) + len("</table>")
+    html = html[:start] + '<div style="width:940px;overflow:hidden">' + html[start:end] + "</div>" + html[end:]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        page = tmp / "page.html"
+        page.write_text(html, encoding="utf-8")
+        out = tmp / "chromium.pdf"
+        subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        f"--user-data-dir={tmp / 'profile'}", "--no-pdf-header-footer",
+                        f"--print-to-pdf={out}", str(page)], check=True, capture_output=True, timeout=300)
+        text = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True).stdout.decode("utf-8")
+        assert "社会公益组织" in text and "法律服务机构" not in text and "859" not in text.split("申请人")[-1][:2000], \
+            "the box must cut t3 after 社会公益组织"
+        d = case_dir("shanghai-2019-pdf-cut-at-right-edge")
+        shutil.copyfile(out, d / "input.pdf")
+        write_truth(d, truth, "The corpus HTML 013 printed by headless Chromium with t3 cut after 社会公益组织 by a "
+                    "940px box that hides the rest: the cells of 法律服务机构, 其他 and 总计 are not in the PDF and not "
+                    "in this truth.")
+
+
 def synthetic_cases():
     truth = mf.synthetic_truth()
     note = "The synthetic report of make_fixtures.py drawn as a PDF by make_pdf_fixtures.py ({})."
@@ -550,8 +585,11 @@ def synthetic_cases():
 def main():
     if not CORPUS.is_dir():
         sys.exit(f"{CORPUS} not found: run from the project root with ../shared beside it")
-    synthetic_cases()
-    shanghai_cases()
+    # Chromium and LibreOffice stamp dates and ids: their cases are made only when named
+    # (`python3 golden/make_pdf_fixtures.py cut`), or all with no name.
+    groups = {"synthetic": synthetic_cases, "shanghai": shanghai_cases, "cut": cut_case}
+    for name in sys.argv[1:] or ["synthetic", "shanghai", "cut"]:
+        groups[name]()
 
 
 if __name__ == "__main__":

@@ -60,7 +60,10 @@ fn a_crawl_becomes_a_mirrored_tree_identical_to_extract() {
     assert_eq!(lines[0]["reason"], "empty input");
     assert_eq!(lines[0]["class"], "input");
     // A JPEG is an image (issue 14): this one, cut short, is a damaged one.
-    assert!(lines[1]["reason"].as_str().unwrap().contains("damaged image"));
+    assert!(lines[1]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("damaged image"));
     // Each XML is what `extract` writes for the file.
     let one = input.join("even/chibi-2020-excerpt.txt");
     let xml = std::fs::read(out.join("even/chibi-2020-excerpt.txt.xml")).unwrap();

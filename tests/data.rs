@@ -494,7 +494,7 @@ fn review_pages_render_in_chromium_with_their_cells() {
         .unwrap();
     let dom = String::from_utf8_lossy(&dom.stdout);
     assert!(
-        dom.contains(r#"data-cell="t3.row.new_requests/t3.col.natural_person" title="">21</td>"#),
+        dom.contains(r##"data-cell="t3.row.new_requests/t3.col.natural_person" title=""><a href="#src-t3.row.new_requests/t3.col.natural_person">21</a></td>"##),
         "{dom}"
     );
     assert!(dom.contains(r#"<td class="value fail" id="t4.row.cases/t4.col.review.upheld" data-cell="t4.row.cases/t4.col.review.upheld""#));
@@ -525,12 +525,13 @@ fn review_pages_render_in_chromium_with_their_cells() {
         dom.contains("平潭综合实验区") && dom.contains("洪泽区人民政府"),
         "{dom}"
     );
+    // Each report's page, and its original beside its XML.
     let links: Vec<&str> = dom
         .split("href=\"")
         .skip(1)
         .map(|s| &s[..s.find('"').unwrap()])
         .collect();
-    assert_eq!(links.len(), 2);
+    assert_eq!(links.len(), 4, "{links:?}");
     for link in links {
         assert!(site.join(link).is_file(), "{link}");
     }
@@ -583,4 +584,55 @@ fn a_sealed_archive_is_reviewed_and_exported_from_its_reports() {
         text.contains("data/xml/hongze.txt.xml · 洪泽区人民政府 2023 v2021\n  FAIL R-T4-SUM"),
         "{text}"
     );
+}
+
+#[test]
+fn review_pages_are_the_same_bytes_every_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = [
+        root().join("golden/hongze-2023-layout/expected.xml"),
+        root().join("golden/pingtan-2019-glued/input.txt"),
+        root().join("golden/shanghai-2019-pdf-chromium/expected.xml"),
+        root().join("golden/not-a-report/expected.xml"),
+    ];
+    let sites: Vec<_> = ["a", "b"]
+        .iter()
+        .map(|name| {
+            let site = dir.path().join(name);
+            let mut args = vec!["show"];
+            args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
+            args.extend(["-o", site.to_str().unwrap()]);
+            let out = run(&args);
+            assert_eq!(out.status.code(), Some(0));
+            let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&site)
+                .unwrap()
+                .map(|e| {
+                    let e = e.unwrap();
+                    (
+                        e.file_name().to_string_lossy().into_owned(),
+                        std::fs::read(e.path()).unwrap(),
+                    )
+                })
+                .collect();
+            files.sort();
+            files
+        })
+        .collect();
+    assert_eq!(sites[0].len(), 5, "an index and four pages");
+    assert!(sites[0] == sites[1], "two runs differ");
+    // Self-contained: nothing is fetched.
+    for (name, bytes) in &sites[0] {
+        let html = String::from_utf8_lossy(bytes);
+        for fetch in [
+            "http://",
+            "https://",
+            "<script src",
+            "<link",
+            "<img",
+            "@import",
+            "url(",
+        ] {
+            assert!(!html.contains(fetch), "{name} holds {fetch}");
+        }
+    }
 }

@@ -795,7 +795,10 @@ fn hidden_entries_and_our_own_files_are_skipped_and_counted_by_every_command() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stderr(&o), format!("note: {counted}\n"));
     let index = std::fs::read_to_string(d.join("review/index.html")).unwrap();
-    assert!(index.contains("<h1>1 report</h1>"), "{index}");
+    assert!(
+        index.contains("<h1>政府信息公开工作年度报告：1 份</h1>"),
+        "{index}"
+    );
 }
 
 #[cfg(unix)]
@@ -943,14 +946,15 @@ fn our_error_list_is_never_read_back_and_non_reports_are_listed_apart() {
     assert!(stderr(&o).starts_with(&format!("{no_report_note}listed apart in the index\n")));
     let index = std::fs::read_to_string(review.join("index.html")).unwrap();
     assert!(
-        index.contains("<title>gongkai review: 2 reports</title>"),
+        index.contains("<title>政府信息公开工作年度报告：2 份</title>"),
         "{index}"
     );
-    assert!(index.contains("<h1>2 reports</h1>"));
-    assert!(index.contains("<h2>1 input holding no report</h2>"));
+    assert!(index.contains("<h1>政府信息公开工作年度报告：2 份</h1>"));
+    assert!(index.contains("<h2 id=\"no-report\">不是年度报告的文件（1 个）</h2>"));
     assert!(!index.contains("_errors"));
+    let (reports, _) = index.split_once("<h2 id=\"no-report\">").unwrap();
     assert_eq!(
-        index.matches("<tr><td data-sort=").count(),
+        reports.matches("<tr><td data-sort=").count(),
         2,
         "two report lines"
     );

@@ -249,6 +249,6 @@ fn the_review_page_lays_out_the_made_up_tables() {
     ));
     assert!(page
         .contains("<tr id=\"t3.row.carried_forward\"><th colspan=\"2\">四、转入下一年度办理</th>"));
-    assert!(page.contains("<th>本年修订件数</th>"));
-    assert!(page.contains("rules: 19 passed, 0 failed"));
+    assert!(page.contains("<th title=\"t2.col.amended\">本年修订件数</th>"));
+    assert!(page.contains("规则：通过 19 条，未通过 0 条"));
 }

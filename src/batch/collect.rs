@@ -1,7 +1,7 @@
 //! Gathering reports for the commands that work across many: files or folders of canonical
 //! XML (read back) and of original reports (extracted on the fly), one report per source.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -38,6 +38,9 @@ pub struct Collected {
     pub failures: Vec<Failure>,
     /// What the walk passed over ([`crate::batch::walk`]).
     pub skipped: Skipped,
+    /// Every input that is no canonical XML, by the SHA-256 of its bytes (the first of
+    /// several alike): the originals that reports read from XML may name.
+    pub originals: BTreeMap<String, PathBuf>,
 }
 
 /// Reads every input, folders walked by the rules of [`crate::batch::walk`] (`output`, the file or
@@ -116,7 +119,12 @@ pub fn load_all(inputs: &[PathBuf], options: &ExtractOptions, output: Option<&Pa
         .map(|l| l.report.meta.source.sha256.clone())
         .collect();
     let mut seen = known;
-    originals.retain(|(_, input)| seen.insert(input.sha256()));
+    let mut by_sha = BTreeMap::new();
+    originals.retain(|(path, input)| {
+        let sha = input.sha256();
+        by_sha.entry(sha.clone()).or_insert_with(|| path.clone());
+        seen.insert(sha)
+    });
     // Extracted in parallel (on the caller's rayon pool), kept in input order.
     let extracted: Vec<Result<Loaded, Failure>> = originals
         .into_par_iter()
@@ -149,6 +157,7 @@ pub fn load_all(inputs: &[PathBuf], options: &ExtractOptions, output: Option<&Pa
         no_report,
         failures,
         skipped: walked.skipped,
+        originals: by_sha,
     }
 }
 

@@ -335,11 +335,32 @@ fn negative_cells(table: &StandardTable, t: &Templates) -> Vec<(CellKey, String)
     out
 }
 
-/// A narrative rule evaluated: the rule's index, its check and what the prose stated.
-struct NarrativeCheck {
-    index: usize,
-    check: Check,
-    stated: String,
+/// A narrative rule evaluated: the rule's index, its check, what the prose stated and
+/// where (the paragraph the rule's pattern matched).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NarrativeCheck {
+    /// The rule's index in the templates' narrative rules.
+    pub index: usize,
+    pub check: Check,
+    /// The number the prose states, normalised.
+    pub stated: String,
+    /// The index of the section in the report's sections, and of the paragraph in it.
+    pub section: usize,
+    pub paragraph: usize,
+}
+
+/// Every narrative rule whose number the prose states, with the paragraph stating it and
+/// the check of that number against the table (what `show` highlights in the text).
+pub fn narrative_statements(report: &Report, t: &Templates) -> Vec<NarrativeCheck> {
+    let Some(template) = template_of(report, t) else {
+        return Vec::new();
+    };
+    let tables: Vec<Evaluated<'_>> = template
+        .tables
+        .iter()
+        .filter_map(|tt| Evaluated::of(report, tt, t))
+        .collect();
+    narrative_checks(report, &tables, t)
 }
 
 /// Every narrative rule whose number the prose states: that number must equal its cells
@@ -352,26 +373,38 @@ fn narrative_checks(
     t: &Templates,
 ) -> Vec<NarrativeCheck> {
     let rules = &t.narrative_rules;
-    let prose: Vec<(&str, String)> = report
+    let prose: Vec<(&str, (usize, usize), String)> = report
         .sections
         .iter()
-        .filter(|s| rules.iter().any(|r| r.sections.contains(&s.id)))
-        .flat_map(|s| s.paragraphs.iter().map(|p| (s.id.as_str(), squeezed(p))))
+        .enumerate()
+        .filter(|(_, s)| rules.iter().any(|r| r.sections.contains(&s.id)))
+        .flat_map(|(i, s)| {
+            s.paragraphs
+                .iter()
+                .enumerate()
+                .map(move |(j, p)| (s.id.as_str(), (i, j), squeezed(p)))
+        })
         .collect();
     rules
         .iter()
         .enumerate()
         .filter_map(|(index, rule)| {
-            let stated = rule.compiled_patterns().iter().find_map(|re| {
-                prose
-                    .iter()
-                    .filter(|(section, _)| rule.sections.iter().any(|s| s == section))
-                    .find_map(|(_, p)| re.captures(p).and_then(|c| number::normalise(&c[1])))
-            })?;
+            let ((section, paragraph), stated) =
+                rule.compiled_patterns().iter().find_map(|re| {
+                    prose
+                        .iter()
+                        .filter(|(section, _, _)| rule.sections.iter().any(|s| s == section))
+                        .find_map(|(_, at, p)| {
+                            let stated = re.captures(p).and_then(|c| number::normalise(&c[1]))?;
+                            Some((*at, stated))
+                        })
+                })?;
             Some(NarrativeCheck {
                 index,
                 check: narrative_result(tables, rule, &stated),
                 stated,
+                section,
+                paragraph,
             })
         })
         .collect()
@@ -449,6 +482,7 @@ fn narrative_evaluation(n: NarrativeCheck, t: &Templates) -> Evaluation {
         index,
         check,
         stated,
+        ..
     } = n;
     if check.result != CheckResult::Fail {
         return passed(check);

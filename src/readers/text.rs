@@ -311,6 +311,13 @@ fn is_padding(line: &str) -> bool {
     !line.is_empty() && line.chars().all(|c| c == '|' || c.is_whitespace())
 }
 
+/// A lone `|` in the one-cell-a-line shape: the seed's scraper writes an empty cell so, and
+/// closes a row that fills the grid's width so too; a row narrower than the grid is closed
+/// by more pipes (`||`, `||||`: one more than the cells it lacks).
+fn is_empty_cell(line: &str) -> bool {
+    line.trim() == "|"
+}
+
 /// `|---|:---:|` and friends.
 fn is_md_separator(line: &str) -> bool {
     let t = line.trim();
@@ -318,7 +325,8 @@ fn is_md_separator(line: &str) -> bool {
 }
 
 /// Builds a grid from a block of pipe lines. Two shapes exist: one cell a line (`text |`,
-/// rows closed by a padding line of `|`s, spec §7.3 item 1) and one row a line. Cells are
+/// an empty cell a lone `|`, rows narrower than the grid closed by a padding line of `|`s,
+/// spec §7.3 item 1) and one row a line. Cells are
 /// taken from `budget` before they are made.
 fn pipe_grid(block: &[Text], budget: &mut Budget) -> Result<Grid, TooLarge> {
     let content: Vec<&Text> = block
@@ -338,10 +346,17 @@ fn pipe_grid(block: &[Text], budget: &mut Budget) -> Result<Grid, TooLarge> {
     };
     let mut grid = Grid::default();
     if cell_per_line {
-        budget.cells(content.len())?;
+        budget.cells(block.len())?;
         let mut row: Vec<GridCell> = Vec::new();
         for line in block {
-            if is_padding(line.as_str()) {
+            if is_empty_cell(line.as_str()) {
+                // An empty cell, or the `|` that closes a row as wide as the grid: the row
+                // goes on, and the recogniser drops empty cells past a row's cell count
+                // (the padding follows a row's cells, never precedes them). After a longer
+                // padding line it is a row's first cell, printed empty: kept, or the row's
+                // cells would shift left.
+                row.push(cell(line, 0..0));
+            } else if is_padding(line.as_str()) {
                 if !row.is_empty() {
                     grid.rows.push(std::mem::take(&mut row));
                 }
@@ -429,32 +444,52 @@ mod tests {
             .collect()
     }
 
+    /// The seed's shape: a lone `|` is an empty cell (or closes a row as wide as the grid:
+    /// the recogniser drops empty cells past a row's cell count); a longer padding line
+    /// closes a narrower row.
     #[test]
-    fn cell_per_line_pipes_become_rows_at_padding_lines() {
-        let text = "二、主动公开政府信息情况\n第二十条第(一)项 |\n||||\n信息内容 |\n本年新 |\n本年新 |\n对外公开总数量 |\n|\n规章 |\n0 |\n0 |\n1 |\n|\n规范性文件 |\n55 |\n55 |\n463 |\n三、收到";
+    fn cell_per_line_pipes_keep_lone_pipes_as_empty_cells() {
+        let text = "二、主动公开政府信息情况\n第二十条第(一)项 |\n||||\n信息内容 |\n本年新 |\n本年新 |\n对外公开总数量 |\n|\n规章 |\n0 |\n0 |\n1 |\n|\n规范性文件 |\n55 |\n55 |\n463 |\n|\n第二十条第(六)项 |\n||||\n行政处罚 |\n|\n+239 |\n239 |\n|\n三、收到";
         let layout = read(text, &mut Budget::default()).unwrap();
         assert_eq!(
             grid_texts(&layout),
             vec![vec![
                 vec!["第二十条第(一)项"],
-                vec!["信息内容", "本年新", "本年新", "对外公开总数量"],
-                vec!["规章", "0", "0", "1"],
-                vec!["规范性文件", "55", "55", "463"],
+                vec![
+                    "信息内容",
+                    "本年新",
+                    "本年新",
+                    "对外公开总数量",
+                    "",
+                    "规章",
+                    "0",
+                    "0",
+                    "1",
+                    "",
+                    "规范性文件",
+                    "55",
+                    "55",
+                    "463",
+                    "",
+                    "第二十条第(六)项"
+                ],
+                vec!["行政处罚", "", "+239", "239", ""],
             ]]
         );
         assert_eq!(
             line_texts(&layout),
             vec!["二、主动公开政府信息情况", "三、收到"]
         );
-        // Each cell and line on the line it was printed on; an empty cell on its line.
+        // Each cell and line on the line it was printed on; an empty cell on its `|` line.
         let Block::Grid(g) = &layout.blocks[1] else {
             panic!("{:?}", layout.blocks[1]);
         };
-        assert_eq!(g.rows[3][3].text, "463");
-        assert_eq!(g.rows[3][3].src_of(0..3), Some(Src::line(17)));
+        assert_eq!(g.rows[1][13].text, "463");
+        assert_eq!(g.rows[1][13].src_of(0..3), Some(Src::line(17)));
+        assert_eq!(g.rows[2][1].src, Some(Src::line(22)));
         assert_eq!(
             layout.blocks[2],
-            Block::Line(Text::at("三、收到", Src::line(18)))
+            Block::Line(Text::at("三、收到", Src::line(26)))
         );
     }
 

@@ -23,7 +23,12 @@ use crate::layout::{Block, Layout};
 use crate::model::{Diagnostic, GenericTable, Level, Location, Meta, Report, Source, Table};
 use crate::recognise::doc::{Doc, ItemKind};
 use crate::recognise::sections::Heading;
+use crate::recognise::split::Statement;
+use crate::template::rules::CellKey;
 use crate::template::{TableTemplate, Template, Templates};
+use crate::text::normalise::squeezed;
+use crate::text::number;
+use rust_decimal::Decimal;
 
 /// Recognises a report in a layout, by the templates given.
 pub fn recognise(layout: &Layout, source: Source, templates: &Templates) -> Report {
@@ -48,6 +53,7 @@ pub fn recognise(layout: &Layout, source: Source, templates: &Templates) -> Repo
     };
 
     let template = decide_template(&doc, &regions, info.year, templates, &mut diagnostics);
+    let mut statements = || prose_statements(&doc, &headings, &regions, templates);
     if let Some(tpl) = template {
         let inline = inline_lines(&doc, &regions);
         for table in &tpl.tables {
@@ -70,6 +76,7 @@ pub fn recognise(layout: &Layout, source: Source, templates: &Templates) -> Repo
                 template: table,
                 templates,
                 inline_lines: &inline,
+                statements: &mut statements,
             });
             consumed.push(reading.consumed.clone());
             diagnostics.extend(reading.diagnostics);
@@ -109,6 +116,72 @@ pub fn recognise(layout: &Layout, source: Source, templates: &Templates) -> Repo
     report
 }
 
+/// The numbers the prose states of table cells: each narrative rule's patterns in its
+/// sections, the tables' regions being no prose. A rule whose cells the prose gives two
+/// different numbers states nothing. Each keeps the sentence it stands in.
+fn prose_statements(
+    doc: &Doc,
+    headings: &[Heading],
+    regions: &BTreeMap<&str, Range<usize>>,
+    t: &Templates,
+) -> Vec<Statement> {
+    let cuts: Vec<Range<usize>> = regions.values().cloned().collect();
+    let sections = sections::build(doc, headings, &cuts, t);
+    let mut out = Vec::new();
+    for rule in &t.narrative_rules {
+        let cells: Option<Vec<CellKey>> = rule
+            .cells
+            .iter()
+            .map(|c| c.split_once('/').map(|(r, c)| CellKey::new(r, c)))
+            .collect();
+        let Some(cells) = cells else { continue };
+        let mut found: Vec<(Decimal, String)> = Vec::new();
+        for section in sections.iter().filter(|s| rule.sections.contains(&s.id)) {
+            for paragraph in &section.paragraphs {
+                let text = squeezed(paragraph);
+                for pattern in rule.compiled_patterns() {
+                    for m in pattern.captures_iter(&text).filter_map(|c| c.get(1)) {
+                        if let Some(value) = number::normalise(m.as_str())
+                            .as_deref()
+                            .and_then(number::decimal)
+                        {
+                            found.push((value, sentence_around(&text, m.range())));
+                        }
+                    }
+                }
+            }
+        }
+        if let Some((value, sentence)) = found.first() {
+            if found.iter().all(|(v, _)| v == value) {
+                out.push(Statement {
+                    cells,
+                    value: *value,
+                    sentence: sentence.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The sentence of `text` (squeezed prose) holding `range`: from the end of the previous
+/// sentence to the end of this one.
+fn sentence_around(text: &str, range: Range<usize>) -> String {
+    const ENDS: [char; 4] = ['。', '；', ';', '!'];
+    let start = text[..range.start].rfind(ENDS).map_or(0, |i| {
+        i + text[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    let end = text[range.end..].find(ENDS).map_or(text.len(), |i| {
+        range.end
+            + i
+            + text[range.end + i..]
+                .chars()
+                .next()
+                .map_or(1, char::len_utf8)
+    });
+    text[start..end].to_string()
+}
+
 /// `2020-01-31`, `2020/1/31 15:22`, `2020年1月31日` → `2020-01-31` (how dates are written,
 /// whatever the template).
 fn iso_date(text: &str) -> Option<String> {
@@ -122,8 +195,9 @@ fn iso_date(text: &str) -> Option<String> {
         .then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
-/// Each standard table's region: from its anchor (searched after its section heading) to
-/// the next table, the next heading, or the end.
+/// Each standard table's region: from its anchor or the first of its header rows, whichever
+/// comes first (searched after its section heading), to the next table, the next heading, or
+/// the end.
 fn find_regions<'t>(
     doc: &Doc,
     headings: &[Heading],
@@ -138,7 +212,18 @@ fn find_regions<'t>(
             .iter()
             .find(|h| t.sections[h.section].id == table.section);
         let from = heading.map_or_else(|| starts.last().map_or(0, |&(_, s)| s), |h| h.range.end);
-        if let Some(start) = find_anchor(&doc.text, from, table) {
+        // Every template's header rows: which template the page follows is not known yet.
+        let header_rows = t
+            .templates
+            .iter()
+            .filter_map(|tpl| tpl.table(id))
+            .flat_map(|table| table.header_row_patterns(t));
+        let at_anchor = find_anchor(&doc.text, from, table);
+        let at_header = header_rows
+            .filter_map(|p| p.find_at(&doc.text, from.min(doc.text.len())))
+            .map(|m| m.start())
+            .min();
+        if let Some(start) = at_anchor.into_iter().chain(at_header).min() {
             starts.push((id, start));
         }
     }

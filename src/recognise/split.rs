@@ -321,11 +321,109 @@ pub enum SolveNote {
 /// Combinations the joint search may try before giving up.
 const SEARCH_BUDGET: usize = 2_000_000;
 
+/// A number the report's prose states for some cells of one row (their sum), and the
+/// sentence it stands in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub cells: Vec<CellKey>,
+    pub value: rust_decimal::Decimal,
+    pub sentence: String,
+}
+
+/// A statement that chose among a row's readings: the row, the statement, and how many
+/// readings the rules had left before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProseChoice {
+    pub row: usize,
+    pub statement: usize,
+    pub before: usize,
+    pub after: usize,
+}
+
 /// Chooses readings jointly under the rules (spec §8 step 5): first each row by its own
-/// rules (row sums), then all rows that still have several readings together.
+/// rules (row sums), then all rows that still have several readings together. Without
+/// prose: what the rules alone decide.
+#[cfg(test)]
 pub fn solve(rows: &[RowChoice], rules: &[RuleInstance]) -> Solution {
-    let index: BTreeMap<CellKey, (usize, usize)> = rows
-        .iter()
+    solve_with_prose(rows, rules, &mut || Vec::new()).0
+}
+
+/// [`solve`], then, where the rules leave a row several readings, what the prose states
+/// (`statements`, asked for only then) chooses among them: only among readings every rule
+/// allows, only where some of them agree with the prose, and only when the table's rules
+/// still hold jointly with the choice; otherwise the prose decides nothing.
+pub fn solve_with_prose(
+    rows: &[RowChoice],
+    rules: &[RuleInstance],
+    statements: &mut dyn FnMut() -> Vec<Statement>,
+) -> (Solution, Vec<Statement>, Vec<ProseChoice>) {
+    let (own, rejected) = own_rules(rows, rules);
+    let (mut allowed, mut note) = jointly(rows, rules, own);
+    let mut used: Vec<ProseChoice> = Vec::new();
+    let mut stated: Vec<Statement> = Vec::new();
+    if note == SolveNote::Ambiguous {
+        stated = statements();
+        let mut pinned = allowed.clone();
+        for (r, row) in rows.iter().enumerate() {
+            for (s, statement) in stated.iter().enumerate() {
+                if pinned[r].len() < 2 {
+                    break;
+                }
+                let Some(cols) = statement
+                    .cells
+                    .iter()
+                    .map(|k| {
+                        (k.row == row.row)
+                            .then(|| row.cols.iter().position(|c| *c == k.col))
+                            .flatten()
+                    })
+                    .collect::<Option<Vec<usize>>>()
+                else {
+                    continue;
+                };
+                let agrees =
+                    |i: &usize| reading_sum(&row.readings[*i], &cols) == Some(statement.value);
+                let keep: Vec<usize> = pinned[r].iter().copied().filter(agrees).collect();
+                if !keep.is_empty() && keep.len() < pinned[r].len() {
+                    used.push(ProseChoice {
+                        row: r,
+                        statement: s,
+                        before: pinned[r].len(),
+                        after: keep.len(),
+                    });
+                    pinned[r] = keep;
+                }
+            }
+        }
+        if !used.is_empty() {
+            let (again, again_note) = jointly(rows, rules, pinned);
+            if matches!(again_note, SolveNote::Settled | SolveNote::Ambiguous) {
+                allowed = again;
+                note = again_note;
+            } else {
+                used.clear();
+            }
+        }
+    }
+    let solution = settle(rows, &allowed, note, rejected);
+    (solution, stated, used)
+}
+
+/// The sum of a reading's cells `cols`, a blank counting 0; None when one is not a number.
+fn reading_sum(reading: &[Slot], cols: &[usize]) -> Option<rust_decimal::Decimal> {
+    cols.iter()
+        .try_fold(rust_decimal::Decimal::ZERO, |sum, &c| {
+            match &reading.get(c)?.piece {
+                Piece::Value { value, .. } => sum.checked_add(number::decimal(value)?),
+                Piece::Blank => Some(sum),
+                Piece::Missing => None,
+            }
+        })
+}
+
+/// Where each cell is: its row and column, by key.
+fn cell_index(rows: &[RowChoice]) -> BTreeMap<CellKey, (usize, usize)> {
+    rows.iter()
         .enumerate()
         .flat_map(|(r, row)| {
             row.cols
@@ -333,35 +431,49 @@ pub fn solve(rows: &[RowChoice], rules: &[RuleInstance]) -> Solution {
                 .enumerate()
                 .map(move |(c, col)| (CellKey::new(&row.row, col), (r, c)))
         })
+        .collect()
+}
+
+/// The rows a rule reads.
+fn rows_of(index: &BTreeMap<CellKey, (usize, usize)>, rule: &RuleInstance) -> Vec<usize> {
+    let mut rs: Vec<usize> = rule
+        .left
+        .iter()
+        .chain(&rule.right)
+        .filter_map(|k| index.get(k).map(|&(r, _)| r))
         .collect();
-    let rows_of = |rule: &RuleInstance| -> Vec<usize> {
-        let mut rs: Vec<usize> = rule
-            .left
-            .iter()
-            .chain(&rule.right)
-            .filter_map(|k| index.get(k).map(|&(r, _)| r))
-            .collect();
-        rs.sort_unstable();
-        rs.dedup();
-        rs
-    };
-    let fails = |rule: &RuleInstance, choice: &[Option<usize>]| -> bool {
-        let outcome = rule.evaluate(|k| match index.get(k) {
-            Some(&(r, c)) => match choice[r] {
-                Some(i) => match &rows[r].readings[i][c].piece {
-                    Piece::Value { value, .. } => {
-                        number::decimal(value).map_or(Term::Unknown, Term::Value)
-                    }
-                    Piece::Blank => Term::Blank,
-                    Piece::Missing => Term::Unknown,
-                },
-                None => Term::Unknown,
+    rs.sort_unstable();
+    rs.dedup();
+    rs
+}
+
+/// Whether a rule fails on the chosen readings (a row not chosen is unknown).
+fn fails(
+    rows: &[RowChoice],
+    index: &BTreeMap<CellKey, (usize, usize)>,
+    rule: &RuleInstance,
+    choice: &[Option<usize>],
+) -> bool {
+    let outcome = rule.evaluate(|k| match index.get(k) {
+        Some(&(r, c)) => match choice[r] {
+            Some(i) => match &rows[r].readings[i][c].piece {
+                Piece::Value { value, .. } => {
+                    number::decimal(value).map_or(Term::Unknown, Term::Value)
+                }
+                Piece::Blank => Term::Blank,
+                Piece::Missing => Term::Unknown,
             },
             None => Term::Unknown,
-        });
-        matches!(outcome, Outcome::Fail { .. })
-    };
+        },
+        None => Term::Unknown,
+    });
+    matches!(outcome, Outcome::Fail { .. })
+}
 
+/// Each row's readings that its own rules (row sums) allow, and the rows whose every cut
+/// broke them.
+fn own_rules(rows: &[RowChoice], rules: &[RuleInstance]) -> (Vec<Vec<usize>>, Vec<bool>) {
+    let index = cell_index(rows);
     let mut allowed: Vec<Vec<usize>> = rows
         .iter()
         .map(|r| (0..r.readings.len()).collect())
@@ -371,12 +483,15 @@ pub fn solve(rows: &[RowChoice], rules: &[RuleInstance]) -> Solution {
         if row.readings.len() < 2 && !row.cut {
             continue;
         }
-        let own: Vec<&RuleInstance> = rules.iter().filter(|rule| rows_of(rule) == [r]).collect();
+        let own: Vec<&RuleInstance> = rules
+            .iter()
+            .filter(|rule| rows_of(&index, rule) == [r])
+            .collect();
         let mut choice = vec![None; rows.len()];
         let keep: Vec<usize> = (0..row.readings.len())
             .filter(|&i| {
                 choice[r] = Some(i);
-                !own.iter().any(|rule| fails(rule, &choice))
+                !own.iter().any(|rule| fails(rows, &index, rule, &choice))
             })
             .collect();
         if !keep.is_empty() {
@@ -389,6 +504,18 @@ pub fn solve(rows: &[RowChoice], rules: &[RuleInstance]) -> Solution {
         }
         // Otherwise a report that breaks its own rule: the rule decides nothing.
     }
+    (allowed, rejected)
+}
+
+/// The rows that still have several readings, searched together under the rules that
+/// join them: each keeps the readings some joint solution uses.
+fn jointly(
+    rows: &[RowChoice],
+    rules: &[RuleInstance],
+    mut allowed: Vec<Vec<usize>>,
+) -> (Vec<Vec<usize>>, SolveNote) {
+    let index = cell_index(rows);
+    let fails = |rule: &RuleInstance, choice: &[Option<usize>]| fails(rows, &index, rule, choice);
 
     let open: Vec<usize> = (0..rows.len()).filter(|&r| allowed[r].len() > 1).collect();
     let mut note = SolveNote::Settled;
@@ -407,7 +534,7 @@ pub fn solve(rows: &[RowChoice], rules: &[RuleInstance]) -> Solution {
         .map(|rule| {
             (
                 rule,
-                rows_of(rule)
+                rows_of(&index, rule)
                     .into_iter()
                     .filter(|r| open.contains(r))
                     .collect::<Vec<_>>(),
@@ -467,7 +594,16 @@ pub fn solve(rows: &[RowChoice], rules: &[RuleInstance]) -> Solution {
     if note == SolveNote::Settled && allowed.iter().any(|a| a.len() > 1) {
         note = SolveNote::Ambiguous;
     }
+    (allowed, note)
+}
 
+/// The cells the readings left give: one value where they agree, several where not.
+fn settle(
+    rows: &[RowChoice],
+    allowed: &[Vec<usize>],
+    note: SolveNote,
+    rejected: Vec<bool>,
+) -> Solution {
     let (cells, printed) = rows
         .iter()
         .enumerate()
@@ -731,6 +867,58 @@ mod tests {
             })
             .collect();
         assert_eq!(got, ["27", "0", "0", "2", "0", "1", "30"]);
+    }
+
+    /// Issue 13 item 4: a number the prose states chooses among the readings the rules
+    /// allow; a number no reading has decides nothing; the prose is not read when the
+    /// rules settle every row.
+    #[test]
+    fn prose_chooses_only_among_the_readings_the_rules_allow() {
+        let cols: Vec<String> = ["t2.col.issued", "t2.col.repealed", "t2.col.in_force"]
+            .map(String::from)
+            .to_vec();
+        let rows = vec![RowChoice {
+            row: "t2.row.normative_docs".into(),
+            cols: cols.clone(),
+            readings: readings(&[glued("13055")], &[Count; 3]).unwrap(),
+            cut: true,
+        }];
+        let stating = |value: i64| {
+            move || {
+                vec![Statement {
+                    cells: vec![CellKey::new("t2.row.normative_docs", "t2.col.issued")],
+                    value: value.into(),
+                    sentence: format!("制发行政规范性文件{value}件。"),
+                }]
+            }
+        };
+        let (s, _, used) = solve_with_prose(&rows, &[], &mut stating(13));
+        let one = |v: &str| {
+            Solved::One(Piece::Value {
+                value: v.into(),
+                unit: None,
+            })
+        };
+        assert_eq!(s.cells[0], vec![one("13"), one("0"), one("55")]);
+        assert_eq!((used[0].before, used[0].after), (4, 1));
+        // 7 is no reading's first cell: prose and table disagree, the cells stay ambiguous.
+        let (s, _, used) = solve_with_prose(&rows, &[], &mut stating(7));
+        assert!(used.is_empty());
+        assert!(matches!(&s.cells[0][0], Solved::Several(v) if v.len() == 3));
+
+        // The rules settle t3 alone (spec §7.3): the prose is not asked.
+        let (rows, rules) = t3_rows(
+            "v2019",
+            &[
+                ("t3.row.new_requests", "27 0 0 2 0 1 30"),
+                ("t3.row.granted", "270020130"),
+                ("t3.row.results_total", "27 0 0 2 0 1 30"),
+            ],
+        );
+        let (s, stated, used) =
+            solve_with_prose(&rows, &rules, &mut || panic!("the rules settled every row"));
+        assert_eq!(s.note, SolveNote::Settled);
+        assert!(stated.is_empty() && used.is_empty());
     }
 
     #[test]

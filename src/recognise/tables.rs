@@ -66,6 +66,9 @@ pub struct TableInput<'a> {
     /// Lines where tables are printed inline (several rows on one line): their digit runs
     /// may hold several cells.
     pub inline_lines: &'a BTreeSet<usize>,
+    /// What the prose states of table cells, asked for only when the rules leave a row
+    /// several readings.
+    pub statements: &'a mut dyn FnMut() -> Vec<split::Statement>,
 }
 
 /// Reads the standard table in `region`.
@@ -76,6 +79,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
         template,
         templates,
         inline_lines,
+        statements,
     } = input;
     let items = region_items(doc, &region);
     let groups = groups(&items, inline_lines);
@@ -94,7 +98,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
     let mut columns: BTreeMap<&str, ColumnModel> = BTreeMap::new();
     if template.rows_by == RowsBy::Position {
         let cells = rows.first().map_or(0, |(_, b)| b.cols.len());
-        assign_in_order(&groups, cells, &mut assigned);
+        assign_in_order(&items, &groups, cells, &mut assigned);
     } else {
         assign_by_label(
             template,
@@ -134,6 +138,45 @@ pub fn read(input: TableInput<'_>) -> TableReading {
             &mut assigned,
             &mut diags,
         );
+    }
+
+    // A table cut at the page's right edge: the columns its header and rows print.
+    let mut printed_columns: BTreeMap<&str, usize> = BTreeMap::new();
+    if template.rows_by != RowsBy::Position {
+        for block in &template.blocks {
+            let labelled: Vec<&Group> = (0..groups.len())
+                .filter(|&g| {
+                    assigned[g]
+                        .is_some_and(|(r, p)| p == Placement::Label && rows[r].1.id == block.id)
+                })
+                .map(|g| &groups[g])
+                .collect();
+            let Some(k) = columns_printed(doc, &items, &labelled, &block.cols, templates) else {
+                continue;
+            };
+            let names: Vec<&str> = block.cols[k..].iter().map(String::as_str).collect();
+            diags.push(Diagnostic::new(
+                Level::Warning,
+                "columns-cut",
+                Location::table(&template.id),
+                format!(
+                    "the header and every row of {} stop after {k} of its {} columns, as where a page's edge cut the table: {} are missing",
+                    template.id,
+                    block.cols.len(),
+                    names.join(", ")
+                ),
+            ));
+            printed_columns.insert(block.id.as_str(), k);
+            assign_empty_rows(
+                template,
+                templates,
+                &rows,
+                &items,
+                &groups,
+                k,
+                &mut assigned,
+            );
+        }
     }
 
     // Rows printed: every non-optional row, and optional rows that were found.
@@ -188,6 +231,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
                     items: &items,
                     inline_lines,
                     columns: columns.get(block.id.as_str()),
+                    columns_printed: printed_columns.get(block.id.as_str()).copied(),
                 },
                 &token_items,
                 &kinds,
@@ -206,15 +250,36 @@ pub fn read(input: TableInput<'_>) -> TableReading {
     }
 
     let instances = rules::instances(templates, template, &printed);
-    let solution = split::solve(&choices, &instances);
+    let (solution, stated, by_prose) = split::solve_with_prose(&choices, &instances, statements);
     report_split(
         &template.id,
         &choices,
-        &solution,
+        (&solution, &by_prose),
         &items,
         &sources,
         &mut diags,
     );
+    for choice in &by_prose {
+        let statement = &stated[choice.statement];
+        let cells: Vec<String> = statement
+            .cells
+            .iter()
+            .map(|k| format!("{}/{}", k.row, k.col))
+            .collect();
+        diags.push(Diagnostic::new(
+            Level::Info,
+            "resolved-by-prose",
+            Location::row(&template.id, &choices[choice.row].row),
+            format!(
+                "the text states {} for {} («{}»): {} of the {} readings every rule allows agree with it and are kept",
+                statement.value,
+                cells.join(" + "),
+                statement.sentence,
+                choice.after,
+                choice.before
+            ),
+        ));
+    }
 
     let mut table = StandardTable {
         id: template.id.clone(),
@@ -265,6 +330,28 @@ pub fn read(input: TableInput<'_>) -> TableReading {
     place_orphans(
         &mut table, &orphans, &groups, &orphan, &instances, &mut diags,
     );
+
+    let units = header_units(&doc.text[region.clone()], template, templates);
+    for (col, unit) in units {
+        let mut carried = 0;
+        for cell in table.rows.iter_mut().flat_map(|r| r.cells.iter_mut()) {
+            if cell.col == col
+                && cell.unit.is_none()
+                && matches!(cell.content, CellContent::Value(_))
+            {
+                cell.unit = Some(unit.to_string());
+                carried += 1;
+            }
+        }
+        if carried > 0 {
+            diags.push(Diagnostic::new(
+                Level::Info,
+                "unit-from-header",
+                Location::table(&template.id),
+                format!("the header of {col} prints the unit {unit}: {carried} cell(s) that print none carry it"),
+            ));
+        }
+    }
 
     if template
         .optional
@@ -416,8 +503,28 @@ fn can_fill(g: &Group, n: usize) -> bool {
 }
 
 /// A table of one row and no row labels worth trusting (t4, spec §8 step 6: take the
-/// numbers in order): the first groups that together can make its cells.
-fn assign_in_order(groups: &[Group], cells: usize, assigned: &mut [Option<(usize, Placement)>]) {
+/// numbers in order): the first groups that together can make its cells. A table that
+/// prints no number at all (a blank template) has its row where one line of whole grid
+/// cells, all empty, makes at least its cells (the rest padding): those are printed empty,
+/// not missing.
+fn assign_in_order(
+    items: &[RItem],
+    groups: &[Group],
+    cells: usize,
+    assigned: &mut [Option<(usize, Placement)>],
+) {
+    if !groups.iter().any(|g| g.has_number) {
+        let empty_row = groups.iter().position(|g| {
+            g.items.len() >= cells
+                && g.items
+                    .iter()
+                    .all(|&k| items[k].kind == ItemKind::Blank && items[k].atomic)
+        });
+        if let Some(g) = empty_row {
+            assigned[g] = Some((0, Placement::Position));
+        }
+        return;
+    }
     let mut most = 0;
     for (g, group) in groups.iter().enumerate() {
         if !group.has_number && most == 0 {
@@ -498,14 +605,6 @@ fn is_header_row(template: &TableTemplate, t: &Templates, items: &[RItem], g: &G
         .flat_map(|i| i.text.chars())
         .filter(|c| !c.is_whitespace())
         .collect();
-    // A column's words before its parenthesised unit or note.
-    let words = |label: &str| -> String {
-        let cut = label.find(['(', '（']).unwrap_or(label.len());
-        label[..cut]
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect()
-    };
     template
         .label_header
         .as_deref()
@@ -514,8 +613,122 @@ fn is_header_row(template: &TableTemplate, t: &Templates, items: &[RItem], g: &G
             .columns()
             .iter()
             .filter_map(|id| t.column(id))
-            .map(|col| words(&col.label))
+            .map(|col| col.words())
             .any(|w| w.chars().count() >= 2 && text.contains(&w))
+}
+
+/// Units the table's column headers print after a column's words (`采购总金额(万元)`,
+/// `采购总金额(单位:元)`), by column id: the column's cells that print no unit of their own
+/// carry it. A column whose template label states its unit (`本年收费金额(单位:万元)`) has
+/// that unit by definition and gets none; a column printed with two units gets none.
+fn header_units<'t>(
+    text: &str,
+    template: &'t TableTemplate,
+    t: &Templates,
+) -> BTreeMap<&'t str, &'static str> {
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut out = BTreeMap::new();
+    for id in template.columns() {
+        let Some(col) = t.column(id) else { continue };
+        if col.label.contains(['(', '（']) {
+            continue;
+        }
+        let words: String = col.label.chars().filter(|c| !c.is_whitespace()).collect();
+        let mut units: BTreeSet<&'static str> = BTreeSet::new();
+        for (at, _) in squeezed.match_indices(words.as_str()) {
+            let Some(inner) = squeezed[at + words.len()..].strip_prefix('(') else {
+                continue;
+            };
+            let Some(close) = inner.find(')') else {
+                continue;
+            };
+            let inner = &inner[..close];
+            let named = inner
+                .strip_prefix("单位")
+                .map_or(inner, |rest| rest.trim_start_matches(':'));
+            units.extend(crate::text::number::unit_named(named));
+        }
+        if let [unit] = units.into_iter().collect::<Vec<_>>()[..] {
+            out.insert(id, unit);
+        }
+    }
+    out
+}
+
+/// Rows printed all empty in a table whose columns were cut (`k` printed): a labelled group
+/// of `k` empty cells takes the row its label names among the rows between its assigned
+/// neighbours (numbered, where rows go in order), as whole rows do in [`assign_by_label`].
+fn assign_empty_rows(
+    template: &TableTemplate,
+    t: &Templates,
+    rows: &[(&str, &BlockTemplate)],
+    items: &[RItem],
+    groups: &[Group],
+    k: usize,
+    assigned: &mut [Option<(usize, Placement)>],
+) {
+    let ordered = template.rows_by == RowsBy::LabelInOrder;
+    for g in 0..groups.len() {
+        let group = &groups[g];
+        let Some(l) = group.label else { continue };
+        if assigned[g].is_some() || group.has_number || group.items.len() != k {
+            continue;
+        }
+        let label = clean_label(&items[l].text);
+        if ordered && !numbered(&label) {
+            continue;
+        }
+        let after = assigned[..g].iter().flatten().map(|&(r, _)| r).max();
+        let before = assigned[g + 1..].iter().flatten().map(|&(r, _)| r).min();
+        let taken: BTreeSet<usize> = assigned.iter().flatten().map(|&(r, _)| r).collect();
+        let cands: Vec<usize> = (0..rows.len())
+            .filter(|&r| {
+                !taken.contains(&r)
+                    && (!ordered || after.is_none_or(|a| r > a) && before.is_none_or(|b| r < b))
+            })
+            .collect();
+        let defs: Vec<&RowDef> = cands.iter().filter_map(|&r| t.row(rows[r].0)).collect();
+        if defs.len() != cands.len() {
+            continue;
+        }
+        if let Some(pick) = match_row(&label, &defs) {
+            assigned[g] = Some((cands[pick], Placement::Label));
+        }
+    }
+}
+
+/// How many of a block's columns a table prints when a page's right edge cut it (a wide
+/// table printed by LibreOffice leaves out what lies past the page): the header's grid
+/// cells name the block's first `k` columns and none of the others (each cell the whole
+/// words of a column's label), and every row found by its label — two at least — prints
+/// exactly `k` cells. None when the table is whole or that cannot be told.
+fn columns_printed(
+    doc: &Doc,
+    items: &[RItem],
+    labelled: &[&Group],
+    cols: &[String],
+    t: &Templates,
+) -> Option<usize> {
+    let first = labelled.first()?;
+    let k = first.items.len();
+    if labelled.len() < 2
+        || k == 0
+        || k >= cols.len()
+        || labelled.iter().any(|g| g.items.len() != k)
+    {
+        return None;
+    }
+    let in_grid = |it: &RItem| {
+        doc.block_at(it.range.start)
+            .is_some_and(|b| doc.blocks[b].kind == crate::recognise::doc::BlockKind::Grid)
+    };
+    let header: BTreeSet<String> = items[..first.label?]
+        .iter()
+        .filter(|it| it.kind == ItemKind::Text && in_grid(it))
+        .map(|it| it.text.chars().filter(|c| !c.is_whitespace()).collect())
+        .collect();
+    let named = |col: &String| t.column(col).is_some_and(|c| header.contains(&c.words()));
+    (cols[..k].iter().all(named) && !cols[k..].iter().any(named)).then_some(k)
 }
 
 /// Groups without a label of their own (a converter moved it, or it wrapped away) take the
@@ -606,6 +819,7 @@ fn row_readings(
         items,
         inline_lines,
         columns,
+        columns_printed,
     } = *source;
     let n = kinds.len();
     let mut toks: Vec<usize> = token_items.to_vec();
@@ -642,8 +856,11 @@ fn row_readings(
     let cut = tokens.len() < n;
     let readings = match split::readings(&tokens, kinds) {
         Ok(r) if !r.is_empty() => return (r, cut),
-        Ok(_) if tokens.len() < n && cut_by_input_end => {
-            // An excerpt that stops mid-row: what is there is read, the rest is missing.
+        Ok(_)
+            if tokens.len() < n && (cut_by_input_end || columns_printed == Some(tokens.len())) =>
+        {
+            // An excerpt that stops mid-row, or a table whose columns past the page's edge
+            // are not in the file: what is there is read, the rest is missing.
             let mut reading: Vec<Slot> = Vec::with_capacity(n);
             for (tok, &kind) in tokens.iter().zip(kinds) {
                 let piece = match crate::text::number::parse_cell(&tok.text, kind) {
@@ -656,15 +873,17 @@ fn row_readings(
                 reading.push(Slot::of_token(piece, tok.item, &tok.text));
             }
             reading.resize(n, Slot::unprinted(Piece::Missing));
-            diags.push(Diagnostic::new(
-                Level::Warning,
-                "row-cut-off",
-                at(),
-                format!(
-                    "the input ends inside {row}: {} of {n} cells printed, the rest missing",
-                    tokens.len()
-                ),
-            ));
+            if cut_by_input_end {
+                diags.push(Diagnostic::new(
+                    Level::Warning,
+                    "row-cut-off",
+                    at(),
+                    format!(
+                        "the input ends inside {row}: {} of {n} cells printed, the rest missing",
+                        tokens.len()
+                    ),
+                ));
+            }
             vec![reading]
         }
         Ok(_) if tokens.len() < n && columns.is_some() => {
@@ -726,6 +945,9 @@ struct RowSource<'a> {
     inline_lines: &'a BTreeSet<usize>,
     /// Column positions of the row's block in aligned layout text, when known.
     columns: Option<&'a ColumnModel>,
+    /// How many of the block's columns the table prints, when a page's right edge cut the
+    /// others off ([`columns_printed`]).
+    columns_printed: Option<usize>,
 }
 
 /// Where aligned layout text (`pdftotext -layout`) prints each column of a table: the
@@ -869,11 +1091,12 @@ fn words_starting(item: &RItem, prefix: &str) -> Vec<f64> {
     out
 }
 
-/// Says how glued digits were split, or why they stay ambiguous.
+/// Says how glued digits were split (by the rules, or the rules and the text), or why they
+/// stay ambiguous.
 fn report_split(
     table: &str,
     choices: &[RowChoice],
-    solution: &split::Solution,
+    (solution, by_prose): (&split::Solution, &[split::ProseChoice]),
     items: &[RItem],
     sources: &[Vec<usize>],
     diags: &mut Vec<Diagnostic>,
@@ -905,8 +1128,13 @@ fn report_split(
                 "split-settled",
                 Location::row(table, &choice.row),
                 format!(
-                    "digits \"{printed}\" allow {} readings; the table's rules leave one: {}",
+                    "digits \"{printed}\" allow {} readings; the table's rules{} leave one: {}",
                     choice.readings.len(),
+                    if by_prose.iter().any(|p| p.row == r) {
+                        " and the text"
+                    } else {
+                        ""
+                    },
                     values.join(" | ")
                 ),
             ));

@@ -74,6 +74,20 @@ pub struct ColumnDef {
     pub kind: ValueKind,
 }
 
+impl ColumnDef {
+    /// The label's words before its parenthesised unit or note, without whitespace: what a
+    /// header prints of the column (`本年收费金额` of `本年收费金额（单位：万元）`).
+    pub fn words(&self) -> String {
+        self.label
+            .split(['(', '（'])
+            .next()
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ValueKind {
@@ -169,6 +183,9 @@ pub struct TableTemplate {
     /// first use and shared: one automaton keeps its cache warm across reports.
     #[serde(skip)]
     anchor_patterns: OnceLock<Vec<regex::Regex>>,
+    /// The header rows of the table's blocks as patterns (see [`TableTemplate::header_row_patterns`]).
+    #[serde(skip)]
+    header_row_patterns: OnceLock<Vec<regex::Regex>>,
     /// The rule instances of each set of printed rows, built on first use: reports print
     /// only a few row sets.
     #[serde(skip)]
@@ -904,6 +921,49 @@ impl TableTemplate {
                         .collect();
                     // Short literals (MAX_ANCHOR_CHARS) always compile.
                     regex::Regex::new(&pattern.join(r"\s*")).ok()
+                })
+                .collect()
+        })
+    }
+
+    /// Each block's header row — the label column's header and the block's first column's
+    /// words (`信息内容 | 本年制发件数`, `信息内容 | 本年处理决定数量`) — as a pattern that lets whitespace and pipes fall
+    /// between the two and whitespace inside each: a page that prints no anchor line (no
+    /// `第二十条第（一）项`) still starts its table there. None without a `label_header`.
+    /// Built on first use; `t` must be the templates this table belongs to.
+    pub fn header_row_patterns(&self, t: &Templates) -> &[regex::Regex] {
+        self.header_row_patterns.get_or_init(|| {
+            let Some(header) = self.label_header.as_deref() else {
+                return Vec::new();
+            };
+            let spaced = |text: &str| -> String {
+                text.chars()
+                    .filter(|c| !c.is_whitespace())
+                    .map(|c| regex::escape(&c.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(r"\s*")
+            };
+            let mut firsts: Vec<String> = Vec::new();
+            for block in &self.blocks {
+                let Some(col) = block.cols.first().and_then(|c| t.column(c)) else {
+                    continue;
+                };
+                let words = col.words();
+                if !words.is_empty() && !firsts.contains(&words) {
+                    firsts.push(words);
+                }
+            }
+            firsts
+                .iter()
+                .filter_map(|words| {
+                    // A header may say more before the column's words (`本年处理决定数量`
+                    // of the column 处理决定数量): two characters at most.
+                    let pattern = format!(
+                        r"{}[\s|]*(?:[^\s|]\s*){{0,2}}{}",
+                        spaced(header),
+                        spaced(words)
+                    );
+                    regex::Regex::new(&pattern).ok()
                 })
                 .collect()
         })

@@ -27,6 +27,11 @@ const BLANKS: &[&str] = &["", "-", "—", "——", "–", "/", "无", "－", "/
 /// Longest integer part accepted; longer runs are not counts anyone printed.
 const MAX_DIGITS: usize = 20;
 
+/// The unit `text` names, exactly (`万元` in a header's `(万元)`).
+pub fn unit_named(text: &str) -> Option<&'static str> {
+    UNITS.iter().copied().find(|u| *u == text)
+}
+
 /// True for the printed forms of an empty cell.
 pub fn is_blank(text: &str) -> bool {
     BLANKS.contains(&text.trim())

@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use gongkai::batch::collect::Loaded;
-use gongkai::template::Templates;
+use gongkai::batch::collect::{Collected, Loaded};
+use gongkai::input::Input;
 use gongkai::writers::show;
 
 use super::{emit, fail, refuse_onto_input, EXIT_FINDING, EXIT_INPUT, EXIT_OUTPUT};
@@ -27,8 +27,20 @@ pub fn show(inputs: &[PathBuf], output: &Path, options: &gongkai::ExtractOptions
         && inputs[0].is_file()
         && !gongkai::batch::collect::is_archive(&inputs[0]);
     if single {
+        let folder = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let path = original_of(first, &c);
+        let original = path.as_ref().and_then(|o| href(folder, o));
+        let printed = path.and_then(|p| printed(&p, &first.report, options));
+        let links = show::Context {
+            index: None,
+            original: original.as_deref(),
+            printed: printed.as_ref(),
+        };
         if let Err(code) = emit(
-            show::page(&first.report, templates).as_bytes(),
+            show::page(&first.report, templates, links).as_bytes(),
             Some(output),
         ) {
             return code;
@@ -39,8 +51,8 @@ pub fn show(inputs: &[PathBuf], output: &Path, options: &gongkai::ExtractOptions
             return fail(EXIT_OUTPUT, &output.display().to_string(), &e.to_string());
         }
         let (reports, no_report) = match (
-            pages(&c.reports, output, templates),
-            pages(&c.no_report, output, templates),
+            pages(&c.reports, &c, output, options),
+            pages(&c.no_report, &c, output, options),
         ) {
             (Ok(r), Ok(n)) => (r, n),
             (Err(code), _) | (_, Err(code)) => return code,
@@ -62,20 +74,108 @@ pub fn show(inputs: &[PathBuf], output: &Path, options: &gongkai::ExtractOptions
 /// Writes a review page for each report in `folder`; their lines of the index.
 fn pages<'a>(
     loaded: &'a [Loaded],
+    c: &Collected,
     folder: &Path,
-    templates: &Templates,
+    options: &gongkai::ExtractOptions,
 ) -> Result<Vec<show::IndexEntry<'a>>, ExitCode> {
+    let templates = &options.templates;
     let mut entries = Vec::new();
     for l in loaded {
         let page = show::page_name(&l.report);
+        let path = original_of(l, c);
+        let original = path.as_ref().and_then(|o| href(folder, o));
+        let printed = path.and_then(|p| printed(&p, &l.report, options));
+        let links = show::Context {
+            index: Some("index.html"),
+            original: original.as_deref(),
+            printed: printed.as_ref(),
+        };
         emit(
-            show::page(&l.report, templates).as_bytes(),
+            show::page(&l.report, templates, links).as_bytes(),
             Some(&folder.join(&page)),
         )?;
         entries.push(show::IndexEntry {
             report: &l.report,
             page,
+            original,
         });
     }
     Ok(entries)
+}
+
+/// The file a report was read from, when it is at hand: the input itself when it was
+/// extracted now; for a report read from XML, an input with the bytes the XML records
+/// (same SHA-256), or else the file beside the XML with the source's name and those
+/// bytes. An original inside a sealed archive has no file of its own to link to.
+fn original_of(l: &Loaded, c: &Collected) -> Option<PathBuf> {
+    if !l.from_xml {
+        return Some(l.path.clone());
+    }
+    let source = &l.report.meta.source;
+    if let Some(path) = c.originals.get(&source.sha256) {
+        return Some(path.clone());
+    }
+    let beside = l.path.parent()?.join(&source.name);
+    let input = Input::from_path(&beside, source.bytes.saturating_add(1)).ok()?;
+    (input.sha256() == source.sha256).then_some(beside)
+}
+
+/// What the original at `path` printed, read again for the source panels (the XML keeps
+/// where each value was printed, not what surrounds it).
+fn printed(
+    path: &Path,
+    report: &gongkai::model::Report,
+    options: &gongkai::ExtractOptions,
+) -> Option<show::Printed> {
+    let input = Input::from_path(path, options.limits.max_input_bytes).ok()?;
+    show::Printed::read(&input.bytes, report, &options.limits)
+}
+
+/// `to` as a link from a page in `folder`: a relative path, percent-encoded.
+fn href(folder: &Path, to: &Path) -> Option<String> {
+    let from = folder.canonicalize().ok()?;
+    let to = to.canonicalize().ok()?;
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| encode(c.as_os_str().as_encoded_bytes())),
+    );
+    Some(parts.join("/"))
+}
+
+/// A path component in a link: every byte but the unreserved ones percent-encoded.
+fn encode(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for &b in bytes {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_relative_and_encoded() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let crawl = dir.path().join("crawl 2023");
+        std::fs::create_dir_all(&site).unwrap();
+        std::fs::create_dir_all(&crawl).unwrap();
+        std::fs::write(crawl.join("平潭#1.txt"), "x").unwrap();
+        assert_eq!(
+            href(&site, &crawl.join("平潭#1.txt")).as_deref(),
+            Some("../crawl%202023/%E5%B9%B3%E6%BD%AD%231.txt")
+        );
+        assert_eq!(href(&site, &site.join("nothing")), None);
+    }
 }

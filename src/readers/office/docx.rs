@@ -8,8 +8,8 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::{
-    attr, local, Frames, Lines, Mark, Marked, OfficeError, Package, Sink, TableBuilder,
-    MAX_TABLE_DEPTH, MAX_XML_DEPTH,
+    attr, local, walk, Frames, Mark, Marked, OfficeError, Package, PartReader, Sink, TableBuilder,
+    MAX_TABLE_DEPTH,
 };
 use crate::layout::{Budget, Layout, Text, TooLarge};
 use crate::model::Src;
@@ -32,9 +32,10 @@ pub fn read(pkg: &mut Package<'_>, budget: &mut Budget) -> Result<Layout, Office
         numbering,
         styles,
         counters: HashMap::new(),
+        field_instr: Vec::new(),
         out: Sink::new(budget),
     };
-    body.parse(&document)?;
+    walk(&document, DOCUMENT, &mut body)?;
     Ok(body.out.layout())
 }
 
@@ -82,76 +83,25 @@ struct Body<'b> {
     styles: HashMap<String, (String, usize)>,
     /// Per numbering instance, the counter of each level.
     counters: HashMap<String, [u32; 9]>,
+    /// Complex fields: inside `begin … separate` the runs are instructions, not text.
+    field_instr: Vec<bool>,
     out: Sink<'b>,
 }
 
-impl Body<'_> {
-    fn parse(&mut self, xml: &[u8]) -> Result<(), OfficeError> {
-        let mut reader = Reader::from_reader(xml);
-        let lines = Lines::new(xml);
-        let mut stack: Frames<Frame> = Frames::new();
-        // Open elements inside a skipped one (counted, not searched for: documents nest deep).
-        let mut skipped = 0usize;
-        // Complex fields: inside `begin … separate` the runs are instructions, not text.
-        let mut field_instr: Vec<bool> = Vec::new();
-        let err = |reader: &Reader<&[u8]>, message: String| OfficeError::Xml {
-            part: DOCUMENT.into(),
-            position: reader.buffer_position(),
-            message,
-        };
-        loop {
-            let from = reader.buffer_position();
-            let event = reader
-                .read_event()
-                .map_err(|e| err(&reader, e.to_string()))?;
-            let to = reader.buffer_position();
-            let at = || lines.of(from, to);
-            let skipping = skipped > 0;
-            match event {
-                Event::Start(e) => {
-                    if stack.len() >= MAX_XML_DEPTH {
-                        return Err(OfficeError::TooDeep {
-                            part: DOCUMENT.into(),
-                        });
-                    }
-                    let frame = if skipping {
-                        Frame::Skip
-                    } else {
-                        self.open(&e, &mut stack)
-                    };
-                    skipped += usize::from(matches!(frame, Frame::Skip));
-                    stack.push(frame);
-                }
-                Event::Empty(e) if !skipping => {
-                    self.empty(&e, &mut stack, &mut field_instr, at())?
-                }
-                Event::Text(t) if !skipping && field_instr.last() != Some(&true) => {
-                    if matches!(stack.last(), Some(Frame::Text)) {
-                        let text = t.unescape().map_err(|e| err(&reader, e.to_string()))?;
-                        append(&mut stack, &text, Some(at()));
-                    }
-                }
-                Event::End(e) => {
-                    let Some(frame) = stack.pop() else {
-                        return Err(err(
-                            &reader,
-                            format!(
-                                "unexpected </{}>",
-                                String::from_utf8_lossy(e.name().as_ref())
-                            ),
-                        ));
-                    };
-                    if matches!(frame, Frame::Skip) {
-                        skipped -= 1;
-                    } else if !skipping {
-                        self.close(frame, &mut stack)?;
-                    }
-                }
-                Event::Eof => break,
-                _ => {}
-            }
-        }
-        Ok(())
+impl PartReader for Body<'_> {
+    type Frame = Frame;
+    const SKIP: Frame = Frame::Skip;
+
+    fn is_skip(frame: &Frame) -> bool {
+        matches!(frame, Frame::Skip)
+    }
+
+    fn takes_text(&self, stack: &Frames<Frame>) -> bool {
+        self.field_instr.last() != Some(&true) && matches!(stack.last(), Some(Frame::Text))
+    }
+
+    fn text(&mut self, text: &str, stack: &mut Frames<Frame>, at: Src) {
+        append(stack, text, Some(at));
     }
 
     fn open(&mut self, e: &BytesStart<'_>, stack: &mut Frames<Frame>) -> Frame {
@@ -189,7 +139,6 @@ impl Body<'_> {
         &mut self,
         e: &BytesStart<'_>,
         stack: &mut Frames<Frame>,
-        field_instr: &mut Vec<bool>,
         at: Src,
     ) -> Result<(), TooLarge> {
         let qname = e.name();
@@ -211,14 +160,14 @@ impl Body<'_> {
                 }
             }
             b"fldChar" => match attr(e, b"fldCharType").as_deref() {
-                Some("begin") => field_instr.push(true),
+                Some("begin") => self.field_instr.push(true),
                 Some("separate") => {
-                    if let Some(f) = field_instr.last_mut() {
+                    if let Some(f) = self.field_instr.last_mut() {
                         *f = false;
                     }
                 }
                 Some("end") => {
-                    field_instr.pop();
+                    self.field_instr.pop();
                 }
                 _ => {}
             },
@@ -332,7 +281,9 @@ impl Body<'_> {
         }
         Ok(())
     }
+}
 
+impl Body<'_> {
     /// The numbering text of a paragraph at `level` of numbering instance `id`, counting.
     fn prefix(&mut self, id: &str, level: usize) -> String {
         let Some(levels) = self.numbering.levels(id) else {
@@ -391,60 +342,50 @@ struct Numbering {
 impl Numbering {
     fn parse(xml: &[u8]) -> Numbering {
         let mut n = Numbering::default();
-        let mut reader = Reader::from_reader(xml);
         let mut abstract_id: Option<String> = None;
         let mut level: Option<usize> = None;
         let mut num_id: Option<String> = None;
-        loop {
-            let ev = match reader.read_event() {
-                Ok(Event::Eof) | Err(_) => break,
-                Ok(ev) => ev,
-            };
-            match ev {
-                Event::Start(e) | Event::Empty(e) => match local(e.name().as_ref()) {
-                    b"abstractNum" => abstract_id = attr(&e, b"abstractNumId"),
-                    b"lvl" => {
-                        level = attr(&e, b"ilvl")
-                            .and_then(|v| v.parse().ok())
-                            .filter(|&l: &usize| l < 9)
+        each_tag(xml, |tag| match tag {
+            Tag::Open(e) => match local(e.name().as_ref()) {
+                b"abstractNum" => abstract_id = attr(e, b"abstractNumId"),
+                b"lvl" => {
+                    level = attr(e, b"ilvl")
+                        .and_then(|v| v.parse().ok())
+                        .filter(|&l: &usize| l < 9)
+                }
+                b"num" => num_id = attr(e, b"numId"),
+                b"abstractNumId" => {
+                    if let (Some(id), Some(a)) = (&num_id, attr(e, b"val")) {
+                        n.instances.insert(id.clone(), a);
                     }
-                    b"num" => num_id = attr(&e, b"numId"),
-                    b"abstractNumId" => {
-                        if let (Some(id), Some(a)) = (&num_id, attr(&e, b"val")) {
-                            n.instances.insert(id.clone(), a);
+                }
+                name @ (b"numFmt" | b"lvlText" | b"start") => {
+                    if let (Some(a), Some(l)) = (&abstract_id, level) {
+                        let levels = n.abstracts.entry(a.clone()).or_default();
+                        if levels.len() <= l {
+                            levels.resize(
+                                l + 1,
+                                Level {
+                                    start: 1,
+                                    ..Level::default()
+                                },
+                            );
+                        }
+                        let v = attr(e, b"val").unwrap_or_default();
+                        match name {
+                            b"numFmt" => levels[l].format = v,
+                            b"lvlText" => levels[l].text = v,
+                            _ => levels[l].start = v.parse().unwrap_or(1),
                         }
                     }
-                    name @ (b"numFmt" | b"lvlText" | b"start") => {
-                        if let (Some(a), Some(l)) = (&abstract_id, level) {
-                            let levels = n.abstracts.entry(a.clone()).or_default();
-                            if levels.len() <= l {
-                                levels.resize(
-                                    l + 1,
-                                    Level {
-                                        start: 1,
-                                        ..Level::default()
-                                    },
-                                );
-                            }
-                            let v = attr(&e, b"val").unwrap_or_default();
-                            match name {
-                                b"numFmt" => levels[l].format = v,
-                                b"lvlText" => levels[l].text = v,
-                                _ => levels[l].start = v.parse().unwrap_or(1),
-                            }
-                        }
-                    }
-                    _ => {}
-                },
-                Event::End(e) => match local(e.name().as_ref()) {
-                    b"abstractNum" => abstract_id = None,
-                    b"lvl" => level = None,
-                    b"num" => num_id = None,
-                    _ => {}
-                },
+                }
                 _ => {}
-            }
-        }
+            },
+            Tag::Close(b"abstractNum") => abstract_id = None,
+            Tag::Close(b"lvl") => level = None,
+            Tag::Close(b"num") => num_id = None,
+            Tag::Close(_) => {}
+        });
         n
     }
 
@@ -456,40 +397,54 @@ impl Numbering {
 /// Paragraph styles that carry numbering (`w:style/w:pPr/w:numPr`).
 fn style_numbering(xml: &[u8]) -> HashMap<String, (String, usize)> {
     let mut out = HashMap::new();
-    let mut reader = Reader::from_reader(xml);
     let mut style: Option<String> = None;
     let mut num: (Option<String>, usize) = (None, 0);
-    loop {
-        let ev = match reader.read_event() {
-            Ok(Event::Eof) | Err(_) => break,
-            Ok(ev) => ev,
-        };
-        match ev {
-            Event::Start(e) | Event::Empty(e) => match local(e.name().as_ref()) {
-                b"style" => {
-                    style = attr(&e, b"styleId");
-                    num = (None, 0);
-                }
-                b"numId" => num.0 = attr(&e, b"val"),
-                b"ilvl" => {
-                    num.1 = attr(&e, b"val")
-                        .and_then(|v| v.parse().ok())
-                        .unwrap_or(0)
-                        .min(8)
-                }
-                _ => {}
-            },
-            Event::End(e) if local(e.name().as_ref()) == b"style" => {
-                if let (Some(s), (Some(id), lvl)) = (style.take(), num.clone()) {
-                    if id != "0" {
-                        out.insert(s, (id, lvl));
-                    }
-                }
+    each_tag(xml, |tag| match tag {
+        Tag::Open(e) => match local(e.name().as_ref()) {
+            b"style" => {
+                style = attr(e, b"styleId");
+                num = (None, 0);
+            }
+            b"numId" => num.0 = attr(e, b"val"),
+            b"ilvl" => {
+                num.1 = attr(e, b"val")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0)
+                    .min(8)
             }
             _ => {}
+        },
+        Tag::Close(b"style") => {
+            if let (Some(s), (Some(id), lvl)) = (style.take(), num.clone()) {
+                if id != "0" {
+                    out.insert(s, (id, lvl));
+                }
+            }
+        }
+        Tag::Close(_) => {}
+    });
+    out
+}
+
+/// An element of a side part read for its attributes: opened (or empty), or closed (by
+/// its local name).
+enum Tag<'a, 'e> {
+    Open(&'a BytesStart<'e>),
+    Close(&'a [u8]),
+}
+
+/// Calls `f` for each element of `xml` up to its end or its first malformed byte: the
+/// side parts (numbering, styles) only add numbers, so a damaged one adds none past it.
+fn each_tag(xml: &[u8], mut f: impl FnMut(Tag<'_, '_>)) {
+    let mut reader = Reader::from_reader(xml);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(Event::Start(e) | Event::Empty(e)) => f(Tag::Open(&e)),
+            Ok(Event::End(e)) => f(Tag::Close(local(e.name().as_ref()))),
+            Ok(_) => {}
         }
     }
-    out
 }
 
 /// A counter in a numbering format Word uses for reports.

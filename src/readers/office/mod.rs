@@ -8,6 +8,8 @@ mod odt;
 
 use std::io::{Cursor, Read};
 
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
 use zip::ZipArchive;
 
 use crate::layout::{Block, Budget, Grid, GridCell, Hints, Layout, Text, TooLarge};
@@ -222,6 +224,95 @@ impl<F: Marked> Frames<F> {
     fn count(&self, mark: Mark) -> usize {
         self.marks[mark as usize].len()
     }
+}
+
+/// A reader of one part's XML events. DOCX's body and ODT's content differ in their
+/// elements, not in how the events are walked ([`walk`]).
+trait PartReader {
+    type Frame: Marked;
+    /// The frame of an element inside a skipped one.
+    const SKIP: Self::Frame;
+    fn is_skip(frame: &Self::Frame) -> bool;
+    /// The frame an opening tag starts ([`Self::SKIP`] for an element whose content is not
+    /// the document's text).
+    fn open(&mut self, e: &BytesStart<'_>, stack: &mut Frames<Self::Frame>) -> Self::Frame;
+    fn empty(
+        &mut self,
+        e: &BytesStart<'_>,
+        stack: &mut Frames<Self::Frame>,
+        at: Src,
+    ) -> Result<(), TooLarge>;
+    /// Whether character data here is the document's text.
+    fn takes_text(&self, stack: &Frames<Self::Frame>) -> bool;
+    /// Character data printed on the lines `at` of the part.
+    fn text(&mut self, text: &str, stack: &mut Frames<Self::Frame>, at: Src);
+    fn close(
+        &mut self,
+        frame: Self::Frame,
+        stack: &mut Frames<Self::Frame>,
+    ) -> Result<(), TooLarge>;
+}
+
+/// Walks the part `part` through `reader`: elements nested past [`MAX_XML_DEPTH`] are
+/// refused, those inside a skipped element passed over (counted, not searched for:
+/// documents nest deep), malformed XML reported with its position.
+fn walk<R: PartReader>(xml: &[u8], part: &str, reader: &mut R) -> Result<(), OfficeError> {
+    let mut events = Reader::from_reader(xml);
+    let lines = Lines::new(xml);
+    let mut stack: Frames<R::Frame> = Frames::new();
+    let mut skipped = 0usize;
+    let err = |events: &Reader<&[u8]>, message: String| OfficeError::Xml {
+        part: part.into(),
+        position: events.buffer_position(),
+        message,
+    };
+    loop {
+        let from = events.buffer_position();
+        let event = events
+            .read_event()
+            .map_err(|e| err(&events, e.to_string()))?;
+        let to = events.buffer_position();
+        let at = || lines.of(from, to);
+        let skipping = skipped > 0;
+        match event {
+            Event::Start(e) => {
+                if stack.len() >= MAX_XML_DEPTH {
+                    return Err(OfficeError::TooDeep { part: part.into() });
+                }
+                let frame = if skipping {
+                    R::SKIP
+                } else {
+                    reader.open(&e, &mut stack)
+                };
+                skipped += usize::from(R::is_skip(&frame));
+                stack.push(frame);
+            }
+            Event::Empty(e) if !skipping => reader.empty(&e, &mut stack, at())?,
+            Event::Text(t) if !skipping && reader.takes_text(&stack) => {
+                let text = t.unescape().map_err(|e| err(&events, e.to_string()))?;
+                reader.text(&text, &mut stack, at());
+            }
+            Event::End(e) => {
+                let Some(frame) = stack.pop() else {
+                    return Err(err(
+                        &events,
+                        format!(
+                            "unexpected </{}>",
+                            String::from_utf8_lossy(e.name().as_ref())
+                        ),
+                    ));
+                };
+                if R::is_skip(&frame) {
+                    skipped -= 1;
+                } else if !skipping {
+                    reader.close(frame, &mut stack)?;
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// A table under construction: anchor cells with spans, and for DOCX the vertical merges

@@ -3,12 +3,11 @@
 //! `table:covered-table-cell`, so no merge tracking is needed. Headers and footers live in
 //! `styles.xml` and are never read; notes and annotations inside the text are skipped.
 
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
+use quick_xml::events::BytesStart;
 
 use super::{
-    attr, local, Frames, Lines, Mark, Marked, OfficeError, Package, Sink, TableBuilder,
-    MAX_TABLE_DEPTH, MAX_XML_DEPTH,
+    attr, local, walk, Frames, Mark, Marked, OfficeError, Package, PartReader, Sink, TableBuilder,
+    MAX_TABLE_DEPTH,
 };
 use crate::layout::{Budget, Layout, Text, TooLarge};
 use crate::model::Src;
@@ -22,7 +21,7 @@ pub fn read(pkg: &mut Package<'_>, budget: &mut Budget) -> Result<Layout, Office
         return Err(OfficeError::MissingPart(CONTENT, "ODT"));
     };
     let mut out = Sink::new(budget);
-    parse(&content, &mut out)?;
+    walk(&content, CONTENT, &mut Content { out: &mut out })?;
     Ok(out.layout())
 }
 
@@ -58,73 +57,53 @@ impl Marked for Frame {
     }
 }
 
-fn parse(xml: &[u8], out: &mut Sink<'_>) -> Result<(), OfficeError> {
-    let mut reader = Reader::from_reader(xml);
-    let lines = Lines::new(xml);
-    let mut stack: Frames<Frame> = Frames::new();
-    // Open elements inside a skipped one (counted, not searched for: documents nest deep).
-    let mut skipped = 0usize;
-    let mut paragraphs = 0usize;
-    let err = |reader: &Reader<&[u8]>, message: String| OfficeError::Xml {
-        part: CONTENT.into(),
-        position: reader.buffer_position(),
-        message,
-    };
-    loop {
-        let from = reader.buffer_position();
-        let event = reader
-            .read_event()
-            .map_err(|e| err(&reader, e.to_string()))?;
-        let to = reader.buffer_position();
-        let at = || lines.of(from, to);
-        let skipping = skipped > 0;
-        match event {
-            Event::Start(e) => {
-                if stack.len() >= MAX_XML_DEPTH {
-                    return Err(OfficeError::TooDeep {
-                        part: CONTENT.into(),
-                    });
-                }
-                let frame = if skipping {
-                    Frame::Skip
-                } else {
-                    open(&e, &mut stack, out)
-                };
-                skipped += usize::from(matches!(frame, Frame::Skip));
-                paragraphs += usize::from(matches!(frame, Frame::Paragraph { .. }));
-                stack.push(frame);
-            }
-            Event::Empty(e) if !skipping => empty(&e, &mut stack, out)?,
-            // Character data counts inside a paragraph (between elements it is layout).
-            Event::Text(t) if !skipping && paragraphs > 0 => {
-                let text = t.unescape().map_err(|e| err(&reader, e.to_string()))?;
-                // ODF collapses white space in text like HTML (spaces are text:s).
-                let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-                let lead = text.starts_with(char::is_whitespace) && !collapsed.is_empty();
-                let trail = text.ends_with(char::is_whitespace) && !collapsed.is_empty();
-                let spaced = format!(
-                    "{}{collapsed}{}",
-                    if lead { " " } else { "" },
-                    if trail { " " } else { "" }
-                );
-                append(&mut stack, &spaced, Some(at()));
-            }
-            Event::End(_) => {
-                let Some(frame) = stack.pop() else {
-                    return Err(err(&reader, "unexpected end tag".into()));
-                };
-                paragraphs -= usize::from(matches!(frame, Frame::Paragraph { .. }));
-                if matches!(frame, Frame::Skip) {
-                    skipped -= 1;
-                } else if !skipping {
-                    close(frame, &mut stack, out)?;
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
+/// The reader of `content.xml`: what it reads goes to the sink.
+struct Content<'s, 'b> {
+    out: &'s mut Sink<'b>,
+}
+
+impl PartReader for Content<'_, '_> {
+    type Frame = Frame;
+    const SKIP: Frame = Frame::Skip;
+
+    fn is_skip(frame: &Frame) -> bool {
+        matches!(frame, Frame::Skip)
     }
-    Ok(())
+
+    fn open(&mut self, e: &BytesStart<'_>, stack: &mut Frames<Frame>) -> Frame {
+        open(e, stack, self.out)
+    }
+
+    fn empty(
+        &mut self,
+        e: &BytesStart<'_>,
+        stack: &mut Frames<Frame>,
+        _: Src,
+    ) -> Result<(), TooLarge> {
+        empty(e, stack, self.out)
+    }
+
+    /// Character data counts inside a paragraph (between elements it is layout).
+    fn takes_text(&self, stack: &Frames<Frame>) -> bool {
+        stack.count(Mark::Paragraph) > 0
+    }
+
+    fn text(&mut self, text: &str, stack: &mut Frames<Frame>, at: Src) {
+        // ODF collapses white space in text like HTML (spaces are text:s).
+        let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let lead = text.starts_with(char::is_whitespace) && !collapsed.is_empty();
+        let trail = text.ends_with(char::is_whitespace) && !collapsed.is_empty();
+        let spaced = format!(
+            "{}{collapsed}{}",
+            if lead { " " } else { "" },
+            if trail { " " } else { "" }
+        );
+        append(stack, &spaced, Some(at));
+    }
+
+    fn close(&mut self, frame: Frame, stack: &mut Frames<Frame>) -> Result<(), TooLarge> {
+        close(frame, stack, self.out)
+    }
 }
 
 fn repeat(e: &BytesStart<'_>, key: &[u8]) -> usize {

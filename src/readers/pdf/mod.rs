@@ -9,7 +9,7 @@ mod fonts;
 mod glyphs;
 mod prescan;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use lopdf::{Dictionary, Document, LoadOptions, Object};
 
@@ -63,12 +63,8 @@ pub enum PdfError {
     Image(#[from] image::ImageError),
 }
 
-/// Reads a PDF into the common layout.
-pub fn read(
-    bytes: &[u8],
-    max_stream_bytes: usize,
-    budget: &mut Budget,
-) -> Result<Layout, PdfError> {
+/// Parses a PDF within the limits, refusing one that opens only with a password.
+fn load(bytes: &[u8], max_stream_bytes: usize) -> Result<Document, PdfError> {
     prescan::check(bytes, max_stream_bytes, MAX_DECOMPRESSED_BYTES).map_err(|r| match r {
         prescan::Refusal::Objects => PdfError::TooManyObjects,
         prescan::Refusal::Streams => PdfError::StreamsTooLarge,
@@ -89,6 +85,16 @@ pub fn read(
     if doc.trailer.get(b"Encrypt").is_ok() {
         return Err(PdfError::Encrypted);
     }
+    Ok(doc)
+}
+
+/// Reads a PDF into the common layout.
+pub fn read(
+    bytes: &[u8],
+    max_stream_bytes: usize,
+    budget: &mut Budget,
+) -> Result<Layout, PdfError> {
+    let doc = load(bytes, max_stream_bytes)?;
     let mut layout = Layout::default();
     if doc.encryption_state.is_some() {
         layout.diagnostics.push(Diagnostic::new(
@@ -219,6 +225,31 @@ fn add_picture(page: &mut fixed::Page, picture: &image::ImagePage) {
     let read = picture.to_fixed();
     page.glyphs.extend(read.glyphs);
     page.segments.extend(read.segments);
+}
+
+/// The pages named (1-based) as drawn: their glyphs and rulings in points of the page as
+/// displayed, where a cell's `src` box lies — what `show` draws a cell's surroundings
+/// from. Pages past [`MAX_PAGES`], and ones that cannot be interpreted, are left out.
+pub fn pages(
+    bytes: &[u8],
+    max_stream_bytes: usize,
+    wanted: &BTreeSet<u32>,
+) -> Result<BTreeMap<u32, fixed::Page>, PdfError> {
+    let doc = load(bytes, max_stream_bytes)?;
+    let mut state = DocState::new(MAX_CONTENT_BYTES, MAX_DECOMPRESSED_BYTES, MAX_GLYPHS);
+    let mut out = BTreeMap::new();
+    for (&number, &id) in doc.get_pages().iter().take(MAX_PAGES) {
+        if !wanted.contains(&number) {
+            continue;
+        }
+        let content = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            Interpreter::run_page(&doc, id, &mut state, max_stream_bytes)
+        }));
+        if let Ok(content) = content {
+            out.insert(number, content.page);
+        }
+    }
+    Ok(out)
 }
 
 fn page_diagnostics(number: u32, c: &PageContent, out: &mut Vec<Diagnostic>) {

@@ -1,54 +1,33 @@
-//! A review page per report — the three standard tables laid out like the official format,
-//! failed rules, ambiguous and missing cells marked — and an index of many reports. Pages
-//! are self-contained (no external assets) and deterministic.
+//! A review page per report — the standard tables laid out like the official format,
+//! failed rules, ambiguous and missing cells marked, each cell's source a click (or a
+//! focus) away, the report's text with the sentences the narrative rule compared — and an
+//! index of many reports with their trends. Pages are self-contained static files (no
+//! network, inline style and script), readable without JavaScript, and deterministic.
+//! What a person reads is in the reports' language; ids stay in `title` and `data-`
+//! attributes.
+
+mod chart;
+mod index;
+pub mod labels;
+mod original;
+mod panel;
+mod prose;
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::checks::{findings, printed_in_place, template_of, Finding};
+use crate::checks::{
+    findings, narrative_statements, printed_in_place, template_of, Finding, NarrativeCheck,
+};
 use crate::model::{CellContent, CheckResult, Location, Report, StandardTable};
 use crate::template::{HeaderDef, TableTemplate, Template, Templates};
 
-const STYLE: &str = r#"
-body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; margin: 2em; color: #222; }
-h1 { font-size: 1.4em; } h2 { font-size: 1.15em; margin-top: 2em; }
-dl.meta { display: grid; grid-template-columns: max-content auto; gap: .2em 1em; }
-dl.meta dt { color: #666; } dl.meta dd { margin: 0; font-family: monospace; }
-table.std { border-collapse: collapse; margin: .8em 0; }
-table.std th, table.std td { border: 1px solid #888; padding: .25em .5em; }
-table.std th { background: #f3f3f3; font-weight: normal; }
-table.std td { text-align: right; min-width: 2.5em; font-variant-numeric: tabular-nums; }
-td.blank { background: #fafafa; color: #aaa; }
-td.missing { background: #fff4d6; color: #a66; }
-td.absent { background: repeating-linear-gradient(45deg, #f6f6f6, #f6f6f6 4px, #ececec 4px, #ececec 8px); color: #999; }
-td.ambiguous { background: #e8f0ff; color: #335; font-style: italic; font-size: .85em; }
-td.fail { background: #ffd9d9; outline: 2px solid #c33; outline-offset: -2px; }
-td.warn { outline: 2px dashed #c80; outline-offset: -2px; }
-ul.findings li.fail { color: #a00; } ul.findings li.warn { color: #a60; }
-table.index { border-collapse: collapse; } table.index th, table.index td { border-bottom: 1px solid #ddd; padding: .3em .8em; text-align: left; }
-table.index th { cursor: pointer; background: #f3f3f3; } table.index td.n { text-align: right; }
-.summary { font-size: 1.05em; }
-tr:target th, td:target, h2:target { outline: 3px solid #06c; outline-offset: -3px; }
-"#;
+pub use index::{index, IndexEntry};
+pub use original::Printed;
 
-/// Sorting the index by a clicked column: numbers by value, text by text.
-const SORT_SCRIPT: &str = r#"
-document.querySelectorAll("table.index th").forEach(function (th, col) {
-  th.addEventListener("click", function () {
-    var body = th.closest("table").tBodies[0];
-    var rows = Array.prototype.slice.call(body.rows);
-    var asc = th.getAttribute("data-order") !== "asc";
-    rows.sort(function (a, b) {
-      var x = a.cells[col].getAttribute("data-sort"), y = b.cells[col].getAttribute("data-sort");
-      var nx = parseFloat(x), ny = parseFloat(y);
-      var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y, "zh");
-      return asc ? c : -c;
-    });
-    rows.forEach(function (r) { body.appendChild(r); });
-    th.setAttribute("data-order", asc ? "asc" : "desc");
-  });
-});
-"#;
+const STYLE: &str = include_str!("style.css");
+/// A cell's source panel on a click or a focus, closed by Escape.
+const PAGE_SCRIPT: &str = include_str!("page.js");
 
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -119,10 +98,21 @@ pub fn counts(report: &Report, findings: &[Finding], t: &Templates) -> Counts {
     c
 }
 
+/// What a page has beside its report: the index listing it and the original it was read
+/// from (links relative to the page), and what the original printed, for the cells'
+/// source panels.
+#[derive(Default, Clone, Copy)]
+pub struct Context<'a> {
+    pub index: Option<&'a str>,
+    pub original: Option<&'a str>,
+    pub printed: Option<&'a Printed>,
+}
+
 /// The review page of one report.
-pub fn page(report: &Report, t: &Templates) -> String {
+pub fn page(report: &Report, t: &Templates, links: Context<'_>) -> String {
     let found = findings(report, t);
     let c = counts(report, &found, t);
+    let statements = narrative_statements(report, t);
     // Cells each failed rule reads, with the rules, for highlighting.
     let mut flagged: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in &found {
@@ -145,85 +135,165 @@ pub fn page(report: &Report, t: &Templates) -> String {
     let mut h = String::new();
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n<dl class=\"meta\">\n",
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
         esc(&title),
-        esc(&title)
     );
-    let mut meta_row = |k: &str, v: &str| {
-        let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
-    };
-    meta_row("issuer", m.issuer.as_deref().unwrap_or("—"));
-    meta_row("year", &m.year.map_or("—".into(), |y| y.to_string()));
-    if let Some(p) = &m.published {
-        meta_row("published", p);
+    let mut nav = Vec::new();
+    if let Some(index) = links.index {
+        nav.push(format!("<a href=\"{}\">← 返回索引</a>", esc(index)));
     }
-    meta_row("template", m.template_name());
+    if let Some(original) = links.original {
+        nav.push(format!("<a href=\"{}\">打开原件</a>", esc(original)));
+    }
+    if !nav.is_empty() {
+        let _ = writeln!(h, "<nav class=\"links\">{}</nav>", nav.join(" · "));
+    }
+    let _ = writeln!(h, "<h1>{}</h1>\n<dl class=\"meta\">", esc(&title));
+    let mut meta_row = |field: &str, label: &str, value: &str| {
+        let _ = writeln!(h, "<dt title=\"meta/{field}\">{label}</dt><dd>{value}</dd>");
+    };
+    meta_row(
+        "issuer",
+        "发布机关",
+        &esc(m.issuer.as_deref().unwrap_or("—")),
+    );
+    meta_row(
+        "year",
+        "年度",
+        &m.year.map_or("—".into(), |y| y.to_string()),
+    );
+    if let Some(p) = &m.published {
+        meta_row("published", "发布日期", &esc(p));
+    }
+    meta_row("template", "模板", &esc(m.template_name()));
+    let name = match links.original {
+        Some(href) => format!("<a href=\"{}\">{}</a>", esc(href), esc(&m.source.name)),
+        None => esc(&m.source.name),
+    };
     meta_row(
         "source",
-        &format!("{} ({} bytes)", m.source.name, m.source.bytes),
+        "原件",
+        &format!(
+            "{name}（{}，{} 字节）",
+            esc(labels::format(&m.source.media_type)),
+            m.source.bytes
+        ),
     );
-    meta_row("sha256", &m.source.sha256);
+    meta_row("sha256", "SHA-256", &m.source.sha256);
     let _ = writeln!(
         h,
-        "</dl>\n<p class=\"summary\">rules: {} passed, {} failed, {} skipped, {} warnings · cells: {} ambiguous, {} missing</p>",
+        "</dl>\n<p class=\"summary\">规则：通过 {} 条，未通过 {} 条，跳过 {} 条，提示 {} 条 · 单元格：模糊 {} 个，缺失 {} 个</p>",
         c.passed, c.failed, c.skipped, c.warnings, c.ambiguous, c.missing
     );
+    let cells = Cells {
+        report,
+        templates: t,
+        marks: &marks,
+        statements: &statements,
+        printed: links.printed,
+    };
     if let Some(tpl) = template_of(report, t) {
+        h.push_str("<p class=\"hint\">点击单元格（或用 Tab 键选中）可查看它在原件中的位置和印刷的文字。</p>\n");
         for tt in &tpl.tables {
             if let Some(table) = report.standard_table(&tt.id) {
-                table_html(&mut h, t, tpl, tt, table, &marks);
+                table_html(&mut h, &cells, tpl, tt, table);
             }
         }
     } else {
-        h.push_str("<p>No standard table was recognised (template none).</p>\n");
+        h.push_str(
+            "<p>未识别出标准表格（模板 none）：这份文件不是年度报告，或其表格无法读取。</p>\n",
+        );
     }
-    h.push_str("<h2>Failed rules</h2>\n<ul class=\"findings\">\n");
+    prose::sections(&mut h, report, t, &statements);
+    h.push_str("<h2 id=\"findings\">未通过的规则</h2>\n<ul class=\"findings\">\n");
     if found.is_empty() {
-        h.push_str("<li>none</li>\n");
+        h.push_str("<li>无</li>\n");
     }
     for f in &found {
         let class = if f.soft { "warn" } else { "fail" };
         let _ = writeln!(
             h,
-            "<li class=\"{class}\"{}><b>{}</b> {}</li>",
+            "<li class=\"{class}\"{}><b title=\"{}\">{}</b> {}：{}</li>",
             at_attributes(&f.subject),
-            pointer(&f.subject, &f.rule),
-            esc(&f.description)
+            esc(&f.rule),
+            esc(labels::rule(&f.rule)),
+            pointer(&f.subject, &labels::location(t, &f.subject)),
+            finding_text(f, t, &statements)
         );
     }
-    h.push_str("</ul>\n<h2>Diagnostics</h2>\n<ul class=\"diagnostics\">\n");
+    h.push_str("</ul>\n<h2 id=\"diagnostics\">诊断信息</h2>\n<ul class=\"diagnostics\">\n");
+    if report.diagnostics.is_empty() {
+        h.push_str("<li>无</li>\n");
+    }
     for d in &report.diagnostics {
         let _ = writeln!(
             h,
-            "<li class=\"{}\"{}><code>{}</code> <i>{}</i> {}</li>",
+            "<li class=\"{}\"{}><b title=\"{}\">{}</b> <i>{}</i> {}</li>",
             d.level.as_str(),
             at_attributes(&d.location),
             esc(&d.code),
-            pointer(&d.location, &d.location.to_string()),
-            esc(&d.message)
+            esc(labels::diagnostic(&d.code)),
+            pointer(&d.location, &labels::location(t, &d.location)),
+            labels::message(t, &d.message)
         );
     }
-    h.push_str("</ul>\n</body>\n</html>\n");
+    h.push_str("</ul>\n");
+    if template_of(report, t).is_some() {
+        panel::panels(&mut h, &cells);
+    }
+    let _ = write!(h, "<script>{PAGE_SCRIPT}</script>\n</body>\n</html>\n");
     h
+}
+
+/// A finding for people: a narrative rule's as what the text states against the table,
+/// the others as the checks spell them out (with the ids in them as labels).
+fn finding_text(f: &Finding, t: &Templates, statements: &[NarrativeCheck]) -> String {
+    let stated = statements
+        .iter()
+        .find(|s| s.check.rule == f.rule && s.check.subject == f.subject);
+    match stated {
+        Some(s) => format!(
+            "正文称 {}，表格为 {}（<a href=\"#vs-{}\">见正文</a>）",
+            esc(&s.stated),
+            esc(s.check.actual.as_deref().unwrap_or("?")),
+            s.index
+        ),
+        None => labels::message(t, &f.description),
+    }
+}
+
+/// What the cells of a page are drawn from.
+struct Cells<'a> {
+    report: &'a Report,
+    templates: &'a Templates,
+    marks: &'a Marks<'a>,
+    statements: &'a [NarrativeCheck],
+    printed: Option<&'a Printed>,
 }
 
 fn table_html(
     h: &mut String,
-    templates: &Templates,
+    cells: &Cells<'_>,
     tpl: &Template,
     tt: &TableTemplate,
     t: &StandardTable,
-    marks: &Marks<'_>,
 ) {
+    let templates = cells.templates;
     let heading = templates
         .sections
         .iter()
         .find(|s| s.id == tt.section)
         .map_or(tt.id.as_str(), |s| s.heading.as_str());
-    let _ = writeln!(h, "<h2 id=\"{}\">{}</h2>", tt.id, esc(heading));
+    let _ = writeln!(
+        h,
+        "<h2 id=\"{}\" title=\"{}\">{}</h2>",
+        tt.id,
+        tt.id,
+        esc(heading)
+    );
     match templates.header(&tpl.id, &tt.id) {
-        Some(header) => grid_html(h, templates, tt, header, t, marks),
-        None => blocks_html(h, templates, tt, t, marks),
+        Some(header) => grid_html(h, cells, tt, header, t),
+        None => blocks_html(h, cells, tt, t),
     }
 }
 
@@ -245,11 +315,11 @@ fn target(at: &Location) -> Option<String> {
     }
 }
 
-/// `text`, linked to what the location points at when it is on the page.
-fn pointer(at: &Location, text: &str) -> String {
+/// `html`, linked to what the location points at when it is on the page.
+fn pointer(at: &Location, html: &str) -> String {
     match target(at) {
-        Some(id) => format!("<a href=\"#{}\">{}</a>", esc(&id), esc(text)),
-        None => esc(text),
+        Some(id) => format!("<a href=\"#{}\">{html}</a>", esc(&id)),
+        None => html.to_string(),
     }
 }
 
@@ -283,18 +353,20 @@ fn at_attributes(at: &Location) -> String {
         .collect()
 }
 
-fn cell_html(h: &mut String, row: &str, cell: &crate::model::Cell, marks: &Marks<'_>) {
+/// A cell: its value (or what stands for it) linked to its source panel, its status and
+/// failed rules in its class and title.
+fn cell_html(h: &mut String, cells: &Cells<'_>, row: &str, cell: &crate::model::Cell) {
     let key = format!("{row}/{}", cell.col);
+    let marks = cells.marks;
     if let Some((_, instead)) = marks.absent.iter().find(|(a, _)| a == row) {
         let _ = write!(
             h,
-            "<td class=\"absent\" id=\"{k}\" data-cell=\"{k}\" title=\"not in this report: it prints {} as one row\"></td>",
+            "<td class=\"absent\" id=\"{k}\" data-cell=\"{k}\" title=\"本报告无此行：原件将“{}”印作一行\"><a href=\"#src-{k}\"></a></td>",
             esc(instead),
             k = esc(&key),
         );
         return;
     }
-    let flagged = &marks.flagged;
     let (mut class, text) = match &cell.content {
         CellContent::Value(v) => (
             "value".to_string(),
@@ -305,16 +377,16 @@ fn cell_html(h: &mut String, row: &str, cell: &crate::model::Cell, marks: &Marks
         CellContent::Missing => ("missing".to_string(), "?".to_string()),
     };
     let mut title = match &cell.content {
-        CellContent::Ambiguous(c) => format!("ambiguous: {}", c.join(" or ")),
-        CellContent::Missing => "missing: not in the input, or unreadable".to_string(),
-        CellContent::Blank => "printed empty".to_string(),
+        CellContent::Ambiguous(c) => format!("模糊：可能是 {}", c.join(" 或 ")),
+        CellContent::Missing => "缺失：原件中没有，或无法读取".to_string(),
+        CellContent::Blank => "原件此格为空".to_string(),
         CellContent::Value(_) => cell
             .raw
             .as_ref()
-            .map(|r| format!("printed {r}"))
+            .map(|r| format!("原件印作 {r}"))
             .unwrap_or_default(),
     };
-    if let Some(fs) = flagged.get(key.as_str()) {
+    if let Some(fs) = marks.flagged.get(key.as_str()) {
         class.push_str(if fs.iter().any(|f| !f.soft) {
             " fail"
         } else {
@@ -324,12 +396,17 @@ fn cell_html(h: &mut String, row: &str, cell: &crate::model::Cell, marks: &Marks
             if !title.is_empty() {
                 title.push('\n');
             }
-            title.push_str(&format!("{} {}", f.rule, f.description));
+            title.push_str(&format!(
+                "{}（{}）：{}",
+                labels::rule(&f.rule),
+                f.rule,
+                f.description
+            ));
         }
     }
     let _ = write!(
         h,
-        "<td class=\"{class}\" id=\"{k}\" data-cell=\"{k}\" title=\"{}\">{}</td>",
+        "<td class=\"{class}\" id=\"{k}\" data-cell=\"{k}\" title=\"{}\"><a href=\"#src-{k}\">{}</a></td>",
         esc(&title),
         esc(&text),
         k = esc(&key),
@@ -338,13 +415,8 @@ fn cell_html(h: &mut String, row: &str, cell: &crate::model::Cell, marks: &Marks
 
 /// A table without a printed header (t2): each block under its title, the label column
 /// headed by the table's `label_header`.
-fn blocks_html(
-    h: &mut String,
-    tpl: &Templates,
-    tt: &TableTemplate,
-    t: &StandardTable,
-    marks: &Marks<'_>,
-) {
+fn blocks_html(h: &mut String, cells: &Cells<'_>, tt: &TableTemplate, t: &StandardTable) {
+    let tpl = cells.templates;
     for block in &tt.blocks {
         let _ = writeln!(
             h,
@@ -360,7 +432,7 @@ fn blocks_html(
         );
         for col in &block.cols {
             let label = tpl.column(col).map_or(col.as_str(), |c| c.label.as_str());
-            let _ = write!(h, "<th>{}</th>", esc(label));
+            let _ = write!(h, "<th title=\"{}\">{}</th>", esc(col), esc(label));
         }
         h.push_str("</tr>\n");
         for row_id in &block.rows {
@@ -372,7 +444,7 @@ fn blocks_html(
                 .map_or(row_id.as_str(), |r| r.label.as_str());
             let _ = write!(h, "<tr id=\"{}\"><th>{}</th>", esc(row_id), esc(label));
             for cell in &row.cells {
-                cell_html(h, row_id, cell, marks);
+                cell_html(h, cells, row_id, cell);
             }
             h.push_str("</tr>\n");
         }
@@ -385,12 +457,12 @@ fn blocks_html(
 /// there, and each row's label fills the rest.
 fn grid_html(
     h: &mut String,
-    tpl: &Templates,
+    cells: &Cells<'_>,
     tt: &TableTemplate,
     header: &HeaderDef,
     t: &StandardTable,
-    marks: &Marks<'_>,
 ) {
+    let tpl = cells.templates;
     let _ = writeln!(h, "<table class=\"std\" id=\"{}\">", esc(&tt.id));
     for row in &header.rows {
         h.push_str("<tr>");
@@ -442,73 +514,11 @@ fn grid_html(
             );
         }
         for cell in &row.cells {
-            cell_html(h, &row.id, cell, marks);
+            cell_html(h, cells, &row.id, cell);
         }
         h.push_str("</tr>\n");
     }
     h.push_str("</table>\n");
-}
-
-/// One line of the index.
-pub struct IndexEntry<'a> {
-    pub report: &'a Report,
-    pub page: String,
-}
-
-/// The index page: one sortable line per report, linking to its page; the inputs that
-/// hold no report (template `none`) listed apart below, not counted as reports.
-pub fn index(entries: &[IndexEntry<'_>], no_report: &[IndexEntry<'_>], t: &Templates) -> String {
-    let mut h = String::new();
-    let reports = format!(
-        "{} report{}",
-        entries.len(),
-        if entries.len() == 1 { "" } else { "s" }
-    );
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>gongkai review: {reports}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{reports}</h1>\n<p>Click a column heading to sort.</p>\n<table class=\"index\">\n<thead><tr><th>report</th><th>issuer</th><th>year</th><th>template</th><th>rules passed</th><th>rules failed</th><th>warnings</th><th>ambiguous</th><th>missing</th></tr></thead>\n<tbody>\n"
-    );
-    for e in entries {
-        let m = &e.report.meta;
-        let found = findings(e.report, t);
-        let c = counts(e.report, &found, t);
-        let name = m.title.clone().unwrap_or_else(|| m.source.name.clone());
-        let issuer = m.issuer.clone().unwrap_or_default();
-        let year = m.year.map(|y| y.to_string()).unwrap_or_default();
-        let _ = write!(
-            h,
-            "<tr><td data-sort=\"{n}\"><a href=\"{href}\">{n}</a></td><td data-sort=\"{i}\">{i}</td><td data-sort=\"{y}\">{y}</td><td data-sort=\"{t}\">{t}</td>",
-            n = esc(&name),
-            href = esc(&e.page),
-            i = esc(&issuer),
-            y = esc(&year),
-            t = esc(m.template_name())
-        );
-        for n in [c.passed, c.failed, c.warnings, c.ambiguous, c.missing] {
-            let _ = write!(h, "<td class=\"n\" data-sort=\"{n}\">{n}</td>");
-        }
-        h.push_str("</tr>\n");
-    }
-    h.push_str("</tbody>\n</table>\n");
-    if !no_report.is_empty() {
-        let _ = write!(
-            h,
-            "<h2>{} input{} holding no report</h2>\n<p>No standard table was recognised in these (template none); they are not counted above.</p>\n<ul class=\"no-report\">\n",
-            no_report.len(),
-            if no_report.len() == 1 { "" } else { "s" }
-        );
-        for e in no_report {
-            let _ = writeln!(
-                h,
-                "<li><a href=\"{}\">{}</a></li>",
-                esc(&e.page),
-                esc(&e.report.meta.source.name)
-            );
-        }
-        h.push_str("</ul>\n");
-    }
-    let _ = write!(h, "<script>{SORT_SCRIPT}</script>\n</body>\n</html>\n");
-    h
 }
 
 /// A page's file name: the source's name and the start of its hash (two reports may share
@@ -537,32 +547,61 @@ pub fn page_name(report: &Report) -> String {
 mod tests {
     use super::*;
 
+    fn golden(case: &str) -> Report {
+        let path = format!("{}/golden/{case}/expected.xml", env!("CARGO_MANIFEST_DIR"));
+        crate::writers::xml::from_bytes(&std::fs::read(path).unwrap()).unwrap()
+    }
+
     #[test]
     fn pages_mark_failed_ambiguous_and_missing_cells() {
-        let hongze = crate::writers::xml::from_bytes(include_bytes!(
-            "../../golden/hongze-2023-layout/expected.xml"
-        ))
-        .unwrap();
+        let hongze = golden("hongze-2023-layout");
         let t = Templates::builtin();
-        let page = page(&hongze, &t);
-        assert!(page.contains(r#"<td class="value fail" id="t4.row.cases/t4.col.review.total" data-cell="t4.row.cases/t4.col.review.total" title="R-T4-SUM 行政复议 总计: 结果维持+结果纠正+其他结果+尚未审结 = 10+1+0+0 = 11, 总计 = 0">0</td>"#), "{page}");
+        let page = page(&hongze, &t, Context::default());
+        assert!(page.contains(r##"<td class="value fail" id="t4.row.cases/t4.col.review.total" data-cell="t4.row.cases/t4.col.review.total" title="复议诉讼结果合计（R-T4-SUM）：行政复议 总计: 结果维持+结果纠正+其他结果+尚未审结 = 10+1+0+0 = 11, 总计 = 0"><a href="#src-t4.row.cases/t4.col.review.total">0</a></td>"##), "{page}");
         assert!(page.contains(r#"data-cell="t3.row.other.misc/t3.col.total""#));
         assert!(page.contains(r#"<th rowspan="3" colspan="3">（本列数据的勾稽关系为"#));
-        // Failed rules and diagnostics point at what they are about: linked, and by ids.
-        assert!(page.contains(r##"<li class="fail" data-table="t4" data-col="t4.col.review.total"><b><a href="#t4">R-T4-SUM</a></b> 行政复议 总计: "##), "{page}");
-        assert!(page.contains(r##"<li class="info" data-table="t3" data-row="t3.row.other"><code>single-row-variant</code> <i><a href="#t3.row.other">t3.row.other</a></i> "##));
-        assert!(page.contains(r#"<li class="info"><code>chrome-dropped</code> <i>input</i> "#));
+        // Failed rules and diagnostics point at what they are about, by their labels (ids
+        // in titles and data attributes).
+        assert!(page.contains(r##"<li class="fail" data-table="t4" data-col="t4.col.review.total"><b title="R-T4-SUM">复议诉讼结果合计</b> <a href="#t4"><span title="t4.col.review.total">行政复议 总计</span></a>：行政复议 总计: "##), "{page}");
+        assert!(page.contains(r##"<li class="info" data-table="t3" data-row="t3.row.other"><b title="single-row-variant">合并为一行的印法</b> <i><a href="#t3.row.other"><span title="t3.row.other">（六）其他处理</span></a></i> the report prints <span title="t3.row.other">（六）其他处理</span> as one row"##), "{page}");
+        assert!(page.contains(
+            r#"<li class="info"><b title="chrome-dropped">已删除网页杂项</b> <i>原件</i> "#
+        ));
         assert!(page.contains(r#"<tr id="t3.row.other"><th colspan="2">（六）其他处理</th>"#));
-        assert!(page.contains(r#"<td class="absent" id="t3.row.other.misc/t3.col.total" data-cell="t3.row.other.misc/t3.col.total" title="not in this report: it prints （六）其他处理 as one row"></td>"#));
-        let pingtan = crate::writers::xml::from_bytes(include_bytes!(
-            "../../golden/pingtan-2019-glued/expected.xml"
-        ))
-        .unwrap();
-        let page = super::page(&pingtan, &t);
-        assert!(page.contains(r#"<td class="ambiguous" id="t2.row.admin_fees/t2.col.prev_year_items" data-cell="t2.row.admin_fees/t2.col.prev_year_items" title="ambiguous: 3 or 35">3 | 35</td>"#));
+        assert!(page.contains(r##"<td class="absent" id="t3.row.other.misc/t3.col.total" data-cell="t3.row.other.misc/t3.col.total" title="本报告无此行：原件将“（六）其他处理”印作一行"><a href="#src-t3.row.other.misc/t3.col.total"></a></td>"##));
+        for english in [
+            "issuer",
+            "rules:",
+            "Failed rules",
+            "Diagnostics",
+            "ambiguous:",
+        ] {
+            assert!(!page.contains(&format!(">{english}")), "{english}");
+        }
+        let pingtan = golden("pingtan-2019-glued");
+        let page = super::page(&pingtan, &t, Context::default());
+        assert!(page.contains(r##"<td class="ambiguous" id="t2.row.admin_fees/t2.col.prev_year_items" data-cell="t2.row.admin_fees/t2.col.prev_year_items" title="模糊：可能是 3 或 35"><a href="#src-t2.row.admin_fees/t2.col.prev_year_items">3 | 35</a></td>"##), "{page}");
         assert!(
             !page.contains("http://") && !page.contains("https://") && !page.contains("src="),
             "self-contained"
         );
+    }
+
+    #[test]
+    fn pages_link_to_their_index_and_original() {
+        let t = Templates::builtin();
+        let page = page(
+            &golden("hongze-2023-layout"),
+            &t,
+            Context {
+                index: Some("index.html"),
+                original: Some("../crawl/%E6%B4%AA.txt"),
+                printed: None,
+            },
+        );
+        assert!(page.contains("<nav class=\"links\"><a href=\"index.html\">← 返回索引</a> · <a href=\"../crawl/%E6%B4%AA.txt\">打开原件</a></nav>"), "{page}");
+        assert!(page.contains(
+            "<dt title=\"meta/source\">原件</dt><dd><a href=\"../crawl/%E6%B4%AA.txt\">"
+        ));
     }
 }
