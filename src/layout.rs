@@ -92,6 +92,18 @@ pub struct Layout {
     pub hints: Hints,
     /// What the reader noticed (encoding guesses, dropped chrome, damaged input).
     pub diagnostics: Vec<Diagnostic>,
+    /// What OCR read, where: the recogniser marks the cells read from these and checks
+    /// their digits against the rules.
+    pub ocr: Vec<OcrRead>,
+}
+
+/// A word (or line) OCR read: where, what, how sure (0–1), and what else it might be.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OcrRead {
+    pub src: Src,
+    pub text: String,
+    pub confidence: f64,
+    pub alternatives: Vec<String>,
 }
 
 /// Metadata a page states outside the report text (HTML `<title>`, a crawler's header).

@@ -84,10 +84,15 @@ impl Default for Limits {
 /// readable text that holds no report still gives a report (template `none`).
 pub fn extract(input: &Input, options: &ExtractOptions) -> Result<Report, readers::ReadError> {
     let format = options.from.unwrap_or_else(|| sniff(&input.bytes));
-    let layout = readers::read(format, &input.bytes, &options.limits)?;
+    let layout = readers::read_in(
+        format,
+        &input.bytes,
+        &options.limits,
+        input.folder.as_deref(),
+    )?;
     let source = Source {
         name: input.name.clone(),
-        media_type: format.media_type().to_string(),
+        media_type: format.media_type_of(&input.bytes).to_string(),
         bytes: input.bytes.len() as u64,
         sha256: input.sha256(),
     };

@@ -8,7 +8,7 @@ mod image_util;
 use std::ffi::OsStr;
 
 use gongkai::readers::image::{self, ocr::Tesseract, ImageDocument, ImageError, Options};
-use image_util::{all_pages, read_values, scans, score, truth_values};
+use image_util::{read_values, scans, score, truth_values};
 
 fn bytes(name: &str) -> Vec<u8> {
     std::fs::read(scans().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
@@ -208,44 +208,6 @@ fn tables_pasted_as_images_in_a_text_pdf_are_read_where_they_lie() {
             }
         }
     }
-}
-
-#[test]
-fn a_saved_portal_page_gives_its_table_images_and_names_the_missing_one() {
-    let folder = scans().join("shanghai-2019-portal");
-    let html = std::fs::read_to_string(folder.join("page.html")).unwrap();
-    let (docs, diagnostics) =
-        image::read_page_images(&html, &folder, &tesseract(), &Options::default());
-    let sources: Vec<&str> = docs.iter().map(|(s, _)| s.as_str()).collect();
-    assert_eq!(
-        sources,
-        [
-            "page_files/table-1.png",
-            "page_files/table-2.png",
-            "page_files/table-3.png"
-        ]
-    );
-    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
-    assert_eq!(
-        diagnostics[0].location.to_string(),
-        "<img src=\"page_files/qrcode.png\">"
-    );
-    assert!(
-        diagnostics[0].message.contains("qrcode.png"),
-        "{}",
-        diagnostics[0].message
-    );
-    let docs: Vec<ImageDocument> = docs.into_iter().map(|(_, d)| d).collect();
-    let s = score(
-        &truth("shanghai-2019-portal.truth.json"),
-        &read_values(all_pages(&docs)),
-    );
-    assert!(
-        s.wrong.is_empty(),
-        "wrong readings (truth, read): {:?}",
-        s.wrong
-    );
-    assert!(s.accuracy() >= 98.0, "{s:?}");
 }
 
 #[test]

@@ -31,14 +31,7 @@ struct Evaluated<'a> {
 impl<'a> Evaluated<'a> {
     fn of(report: &'a Report, tt: &'a TableTemplate, t: &Templates) -> Option<Evaluated<'a>> {
         let table = report.standard_table(&tt.id)?;
-        let replaced = replaced_rows(tt, table);
-        let printed: Vec<&str> = table
-            .rows
-            .iter()
-            .map(|r| r.id.as_str())
-            .filter(|r| !replaced.contains(r))
-            .collect();
-        let instances = rules::instances(t, tt, &printed);
+        let instances = table_rules(table, tt, t);
         let derived = rules::derived(&instances, |k| cell_term(table, k));
         Some(Evaluated {
             template: tt,
@@ -54,6 +47,23 @@ impl<'a> Evaluated<'a> {
             None => cell_term(self.table, k),
         }
     }
+}
+
+/// The rule instances of a table as the report prints it (an optional row printed in
+/// place of its parts stands for them).
+pub fn table_rules(
+    table: &StandardTable,
+    tt: &TableTemplate,
+    t: &Templates,
+) -> Arc<[RuleInstance]> {
+    let replaced = replaced_rows(tt, table);
+    let printed: Vec<&str> = table
+        .rows
+        .iter()
+        .map(|r| r.id.as_str())
+        .filter(|r| !replaced.contains(r))
+        .collect();
+    rules::instances(t, tt, &printed)
 }
 
 /// Rows a table lacks because the report prints an optional row in their place (a v2021
@@ -105,7 +115,8 @@ pub fn template_of<'t>(report: &Report, templates: &'t Templates) -> Option<&'t 
         .and_then(|id| templates.template(id))
 }
 
-fn cell_term(table: &StandardTable, k: &CellKey) -> Term {
+/// What a rule sees of a cell of the table.
+pub fn cell_term(table: &StandardTable, k: &CellKey) -> Term {
     match table.cell(&k.row, &k.col).map(|c| &c.content) {
         Some(CellContent::Value(v)) => rules::term_of(v),
         Some(CellContent::Blank) => Term::Blank,

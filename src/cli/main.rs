@@ -297,6 +297,8 @@ enum FromFormat {
     Docx,
     Odt,
     Ofd,
+    /// PNG, JPEG or TIFF pages, read by OCR (Tesseract).
+    Image,
 }
 
 impl From<FromFormat> for Format {
@@ -308,6 +310,7 @@ impl From<FromFormat> for Format {
             FromFormat::Docx => Format::Docx,
             FromFormat::Odt => Format::Odt,
             FromFormat::Ofd => Format::Ofd,
+            FromFormat::Image => Format::Image,
         }
     }
 }

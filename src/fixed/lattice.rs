@@ -42,7 +42,50 @@ pub struct Lattice {
     groups: Vec<(usize, usize, usize, usize)>,
 }
 
+/// A ruled table as boxes: its grid lines, and each cell (in reading order) with the
+/// row and column it starts at, how many it spans, and its box (x0, y0, x1, y1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuledTable {
+    pub xs: Vec<f64>,
+    pub ys: Vec<f64>,
+    pub cells: Vec<RuledCell>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RuledCell {
+    pub row: usize,
+    pub col: usize,
+    pub rows: usize,
+    pub cols: usize,
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+}
+
 impl Lattice {
+    /// The table as boxes.
+    pub fn ruled(&self) -> RuledTable {
+        RuledTable {
+            xs: self.xs.clone(),
+            ys: self.ys.clone(),
+            cells: self
+                .groups
+                .iter()
+                .map(|&(row, col, rows, cols)| RuledCell {
+                    row,
+                    col,
+                    rows,
+                    cols,
+                    x0: self.xs[col],
+                    y0: self.ys[row],
+                    x1: self.xs[col + cols],
+                    y1: self.ys[row + rows],
+                })
+                .collect(),
+        }
+    }
+
     fn cols(&self) -> usize {
         self.xs.len() - 1
     }

@@ -22,10 +22,11 @@ mod pages;
 pub mod paths;
 mod rotation;
 
-use crate::layout::{Grid, Text};
+use crate::layout::{Grid, OcrRead, Text};
 use crate::model::{Rect, Src};
 
-pub use pages::{join, Joined};
+pub use lattice::{RuledCell, RuledTable};
+pub use pages::{join, join_from, Joined};
 
 /// One page as a fixed-layout reader gives it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -58,6 +59,17 @@ pub struct Glyph {
     /// Its box on the page as the reader gave it, before any turn (x0, top, x1, bottom):
     /// where it was printed, for `src`.
     pub shown: (f64, f64, f64, f64),
+    /// How sure OCR was of it, and what else it read there; none for a glyph of a text
+    /// layer.
+    pub ocr: Option<OcrReading>,
+}
+
+/// What OCR says of a glyph it read: its confidence (0–1) and its other readings of the
+/// same pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OcrReading {
+    pub confidence: f64,
+    pub alternatives: Vec<String>,
 }
 
 /// Where a glyph was drawn: its origin, its advance and its em-high "up" vector, in the
@@ -114,6 +126,15 @@ impl Glyph {
             text,
             baseline: None,
             shown: (x0, y - 0.85 * size, x1, y + 0.15 * size),
+            ocr: None,
+        }
+    }
+
+    /// The same glyph, read by OCR.
+    pub fn read_by_ocr(self, reading: OcrReading) -> Glyph {
+        Glyph {
+            ocr: Some(reading),
+            ..self
         }
     }
 
@@ -167,6 +188,8 @@ pub struct Segment {
 pub struct PageLayout {
     height: f64,
     items: Vec<Item>,
+    /// What OCR read on the page, where (on page 0 until joined).
+    ocr: Vec<OcrRead>,
 }
 
 /// One item of a page in reading order.
@@ -212,10 +235,32 @@ pub fn lay_out(page: &Page) -> PageLayout {
         .collect();
     items.extend(lines::text_lines(&free));
     items.sort_by(|a, b| a.top().total_cmp(&b.top()));
+    let ocr = glyphs
+        .iter()
+        .filter_map(|g| {
+            let reading = g.ocr.as_ref()?;
+            Some(OcrRead {
+                src: g.src(),
+                text: g.text.clone(),
+                confidence: reading.confidence,
+                alternatives: reading.alternatives.clone(),
+            })
+        })
+        .collect();
     PageLayout {
         height: view.height,
         items,
+        ocr,
     }
+}
+
+/// The ruled tables among a page's segments, each cell with its box: what the reader of a
+/// scan cuts out to read, so that it reads the cells [`lay_out`] will find.
+pub fn ruled_tables(segments: &[Segment]) -> Vec<RuledTable> {
+    lattice::lattice(segments)
+        .iter()
+        .map(lattice::Lattice::ruled)
+        .collect()
 }
 
 /// Drops glyphs drawn twice at (nearly) the same place — fake bold, shadows.

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::layout::{Block, Budget, Layout, Text, TooLarge};
+use crate::layout::{Block, Budget, Layout, OcrRead, Text, TooLarge};
 use crate::model::{Diagnostic, Level, Src};
 use crate::text::chrome::is_chrome_line;
 
@@ -15,12 +15,15 @@ use super::{Item, PageLayout};
 pub struct Joined {
     pub blocks: Vec<Block>,
     pub dropped: usize,
+    /// What OCR read on the pages, on its page.
+    pub ocr: Vec<OcrRead>,
 }
 
 impl Joined {
     /// Puts the blocks into the layout, with a note of the chrome dropped.
     pub fn into_layout(self, layout: &mut Layout) {
         layout.blocks = self.blocks;
+        layout.ocr = self.ocr;
         if self.dropped > 0 {
             layout.diagnostics.push(Diagnostic::new(
                 Level::Info,
@@ -42,6 +45,16 @@ impl Joined {
 /// on a page; none is put between pages. The pages are numbered from 1 in the order given:
 /// where their text and cells were printed (`src`) names that page.
 pub fn join(pages: Vec<PageLayout>, budget: &mut Budget) -> Result<Joined, TooLarge> {
+    join_from(pages, 1, budget)
+}
+
+/// [`join`], the pages numbered from `first` (the images of a web page are numbered on
+/// from one to the next).
+pub fn join_from(
+    pages: Vec<PageLayout>,
+    first: u32,
+    budget: &mut Budget,
+) -> Result<Joined, TooLarge> {
     let key = |t: &str| -> String {
         t.chars()
             .filter(|c| !c.is_whitespace())
@@ -67,7 +80,22 @@ pub fn join(pages: Vec<PageLayout>, budget: &mut Budget) -> Result<Joined, TooLa
     }
     let mut blocks = Vec::new();
     let mut dropped = 0;
-    for (PageLayout { height, items }, number) in pages.into_iter().zip(1u32..) {
+    let mut ocr = Vec::new();
+    for (
+        PageLayout {
+            height,
+            items,
+            ocr: read,
+        },
+        number,
+    ) in pages.into_iter().zip(first..)
+    {
+        ocr.extend(read.into_iter().map(|mut r| {
+            if let Src::Area { page, .. } = &mut r.src {
+                *page = number;
+            }
+            r
+        }));
         let mut prev_bottom: Option<(f64, f64)> = None;
         for it in items {
             let repeated = in_margin(height, &it)
@@ -112,7 +140,11 @@ pub fn join(pages: Vec<PageLayout>, budget: &mut Budget) -> Result<Joined, TooLa
             _ => budget.lines(1)?,
         }
     }
-    Ok(Joined { blocks, dropped })
+    Ok(Joined {
+        blocks,
+        dropped,
+        ocr,
+    })
 }
 
 /// Puts what a page laid out (on page 0) on its page.

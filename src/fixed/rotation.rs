@@ -126,6 +126,7 @@ pub fn upright_view(page: &Page) -> (View, Vec<Glyph>, Vec<Segment>) {
             };
             Glyph {
                 shown: g.shown,
+                ocr: g.ocr.clone(),
                 ..turned
             }
         })

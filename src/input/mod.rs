@@ -15,6 +15,9 @@ pub const DEFAULT_MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 pub struct Input {
     pub name: String,
     pub bytes: Vec<u8>,
+    /// The folder the file was read from (a saved web page's images lie beside it); none
+    /// for a stream.
+    pub folder: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +96,7 @@ impl Input {
         Input {
             name: name.into(),
             bytes,
+            folder: None,
         }
     }
 
@@ -104,7 +108,15 @@ impl Input {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "input".into());
-        Input::from_reader(name, file, limit)
+        let mut input = Input::from_reader(name, file, limit)?;
+        input.folder = path.parent().map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".").to_path_buf()
+            } else {
+                p.to_path_buf()
+            }
+        });
+        Ok(input)
     }
 
     /// Reads a stream (stdin), refusing more than `limit` bytes.
@@ -148,6 +160,8 @@ pub enum Format {
     Odt,
     /// An OFD package (GB/T 33190-2016).
     Ofd,
+    /// A picture of pages (PNG, JPEG, TIFF): read by OCR.
+    Image,
     /// A spreadsheet (XLSX): not a document.
     Xlsx,
     /// A sealed gongkai archive.
@@ -169,9 +183,22 @@ impl Format {
             }
             Format::Odt => "application/vnd.oasis.opendocument.text",
             Format::Ofd => "application/ofd",
+            Format::Image => "image",
             Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             Format::Archive | Format::Zip => "application/zip",
             Format::Ole => "application/x-ole-storage",
+        }
+    }
+
+    /// The media type of these bytes read as this format: for an image, its kind.
+    pub fn media_type_of(self, bytes: &[u8]) -> &'static str {
+        match self {
+            Format::Image if bytes.starts_with(b"\x89PNG") => "image/png",
+            Format::Image if bytes.starts_with(b"\xff\xd8") => "image/jpeg",
+            Format::Image if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") => {
+                "image/tiff"
+            }
+            other => other.media_type(),
         }
     }
 
@@ -183,6 +210,7 @@ impl Format {
             Format::Docx => "DOCX",
             Format::Odt => "ODT",
             Format::Ofd => "OFD",
+            Format::Image => "image",
             Format::Xlsx => "XLSX",
             Format::Archive => "archive",
             Format::Zip => "zip",
@@ -221,6 +249,17 @@ pub fn sniff(bytes: &[u8]) -> Format {
     }
     if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
         return Format::Ole;
+    }
+    if [
+        &b"\x89PNG\r\n\x1a\n"[..],
+        b"\xff\xd8\xff",
+        b"II*\0",
+        b"MM\0*",
+    ]
+    .iter()
+    .any(|m| bytes.starts_with(m))
+    {
+        return Format::Image;
     }
     let head = &bytes[..bytes.len().min(4096)];
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::ops::Range;
+use std::path::Path;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -19,9 +20,9 @@ use html5ever::{Attribute, QualName};
 use scraper::{Html, HtmlTreeSink, Node};
 
 use crate::input::{decode, DecodeError, Decoded, EncodingSource};
-use crate::layout::{Block, Budget, Grid, GridCell, Hints, Layout, Text, TooLarge};
+use crate::layout::{Block, Budget, Grid, GridCell, Hints, Layout, OcrRead, Text, TooLarge};
 use crate::model::{Diagnostic, Level, Src};
-use crate::readers::text;
+use crate::readers::{image, text};
 use crate::text::chrome::published_date;
 
 /// Deepest element nesting read (the default of `--max-html-depth`); deeper tags are
@@ -51,10 +52,14 @@ pub enum HtmlError {
 }
 
 /// Reads an HTML page.
+///
+/// With the folder the page was saved in, its `<img>` elements that are files beside it
+/// (`index_files/…`) and hold tables are read by OCR, their tables put where they stand.
 pub fn read(
     bytes: &[u8],
     limits: &crate::Limits,
     budget: &mut Budget,
+    folder: Option<&Path>,
 ) -> Result<Layout, HtmlError> {
     let max_depth = limits.max_html_depth.min(MAX_DEPTH_CEILING);
     let (decoded, mut diagnostics) = decode_html(bytes)?;
@@ -92,6 +97,12 @@ pub fn read(
         diagnostics: Vec::new(),
         lines: LinesOfText::new(&doc, inserted),
         tables: table_numbers(&doc),
+        images: folder.map(|folder| SavedImages {
+            folder,
+            pages: 0,
+            ocr: Vec::new(),
+            no_ocr: false,
+        }),
     };
     walker.walk(root)?;
     walker.flush()?;
@@ -111,6 +122,7 @@ pub fn read(
         blocks: walker.blocks,
         hints,
         diagnostics,
+        ocr: walker.images.map(|i| i.ocr).unwrap_or_default(),
     })
 }
 
@@ -915,6 +927,17 @@ struct Walker<'b> {
     lines: LinesOfText,
     /// Each table element's number, for its cells' `src`.
     tables: HashMap<NodeId, u32>,
+    /// The images beside a saved page, when it was read from a folder.
+    images: Option<SavedImages<'b>>,
+}
+
+/// The images of a page saved with its files: where they are, the pages (images) read so
+/// far, what OCR read in them, and whether OCR is missing (said once).
+struct SavedImages<'f> {
+    folder: &'f Path,
+    pages: u32,
+    ocr: Vec<OcrRead>,
+    no_ocr: bool,
 }
 
 impl Walker<'_> {
@@ -943,6 +966,8 @@ impl Walker<'_> {
                                 skip = Some(n.id());
                             } else if e.name() == "br" {
                                 self.buffer.push_str("\n", None);
+                            } else if e.name() == "img" {
+                                self.image(e.attr("src").unwrap_or_default().trim())?;
                             } else if is_block(e.name()) && depth < self.max_depth {
                                 self.flush()?;
                             }
@@ -981,6 +1006,64 @@ impl Walker<'_> {
         }
         self.blocks.extend(blocks);
         Ok(())
+    }
+
+    /// An image beside the saved page: its tables, read by OCR, go where it stands.
+    fn image(&mut self, src: &str) -> Result<(), TooLarge> {
+        let Some(images) = self.images.as_mut() else {
+            return Ok(());
+        };
+        let place = format!("<img src=\"{src}\">");
+        let Some(path) = image::local_path(images.folder, src) else {
+            self.diagnostics.push(Diagnostic::new(
+                Level::Info,
+                "image-not-read",
+                place,
+                "not a relative path beside the page: images are never fetched",
+            ));
+            return Ok(());
+        };
+        if images.no_ocr {
+            return Ok(());
+        }
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                self.diagnostics.push(Diagnostic::new(
+                    Level::Warning,
+                    "image-not-read",
+                    place,
+                    format!("{}: {e}", path.display()),
+                ));
+                return Ok(());
+            }
+        };
+        let first = images.pages + 1;
+        match image::read_table_image(&bytes, &image::Options::default(), first, self.budget) {
+            Ok(None) => Ok(()),
+            Ok(Some((layout, pages))) => {
+                images.pages += pages;
+                images.ocr.extend(layout.ocr);
+                self.diagnostics.extend(layout.diagnostics);
+                self.flush()?;
+                self.blocks.extend(layout.blocks);
+                Ok(())
+            }
+            Err(image::ImageError::Size(e)) => Err(e),
+            Err(e) => {
+                images.no_ocr |= matches!(
+                    e,
+                    image::ImageError::NoTesseract | image::ImageError::NoLanguage(_)
+                );
+                self.diagnostics.push(Diagnostic::new(
+                    Level::Warning,
+                    "image-not-read",
+                    place,
+                    e.to_string(),
+                ));
+                Ok(())
+            }
+        }
     }
 
     fn table(&mut self, table: NodeRef<'_, Node>) -> Result<(), TooLarge> {
@@ -1131,6 +1214,7 @@ mod tests {
             html.as_bytes(),
             &crate::Limits::default(),
             &mut Budget::default(),
+            None,
         )
         .unwrap()
         .blocks
@@ -1195,6 +1279,7 @@ mod tests {
             page.as_bytes(),
             &crate::Limits::default(),
             &mut Budget::default(),
+            None,
         )
         .unwrap();
         assert_eq!(
@@ -1215,7 +1300,13 @@ mod tests {
         let body = "<p>一、总体情况</p><p>二、主动公开政府信息情况</p>".repeat(3);
         let gb = format!("<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'></head><body>{body}</body></html>");
         let (bytes, _, _) = encoding_rs::GBK.encode(&gb);
-        let layout = read(&bytes, &crate::Limits::default(), &mut Budget::default()).unwrap();
+        let layout = read(
+            &bytes,
+            &crate::Limits::default(),
+            &mut Budget::default(),
+            None,
+        )
+        .unwrap();
         assert_eq!(
             layout.blocks[0],
             Block::Paragraph(Text::at("一、总体情况", Src::line(1)))
@@ -1225,6 +1316,7 @@ mod tests {
             gb.as_bytes(),
             &crate::Limits::default(),
             &mut Budget::default(),
+            None,
         )
         .unwrap();
         assert_eq!(
@@ -1250,6 +1342,7 @@ mod tests {
             page.as_bytes(),
             &crate::Limits::default(),
             &mut Budget::default(),
+            None,
         )
         .unwrap();
         let cells: Vec<(String, Option<Src>)> = layout
@@ -1344,6 +1437,7 @@ mod tests {
             html.as_bytes(),
             &crate::Limits::default(),
             &mut Budget::default(),
+            None,
         )
         .unwrap();
         assert!(layout

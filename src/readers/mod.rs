@@ -23,6 +23,8 @@ pub enum ReadError {
     Office(#[from] office::OfficeError),
     #[error(transparent)]
     Ofd(#[from] ofd::OfdError),
+    #[error(transparent)]
+    Image(#[from] image::ImageError),
     #[error("{}", .0.unsupported())]
     Unsupported(Format),
     #[error(transparent)]
@@ -31,6 +33,16 @@ pub enum ReadError {
 
 /// Reads bytes of a known format.
 pub fn read(format: Format, bytes: &[u8], limits: &crate::Limits) -> Result<Layout, ReadError> {
+    read_in(format, bytes, limits, None)
+}
+
+/// [`read`] of a file in `folder`: a saved web page's table images beside it are read too.
+pub fn read_in(
+    format: Format,
+    bytes: &[u8],
+    limits: &crate::Limits,
+    folder: Option<&std::path::Path>,
+) -> Result<Layout, ReadError> {
     let mut budget = Budget::new(limits);
     match format {
         Format::Text => {
@@ -41,12 +53,24 @@ pub fn read(format: Format, bytes: &[u8], limits: &crate::Limits) -> Result<Layo
                 .splice(0..0, encoding_diagnostics(&decoded));
             Ok(layout)
         }
-        Format::Html => Ok(html::read(bytes, limits, &mut budget)?),
+        Format::Html => Ok(html::read(bytes, limits, &mut budget, folder)?),
         Format::Pdf => Ok(pdf::read(bytes, limits.max_pdf_stream_bytes, &mut budget)?),
         Format::Docx => Ok(office::read_docx(bytes, &mut budget)?),
         Format::Odt => Ok(office::read_odt(bytes, &mut budget)?),
         Format::Ofd => Ok(ofd::read_layout(bytes, &mut budget)?),
+        Format::Image => Ok(image::read_layout(
+            bytes,
+            &image_options(limits),
+            &mut budget,
+        )?),
         other => Err(ReadError::Unsupported(other)),
+    }
+}
+
+fn image_options(limits: &crate::Limits) -> image::Options {
+    image::Options {
+        max_stream_bytes: limits.max_pdf_stream_bytes,
+        ..image::Options::default()
     }
 }
 

@@ -7,6 +7,7 @@
 
 mod doc;
 mod labels;
+mod ocr;
 mod sections;
 mod split;
 mod tables;
@@ -85,6 +86,12 @@ pub fn recognise(layout: &Layout, source: Source, templates: &Templates) -> Repo
 
     let sections = sections::build(&doc, &headings, &consumed, templates);
 
+    diagnostics.extend(ocr::confirm(
+        &mut tables_out,
+        template,
+        templates,
+        &layout.ocr,
+    ));
     tables_out.extend(generic_tables(layout, &doc, &consumed));
 
     let mut report = Report {

@@ -1,5 +1,7 @@
 //! Scoring of the image reader against the truth of tests/data/scans (shared by
 //! tests/image.rs and examples/scan_accuracy.rs).
+// Shared with examples/scan_accuracy.rs, which uses what the tests do not.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 

@@ -18,10 +18,12 @@ pub mod rulings;
 
 use std::path::Path;
 
-use crate::model::{Diagnostic, Level};
+use crate::fixed;
+use crate::layout::{Budget, Layout, TooLarge};
+use crate::model::Diagnostic;
 use decode::{Decoded, Gray, MAX_PIXELS};
 use ocr::{Mode, Tesseract, TsvWord, INSTALL};
-use rulings::{Grid, Scale};
+use rulings::Scale;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImageError {
@@ -39,6 +41,8 @@ pub enum ImageError {
     Ocr(String),
     #[error("not a PDF, PNG, JPEG or TIFF image")]
     UnknownFormat,
+    #[error(transparent)]
+    Size(#[from] TooLarge),
 }
 
 /// A box in points, top-left origin.
@@ -71,6 +75,17 @@ pub struct Segment {
     pub y1: f64,
     /// Line width in points.
     pub width: f64,
+}
+
+impl Segment {
+    fn to_fixed(self) -> fixed::Segment {
+        fixed::Segment {
+            x0: self.x0,
+            y0: self.y0,
+            x1: self.x1,
+            y1: self.y1,
+        }
+    }
 }
 
 /// A cell of a ruled table: where it starts, how far it spans, its box, and the indices of
@@ -108,6 +123,8 @@ pub struct ImagePage {
     pub words: Vec<Word>,
     pub rulings: Vec<Segment>,
     pub tables: Vec<Table>,
+    /// The share of the page its images cover (a scanned page is covered whole).
+    pub image_share: f64,
 }
 
 /// The pages of a document, and what was not read and why.
@@ -145,75 +162,116 @@ pub fn read(
     options: &Options,
 ) -> Result<ImageDocument, ImageError> {
     let (sources, diagnostics) = sources(bytes, options)?;
-    let mut doc = read_sources(sources, Some(tesseract))?;
+    let mut doc = read_sources(sources, Wanted::All(tesseract))?;
     doc.diagnostics.splice(0..0, diagnostics);
     Ok(doc)
+}
+
+/// Reads an image-only PDF or an image file into the common layout: the words and rulings
+/// of each page are laid out and joined by the shared fixed-layout code, as a PDF's glyphs
+/// and paths are.
+pub fn read_layout(
+    bytes: &[u8],
+    options: &Options,
+    budget: &mut Budget,
+) -> Result<Layout, ImageError> {
+    // A damaged image is told as such whether or not Tesseract is installed.
+    let (sources, diagnostics) = sources(bytes, options)?;
+    let tesseract = Tesseract::find()?;
+    let doc = read_sources(sources, Wanted::All(&tesseract))?;
+    let mut layout = Layout {
+        diagnostics,
+        ..Layout::default()
+    };
+    let pages = doc
+        .pages
+        .iter()
+        .map(|p| fixed::lay_out(&p.to_fixed()))
+        .collect();
+    fixed::join(pages, budget)?.into_layout(&mut layout);
+    Ok(layout)
+}
+
+impl ImagePage {
+    /// The page as the shared fixed-layout code takes it: each line read a glyph boxed
+    /// where it was read (with its confidence and other readings), each ruling a segment.
+    pub fn to_fixed(&self) -> fixed::Page {
+        fixed::Page {
+            width: self.width,
+            height: self.height,
+            glyphs: self.words.iter().map(Word::to_glyph).collect(),
+            segments: self.rulings.iter().map(|s| s.to_fixed()).collect(),
+        }
+    }
+}
+
+impl Word {
+    fn to_glyph(&self) -> fixed::Glyph {
+        let size = (self.bbox.y1 - self.bbox.y0).max(0.1);
+        fixed::Glyph::boxed(
+            self.bbox.x0,
+            self.bbox.x1,
+            self.bbox.y1 - 0.15 * size,
+            size,
+            self.text.clone(),
+        )
+        .read_by_ocr(fixed::OcrReading {
+            confidence: f64::from(self.confidence) / 100.0,
+            alternatives: self.alternatives.clone(),
+        })
+    }
+}
+
+/// The pages of a text PDF that are pictures of print (a scanned page, a table pasted as
+/// an image), read by OCR; no page when none is (Tesseract is then not needed).
+pub fn read_pictures(bytes: &[u8], options: &Options) -> Result<ImageDocument, ImageError> {
+    let (sources, diagnostics) = sources(bytes, options)?;
+    let mut doc = read_sources(sources, Wanted::Pictures)?;
+    doc.diagnostics.splice(0..0, diagnostics);
+    doc.pages
+        .retain(|p| !p.words.is_empty() || !p.rulings.is_empty());
+    Ok(doc)
+}
+
+/// The tables of a web page's image, read by OCR into the common layout, its pages
+/// numbered from `first_page`, and how many pages it has; `None` when the image holds no
+/// table (Tesseract is then not needed).
+pub fn read_table_image(
+    bytes: &[u8],
+    options: &Options,
+    first_page: u32,
+    budget: &mut Budget,
+) -> Result<Option<(Layout, u32)>, ImageError> {
+    let (sources, diagnostics) = sources(bytes, options)?;
+    let doc = read_sources(sources, Wanted::Tables)?;
+    if doc.pages.iter().all(|p| p.tables.is_empty()) {
+        return Ok(None);
+    }
+    let mut layout = Layout {
+        diagnostics,
+        ..Layout::default()
+    };
+    let pages: Vec<fixed::PageLayout> = doc
+        .pages
+        .iter()
+        .map(|p| fixed::lay_out(&p.to_fixed()))
+        .collect();
+    let count = pages.len() as u32;
+    fixed::join_from(pages, first_page, budget)?.into_layout(&mut layout);
+    Ok(Some((layout, count)))
 }
 
 /// [`read`] without OCR: pages with their rulings and tables, no words (Tesseract is not
 /// needed).
 pub fn find_tables(bytes: &[u8], options: &Options) -> Result<ImageDocument, ImageError> {
     let (sources, diagnostics) = sources(bytes, options)?;
-    let mut doc = read_sources(sources, None)?;
+    let mut doc = read_sources(sources, Wanted::None)?;
     doc.diagnostics.splice(0..0, diagnostics);
     Ok(doc)
 }
 
-/// The images of a saved web page: each `<img src>` that is a relative path is read from
-/// beside the page; one that is missing, remote or unreadable gives a diagnostic. Each
-/// image read gives its own document, in the order of the page.
-pub fn read_page_images(
-    html: &str,
-    folder: &Path,
-    tesseract: &Tesseract,
-    options: &Options,
-) -> (Vec<(String, ImageDocument)>, Vec<Diagnostic>) {
-    let parsed = scraper::Html::parse_document(html);
-    let selector = scraper::Selector::parse("img[src]").expect("a valid selector");
-    let mut out = Vec::new();
-    let mut diagnostics = Vec::new();
-    for img in parsed.select(&selector) {
-        let src = img
-            .value()
-            .attr("src")
-            .unwrap_or_default()
-            .trim()
-            .to_string();
-        let note = |message: String| {
-            Diagnostic::new(
-                Level::Warning,
-                "image-not-read",
-                format!("<img src=\"{src}\">"),
-                message,
-            )
-        };
-        let Some(path) = local_path(folder, &src) else {
-            diagnostics.push(note(
-                "not a relative path beside the page; images are never fetched".into(),
-            ));
-            continue;
-        };
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) => {
-                diagnostics.push(note(format!("{}: {e}", path.display())));
-                continue;
-            }
-        };
-        match read(&bytes, tesseract, options) {
-            Ok(doc) => out.push((src, doc)),
-            Err(e @ (ImageError::NoTesseract | ImageError::NoLanguage(_))) => {
-                diagnostics.push(note(e.to_string()));
-                break;
-            }
-            Err(e) => diagnostics.push(note(e.to_string())),
-        }
-    }
-    (out, diagnostics)
-}
-
 /// A relative `src` as a path under `folder`: no scheme, no absolute path, no `..`.
-fn local_path(folder: &Path, src: &str) -> Option<std::path::PathBuf> {
+pub fn local_path(folder: &Path, src: &str) -> Option<std::path::PathBuf> {
     if src.is_empty() || src.contains(':') || src.starts_with('/') || src.starts_with('\\') {
         return None;
     }
@@ -318,27 +376,70 @@ fn sources(bytes: &[u8], options: &Options) -> Result<(Vec<Source>, Vec<Diagnost
             .collect();
         return Ok((out, diagnostics));
     }
+    let pages = decode_file(bytes, options.max_pages)?;
+    Ok((
+        pages
+            .into_iter()
+            .enumerate()
+            .map(|(i, d)| whole(d, i + 1))
+            .collect(),
+        Vec::new(),
+    ))
+}
+
+/// The pages of an image file: PNG, JPEG or TIFF (told by their first bytes).
+fn decode_file(bytes: &[u8], max_pages: usize) -> Result<Vec<Decoded>, ImageError> {
     if bytes.starts_with(b"\x89PNG") {
-        return Ok((vec![whole(decode::png(bytes)?, 1)], Vec::new()));
+        Ok(vec![decode::png(bytes)?])
+    } else if bytes.starts_with(b"\xff\xd8") {
+        Ok(vec![decode::jpeg(bytes)?])
+    } else if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
+        decode::tiff(bytes, max_pages)
+    } else {
+        Err(ImageError::UnknownFormat)
     }
-    if bytes.starts_with(b"\xff\xd8") {
-        return Ok((vec![whole(decode::jpeg(bytes)?, 1)], Vec::new()));
+}
+
+/// A page made of pictures (a scanned page of an OFD): its size in points, and each
+/// image file with the box it covers.
+pub struct PicturePage {
+    pub width: f64,
+    pub height: f64,
+    pub images: Vec<(Vec<u8>, pdf::Placement)>,
+}
+
+/// Reads pages made of pictures by OCR, numbered from 1 in order.
+pub fn read_picture_pages(pages: Vec<PicturePage>) -> Result<ImageDocument, ImageError> {
+    let mut sources = Vec::with_capacity(pages.len());
+    for (i, page) in pages.into_iter().enumerate() {
+        let mut images = Vec::new();
+        for (bytes, placement) in page.images {
+            // A multi-page TIFF on a page shows its first page.
+            let Some(d) = decode_file(&bytes, 1)?.into_iter().next() else {
+                continue;
+            };
+            let dpi = d.image.width as f64 * 72.0 / placement.width.max(1.0);
+            images.push(Placed {
+                image: d.image,
+                placement,
+                dpi,
+            });
+        }
+        sources.push(Source {
+            number: i + 1,
+            width: page.width,
+            height: page.height,
+            images,
+        });
     }
-    if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
-        let pages = decode::tiff(bytes, options.max_pages)?;
-        return Ok((
-            pages
-                .into_iter()
-                .enumerate()
-                .map(|(i, d)| whole(d, i + 1))
-                .collect(),
-            Vec::new(),
-        ));
-    }
-    Err(ImageError::UnknownFormat)
+    let tesseract = Tesseract::find()?;
+    read_sources(sources, Wanted::All(&tesseract))
 }
 
 // ---------------------------------------------------------------- reading
+
+/// The narrowest table, in points (an inch); a quarter of it is the lowest.
+const MIN_TABLE_POINTS: f64 = 72.0;
 
 /// Height in pixels Tesseract reads a line of print best at (found by trying: a digit
 /// twice as tall is often not read at all with `--psm 7`).
@@ -371,10 +472,21 @@ struct CellInk {
     cell: (usize, usize),
 }
 
-fn read_sources(
-    sources: Vec<Source>,
-    tesseract: Option<&Tesseract>,
-) -> Result<ImageDocument, ImageError> {
+/// Which pages of a document are read by OCR, once their rulings and tables are known.
+enum Wanted<'t> {
+    /// None: tables only, Tesseract not needed.
+    None,
+    /// Every page, by this Tesseract.
+    All(&'t Tesseract),
+    /// The pages of a text PDF that are pictures of print: a scanned page (an image over
+    /// half of it), or one with a table drawn as an image. Tesseract is looked for only
+    /// when there is such a page.
+    Pictures,
+    /// The pages with a table (a web page's images: logos and photos are no tables).
+    Tables,
+}
+
+fn read_sources(sources: Vec<Source>, wanted: Wanted) -> Result<ImageDocument, ImageError> {
     let mut pages: Vec<ImagePage> = Vec::new();
     let mut cells: Vec<Job> = Vec::new();
     let mut prose: Vec<Job> = Vec::new();
@@ -387,6 +499,12 @@ fn read_sources(
             words: Vec::new(),
             rulings: Vec::new(),
             tables: Vec::new(),
+            image_share: source
+                .images
+                .iter()
+                .map(|p| p.placement.width * p.placement.height)
+                .sum::<f64>()
+                / (source.width * source.height).max(1.0),
         };
         let largest = source
             .images
@@ -403,6 +521,27 @@ fn read_sources(
         pages.push(page);
     }
 
+    let found;
+    let tesseract = match wanted {
+        Wanted::None => None,
+        Wanted::All(t) => Some(t),
+        Wanted::Pictures | Wanted::Tables => {
+            let pictures = matches!(wanted, Wanted::Pictures);
+            let picture = |p: &ImagePage| (pictures && p.image_share > 0.5) || !p.tables.is_empty();
+            for page in pages.iter_mut().filter(|p| !picture(p)) {
+                page.rulings.clear();
+            }
+            let keep = |j: &Job| picture(&pages[j.page]);
+            cells.retain(keep);
+            prose.retain(keep);
+            if cells.is_empty() && prose.is_empty() {
+                None
+            } else {
+                found = Tesseract::find()?;
+                Some(&found)
+            }
+        }
+    };
     let Some(tesseract) = tesseract else {
         return Ok(ImageDocument {
             pages,
@@ -518,78 +657,95 @@ fn prepare(
     let img = clean::level(&image, skew);
     let scale = Scale::at(dpi);
     let lines = rulings::find_lines(&img, levels.ruling, scale);
-    let grids = rulings::grids(&lines, scale);
     let (kx, ky) = (
         placement.width / img.width as f64,
         placement.height / img.height as f64,
     );
     let to_page = |x: f64, y: f64| (placement.x + x * kx, placement.y + y * ky);
+    let to_pixels = |x: f64, y: f64| ((x - placement.x) / kx, (y - placement.y) / ky);
+    let segments: Vec<Segment> = lines
+        .iter()
+        .map(|l| {
+            let (x0, y0, x1, y1) = if l.horizontal {
+                (l.from as f64, l.pos, l.to as f64, l.pos)
+            } else {
+                (l.pos, l.from as f64, l.pos, l.to as f64)
+            };
+            let (a, b) = (to_page(x0, y0), to_page(x1, y1));
+            Segment {
+                x0: a.0,
+                y0: a.1,
+                x1: b.0,
+                y1: b.1,
+                width: l.thickness as f64 * if l.horizontal { ky } else { kx },
+            }
+        })
+        .collect();
+    // The tables are the ones the shared fixed-layout code finds in these rulings, so the
+    // cells read are the cells it will lay out.
+    // A table is larger than a character: strokes of a large bold glyph can cross like
+    // rulings (their segments are then left out, so the layout does not find them either).
+    let tables: Vec<fixed::RuledTable> =
+        fixed::ruled_tables(&segments.iter().map(|s| s.to_fixed()).collect::<Vec<_>>())
+            .into_iter()
+            .filter(|t| {
+                let (w, h) = (
+                    t.xs[t.xs.len() - 1] - t.xs[0],
+                    t.ys[t.ys.len() - 1] - t.ys[0],
+                );
+                w >= MIN_TABLE_POINTS && h >= MIN_TABLE_POINTS / 4.0
+            })
+            .collect();
     // Rulings of a table, and long rules elsewhere; short strokes outside tables are print.
-    let in_grid = |l: &rulings::Line| {
-        let (along, across) = ((l.from + l.to) as f64 / 2.0, l.pos);
-        let (x, y) = if l.horizontal {
-            (along, across)
-        } else {
-            (across, along)
-        };
-        grids.iter().any(|g| {
-            x >= g.xs[0] - scale.snap
-                && x <= g.xs[g.xs.len() - 1] + scale.snap
-                && y >= g.ys[0] - scale.snap
-                && y <= g.ys[g.ys.len() - 1] + scale.snap
+    let snap = scale.snap * kx.max(ky);
+    let in_table = |s: &Segment| {
+        let (x, y) = ((s.x0 + s.x1) / 2.0, (s.y0 + s.y1) / 2.0);
+        tables.iter().any(|t| {
+            x >= t.xs[0] - snap
+                && x <= t.xs[t.xs.len() - 1] + snap
+                && y >= t.ys[0] - snap
+                && y <= t.ys[t.ys.len() - 1] + snap
         })
     };
-    for l in lines
-        .iter()
-        .filter(|l| in_grid(l) || (l.to - l.from) as f64 >= dpi)
-    {
-        let (x0, y0, x1, y1) = if l.horizontal {
-            (l.from as f64, l.pos, l.to as f64, l.pos)
-        } else {
-            (l.pos, l.from as f64, l.pos, l.to as f64)
-        };
-        let (a, b) = (to_page(x0, y0), to_page(x1, y1));
-        page.rulings.push(Segment {
-            x0: a.0,
-            y0: a.1,
-            x1: b.0,
-            y1: b.1,
-            width: l.thickness as f64 * if l.horizontal { ky } else { kx },
-        });
-    }
+    let long = dpi * kx.max(ky);
+    page.rulings.extend(
+        segments
+            .into_iter()
+            .filter(|s| in_table(s) || (s.x1 - s.x0).max(s.y1 - s.y0) >= long),
+    );
     let mut rest = img.clone();
     let mut inks: Vec<CellInk> = Vec::new();
-    for grid in &grids {
+    for ruled in &tables {
         let t = page.tables.len();
-        let (gx0, gy0) = to_page(grid.xs[0], grid.ys[0]);
-        let (gx1, gy1) = to_page(
-            *grid.xs.last().expect("two lines"),
-            *grid.ys.last().expect("two lines"),
-        );
-        let (rows, cols) = grid.shape();
+        let (rows, cols) = (ruled.ys.len() - 1, ruled.xs.len() - 1);
         let mut table = Table {
             bbox: Rect {
-                x0: gx0,
-                y0: gy0,
-                x1: gx1,
-                y1: gy1,
+                x0: ruled.xs[0],
+                y0: ruled.ys[0],
+                x1: ruled.xs[cols],
+                y1: ruled.ys[rows],
             },
             rows,
             cols,
             cells: Vec::new(),
         };
-        for (c, cell) in grid.cells.iter().enumerate() {
-            let (x0, y0) = to_page(cell.x0, cell.y0);
-            let (x1, y1) = to_page(cell.x1, cell.y1);
+        for (c, cell) in ruled.cells.iter().enumerate() {
             table.cells.push(TableCell {
                 row: cell.row,
                 col: cell.col,
                 rows: cell.rows,
                 cols: cell.cols,
-                bbox: Rect { x0, y0, x1, y1 },
+                bbox: Rect {
+                    x0: cell.x0,
+                    y0: cell.y0,
+                    x1: cell.x1,
+                    y1: cell.y1,
+                },
                 words: Vec::new(),
             });
-            if let Some(cut) = cut_cell(&img, cell, levels.text, dpi) {
+            let (x0, y0) = to_pixels(cell.x0, cell.y0);
+            let (x1, y1) = to_pixels(cell.x1, cell.y1);
+            if let Some(cut) = cut_cell(&img, (x0, y0, x1, y1), levels.text, dpi) {
                 inks.push(CellInk {
                     cut,
                     placement,
@@ -600,8 +756,10 @@ fn prepare(
                 });
             }
         }
+        let (x0, y0) = to_pixels(table.bbox.x0, table.bbox.y0);
+        let (x1, y1) = to_pixels(table.bbox.x1, table.bbox.y1);
+        blank_box(&mut rest, (x0, y0, x1, y1));
         page.tables.push(table);
-        blank_grid(&mut rest, grid);
     }
     // The height of a line of print: most cells hold one line (numbers).
     let mut heights: Vec<usize> = inks.iter().map(|i| i.cut.image.height).collect();
@@ -664,12 +822,13 @@ impl CellInk {
     }
 }
 
-fn blank_grid(img: &mut Gray, grid: &Grid) {
+/// Makes a table's box (pixels: x0, y0, x1, y1) white, so that what is left is prose.
+fn blank_box(img: &mut Gray, (bx0, by0, bx1, by1): (f64, f64, f64, f64)) {
     let pad = 3.0;
-    let x0 = (grid.xs[0] - pad).max(0.0) as usize;
-    let y0 = (grid.ys[0] - pad).max(0.0) as usize;
-    let x1 = ((*grid.xs.last().expect("two lines") + pad) as usize).min(img.width);
-    let y1 = ((*grid.ys.last().expect("two lines") + pad) as usize).min(img.height);
+    let x0 = ((bx0 - pad).max(0.0) as usize).min(img.width);
+    let y0 = ((by0 - pad).max(0.0) as usize).min(img.height);
+    let x1 = (((bx1 + pad).max(0.0)) as usize).min(img.width).max(x0);
+    let y1 = (((by1 + pad).max(0.0)) as usize).min(img.height).max(y0);
     for y in y0..y1 {
         img.pixels[y * img.width + x0..y * img.width + x1].fill(255);
     }
@@ -689,13 +848,18 @@ struct Cut {
     y: f64,
 }
 
-/// `None` when the cell is empty.
-fn cut_cell(img: &Gray, cell: &rulings::GridCell, threshold: u8, dpi: f64) -> Option<Cut> {
+/// The print of a cell whose box in pixels is (x0, y0, x1, y1); `None` when it is empty.
+fn cut_cell(
+    img: &Gray,
+    (cx0, cy0, cx1, cy1): (f64, f64, f64, f64),
+    threshold: u8,
+    dpi: f64,
+) -> Option<Cut> {
     let inset = (dpi / 100.0).ceil() + 1.0;
-    let x0 = (cell.x0 + inset).max(0.0) as usize;
-    let y0 = (cell.y0 + inset).max(0.0) as usize;
-    let x1 = ((cell.x1 - inset).max(0.0) as usize).min(img.width);
-    let y1 = ((cell.y1 - inset).max(0.0) as usize).min(img.height);
+    let x0 = ((cx0 + inset).max(0.0) as usize).min(img.width);
+    let y0 = ((cy0 + inset).max(0.0) as usize).min(img.height);
+    let x1 = ((cx1 - inset).max(0.0) as usize).min(img.width);
+    let y1 = ((cy1 - inset).max(0.0) as usize).min(img.height);
     if x1 <= x0 + 2 || y1 <= y0 + 2 {
         return None;
     }

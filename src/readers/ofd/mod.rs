@@ -18,9 +18,12 @@ mod package;
 mod signature;
 mod tree;
 
+use std::collections::BTreeMap;
+
 use crate::fixed;
 use crate::layout::{Budget, Layout, TooLarge};
 use crate::model::{Diagnostic, Level};
+use crate::readers::image;
 use crate::readers::office::OfficeError;
 
 /// Pages read at most; the rest are reported (as for PDF).
@@ -157,8 +160,8 @@ pub enum OfdError {
     TooManyShapes,
     #[error("{part}: {what}")]
     Structure { part: String, what: String },
-    #[error("the OFD's {pages} page(s) hold only images (a scan), no text; OCR for OFD is not done yet (issue 14)")]
-    OnlyImages { pages: usize },
+    #[error(transparent)]
+    Image(#[from] image::ImageError),
     #[error("the OFD has no text on any of its {pages} page(s)")]
     NoText { pages: usize },
     #[error(transparent)]
@@ -177,34 +180,70 @@ pub fn read(bytes: &[u8]) -> Result<OfdDocument, OfdError> {
 pub fn read_layout(bytes: &[u8], budget: &mut Budget) -> Result<Layout, OfdError> {
     let doc = read(bytes)?;
     let pages = doc.pages.len();
-    if doc.pages.iter().all(|p| p.glyphs.is_empty()) {
-        return Err(if doc.pages.iter().any(|p| !p.images.is_empty()) {
-            OfdError::OnlyImages { pages }
-        } else {
-            OfdError::NoText { pages }
-        });
+    let no_text = doc.pages.iter().all(|p| p.glyphs.is_empty());
+    // Pages of images only (scanned pages) are read by OCR.
+    let scanned: Vec<usize> = (0..pages)
+        .filter(|&i| doc.pages[i].glyphs.is_empty() && !doc.pages[i].images.is_empty())
+        .collect();
+    if no_text && scanned.is_empty() {
+        return Err(OfdError::NoText { pages });
     }
     let mut layout = Layout {
         diagnostics: doc.diagnostics,
         ..Layout::default()
     };
+    let mut read_by_ocr: BTreeMap<usize, image::ImagePage> = BTreeMap::new();
+    if !scanned.is_empty() {
+        let mut pictures = Vec::with_capacity(scanned.len());
+        for &i in &scanned {
+            let page = &doc.pages[i];
+            let mut images = Vec::new();
+            for im in &page.images {
+                let Some(entry) = &im.entry else { continue };
+                let placement = image::pdf::Placement {
+                    x: im.x,
+                    y: im.y,
+                    width: im.width,
+                    height: im.height,
+                };
+                images.push((media_bytes(bytes, entry)?, placement));
+            }
+            pictures.push(image::PicturePage {
+                width: page.width,
+                height: page.height,
+                images,
+            });
+        }
+        match image::read_picture_pages(pictures) {
+            Ok(read) => read_by_ocr.extend(scanned.iter().copied().zip(read.pages)),
+            Err(e) if no_text => return Err(e.into()),
+            Err(e) => {
+                for &i in &scanned {
+                    let number = i + 1;
+                    layout.diagnostics.push(Diagnostic::new(
+                        Level::Warning,
+                        "ofd-image-page",
+                        format!("page {number}"),
+                        format!("page {number} holds only images (a scanned page?): what they show is not read ({e})"),
+                    ));
+                }
+            }
+        }
+    }
     let mut laid_out = Vec::with_capacity(pages);
     for (i, page) in doc.pages.into_iter().enumerate() {
-        if page.glyphs.is_empty() && !page.images.is_empty() {
-            let number = i + 1;
-            layout.diagnostics.push(Diagnostic::new(
-                Level::Warning,
-                "ofd-image-page",
-                format!("page {number}"),
-                format!("page {number} holds only images (a scanned page?): what they show is not read (OCR is not done for OFD yet)"),
-            ));
-        }
-        laid_out.push(fixed::lay_out(&fixed::Page {
+        let mut fixed_page = fixed::Page {
             width: page.width,
             height: page.height,
             glyphs: page.glyphs.into_iter().map(|g| g.glyph).collect(),
             segments: page.rulings,
-        }));
+        };
+        if let Some(read) = read_by_ocr.get(&i) {
+            let read = read.to_fixed();
+            fixed_page.glyphs.extend(read.glyphs);
+            fixed_page.segments.extend(read.segments);
+        }
+        laid_out.push(fixed::lay_out(&fixed_page));
     }
     fixed::join(laid_out, budget)?.into_layout(&mut layout);
     Ok(layout)

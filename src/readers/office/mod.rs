@@ -517,6 +517,7 @@ impl<'b> Sink<'b> {
             blocks: self.blocks,
             hints: self.hints,
             diagnostics: Vec::new(),
+            ocr: Vec::new(),
         }
     }
 }

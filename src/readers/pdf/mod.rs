@@ -16,6 +16,7 @@ use lopdf::{Dictionary, Document, LoadOptions, Object};
 use crate::fixed;
 use crate::layout::{Block, Budget, Layout, TooLarge};
 use crate::model::{Diagnostic, Level};
+use crate::readers::image;
 
 use content::{DocState, Interpreter, PageContent};
 
@@ -58,6 +59,8 @@ pub enum PdfError {
     Damaged(String),
     #[error(transparent)]
     Size(#[from] TooLarge),
+    #[error(transparent)]
+    Image(#[from] image::ImageError),
 }
 
 /// Parses a PDF within the limits, refusing one that opens only with a password.
@@ -116,18 +119,39 @@ pub fn read(
             ),
         ));
     }
+    // Pages that are pictures of print (scanned, or with a table pasted as an image) are
+    // read by OCR and laid out with the page's own text.
+    let pictures = if memchr::memmem::find(bytes, b"/Image").is_some() {
+        let options = image::Options {
+            max_stream_bytes,
+            ..image::Options::default()
+        };
+        image::read_pictures(bytes, &options)
+    } else {
+        Ok(image::ImageDocument::default())
+    };
+    let picture_pages: BTreeMap<u32, &image::ImagePage> = match &pictures {
+        Ok(doc) => {
+            layout.diagnostics.extend(doc.diagnostics.iter().cloned());
+            doc.pages.iter().map(|p| (p.number as u32, p)).collect()
+        }
+        Err(_) => BTreeMap::new(),
+    };
     let mut state = DocState::new(MAX_CONTENT_BYTES, MAX_DECOMPRESSED_BYTES, MAX_GLYPHS);
     // Each page is laid out as soon as it is read: its glyphs are not kept.
     let mut laid_out: Vec<fixed::PageLayout> = Vec::new();
     let (mut any_text, mut too_large, mut radicals) = (false, false, 0usize);
     for (&number, &id) in pages.iter().take(MAX_PAGES) {
-        let content = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut content = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             Interpreter::run_page(&doc, id, &mut state, max_stream_bytes)
         }))
         .unwrap_or_else(|_| PageContent {
             notes: vec!["it could not be interpreted".into()],
             ..PageContent::default()
         });
+        if let Some(picture) = picture_pages.get(&number) {
+            add_picture(&mut content.page, picture);
+        }
         page_diagnostics(number, &content, &mut layout.diagnostics);
         any_text |= !content.page.glyphs.is_empty();
         too_large |= content.too_large;
@@ -140,6 +164,16 @@ pub fn read(
     let damaged = doc.xref_recovery.is_some();
     if !any_text && damaged {
         return Err(PdfError::Damaged("no page has text".into()));
+    }
+    match pictures {
+        Err(e) if !any_text => return Err(PdfError::Image(e)),
+        Err(e) => layout.diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            "pdf-images-not-read",
+            "input",
+            format!("the PDF's images were not read: {e}"),
+        )),
+        Ok(_) => {}
     }
     if !any_text {
         if too_large {
@@ -174,6 +208,23 @@ pub fn read(
     }
     joined.into_layout(&mut layout);
     Ok(layout)
+}
+
+/// Adds what OCR read on a page to what its content draws, unless the page has text of
+/// its own where the picture's tables are (a scan with a text layer from OCR software).
+fn add_picture(page: &mut fixed::Page, picture: &image::ImagePage) {
+    let in_table = |g: &fixed::Glyph| {
+        picture.tables.iter().any(|t| {
+            let b = t.bbox;
+            g.cx() >= b.x0 && g.cx() <= b.x1 && g.cy() >= b.y0 && g.cy() <= b.y1
+        })
+    };
+    if !page.glyphs.is_empty() && (picture.tables.is_empty() || page.glyphs.iter().any(in_table)) {
+        return;
+    }
+    let read = picture.to_fixed();
+    page.glyphs.extend(read.glyphs);
+    page.segments.extend(read.segments);
 }
 
 /// The pages named (1-based) as drawn: their glyphs and rulings in points of the page as
