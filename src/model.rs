@@ -179,6 +179,13 @@ impl Rect {
         }
     }
 
+    /// The box in a unit `per` times smaller (points to pixels: the resolution over 72),
+    /// rounded outwards.
+    pub fn scaled(self, per: f64) -> Rect {
+        let v = |tenths: i32| f64::from(tenths) / 10.0 * per;
+        Rect::outward(v(self.x0), v(self.y0), v(self.x1), v(self.y1))
+    }
+
     pub fn union(self, other: Rect) -> Rect {
         Rect {
             x0: self.x0.min(other.x0),

@@ -8,7 +8,7 @@ mod util;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use gongkai::model::{CellContent, Report, Table, Via};
+use gongkai::model::{CellContent, Report, Src, Table, Via};
 use rust_decimal::Decimal;
 use util::{bin, root};
 
@@ -77,6 +77,17 @@ fn a_png_of_a_table_gives_every_cell_of_its_truth_read_by_ocr() {
     assert!(ocr
         .iter()
         .all(|c| c.confidence.is_some() && c.src.is_some()));
+    // An image file's boxes are in its pixels (canonical-xml.md § Provenance): the image is
+    // 927 × 1287 at 96 dpi (695 × 965 points), and t3 reaches to near its right edge.
+    let right = ocr
+        .iter()
+        .filter_map(|c| match c.src {
+            Some(Src::Area { area, .. }) => Some(area.x1),
+            _ => None,
+        })
+        .max()
+        .expect("boxes");
+    assert!((8000..=9270).contains(&right), "right edge {right} tenths");
 }
 
 #[test]

@@ -254,6 +254,37 @@ pub fn lay_out(page: &Page) -> PageLayout {
     }
 }
 
+impl PageLayout {
+    /// The page with its `src` boxes in another unit than points, `per_point` of it to a
+    /// point: an image file's are in pixels (canonical-xml.md § Provenance), while its
+    /// layout is reckoned in points like every page's.
+    pub fn src_in_units(mut self, per_point: f64) -> PageLayout {
+        if per_point == 1.0 {
+            return self;
+        }
+        let scale = |src: &mut Src| {
+            if let Src::Area { area, .. } = src {
+                *area = area.scaled(per_point);
+            }
+        };
+        for item in &mut self.items {
+            match item {
+                Item::Line { text, .. } => text.printed.iter_mut().for_each(|(_, s)| scale(s)),
+                Item::Table { grid, .. } => {
+                    for cell in grid.rows.iter_mut().flatten() {
+                        cell.text.printed.iter_mut().for_each(|(_, s)| scale(s));
+                        if let Some(src) = &mut cell.src {
+                            scale(src);
+                        }
+                    }
+                }
+            }
+        }
+        self.ocr.iter_mut().for_each(|r| scale(&mut r.src));
+        self
+    }
+}
+
 /// The ruled tables among a page's segments, each cell with its box: what the reader of a
 /// scan cuts out to read, so that it reads the cells [`lay_out`] will find.
 pub fn ruled_tables(segments: &[Segment]) -> Vec<RuledTable> {

@@ -125,6 +125,10 @@ pub struct ImagePage {
     pub tables: Vec<Table>,
     /// The share of the page its images cover (a scanned page is covered whole).
     pub image_share: f64,
+    /// The unit of `src` boxes per point: an image file's pixels (its resolution over 72),
+    /// 1 on a PDF's or OFD's page, which `src` gives in points (canonical-xml.md
+    /// § Provenance).
+    pub src_per_point: f64,
 }
 
 /// The pages of a document, and what was not read and why.
@@ -186,7 +190,7 @@ pub fn read_layout(
     let pages = doc
         .pages
         .iter()
-        .map(|p| fixed::lay_out(&p.to_fixed()))
+        .map(|p| fixed::lay_out(&p.to_fixed()).src_in_units(p.src_per_point))
         .collect();
     fixed::join(pages, budget)?.into_layout(&mut layout);
     Ok(layout)
@@ -254,7 +258,7 @@ pub fn read_table_image(
     let pages: Vec<fixed::PageLayout> = doc
         .pages
         .iter()
-        .map(|p| fixed::lay_out(&p.to_fixed()))
+        .map(|p| fixed::lay_out(&p.to_fixed()).src_in_units(p.src_per_point))
         .collect();
     let count = pages.len() as u32;
     fixed::join_from(pages, first_page, budget)?.into_layout(&mut layout);
@@ -321,6 +325,8 @@ struct Source {
     width: f64,
     height: f64,
     images: Vec<Placed>,
+    /// See [`ImagePage::src_per_point`].
+    src_per_point: f64,
 }
 
 fn sources(bytes: &[u8], options: &Options) -> Result<(Vec<Source>, Vec<Diagnostic>), ImageError> {
@@ -348,6 +354,7 @@ fn sources(bytes: &[u8], options: &Options) -> Result<(Vec<Source>, Vec<Diagnost
                 },
                 dpi,
             }],
+            src_per_point: dpi / 72.0,
         }
     };
     if bytes.starts_with(b"%PDF") || bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
@@ -372,6 +379,7 @@ fn sources(bytes: &[u8], options: &Options) -> Result<(Vec<Source>, Vec<Diagnost
                         }
                     })
                     .collect(),
+                src_per_point: 1.0,
             })
             .collect();
         return Ok((out, diagnostics));
@@ -430,6 +438,7 @@ pub fn read_picture_pages(pages: Vec<PicturePage>) -> Result<ImageDocument, Imag
             width: page.width,
             height: page.height,
             images,
+            src_per_point: 1.0,
         });
     }
     let tesseract = Tesseract::find()?;
@@ -505,6 +514,7 @@ fn read_sources(sources: Vec<Source>, wanted: Wanted) -> Result<ImageDocument, I
                 .map(|p| p.placement.width * p.placement.height)
                 .sum::<f64>()
                 / (source.width * source.height).max(1.0),
+            src_per_point: source.src_per_point,
         };
         let largest = source
             .images
