@@ -50,7 +50,7 @@ pub struct Collected {
 /// once, XML first.
 pub fn load_all(inputs: &[PathBuf], options: &ExtractOptions, output: Option<&Path>) -> Collected {
     let limits = &options.limits;
-    let walked = walk(inputs, output);
+    let walked = walk(inputs, output).without_page_folders();
     let mut failures: Vec<Failure> = walked
         .refused
         .into_iter()

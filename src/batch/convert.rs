@@ -190,7 +190,7 @@ pub fn plan(
         }
     };
     let in_shard = |rel: &Path| shard.is_none_or(|s| s.holds(rel));
-    let walked = walk(inputs, Some(output));
+    let walked = walk(inputs, Some(output)).without_page_folders();
     let mut jobs: Vec<Job> = walked
         .files
         .into_iter()

@@ -16,6 +16,7 @@
 //!   call: a batch reports it and goes on, `seal` (an archive is all of a folder or
 //!   nothing) stops.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -48,6 +49,9 @@ pub struct Skipped {
     pub hidden_folders: usize,
     /// Our temporary files, error lists and the command's own output.
     pub own: usize,
+    /// The folders of saved web pages (`page_files/` beside `page.html`): the images there
+    /// are read through their page ([`Walk::without_page_folders`]).
+    pub page_folders: usize,
 }
 
 impl Skipped {
@@ -81,6 +85,13 @@ impl fmt::Display for Skipped {
                 "of gongkai's own files",
             ));
         }
+        if self.page_folders > 0 {
+            parts.push(plural(
+                self.page_folders,
+                "saved page's folder",
+                "saved pages' folders",
+            ));
+        }
         f.write_str(&parts.join(", "))
     }
 }
@@ -92,6 +103,42 @@ pub struct Walk {
     pub files: Vec<Found>,
     pub refused: Vec<Refused>,
     pub skipped: Skipped,
+}
+
+impl Walk {
+    /// The walk without the files of saved web pages' folders: a browser saves `page.html`
+    /// with its images and scripts in `page_files/` beside it, and those images are the
+    /// page's (its table images are read through it), not reports of their own to read by
+    /// OCR. A folder so named without its page is kept. `seal` keeps them all: an archive
+    /// holds every byte.
+    pub fn without_page_folders(mut self) -> Walk {
+        let mut folders: BTreeMap<PathBuf, bool> = BTreeMap::new();
+        let mut is_page_folder = |dir: &Path| -> bool {
+            *folders.entry(dir.to_path_buf()).or_insert_with(|| {
+                let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+                name.as_deref()
+                    .and_then(|n| n.strip_suffix("_files"))
+                    .filter(|stem| !stem.is_empty())
+                    .is_some_and(|stem| {
+                        ["html", "htm"]
+                            .iter()
+                            .any(|ext| dir.with_file_name(format!("{stem}.{ext}")).is_file())
+                    })
+            })
+        };
+        self.files.retain(|f| {
+            // Only the folders below the argument: a page folder given as the argument
+            // itself is read as asked.
+            let below = f.rel.parent().map(|p| p.components().count()).unwrap_or(0);
+            !f.path
+                .ancestors()
+                .skip(1)
+                .take(below)
+                .any(&mut is_page_folder)
+        });
+        self.skipped.page_folders += folders.values().filter(|&&page| page).count();
+        self
+    }
 }
 
 /// Whether a name is one of gongkai's own files.
@@ -213,6 +260,39 @@ impl Walk {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn saved_pages_folders_are_left_to_their_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("in");
+        for f in [
+            "page.html",
+            "page_files/a.png",
+            "page_files/sub/b.png",
+            "x.htm",
+            "x_files/d.png",
+            "alone_files/c.png",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, b"x").unwrap();
+        }
+        let w = walk(std::slice::from_ref(&root), None).without_page_folders();
+        let rels: Vec<_> = w.files.iter().map(|f| f.rel.clone()).collect();
+        assert_eq!(
+            rels,
+            [
+                PathBuf::from("alone_files/c.png"),
+                PathBuf::from("page.html"),
+                PathBuf::from("x.htm")
+            ]
+        );
+        assert_eq!(w.skipped.to_string(), "2 saved pages' folders skipped");
+        // A page's folder named as the argument is read as asked.
+        let w = walk(&[root.join("page_files")], None).without_page_folders();
+        assert_eq!(w.files.len(), 2);
+        assert!(w.skipped.is_empty());
+    }
 
     #[test]
     fn one_set_of_rules_counted() {
