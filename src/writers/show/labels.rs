@@ -28,24 +28,45 @@ pub fn diagnostic(code: &str) -> &str {
         "attributes-dropped" => "已忽略的属性",
         "charset-overruled" => "字符集声明有误，已按实际编码读取",
         "chrome-dropped" => "已删除网页杂项",
+        "columns-cut" => "被页面截断的列",
         "encoding" => "字符编码",
         "image-not-read" => "未读取的图片",
+        "image-pdf-content" => "PDF 页面内容无法读取（图像）",
+        "image-pdf-inline" => "未读取的内嵌图像",
+        "image-pdf-too-many" => "图像过多，部分未读取",
+        "image-pdf-turned" => "旋转的图像页",
+        "image-pdf-unread" => "无法读取的图像",
         "issuer-missing" => "未识别发布机关",
         "malformed-bytes" => "损坏的字节",
         "nesting-flattened" => "嵌套过深，已展平",
         "no-standard-tables" => "未找到标准表格",
+        "ocr-ambiguous" => "OCR 读数不唯一",
+        "ocr-corrected" => "OCR 读数经规则更正",
+        "ocr-kept-as-printed" => "OCR 读数按原样保留（原表不平）",
+        "ocr-rejected" => "OCR 读数被规则否定",
+        "ofd-composite-missing" => "OFD 复合图元缺失",
         "ofd-documents-skipped" => "跳过的 OFD 文档",
+        "ofd-estimated-advances" => "OFD 字宽为估计值",
+        "ofd-font-missing" => "OFD 字体缺失",
+        "ofd-image-missing" => "OFD 图像缺失",
         "ofd-image-page" => "OFD 图像页（未识别）",
         "ofd-namespace" => "OFD 命名空间",
+        "ofd-objects-skipped" => "跳过的 OFD 图元",
+        "ofd-page-cut" => "OFD 页面内容超出页边",
         "ofd-pages-skipped" => "跳过的 OFD 页",
         "ofd-signature-unreadable" => "OFD 签章无法读取",
         "ofd-signed" => "OFD 带签章（未验证）",
         "ofd-template-missing" => "OFD 模板页缺失",
         "ofd-unmapped-glyphs" => "OFD 字形无法对应文字",
         "pdf-decrypted" => "PDF 已解密",
+        "pdf-font" => "PDF 字体问题",
+        "pdf-images-not-read" => "PDF 中的图像未读取",
+        "pdf-page" => "PDF 页面问题",
         "pdf-pages-skipped" => "跳过的 PDF 页",
         "pdf-radicals" => "PDF 部首字符已替换",
         "pdf-repaired" => "PDF 已修复",
+        "pdf-unmapped-glyphs" => "PDF 字形无法对应文字",
+        "resolved-by-prose" => "依正文数字确定",
         "row-by-columns" => "按列位置读取的行",
         "row-by-position" => "按位置确定的行",
         "row-cut-off" => "被截断的行",
@@ -62,6 +83,7 @@ pub fn diagnostic(code: &str) -> &str {
         "table-not-found" => "未找到表格",
         "template-from-t3" => "按表三判定模板",
         "template-from-year" => "按年度判定模板",
+        "unit-from-header" => "单位取自表头",
         "value-recovered" => "已恢复的数值",
         "values-unplaced" => "未能放置的数值",
         "year-from-text" => "年度取自正文",
@@ -189,5 +211,35 @@ mod tests {
             location(&t, &Location::cell("t4", "t4.row.cases", "t4.col.review.total")),
             "<span title=\"t4.row.cases\">行政复议、行政诉讼</span> · <span title=\"t4.col.review.total\">行政复议 总计</span>"
         );
+    }
+
+    /// Every code the source writes a diagnostic with (`Level::…, "code"`, or a reader's
+    /// `warn`/`note`/`info` helper) has a name here: a reader of the page never sees an id.
+    #[test]
+    fn every_diagnostic_code_written_has_a_name() {
+        let written = regex::Regex::new(
+            r#"(?:Level::(?:Info|Warning|Error)\s*,|\b(?:warn|note|info)\()\s*"([a-z0-9]+(?:-[a-z0-9]+)+)""#,
+        )
+        .unwrap();
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut unnamed = std::collections::BTreeSet::new();
+        let mut seen = 0;
+        for entry in walkdir::WalkDir::new(&src) {
+            let path = entry.unwrap().into_path();
+            if path.extension().is_none_or(|e| e != "rs")
+                || path.starts_with(src.join("writers/show"))
+            {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for c in written.captures_iter(&text) {
+                seen += 1;
+                if diagnostic(&c[1]) == &c[1] {
+                    unnamed.insert(c[1].to_string());
+                }
+            }
+        }
+        assert!(seen > 40, "the pattern finds the codes ({seen})");
+        assert!(unnamed.is_empty(), "codes without a name: {unnamed:?}");
     }
 }
