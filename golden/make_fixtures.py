@@ -898,8 +898,7 @@ def hongze_seed_shape():
 def shanghai_seed_shape():
     """Shanghai 2019's HTML (135 empty cells) printed in the seed's shape: each td a line,
     an empty td a lone `|` (issue 13 item 1)."""
-    body = (CORPUS / SHANGHAI).read_text(encoding="utf-8")
-    items = [(k, v if k == "p" else [[c for (c, _, _) in row] for row in v]) for k, v in grids(body)]
+    items = shanghai_seed_items()
     truth = json.loads((TRUTH / SHANGHAI_TRUTH).read_text(encoding="utf-8"))
     truth["notes"] = (
         "013_shanghai_govoffice_2019_cms-body.html printed in the seed's pipe-cell shape by golden/make_fixtures.py: "
@@ -957,6 +956,69 @@ def cut_at_right_edge():
     write("shanghai-2019-cut-at-right-edge", as_text_items(items).encode("utf-8"), ".md", truth)
 
 
+def shanghai_seed_items():
+    """Shanghai 2019's HTML as the seed's shape prints it (shanghai_seed_shape): paragraphs,
+    and tables as rows of cell texts."""
+    body = (CORPUS / SHANGHAI).read_text(encoding="utf-8")
+    return [(k, v if k == "p" else [[c for (c, _, _) in row] for row in v]) for k, v in grids(body)]
+
+
+NO_CHANGE_WORDS = ["未增未减", "无增减", "无变化", "未变化"]
+
+
+def change_in_words():
+    """Shanghai 2019 in the seed's shape with every 本年增/减 cell of t2 (all 0) printed as a
+    word for no change, as 始兴 2020 prints `未增未减` (real page 16): the value is 0."""
+    items = shanghai_seed_items()
+    t2 = next(v for k, v in items if k == "table")
+    column, words = None, 0
+    for row in t2:
+        if row[0] == "信息内容":
+            column = row.index("本年增/减") if "本年增/减" in row else None
+        elif column is not None and len(row) > column:
+            assert row[column] == "0", row
+            row[column] = NO_CHANGE_WORDS[words % len(NO_CHANGE_WORDS)]
+            words += 1
+    assert words == 5, words
+    truth = json.loads((TRUTH / SHANGHAI_TRUTH).read_text(encoding="utf-8"))
+    assert all(v == "0" for k, v in truth["cells"].items() if "|t2.col.change" in k)
+    truth["notes"] = (
+        "013_shanghai_govoffice_2019_cms-body.html in the seed's pipe-cell shape (as shanghai-2019-seed-shape) "
+        "with its five 本年增/减 cells, 0 in the HTML, printed as the words " + " / ".join(NO_CHANGE_WORDS) +
+        " (no change: 0). " + truth["notes"]
+    )
+    write("shanghai-2019-seed-shape-change-words", seed_shape(items).encode("utf-8"), ".txt", truth)
+
+
+def cut_before_last_pipe():
+    """Shanghai 2019 in the seed's shape cut as a crawl that keeps a page's first bytes cuts
+    it (real pages 23, 25): right after the space of `18 |`, the last cell of t3's
+    上年结转 row, so that cell has no closing pipe. Truth: t2, and t3's first two rows."""
+    lines = seed_shape(shanghai_seed_items()).split("\n")
+    label = next(i for i, l in enumerate(lines) if l.startswith("二、上年结转"))
+    total = label + 7  # the row's seventh cell
+    assert lines[total] == "18 |", lines[label:total + 1]
+    text = "\n".join(lines[:total] + ["18 "])
+    truth = json.loads((TRUTH / SHANGHAI_TRUTH).read_text(encoding="utf-8"))
+    rows = ("|t3.row.new_requests|", "|t3.row.carried_over|")
+    truth["cells"] = {
+        k: v for k, v in truth["cells"].items() if k.startswith("t2|") or any(r in k for r in rows)
+    }
+    assert truth["cells"]["t3|t3.row.carried_over|t3.col.total"] == "18"
+    truth["partial"] = True
+    truth["notes"] = (
+        "013_shanghai_govoffice_2019_cms-body.html in the seed's pipe-cell shape (as shanghai-2019-seed-shape), "
+        "cut after '18 ', the total of 二、上年结转 without its closing pipe. Truth: t2 and the two t3 rows in "
+        "the file. " + truth["notes"]
+    )
+    write("shanghai-2019-seed-shape-cut", text.encode("utf-8"), ".txt", truth)
+
+
+def real_page_shape_cases():
+    change_in_words()
+    cut_before_last_pipe()
+
+
 def issue13_cases():
     t2_without_section_lines()
     unit_in_header()
@@ -976,6 +1038,7 @@ CASE_GROUPS = {
     "html": html_cases,
     "office": office_cases,
     "issue13": issue13_cases,
+    "real-page-shapes": real_page_shape_cases,
 }
 
 

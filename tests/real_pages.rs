@@ -279,8 +279,9 @@ fn a_row_of_the_seeds_shape_may_start_with_an_empty_cell() {
 }
 
 /// The 47 hand-labelled real pages of tests/data/real-pages (score.py): no cell wrong, every
-/// issuer right, and no fewer cells read than now (546 of 655: 519 before the seed's lone `|`
-/// lines were read as empty cells).
+/// issuer right, and no fewer cells read than now (569 of 655: 519 before the seed's lone `|`
+/// lines were read as empty cells, 546 before `未增未减` was read as a change of 0 and a cut
+/// page's last cell without its pipe as a cell).
 #[test]
 fn hand_labelled_real_pages_have_no_wrong_cell_or_issuer() {
     let out = std::process::Command::new("python3")
@@ -296,5 +297,5 @@ fn hand_labelled_real_pages_have_no_wrong_cell_or_issuer() {
         .and_then(|s| s.split_whitespace().next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no cell count in {report}"));
-    assert!(right >= 546, "{report}");
+    assert!(right >= 569, "{report}");
 }

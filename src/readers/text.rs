@@ -32,6 +32,7 @@ pub fn read(text: &str, budget: &mut Budget) -> Result<Layout, TooLarge> {
 
 /// Reads lines (each knowing where it was printed) into the common layout.
 fn read_lines(mut lines: Vec<Text>, budget: &mut Budget) -> Result<Layout, TooLarge> {
+    close_cut_cell(&mut lines);
     if let Some(piped) = cells_on_own_lines_as_pipes(&lines) {
         lines = piped;
     }
@@ -103,6 +104,32 @@ fn read_lines(mut lines: Vec<Text>, budget: &mut Budget) -> Result<Layout, TooLa
         ));
     }
     Ok(layout)
+}
+
+/// A page cut between a cell and its closing pipe, as a crawl that keeps a page's first
+/// bytes cuts it (`0 |` left as `0 `): the last line, a lone number and the space that
+/// preceded its pipe, after a line of the one-cell-a-line pipe shape (a cell, or a lone `|`
+/// for an empty one), is that shape's last
+/// cell and gets its pipe back. Without the space the number itself may be cut (`1` of
+/// `12`) and is left alone; so is the last line of a file that ends in a line break.
+fn close_cut_cell(lines: &mut [Text]) {
+    let [.., above, last] = lines else {
+        return;
+    };
+    let cell_line = |l: &str| {
+        let t = l.trim();
+        is_empty_cell(t)
+            || t.ends_with('|')
+                && !t.starts_with('|')
+                && cell_ranges(t).filter(|c| !c.is_empty()).count() <= 1
+    };
+    if last.as_str().ends_with(char::is_whitespace)
+        && is_lone_cell(last.as_str().trim())
+        && cell_line(above.as_str())
+    {
+        *last = last.trim();
+        last.push_str(" |", None);
+    }
 }
 
 /// `\r\n` and lone `\r` become `\n`; form feeds, which mark PDF page ends (pdftotext),
@@ -442,6 +469,30 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    /// A page cut between its last cell and that cell's pipe (`0 ` for `0 |`): the cell is
+    /// the grid's last, on its own line; without the space the number may be cut and stays
+    /// a line of text, as does a cell after a line break.
+    #[test]
+    fn a_last_cell_cut_before_its_pipe_closes_the_grid() {
+        let cells = |text: &str| {
+            let layout = read(text, &mut Budget::default()).unwrap();
+            (grid_texts(&layout), line_texts(&layout).join("/"))
+        };
+        let page = "行政事业性收费 |\n0 |\n";
+        let (grids, lines) = cells(&format!("{page}0 "));
+        assert_eq!(grids, vec![vec![vec!["行政事业性收费", "0", "0"]]]);
+        assert_eq!(lines, "");
+        let (grids, _) = cells("行政强制 |\n|\n0 ");
+        assert_eq!(grids, vec![vec![vec!["行政强制", "", "0"]]]);
+        let (grids, _) = cells(&format!("{page}|\n0 |\n0 "));
+        assert_eq!(grids, vec![vec![vec!["行政事业性收费", "0", "", "0", "0"]]]);
+        for cut in ["0", "0 \n", "未增未减 "] {
+            let (grids, lines) = cells(&format!("{page}{cut}"));
+            assert_eq!(grids, vec![vec![vec!["行政事业性收费", "0"]]], "{cut:?}");
+            assert!(lines.starts_with(cut.trim()), "{cut:?}: {lines}");
+        }
     }
 
     /// The seed's shape: a lone `|` is an empty cell (or closes a row as wide as the grid:

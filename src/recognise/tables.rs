@@ -491,10 +491,12 @@ fn groups(items: &[RItem], inline_lines: &BTreeSet<usize>) -> Vec<Group> {
 }
 
 /// A number may hold several cells when the table is printed inline, or when it is glued
-/// to its label with no space (`规范性文件898989`).
+/// to its label with no space (`规范性文件898989`). A word for no change (`未增未减`) has no
+/// digits to cut.
 fn splittable(item: &RItem, glued_to_label: bool, inline_lines: &BTreeSet<usize>) -> bool {
     item.kind == ItemKind::Number
         && !item.atomic
+        && item.text.bytes().any(|b| b.is_ascii_digit())
         && (glued_to_label || inline_lines.contains(&item.line))
 }
 
@@ -1231,14 +1233,21 @@ impl Read<'_> {
         }
         if let Solved::One(Piece::Value { value, unit }) = solved {
             cell.unit = unit.clone();
-            // One printed token per cell: its own text is the raw form.
+            // One printed token per cell: its own text is the raw form. So is a whole
+            // token read as one cell among a row's padding blanks (the seed's lone `|`).
             let one_per_cell =
                 choice.readings.len() == 1 && self.sources.len() == choice.cols.len();
-            if one_per_cell {
-                let raw = self
-                    .doc
-                    .original(self.items[self.sources[ci]].range.clone())
-                    .trim();
+            let whole_token = match printed {
+                [p] if p.bytes == (0..self.items[p.item].text.len()) => Some(p.item),
+                _ => None,
+            };
+            let token = if one_per_cell {
+                Some(self.sources[ci])
+            } else {
+                whole_token
+            };
+            if let Some(k) = token {
+                let raw = self.doc.original(self.items[k].range.clone()).trim();
                 if !raw.is_empty() && raw != value {
                     cell.raw = Some(raw.to_string());
                 }
