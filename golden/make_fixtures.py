@@ -1014,9 +1014,62 @@ def cut_before_last_pipe():
     write("shanghai-2019-seed-shape-cut", text.encode("utf-8"), ".txt", truth)
 
 
+MEILIE = "000_fcf6f2f4fa3c5b01.json"
+
+
+def signed_change_empty_decisions():
+    """梅列 2020's t2 (its truth's values) with every cell on a line of its own and a blank line
+    between, as real page 31 prints it: 本年增/减 written with its sign (`+74`) and the
+    处理决定数量 of 行政许可, 其他对外管理服务事项 and 行政处罚 printed empty, so that nothing of
+    them is left (the empty cell vanishes). The sign puts each number in its column; the
+    cells left are empty. Truth: t2 only, those three cells null."""
+    truth = json.loads((TRUTH / MEILIE).read_text(encoding="utf-8"))
+    cells = {k: v for k, v in truth["cells"].items() if k.startswith("t2|")}
+    vanished = ["licensing", "other_mgmt_services", "penalty"]
+    blocks = [
+        ("第二十条第(一)项", ["本年新制作数量", "本年新公开数量", "对外公开总数量"],
+         [("regulations", "规章"), ("normative_docs", "规范性文件")], ["newly_made", "newly_published", "total_published"]),
+        ("第二十条第(五)项", ["上一年项目数量", "本年增/减", "处理决定数量"],
+         [("licensing", "行政许可"), ("other_mgmt_services", "其他对外管理服务事项")], ["prev_year_items", "change", "decisions"]),
+        ("第二十条第(六)项", ["上一年项目数量", "本年增/减", "处理决定数量"],
+         [("penalty", "行政处罚"), ("coercion", "行政强制")], ["prev_year_items", "change", "decisions"]),
+        ("第二十条第(八)项", ["上一年项目数量", "本年增/减"], [("admin_fees", "行政事业性收费")], ["prev_year_items", "change"]),
+        ("第二十条第(九)项", ["采购项目数量", "采购总金额"], [("central_procurement", "政府集中采购")],
+         ["procurement_items", "procurement_amount"]),
+    ]
+    lines = ["梅列区2020年政府信息公开工作年度报告", "一、总体情况", "2020年,我区全面推进政务公开工作。",
+             "二、主动公开政府信息情况"]
+    printed = 0
+    for title, heads, rows, cols in blocks:
+        lines += [title, "信息内容"] + heads
+        for rid, label in rows:
+            lines.append(label)
+            for col in cols:
+                key = f"t2|t2.row.{rid}|t2.col.{col}"
+                if rid in vanished and col == "decisions":
+                    cells[key] = None
+                    continue
+                value = cells[key]
+                signed = col == "change" and rid in vanished + ["admin_fees"] and value != "0"
+                lines.append(("+" if signed else "") + value)
+                printed += 1
+    assert printed == len(cells) - len(vanished) == 19
+    lines += ["三、收到和处理政府信息公开申请情况", "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"]
+    truth["cells"] = cells
+    truth["partial"] = True
+    truth["notes"] = (
+        "The t2 values of 000_fcf6f2f4fa3c5b01.json printed by golden/make_fixtures.py one cell a line with blank "
+        "lines between (real page 31's shape), 本年增/减 of 行政许可, 其他对外管理服务事项, 行政处罚 and 行政事业性收费 "
+        "with a '+', and the 处理决定数量 of the first three printed empty (not printed at all): null here. "
+        "Title line added; no t3, t4. " + truth["notes"]
+    )
+    write("meilie-2020-cell-lines-signed", ("\n\n".join(lines) + "\n").encode("utf-8"), ".txt", truth)
+
+
 def real_page_shape_cases():
     change_in_words()
     cut_before_last_pipe()
+    signed_change_empty_decisions()
 
 
 def issue13_cases():
