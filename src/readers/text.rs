@@ -33,6 +33,7 @@ pub fn read(text: &str, budget: &mut Budget) -> Result<Layout, TooLarge> {
 /// Reads lines (each knowing where it was printed) into the common layout.
 fn read_lines(mut lines: Vec<Text>, budget: &mut Budget) -> Result<Layout, TooLarge> {
     close_cut_cell(&mut lines);
+    rejoin_wrapped_pipes(&mut lines);
     if let Some(piped) = cells_on_own_lines_as_pipes(&lines) {
         lines = piped;
     }
@@ -130,6 +131,39 @@ fn close_cut_cell(lines: &mut [Text]) {
         *last = last.trim();
         last.push_str(" |", None);
     }
+}
+
+/// A cell whose closing pipe a scraper wrapped onto the next line (`\t\t\t0` then `   | `,
+/// between cells printed `0  | `): in the one-cell-a-line pipe shape a lone number without
+/// its pipe, after a cell line and before a lone `|`, gets that `|` back. After a lone `|`
+/// the lone `|` is an empty cell of its own (cells on lines of their own, each followed by
+/// a `|` line), and the lines are left as they are.
+fn rejoin_wrapped_pipes(lines: &mut Vec<Text>) {
+    let wrapped = |l: &[Text]| {
+        let (above, cell, pipe) = (l[0].as_str().trim(), l[1].as_str().trim(), &l[2]);
+        above.ends_with('|')
+            && !is_empty_cell(above)
+            && !above.starts_with('|')
+            && is_lone_cell(cell)
+            && is_empty_cell(pipe.as_str())
+    };
+    if !lines.windows(3).any(wrapped) {
+        return;
+    }
+    let mut out: Vec<Text> = Vec::with_capacity(lines.len());
+    let mut k = 0;
+    while k < lines.len() {
+        if k >= 1 && k + 1 < lines.len() && wrapped(&lines[k - 1..k + 2]) {
+            let mut cell = lines[k].trim();
+            cell.push_str(" |", None);
+            out.push(cell);
+            k += 2;
+            continue;
+        }
+        out.push(lines[k].clone());
+        k += 1;
+    }
+    *lines = out;
 }
 
 /// `\r\n` and lone `\r` become `\n`; form feeds, which mark PDF page ends (pdftotext),
@@ -493,6 +527,28 @@ mod tests {
             assert_eq!(grids, vec![vec![vec!["行政事业性收费", "0"]]], "{cut:?}");
             assert!(lines.starts_with(cut.trim()), "{cut:?}: {lines}");
         }
+    }
+
+    /// A cell's pipe wrapped onto the next line (page 36: `\t\t\t0` / `   | `) is that
+    /// cell's; after a lone `|` (cells each followed by a `|` line) the `|` stays a cell.
+    #[test]
+    fn a_pipe_wrapped_onto_the_next_line_closes_its_cell() {
+        let page = "规章  | \n\t\t\t0  | \n\t\t\t0  | \n\t\t\t0\n   | \n\t\t\n规范性文件  | \n\t\t\t5  | \n";
+        let layout = read(page, &mut Budget::default()).unwrap();
+        assert_eq!(
+            grid_texts(&layout),
+            vec![
+                vec![vec!["规章", "0", "0", "0"]],
+                vec![vec!["规范性文件", "5"]]
+            ]
+        );
+        let lines: Vec<Text> = ["规章 |", "|", "0", "|", "5 |"]
+            .iter()
+            .map(|&l| Text::from(l))
+            .collect();
+        let mut kept = lines.clone();
+        rejoin_wrapped_pipes(&mut kept);
+        assert_eq!(kept, lines);
     }
 
     /// The seed's shape: a lone `|` is an empty cell (or closes a row as wide as the grid:
