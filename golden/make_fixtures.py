@@ -898,8 +898,7 @@ def hongze_seed_shape():
 def shanghai_seed_shape():
     """Shanghai 2019's HTML (135 empty cells) printed in the seed's shape: each td a line,
     an empty td a lone `|` (issue 13 item 1)."""
-    body = (CORPUS / SHANGHAI).read_text(encoding="utf-8")
-    items = [(k, v if k == "p" else [[c for (c, _, _) in row] for row in v]) for k, v in grids(body)]
+    items = shanghai_seed_items()
     truth = json.loads((TRUTH / SHANGHAI_TRUTH).read_text(encoding="utf-8"))
     truth["notes"] = (
         "013_shanghai_govoffice_2019_cms-body.html printed in the seed's pipe-cell shape by golden/make_fixtures.py: "
@@ -957,6 +956,122 @@ def cut_at_right_edge():
     write("shanghai-2019-cut-at-right-edge", as_text_items(items).encode("utf-8"), ".md", truth)
 
 
+def shanghai_seed_items():
+    """Shanghai 2019's HTML as the seed's shape prints it (shanghai_seed_shape): paragraphs,
+    and tables as rows of cell texts."""
+    body = (CORPUS / SHANGHAI).read_text(encoding="utf-8")
+    return [(k, v if k == "p" else [[c for (c, _, _) in row] for row in v]) for k, v in grids(body)]
+
+
+NO_CHANGE_WORDS = ["未增未减", "无增减", "无变化", "未变化"]
+
+
+def change_in_words():
+    """Shanghai 2019 in the seed's shape with every 本年增/减 cell of t2 (all 0) printed as a
+    word for no change, as 始兴 2020 prints `未增未减` (real page 16): the value is 0."""
+    items = shanghai_seed_items()
+    t2 = next(v for k, v in items if k == "table")
+    column, words = None, 0
+    for row in t2:
+        if row[0] == "信息内容":
+            column = row.index("本年增/减") if "本年增/减" in row else None
+        elif column is not None and len(row) > column:
+            assert row[column] == "0", row
+            row[column] = NO_CHANGE_WORDS[words % len(NO_CHANGE_WORDS)]
+            words += 1
+    assert words == 5, words
+    truth = json.loads((TRUTH / SHANGHAI_TRUTH).read_text(encoding="utf-8"))
+    assert all(v == "0" for k, v in truth["cells"].items() if "|t2.col.change" in k)
+    truth["notes"] = (
+        "013_shanghai_govoffice_2019_cms-body.html in the seed's pipe-cell shape (as shanghai-2019-seed-shape) "
+        "with its five 本年增/减 cells, 0 in the HTML, printed as the words " + " / ".join(NO_CHANGE_WORDS) +
+        " (no change: 0). " + truth["notes"]
+    )
+    write("shanghai-2019-seed-shape-change-words", seed_shape(items).encode("utf-8"), ".txt", truth)
+
+
+def cut_before_last_pipe():
+    """Shanghai 2019 in the seed's shape cut as a crawl that keeps a page's first bytes cuts
+    it (real pages 23, 25): right after the space of `18 |`, the last cell of t3's
+    上年结转 row, so that cell has no closing pipe. Truth: t2, and t3's first two rows."""
+    lines = seed_shape(shanghai_seed_items()).split("\n")
+    label = next(i for i, l in enumerate(lines) if l.startswith("二、上年结转"))
+    total = label + 7  # the row's seventh cell
+    assert lines[total] == "18 |", lines[label:total + 1]
+    text = "\n".join(lines[:total] + ["18 "])
+    truth = json.loads((TRUTH / SHANGHAI_TRUTH).read_text(encoding="utf-8"))
+    rows = ("|t3.row.new_requests|", "|t3.row.carried_over|")
+    truth["cells"] = {
+        k: v for k, v in truth["cells"].items() if k.startswith("t2|") or any(r in k for r in rows)
+    }
+    assert truth["cells"]["t3|t3.row.carried_over|t3.col.total"] == "18"
+    truth["partial"] = True
+    truth["notes"] = (
+        "013_shanghai_govoffice_2019_cms-body.html in the seed's pipe-cell shape (as shanghai-2019-seed-shape), "
+        "cut after '18 ', the total of 二、上年结转 without its closing pipe. Truth: t2 and the two t3 rows in "
+        "the file. " + truth["notes"]
+    )
+    write("shanghai-2019-seed-shape-cut", text.encode("utf-8"), ".txt", truth)
+
+
+MEILIE = "000_fcf6f2f4fa3c5b01.json"
+
+
+def signed_change_empty_decisions():
+    """梅列 2020's t2 (its truth's values) with every cell on a line of its own and a blank line
+    between, as real page 31 prints it: 本年增/减 written with its sign (`+74`) and the
+    处理决定数量 of 行政许可, 其他对外管理服务事项 and 行政处罚 printed empty, so that nothing of
+    them is left (the empty cell vanishes). The sign puts each number in its column; the
+    cells left are empty. Truth: t2 only, those three cells null."""
+    truth = json.loads((TRUTH / MEILIE).read_text(encoding="utf-8"))
+    cells = {k: v for k, v in truth["cells"].items() if k.startswith("t2|")}
+    vanished = ["licensing", "other_mgmt_services", "penalty"]
+    blocks = [
+        ("第二十条第(一)项", ["本年新制作数量", "本年新公开数量", "对外公开总数量"],
+         [("regulations", "规章"), ("normative_docs", "规范性文件")], ["newly_made", "newly_published", "total_published"]),
+        ("第二十条第(五)项", ["上一年项目数量", "本年增/减", "处理决定数量"],
+         [("licensing", "行政许可"), ("other_mgmt_services", "其他对外管理服务事项")], ["prev_year_items", "change", "decisions"]),
+        ("第二十条第(六)项", ["上一年项目数量", "本年增/减", "处理决定数量"],
+         [("penalty", "行政处罚"), ("coercion", "行政强制")], ["prev_year_items", "change", "decisions"]),
+        ("第二十条第(八)项", ["上一年项目数量", "本年增/减"], [("admin_fees", "行政事业性收费")], ["prev_year_items", "change"]),
+        ("第二十条第(九)项", ["采购项目数量", "采购总金额"], [("central_procurement", "政府集中采购")],
+         ["procurement_items", "procurement_amount"]),
+    ]
+    lines = ["梅列区2020年政府信息公开工作年度报告", "一、总体情况", "2020年,我区全面推进政务公开工作。",
+             "二、主动公开政府信息情况"]
+    printed = 0
+    for title, heads, rows, cols in blocks:
+        lines += [title, "信息内容"] + heads
+        for rid, label in rows:
+            lines.append(label)
+            for col in cols:
+                key = f"t2|t2.row.{rid}|t2.col.{col}"
+                if rid in vanished and col == "decisions":
+                    cells[key] = None
+                    continue
+                value = cells[key]
+                signed = col == "change" and rid in vanished + ["admin_fees"] and value != "0"
+                lines.append(("+" if signed else "") + value)
+                printed += 1
+    assert printed == len(cells) - len(vanished) == 19
+    lines += ["三、收到和处理政府信息公开申请情况", "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"]
+    truth["cells"] = cells
+    truth["partial"] = True
+    truth["notes"] = (
+        "The t2 values of 000_fcf6f2f4fa3c5b01.json printed by golden/make_fixtures.py one cell a line with blank "
+        "lines between (real page 31's shape), 本年增/减 of 行政许可, 其他对外管理服务事项, 行政处罚 and 行政事业性收费 "
+        "with a '+', and the 处理决定数量 of the first three printed empty (not printed at all): null here. "
+        "Title line added; no t3, t4. " + truth["notes"]
+    )
+    write("meilie-2020-cell-lines-signed", ("\n\n".join(lines) + "\n").encode("utf-8"), ".txt", truth)
+
+
+def real_page_shape_cases():
+    change_in_words()
+    cut_before_last_pipe()
+    signed_change_empty_decisions()
+
+
 def issue13_cases():
     t2_without_section_lines()
     unit_in_header()
@@ -976,6 +1091,7 @@ CASE_GROUPS = {
     "html": html_cases,
     "office": office_cases,
     "issue13": issue13_cases,
+    "real-page-shapes": real_page_shape_cases,
 }
 
 

@@ -32,6 +32,8 @@ pub fn read(text: &str, budget: &mut Budget) -> Result<Layout, TooLarge> {
 
 /// Reads lines (each knowing where it was printed) into the common layout.
 fn read_lines(mut lines: Vec<Text>, budget: &mut Budget) -> Result<Layout, TooLarge> {
+    close_cut_cell(&mut lines);
+    rejoin_wrapped_pipes(&mut lines);
     if let Some(piped) = cells_on_own_lines_as_pipes(&lines) {
         lines = piped;
     }
@@ -103,6 +105,65 @@ fn read_lines(mut lines: Vec<Text>, budget: &mut Budget) -> Result<Layout, TooLa
         ));
     }
     Ok(layout)
+}
+
+/// A page cut between a cell and its closing pipe, as a crawl that keeps a page's first
+/// bytes cuts it (`0 |` left as `0 `): the last line, a lone number and the space that
+/// preceded its pipe, after a line of the one-cell-a-line pipe shape (a cell, or a lone `|`
+/// for an empty one), is that shape's last
+/// cell and gets its pipe back. Without the space the number itself may be cut (`1` of
+/// `12`) and is left alone; so is the last line of a file that ends in a line break.
+fn close_cut_cell(lines: &mut [Text]) {
+    let [.., above, last] = lines else {
+        return;
+    };
+    let cell_line = |l: &str| {
+        let t = l.trim();
+        is_empty_cell(t)
+            || t.ends_with('|')
+                && !t.starts_with('|')
+                && cell_ranges(t).filter(|c| !c.is_empty()).count() <= 1
+    };
+    if last.as_str().ends_with(char::is_whitespace)
+        && is_lone_cell(last.as_str().trim())
+        && cell_line(above.as_str())
+    {
+        *last = last.trim();
+        last.push_str(" |", None);
+    }
+}
+
+/// A cell whose closing pipe a scraper wrapped onto the next line (`\t\t\t0` then `   | `,
+/// between cells printed `0  | `): in the one-cell-a-line pipe shape a lone number without
+/// its pipe, after a cell line and before a lone `|`, gets that `|` back. After a lone `|`
+/// the lone `|` is an empty cell of its own (cells on lines of their own, each followed by
+/// a `|` line), and the lines are left as they are.
+fn rejoin_wrapped_pipes(lines: &mut Vec<Text>) {
+    let wrapped = |l: &[Text]| {
+        let (above, cell, pipe) = (l[0].as_str().trim(), l[1].as_str().trim(), &l[2]);
+        above.ends_with('|')
+            && !is_empty_cell(above)
+            && !above.starts_with('|')
+            && is_lone_cell(cell)
+            && is_empty_cell(pipe.as_str())
+    };
+    if !lines.windows(3).any(wrapped) {
+        return;
+    }
+    let mut out: Vec<Text> = Vec::with_capacity(lines.len());
+    let mut k = 0;
+    while k < lines.len() {
+        if k >= 1 && k + 1 < lines.len() && wrapped(&lines[k - 1..k + 2]) {
+            let mut cell = lines[k].trim();
+            cell.push_str(" |", None);
+            out.push(cell);
+            k += 2;
+            continue;
+        }
+        out.push(lines[k].clone());
+        k += 1;
+    }
+    *lines = out;
 }
 
 /// `\r\n` and lone `\r` become `\n`; form feeds, which mark PDF page ends (pdftotext),
@@ -442,6 +503,52 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    /// A page cut between its last cell and that cell's pipe (`0 ` for `0 |`): the cell is
+    /// the grid's last, on its own line; without the space the number may be cut and stays
+    /// a line of text, as does a cell after a line break.
+    #[test]
+    fn a_last_cell_cut_before_its_pipe_closes_the_grid() {
+        let cells = |text: &str| {
+            let layout = read(text, &mut Budget::default()).unwrap();
+            (grid_texts(&layout), line_texts(&layout).join("/"))
+        };
+        let page = "行政事业性收费 |\n0 |\n";
+        let (grids, lines) = cells(&format!("{page}0 "));
+        assert_eq!(grids, vec![vec![vec!["行政事业性收费", "0", "0"]]]);
+        assert_eq!(lines, "");
+        let (grids, _) = cells("行政强制 |\n|\n0 ");
+        assert_eq!(grids, vec![vec![vec!["行政强制", "", "0"]]]);
+        let (grids, _) = cells(&format!("{page}|\n0 |\n0 "));
+        assert_eq!(grids, vec![vec![vec!["行政事业性收费", "0", "", "0", "0"]]]);
+        for cut in ["0", "0 \n", "未增未减 "] {
+            let (grids, lines) = cells(&format!("{page}{cut}"));
+            assert_eq!(grids, vec![vec![vec!["行政事业性收费", "0"]]], "{cut:?}");
+            assert!(lines.starts_with(cut.trim()), "{cut:?}: {lines}");
+        }
+    }
+
+    /// A cell's pipe wrapped onto the next line (page 36: `\t\t\t0` / `   | `) is that
+    /// cell's; after a lone `|` (cells each followed by a `|` line) the `|` stays a cell.
+    #[test]
+    fn a_pipe_wrapped_onto_the_next_line_closes_its_cell() {
+        let page = "规章  | \n\t\t\t0  | \n\t\t\t0  | \n\t\t\t0\n   | \n\t\t\n规范性文件  | \n\t\t\t5  | \n";
+        let layout = read(page, &mut Budget::default()).unwrap();
+        assert_eq!(
+            grid_texts(&layout),
+            vec![
+                vec![vec!["规章", "0", "0", "0"]],
+                vec![vec!["规范性文件", "5"]]
+            ]
+        );
+        let lines: Vec<Text> = ["规章 |", "|", "0", "|", "5 |"]
+            .iter()
+            .map(|&l| Text::from(l))
+            .collect();
+        let mut kept = lines.clone();
+        rejoin_wrapped_pipes(&mut kept);
+        assert_eq!(kept, lines);
     }
 
     /// The seed's shape: a lone `|` is an empty cell (or closes a row as wide as the grid:

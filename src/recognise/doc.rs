@@ -318,7 +318,7 @@ fn lex_cell(text: &str, range: Range<usize>, line: usize, items: &mut Vec<Item>)
         return;
     }
     let (num, _) = number::split_unit(&squeezed);
-    if number::normalise(num).is_some() {
+    if number::normalise(num).is_some() || number::is_no_change(&squeezed) {
         items.push(Item {
             kind: ItemKind::Number,
             range: trimmed,
@@ -383,6 +383,8 @@ fn lex(text: &str, range: Range<usize>, line: usize, first_column: usize, items:
             Some((ItemKind::Blank, i + 1))
         } else if let Some(end) = blank_marker(&chars, i) {
             Some((ItemKind::Blank, end))
+        } else if let Some(end) = no_change_word(&chars, i) {
+            Some((ItemKind::Number, end))
         } else {
             number_at(&chars, i).map(|end| (ItemKind::Number, end))
         };
@@ -497,9 +499,7 @@ fn thousands_group(chars: &[(usize, char)], k: usize) -> bool {
 /// A blank marker standing alone: `-`, `—`, `/`, `无` between spaces or cell edges (the
 /// canonical form's blanks, canonical-xml.md: the same for every template).
 fn blank_marker(chars: &[(usize, char)], i: usize) -> Option<usize> {
-    let edge = |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || c == '|');
-    let prev = if i > 0 { Some(chars[i - 1].1) } else { None };
-    if !edge(prev) {
+    if !cell_edge(chars, i.checked_sub(1)) {
         return None;
     }
     let mut k = i;
@@ -509,7 +509,25 @@ fn blank_marker(chars: &[(usize, char)], i: usize) -> Option<usize> {
     if k == i || k - i > 2 {
         return None;
     }
-    edge(chars.get(k).map(|&(_, c)| c)).then_some(k)
+    cell_edge(chars, Some(k)).then_some(k)
+}
+
+/// A word for no change (`未增未减`) standing alone as a cell, as a blank marker does: the
+/// value 0 of a 本年增/减 cell. Inside prose (`事项未增未减。`) it stays text.
+fn no_change_word(chars: &[(usize, char)], i: usize) -> Option<usize> {
+    if !cell_edge(chars, i.checked_sub(1)) {
+        return None;
+    }
+    let ahead: Vec<char> = chars[i..].iter().take(8).map(|&(_, c)| c).collect();
+    let end = i + number::no_change_at(&ahead)?;
+    cell_edge(chars, Some(end)).then_some(end)
+}
+
+/// Whether the character at `k` (none: before the text) can bound a cell: the text's
+/// edge, a space or a pipe.
+fn cell_edge(chars: &[(usize, char)], k: Option<usize>) -> bool {
+    k.and_then(|k| chars.get(k))
+        .is_none_or(|&(_, c)| c.is_whitespace() || c == '|')
 }
 
 #[cfg(test)]
@@ -596,6 +614,14 @@ mod tests {
             vec![t("行政事业性收费"), n("7730.28")]
         );
         assert_eq!(lexed("1,234 5"), vec![n("1,234"), n("5")]);
+        // A word for no change standing as a cell is read as a number (0 where the column
+        // counts a change); inside a sentence it is text.
+        assert_eq!(
+            lexed("行政许可 | 0 | 未增未减 | 无增减 |"),
+            vec![t("行政许可"), n("0"), n("未增未减"), n("无增减")]
+        );
+        assert_eq!(lexed("事项未增未减。"), vec![t("事项未增未减。")]);
+        assert_eq!(lexed("无变化情况"), vec![t("无变化情况")]);
         assert_eq!(lexed("２５１０００元"), vec![n("251000元")]);
     }
 

@@ -491,10 +491,12 @@ fn groups(items: &[RItem], inline_lines: &BTreeSet<usize>) -> Vec<Group> {
 }
 
 /// A number may hold several cells when the table is printed inline, or when it is glued
-/// to its label with no space (`规范性文件898989`).
+/// to its label with no space (`规范性文件898989`). A word for no change (`未增未减`) has no
+/// digits to cut.
 fn splittable(item: &RItem, glued_to_label: bool, inline_lines: &BTreeSet<usize>) -> bool {
     item.kind == ItemKind::Number
         && !item.atomic
+        && item.text.bytes().any(|b| b.is_ascii_digit())
         && (glued_to_label || inline_lines.contains(&item.line))
 }
 
@@ -904,6 +906,21 @@ fn row_readings(
                 None => unreadable(&tokens, n, (table, row), diags),
             }
         }
+        Ok(_) if tokens.len() < n => match placed_by_sign(&tokens, kinds) {
+            Some(reading) => {
+                diags.push(Diagnostic::new(
+                    Level::Info,
+                    "row-by-sign",
+                    at(),
+                    format!(
+                        "{row} prints {} of {n} cells, its empty cells not printed; a signed number stands only in the signed column, which leaves one placement: the other cells are empty",
+                        tokens.len()
+                    ),
+                ));
+                vec![reading]
+            }
+            None => unreadable(&tokens, n, (table, row), diags),
+        },
         Ok(_) => unreadable(&tokens, n, (table, row), diags),
         Err(split::TooMany) => {
             diags.push(Diagnostic::new(
@@ -916,6 +933,58 @@ fn row_readings(
         }
     };
     (readings, false)
+}
+
+/// A row of whole cells printing fewer than its cells, its empty cells not printed at all
+/// (cells on lines of their own: `行政许可` / `19` / `+4`, 处理决定数量 empty): the placement of
+/// its numbers, in order, where a signed one (`+4`, `-3`, `增2`, `减1`) stands in a signed
+/// column and each other in a column that takes it, the cells left over empty — when exactly
+/// one placement does. Unsigned numbers alone never pin one, nor does a row with a
+/// splittable run or a blank mark (its blanks are printed: the empties did not vanish).
+fn placed_by_sign(tokens: &[Token], kinds: &[ValueKind]) -> Option<Vec<Slot>> {
+    let signed = |t: &Token| t.text.starts_with(['+', '-', '增', '减']);
+    if tokens.is_empty()
+        || !tokens.iter().any(signed)
+        || tokens.iter().any(|t| t.splittable || t.blank)
+    {
+        return None;
+    }
+    let fits = |t: &Token, kind: ValueKind| {
+        (!signed(t) || kind == ValueKind::Signed)
+            && matches!(
+                crate::text::number::parse_cell(&t.text, kind),
+                crate::text::number::CellText::Value { .. }
+            )
+    };
+    // Order-preserving placements of the tokens into the columns (k of n, few).
+    let (k, n) = (tokens.len(), kinds.len());
+    let mut found: Option<Vec<usize>> = None;
+    let mut columns: Vec<usize> = (0..k).collect();
+    loop {
+        if tokens.iter().zip(&columns).all(|(t, &c)| fits(t, kinds[c])) {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(columns.clone());
+        }
+        let Some(i) = (0..k).rev().find(|&i| columns[i] < n - k + i) else {
+            break;
+        };
+        columns[i] += 1;
+        for j in i + 1..k {
+            columns[j] = columns[j - 1] + 1;
+        }
+    }
+    let mut reading: Vec<Slot> = vec![Slot::unprinted(Piece::Blank); n];
+    for (t, c) in tokens.iter().zip(found?) {
+        let crate::text::number::CellText::Value { value, unit } =
+            crate::text::number::parse_cell(&t.text, kinds[c])
+        else {
+            return None;
+        };
+        reading[c] = Slot::of_token(Piece::Value { value, unit }, t.item, &t.text);
+    }
+    Some(reading)
 }
 
 fn unreadable(
@@ -1231,14 +1300,21 @@ impl Read<'_> {
         }
         if let Solved::One(Piece::Value { value, unit }) = solved {
             cell.unit = unit.clone();
-            // One printed token per cell: its own text is the raw form.
+            // One printed token per cell: its own text is the raw form. So is a whole
+            // token read as one cell among a row's padding blanks (the seed's lone `|`).
             let one_per_cell =
                 choice.readings.len() == 1 && self.sources.len() == choice.cols.len();
-            if one_per_cell {
-                let raw = self
-                    .doc
-                    .original(self.items[self.sources[ci]].range.clone())
-                    .trim();
+            let whole_token = match printed {
+                [p] if p.bytes == (0..self.items[p.item].text.len()) => Some(p.item),
+                _ => None,
+            };
+            let token = if one_per_cell {
+                Some(self.sources[ci])
+            } else {
+                whole_token
+            };
+            if let Some(k) = token {
+                let raw = self.doc.original(self.items[k].range.clone()).trim();
                 if !raw.is_empty() && raw != value {
                     cell.raw = Some(raw.to_string());
                 }

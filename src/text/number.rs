@@ -24,6 +24,10 @@ const UNITS: &[&str] = &["万元", "元", "件", "个", "项", "条"];
 /// Printed forms of an empty cell.
 const BLANKS: &[&str] = &["", "-", "—", "——", "–", "/", "无", "－", "/"];
 
+/// Words a 本年增/减 cell prints for no change at all (`未增未减`: neither up nor down): the
+/// value 0. Only that column counts a change; in any other a word is no number.
+const NO_CHANGE: &[&str] = &["未增未减", "无增减", "无变化", "未变化"];
+
 /// Longest integer part accepted; longer runs are not counts anyone printed.
 const MAX_DIGITS: usize = 20;
 
@@ -35,6 +39,19 @@ pub fn unit_named(text: &str) -> Option<&'static str> {
 /// True for the printed forms of an empty cell.
 pub fn is_blank(text: &str) -> bool {
     BLANKS.contains(&text.trim())
+}
+
+/// True for a word that says a change count is zero (`未增未减`).
+pub fn is_no_change(text: &str) -> bool {
+    NO_CHANGE.contains(&text.trim())
+}
+
+/// The zero-change word starting `chars[i..]`, if one does: how many characters it has.
+pub fn no_change_at(chars: &[char]) -> Option<usize> {
+    NO_CHANGE.iter().find_map(|w| {
+        let n = w.chars().count();
+        (chars.len() >= n && w.chars().eq(chars[..n].iter().copied())).then_some(n)
+    })
 }
 
 /// Splits a trailing unit off a number's text.
@@ -52,6 +69,17 @@ pub fn parse_cell(text: &str, kind: ValueKind) -> CellText {
     let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     if is_blank(&text) {
         return CellText::Blank;
+    }
+    if is_no_change(&text) {
+        return match kind {
+            ValueKind::Signed => CellText::Value {
+                value: "0".into(),
+                unit: None,
+            },
+            _ => CellText::Invalid(format!(
+                "{text:?} says nothing changed; only a 本年增/减 cell counts a change"
+            )),
+        };
     }
     let (number, unit) = split_unit(&text);
     match normalise(number) {
@@ -209,6 +237,31 @@ mod tests {
             parse_cell("abc", ValueKind::Count),
             CellText::Invalid(_)
         ));
+    }
+
+    /// `未增未减` and its like are 0 in the one column that counts a change, no number in
+    /// any other.
+    #[test]
+    fn words_for_no_change_are_zero_changes() {
+        for word in ["未增未减", "无增减", "无变化", "未变化", " 未增未减 "] {
+            assert_eq!(
+                parse_cell(word, ValueKind::Signed),
+                value("0", None),
+                "{word}"
+            );
+            for kind in [ValueKind::Count, ValueKind::Amount] {
+                assert!(
+                    matches!(parse_cell(word, kind), CellText::Invalid(_)),
+                    "{word}"
+                );
+            }
+        }
+        for not_zero in ["未增", "增减", "变化"] {
+            assert!(matches!(
+                parse_cell(not_zero, ValueKind::Signed),
+                CellText::Invalid(_)
+            ));
+        }
     }
 
     #[test]

@@ -68,6 +68,7 @@ pub fn diagnostic(code: &str) -> &str {
         "pdf-unmapped-glyphs" => "PDF 字形无法对应文字",
         "resolved-by-prose" => "依正文数字确定",
         "row-by-columns" => "按列位置读取的行",
+        "row-by-sign" => "按正负号定位的行",
         "row-by-position" => "按位置确定的行",
         "row-cut-off" => "被截断的行",
         "row-not-found" => "未找到的行",
