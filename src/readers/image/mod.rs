@@ -1,19 +1,22 @@
 //! Tables that are pictures (issue 14): scanned PDFs, image files and table images, read
 //! into positioned words and rulings for the shared fixed-layout code.
 //!
-//! Per image: gray plane ([`decode`]) → paper/ink levels and deskew ([`clean`]) → rulings
+//! Per image: gray plane ([`decode`]) → a photo's sheet squared and its light evened
+//! ([`photo`]) → paper/ink levels and deskew ([`clean`]) → rulings
 //! and their grids ([`rulings`]) → each non-empty cell cut out and read by Tesseract
 //! ([`ocr`]), in batches per document: every cell in Chinese, then the cells that read as
 //! numbers again with a digits-only whitelist (the other reading kept as an alternative);
 //! what lies outside the grids is read as a page of prose.
 //!
 //! Coordinates are points with the origin at the top left of the page; on a page that was
-//! turned to level it, they are those of the levelled page (`skew_degrees` says by how much).
+//! turned to level it, they are those of the levelled page (`skew_degrees` says by how much);
+//! on a photo of a sheet, those of the sheet squared and stretched over the image's box.
 
 pub mod clean;
 pub mod decode;
 pub mod ocr;
 pub mod pdf;
+pub mod photo;
 pub mod rulings;
 
 use std::path::Path;
@@ -331,21 +334,31 @@ struct Source {
 
 fn sources(bytes: &[u8], options: &Options) -> Result<(Vec<Source>, Vec<Diagnostic>), ImageError> {
     let whole = |d: Decoded, number: usize| {
-        let dpi = d
+        let stated = d
             .dpi
             .map(|(x, y)| (x + y) / 2.0)
             .filter(|&v| v >= 50.0)
             .unwrap_or(DEFAULT_DPI);
+        // A photo of a sheet is read as the sheet: its page is the sheet squared, at the
+        // resolution of A4 when it has A4's shape (a photo's stated one is a camera's), and
+        // its `src` boxes are in the squared sheet's pixels.
+        let (image, dpi) = match photo::sheet_of(&d.image) {
+            Some(sheet) => {
+                let dpi = photo::a4_dpi(&sheet).unwrap_or(stated);
+                (sheet, dpi)
+            }
+            None => (d.image, stated),
+        };
         let (w, h) = (
-            d.image.width as f64 * 72.0 / dpi,
-            d.image.height as f64 * 72.0 / dpi,
+            image.width as f64 * 72.0 / dpi,
+            image.height as f64 * 72.0 / dpi,
         );
         Source {
             number,
             width: w,
             height: h,
             images: vec![Placed {
-                image: d.image,
+                image,
                 placement: pdf::Placement {
                     x: 0.0,
                     y: 0.0,
@@ -662,6 +675,14 @@ fn prepare(
         placement,
         dpi,
     } = placed;
+    // A photo placed on a PDF's or OFD's page: its sheet stretched over the image's box.
+    let (image, dpi) = match photo::sheet_of(&image) {
+        Some(sheet) => {
+            let dpi = sheet.width as f64 * 72.0 / placement.width.max(1.0);
+            (sheet, dpi)
+        }
+        None => (image, dpi),
+    };
     let levels = clean::levels(&image);
     let skew = clean::skew_degrees(&image, levels.text);
     let img = clean::level(&image, skew);
