@@ -323,6 +323,27 @@ struct Placed {
     dpi: f64,
 }
 
+impl Placed {
+    /// An image placed on a PDF's or OFD's page, its resolution that of the box it fills.
+    /// Print under [`LOW_DPI`] has one-pixel rulings and digits a few pixels tall: it is
+    /// read at twice the size (bilinear), where rulings are found and Tesseract reads the
+    /// digits. (An image file's resolution is often only [`DEFAULT_DPI`] taken for want of
+    /// one: its size is kept.)
+    fn on_page(image: Gray, placement: pdf::Placement) -> Placed {
+        let dpi = image.width as f64 * 72.0 / placement.width.max(1.0);
+        let (image, dpi) = if dpi < LOW_DPI {
+            (resize(&image, 2.0), dpi * 2.0)
+        } else {
+            (image, dpi)
+        };
+        Placed {
+            image,
+            placement,
+            dpi,
+        }
+    }
+}
+
 struct Source {
     number: usize,
     width: f64,
@@ -383,14 +404,7 @@ fn sources(bytes: &[u8], options: &Options) -> Result<(Vec<Source>, Vec<Diagnost
                 images: p
                     .images
                     .into_iter()
-                    .map(|im| {
-                        let dpi = im.image.width as f64 * 72.0 / im.placement.width.max(1.0);
-                        Placed {
-                            image: im.image,
-                            placement: im.placement,
-                            dpi,
-                        }
-                    })
+                    .map(|im| Placed::on_page(im.image, im.placement))
                     .collect(),
                 src_per_point: 1.0,
             })
@@ -439,12 +453,7 @@ pub fn read_picture_pages(pages: Vec<PicturePage>) -> Result<ImageDocument, Imag
             let Some(d) = decode_file(&bytes, 1)?.into_iter().next() else {
                 continue;
             };
-            let dpi = d.image.width as f64 * 72.0 / placement.width.max(1.0);
-            images.push(Placed {
-                image: d.image,
-                placement,
-                dpi,
-            });
+            images.push(Placed::on_page(d.image, placement));
         }
         sources.push(Source {
             number: i + 1,
@@ -462,6 +471,9 @@ pub fn read_picture_pages(pages: Vec<PicturePage>) -> Result<ImageDocument, Imag
 
 /// The narrowest table, in points (an inch); a quarter of it is the lowest.
 const MIN_TABLE_POINTS: f64 = 72.0;
+
+/// Below this resolution an image placed on a page is read at twice its size.
+const LOW_DPI: f64 = 110.0;
 
 /// Height in pixels Tesseract reads a line of print best at (found by trying: a digit
 /// twice as tall is often not read at all with `--psm 7`).
