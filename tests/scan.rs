@@ -91,6 +91,19 @@ fn a_png_of_a_table_gives_every_cell_of_its_truth_read_by_ocr() {
 }
 
 #[test]
+fn a_phone_photo_of_a_table_at_an_angle_in_uneven_light_is_squared_and_read_with_no_wrong_cell() {
+    // The sheet is a trapezoid on a dark desk, its light falling off by a third: read as
+    // the photo stands (no squaring, no evening) it gave no cell at all.
+    let report = extract(&scan("synthetic-2024-t3-photo.jpg"));
+    let s = score(&report, &scan("synthetic-2024-t3-photo.truth.json"));
+    assert_eq!(
+        (s.right, s.wrong.clone(), s.missing),
+        (173, Vec::<String>::new(), 2),
+        "{s:?}"
+    );
+}
+
+#[test]
 fn an_image_only_pdf_gives_the_truth_with_no_wrong_cell_and_says_ocr_in_the_xml() {
     let path = scan("synthetic-2024-dct.pdf");
     let out = bin().arg("extract").arg(&path).output().unwrap();
@@ -111,8 +124,9 @@ fn an_image_only_pdf_gives_the_truth_with_no_wrong_cell_and_says_ocr_in_the_xml(
     assert!(s.right >= 198, "{s:?}");
 }
 
-/// The OFD's pages are 100-dpi renderings whose one-pixel rulings are not found yet, so
-/// little is read; what is read is marked, and nothing is wrong.
+/// The OFD's pages are 100-dpi renderings with one-pixel rulings and digits seven pixels
+/// tall: read at twice their size, a third of the cells are read (10 at their own size);
+/// what is read is marked, and nothing is wrong.
 #[test]
 fn a_scanned_ofd_is_read_by_ocr_with_no_wrong_cell() {
     let report = extract(&root().join("tests/data/ofd/synthetic-2024-scan.ofd"));
@@ -121,7 +135,7 @@ fn a_scanned_ofd_is_read_by_ocr_with_no_wrong_cell() {
         &root().join("golden/synthetic-2024-pdf-gbk/truth.json"),
     );
     assert!(s.wrong.is_empty(), "{s:?}");
-    assert!(s.right >= 8, "{s:?}");
+    assert!(s.right >= 60, "{s:?}");
     let ocr = report
         .tables
         .iter()
@@ -132,7 +146,7 @@ fn a_scanned_ofd_is_read_by_ocr_with_no_wrong_cell() {
         .flat_map(|t| t.rows.iter().flat_map(|r| &r.cells))
         .filter(|c| c.via == Some(Via::Ocr))
         .count();
-    assert!(ocr >= 8, "{ocr} cells via OCR");
+    assert!(ocr >= 60, "{ocr} cells via OCR");
 }
 
 #[test]

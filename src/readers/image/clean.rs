@@ -148,21 +148,29 @@ pub fn level(img: &Gray, degrees: f64) -> Gray {
             let dx = xo as f64 - cx;
             let x = cx + dx * c - dy * s;
             let y = cy + dx * s + dy * c;
-            if x < 0.0 || y < 0.0 {
-                continue;
+            if let Some(v) = bilinear(img, x, y) {
+                out.pixels[yo * img.width + xo] = v;
             }
-            let (x0, y0) = (x as usize, y as usize);
-            if x0 + 1 >= img.width || y0 + 1 >= img.height {
-                continue;
-            }
-            let (fx, fy) = (x - x0 as f64, y - y0 as f64);
-            let p = |xx: usize, yy: usize| img.pixels[yy * img.width + xx] as f64;
-            let top = p(x0, y0) * (1.0 - fx) + p(x0 + 1, y0) * fx;
-            let bottom = p(x0, y0 + 1) * (1.0 - fx) + p(x0 + 1, y0 + 1) * fx;
-            out.pixels[yo * img.width + xo] = (top * (1.0 - fy) + bottom * fy).round() as u8;
         }
     }
     out
+}
+
+/// The gray level at a point between pixels, interpolated from the four around it; `None`
+/// outside the image.
+pub fn bilinear(img: &Gray, x: f64, y: f64) -> Option<u8> {
+    if x < 0.0 || y < 0.0 {
+        return None;
+    }
+    let (x0, y0) = (x as usize, y as usize);
+    if x0 + 1 >= img.width || y0 + 1 >= img.height {
+        return None;
+    }
+    let (fx, fy) = (x - x0 as f64, y - y0 as f64);
+    let p = |xx: usize, yy: usize| img.pixels[yy * img.width + xx] as f64;
+    let top = p(x0, y0) * (1.0 - fx) + p(x0 + 1, y0) * fx;
+    let bottom = p(x0, y0 + 1) * (1.0 - fx) + p(x0 + 1, y0 + 1) * fx;
+    Some((top * (1.0 - fy) + bottom * fy).round() as u8)
 }
 
 #[cfg(test)]

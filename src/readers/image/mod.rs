@@ -1,19 +1,22 @@
 //! Tables that are pictures (issue 14): scanned PDFs, image files and table images, read
 //! into positioned words and rulings for the shared fixed-layout code.
 //!
-//! Per image: gray plane ([`decode`]) → paper/ink levels and deskew ([`clean`]) → rulings
+//! Per image: gray plane ([`decode`]) → a photo's sheet squared and its light evened
+//! ([`photo`]) → paper/ink levels and deskew ([`clean`]) → rulings
 //! and their grids ([`rulings`]) → each non-empty cell cut out and read by Tesseract
 //! ([`ocr`]), in batches per document: every cell in Chinese, then the cells that read as
 //! numbers again with a digits-only whitelist (the other reading kept as an alternative);
 //! what lies outside the grids is read as a page of prose.
 //!
 //! Coordinates are points with the origin at the top left of the page; on a page that was
-//! turned to level it, they are those of the levelled page (`skew_degrees` says by how much).
+//! turned to level it, they are those of the levelled page (`skew_degrees` says by how much);
+//! on a photo of a sheet, those of the sheet squared and stretched over the image's box.
 
 pub mod clean;
 pub mod decode;
 pub mod ocr;
 pub mod pdf;
+pub mod photo;
 pub mod rulings;
 
 use std::path::Path;
@@ -320,6 +323,27 @@ struct Placed {
     dpi: f64,
 }
 
+impl Placed {
+    /// An image placed on a PDF's or OFD's page, its resolution that of the box it fills.
+    /// Print under [`LOW_DPI`] has one-pixel rulings and digits a few pixels tall: it is
+    /// read at twice the size (bilinear), where rulings are found and Tesseract reads the
+    /// digits. (An image file's resolution is often only [`DEFAULT_DPI`] taken for want of
+    /// one: its size is kept.)
+    fn on_page(image: Gray, placement: pdf::Placement) -> Placed {
+        let dpi = image.width as f64 * 72.0 / placement.width.max(1.0);
+        let (image, dpi) = if dpi < LOW_DPI {
+            (resize(&image, 2.0), dpi * 2.0)
+        } else {
+            (image, dpi)
+        };
+        Placed {
+            image,
+            placement,
+            dpi,
+        }
+    }
+}
+
 struct Source {
     number: usize,
     width: f64,
@@ -331,21 +355,31 @@ struct Source {
 
 fn sources(bytes: &[u8], options: &Options) -> Result<(Vec<Source>, Vec<Diagnostic>), ImageError> {
     let whole = |d: Decoded, number: usize| {
-        let dpi = d
+        let stated = d
             .dpi
             .map(|(x, y)| (x + y) / 2.0)
             .filter(|&v| v >= 50.0)
             .unwrap_or(DEFAULT_DPI);
+        // A photo of a sheet is read as the sheet: its page is the sheet squared, at the
+        // resolution of A4 when it has A4's shape (a photo's stated one is a camera's), and
+        // its `src` boxes are in the squared sheet's pixels.
+        let (image, dpi) = match photo::sheet_of(&d.image) {
+            Some(sheet) => {
+                let dpi = photo::a4_dpi(&sheet).unwrap_or(stated);
+                (sheet, dpi)
+            }
+            None => (d.image, stated),
+        };
         let (w, h) = (
-            d.image.width as f64 * 72.0 / dpi,
-            d.image.height as f64 * 72.0 / dpi,
+            image.width as f64 * 72.0 / dpi,
+            image.height as f64 * 72.0 / dpi,
         );
         Source {
             number,
             width: w,
             height: h,
             images: vec![Placed {
-                image: d.image,
+                image,
                 placement: pdf::Placement {
                     x: 0.0,
                     y: 0.0,
@@ -370,14 +404,7 @@ fn sources(bytes: &[u8], options: &Options) -> Result<(Vec<Source>, Vec<Diagnost
                 images: p
                     .images
                     .into_iter()
-                    .map(|im| {
-                        let dpi = im.image.width as f64 * 72.0 / im.placement.width.max(1.0);
-                        Placed {
-                            image: im.image,
-                            placement: im.placement,
-                            dpi,
-                        }
-                    })
+                    .map(|im| Placed::on_page(im.image, im.placement))
                     .collect(),
                 src_per_point: 1.0,
             })
@@ -426,12 +453,7 @@ pub fn read_picture_pages(pages: Vec<PicturePage>) -> Result<ImageDocument, Imag
             let Some(d) = decode_file(&bytes, 1)?.into_iter().next() else {
                 continue;
             };
-            let dpi = d.image.width as f64 * 72.0 / placement.width.max(1.0);
-            images.push(Placed {
-                image: d.image,
-                placement,
-                dpi,
-            });
+            images.push(Placed::on_page(d.image, placement));
         }
         sources.push(Source {
             number: i + 1,
@@ -449,6 +471,9 @@ pub fn read_picture_pages(pages: Vec<PicturePage>) -> Result<ImageDocument, Imag
 
 /// The narrowest table, in points (an inch); a quarter of it is the lowest.
 const MIN_TABLE_POINTS: f64 = 72.0;
+
+/// Below this resolution an image placed on a page is read at twice its size.
+const LOW_DPI: f64 = 110.0;
 
 /// Height in pixels Tesseract reads a line of print best at (found by trying: a digit
 /// twice as tall is often not read at all with `--psm 7`).
@@ -662,6 +687,14 @@ fn prepare(
         placement,
         dpi,
     } = placed;
+    // A photo placed on a PDF's or OFD's page: its sheet stretched over the image's box.
+    let (image, dpi) = match photo::sheet_of(&image) {
+        Some(sheet) => {
+            let dpi = sheet.width as f64 * 72.0 / placement.width.max(1.0);
+            (sheet, dpi)
+        }
+        None => (image, dpi),
+    };
     let levels = clean::levels(&image);
     let skew = clean::skew_degrees(&image, levels.text);
     let img = clean::level(&image, skew);

@@ -27,7 +27,7 @@ import zlib
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent.parent
@@ -309,6 +309,66 @@ def synthetic_fixtures(tmp):
           "image, a red seal stamped over the 总计 column, JPEG q70. Only t3's cells.", tables=["t3"])
 
     text_with_table_images(tmp)
+    phone_photo(tmp)
+
+
+def perspective_coefficients(quad, size):
+    """Pillow's PERSPECTIVE data mapping the output pixel (x, y) to the input one, for the
+    input rectangle of `size` drawn onto the output quadrilateral `quad` (TL, TR, BR, BL)."""
+    w, h = size
+    src = [(0, 0), (w, 0), (w, h), (0, h)]
+    rows, rhs = [], []
+    for (X, Y), (x, y) in zip(quad, src):
+        rows.append([X, Y, 1, 0, 0, 0, -x * X, -x * Y])
+        rows.append([0, 0, 0, X, Y, 1, -y * X, -y * Y])
+        rhs += [x, y]
+    return tuple(np.linalg.solve(np.array(rows, float), np.array(rhs, float)))
+
+
+def phone_photo(tmp):
+    """Table t3 printed on an A4 sheet, photographed at an angle on a dark desk: the sheet a
+    trapezoid a few degrees out of square, lit unevenly (brighter at the top left, a
+    vignette), slightly blurred, a colour JPEG as a phone writes it."""
+    dpi = 200
+    pages = render(SYNTHETIC, dpi, tmp)
+    t3 = stitch(pages, dpi, [(1, 1), (2, 0)], pad=6)
+    # An A4 sheet (210 × 297 mm), the table centred on it.
+    sheet = Image.new("L", (round(dpi * 210 / 25.4), round(dpi * 297 / 25.4)), 255)
+    if t3.width > sheet.width or t3.height > sheet.height:
+        sys.exit("t3 does not fit on an A4 sheet")
+    sheet.paste(t3, ((sheet.width - t3.width) // 2, (sheet.height - t3.height) // 2))
+    w, h = sheet.size
+    border = dpi // 2
+    # The top edge further from the lens (shorter), the sheet turned about a degree.
+    quad = [(border + 70, border + 40), (border + w - 40, border + 10),
+            (border + w + 10, border + h - 5), (border - 25, border + h + 20)]
+    canvas = (w + 2 * border, h + 2 * border)
+    coeffs = perspective_coefficients(quad, (w, h))
+    warped = sheet.transform(canvas, Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BICUBIC, fillcolor=0)
+    mask = Image.new("L", (w, h), 255).transform(canvas, Image.Transform.PERSPECTIVE, coeffs,
+                                                 Image.Resampling.BILINEAR, fillcolor=0)
+    rng = np.random.default_rng(1414)
+    m = np.asarray(mask, dtype=np.float64) / 255
+    desk = 65 + rng.normal(0.0, 4.0, m.shape)
+    a = np.asarray(warped, dtype=np.float64) * m + desk * (1 - m)
+    ys, xs = np.mgrid[0:canvas[1], 0:canvas[0]].astype(np.float64)
+    ys /= canvas[1]
+    xs /= canvas[0]
+    gradient = 1.0 - 0.30 * (0.6 * ys + 0.4 * xs)
+    vignette = 1.0 - 0.25 * ((xs - 0.5) ** 2 + (ys - 0.5) ** 2) / 0.5
+    a = a * gradient * vignette + rng.normal(0.0, 2.0, a.shape)
+    gray = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "L").filter(ImageFilter.GaussianBlur(0.8))
+    tint = np.asarray(gray, dtype=np.float64)[..., None] * np.array([1.0, 0.96, 0.88])
+    photo = Image.fromarray(np.clip(tint, 0, 255).astype(np.uint8), "RGB")
+    import io
+    buf = io.BytesIO()
+    photo.save(buf, "JPEG", quality=80, optimize=False, progressive=False, subsampling=0, dpi=(dpi, dpi))
+    (HERE / "synthetic-2024-t3-photo.jpg").write_bytes(buf.getvalue())
+    truth("synthetic", "synthetic-2024-t3-photo.jpg",
+          "Table t3 of golden/synthetic-2024-pdf-gbk at 200 dpi, its two pages' parts stacked on one A4 sheet, "
+          "photographed at an angle on a dark desk: the sheet a trapezoid (top edge shorter, about a degree "
+          "turned), light falling off by a third towards the bottom right with a vignette, gaussian blur 0.8 px, "
+          "noise, a warm tint; colour JPEG q80 stating 200 dpi. Only t3's cells.", tables=["t3"])
 
 
 def text_with_table_images(tmp):
