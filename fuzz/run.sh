@@ -22,6 +22,7 @@ case $target in
     docx) dict=office.dict ;;
     ofd) dict=ofd.dict ;;
     sniff_extract) dict=html.dict ;;
+    image) dict=image.dict ;;
     xml_read) dict=xml.dict ;;
     verify) dict=verify.dict ;;
     verify_tags) dict=verify.dict ;;
