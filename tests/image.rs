@@ -315,8 +315,7 @@ fn image_streams_claiming_a_huge_size_are_refused_before_their_planes_are_made()
         unread_image(&flate),
         "image 5 0: damaged image (the data of a 10000 × 10000 image holds 1000 of its 100000000 bytes)"
     );
-    // A G4 line of all white is one bit (V0 at the end of the line); 64 bytes of them
-    // make 512 lines, not the 10,000 claimed.
+    // 64 bytes of G4 data decode to far fewer lines than the 10,000 claimed.
     let ccitt = one_image_pdf(
         "/Width 10000 /Height 10000 /ColorSpace /DeviceGray /BitsPerComponent 1 \
          /Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns 10000 /Rows 10000 >>",
