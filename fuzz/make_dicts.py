@@ -12,7 +12,9 @@ schemas/templates.toml changes):
 - office.dict: DOCX and ODT element names and zip signatures;
 - ofd.dict:    OFD element and attribute names, path commands and `g` runs;
 - xml.dict:    the canonical XML's element, attribute and id names;
-- verify.dict: zip signatures and the BagIt / seal-record words.
+- verify.dict: zip signatures and the BagIt / seal-record words;
+- image.dict:  PNG chunk names, JPEG markers, TIFF tags (big- and little-endian) and the
+  image XObject keys and filters of a PDF.
 
 Non-ASCII words are written as \\xNN escapes, which libFuzzer reads back as bytes.
 """
@@ -137,6 +139,28 @@ VERIFY = [
 ]
 
 
+# TIFF tags the decoder acts on, as the two bytes of each byte order.
+TIFF_TAGS = [256, 257, 258, 259, 262, 273, 277, 278, 279, 282, 283, 284, 296, 317, 322, 323,
+             324, 325, 338, 339]
+
+IMAGE = (
+    [b"\x89PNG\r\n\x1a\n", "IHDR", "PLTE", "IDAT", "IEND", "tRNS", "pHYs", "acTL", "fcTL",
+     "fdAT", b"\x00\x00\x00\x0d", b"\xff\xd8", b"\xff\xd9", b"\xff\xc0", b"\xff\xc1",
+     b"\xff\xc2", b"\xff\xc4", b"\xff\xda", b"\xff\xdb", b"\xff\xdd", b"\xff\xe0",
+     b"\xff\xee", "JFIF\x00", "Adobe", b"II*\x00", b"MM\x00*", b"\xff\xff", b"\xff\x7f",
+     b"\x00\x01\x00\x00"]
+    + [t.to_bytes(2, "little") for t in TIFF_TAGS]
+    + [t.to_bytes(2, "big") for t in TIFF_TAGS]
+    + ["%PDF-1.4", "/XObject", "/Subtype /Image", "/Form", "/Width", "/Height",
+       "/BitsPerComponent", "/ColorSpace", "/DeviceGray", "/DeviceRGB", "/DeviceCMYK",
+       "/Indexed", "/ICCBased", "/ImageMask true", "/Decode [1 0]", "/Filter",
+       "/FlateDecode", "/DCTDecode", "/CCITTFaxDecode", "/JBIG2Decode", "/JPXDecode",
+       "/DecodeParms", "/Predictor", "/Colors", "/Columns", "/Rows", "/K -1", "/K 0",
+       "/BlackIs1 true", "/MediaBox", "/Matrix", "/Resources", " 0 R", "cm", "Do", "q", "Q",
+       "BI", "99999", "65535", "-1", "0.001"]
+)
+
+
 def xml_words():
     words = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "urn:gongkai:report:1",
              "<!DOCTYPE", "<![CDATA[", "&amp;", "&lt;", "&#", "xmlns=\""]
@@ -175,6 +199,7 @@ def main():
     write("ofd.dict", OFD + template_words()[:60])
     write("xml.dict", xml_words())
     write("verify.dict", VERIFY)
+    write("image.dict", IMAGE)
 
 
 if __name__ == "__main__":

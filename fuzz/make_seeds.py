@@ -18,6 +18,15 @@ as it runs; what it added is kept unless `--clean` is given). Seeds:
                  unzipped (the target's other input form: the parts' XML, NUL-separated)
 - ofd:           tests/data/ofd/*.ofd, each readable one also unpacked (the target's other
                  input form: page content, template content and PublicRes.xml, NUL-separated)
+- image:         small cuts of the scans of tests/data/scans (a table's top-left corner,
+                 shrunk to about 240 pixels across, rulings kept): PNG (gray, 1-bit, palette,
+                 RGB, 16-bit), JPEG (gray, RGB, progressive, CMYK), TIFF (G4 min-is-white
+                 and min-is-black, two G4 pages, LZW gray, PackBits RGB), and image-only
+                 PDFs of them (DCTDecode, CCITTFaxDecode G4, Flate with PNG predictors, a
+                 16-colour palette, an image mask drawn flipped in a form, JBIG2Decode);
+                 and bombs: headers claiming 100,000 x 100,000 pixels or a CCITT image of
+                 65,535 x 65,535 with a few bytes of data. Needs Pillow (`pip install
+                 pillow`); without it the image seeds are skipped with a warning
 - sniff_extract: all of the above, and a sealed archive
 - xml_read:      golden/*/expected.xml
 - verify:        archives sealed here with `gongkai seal` (a tiny one, one holding three
@@ -314,6 +323,161 @@ def tag_operations():
     return ops
 
 
+SCANS = ROOT / "tests" / "data" / "scans"
+
+
+def image_pdf(image_dict, data, flip=False, form=False):
+    """A one-page PDF that draws one image XObject across a 240 x 100 point box, either
+    directly or (form) inside a form XObject; flip draws it upside down."""
+    place = b"240 0 0 -100 20 120 cm" if flip else b"240 0 0 100 20 20 cm"
+    image = stream(data, b"/Type /XObject /Subtype /Image " + image_dict + b" ")
+    if form:
+        return pdf([
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 280 140] "
+            b"/Resources << /XObject << /F1 5 0 R >> >> /Contents 4 0 R >>",
+            stream(b"q /F1 Do Q"),
+            stream(b"q " + place + b" /Im1 Do Q",
+                   b"/Type /XObject /Subtype /Form /BBox [0 0 280 140] "
+                   b"/Resources << /XObject << /Im1 6 0 R >> >> "),
+            image,
+        ])
+    return pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 280 140] "
+        b"/Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>",
+        stream(b"q " + place + b" /Im1 Do Q"),
+        image,
+    ])
+
+
+def png_rows(rows, bpp):
+    """Rows of bytes PNG-filtered (Sub on even rows, Up on odd ones) as predictor 15 wants."""
+    out, prev = bytearray(), bytes(len(rows[0]))
+    for i, row in enumerate(rows):
+        if i % 2 == 0:
+            out += b"\x01" + bytes((row[j] - (row[j - bpp] if j >= bpp else 0)) & 255
+                                   for j in range(len(row)))
+        else:
+            out += b"\x02" + bytes((row[j] - prev[j]) & 255 for j in range(len(row)))
+        prev = row
+    return bytes(out)
+
+
+def image_seeds():
+    try:
+        from PIL import Image
+    except ImportError:
+        print("warning: no Pillow (pip install pillow): the image seeds were not made",
+              file=sys.stderr)
+        return {}
+
+    def encoded(im, fmt, **kw):
+        buf = io.BytesIO()
+        im.save(buf, fmt, **kw)
+        return buf.getvalue()
+
+    def shrunk(im, box, width=240):
+        # Box-averaged then thresholded, so that one-pixel rulings stay black.
+        part = im.convert("L").crop(box)
+        part = part.resize((width, round(width * part.height / part.width)), Image.BOX)
+        return part.point(lambda v: 0 if v < 215 else 255)
+
+    t3 = shrunk(Image.open(SCANS / "hongze-2023-t3.png"), (0, 0, 927, 400))
+    seal_rgb = Image.open(SCANS / "synthetic-2024-t3-seal.jpg").crop((0, 0, 986, 420))
+    seal_rgb = seal_rgb.resize((160, round(160 * 420 / 986)), Image.BOX)
+    with Image.open(SCANS / "hongze-2023-g4.tif") as tif:
+        tif.seek(2)
+        g4_page = shrunk(tif, (150, 150, 2330, 1100)).convert("1")
+    out = {
+        "t3-gray.png": encoded(t3, "PNG", dpi=(60, 60)),
+        "t3-1bit.png": encoded(t3.convert("1"), "PNG"),
+        "t3-palette.png": encoded(t3.convert("P"), "PNG"),
+        "seal-rgb.png": encoded(seal_rgb, "PNG"),
+        "t3-16bit.png": encoded(t3.convert("I;16"), "PNG"),
+        "t3-gray.jpg": encoded(t3, "JPEG", quality=40, dpi=(60, 60)),
+        "seal-rgb.jpg": encoded(seal_rgb, "JPEG", quality=40),
+        "seal-progressive.jpg": encoded(seal_rgb, "JPEG", quality=40, progressive=True),
+        "seal-cmyk.jpg": encoded(seal_rgb.convert("CMYK"), "JPEG", quality=40),
+        "g4.tif": encoded(g4_page, "TIFF", compression="group4", dpi=(75, 75)),
+        "g4-min-is-black.tif": encoded(g4_page, "TIFF", compression="group4",
+                                       tiffinfo={262: 1}),
+        "g4-two-pages.tif": encoded(g4_page, "TIFF", compression="group4", save_all=True,
+                                    append_images=[t3.convert("1")]),
+        "t3-lzw.tif": encoded(t3, "TIFF", compression="tiff_lzw"),
+        "seal-packbits.tif": encoded(seal_rgb, "TIFF", compression="packbits"),
+    }
+    # The PDFs' images are these same pixels.
+    size = b"/Width %d /Height %d " % t3.size
+    with Image.open(io.BytesIO(out["g4.tif"])) as g4:
+        # One strip (Pillow writes one for an image this small): the raw G4 data.
+        at, length = g4.tag_v2[273][0], g4.tag_v2[279][0]
+        g4_data = out["g4.tif"][at:at + length]
+        g4_size = b"/Width %d /Height %d " % g4.size
+    out["dct.pdf"] = image_pdf(b"/Width %d /Height %d " % seal_rgb.size +
+                               b"/ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode",
+                               out["seal-rgb.jpg"])
+    out["dct-gray-flipped.pdf"] = image_pdf(size + b"/ColorSpace /DeviceGray "
+                                            b"/BitsPerComponent 8 /Filter /DCTDecode",
+                                            out["t3-gray.jpg"], flip=True)
+    out["ccitt-g4.pdf"] = image_pdf(
+        g4_size + b"/ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /CCITTFaxDecode "
+        b"/DecodeParms << /K -1 /Columns %d /Rows %d /BlackIs1 false >>" % g4_page.size, g4_data)
+    rows = [t3.tobytes()[y * t3.width:(y + 1) * t3.width] for y in range(t3.height)]
+    out["flate-predictor.pdf"] = image_pdf(
+        size + b"/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode "
+        b"/DecodeParms << /Predictor 15 /Colors 1 /BitsPerComponent 8 /Columns %d >>" % t3.width,
+        zlib.compress(png_rows(rows, 1), 9))
+    sixteen = t3.quantize(16)
+    palette = bytes(sixteen.getpalette()[:48])
+    nibbles = sixteen.tobytes()
+    packed = b"".join(
+        bytes((nibbles[y * t3.width + x] << 4) | (nibbles[y * t3.width + x + 1]
+              if x + 1 < t3.width else 0) for x in range(0, t3.width, 2))
+        for y in range(t3.height))
+    out["flate-indexed.pdf"] = image_pdf(
+        size + b"/ColorSpace [/Indexed /DeviceRGB 15 <" + palette.hex().encode() + b">] "
+        b"/BitsPerComponent 4 /Filter /FlateDecode", zlib.compress(packed, 9))
+    out["mask-in-form.pdf"] = image_pdf(
+        size + b"/ImageMask true /Decode [1 0] /Filter /FlateDecode",
+        zlib.compress(t3.convert("1").tobytes(), 9), flip=True, form=True)
+    out["jbig2.pdf"] = image_pdf(size + b"/ColorSpace /DeviceGray /BitsPerComponent 1 "
+                                 b"/Filter /JBIG2Decode", b"\x00" * 16)
+    # Bombs: each claims a plane of ten billion pixels (or 4.3 billion) in a few bytes.
+    huge = 100_000
+    ihdr = b"IHDR" + struct.pack(">IIBBBBB", huge, huge, 8, 0, 0, 0, 0)
+    idat = b"IDAT" + zlib.compress(b"\x00" * 1000)
+    out["bomb.png"] = (b"\x89PNG\r\n\x1a\n"
+                       + b"".join(struct.pack(">I", len(c) - 4) + c
+                                  + struct.pack(">I", zlib.crc32(c)) for c in [ihdr, idat])
+                       + b"\x00\x00\x00\x00IEND\xaeB`\x82")
+    sof = out["t3-gray.jpg"].find(b"\xff\xc0")
+    jpeg = bytearray(out["t3-gray.jpg"])
+    jpeg[sof + 5:sof + 9] = struct.pack(">HH", 65535, 65535)
+    out["bomb.jpg"] = bytes(jpeg)
+    tiff = bytearray(out["g4.tif"])
+    for tag, value in [(256, huge), (257, huge)]:
+        # Entries are 12 bytes after the 2-byte count at the offset in bytes 4..8.
+        ifd = struct.unpack("<I", tiff[4:8])[0]
+        for i in range(struct.unpack("<H", tiff[ifd:ifd + 2])[0]):
+            e = ifd + 2 + 12 * i
+            if struct.unpack("<H", tiff[e:e + 2])[0] == tag:
+                tiff[e + 2:e + 12] = struct.pack("<HII", 4, 1, value)
+    out["bomb.tif"] = bytes(tiff)
+    out["bomb-flate.pdf"] = image_pdf(b"/Width 10000 /Height 10000 /ColorSpace /DeviceGray "
+                                      b"/BitsPerComponent 8 /Filter /FlateDecode",
+                                      zlib.compress(b"\x00" * 1000))
+    out["bomb-ccitt.pdf"] = image_pdf(
+        b"/Width 65535 /Height 65535 /ColorSpace /DeviceGray /BitsPerComponent 1 "
+        b"/Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns 65535 /Rows 65535 >>",
+        g4_data[:64])
+    out["bomb-dct.pdf"] = image_pdf(b"/Width 9000 /Height 9000 /ColorSpace /DeviceGray "
+                                    b"/BitsPerComponent 8 /Filter /DCTDecode", out["bomb.jpg"])
+    return out
+
+
 def main():
     if "--clean" in sys.argv and CORPUS.exists():
         # Only the seeds: what libFuzzer grew is thrown away.
@@ -357,6 +521,9 @@ def main():
                        ("end", {"end": True}),
                        ("all", {"local": True, "central": True, "end": True})]:
         put("verify", f"tiny-2020-zip64-{name}.zip", zip64_variant(tiny, **kind))
+    for name, data in image_seeds().items():
+        put("image", name, data)
+        everything["image-" + name] = data
     for name, data in everything.items():
         put("sniff_extract", name, data)
     for name, data in tag_operations().items():

@@ -22,13 +22,15 @@ case $target in
     docx) dict=office.dict ;;
     ofd) dict=ofd.dict ;;
     sniff_extract) dict=html.dict ;;
+    image) dict=image.dict ;;
     xml_read) dict=xml.dict ;;
     verify) dict=verify.dict ;;
     verify_tags) dict=verify.dict ;;
     *) echo "unknown target $target" >&2; exit 2 ;;
 esac
 
-[ -d corpus/$target ] || python3 make_seeds.py
+# The image seeds need Pillow: PYTHON names a python that has it (default python3).
+[ -d corpus/$target ] || "${PYTHON:-python3}" make_seeds.py
 mkdir -p logs
 export RUSTC_BOOTSTRAP=1
 # The verifier hashes on rayon's pool: one thread, so one fuzzer uses one core.

@@ -231,10 +231,8 @@ fn without_tesseract_or_its_chinese_data_the_error_says_what_to_install() {
     );
 }
 
-#[test]
-fn a_jbig2_page_image_is_named_in_a_diagnostic_not_guessed() {
-    // A one-page PDF whose only image is JBIG2-coded.
-    let data = b"\x97\x4a\x42\x32\x0d\x0a\x1a\x0a";
+/// A one-page PDF whose only image is object 5: `dict` (its keys but /Length) over `data`.
+fn one_image_pdf(dict: &str, data: &[u8]) -> Vec<u8> {
     let mut pdf = b"%PDF-1.7\n".to_vec();
     let mut offsets = Vec::new();
     let objects = [
@@ -242,7 +240,7 @@ fn a_jbig2_page_image_is_named_in_a_diagnostic_not_guessed() {
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 5 0 R >> >> /Contents 4 0 R >>".to_string(),
         "<< /Length 36 >>\nstream\nq 595 0 0 842 0 0 cm /Im0 Do Q      \nendstream".to_string(),
-        format!("<< /Type /XObject /Subtype /Image /Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /JBIG2Decode /Length {} >>\nstream\n", data.len()),
+        format!("<< /Type /XObject /Subtype /Image {dict} /Length {} >>\nstream\n", data.len()),
     ];
     for (i, body) in objects.iter().enumerate() {
         offsets.push(pdf.len());
@@ -261,14 +259,154 @@ fn a_jbig2_page_image_is_named_in_a_diagnostic_not_guessed() {
     pdf.extend_from_slice(
         format!("trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
     );
-    let doc = image::find_tables(&pdf, &Options::default()).unwrap();
+    pdf
+}
+
+/// The one diagnostic of a one-page PDF whose image was not read (no table found).
+fn unread_image(pdf: &[u8]) -> String {
+    let doc = image::find_tables(pdf, &Options::default()).unwrap();
     assert_eq!(doc.pages.len(), 1);
     assert!(doc.pages[0].tables.is_empty() && doc.pages[0].rulings.is_empty());
     assert_eq!(doc.diagnostics.len(), 1, "{:?}", doc.diagnostics);
     assert_eq!(doc.diagnostics[0].code, "image-pdf-unread");
+    doc.diagnostics[0].message.clone()
+}
+
+#[test]
+fn a_jbig2_page_image_is_named_in_a_diagnostic_not_guessed() {
+    // A one-page PDF whose only image is JBIG2-coded.
+    let pdf = one_image_pdf(
+        "/Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /JBIG2Decode",
+        b"\x97\x4a\x42\x32\x0d\x0a\x1a\x0a",
+    );
     assert_eq!(
-        doc.diagnostics[0].message,
+        unread_image(&pdf),
         "image 5 0: not supported: JBIG2Decode images (no maintained Rust JBIG2 decoder crate)"
+    );
+}
+
+/// zlib data of `n` zero bytes.
+fn deflated_zeros(n: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(&vec![0; n]).unwrap();
+    z.finish().unwrap()
+}
+
+#[test]
+fn image_streams_claiming_a_huge_size_are_refused_before_their_planes_are_made() {
+    // Over the limit by the PDF's own size, whatever the filter.
+    let ccitt = one_image_pdf(
+        "/Width 65535 /Height 65535 /ColorSpace /DeviceGray /BitsPerComponent 1 \
+         /Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns 65535 /Rows 65535 >>",
+        &[0; 64],
+    );
+    assert_eq!(
+        unread_image(&ccitt),
+        "image 5 0: the image is 65535 × 65535 pixels, more than the 100000000-pixel limit"
+    );
+    // Within the limit (100 million pixels) but backed by a few bytes: not padded out with
+    // white to the size claimed.
+    let flate = one_image_pdf(
+        "/Width 10000 /Height 10000 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
+        &deflated_zeros(1000),
+    );
+    assert_eq!(
+        unread_image(&flate),
+        "image 5 0: damaged image (the data of a 10000 × 10000 image holds 1000 of its 100000000 bytes)"
+    );
+    // 64 bytes of G4 data decode to far fewer lines than the 10,000 claimed.
+    let ccitt = one_image_pdf(
+        "/Width 10000 /Height 10000 /ColorSpace /DeviceGray /BitsPerComponent 1 \
+         /Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns 10000 /Rows 10000 >>",
+        &[0xff; 64],
+    );
+    let message = unread_image(&ccitt);
+    assert!(
+        message.starts_with("image 5 0: damaged image (CCITTFaxDecode: ")
+            && message.ends_with(" of 10000 rows decoded)"),
+        "{message}"
+    );
+    // A JPEG whose own header claims more than the limit, under a PDF size within it.
+    // A real JPEG (the seal fixture) with its frame header's size changed.
+    let mut jpeg = bytes("synthetic-2024-t3-seal.jpg");
+    let sof = jpeg.windows(2).position(|m| m == [0xff, 0xc0]).unwrap();
+    jpeg[sof + 5..sof + 9].copy_from_slice(&[0xff, 0xff, 0xff, 0xff]);
+    let dct = one_image_pdf(
+        "/Width 9000 /Height 9000 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode",
+        &jpeg,
+    );
+    assert_eq!(
+        unread_image(&dct),
+        "image 5 0: the image is 65535 × 65535 pixels, more than the 100000000-pixel limit"
+    );
+    // A negative sample size is refused as such (sizes computed from it would overflow).
+    let negative = one_image_pdf(
+        "/Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent -8 /Filter /FlateDecode",
+        &deflated_zeros(10_000),
+    );
+    assert_eq!(
+        unread_image(&negative),
+        "image 5 0: not supported: images of -8 bits per sample"
+    );
+}
+
+/// A little-endian TIFF of 8-bit gray pages, each `(width, height)` with one strip of
+/// `width × height` bytes of white (the strip of a page over the limit is 4 bytes).
+fn gray_tiff(pages: &[(u32, u32)]) -> Vec<u8> {
+    let mut out = b"II*\0\0\0\0\0".to_vec();
+    let mut link = 4;
+    for &(w, h) in pages {
+        let strip = if u64::from(w) * u64::from(h) <= 1 << 20 {
+            (w * h) as usize
+        } else {
+            4
+        };
+        let data_at = out.len() as u32;
+        out.extend(std::iter::repeat_n(255u8, strip));
+        if out.len() % 2 == 1 {
+            out.push(0);
+        }
+        let ifd_at = out.len() as u32;
+        out[link..link + 4].copy_from_slice(&ifd_at.to_le_bytes());
+        // Tag, type (3 short, 4 long), value; in tag order.
+        let entries: [(u16, u16, u32); 8] = [
+            (256, 4, w),
+            (257, 4, h),
+            (258, 3, 8),
+            (259, 3, 1),
+            (262, 3, 1),
+            (273, 4, data_at),
+            (278, 4, h),
+            (279, 4, strip as u32),
+        ];
+        out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+        for (tag, kind, value) in entries {
+            out.extend_from_slice(&tag.to_le_bytes());
+            out.extend_from_slice(&kind.to_le_bytes());
+            out.extend_from_slice(&1u32.to_le_bytes());
+            let mut v = value.to_le_bytes();
+            if kind == 3 {
+                v = [v[0], v[1], 0, 0];
+            }
+            out.extend_from_slice(&v);
+        }
+        link = out.len();
+        out.extend_from_slice(&[0; 4]);
+    }
+    out
+}
+
+#[test]
+fn a_multi_page_tiff_with_a_huge_later_page_is_refused_by_its_size() {
+    let small = gray_tiff(&[(40, 30), (50, 20)]);
+    let doc = image::find_tables(&small, &Options::default()).unwrap();
+    assert_eq!(doc.pages.len(), 2, "the builder's TIFF reads");
+    let bomb = gray_tiff(&[(40, 30), (100_000, 100_000)]);
+    let err = image::find_tables(&bomb, &Options::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the image is 100000 × 100000 pixels, more than the 100000000-pixel limit"
     );
 }
 

@@ -152,7 +152,12 @@ pub fn png(bytes: &[u8]) -> Result<Decoded, ImageError> {
 pub fn jpeg(bytes: &[u8]) -> Result<Decoded, ImageError> {
     use zune_jpeg::zune_core::colorspace::ColorSpace;
     use zune_jpeg::zune_core::options::DecoderOptions;
-    let mut decoder = zune_jpeg::JpegDecoder::new(Cursor::new(bytes));
+    // The decoder's own limits are the format's (65,535 either side); ours is the
+    // number of pixels, checked from the header below.
+    let limits = DecoderOptions::default()
+        .set_max_width(usize::from(u16::MAX))
+        .set_max_height(usize::from(u16::MAX));
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(Cursor::new(bytes), limits);
     decoder
         .decode_headers()
         .map_err(|e| damaged("JPEG", format!("{e:?}")))?;
@@ -166,10 +171,7 @@ pub fn jpeg(bytes: &[u8]) -> Result<Decoded, ImageError> {
     } else {
         ColorSpace::RGB
     };
-    let options = DecoderOptions::default()
-        .jpeg_set_out_colorspace(out)
-        .set_max_width(usize::from(u16::MAX))
-        .set_max_height(usize::from(u16::MAX));
+    let options = limits.jpeg_set_out_colorspace(out);
     let mut decoder = zune_jpeg::JpegDecoder::new_with_options(Cursor::new(bytes), options);
     let samples = decoder
         .decode()
@@ -425,7 +427,15 @@ pub fn ccitt(
             "CCITTFaxDecode: no line decoded".into(),
         ));
     }
-    let height = if rows > 0 { rows } else { lines.len() };
+    // The plane is allocated for the rows decoded: a few bytes under /Rows of a large
+    // image are refused, not padded out with white.
+    if lines.len() < rows {
+        return Err(ImageError::Damaged(format!(
+            "CCITTFaxDecode: {} of {rows} rows decoded",
+            lines.len()
+        )));
+    }
+    let height = lines.len();
     let mut out = Gray::new(columns, height, 255);
     for (y, t) in lines.iter().enumerate().take(height) {
         for (x, c) in fax::decoder::pels(t, width).enumerate() {

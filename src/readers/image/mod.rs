@@ -423,7 +423,7 @@ fn sources(bytes: &[u8], options: &Options) -> Result<(Vec<Source>, Vec<Diagnost
 }
 
 /// The pages of an image file: PNG, JPEG or TIFF (told by their first bytes).
-fn decode_file(bytes: &[u8], max_pages: usize) -> Result<Vec<Decoded>, ImageError> {
+pub fn decode_file(bytes: &[u8], max_pages: usize) -> Result<Vec<Decoded>, ImageError> {
     if bytes.starts_with(b"\x89PNG") {
         Ok(vec![decode::png(bytes)?])
     } else if bytes.starts_with(b"\xff\xd8") {

@@ -390,8 +390,15 @@ pub fn decode_image(
     let bits = if mask {
         1
     } else {
-        int_in(doc, Some(dict), b"BitsPerComponent", 8) as usize
+        int_in(doc, Some(dict), b"BitsPerComponent", 8)
     };
+    // Checked before any size is computed from it (a negative one would overflow them).
+    if !matches!(bits, 1 | 2 | 4 | 8) {
+        return Err(ImageError::Unsupported(format!(
+            "images of {bits} bits per sample"
+        )));
+    }
+    let bits = bits as usize;
     let filters = name_list(doc, dict.get(b"Filter").ok());
     let parms = parms_list(doc, dict.get(b"DecodeParms").ok(), filters.len());
     let colour = ColourSpace::of(doc, dict.get(b"ColorSpace").ok(), mask);
@@ -444,7 +451,18 @@ pub fn decode_image(
     }
     let mut gray = match gray {
         Some(g) => g,
-        None => samples_to_gray(&data, width, height, bits, &colour)?,
+        None => {
+            // The plane is allocated only for samples that are there: a few bytes of data
+            // under a header claiming a large image are refused, not padded out with white.
+            let needed = (width * colour.components() * bits).div_ceil(8) * height;
+            if data.len() < needed {
+                return Err(ImageError::Damaged(format!(
+                    "the data of a {width} × {height} image holds {} of its {needed} bytes",
+                    data.len()
+                )));
+            }
+            samples_to_gray(&data, width, height, bits, &colour)?
+        }
     };
     // An image mask paints where its sample is 0 (ink); /Decode [1 0] turns that round,
     // as it turns round gray samples.
@@ -539,6 +557,7 @@ impl ColourSpace {
     }
 }
 
+/// `bits` is 1, 2, 4 or 8 (checked by the caller).
 fn samples_to_gray(
     data: &[u8],
     width: usize,
@@ -546,11 +565,6 @@ fn samples_to_gray(
     bits: usize,
     colour: &ColourSpace,
 ) -> Result<Gray, ImageError> {
-    if !matches!(bits, 1 | 2 | 4 | 8) {
-        return Err(ImageError::Unsupported(format!(
-            "images of {bits} bits per sample"
-        )));
-    }
     match colour {
         ColourSpace::Gray => Ok(decode::unpack_gray(data, width, height, bits as u32)),
         ColourSpace::Indexed { base, table } => {
