@@ -1,5 +1,5 @@
 //! What every fixed-layout format shares: pages of positioned glyphs and ruling segments
-//! (from PDF content streams now; OFD pages and OCR'd scans next) become the common
+//! (from PDF content streams, OFD pages and OCR'd scans and images) become the common
 //! [`Layout`](crate::layout::Layout). Ruled tables become cell grids (`lattice.rs`), the
 //! other glyphs physical lines laid out like `pdftotext -layout` (`lines.rs`): a column a
 //! character, one line per baseline, so aligned tables without rulings keep their
