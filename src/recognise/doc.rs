@@ -255,6 +255,13 @@ impl DocBlock<'_> {
     }
 }
 
+/// `text` as the document text writes it (template words compared with printed lines).
+pub fn normalised(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_normalised(&mut out, text);
+    out
+}
+
 /// Appends the NFKC form of `text` char by char (so every normalised char knows its
 /// source char) and returns the drift points.
 fn push_normalised(out: &mut String, text: &str) -> Vec<(usize, usize)> {
