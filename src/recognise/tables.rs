@@ -51,6 +51,9 @@ struct Group {
     has_number: bool,
 }
 
+/// The row a group was given (by index), and how.
+type Assigned = Option<(usize, Placement)>;
+
 /// Where the group's cells come from once a row is chosen for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Placement {
@@ -236,7 +239,10 @@ pub fn read(input: TableInput<'_>) -> TableReading {
                     items[label].text
                 ),
             ));
-            (vec![vec![Slot::unprinted(split::Piece::Blank); block.cols.len()]], false)
+            (
+                vec![vec![Slot::unprinted(split::Piece::Blank); block.cols.len()]],
+                false,
+            )
         } else if group_ids.is_empty() {
             if template.optional(row).is_none() && !part_of_printed {
                 diags.push(Diagnostic::new(
@@ -694,7 +700,7 @@ fn rows_whole(
     template: &TableTemplate,
     t: &Templates,
     rows: &[(&str, &BlockTemplate)],
-    (items, groups, assigned): (&[RItem], &[Group], &[Option<(usize, Placement)>]),
+    (items, groups, assigned): (&[RItem], &[Group], &[Assigned]),
 ) -> Option<bool> {
     let mut any = false;
     for (group, at) in groups.iter().zip(assigned) {
@@ -778,7 +784,7 @@ fn rows_printed_empty(
     template: &TableTemplate,
     t: &Templates,
     rows: &[(&str, &BlockTemplate)],
-    (items, groups, assigned): (&[RItem], &[Group], &[Option<(usize, Placement)>]),
+    (items, groups, assigned): (&[RItem], &[Group], &[Assigned]),
     rows_whole_elsewhere: &mut dyn FnMut() -> bool,
 ) -> BTreeMap<usize, usize> {
     let mut found: BTreeMap<usize, usize> = BTreeMap::new();
@@ -806,15 +812,15 @@ fn rows_printed_empty(
                 || ordered && starts_numbered(&label))
     };
     // The region ends at a heading (the next section's or table's), not at the text's end.
-    let heading_after = doc.text[..region.end].ends_with('\n')
-        && !doc.text[region.end..].trim().is_empty();
+    let heading_after =
+        doc.text[..region.end].ends_with('\n') && !doc.text[region.end..].trim().is_empty();
     for k in 0..items.len() {
         let last_on_line = items.get(k + 1).is_none_or(|n| n.line != items[k].line);
         if items[k].kind != ItemKind::Text || !last_on_line {
             continue;
         }
         let label = clean_label(&items[k].text);
-            if !label_like(&label)
+        if !label_like(&label)
             || ordered && !numbered(&label)
             || is_table_heading(&label, template, t)
         {
@@ -1690,11 +1696,23 @@ mod tests {
             "denied.law_prohibited",
             "denied.security_stability",
         ] {
-            assert_eq!(row(&report, "t3", &format!("t3.row.{r}")), "b b b b b b b", "{r}");
+            assert_eq!(
+                row(&report, "t3", &format!("t3.row.{r}")),
+                "b b b b b b b",
+                "{r}"
+            );
         }
         // The row whose label the cut ends in, and the rows past the cut: missing.
-        for r in ["denied.third_party", "denied.internal_affairs", "carried_forward"] {
-            assert_eq!(row(&report, "t3", &format!("t3.row.{r}")), "m m m m m m m", "{r}");
+        for r in [
+            "denied.third_party",
+            "denied.internal_affairs",
+            "carried_forward",
+        ] {
+            assert_eq!(
+                row(&report, "t3", &format!("t3.row.{r}")),
+                "m m m m m m m",
+                "{r}"
+            );
         }
         let said = report
             .diagnostics
@@ -1711,11 +1729,18 @@ mod tests {
         let t2 = "第二十条第(一)项\n\n信息内容\n\n规章\n\n0\n\n0\n\n0\n\n第二十条第(五)项\n\n行政许可\n\n1\n\n+1\n\n2\n\n其他对外管理服务事项";
         let cut = extract(&format!("{TITLE}{t2}"));
         assert_eq!(row(&cut, "t2", "t2.row.other_mgmt_services"), "m m m");
-        let whole = extract(&format!("{TITLE}{t2}\n\n三、收到和处理政府信息公开申请情况\n\n"));
+        let whole = extract(&format!(
+            "{TITLE}{t2}\n\n三、收到和处理政府信息公开申请情况\n\n"
+        ));
         assert_eq!(row(&whole, "t2", "t2.row.other_mgmt_services"), "b b b");
-        let labels_only = extract(&format!("{TITLE}第二十条第(一)项\n\n规章\n\n规范性文件\n\n{BLANK_T3}"));
+        let labels_only = extract(&format!(
+            "{TITLE}第二十条第(一)项\n\n规章\n\n规范性文件\n\n{BLANK_T3}"
+        ));
         assert_eq!(row(&labels_only, "t2", "t2.row.regulations"), "m m m");
-        assert_eq!(row(&labels_only, "t3", "t3.row.new_requests"), "m m m m m m m");
+        assert_eq!(
+            row(&labels_only, "t3", "t3.row.new_requests"),
+            "m m m m m m m"
+        );
     }
 
     /// A table dumped column by column (PDF text: the labels, then the numbers) prints
