@@ -751,24 +751,36 @@ fn label_like(label: &str) -> bool {
         && !label.contains(['。', ',', ';', ':', '!', '?'])
 }
 
-/// Whether a printed line (its cleaned label) is one of the table's own lines that carry no
-/// cells: a block's title (`第二十条第(五)项`), a group heading (`三、本年度办理结果`,
-/// `(三)不予公开`), or the label column's header (`信息内容`).
-fn is_table_heading(label: &str, template: &TableTemplate, t: &Templates) -> bool {
-    let same = |words: &str| clean_label(&normalised(words)) == label;
-    template
-        .blocks
-        .iter()
-        .filter_map(|b| b.title.as_deref())
-        .any(same)
-        || t.groups
+/// The table's own lines that carry no cells, as cleaned labels: its blocks' titles
+/// (`第二十条第(五)项`) and its group headings (`三、本年度办理结果`, `(三)不予公开`); and the
+/// label column's header (`信息内容`), which a header line starts with.
+struct TableHeadings {
+    lines: BTreeSet<String>,
+    label_header: Option<String>,
+}
+
+impl TableHeadings {
+    fn of(template: &TableTemplate, t: &Templates) -> TableHeadings {
+        let clean = |words: &str| clean_label(&normalised(words));
+        let titles = template.blocks.iter().filter_map(|b| b.title.as_deref());
+        let groups = t
+            .groups
             .iter()
             .filter(|g| g.rows.iter().all(|r| template.block_of(r).is_some()))
-            .any(|g| same(&g.label))
-        || template
-            .label_header
-            .as_deref()
-            .is_some_and(|h| label.starts_with(&clean_label(&normalised(h))))
+            .map(|g| g.label.as_str());
+        TableHeadings {
+            lines: titles.chain(groups).map(clean).collect(),
+            label_header: template.label_header.as_deref().map(clean),
+        }
+    }
+
+    fn holds(&self, label: &str) -> bool {
+        self.lines.contains(label)
+            || self
+                .label_header
+                .as_deref()
+                .is_some_and(|h| label.starts_with(h))
+    }
 }
 
 /// Rows printed as their label alone (`规章`, then only blank or no-break-space lines, then
@@ -802,13 +814,14 @@ fn rows_printed_empty(
         .zip(assigned)
         .filter_map(|(g, a)| a.map(|(r, _)| (g.items[0], r)))
         .collect();
+    let headings = TableHeadings::of(template, t);
     // A line that opens the next row or a heading of the table.
     let opens_next = |k: usize| {
         let label = clean_label(&items[k].text);
         items[k].kind == ItemKind::Text
             && label_like(&label)
             && (match_row(&label, &all_defs).is_some()
-                || is_table_heading(&label, template, t)
+                || headings.holds(&label)
                 || ordered && starts_numbered(&label))
     };
     // The region ends at a heading (the next section's or table's), not at the text's end.
@@ -820,10 +833,7 @@ fn rows_printed_empty(
             continue;
         }
         let label = clean_label(&items[k].text);
-        if !label_like(&label)
-            || ordered && !numbered(&label)
-            || is_table_heading(&label, template, t)
-        {
+        if !label_like(&label) || ordered && !numbered(&label) || headings.holds(&label) {
             continue;
         }
         let followed = if k + 1 < items.len() {
