@@ -787,9 +787,10 @@ impl TableHeadings {
 /// `规范性文件`): a row's label line followed directly by the next row's label line or a
 /// heading line of the table (a block title, a group heading, the section heading after
 /// it), in a table that prints its rows whole ([`rows_whole`]; a table that prints no
-/// number at all, where the document's other tables do). The row printed no value: its
-/// cells are empty. Never the last row before the text ends (a cut page: its cells may lie
-/// past the cut), nor a row whose numbers lie elsewhere. Row index → label item.
+/// number at all, where the document's other tables do, unless it is a fixed-layout page).
+/// The row printed no value: its cells are empty. Never the last row before the text ends
+/// (a cut page: its cells may lie past the cut), nor a row whose numbers lie elsewhere.
+/// Row index → label item.
 fn rows_printed_empty(
     doc: &Doc,
     region: &Range<usize>,
@@ -871,9 +872,17 @@ fn rows_printed_empty(
     if found.is_empty() {
         return found;
     }
+    // A fixed-layout page says nothing of one table by another: its text comes in the order
+    // its content stream draws it, table by table.
+    let fixed_layout = found.values().any(|&k| {
+        matches!(
+            doc.src(items[k].range.clone()),
+            Some(crate::model::Src::Area { .. })
+        )
+    });
     let whole = match rows_whole(template, t, rows, (items, groups, assigned)) {
         Some(whole) => whole,
-        None => rows_whole_elsewhere(),
+        None => !fixed_layout && rows_whole_elsewhere(),
     };
     if !whole {
         found.clear();
@@ -1751,6 +1760,46 @@ mod tests {
             row(&labels_only, "t3", "t3.row.new_requests"),
             "m m m m m m m"
         );
+    }
+
+    /// A fixed-layout page's text comes table by table in the order its content stream
+    /// draws it: a table of labels only is read as blank there only when its own rows say
+    /// how they print.
+    #[test]
+    fn a_fixed_layout_table_of_labels_only_stays_missing() {
+        use crate::layout::{Block, Layout, Text};
+        use crate::model::{Rect, Source, Src};
+        let lines = "某局2020年政府信息公开工作年度报告\n一、总体情况\n本年度依法公开。\n二、主动公开政府信息情况\n第二十条第(一)项\n信息内容 本年新制作数量 本年新公开数量 对外公开总数量\n规章 0 0 1\n规范性文件 5 5 9\n第二十条第(五)项\n行政许可 19 +4 3\n三、收到和处理政府信息公开申请情况\n(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)\n一、本年新收政府信息公开申请数量\n二、上年结转政府信息公开申请数量\n四、结转下年度继续办理\n四、政府信息公开行政复议、行政诉讼情况\n";
+        let read = |src: &dyn Fn(u32) -> Src| {
+            let layout = Layout {
+                blocks: lines
+                    .lines()
+                    .zip(1..)
+                    .map(|(l, n)| Block::Line(Text::at(l, src(n))))
+                    .collect(),
+                ..Layout::default()
+            };
+            let source = Source {
+                name: "page".into(),
+                media_type: "text/plain".into(),
+                bytes: 0,
+                sha256: "0".repeat(64),
+            };
+            crate::recognise::recognise(&layout, source, &crate::template::Templates::builtin())
+        };
+        let text = read(&Src::line);
+        assert_eq!(row(&text, "t3", "t3.row.new_requests"), "b b b b b b b");
+        let page = read(&|n| Src::Area {
+            page: 1,
+            area: Rect {
+                x0: 0,
+                y0: 100 * n as i32,
+                x1: 100,
+                y1: 100 * n as i32 + 50,
+            },
+        });
+        assert_eq!(row(&page, "t2", "t2.row.licensing"), "19 4 3");
+        assert_eq!(row(&page, "t3", "t3.row.new_requests"), "m m m m m m m");
     }
 
     /// A table dumped column by column (PDF text: the labels, then the numbers) prints
