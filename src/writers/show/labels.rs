@@ -72,6 +72,7 @@ pub fn diagnostic(code: &str) -> &str {
         "row-by-position" => "按位置确定的行",
         "row-cut-off" => "被截断的行",
         "row-not-found" => "未找到的行",
+        "row-printed-empty" => "只印行名的空行",
         "row-repeated" => "重复的行",
         "row-unreadable" => "无法读取的行",
         "rows-unplaced" => "未能放置的行",
