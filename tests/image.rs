@@ -233,13 +233,19 @@ fn without_tesseract_or_its_chinese_data_the_error_says_what_to_install() {
 
 /// A one-page PDF whose only image is object 5: `dict` (its keys but /Length) over `data`.
 fn one_image_pdf(dict: &str, data: &[u8]) -> Vec<u8> {
+    image_pdf(dict, data, 1)
+}
+
+/// A one-page PDF that draws image object 5 (`dict` over `data`) `draws` times.
+fn image_pdf(dict: &str, data: &[u8], draws: usize) -> Vec<u8> {
+    let content = "q 595 0 0 842 0 0 cm /Im0 Do Q\n".repeat(draws);
     let mut pdf = b"%PDF-1.7\n".to_vec();
     let mut offsets = Vec::new();
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 5 0 R >> >> /Contents 4 0 R >>".to_string(),
-        "<< /Length 36 >>\nstream\nq 595 0 0 842 0 0 cm /Im0 Do Q      \nendstream".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
         format!("<< /Type /XObject /Subtype /Image {dict} /Length {} >>\nstream\n", data.len()),
     ];
     for (i, body) in objects.iter().enumerate() {
@@ -430,4 +436,97 @@ fn a_decompression_bomb_image_file_is_refused_by_its_size() {
         err.to_string(),
         "the image is 100000 × 100000 pixels, more than the 100000000-pixel limit"
     );
+}
+
+/// `gongkai extract` of `bytes` saved as `name`, with `flags`: exit code, stdout, stderr.
+fn extract_file(name: &str, bytes: &[u8], flags: &[&str]) -> (Option<i32>, Vec<u8>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .arg("extract")
+        .arg(&path)
+        .args(flags)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).replace(path.to_str().unwrap(), name);
+    (out.status.code(), out.stdout, stderr)
+}
+
+#[test]
+fn images_past_the_document_pixel_budget_are_refused_whole() {
+    // Three white pages of a million pixels each: each page is within the per-image limit,
+    // the three together past a budget of 2.5 million.
+    let tiff = gray_tiff(&[(1000, 1000), (1000, 1000), (1000, 1000)]);
+    let (code, stdout, stderr) = extract_file("pages.tif", &tiff, &["--max-pixels", "2500000"]);
+    assert_eq!(
+        (code, stdout.is_empty(), stderr.as_str()),
+        (
+            Some(2),
+            true,
+            "gongkai: pages.tif: the document's images hold more than 2500000 pixels (raise the limit with --max-pixels)\n"
+        )
+    );
+    // The same pages within the budget are read (blank pages: no table).
+    let (code, stdout, stderr) = extract_file("pages.tif", &tiff, &["--max-pixels", "3000000"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let report = gongkai::writers::xml::from_bytes(&stdout).unwrap();
+    assert_eq!(report.meta.template, None);
+
+    // One image drawn three times on a PDF page is decoded, and taken, three times.
+    let white = {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&vec![255; 2000 * 2000]).unwrap();
+        z.finish().unwrap()
+    };
+    let pdf = image_pdf(
+        "/Width 2000 /Height 2000 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
+        &white,
+        3,
+    );
+    let (code, stdout, stderr) = extract_file("drawn.pdf", &pdf, &["--max-pixels", "10000000"]);
+    assert_eq!(
+        (code, stdout.is_empty(), stderr.as_str()),
+        (
+            Some(2),
+            true,
+            "gongkai: drawn.pdf: the document's images hold more than 10000000 pixels (raise the limit with --max-pixels)\n"
+        )
+    );
+}
+
+#[test]
+fn pages_past_the_page_limit_are_said_not_dropped_silently() {
+    let tiff = gray_tiff(&[(40, 30); 3]);
+    let options = Options {
+        max_pages: 2,
+        ..Options::default()
+    };
+    let doc = image::find_tables(&tiff, &options).unwrap();
+    assert_eq!(doc.pages.len(), 2);
+    let said: Vec<_> = doc
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        said,
+        [(
+            "image-pages-skipped",
+            "the document has more than 2 pages of images; only the first 2 were read"
+        )]
+    );
+    // A PDF's pages likewise.
+    let pdf = one_image_pdf(
+        "/Width 40 /Height 30 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
+        &deflated_zeros(1200),
+    );
+    let options = Options {
+        max_pages: 0,
+        ..Options::default()
+    };
+    let doc = image::find_tables(&pdf, &options).unwrap();
+    assert!(doc.pages.is_empty());
+    assert_eq!(doc.diagnostics[0].code, "image-pages-skipped");
 }

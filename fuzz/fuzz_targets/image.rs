@@ -12,6 +12,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use gongkai::readers::image::decode::{Gray, MAX_PIXELS};
+use gongkai::layout::Budget;
 use gongkai::readers::image::{decode_file, find_tables, pdf, ImageError, Options};
 use libfuzzer_sys::fuzz_target;
 
@@ -70,7 +71,7 @@ fn finite(values: &[f64], what: &str) {
 fuzz_target!(|data: &[u8]| {
     let options = Options::default();
     if data.starts_with(b"%PDF") || data.windows(5).take(1024).any(|w| w == b"%PDF-") {
-        if let Ok((pages, _)) = pdf::pages(data, options.max_stream_bytes) {
+        if let Ok((pages, _)) = pdf::pages(data, &options, &mut Budget::default()) {
             for page in &pages {
                 finite(&[page.width, page.height], "PDF page size");
                 for im in &page.images {
@@ -83,8 +84,8 @@ fuzz_target!(|data: &[u8]| {
     } else {
         let base = LIVE.load(Ordering::Relaxed);
         PEAK.store(base, Ordering::Relaxed);
-        match decode_file(data, options.max_pages) {
-            Ok(pages) => {
+        match decode_file(data, options.max_pages, &mut Budget::default()) {
+            Ok((pages, _)) => {
                 for page in &pages {
                     check_plane(&page.image, "image file");
                     if let Some((x, y)) = page.dpi {

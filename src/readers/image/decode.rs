@@ -8,6 +8,7 @@
 use std::io::{Cursor, Read};
 
 use super::ImageError;
+use crate::layout::Budget;
 
 /// Pixels one image may have at most: an A3 page at 600 dpi is 70 million.
 pub const MAX_PIXELS: u64 = 100_000_000;
@@ -198,8 +199,13 @@ pub fn jpeg(bytes: &[u8]) -> Result<Decoded, ImageError> {
     })
 }
 
-/// Every page of a TIFF, at most `max_pages`.
-pub fn tiff(bytes: &[u8], max_pages: usize) -> Result<Vec<Decoded>, ImageError> {
+/// The pages of a TIFF, at most `max_pages`, each taken from `budget` before it is
+/// decoded; and whether pages were left unread past `max_pages`.
+pub fn tiff(
+    bytes: &[u8],
+    max_pages: usize,
+    budget: &mut Budget,
+) -> Result<(Vec<Decoded>, bool), ImageError> {
     use tiff::decoder::{Decoder, DecodingResult, Limits};
     let mut limits = Limits::default();
     limits.decoding_buffer_size = MAX_PIXELS as usize * 4;
@@ -210,6 +216,7 @@ pub fn tiff(bytes: &[u8], max_pages: usize) -> Result<Vec<Decoded>, ImageError> 
     loop {
         let (width, height) = decoder.dimensions().map_err(|e| damaged("TIFF", e))?;
         check_size(width as u64, height as u64)?;
+        budget.pixels(width as u64, height as u64)?;
         let colour = decoder.colortype().map_err(|e| damaged("TIFF", e))?;
         let dpi = tiff_dpi(&mut decoder);
         let data = match decoder.read_image().map_err(|e| damaged("TIFF", e))? {
@@ -246,12 +253,14 @@ pub fn tiff(bytes: &[u8], max_pages: usize) -> Result<Vec<Decoded>, ImageError> 
             }
         };
         pages.push(Decoded { image, dpi });
-        if pages.len() >= max_pages || !decoder.more_images() {
-            break;
+        if !decoder.more_images() {
+            return Ok((pages, false));
+        }
+        if pages.len() >= max_pages {
+            return Ok((pages, true));
         }
         decoder.next_image().map_err(|e| damaged("TIFF", e))?;
     }
-    Ok(pages)
 }
 
 fn tiff_dpi<R: std::io::Read + std::io::Seek>(

@@ -168,7 +168,7 @@ pub fn read(
     tesseract: &Tesseract,
     options: &Options,
 ) -> Result<ImageDocument, ImageError> {
-    let (sources, diagnostics) = sources(bytes, options)?;
+    let (sources, diagnostics) = sources(bytes, options, &mut Budget::default())?;
     let mut doc = read_sources(sources, Wanted::All(tesseract))?;
     doc.diagnostics.splice(0..0, diagnostics);
     Ok(doc)
@@ -183,7 +183,7 @@ pub fn read_layout(
     budget: &mut Budget,
 ) -> Result<Layout, ImageError> {
     // A damaged image is told as such whether or not Tesseract is installed.
-    let (sources, diagnostics) = sources(bytes, options)?;
+    let (sources, diagnostics) = sources(bytes, options, budget)?;
     let tesseract = Tesseract::find()?;
     let doc = read_sources(sources, Wanted::All(&tesseract))?;
     let mut layout = Layout {
@@ -231,8 +231,12 @@ impl Word {
 
 /// The pages of a text PDF that are pictures of print (a scanned page, a table pasted as
 /// an image), read by OCR; no page when none is (Tesseract is then not needed).
-pub fn read_pictures(bytes: &[u8], options: &Options) -> Result<ImageDocument, ImageError> {
-    let (sources, diagnostics) = sources(bytes, options)?;
+pub fn read_pictures(
+    bytes: &[u8],
+    options: &Options,
+    budget: &mut Budget,
+) -> Result<ImageDocument, ImageError> {
+    let (sources, diagnostics) = sources(bytes, options, budget)?;
     let mut doc = read_sources(sources, Wanted::Pictures)?;
     doc.diagnostics.splice(0..0, diagnostics);
     doc.pages
@@ -249,7 +253,7 @@ pub fn read_table_image(
     first_page: u32,
     budget: &mut Budget,
 ) -> Result<Option<(Layout, u32)>, ImageError> {
-    let (sources, diagnostics) = sources(bytes, options)?;
+    let (sources, diagnostics) = sources(bytes, options, budget)?;
     let doc = read_sources(sources, Wanted::Tables)?;
     if doc.pages.iter().all(|p| p.tables.is_empty()) {
         return Ok(None);
@@ -271,7 +275,7 @@ pub fn read_table_image(
 /// [`read`] without OCR: pages with their rulings and tables, no words (Tesseract is not
 /// needed).
 pub fn find_tables(bytes: &[u8], options: &Options) -> Result<ImageDocument, ImageError> {
-    let (sources, diagnostics) = sources(bytes, options)?;
+    let (sources, diagnostics) = sources(bytes, options, &mut Budget::default())?;
     let mut doc = read_sources(sources, Wanted::None)?;
     doc.diagnostics.splice(0..0, diagnostics);
     Ok(doc)
@@ -353,7 +357,13 @@ struct Source {
     src_per_point: f64,
 }
 
-fn sources(bytes: &[u8], options: &Options) -> Result<(Vec<Source>, Vec<Diagnostic>), ImageError> {
+/// The pages of a PDF or an image file with their images decoded, each image taken from
+/// `budget` as it is decoded.
+fn sources(
+    bytes: &[u8],
+    options: &Options,
+    budget: &mut Budget,
+) -> Result<(Vec<Source>, Vec<Diagnostic>), ImageError> {
     let whole = |d: Decoded, number: usize| {
         let stated = d
             .dpi
@@ -392,10 +402,9 @@ fn sources(bytes: &[u8], options: &Options) -> Result<(Vec<Source>, Vec<Diagnost
         }
     };
     if bytes.starts_with(b"%PDF") || bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
-        let (pages, diagnostics) = pdf::pages(bytes, options.max_stream_bytes)?;
+        let (pages, diagnostics) = pdf::pages(bytes, options, budget)?;
         let out = pages
             .into_iter()
-            .take(options.max_pages)
             .enumerate()
             .map(|(i, p)| Source {
                 number: i + 1,
@@ -411,25 +420,49 @@ fn sources(bytes: &[u8], options: &Options) -> Result<(Vec<Source>, Vec<Diagnost
             .collect();
         return Ok((out, diagnostics));
     }
-    let pages = decode_file(bytes, options.max_pages)?;
+    let (pages, more) = decode_file(bytes, options.max_pages, budget)?;
+    let diagnostics = if more {
+        vec![pages_skipped(options.max_pages)]
+    } else {
+        Vec::new()
+    };
     Ok((
         pages
             .into_iter()
             .enumerate()
             .map(|(i, d)| whole(d, i + 1))
             .collect(),
-        Vec::new(),
+        diagnostics,
     ))
 }
 
-/// The pages of an image file: PNG, JPEG or TIFF (told by their first bytes).
-pub fn decode_file(bytes: &[u8], max_pages: usize) -> Result<Vec<Decoded>, ImageError> {
+/// Pages past [`Options::max_pages`] are not read: said, not dropped silently.
+pub fn pages_skipped(max_pages: usize) -> Diagnostic {
+    Diagnostic::new(
+        crate::model::Level::Warning,
+        "image-pages-skipped",
+        "input",
+        format!("the document has more than {max_pages} pages of images; only the first {max_pages} were read"),
+    )
+}
+
+/// The pages of an image file: PNG, JPEG or TIFF (told by their first bytes), each taken
+/// from `budget`; and whether pages were left unread past `max_pages`.
+pub fn decode_file(
+    bytes: &[u8],
+    max_pages: usize,
+    budget: &mut Budget,
+) -> Result<(Vec<Decoded>, bool), ImageError> {
+    let one = |d: Decoded, budget: &mut Budget| {
+        budget.pixels(d.image.width as u64, d.image.height as u64)?;
+        Ok((vec![d], false))
+    };
     if bytes.starts_with(b"\x89PNG") {
-        Ok(vec![decode::png(bytes)?])
+        one(decode::png(bytes)?, budget)
     } else if bytes.starts_with(b"\xff\xd8") {
-        Ok(vec![decode::jpeg(bytes)?])
+        one(decode::jpeg(bytes)?, budget)
     } else if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
-        decode::tiff(bytes, max_pages)
+        decode::tiff(bytes, max_pages, budget)
     } else {
         Err(ImageError::UnknownFormat)
     }
@@ -444,13 +477,16 @@ pub struct PicturePage {
 }
 
 /// Reads pages made of pictures by OCR, numbered from 1 in order.
-pub fn read_picture_pages(pages: Vec<PicturePage>) -> Result<ImageDocument, ImageError> {
+pub fn read_picture_pages(
+    pages: Vec<PicturePage>,
+    budget: &mut Budget,
+) -> Result<ImageDocument, ImageError> {
     let mut sources = Vec::with_capacity(pages.len());
     for (i, page) in pages.into_iter().enumerate() {
         let mut images = Vec::new();
         for (bytes, placement) in page.images {
             // A multi-page TIFF on a page shows its first page.
-            let Some(d) = decode_file(&bytes, 1)?.into_iter().next() else {
+            let Some(d) = decode_file(&bytes, 1, budget)?.0.into_iter().next() else {
                 continue;
             };
             images.push(Placed::on_page(d.image, placement));

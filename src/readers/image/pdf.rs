@@ -6,6 +6,7 @@ use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
 
 use super::decode::{self, check_size, Gray, Samples};
 use super::ImageError;
+use crate::layout::{Budget, TooLarge};
 use crate::model::{Diagnostic, Level};
 
 /// Forms inside forms followed at most.
@@ -42,10 +43,13 @@ pub struct PdfPage {
 }
 
 /// The pages of a PDF with their images, and what could not be read.
+/// At most `options.max_pages` pages; each image is taken from `budget` as it is decoded.
 pub fn pages(
     bytes: &[u8],
-    max_stream_bytes: usize,
+    options: &super::Options,
+    budget: &mut Budget,
 ) -> Result<(Vec<PdfPage>, Vec<Diagnostic>), ImageError> {
+    let (max_stream_bytes, max_pages) = (options.max_stream_bytes, options.max_pages);
     let options = LoadOptions {
         max_decompressed_size: Some(max_stream_bytes),
         ..LoadOptions::default()
@@ -55,7 +59,11 @@ pub fn pages(
         .map_err(|e| ImageError::Damaged(format!("PDF: {e}")))?;
     let mut diagnostics = Vec::new();
     let mut out = Vec::new();
-    for (number, id) in doc.get_pages() {
+    let pages = doc.get_pages();
+    if pages.len() > max_pages {
+        diagnostics.push(super::pages_skipped(max_pages));
+    }
+    for (number, id) in pages.into_iter().take(max_pages) {
         let (x0, y0, x1, y1) = media_box(&doc, id);
         let mut reader = PageImages {
             doc: &doc,
@@ -65,6 +73,8 @@ pub fn pages(
             images: Vec::new(),
             diagnostics: &mut diagnostics,
             max_stream_bytes,
+            budget,
+            refused: None,
         };
         let resources = page_resources(&doc, id);
         match doc.get_page_content_with_limit(id, max_stream_bytes) {
@@ -73,6 +83,9 @@ pub fn pages(
                 "image-pdf-content",
                 format!("its content could not be read ({e})"),
             ),
+        }
+        if let Some(e) = reader.refused {
+            return Err(e.into());
         }
         let images = reader.images;
         out.push(PdfPage {
@@ -181,6 +194,9 @@ struct PageImages<'a> {
     images: Vec<PlacedImage>,
     diagnostics: &'a mut Vec<Diagnostic>,
     max_stream_bytes: usize,
+    budget: &'a mut Budget,
+    /// Set when an image went past the budget: the document is refused, nothing more read.
+    refused: Option<TooLarge>,
 }
 
 impl PageImages<'_> {
@@ -201,6 +217,9 @@ impl PageImages<'_> {
         let mut ctm = base;
         let mut stack: Vec<Matrix> = Vec::new();
         for op in content.operations {
+            if self.refused.is_some() {
+                return;
+            }
             match op.operator.as_str() {
                 "q" => stack.push(ctm),
                 "Q" => ctm = stack.pop().unwrap_or(base),
@@ -300,6 +319,12 @@ impl PageImages<'_> {
                 return;
             }
         };
+        // Taken once decoded (one image is at most `MAX_PIXELS`, so the document never
+        // holds more than that past the budget).
+        if let Err(e) = self.budget.pixels(image.width as u64, image.height as u64) {
+            self.refused = Some(e);
+            return;
+        }
         // The unit square's top edge (y = 1) is the image's first row.
         if ctm[3] < 0.0 {
             flip_rows(&mut image);

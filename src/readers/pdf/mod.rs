@@ -126,7 +126,7 @@ pub fn read(
             max_stream_bytes,
             ..image::Options::default()
         };
-        image::read_pictures(bytes, &options)
+        image::read_pictures(bytes, &options, budget)
     } else {
         Ok(image::ImageDocument::default())
     };
@@ -166,6 +166,8 @@ pub fn read(
         return Err(PdfError::Damaged("no page has text".into()));
     }
     match pictures {
+        // Past a limit the input is refused whole, as for its text.
+        Err(image::ImageError::Size(e)) => return Err(e.into()),
         Err(e) if !any_text => return Err(PdfError::Image(e)),
         Err(e) => layout.diagnostics.push(Diagnostic::new(
             Level::Warning,
