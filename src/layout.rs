@@ -12,11 +12,12 @@ use crate::model::{Diagnostic, Src};
 pub const DEFAULT_MAX_LINES: usize = 1_000_000;
 /// Default of `--max-cells`: table cells one input may give (a report has a few hundred).
 pub const DEFAULT_MAX_CELLS: usize = 1_000_000;
-/// Default of `--max-pixels`: pixels the images of one input may decode to, all pages
-/// together. Decoded pages are held at a byte a pixel until OCR has read them; this is 115
-/// A4 pages at 300 dpi, and it stops a small file of compressed blank pages (a G4 or Flate
-/// page of 100 million pixels is a few kilobytes) from costing minutes and gigabytes.
-pub const DEFAULT_MAX_PIXELS: u64 = 1_000_000_000;
+/// Default of `--max-pixels`: pixels the images of one input may decode to, and the
+/// pictures cut from them for OCR be enlarged to, all pages together. What OCR reads is held
+/// at a byte a pixel until it is read; this is 50 A4 pages scanned at 300 dpi, and it stops
+/// a small file of compressed blank pages (a G4 or Flate page of 100 million pixels is a
+/// few kilobytes) from costing minutes and gigabytes.
+pub const DEFAULT_MAX_PIXELS: u64 = 500_000_000;
 
 /// An input that would make more lines or table cells than the limits allow: refused
 /// whole (exit 2) rather than read in part.
@@ -90,9 +91,9 @@ impl Budget {
         Ok(())
     }
 
-    /// Takes an image of `width` × `height` pixels, before it is decoded.
-    pub fn pixels(&mut self, width: u64, height: u64) -> Result<(), TooLarge> {
-        self.pixels = self.pixels.saturating_add(width.saturating_mul(height));
+    /// Takes `n` pixels of images decoded, or enlarged for OCR.
+    pub fn pixels(&mut self, n: u64) -> Result<(), TooLarge> {
+        self.pixels = self.pixels.saturating_add(n);
         if self.pixels > self.max_pixels {
             return Err(TooLarge::Pixels(self.max_pixels));
         }

@@ -238,32 +238,59 @@ fn one_image_pdf(dict: &str, data: &[u8]) -> Vec<u8> {
 
 /// A one-page PDF that draws image object 5 (`dict` over `data`) `draws` times.
 fn image_pdf(dict: &str, data: &[u8], draws: usize) -> Vec<u8> {
-    let content = "q 595 0 0 842 0 0 cm /Im0 Do Q\n".repeat(draws);
+    images_pdf(
+        &[(dict, data)],
+        &"q 595 0 0 842 0 0 cm /Im0 Do Q\n".repeat(draws),
+        &[],
+    )
+}
+
+/// A one-page PDF whose content is `content`, with image objects `Im0`, `Im1` … (each
+/// `dict` over `data`), and `more` objects after them.
+fn images_pdf(images: &[(&str, &[u8])], content: &str, more: &[&str]) -> Vec<u8> {
+    let stream = |dict: &str, data: &[u8]| {
+        let mut o = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
+        o.extend_from_slice(data);
+        o.extend_from_slice(b"\nendstream");
+        o
+    };
+    let names: String = (0..images.len())
+        .map(|i| format!("/Im{i} {} 0 R ", 5 + i))
+        .collect();
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << {names}>> >> /Contents 4 0 R >>").into_bytes(),
+        stream("", content.as_bytes()),
+    ];
+    for (dict, data) in images {
+        objects.push(stream(
+            &format!("/Type /XObject /Subtype /Image {dict}"),
+            data,
+        ));
+    }
+    objects.extend(more.iter().map(|o| o.as_bytes().to_vec()));
     let mut pdf = b"%PDF-1.7\n".to_vec();
     let mut offsets = Vec::new();
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 5 0 R >> >> /Contents 4 0 R >>".to_string(),
-        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
-        format!("<< /Type /XObject /Subtype /Image {dict} /Length {} >>\nstream\n", data.len()),
-    ];
     for (i, body) in objects.iter().enumerate() {
         offsets.push(pdf.len());
-        pdf.extend_from_slice(format!("{} 0 obj\n{body}", i + 1).as_bytes());
-        if i == 4 {
-            pdf.extend_from_slice(data);
-            pdf.extend_from_slice(b"\nendstream");
-        }
+        pdf.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        pdf.extend_from_slice(body);
         pdf.extend_from_slice(b"\nendobj\n");
     }
     let xref = pdf.len();
-    pdf.extend_from_slice(b"xref\n0 6\n0000000000 65535 f \n");
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for o in &offsets {
         pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
     pdf.extend_from_slice(
-        format!("trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
     );
     pdf
 }
@@ -529,4 +556,66 @@ fn pages_past_the_page_limit_are_said_not_dropped_silently() {
     let doc = image::find_tables(&pdf, &options).unwrap();
     assert!(doc.pages.is_empty());
     assert_eq!(doc.diagnostics[0].code, "image-pages-skipped");
+}
+
+#[test]
+fn an_indexed_colour_space_that_names_itself_as_its_base_ends() {
+    // `[/Indexed 6 0 R 1 <00ff>]` as object 6: its base is itself. Read as RGB, not
+    // followed round (this overflowed the stack).
+    let pdf = images_pdf(
+        &[(
+            "/Width 100 /Height 100 /ColorSpace 6 0 R /BitsPerComponent 8 /Filter /FlateDecode",
+            &deflated_zeros(10_000),
+        )],
+        "q 595 0 0 842 0 0 cm /Im0 Do Q\n",
+        &["[/Indexed 6 0 R 1 <00ff>]"],
+    );
+    let doc = image::find_tables(&pdf, &Options::default()).unwrap();
+    assert_eq!(doc.pages.len(), 1);
+    assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
+}
+
+#[test]
+fn images_past_a_page_s_limits_are_not_decoded_and_are_said() {
+    // 70 draws: 64 are read, the rest said.
+    let small = image_pdf(
+        "/Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
+        &deflated_zeros(10_000),
+        70,
+    );
+    let doc = image::find_tables(&small, &Options::default()).unwrap();
+    let said: Vec<_> = doc
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        said,
+        [(
+            "image-too-many",
+            "6 image(s) drawn on page 1 were not read: a page's images are read up to 64 of them and 100000000 pixels together"
+        )]
+    );
+    // A small image, then one stated to be within the per-image limit but past the page's
+    // pixels with it: the second is not decoded (its four bytes of data would be said to
+    // be too few).
+    let large = images_pdf(
+        &[
+            (
+                "/Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
+                &deflated_zeros(10_000),
+            ),
+            (
+                "/Width 10000 /Height 10000 /ColorSpace /DeviceGray /BitsPerComponent 8",
+                &[0; 4],
+            ),
+        ],
+        "q 595 0 0 842 0 0 cm /Im0 Do Q\nq 595 0 0 842 0 0 cm /Im1 Do Q\n",
+        &[],
+    );
+    let doc = image::find_tables(&large, &Options::default()).unwrap();
+    assert_eq!(doc.diagnostics.len(), 1, "{:?}", doc.diagnostics);
+    assert!(doc.diagnostics[0]
+        .message
+        .starts_with("1 image(s) drawn on page 1 were not read"));
 }
