@@ -65,6 +65,8 @@ pub struct Limits {
     pub max_lines: usize,
     /// Most table cells one input may give.
     pub max_cells: usize,
+    /// Most pixels the images of one input may decode to (OCR), all pages together.
+    pub max_pixels: u64,
 }
 
 impl Default for Limits {
@@ -76,6 +78,7 @@ impl Default for Limits {
             max_html_nodes: readers::html::MAX_NODES,
             max_lines: layout::DEFAULT_MAX_LINES,
             max_cells: layout::DEFAULT_MAX_CELLS,
+            max_pixels: layout::DEFAULT_MAX_PIXELS,
         }
     }
 }

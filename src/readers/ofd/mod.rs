@@ -214,8 +214,9 @@ pub fn read_layout(bytes: &[u8], budget: &mut Budget) -> Result<Layout, OfdError
                 images,
             });
         }
-        match image::read_picture_pages(pictures) {
+        match image::read_picture_pages(pictures, budget) {
             Ok(read) => read_by_ocr.extend(scanned.iter().copied().zip(read.pages)),
+            Err(image::ImageError::Size(e)) => return Err(e.into()),
             Err(e) if no_text => return Err(e.into()),
             Err(e) => {
                 for &i in &scanned {

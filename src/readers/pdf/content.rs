@@ -23,6 +23,9 @@ const MAX_GLYPHS: usize = 400_000;
 const MAX_SEGMENTS: usize = 200_000;
 const MAX_FORM_DEPTH: usize = 12;
 const MAX_STATE_DEPTH: usize = 512;
+/// Images drawn on one page recorded at most (a page tiled with thousands of strips is
+/// not read past this, with a note).
+pub const MAX_IMAGES: usize = 64;
 
 /// The matrix of a `cm`, `Tm` or `/Matrix`: six finite numbers.
 fn matrix_from_operands(doc: &Document, ops: &[Object]) -> Option<Matrix> {
@@ -71,6 +74,20 @@ pub struct PageContent {
     pub too_large: bool,
     /// Radical code points read as the ideographs whose glyphs they name.
     pub radicals: usize,
+    /// The image XObjects it draws, for the OCR reader ([`crate::readers::image::pdf`]).
+    pub images: Vec<ImageDraw>,
+    /// Images drawn past [`MAX_IMAGES`], not recorded.
+    pub images_skipped: usize,
+    /// Inline images (`BI … EI`) it draws, which are not read.
+    pub inline_images: usize,
+}
+
+/// An image XObject drawn on a page: the object, and the matrix from the image's unit
+/// square to the page's upright view.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ImageDraw {
+    pub id: ObjectId,
+    pub matrix: Matrix,
 }
 
 #[derive(Clone)]
@@ -439,9 +456,10 @@ impl<'a> Interpreter<'a> {
             }
             "Do" => {
                 if let Some(name) = ops.first().and_then(|o| o.as_name().ok()) {
-                    self.form(res, name);
+                    self.xobject(res, name);
                 }
             }
+            "BI" => self.out.inline_images += 1,
             // Colours: only whether something is visible on white matters.
             "g" | "rg" | "k" | "sc" | "scn" => {
                 self.gs.fill_visible = visible(&self.nums(ops), operator == "k");
@@ -643,7 +661,8 @@ impl<'a> Interpreter<'a> {
         }
     }
 
-    fn form(&mut self, res: &Resources<'a>, name: &[u8]) {
+    /// `Do`: a Form XObject is run, an image recorded where it is drawn.
+    fn xobject(&mut self, res: &Resources<'a>, name: &[u8]) {
         let doc = self.doc;
         let Some(obj) = res.lookup(doc, b"XObject", name) else {
             return;
@@ -654,15 +673,26 @@ impl<'a> Interpreter<'a> {
         let Some(stream) = doc.get_object(id).ok().and_then(|o| o.as_stream().ok()) else {
             return;
         };
-        if stream
+        match stream
             .dict
             .get(b"Subtype")
             .ok()
             .and_then(|o| name_of(doc, o))
-            != Some("Form")
         {
-            return;
+            Some("Form") => self.form(id, stream, res),
+            Some("Image") if self.out.images.len() < MAX_IMAGES => {
+                self.out.images.push(ImageDraw {
+                    id,
+                    matrix: self.gs.ctm.then(&self.view),
+                });
+            }
+            Some("Image") => self.out.images_skipped += 1,
+            _ => {}
         }
+    }
+
+    fn form(&mut self, id: ObjectId, stream: &'a lopdf::Stream, res: &Resources<'a>) {
+        let doc = self.doc;
         if self.forms.contains(&id) || self.forms.len() >= MAX_FORM_DEPTH {
             self.out.notes.push(format!(
                 "Form XObject {} {} R is nested too deeply or draws itself; skipped",
