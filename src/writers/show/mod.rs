@@ -537,10 +537,8 @@ pub fn page_name(report: &Report) -> String {
             }
         })
         .collect();
-    format!(
-        "{safe}-{}.html",
-        &report.meta.source.sha256[..report.meta.source.sha256.len().min(8)]
-    )
+    let sha256 = &report.meta.source.sha256;
+    format!("{safe}-{}.html", sha256.get(..8).unwrap_or(sha256))
 }
 
 #[cfg(test)]
