@@ -382,8 +382,13 @@ fn new_files_get_0666_less_the_umask_and_replaced_files_keep_their_mode() {
     assert_eq!(mode(&zip), 0o640);
 }
 
-/// Says on the terminal (not only in captured output) that a case did not run.
-fn visible_skip(case: &str, why: &str) {
+/// A case that cannot run here: said on the terminal (not only in captured output), or
+/// under CI=true a failure — CI runs every case.
+fn skip_unless_ci(case: &str, why: &str) {
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{case} cannot run: {why} (CI=true runs every case)"
+    );
     let _ = writeln!(std::io::stderr(), "SKIPPED {case}: {why}");
 }
 
@@ -392,11 +397,11 @@ struct Tmpfs(PathBuf);
 
 impl Tmpfs {
     /// Mounts one (as root); `None`, said visibly, where that cannot be done. Under
-    /// CI=true a root that cannot mount fails the test.
+    /// CI=true that fails the test instead.
     fn mount(at: &Path, case: &str) -> Option<Tmpfs> {
         // SAFETY: geteuid only reads the process's user id.
         if unsafe { libc::geteuid() } != 0 {
-            visible_skip(case, "mounting a small tmpfs needs root");
+            skip_unless_ci(case, "mounting a small tmpfs needs root");
             return None;
         }
         std::fs::create_dir_all(at).unwrap();
@@ -406,8 +411,7 @@ impl Tmpfs {
             .unwrap();
         if !o.status.success() {
             let why = format!("mount -t tmpfs failed: {}", stderr(&o).trim());
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "{why}");
-            visible_skip(case, &why);
+            skip_unless_ci(case, &why);
             return None;
         }
         Some(Tmpfs(at.to_path_buf()))
@@ -549,6 +553,36 @@ fn a_full_disk_is_exit_3_naming_the_output_for_every_command() {
             "{args:?}"
         );
     }
+}
+
+/// Under CI=true the full-disk case never passes without having run: as a user who
+/// cannot mount (this very test binary run as nobody when we are root) it fails.
+#[cfg(unix)]
+#[test]
+fn under_ci_the_full_disk_case_fails_where_it_cannot_run() {
+    let this = std::env::current_exe().unwrap();
+    // SAFETY: geteuid only reads the process's user id.
+    let mut cmd = if unsafe { libc::geteuid() } == 0 {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&this);
+        c
+    } else {
+        Command::new(&this)
+    };
+    let case = "a_full_disk_is_exit_3_naming_the_output_for_every_command";
+    let o = finish(
+        cmd.args(["--exact", case, "--test-threads=1"])
+            .env("CI", "true"),
+        &[case],
+    );
+    assert_eq!(o.status.code(), Some(101), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o)
+            .contains("cannot run: mounting a small tmpfs needs root (CI=true runs every case)"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
