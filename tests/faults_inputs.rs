@@ -531,7 +531,10 @@ fn a_line_range_past_the_text_shows_the_lines_there_are() {
         .find(|p| p.file_name().unwrap() != "index.html")
         .unwrap();
     let html = std::fs::read_to_string(page).unwrap();
-    assert!(html.contains("第 28–4294967295 行"), "the place as the XML gives it");
+    assert!(
+        html.contains("第 28–4294967295 行"),
+        "the place as the XML gives it"
+    );
     let last = std::fs::read_to_string(root().join("golden/meilie-2020-pipe/input.txt"))
         .unwrap()
         .lines()

@@ -598,9 +598,18 @@ mod tests {
     #[test]
     fn a_range_past_the_text_shows_the_lines_there_are() {
         let lines: Vec<String> = ["前", "规章 | 12", "后"].map(String::from).into();
-        let html = lines_excerpt(&lines, false, 2, u32::MAX, &cell(CellContent::Value("12".into())));
+        let html = lines_excerpt(
+            &lines,
+            false,
+            2,
+            u32::MAX,
+            &cell(CellContent::Value("12".into())),
+        );
         assert!(html.contains("<mark>12</mark>"), "{html}");
         assert!(html.contains("<span class=\"n\">    3 </span>后"), "{html}");
-        assert!(html.contains("<span class=\"n\">    1 </span>前\n"), "{html}");
+        assert!(
+            html.contains("<span class=\"n\">    1 </span>前\n"),
+            "{html}"
+        );
     }
 }

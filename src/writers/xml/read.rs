@@ -281,7 +281,9 @@ impl Parser<'_> {
                     // originals are found by it.
                     let sha256 = self.required(&attrs, "sha256")?;
                     if sha256.len() != 64
-                        || !sha256.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+                        || !sha256
+                            .bytes()
+                            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
                     {
                         return self.err(format!(
                             "sha256 {sha256:?} is not 64 lowercase hexadecimal digits"
