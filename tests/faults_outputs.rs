@@ -585,6 +585,78 @@ fn under_ci_the_full_disk_case_fails_where_it_cannot_run() {
     );
 }
 
+/// The meilie and kewei cases' XML in `col`, `edit` applied to kewei's.
+fn two_reports(col: &Path, edit: impl Fn(&str) -> String) {
+    std::fs::create_dir_all(col).unwrap();
+    copy(
+        "golden/meilie-2020-pipe/expected.xml",
+        &col.join("meilie.xml"),
+    );
+    let kewei = std::fs::read_to_string(root().join("golden/kewei-2024-md/expected.xml")).unwrap();
+    std::fs::write(col.join("kewei.xml"), edit(&kewei)).unwrap();
+}
+
+#[test]
+fn a_show_folder_is_replaced_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let site = d.join("site");
+    two_reports(&d.join("both"), str::to_string);
+    let o = run(&["show", s(&d.join("both")), "-o", s(&site)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let before = tree(&site);
+    assert_eq!(
+        names(&site),
+        [
+            "index.html",
+            "input.md-6ca1637e.html",
+            "input.txt-7112633b.html"
+        ]
+    );
+    // The second report's page cannot be written (a name past the filesystem's limit):
+    // exit 3 naming it, and the earlier folder is as it was, no page of this run in it.
+    let long = "x".repeat(250);
+    two_reports(&d.join("long"), |x| {
+        x.replacen("name=\"input.md\"", &format!("name=\"{long}\""), 1)
+    });
+    let o = run(&["show", s(&d.join("long")), "-o", s(&site)]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "gongkai: {}: File name too long (os error 36)\n",
+            site.join(format!("{long}-6ca1637e.html")).display()
+        )
+    );
+    assert!(tree(&site) == before, "the earlier folder is untouched");
+    assert_eq!(
+        names(d),
+        ["both", "long", "site"],
+        "no temporary folder left"
+    );
+    // A run of one report: the folder holds its page and index only, no stale page.
+    let one = d.join("one");
+    two_reports(&one, str::to_string);
+    std::fs::remove_file(one.join("meilie.xml")).unwrap();
+    let o = run(&["show", s(&one), "-o", s(&site)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(names(&site), ["index.html", "input.md-6ca1637e.html"]);
+    // A folder holding what show does not write is not show's to replace.
+    std::fs::write(site.join("notes.txt"), b"mine").unwrap();
+    let before = tree(&site);
+    let o = run(&["show", s(&one), "-o", s(&site)]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "gongkai: {}: holds notes.txt, which show does not write: it is not replaced; nothing was written\n",
+            site.display()
+        )
+    );
+    assert!(tree(&site) == before, "the folder is untouched");
+    assert_eq!(names(d), ["both", "long", "one", "site"]);
+}
+
 #[test]
 fn a_missing_output_folder_is_named_as_given() {
     let dir = tempfile::tempdir().unwrap();
