@@ -94,45 +94,21 @@ impl TempFile {
     /// otherwise. Stale temporary files of ours in that folder are removed first (once a
     /// run).
     pub fn beside(target: &Path) -> io::Result<TempFile> {
-        let dir = folder_of(target);
-        remove_stale_once(dir);
-        let keep_mode = std::fs::symlink_metadata(target)
-            .ok()
-            .filter(|m| m.is_file())
-            .map(|m| m.permissions());
-        let mut last = None;
-        for _ in 0..64 {
-            let path = dir.join(temp_name());
+        let create = |path: &Path| {
             // `create_new` with std's default mode: 0666 less the umask.
-            let file = match std::fs::OpenOptions::new()
+            std::fs::OpenOptions::new()
                 .read(true)
                 .write(true)
                 .create_new(true)
-                .open(&path)
-            {
-                Ok(f) => f,
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    last = Some(e);
-                    continue;
-                }
-                Err(e) => return Err(e),
-            };
-            let tmp = TempFile {
-                path,
-                file,
-                persisted: false,
-            };
-            // A cleaner that took the lock between our create and our lock has removed
-            // the name: start again under another.
-            if !try_lock(&tmp.file) || !is_linked(&tmp.file) {
-                continue;
-            }
-            if let Some(mode) = keep_mode {
-                tmp.file.set_permissions(mode)?;
-            }
-            return Ok(tmp);
-        }
-        Err(last.unwrap_or_else(|| io::Error::other("no temporary file could be made")))
+                .open(path)
+        };
+        let (path, file) =
+            locked_beside(target, |m| m.is_file(), create, |p| std::fs::remove_file(p))?;
+        Ok(TempFile {
+            path,
+            file,
+            persisted: false,
+        })
     }
 
     pub fn as_file(&self) -> &File {
@@ -190,47 +166,26 @@ impl TempFolder {
     /// otherwise. Stale temporary files and folders of ours there are removed first (once
     /// a run).
     pub fn beside(target: &Path) -> io::Result<TempFolder> {
-        let dir = folder_of(target);
-        remove_stale_once(dir);
-        let keep_mode = std::fs::symlink_metadata(target)
-            .ok()
-            .filter(|m| m.is_dir())
-            .map(|m| m.permissions());
-        let mut last = None;
-        for _ in 0..64 {
-            let path = dir.join(temp_name());
-            match std::fs::create_dir(&path) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    last = Some(e);
-                    continue;
-                }
-                Err(e) => return Err(e),
-            }
-            // A cleaner that took the lock between our create and our lock has removed
-            // the folder: start again under another name.
-            let lock = match File::open(&path) {
-                Ok(f) => f,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-                Err(e) => {
-                    let _ = std::fs::remove_dir(&path);
-                    return Err(e);
-                }
-            };
-            let tmp = TempFolder {
-                path,
-                _lock: lock,
-                persisted: false,
-            };
-            if !try_lock(&tmp._lock) || !is_linked(&tmp._lock) {
-                continue;
-            }
-            if let Some(mode) = keep_mode {
-                std::fs::set_permissions(&tmp.path, mode)?;
-            }
-            return Ok(tmp);
-        }
-        Err(last.unwrap_or_else(|| io::Error::other("no temporary folder could be made")))
+        let create = |path: &Path| {
+            std::fs::create_dir(path)?;
+            // Gone before it could be opened: a cleaner took it for a killed run's (it
+            // was not locked yet). Its name is as good as taken.
+            File::open(path).map_err(|e| match e.kind() {
+                io::ErrorKind::NotFound => io::Error::from(io::ErrorKind::AlreadyExists),
+                _ => e,
+            })
+        };
+        let (path, lock) = locked_beside(
+            target,
+            |m| m.is_dir(),
+            create,
+            |p| std::fs::remove_dir_all(p),
+        )?;
+        Ok(TempFolder {
+            path,
+            _lock: lock,
+            persisted: false,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -280,6 +235,50 @@ impl Drop for TempFolder {
             let _ = std::fs::remove_dir_all(&self.path);
         }
     }
+}
+
+/// Makes a temporary file or folder of ours beside `target` with `create` (an error of
+/// kind `AlreadyExists` when the name is taken) and locks it; it gets the mode `target`
+/// has when it is of its kind (`same_kind`: about to be replaced). Stale temporary files
+/// and folders of ours there are removed first (once a run).
+fn locked_beside(
+    target: &Path,
+    same_kind: fn(&std::fs::Metadata) -> bool,
+    create: impl Fn(&Path) -> io::Result<File>,
+    remove: fn(&Path) -> io::Result<()>,
+) -> io::Result<(PathBuf, File)> {
+    let dir = folder_of(target);
+    remove_stale_once(dir);
+    let keep_mode = std::fs::symlink_metadata(target)
+        .ok()
+        .filter(same_kind)
+        .map(|m| m.permissions());
+    let mut last = None;
+    for _ in 0..64 {
+        let path = dir.join(temp_name());
+        let file = match create(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                last = Some(e);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        // A cleaner that took the lock between our create and our lock has removed
+        // the name: start again under another.
+        if !try_lock(&file) || !is_linked(&file) {
+            let _ = remove(&path);
+            continue;
+        }
+        if let Some(mode) = keep_mode {
+            if let Err(e) = file.set_permissions(mode) {
+                let _ = remove(&path);
+                return Err(e);
+            }
+        }
+        return Ok((path, file));
+    }
+    Err(last.unwrap_or_else(|| io::Error::other("no temporary file could be made")))
 }
 
 /// Swaps two names in one step; false where the system or filesystem cannot.
