@@ -585,15 +585,16 @@ fn under_ci_the_full_disk_case_fails_where_it_cannot_run() {
     );
 }
 
-/// The meilie and kewei cases' XML in `col`, `edit` applied to kewei's.
+/// The meilie and kewei cases' XML in `col`, `edit` applied to both.
 fn two_reports(col: &Path, edit: impl Fn(&str) -> String) {
     std::fs::create_dir_all(col).unwrap();
-    copy(
-        "golden/meilie-2020-pipe/expected.xml",
-        &col.join("meilie.xml"),
-    );
-    let kewei = std::fs::read_to_string(root().join("golden/kewei-2024-md/expected.xml")).unwrap();
-    std::fs::write(col.join("kewei.xml"), edit(&kewei)).unwrap();
+    for (case, name) in [
+        ("meilie-2020-pipe", "meilie.xml"),
+        ("kewei-2024-md", "kewei.xml"),
+    ] {
+        let xml = std::fs::read_to_string(root().join("golden").join(case).join("expected.xml"));
+        std::fs::write(col.join(name), edit(&xml.unwrap())).unwrap();
+    }
 }
 
 #[test]
@@ -613,25 +614,48 @@ fn a_show_folder_is_replaced_whole_or_not_at_all() {
             "input.txt-7112633b.html"
         ]
     );
-    // The second report's page cannot be written (a name past the filesystem's limit):
+    // The larger page cannot be written (a file size limit between the two pages'):
     // exit 3 naming it, and the earlier folder is as it was, no page of this run in it.
-    let long = "x".repeat(250);
-    two_reports(&d.join("long"), |x| {
-        x.replacen("name=\"input.md\"", &format!("name=\"{long}\""), 1)
+    let size = |name: &str| std::fs::metadata(site.join(name)).unwrap().len();
+    let (small, large) = (
+        size("input.txt-7112633b.html"),
+        size("input.md-6ca1637e.html"),
+    );
+    assert!(
+        large > small + 4096,
+        "{small} and {large} bytes: too close to part"
+    );
+    // Pages of other names: one of this run in the folder would show.
+    two_reports(&d.join("again"), |x| {
+        x.replace("name=\"input.", "name=\"again.")
     });
-    let o = run(&["show", s(&d.join("long")), "-o", s(&site)]);
+    let limit = format!("--fsize={}", (small + large) / 2);
+    // An ignored SIGXFSZ stays ignored through exec: the write fails with EFBIG.
+    let o = finish(
+        Command::new("sh").args([
+            "-c",
+            "trap '' XFSZ; exec prlimit \"$0\" -- \"$@\"",
+            &limit,
+            env!("CARGO_BIN_EXE_gongkai"),
+            "show",
+            s(&d.join("again")),
+            "-o",
+            s(&site),
+        ]),
+        &["show", "under", &limit],
+    );
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert_eq!(
         stderr(&o),
         format!(
-            "gongkai: {}: File name too long (os error 36)\n",
-            site.join(format!("{long}-6ca1637e.html")).display()
+            "gongkai: {}: File too large (os error 27)\n",
+            site.join("again.md-6ca1637e.html").display()
         )
     );
     assert!(tree(&site) == before, "the earlier folder is untouched");
     assert_eq!(
         names(d),
-        ["both", "long", "site"],
+        ["again", "both", "site"],
         "no temporary folder left"
     );
     // A run of one report: the folder holds its page and index only, no stale page.
@@ -654,7 +678,7 @@ fn a_show_folder_is_replaced_whole_or_not_at_all() {
         )
     );
     assert!(tree(&site) == before, "the folder is untouched");
-    assert_eq!(names(d), ["both", "long", "one", "site"]);
+    assert_eq!(names(d), ["again", "both", "one", "site"]);
 }
 
 #[test]
