@@ -903,7 +903,20 @@ fn assign_empty_rows(
     assigned: &mut [Option<(usize, Placement)>],
 ) {
     let ordered = template.rows_by == RowsBy::LabelInOrder;
+    // Kept as the groups are walked, not gathered again for each: the rows taken, the
+    // last row before the group. The rows after it are never changed by the walk (it
+    // assigns only the group it is at), so their first is known from the start.
+    let mut taken: BTreeSet<usize> = assigned.iter().flatten().map(|&(r, _)| r).collect();
+    let mut first_from = vec![None; assigned.len() + 1];
+    for g in (0..assigned.len()).rev() {
+        let here = assigned[g].as_ref().map(|&(r, _)| r);
+        first_from[g] = [here, first_from[g + 1]].into_iter().flatten().min();
+    }
+    let mut after: Option<usize> = None;
     for g in 0..groups.len() {
+        if g > 0 {
+            after = after.max(assigned[g - 1].as_ref().map(|&(r, _)| r));
+        }
         let group = &groups[g];
         let Some(l) = group.label else { continue };
         if assigned[g].is_some() || group.has_number || group.items.len() != k {
@@ -913,9 +926,7 @@ fn assign_empty_rows(
         if ordered && !numbered(&label) {
             continue;
         }
-        let after = assigned[..g].iter().flatten().map(|&(r, _)| r).max();
-        let before = assigned[g + 1..].iter().flatten().map(|&(r, _)| r).min();
-        let taken: BTreeSet<usize> = assigned.iter().flatten().map(|&(r, _)| r).collect();
+        let before = first_from[g + 1];
         let cands: Vec<usize> = (0..rows.len())
             .filter(|&r| {
                 !taken.contains(&r)
@@ -928,6 +939,7 @@ fn assign_empty_rows(
         }
         if let Some(pick) = match_row(&label, &defs) {
             assigned[g] = Some((cands[pick], Placement::Label));
+            taken.insert(cands[pick]);
         }
     }
 }

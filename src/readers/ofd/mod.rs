@@ -250,12 +250,6 @@ pub fn read_layout(bytes: &[u8], budget: &mut Budget) -> Result<Layout, OfdError
     Ok(layout)
 }
 
-/// Whether the bytes are an OFD package: a zip whose root holds `OFD.xml`.
-pub fn is_ofd(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"PK\x03\x04")
-        && package::Parts::open(bytes).is_ok_and(|p| p.has(package::OFD_XML))
-}
-
 /// The bytes of a package entry (an [`OfdImage::entry`]), through the same limits.
 pub fn media_bytes(bytes: &[u8], entry: &str) -> Result<Vec<u8>, OfdError> {
     package::Parts::open(bytes)?.bytes(entry, "an image's resource")
