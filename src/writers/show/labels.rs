@@ -33,6 +33,7 @@ pub fn diagnostic(code: &str) -> &str {
         "image-not-read" => "未读取的图片",
         "image-pdf-inline" => "未读取的内嵌图像",
         "image-too-many" => "图像过多，部分未读取",
+        "image-pages-skipped" => "图像页过多，其余页未读取",
         "image-pdf-turned" => "旋转的图像页",
         "image-pdf-unread" => "无法读取的图像",
         "issuer-missing" => "未识别发布机关",
