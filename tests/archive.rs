@@ -1041,3 +1041,70 @@ fn seal_extracts_with_the_users_limits_and_templates() {
     let xml = String::from_utf8_lossy(&unzip.stdout);
     assert!(xml.contains("<template>v2025</template>"), "{xml}");
 }
+
+/// Bytes that look random, the same on every run (xorshift64 from `seed`).
+fn noise(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
+/// Originals that extract refuses or that lie past the input limit, at the sizes where
+/// sealing changes how it reads and copies (none, under and over the 4 KiB head, 64 KiB,
+/// 1 MiB, several MiB): none of their bytes depend on how reports are recognised.
+fn unreported(dir: &Path) {
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    let with_nul_at = |at: usize, mut b: Vec<u8>| {
+        for c in b.iter_mut() {
+            *c = b'a' + *c % 26;
+        }
+        b[at] = 0;
+        b
+    };
+    let mut ole = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+    ole.extend(noise(7, 100_000));
+    let files: [(&str, Vec<u8>); 9] = [
+        ("empty", Vec::new()),
+        ("nul-first.bin", with_nul_at(0, noise(1, (5 << 20) + 3))),
+        ("nul-late.txt", with_nul_at(5000, noise(2, 70_000))),
+        ("old.doc", ole),
+        ("sub/64k.bin", with_nul_at(1, noise(3, 1 << 16))),
+        ("sub/mib.bin", with_nul_at(2, noise(4, 1 << 20))),
+        ("sub/mib+1.bin", with_nul_at(3, noise(5, (1 << 20) + 1))),
+        ("sub/past-the-limit.txt", with_nul_at(6 << 20, noise(6, (6 << 20) + 1))),
+        ("tiny.bin", vec![0, 1, 2]),
+    ];
+    for (name, bytes) in files {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+}
+
+/// The archive's bytes are those the two-pass seal wrote (SHA-256 taken from the seal of
+/// commit 8ec71a6, version 0.1.0, before the one-pass seal): a seal that reads, hashes or
+/// copies differently must not write one byte otherwise.
+#[test]
+fn the_archive_of_unreported_originals_is_byte_for_byte_the_pinned_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let col = dir.path().join("col");
+    unreported(&col);
+    let out = dir.path().join("archive.zip");
+    let o = seal(dir.path(), &col, &out, &["--max-input-bytes", "6291456"]);
+    assert!(o.status.success(), "{}", out_text(&o));
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(
+        (
+            bytes.len(),
+            gongkai::input::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes))
+        ),
+        (
+            13_873_324,
+            "3784595672d63ace48bc781d9011d9ce574882a76423b9ca19e16afb9c62a09d".to_string()
+        )
+    );
+}
