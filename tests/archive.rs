@@ -1108,3 +1108,47 @@ fn the_archive_of_unreported_originals_is_byte_for_byte_the_pinned_one() {
         )
     );
 }
+
+/// An original that changes after it is read and before its entry is written whole is
+/// refused in one line naming it, and nothing is left at the target or beside it: one
+/// copied by the kernel after it was hashed, one read whole for extract and written from
+/// memory, one read into memory as it is written.
+#[test]
+fn an_original_changed_while_it_is_sealed_is_refused() {
+    let mut big = noise(9, 3 << 20);
+    big[0] = 0;
+    let report = std::fs::read(root().join("golden/meilie-2020-pipe/input.txt")).unwrap();
+    for (name, bytes) in [
+        ("big.bin", big),
+        ("report.txt", report),
+        ("small.bin", vec![0, 1, 2]),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let col = dir.path().join("col");
+        std::fs::create_dir(&col).unwrap();
+        std::fs::write(col.join(name), &bytes).unwrap();
+        std::fs::write(col.join("other.bin"), [0u8; 10]).unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        let target = out.join("archive.zip");
+        let o = hooked(gongkai::test_hooks::SEAL_CHANGE_AFTER_READING_ENV, name)
+            .args(["seal", "--year", "2020", s(&col), "-o", s(&target)])
+            .output()
+            .unwrap();
+        assert!(!o.status.success(), "{name}: {}", out_text(&o));
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "{}: changed while it was being sealed",
+                col.join(name).display()
+            )),
+            "{name}: {stderr}"
+        );
+        let left: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
+        assert!(left.is_empty(), "{name}: {left:?}");
+        // The same file, left alone, seals.
+        let o = seal(dir.path(), &col, &target, &[]);
+        assert!(o.status.success(), "{name}: {}", out_text(&o));
+    }
+}
