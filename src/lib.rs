@@ -120,8 +120,7 @@ pub fn refusal_from_head(head: &[u8], options: &ExtractOptions) -> Option<reader
 /// Sealing extracts with the caller's options: its limits and its templates.
 impl archive::Reports for ExtractOptions {
     fn extract(&self, name: &str, bytes: &[u8]) -> Result<archive::ReportFile, String> {
-        let report =
-            extract(&Input::new(name, bytes.to_vec()), self).map_err(|e| e.to_string())?;
+        let report = extract(&Input::new(name, bytes.to_vec()), self).map_err(|e| e.to_string())?;
         Ok(archive::ReportFile {
             xml: writers::xml::to_bytes(&report),
             year: report.meta.year,
@@ -165,7 +164,11 @@ mod tests {
         let cases: [(&str, Vec<u8>, bool); 7] = [
             ("NUL at once", long(b"\x01\x00binary", 7), true),
             ("NUL after text", long(b"text then \x00", b'x'), true),
-            ("OLE2", long(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00", 0), true),
+            (
+                "OLE2",
+                long(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00", 0),
+                true,
+            ),
             ("NUL past the head", nul_late, false),
             ("UTF-16 with its BOM", long(b"\xFF\xFEa\x00b\x00", 0), false),
             ("a zip", long(b"PK\x03\x04\x00", 0), false),

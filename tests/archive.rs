@@ -1077,7 +1077,10 @@ fn unreported(dir: &Path) {
         ("sub/64k.bin", with_nul_at(1, noise(3, 1 << 16))),
         ("sub/mib.bin", with_nul_at(2, noise(4, 1 << 20))),
         ("sub/mib+1.bin", with_nul_at(3, noise(5, (1 << 20) + 1))),
-        ("sub/past-the-limit.txt", with_nul_at(6 << 20, noise(6, (6 << 20) + 1))),
+        (
+            "sub/past-the-limit.txt",
+            with_nul_at(6 << 20, noise(6, (6 << 20) + 1)),
+        ),
         ("tiny.bin", vec![0, 1, 2]),
     ];
     for (name, bytes) in files {
@@ -1117,11 +1120,13 @@ fn the_archive_of_unreported_originals_is_byte_for_byte_the_pinned_one() {
 fn an_original_changed_while_it_is_sealed_is_refused() {
     let mut big = noise(9, 3 << 20);
     big[0] = 0;
+    let mut small = noise(10, 100_000);
+    small[0] = 0;
     let report = std::fs::read(root().join("golden/meilie-2020-pipe/input.txt")).unwrap();
     for (name, bytes) in [
         ("big.bin", big),
         ("report.txt", report),
-        ("small.bin", vec![0, 1, 2]),
+        ("small.bin", small),
     ] {
         let dir = tempfile::tempdir().unwrap();
         let col = dir.path().join("col");

@@ -1,6 +1,17 @@
 //! Writing an archive: collect the originals (never following a link out of the folder),
-//! extract each that has no canonical XML yet, hash everything on all cores, then write the
-//! canonical zip to a temporary file beside the target, sync it and rename it into place.
+//! extract each that has no canonical XML yet, then write the canonical zip to a temporary
+//! file beside the target, sync it and rename it into place.
+//!
+//! One pass over each original (issue 18). Its first 4 KiB tell whether extract may take
+//! it; only then is it read whole before writing (extract needs all of it), hashed from
+//! memory and, within [`HELD_MEMORY`], written from there too. Any other original — one
+//! extract refuses by its first bytes, one past the input limit — is read once, while the
+//! archive is written: two reading threads hash the next originals (SHA-256 and CRC-32 over
+//! each chunk) while the writer copies the one before with `copy_file_range`, the kernel
+//! moving the bytes it has just been read from the page cache. What the kernel copies is
+//! not what was hashed, so an original's size, modification time and inode must be those
+//! it was first opened with once its entry is written; if not, the seal fails and writes
+//! nothing.
 //!
 //! Pairing: a file whose name ends in `.xml` and whose first 4 KiB name the report
 //! namespace (`urn:gongkai:report:1`) is a canonical report given with the originals; it
@@ -351,8 +362,8 @@ fn hash_file(
         progress.add(bytes.len() as u64);
         return Ok((Hashed::of(&bytes), Some(bytes)));
     }
-    let hash = hash_chunks(&mut f, &mut vec![0u8; CHUNK], progress)
-        .map_err(|e| read_err(path, e))?;
+    let hash =
+        hash_chunks(&mut f, &mut vec![0u8; CHUNK], progress).map_err(|e| read_err(path, e))?;
     Ok((hash, None))
 }
 
@@ -361,7 +372,11 @@ const CHUNK: usize = 256 << 10;
 
 /// The sums of what `file` holds from where it is read to its end, read a chunk at a time
 /// through `buf`; the bytes read are told to `progress`.
-fn hash_chunks(file: &mut dyn std::io::Read, buf: &mut [u8], progress: &Progress) -> std::io::Result<Hashed> {
+fn hash_chunks(
+    file: &mut dyn std::io::Read,
+    buf: &mut [u8],
+    progress: &Progress,
+) -> std::io::Result<Hashed> {
     let mut sums = Sums::default();
     loop {
         let n = match file.read(buf) {
@@ -376,7 +391,8 @@ fn hash_chunks(file: &mut dyn std::io::Read, buf: &mut [u8], progress: &Progress
 }
 
 fn is_report_xml(rel: &str, head: &[u8], reports: &dyn Reports) -> bool {
-    rel.to_ascii_lowercase().ends_with(".xml") && reports.is_report(&head[..head.len().min(SNIFF_BYTES)])
+    rel.to_ascii_lowercase().ends_with(".xml")
+        && reports.is_report(&head[..head.len().min(SNIFF_BYTES)])
 }
 
 struct Given {
@@ -495,7 +511,11 @@ fn prepare(
     };
     progress.stage(
         "hashing",
-        kinds.iter().filter(|k| read_now(k)).map(|(_, s)| s.len).sum(),
+        kinds
+            .iter()
+            .filter(|k| read_now(k))
+            .map(|(_, s)| s.len)
+            .sum(),
     );
     type Split = Vec<(Found, (Kind, Stamp))>;
     let (given_found, original_found): (Split, Split) = found
@@ -863,7 +883,9 @@ impl Sink<'_> {
         // The kernel writes at the file's position: what is buffered goes first.
         self.buffered.flush().map_err(ContainerError::Write)?;
         if by_kernel {
-            if let Some(copied) = kernel_copy(src, self.buffered.get_ref().file, len)? {
+            let dst = self.buffered.get_ref().file;
+            if let Some(copied) = kernel_copy(src, dst, len)? {
+                start_writeback(dst);
                 return Ok(copied);
             }
         }
@@ -931,6 +953,21 @@ fn kernel_copy(src: &File, dst: &File, len: u64) -> Result<Option<u64>, Containe
     Ok(Some(copied))
 }
 
+/// Starts writing what `file` holds to disk, without waiting: the sync at the end then
+/// waits for less, the disk writing while the next originals are hashed and copied.
+#[cfg(target_os = "linux")]
+fn start_writeback(file: &File) {
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: the descriptor belongs to an open File; no memory is passed. A failure only
+    // leaves the writing to the sync at the end.
+    unsafe {
+        libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_: &File) {}
+
 #[cfg(not(target_os = "linux"))]
 fn kernel_copy(_: &File, _: &File, _: u64) -> Result<Option<u64>, ContainerError> {
     Ok(None)
@@ -940,8 +977,12 @@ fn kernel_copy(_: &File, _: &File, _: u64) -> Result<Option<u64>, ContainerError
 /// call less a file); from it on, it is hashed as it is read and copied by the kernel.
 const KERNEL_COPY_FROM: u64 = 1 << 20;
 
-/// How many originals the reading thread may have ready ahead of the writer.
-const READ_AHEAD: usize = 4;
+/// How many originals each reading thread may have ready ahead of the writer.
+const READ_AHEAD: usize = 2;
+
+/// The reading threads, taking the originals in turn: one core's SHA-256 is half as fast
+/// as the kernel's copy, so two hash while the writer copies.
+const READERS: usize = 2;
 
 /// An original read and hashed, ready to be written.
 struct Ready {
@@ -1002,14 +1043,17 @@ fn ready(o: &Original, held: Option<Vec<u8>>, buf: &mut [u8]) -> Result<Ready, A
     Ok(Ready { hash, bytes })
 }
 
-/// The reading thread: each original in turn, handed to the writer as it is ready.
+/// A reading thread: its share of the originals in turn (each `READERS`th from the one at
+/// `first`), each handed to the writer as it is ready.
 fn read_originals(
     originals: &[Original],
+    first: usize,
     held: Vec<Option<Vec<u8>>>,
     to_writer: std::sync::mpsc::SyncSender<Result<Ready, ArchiveError>>,
 ) {
     let mut buf = vec![0u8; CHUNK];
-    for (o, held) in originals.iter().zip(held) {
+    let share = originals.iter().skip(first).step_by(READERS);
+    for (o, held) in share.zip(held) {
         // The writer stopped (an error): so does the reading.
         if to_writer.send(ready(o, held, &mut buf)).is_err() {
             return;
@@ -1089,20 +1133,32 @@ fn write_archive(
         }
     };
 
-    // The originals, read and hashed on one thread while the previous one is written on
-    // this one.
-    let held: Vec<Option<Vec<u8>>> = originals
-        .iter_mut()
-        .map(|o| o.read.as_mut().and_then(|r| r.bytes.take()))
-        .collect();
+    // The originals, read and hashed on the reading threads while those before them are
+    // written on this one.
+    let mut held: Vec<Vec<Option<Vec<u8>>>> = (0..READERS).map(|_| Vec::new()).collect();
+    for (i, o) in originals.iter_mut().enumerate() {
+        held[i % READERS].push(o.read.as_mut().and_then(|r| r.bytes.take()));
+    }
     let sums = std::thread::scope(|scope| -> Result<Vec<Hashed>, ArchiveError> {
-        let (to_writer, from_reader) = std::sync::mpsc::sync_channel(READ_AHEAD);
         let originals = &originals;
-        scope.spawn(move || read_originals(originals, held, to_writer));
+        let readers: Vec<_> = held
+            .into_iter()
+            .enumerate()
+            .map(|(first, held)| {
+                let (to_writer, from_reader) = std::sync::mpsc::sync_channel(READ_AHEAD);
+                scope.spawn(move || read_originals(originals, first, held, to_writer));
+                from_reader
+            })
+            .collect();
         let mut sums = Vec::with_capacity(originals.len());
-        for o in originals {
-            // The reading thread ends only when it has handed over every original.
-            let ready = from_reader.recv().map_err(|_| changed(&o.path))??;
+        for (i, o) in originals.iter().enumerate() {
+            // A reading thread ends early only when it panics, which the scope passes on.
+            let ready = readers[i % READERS]
+                .recv()
+                .map_err(|_| ArchiveError::Read {
+                    path: o.path.display().to_string(),
+                    source: std::io::Error::other("its reading thread stopped"),
+                })??;
             let (h, path) = (ready.hash, name(&original_path(&o.rel)));
             match ready.bytes {
                 Content::Held(b) => zip.add_copied(&path, h.size, h.crc, |out| {
@@ -1182,7 +1238,11 @@ fn write_archive(
     let write_record = |out: &mut dyn Write| -> std::io::Result<()> {
         let mut w = record::RecordWriter::new(out, &head)?;
         for &(i, role) in &order {
-            w.file(&record_file(&originals[i as usize], &sums[i as usize], role))?;
+            w.file(&record_file(
+                &originals[i as usize],
+                &sums[i as usize],
+                role,
+            ))?;
         }
         w.finish().map(drop)
     };
