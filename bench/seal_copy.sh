@@ -10,6 +10,8 @@
 #   GONGKAI  the binary (default: the release build of $CARGO_TARGET_DIR or target/)
 #   PYTHON   a Python with bagit (default python3; pip install bagit)
 #   BENCH_DIR  where the files go (default a new folder in /tmp; it is removed at the end)
+#   BEFORE   another gongkai binary (e.g. an older build) whose seal is timed in the same
+#            runs, next to cp -r + sync too
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
@@ -42,6 +44,7 @@ timed() {
   echo "$name $t" | awk '{ printf "%s %.3f %.3f\n", $1, $2, $3 + $4 }' >> "$W/times"
 }
 seal() { "$GONGKAI" seal --year 2020 "$W/col" -o "$W/archive.zip"; }
+seal_before() { "$BEFORE" seal --year 2020 "$W/col" -o "$W/archive.zip"; }
 copy_sync() { cp -r "$W/col" "$W/copy" && sync; }
 verify() { "$GONGKAI" verify "$W/archive.zip"; }
 validate() { "$PYTHON" -m bagit --quiet --validate --processes 2 "$W/bag"; }
@@ -52,7 +55,9 @@ settle() { rm -rf "$W/archive.zip" "$W/copy"; sync; }
 for r in $(seq 1 "$RUNS"); do
   settle; timed seal seal
   settle; timed copy copy_sync
+  if [ -n "${BEFORE:-}" ]; then settle; timed before seal_before; fi
 done
+settle
 seal > /dev/null 2>&1
 sync
 for r in $(seq 1 "$RUNS"); do
@@ -81,6 +86,7 @@ awk -v runs="$RUNS" '
   }
   END {
     pair("seal", "copy", "seal / (cp -r + sync)")
+    if (n["before"]) pair("before", "copy", "BEFORE seal / (cp -r + sync)")
     pair("verify", "bagit", "verify / bagit --validate")
     printf "\nbagit --validate / verify (medians): %.2fx wall, %.2fx CPU\n", median(wall, "bagit") / median(wall, "verify"), median(cpu, "bagit") / median(cpu, "verify")
   }' "$W/times"
