@@ -22,7 +22,7 @@ pub const SEAL_PAUSE_AFTER_ENV: &str = "GONGKAI_TEST_SEAL_PAUSE_AFTER";
 
 /// The bytes of originals and reports `seal` holds in memory; 0 makes every report's bytes
 /// be made again, and every original read again, while writing.
-pub const SEAL_REPORT_MEMORY_ENV: &str = "GONGKAI_TEST_SEAL_REPORT_MEMORY";
+pub const SEAL_HELD_MEMORY_ENV: &str = "GONGKAI_TEST_SEAL_HELD_MEMORY";
 
 /// Once `seal` has read the file of this name, it appends a byte to it, as another program
 /// writing it meanwhile would.
@@ -73,10 +73,10 @@ pub fn seal_has_read(path: &std::path::Path) {
 }
 
 /// The bytes of originals and reports `seal` is to hold in memory instead of its default.
-pub fn seal_report_memory() -> Option<u64> {
+pub fn seal_held_memory() -> Option<u64> {
     #[cfg(feature = "test-hooks")]
     {
-        std::env::var(SEAL_REPORT_MEMORY_ENV).ok()?.parse().ok()
+        std::env::var(SEAL_HELD_MEMORY_ENV).ok()?.parse().ok()
     }
     #[cfg(not(feature = "test-hooks"))]
     {

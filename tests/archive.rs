@@ -590,7 +590,7 @@ fn the_same_inputs_give_the_same_archive_bytes() {
     assert!(seal(dir.path(), &c1, &a3, &[]).status.success());
     assert_eq!(std::fs::read(&a1).unwrap(), std::fs::read(&a3).unwrap());
     let a4 = dir.path().join("a4.zip");
-    let o = hooked(gongkai::test_hooks::SEAL_REPORT_MEMORY_ENV, "0")
+    let o = hooked(gongkai::test_hooks::SEAL_HELD_MEMORY_ENV, "0")
         .args(["seal", "--year", "2020", s(&c1), "-o", s(&a4)])
         .output()
         .unwrap();
@@ -709,7 +709,7 @@ fn a_given_report_is_paired_with_its_original_by_sha256() {
         Some(0)
     );
     let again = dir.path().join("again.zip");
-    let o = hooked(gongkai::test_hooks::SEAL_REPORT_MEMORY_ENV, "0")
+    let o = hooked(gongkai::test_hooks::SEAL_HELD_MEMORY_ENV, "0")
         .args(["seal", "--year", "2020", s(&col), "-o", s(&again)])
         .output()
         .unwrap();

@@ -503,7 +503,7 @@ fn prepare(
     reports: &dyn Reports,
     progress: &Progress,
 ) -> Result<Vec<Original>, ArchiveError> {
-    let budget = AtomicU64::new(crate::test_hooks::seal_report_memory().unwrap_or(HELD_MEMORY));
+    let budget = AtomicU64::new(crate::test_hooks::seal_held_memory().unwrap_or(HELD_MEMORY));
     let kinds = refuse_any(found.par_iter().map(|f| kind_of(f, reports)).collect())?;
     let read_now = |(kind, stamp): &(Kind, Stamp)| match kind {
         Kind::GivenReport => true,
