@@ -7,8 +7,8 @@
 //! memory and, within [`HELD_MEMORY`], written from there too. Any other original — one
 //! extract refuses by its first bytes, one past the input limit — is read once, while the
 //! archive is written: two reading threads hash the next originals (SHA-256 and CRC-32 over
-//! each chunk) while the writer copies the one before with `copy_file_range`, the kernel
-//! moving the bytes it has just been read from the page cache. What the kernel copies is
+//! each chunk) while the writer copies the one before with `copy_file_range`: the kernel
+//! moves the bytes just read, still in the page cache. What the kernel copies is
 //! not what was hashed, so an original's size, modification time and inode must be those
 //! it was first opened with once its entry is written; if not, the seal fails and writes
 //! nothing.
@@ -128,7 +128,7 @@ struct Original {
     /// pair a given report with it. Any other original is first read as it is written.
     read: Option<ReadWhole>,
     report: Option<Box<Report>>,
-    note: Option<(String, String)>,
+    note: Option<Note>,
 }
 
 /// An original read whole: its sums, and its bytes while they fit in [`HELD_MEMORY`]
@@ -373,7 +373,7 @@ const CHUNK: usize = 256 << 10;
 /// The sums of what `file` holds from where it is read to its end, read a chunk at a time
 /// through `buf`; the bytes read are told to `progress`.
 fn hash_chunks(
-    file: &mut dyn std::io::Read,
+    file: &mut dyn Read,
     buf: &mut [u8],
     progress: &Progress,
 ) -> std::io::Result<Hashed> {
@@ -494,8 +494,8 @@ impl Original {
     }
 }
 
-/// Tells the given reports from the originals by their first bytes; reads whole, hashes
-/// and extracts on all cores each original that extract may take and no given report
+/// Tells the given reports from the originals by their first bytes; reads whole and hashes
+/// on all cores each original that extract may take, and extracts those no given report
 /// names. Every other original is read once, as it is written.
 fn prepare(
     found: Vec<Found>,
@@ -942,6 +942,7 @@ fn kernel_copy(src: &File, dst: &File, len: u64) -> Result<Option<u64>, Containe
                 {
                     return Ok(None)
                 }
+                // The kernel does not say which side failed: the archive is named.
                 _ => return Err(ContainerError::Write(e)),
             }
         }
