@@ -17,6 +17,8 @@ python3 bench/ofd.py
 echo "## seal and verify, next to sha256sum and bagit-python"
 cargo bench -q --bench archive 2>/dev/null
 bash bench/archive.sh
+echo "## seal against cp -r + sync, verify against bagit-python --validate (issue 18)"
+bash bench/seal_copy.sh
 echo "## convert of a 10,000-file crawl"
 python3 bench/crawl.py
 echo "## hostile inputs at the default limits"
