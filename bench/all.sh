@@ -12,6 +12,8 @@ echo "## text and HTML through convert -j1, next to pandas.read_html"
 python3 bench/throughput.py
 echo "## PDF per page, next to pdftotext -layout and pdfplumber"
 python3 bench/pdf.py
+echo "## start-up: extract of a 7-byte text, next to pdftotext -v and true"
+python3 bench/startup.py
 echo "## OFD per page, next to the PDF of the same report"
 python3 bench/ofd.py
 echo "## seal and verify, next to sha256sum and bagit-python"

@@ -1,4 +1,4 @@
-//! The content-stream interpreter: runs a page's operations (lopdf decodes them) through
+//! The content-stream interpreter: runs a page's operations (`operations.rs` reads them) through
 //! the text state and the graphics state and records what is drawn — positioned glyphs
 //! with their Unicode text, and the straight path segments tables are ruled with.
 //!
@@ -6,16 +6,16 @@
 //! applied, in points, origin top-left, y growing downwards.
 
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::rc::Rc;
 
-use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use crate::fixed::geometry::Matrix;
 use crate::fixed::{self, Baseline, Glyph, Page};
 
 use super::fonts::Font;
-use super::{deref, entry, name_of, num};
+use super::{deref, entry, name_of, num, operations};
 
 /// Operations run per page, Form XObjects included: a bound on time for hostile content.
 const MAX_OPS: usize = 4_000_000;
@@ -328,30 +328,23 @@ impl<'a> Interpreter<'a> {
             return;
         }
         self.state.budget -= data.len();
-        let mut broken = false;
-        for op in Content::decode_iter(data) {
-            let op = match op {
-                Ok(op) => op,
-                Err(_) => {
-                    broken = true;
-                    break;
-                }
-            };
+        let broken = operations::each(data, |operator, operands| {
             self.ops += 1;
             // A limit hit mid-page (a string cut at the glyphs a page or the document may
             // have) ends the page: what follows would be read for nothing.
             if self.limit_hit || self.state.noted {
-                return;
+                return ControlFlow::Break(());
             }
             if self.ops > MAX_OPS
                 || self.out.page.glyphs.len() > MAX_GLYPHS
                 || self.out.page.segments.len() > MAX_SEGMENTS
             {
                 self.page_limit_hit();
-                return;
+                return ControlFlow::Break(());
             }
-            self.op(&op.operator, &op.operands, res);
-        }
+            self.op(operator, operands, res);
+            ControlFlow::Continue(())
+        });
         if broken {
             self.out
                 .notes

@@ -7,6 +7,7 @@ pub mod cmap;
 mod content;
 mod fonts;
 mod glyphs;
+mod operations;
 mod prescan;
 
 use std::collections::{BTreeMap, BTreeSet};
