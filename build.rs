@@ -22,13 +22,6 @@ fn main() {
     };
     let out = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&out).join("templates.rs"), source).expect("OUT_DIR is writable");
-    // The command is linked at a fixed address (not position-independent): the dynamic
-    // loader then has none of the 46,000 relative relocations of its tables and vtables to
-    // apply, nor ~200 pages of them to copy, at every start — a third of a short run's CPU
-    // time. The library and its tests keep the default.
-    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
-        println!("cargo::rustc-link-arg-bins=-no-pie");
-    }
 }
 
 /// Writes `value` as a `Node` expression; false for what templates never hold (floats,
