@@ -24,8 +24,8 @@ pub const SEAL_PAUSE_AFTER_ENV: &str = "GONGKAI_TEST_SEAL_PAUSE_AFTER";
 /// be made again, and every original read again, while writing.
 pub const SEAL_HELD_MEMORY_ENV: &str = "GONGKAI_TEST_SEAL_HELD_MEMORY";
 
-/// Once `seal` has read the file of this name, it appends a byte to it, as another program
-/// writing it meanwhile would.
+/// Once `seal` has read the file of this name, it changes its first byte in place and sets
+/// its modification time back: another program writing it meanwhile, size and time kept.
 pub const SEAL_CHANGE_AFTER_READING_ENV: &str = "GONGKAI_TEST_SEAL_CHANGE_AFTER_READING";
 
 /// Whether `convert` is to panic on the file `name`.
@@ -59,12 +59,20 @@ pub fn seal_has_read(path: &std::path::Path) {
     if std::env::var_os(SEAL_CHANGE_AFTER_READING_ENV)
         .is_some_and(|n| path.file_name() == Some(OsStr::new(&n)))
     {
-        use std::io::Write;
-        let appended = std::fs::OpenOptions::new()
-            .append(true)
+        use std::io::{Read, Seek, Write};
+        let changed = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
             .open(path)
-            .and_then(|mut f| f.write_all(b"!"));
-        if let Err(e) = appended {
+            .and_then(|mut f| {
+                let modified = f.metadata()?.modified()?;
+                let mut first = [0u8];
+                f.read_exact(&mut first)?;
+                f.rewind()?;
+                f.write_all(&[!first[0]])?;
+                f.set_modified(modified)
+            });
+        if let Err(e) = changed {
             eprintln!("test hook: cannot change {}: {e}", path.display());
         }
     }

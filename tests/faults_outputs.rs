@@ -1201,3 +1201,22 @@ fn sealing_reports_of_another_year_warns_naming_them() {
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(stderr(&o), "", "the right year: no warning");
 }
+
+#[test]
+fn a_show_folder_named_dot_is_the_folder_the_command_runs_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    two_reports(&d.join("both"), str::to_string);
+    let site = d.join("site");
+    std::fs::create_dir(&site).unwrap();
+    std::fs::write(site.join("old.html"), "an earlier run's page").unwrap();
+    let o = bin()
+        .current_dir(&site)
+        .args(["show", s(&d.join("both")), "-o", "."])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let pages = names(&site);
+    assert!(pages.contains(&"index.html".to_string()), "{pages:?}");
+    assert!(!pages.contains(&"old.html".to_string()), "{pages:?}");
+}

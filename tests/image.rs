@@ -619,3 +619,31 @@ fn images_past_a_page_s_limits_are_not_decoded_and_are_said() {
         .message
         .starts_with("1 image(s) drawn on page 1 were not read"));
 }
+
+#[test]
+fn images_drawn_too_small_to_hold_print_do_not_count_against_a_page_s_images() {
+    // 64 bullets of 10 points, then a page-sized image: the image is read.
+    let content =
+        "q 10 0 0 10 20 20 cm /Im0 Do Q\n".repeat(64) + "q 595 0 0 842 0 0 cm /Im1 Do Q\n";
+    let pdf = images_pdf(
+        &[
+            (
+                "/Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8",
+                &[0; 4],
+            ),
+            (
+                "/Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
+                &deflated_zeros(10_000),
+            ),
+        ],
+        &content,
+        &[],
+    );
+    let doc = image::find_tables(&pdf, &Options::default()).unwrap();
+    assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
+    assert!(
+        doc.pages[0].image_share > 0.99,
+        "{}",
+        doc.pages[0].image_share
+    );
+}

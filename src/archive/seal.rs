@@ -93,29 +93,34 @@ impl Hashed {
     }
 }
 
-/// What tells a file changed without reading it: its size, modification time and inode,
-/// taken when it is first opened and again once its entry is written.
+/// What tells a file changed without reading it: its size, modification time, inode and
+/// status-change time, taken when it is first opened and again once its entry is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {
     len: u64,
     modified: Option<std::time::SystemTime>,
     /// Device and inode: a file replaced by another of the same size and time is a change.
     inode: (u64, u64),
+    /// The status-change time (seconds, nanoseconds): any write sets it, and no program
+    /// can set it back as it can the modification time. The bytes of a large original are
+    /// hashed in one read and copied in another, so this is what says they are the same.
+    changed: (i64, i64),
 }
 
 impl Stamp {
     fn of(meta: &std::fs::Metadata) -> Stamp {
         #[cfg(unix)]
-        let inode = {
+        let (inode, changed) = {
             use std::os::unix::fs::MetadataExt;
-            (meta.dev(), meta.ino())
+            ((meta.dev(), meta.ino()), (meta.ctime(), meta.ctime_nsec()))
         };
         #[cfg(not(unix))]
-        let inode = (0, 0);
+        let (inode, changed) = ((0, 0), (0, 0));
         Stamp {
             len: meta.len(),
             modified: meta.modified().ok(),
             inode,
+            changed,
         }
     }
 }
@@ -945,6 +950,10 @@ fn kernel_copy(src: &File, dst: &File, len: u64) -> Result<Option<u64>, Containe
                 // The kernel does not say which side failed: the archive is named.
                 _ => return Err(ContainerError::Write(e)),
             }
+        }
+        // Some file systems (FUSE, procfs) copy nothing: read and write instead.
+        if n == 0 && copied == 0 && len > 0 {
+            return Ok(None);
         }
         if n == 0 {
             break;

@@ -304,6 +304,9 @@ fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
     let e = io::Error::last_os_error();
     match e.raw_os_error() {
         Some(libc::EINVAL) | Some(libc::ENOSYS) => Ok(false),
+        Some(libc::EBUSY) | Some(libc::EXDEV) => Err(io::Error::other(
+            "it cannot be replaced whole (a mount point, or on another file system than the folder above it): give a folder inside it",
+        )),
         _ => Err(e),
     }
 }

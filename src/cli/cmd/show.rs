@@ -67,6 +67,15 @@ fn site(c: &Collected, output: &Path, options: &gongkai::ExtractOptions) -> Resu
     let failed =
         |at: &Path, e: std::io::Error| fail(EXIT_OUTPUT, &at.display().to_string(), &e.to_string());
     refuse_other_files(output)?;
+    // `.`, `..` or a path through them names a folder that cannot be renamed as such.
+    let real;
+    let output = match std::fs::canonicalize(output) {
+        Ok(path) => {
+            real = path;
+            real.as_path()
+        }
+        Err(_) => output,
+    };
     let parent = output::folder_of(output);
     std::fs::create_dir_all(parent).map_err(|e| failed(output, e))?;
     let site = TempFolder::beside(output).map_err(|e| failed(output, e))?;

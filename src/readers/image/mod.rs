@@ -330,7 +330,7 @@ impl Placed {
     /// digits. (An image file's resolution is often only [`DEFAULT_DPI`] taken for want of
     /// one: its size is kept.)
     fn on_page(image: Gray, placement: pdf::Placement) -> Placed {
-        let dpi = image.width as f64 * 72.0 / placement.width.max(1.0);
+        let dpi = dpi_on_page(image.width as u64, placement.width);
         let (image, dpi) = if dpi < LOW_DPI {
             (resize(&image, 2.0), dpi * 2.0)
         } else {
@@ -342,6 +342,20 @@ impl Placed {
             dpi,
         }
     }
+}
+
+/// The resolution of an image `width` pixels wide placed `points` wide on a page.
+fn dpi_on_page(width: u64, points: f64) -> f64 {
+    width as f64 * 72.0 / points.max(1.0)
+}
+
+/// The pixels an image of `width` × `height` placed `points` wide is read at: four times
+/// as many when it is read at twice its size ([`Placed::on_page`]).
+pub fn pixels_read(width: u64, height: u64, points: f64) -> u64 {
+    let enlarged = dpi_on_page(width, points) < LOW_DPI;
+    width
+        .saturating_mul(height)
+        .saturating_mul(if enlarged { 4 } else { 1 })
 }
 
 struct Source {
@@ -541,11 +555,12 @@ pub fn read_picture_pages(
             let Some(d) = decode_file(&bytes, 1)?.next().transpose()? else {
                 continue;
             };
-            pixels += (d.image.width * d.image.height) as u64;
-            if pixels > MAX_PAGE_PIXELS {
+            let read = pixels_read(d.image.width as u64, d.image.height as u64, placement.width);
+            if pixels + read > MAX_PAGE_PIXELS {
                 skipped += 1;
                 continue;
             }
+            pixels += read;
             images.push(Placed::on_page(d.image, placement));
         }
         if skipped > 0 {
@@ -1113,7 +1128,8 @@ fn ink_box(part: &mut Gray, threshold: u8, dpi: f64) -> Option<(usize, usize, us
         blobs.push(b);
     }
     let small = ((dpi / 100.0).powi(2) * 2.5).max(3.0) as usize;
-    let near = (dpi * 0.06) as usize;
+    // A box grown past the cut covers all of it: more would only make the grid larger.
+    let near = ((dpi * 0.06) as usize).min(w.max(h));
     let big: Vec<usize> = (0..blobs.len()).filter(|&i| blobs[i].4 >= small).collect();
     if big.is_empty() {
         return None;

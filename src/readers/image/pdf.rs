@@ -8,9 +8,6 @@ use super::ImageError;
 use crate::model::{Diagnostic, Level};
 use crate::readers::pdf::{deref, num, DrawnPage};
 
-/// Images smaller than this on the page (points, either side) are decoration: bullets,
-/// logos, rules drawn as images.
-const MIN_IMAGE_POINTS: f64 = 36.0;
 /// The largest palette of an indexed image: 256 entries of 4 components.
 const MAX_PALETTE_BYTES: usize = 1024;
 
@@ -75,28 +72,20 @@ pub fn decode_page(
             );
             continue;
         }
-        let corners =
-            [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)].map(|(u, v)| draw.matrix.apply(u, v));
-        let (x0, x1) = corners
-            .iter()
-            .fold((f64::MAX, f64::MIN), |(a, b), c| (a.min(c.0), b.max(c.0)));
-        let (y0, y1) = corners
-            .iter()
-            .fold((f64::MAX, f64::MIN), |(a, b), c| (a.min(c.1), b.max(c.1)));
-        if !(x0.is_finite() && x1.is_finite() && y0.is_finite() && y1.is_finite()) {
-            continue;
-        }
-        if x1 - x0 < MIN_IMAGE_POINTS || y1 - y0 < MIN_IMAGE_POINTS {
-            continue;
-        }
+        let (x0, y0, x1, y1) = draw.bbox;
         let Ok(stream) = doc.get_object(id).and_then(|o| o.as_stream()) else {
             continue;
         };
         // Past the page's pixels by its stated size: not decoded at all. (An image that
         // alone is over the limit is refused by `decode_image`, which says so.)
-        let stated = (int_in(doc, Some(&stream.dict), b"Width", 0).max(0) as u64)
-            .saturating_mul(int_in(doc, Some(&stream.dict), b"Height", 0).max(0) as u64);
-        if stated <= decode::MAX_PIXELS && pixels + stated > super::MAX_PAGE_PIXELS {
+        let (width, height) = (
+            int_in(doc, Some(&stream.dict), b"Width", 0).max(0) as u64,
+            int_in(doc, Some(&stream.dict), b"Height", 0).max(0) as u64,
+        );
+        let stated = super::pixels_read(width, height, x1 - x0);
+        if width.saturating_mul(height) <= decode::MAX_PIXELS
+            && pixels + stated > super::MAX_PAGE_PIXELS
+        {
             skipped += 1;
             continue;
         }
@@ -107,11 +96,12 @@ pub fn decode_page(
                 continue;
             }
         };
-        pixels += (image.width * image.height) as u64;
-        if pixels > super::MAX_PAGE_PIXELS {
+        let read = super::pixels_read(image.width as u64, image.height as u64, x1 - x0);
+        if pixels + read > super::MAX_PAGE_PIXELS {
             skipped += 1;
             continue;
         }
+        pixels += read;
         out.push(PlacedImage {
             image: upright(image, &m, straight),
             placement: Placement {

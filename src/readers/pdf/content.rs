@@ -82,13 +82,18 @@ pub struct PageContent {
     pub inline_images: usize,
 }
 
-/// An image XObject drawn on a page: the object, and the matrix from the image's unit
-/// square to the page's upright view.
+/// An image XObject drawn on a page: the object, the matrix from the image's unit square
+/// to the page's upright view, and the box it covers there (`x0, y0, x1, y1`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ImageDraw {
     pub id: ObjectId,
     pub matrix: Matrix,
+    pub bbox: (f64, f64, f64, f64),
 }
+
+/// Images drawn smaller than this (points, either side) are decoration: bullets, logos,
+/// rules drawn as images. They are not recorded, nor counted against [`MAX_IMAGES`].
+pub const MIN_IMAGE_POINTS: f64 = 36.0;
 
 #[derive(Clone)]
 struct GState {
@@ -673,13 +678,28 @@ impl<'a> Interpreter<'a> {
             .and_then(|o| name_of(doc, o))
         {
             Some("Form") => self.form(id, stream, res),
-            Some("Image") if self.out.images.len() < MAX_IMAGES => {
+            Some("Image") => {
+                let matrix = self.gs.ctm.then(&self.view);
+                let corners = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)]
+                    .map(|(u, v)| matrix.apply(u, v));
+                let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+                for (x, y) in corners {
+                    (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+                }
+                let finite = [x0, y0, x1, y1].iter().all(|v| v.is_finite());
+                if !finite || x1 - x0 < MIN_IMAGE_POINTS || y1 - y0 < MIN_IMAGE_POINTS {
+                    return;
+                }
+                if self.out.images.len() == MAX_IMAGES {
+                    self.out.images_skipped += 1;
+                    return;
+                }
                 self.out.images.push(ImageDraw {
                     id,
-                    matrix: self.gs.ctm.then(&self.view),
+                    matrix,
+                    bbox: (x0, y0, x1, y1),
                 });
             }
-            Some("Image") => self.out.images_skipped += 1,
             _ => {}
         }
     }

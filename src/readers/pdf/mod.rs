@@ -20,7 +20,7 @@ use crate::model::{Diagnostic, Level};
 use crate::readers::image;
 
 use content::{DocState, Interpreter, PageContent};
-pub use content::{ImageDraw, MAX_IMAGES};
+pub use content::{ImageDraw, MAX_IMAGES, MIN_IMAGE_POINTS};
 
 /// No single stream may decompress to more than this (decompression bombs); the default
 /// of `--max-pdf-stream-bytes`.
