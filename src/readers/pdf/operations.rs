@@ -449,7 +449,7 @@ mod tests {
 }
 
 #[cfg(test)]
-mod review_fuzz {
+mod against_lopdf {
     use super::*;
 
     fn run(data: &[u8]) -> (String, String) {
@@ -475,15 +475,92 @@ mod review_fuzz {
     }
 
     #[test]
-    fn fuzz_against_lopdf() {
+    fn random_fragments_read_as_lopdf_reads_them() {
         let frags: &[&[u8]] = &[
-            b" ", b"\n", b"\r", b"\r\n", b"\t", b"\0", b"\x0C", b"0", b"1", b"9", b"12", b"+", b"-", b".",
-            b"e", b"E", b"(", b")", b"\\", b"\\\\", b"\\1", b"\\12", b"\\377", b"\\8", b"\\\r", b"\\\n",
-            b"\\\r\n", b"<", b">", b"<<", b">>", b"[", b"]", b"{", b"}", b"/", b"#", b"#4", b"#41", b"#g1",
-            b"%", b"R", b"0 R", b"1 0 R", b"Tj", b"TJ", b"Tf", b"Td", b"BI", b"ID", b"EI", b"d0", b"'", b"\"",
-            b"*", b"true", b"false", b"null", b"t", b"f", b"n", b"a", b"F", b"\x80", b"\xff", b"BT", b"ET",
-            b"q", b"Q", b"cm", b"BDC", b"/P", b"/MCID", b"99999999999999999999", b"9223372036854775808",
-            b"-9223372036854775808", b"1e5", b"0x", b"A", b"f0", b"_", b"~", b"4294967296 0 R", b"1 65536 R",
+            b" ",
+            b"\n",
+            b"\r",
+            b"\r\n",
+            b"\t",
+            b"\0",
+            b"\x0C",
+            b"0",
+            b"1",
+            b"9",
+            b"12",
+            b"+",
+            b"-",
+            b".",
+            b"e",
+            b"E",
+            b"(",
+            b")",
+            b"\\",
+            b"\\\\",
+            b"\\1",
+            b"\\12",
+            b"\\377",
+            b"\\8",
+            b"\\\r",
+            b"\\\n",
+            b"\\\r\n",
+            b"<",
+            b">",
+            b"<<",
+            b">>",
+            b"[",
+            b"]",
+            b"{",
+            b"}",
+            b"/",
+            b"#",
+            b"#4",
+            b"#41",
+            b"#g1",
+            b"%",
+            b"R",
+            b"0 R",
+            b"1 0 R",
+            b"Tj",
+            b"TJ",
+            b"Tf",
+            b"Td",
+            b"BI",
+            b"ID",
+            b"EI",
+            b"d0",
+            b"'",
+            b"\"",
+            b"*",
+            b"true",
+            b"false",
+            b"null",
+            b"t",
+            b"f",
+            b"n",
+            b"a",
+            b"F",
+            b"\x80",
+            b"\xff",
+            b"BT",
+            b"ET",
+            b"q",
+            b"Q",
+            b"cm",
+            b"BDC",
+            b"/P",
+            b"/MCID",
+            b"99999999999999999999",
+            b"9223372036854775808",
+            b"-9223372036854775808",
+            b"1e5",
+            b"0x",
+            b"A",
+            b"f0",
+            b"_",
+            b"~",
+            b"4294967296 0 R",
+            b"1 65536 R",
         ];
         let mut s: u64 = 0x9E3779B97F4A7C15;
         let mut rnd = || {
@@ -493,7 +570,7 @@ mod review_fuzz {
             s
         };
         let mut bad = 0;
-        for _ in 0..3_000_000u32 {
+        for _ in 0..20_000u32 {
             let n = (rnd() % 14) as usize;
             let mut data = Vec::new();
             for _ in 0..n {
@@ -507,7 +584,10 @@ mod review_fuzz {
             if a != b {
                 bad += 1;
                 if bad < 15 {
-                    eprintln!("MISMATCH {:?}\nours:\n{a}\nlopdf:\n{b}\n", String::from_utf8_lossy(&data));
+                    eprintln!(
+                        "MISMATCH {:?}\nours:\n{a}\nlopdf:\n{b}\n",
+                        String::from_utf8_lossy(&data)
+                    );
                     eprintln!("bytes {:?}", data);
                 }
             }
@@ -516,24 +596,148 @@ mod review_fuzz {
     }
 
     #[test]
-    fn fuzz_structured() {
+    fn random_token_streams_read_as_lopdf_reads_them() {
         let toks: &[&[u8]] = &[
-            b"0", b"1", b"-2", b"+3", b".5", b"-.5", b"+.5", b"5.", b"-5.", b"1.5", b"0.00-41", b"1.2.3",
-            b"--5", b"-+5", b"1.5-", b"-", b"+", b".", b"-.", b"007", b"1e3", b"9223372036854775807",
-            b"9223372036854775808", b"-9223372036854775808", b"-9223372036854775809", b"99999999999999999999999.5",
-            b"/F1", b"/", b"/a#41", b"/a#4", b"/a#", b"/a#zz", b"/#20", b"/a/b", b"/a(b)", b"/\x80",
-            b"(x)", b"()", b"(a(b)c)", b"(a\\)b)", b"(\\101)", b"(\\0)", b"(\\777)", b"(\\1234)", b"(\\8)",
-            b"(a\\\\nb)", b"(a\\\nb)", b"(a\\\r\nb)", b"(a\\\rb)", b"(a\rb)", b"(a\r\nb)", b"(\\q)", b"(\\",
-            b"(((((x)))))", b"(a", b"<41>", b"<4>", b"<>", b"< 4 1 >", b"<4\x001>", b"<4G>", b"<4 1", b"<\x0C41>",
-            b"[1 2]", b"[]", b"[ ]", b"[(a)-1(b)]", b"[1 0 R]", b"[1 0R]", b"[1 2 3]", b"[/a 1.5]", b"[[1]]",
-            b"[<41><42>]", b"[(a)%c\n]", b"[true]", b"[1", b"<</A 1>>", b"<<>>", b"<< /A /B >>", b"<</A(x)/B<41>>>",
-            b"<</A [1]>>", b"<</A 1 0 R>>", b"<</A>>", b"<</A 1>", b"<<1 2>>", b"<</A -.5>>", b"<</A+5>>",
-            b"Tj", b"TJ", b"Tf", b"Td", b"cm", b"re", b"d0", b"d1", b"'", b"\"", b"T*", b"BT", b"ET", b"BDC",
-            b"EMC", b"q", b"Q", b"n", b"f", b"t", b"true", b"false", b"null", b"nul", b"tru", b"truex", b"BI",
-            b"ID", b"EI", b"BX", b"EX", b"Do", b"%c\n", b"%", b"{", b"}", b")", b">", b"]", b">>", b"\x80", b"R",
-            b"1 0 R", b"12 0 obj", b"<</A 1 0R>>", b"[1 2R]", b"[1\n0\nR]", b"[99999999999 0 R]", b"[1 99999 R]",
+            b"0",
+            b"1",
+            b"-2",
+            b"+3",
+            b".5",
+            b"-.5",
+            b"+.5",
+            b"5.",
+            b"-5.",
+            b"1.5",
+            b"0.00-41",
+            b"1.2.3",
+            b"--5",
+            b"-+5",
+            b"1.5-",
+            b"-",
+            b"+",
+            b".",
+            b"-.",
+            b"007",
+            b"1e3",
+            b"9223372036854775807",
+            b"9223372036854775808",
+            b"-9223372036854775808",
+            b"-9223372036854775809",
+            b"99999999999999999999999.5",
+            b"/F1",
+            b"/",
+            b"/a#41",
+            b"/a#4",
+            b"/a#",
+            b"/a#zz",
+            b"/#20",
+            b"/a/b",
+            b"/a(b)",
+            b"/\x80",
+            b"(x)",
+            b"()",
+            b"(a(b)c)",
+            b"(a\\)b)",
+            b"(\\101)",
+            b"(\\0)",
+            b"(\\777)",
+            b"(\\1234)",
+            b"(\\8)",
+            b"(a\\\\nb)",
+            b"(a\\\nb)",
+            b"(a\\\r\nb)",
+            b"(a\\\rb)",
+            b"(a\rb)",
+            b"(a\r\nb)",
+            b"(\\q)",
+            b"(\\",
+            b"(((((x)))))",
+            b"(a",
+            b"<41>",
+            b"<4>",
+            b"<>",
+            b"< 4 1 >",
+            b"<4\x001>",
+            b"<4G>",
+            b"<4 1",
+            b"<\x0C41>",
+            b"[1 2]",
+            b"[]",
+            b"[ ]",
+            b"[(a)-1(b)]",
+            b"[1 0 R]",
+            b"[1 0R]",
+            b"[1 2 3]",
+            b"[/a 1.5]",
+            b"[[1]]",
+            b"[<41><42>]",
+            b"[(a)%c\n]",
+            b"[true]",
+            b"[1",
+            b"<</A 1>>",
+            b"<<>>",
+            b"<< /A /B >>",
+            b"<</A(x)/B<41>>>",
+            b"<</A [1]>>",
+            b"<</A 1 0 R>>",
+            b"<</A>>",
+            b"<</A 1>",
+            b"<<1 2>>",
+            b"<</A -.5>>",
+            b"<</A+5>>",
+            b"Tj",
+            b"TJ",
+            b"Tf",
+            b"Td",
+            b"cm",
+            b"re",
+            b"d0",
+            b"d1",
+            b"'",
+            b"\"",
+            b"T*",
+            b"BT",
+            b"ET",
+            b"BDC",
+            b"EMC",
+            b"q",
+            b"Q",
+            b"n",
+            b"f",
+            b"t",
+            b"true",
+            b"false",
+            b"null",
+            b"nul",
+            b"tru",
+            b"truex",
+            b"BI",
+            b"ID",
+            b"EI",
+            b"BX",
+            b"EX",
+            b"Do",
+            b"%c\n",
+            b"%",
+            b"{",
+            b"}",
+            b")",
+            b">",
+            b"]",
+            b">>",
+            b"\x80",
+            b"R",
+            b"1 0 R",
+            b"12 0 obj",
+            b"<</A 1 0R>>",
+            b"[1 2R]",
+            b"[1\n0\nR]",
+            b"[99999999999 0 R]",
+            b"[1 99999 R]",
         ];
-        let seps: &[&[u8]] = &[b" ", b" ", b" ", b"", b"\n", b"\r\n", b"\r", b"\t", b"\x00", b"\x0C", b"  "];
+        let seps: &[&[u8]] = &[
+            b" ", b" ", b" ", b"", b"\n", b"\r\n", b"\r", b"\t", b"\x00", b"\x0C", b"  ",
+        ];
         let mut s: u64 = 0x1234_5678_9ABC_DEF1;
         let mut rnd = || {
             s ^= s << 13;
@@ -543,7 +747,7 @@ mod review_fuzz {
         };
         let mut bad = 0;
         let mut whole = 0u32;
-        for _ in 0..2_000_000u32 {
+        for _ in 0..20_000u32 {
             let n = (rnd() % 12) as usize + 1;
             let mut data = Vec::new();
             for _ in 0..n {
@@ -563,17 +767,21 @@ mod review_fuzz {
             if a != b {
                 bad += 1;
                 if bad < 15 {
-                    eprintln!("MISMATCH {:?}\nours:\n{a}\nlopdf:\n{b}\n", String::from_utf8_lossy(&data));
+                    eprintln!(
+                        "MISMATCH {:?}\nours:\n{a}\nlopdf:\n{b}\n",
+                        String::from_utf8_lossy(&data)
+                    );
                     eprintln!("bytes {:?}", data);
                 }
             }
         }
-        eprintln!("read whole here: {whole}");
         assert_eq!(bad, 0);
+        // Some streams are read to their end here, without lopdf.
+        assert!(whole > 0);
     }
 
     #[test]
-    fn fuzz_golden_mutated() {
+    fn mutated_golden_pages_read_as_lopdf_reads_them() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("golden");
         let mut s: u64 = 0xDEAD_BEEF_1234_5677;
         let mut rnd = move || {
@@ -582,23 +790,38 @@ mod review_fuzz {
             s ^= s << 17;
             s
         };
-        let ins: &[&[u8]] = &[b"-", b"+", b".", b"(", b")", b"\\", b"<", b">", b"[", b"]", b"/", b"#", b"%", b" ", b"\n", b"\0", b"R", b"0", b"e", b"<<", b">>", b"true", b"BI", b"\r"];
+        let ins: &[&[u8]] = &[
+            b"-", b"+", b".", b"(", b")", b"\\", b"<", b">", b"[", b"]", b"/", b"#", b"%", b" ",
+            b"\n", b"\0", b"R", b"0", b"e", b"<<", b">>", b"true", b"BI", b"\r",
+        ];
         let mut bad = 0;
         let mut n = 0;
         for dir in std::fs::read_dir(root).unwrap() {
             let path = dir.unwrap().path().join("input.pdf");
-            let Ok(doc) = lopdf::Document::load(&path) else { continue };
+            let Ok(doc) = lopdf::Document::load(&path) else {
+                continue;
+            };
             for (_, id) in doc.get_pages() {
                 let data = doc.get_page_content(id);
-                if data.is_empty() { continue; }
+                if data.is_empty() {
+                    continue;
+                }
                 for _ in 0..60 {
                     let mut d = data.clone();
                     for _ in 0..(1 + rnd() % 3) {
                         let i = (rnd() % d.len() as u64) as usize;
                         match rnd() % 3 {
                             0 => d[i] = rnd() as u8,
-                            1 => { let t = ins[(rnd() % ins.len() as u64) as usize]; d.splice(i..i, t.iter().copied()); }
-                            _ => { d.remove(i); if d.is_empty() { d.push(b' '); } }
+                            1 => {
+                                let t = ins[(rnd() % ins.len() as u64) as usize];
+                                d.splice(i..i, t.iter().copied());
+                            }
+                            _ => {
+                                d.remove(i);
+                                if d.is_empty() {
+                                    d.push(b' ');
+                                }
+                            }
                         }
                     }
                     n += 1;
@@ -606,8 +829,17 @@ mod review_fuzz {
                     if a != b {
                         bad += 1;
                         if bad < 5 {
-                            let pos = a.bytes().zip(b.bytes()).position(|(x, y)| x != y).unwrap_or(0);
-                            eprintln!("MISMATCH {} at {pos}: ours {:?} lopdf {:?}", path.display(), &a[pos.saturating_sub(200)..(pos + 200).min(a.len())], &b[pos.saturating_sub(200)..(pos + 200).min(b.len())]);
+                            let pos = a
+                                .bytes()
+                                .zip(b.bytes())
+                                .position(|(x, y)| x != y)
+                                .unwrap_or(0);
+                            eprintln!(
+                                "MISMATCH {} at {pos}: ours {:?} lopdf {:?}",
+                                path.display(),
+                                &a[pos.saturating_sub(200)..(pos + 200).min(a.len())],
+                                &b[pos.saturating_sub(200)..(pos + 200).min(b.len())]
+                            );
                         }
                     }
                 }
