@@ -16,6 +16,7 @@ values, no checks) and raises on pages without a <table>.
 """
 import glob
 import io
+import os
 import resource
 import shutil
 import statistics
@@ -88,7 +89,7 @@ def pandas_rate(path):
 def main():
     ensure_tools()
     subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True)
-    binary = ROOT / "target" / "release" / "gongkai"
+    binary = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release" / "gongkai"
     print(f"{'file':<44} {'bytes':>7} {'gongkai rep/CPU-s':>18} {'pandas.read_html rep/CPU-s':>27}")
     rates = {"text": [], "html": [], "pandas": []}
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:

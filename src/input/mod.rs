@@ -429,7 +429,7 @@ fn trim_start_bom_ws(b: &[u8]) -> &[u8] {
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(hay, needle)
 }
 
 /// Text decoded from bytes, with how its encoding was decided.
@@ -485,7 +485,7 @@ pub fn decode(
     {
         (enc, EncodingSource::Bom, &bytes[bom_len..])
     } else {
-        if let Some(pos) = bytes.iter().take(1 << 16).position(|&b| b == 0) {
+        if let Some(pos) = memchr::memchr(0, &bytes[..bytes.len().min(1 << 16)]) {
             return Err(DecodeError::Binary(format!("a NUL byte at offset {pos}")));
         }
         if let Some(enc) = declared {

@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::path::Path;
 use std::rc::Rc;
@@ -16,7 +17,7 @@ use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
 use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
-use html5ever::{Attribute, QualName};
+use html5ever::{local_name, Attribute, LocalName, QualName};
 use scraper::{Html, HtmlTreeSink, Node};
 
 use crate::input::{decode, DecodeError, Decoded, EncodingSource};
@@ -163,6 +164,32 @@ fn parse(text: &str, max_nodes: usize) -> Result<(Html, Text), HtmlError> {
     Ok((doc, inserted))
 }
 
+/// What is known of each node of the parsed page. A node id is an index into the tree's
+/// nodes: hashed by one multiplication, not by SipHash, which cost some 6% of reading a
+/// portal page (no key here is chosen by the page's author: node ids are counted).
+type NodeMap<V> = HashMap<NodeId, V, BuildHasherDefault<NodeIdHasher>>;
+
+#[derive(Default)]
+struct NodeIdHasher(u64);
+
+impl Hasher for NodeIdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        // Fibonacci hashing: spreads consecutive indices over the high bits too.
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
 /// The text nodes of a parsed page found again in the text put into the tree, so that each
 /// character of a text node knows its line of the page (canonical-xml.md § Provenance).
 /// The tree builder puts text in document order but for text it moves (out of a table,
@@ -170,7 +197,7 @@ fn parse(text: &str, max_nodes: usize) -> Result<(Html, Text), HtmlError> {
 /// lines when it is not there.
 struct LinesOfText {
     inserted: Text,
-    at: HashMap<NodeId, usize>,
+    at: NodeMap<usize>,
 }
 
 /// How far past the expected place a moved text node is looked for.
@@ -178,7 +205,7 @@ const LINE_SEARCH_BYTES: usize = 64 * 1024;
 
 impl LinesOfText {
     fn new(doc: &Html, inserted: Text) -> LinesOfText {
-        let mut at = HashMap::new();
+        let mut at = NodeMap::default();
         let mut cursor = 0usize;
         let all = inserted.as_str();
         for node in doc.tree.root().descendants() {
@@ -217,7 +244,7 @@ impl LinesOfText {
 
 /// Every `<table>` element's number: its place among the page's tables in document order,
 /// nested ones counted, from 1.
-fn table_numbers(doc: &Html) -> HashMap<NodeId, u32> {
+fn table_numbers(doc: &Html) -> NodeMap<u32> {
     doc.tree
         .root()
         .descendants()
@@ -696,7 +723,7 @@ fn page_hints(doc: &Html) -> Hints {
 /// page's Chinese text, go into it — navigation, sidebars and footers fall away as
 /// siblings.
 fn article_root(doc: &Html) -> NodeRef<'_, Node> {
-    let mut weight: HashMap<NodeId, usize> = HashMap::new();
+    let mut weight: NodeMap<usize> = NodeMap::default();
     for edge in doc.tree.root().traverse() {
         if let Edge::Close(node) = edge {
             let own = match node.value() {
@@ -729,9 +756,9 @@ fn article_root(doc: &Html) -> NodeRef<'_, Node> {
         match heavy {
             // Stop at a table: a data table is read whole, a layout table is walked.
             Some(c)
-                if c.value()
-                    .as_element()
-                    .is_some_and(|e| e.name() != "table" || is_layout_table(c)) =>
+                if c.value().as_element().is_some_and(|e| {
+                    e.name() != "table" || is_layout_table(c, &mut NodeMap::default())
+                }) =>
             {
                 node = c
             }
@@ -776,18 +803,23 @@ fn is_skipped(e: &scraper::node::Element) -> bool {
         "dqwz",
         "weizhi",
     ];
+    // Without regard to ASCII case, and without lower-casing a copy of each attribute.
     let names_chrome = |attr: Option<&str>| {
         attr.is_some_and(|v| {
-            let v = v.to_ascii_lowercase();
-            CHROME.iter().any(|k| v.contains(k))
+            CHROME.iter().any(|k| {
+                v.as_bytes()
+                    .windows(k.len())
+                    .any(|w| w.eq_ignore_ascii_case(k.as_bytes()))
+            })
         })
     };
-    names_chrome(e.attr("class")) || names_chrome(e.attr("id"))
+    names_chrome(attr(e, &local_name!("class"))) || names_chrome(attr(e, &local_name!("id")))
 }
 
 /// A table used to lay out a page, not to hold data: it holds other tables, or its cells
-/// hold running text.
-fn is_layout_table(table: NodeRef<'_, Node>) -> bool {
+/// hold running text. The texts of its cells, made to tell, are left in `cell_texts` for
+/// the grid to take.
+fn is_layout_table(table: NodeRef<'_, Node>, cell_texts: &mut NodeMap<String>) -> bool {
     let nested = table
         .descendants()
         .skip(1)
@@ -795,20 +827,19 @@ fn is_layout_table(table: NodeRef<'_, Node>) -> bool {
     if nested {
         return true;
     }
-    let cells: Vec<NodeRef<'_, Node>> = table
-        .descendants()
-        .filter(|n| {
-            n.value()
-                .as_element()
-                .is_some_and(|e| e.name() == "td" || e.name() == "th")
-        })
-        .collect();
-    let longest = cells
-        .iter()
-        .map(|c| text_of(*c).chars().count())
-        .max()
-        .unwrap_or(0);
-    longest > 300 || cells.len() <= 2 && longest > 80
+    let mut cells = 0usize;
+    let mut longest = 0usize;
+    for cell in table.descendants().filter(|n| {
+        n.value()
+            .as_element()
+            .is_some_and(|e| e.name() == "td" || e.name() == "th")
+    }) {
+        let text = text_of(cell);
+        cells += 1;
+        longest = longest.max(text.chars().count());
+        cell_texts.insert(cell.id(), text);
+    }
+    longest > 300 || cells <= 2 && longest > 80
 }
 
 /// The text of a subtree: inline elements run together (`20</span><span>23` is 2023),
@@ -830,12 +861,20 @@ fn text_of(node: NodeRef<'_, Node>) -> String {
             }
         }
     }
-    out.as_str()
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
+    // Its lines trimmed, blank ones dropped (collapsing left no `\r`): a cell's text is most
+    // often one line already, kept as it is.
+    let raw = out.text;
+    if !raw.contains('\n') && raw.trim().len() == raw.len() {
+        return raw;
+    }
+    let mut lines = String::with_capacity(raw.len());
+    for line in raw.split('\n').map(str::trim).filter(|l| !l.is_empty()) {
+        if !lines.is_empty() {
+            lines.push('\n');
+        }
+        lines.push_str(line);
+    }
+    lines
 }
 
 fn is_block(name: &str) -> bool {
@@ -926,7 +965,7 @@ struct Walker<'b> {
     /// The line of the page each character of a text node stands on.
     lines: LinesOfText,
     /// Each table element's number, for its cells' `src`.
-    tables: HashMap<NodeId, u32>,
+    tables: NodeMap<u32>,
     /// The images beside a saved page, when it was read from a folder.
     images: Option<SavedImages<'b>>,
 }
@@ -960,14 +999,19 @@ impl Walker<'_> {
                         Node::Element(e) => {
                             if is_skipped(e) {
                                 skip = Some(n.id());
-                            } else if e.name() == "table" && !is_layout_table(n) {
-                                self.flush()?;
-                                self.table(n)?;
-                                skip = Some(n.id());
+                            } else if e.name() == "table" {
+                                let mut cell_texts = NodeMap::default();
+                                if !is_layout_table(n, &mut cell_texts) {
+                                    self.flush()?;
+                                    self.table(n, cell_texts)?;
+                                    skip = Some(n.id());
+                                }
                             } else if e.name() == "br" {
                                 self.buffer.push_str("\n", None);
                             } else if e.name() == "img" {
-                                self.image(e.attr("src").unwrap_or_default().trim())?;
+                                self.image(
+                                    attr(e, &local_name!("src")).unwrap_or_default().trim(),
+                                )?;
                             } else if is_block(e.name()) && depth < self.max_depth {
                                 self.flush()?;
                             }
@@ -1066,9 +1110,13 @@ impl Walker<'_> {
         }
     }
 
-    fn table(&mut self, table: NodeRef<'_, Node>) -> Result<(), TooLarge> {
+    fn table(
+        &mut self,
+        table: NodeRef<'_, Node>,
+        cell_texts: NodeMap<String>,
+    ) -> Result<(), TooLarge> {
         let number = self.tables.get(&table.id()).copied().unwrap_or(0);
-        let grid = grid_of(table, number, self.budget)?;
+        let grid = grid_of(table, number, cell_texts, self.budget)?;
         if grid.rows.is_empty() {
             return Ok(());
         }
@@ -1107,9 +1155,16 @@ fn is_metadata_grid(grid: &Grid) -> bool {
 /// A table's cells as anchor cells with spans, row groups in order. Spans are clamped as
 /// browsers clamp them (colspan 0 or junk is 1, at most 1000; rowspan 0 runs to the end of
 /// its row group) and then to the rows that exist, so a hostile span allocates nothing.
-/// Cells are taken from `budget` before their text is made. Each cell's `src` is the
-/// table's `number`, its row element's and its own place as written, from 1.
-fn grid_of(table: NodeRef<'_, Node>, number: u32, budget: &mut Budget) -> Result<Grid, TooLarge> {
+/// Cells are taken from `budget` before the grid holds them; their texts are those
+/// [`is_layout_table`] made (`cell_texts`), made here for cells it did not see. Each
+/// cell's `src` is the table's `number`, its row element's and its own place as written,
+/// from 1.
+fn grid_of(
+    table: NodeRef<'_, Node>,
+    number: u32,
+    mut cell_texts: NodeMap<String>,
+    budget: &mut Budget,
+) -> Result<Grid, TooLarge> {
     let mut grid = Grid::default();
     let mut groups: Vec<Vec<NodeRef<'_, Node>>> = Vec::new();
     for child in table.children() {
@@ -1160,13 +1215,16 @@ fn grid_of(table: NodeRef<'_, Node>, number: u32, budget: &mut Budget) -> Result
                 .map(|(cell, cell_number)| {
                     let e = cell.value().as_element().expect("filtered to elements");
                     let col_span = colspan(e);
-                    let row_span = match span(e.attr("rowspan")) {
+                    let row_span = match span(attr(e, &local_name!("rowspan"))) {
                         Some(0) => left,
                         Some(s) => s.clamp(1, left),
                         None => 1,
                     };
                     GridCell {
-                        text: text_of(cell).into(),
+                        text: cell_texts
+                            .remove(&cell.id())
+                            .unwrap_or_else(|| text_of(cell))
+                            .into(),
                         row_span,
                         col_span,
                         src: Some(Src::Element {
@@ -1183,9 +1241,19 @@ fn grid_of(table: NodeRef<'_, Node>, number: u32, budget: &mut Budget) -> Result
     Ok(grid)
 }
 
+/// An element's attribute of no namespace, as [`scraper::node::Element::attr`] finds it,
+/// by the name's atom: that method interns the name it is given at every call, which cost
+/// more than the rest of telling page chrome from the article.
+fn attr<'e>(e: &'e scraper::node::Element, name: &LocalName) -> Option<&'e str> {
+    e.attrs
+        .iter()
+        .find(|(q, _)| q.prefix.is_none() && q.ns.is_empty() && q.local == *name)
+        .map(|(_, value)| &**value)
+}
+
 /// A cell's colspan as browsers clamp it.
 fn colspan(e: &scraper::node::Element) -> u32 {
-    span(e.attr("colspan")).map_or(1, |s| s.clamp(1, MAX_COLSPAN))
+    span(attr(e, &local_name!("colspan"))).map_or(1, |s| s.clamp(1, MAX_COLSPAN))
 }
 
 /// A span attribute as browsers read it: leading digits, junk is absent.
