@@ -84,7 +84,9 @@ pub fn read(
             format!("{} tag(s) with more than {MAX_ATTRIBUTES} attributes were read without their attributes", tamed.crowded),
         ));
     }
-    let (doc, inserted) = parse(&tamed.text, limits.max_html_nodes)?;
+    let plain = strip_presentation(&tamed.text);
+    let (doc, inserted) = parse(&plain.text, limits.max_html_nodes, plain.attributes)?;
+    drop(plain);
     drop(tamed);
     drop(decoded);
     let hints = page_hints(&doc);
@@ -129,11 +131,12 @@ pub fn read(
 
 /// Parses the page as `scraper` does, a piece at a time, refusing it once the tree holds
 /// more than `max_nodes` nodes: the count is of nodes made, so markup that makes many
-/// nodes of few bytes (implied and reconstructed elements) is counted too. Also gives the
+/// nodes of few bytes (implied and reconstructed elements) is counted too, and starts at
+/// the attributes [`strip_presentation`] took out (`stripped`). Also gives the
 /// text put into the tree, in the order it was put there, with the line of the page each
 /// piece stood on.
-fn parse(text: &str, max_nodes: usize) -> Result<(Html, Text), HtmlError> {
-    let nodes = Rc::new(Cell::new(0usize));
+fn parse(text: &str, max_nodes: usize, stripped: usize) -> Result<(Html, Text), HtmlError> {
+    let nodes = Rc::new(Cell::new(stripped));
     let inserted = Rc::new(RefCell::new(Text::default()));
     let sink = CountingSink {
         inner: HtmlTreeSink::new(Html::new_document()),
@@ -599,6 +602,248 @@ fn tame(html: &str, max_depth: usize) -> Tamed<'_> {
     }
 }
 
+/// Presentational attributes, which neither this reader nor the tree builder reads on the
+/// elements they are taken from, and which are most of the markup of a page saved from Word
+/// or a CMS (tokenising them was a fifth of reading such a page).
+const PRESENTATIONAL: &[&str] = &[
+    "style",
+    "width",
+    "height",
+    "align",
+    "valign",
+    "nowrap",
+    "lang",
+    "border",
+    "cellpadding",
+    "cellspacing",
+    "bgcolor",
+];
+
+/// Elements whose attributes the tree builder reads: formatting elements are compared by
+/// their attributes (the Noah's Ark clause), `html` and `body` merge repeated tags'
+/// attributes, `input` is told by its type, `template` by its shadow root mode.
+const KEEPS_ATTRIBUTES: &[&str] = &[
+    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt",
+    "u", "html", "body", "input", "template",
+];
+
+/// Elements whose content the tokenizer reads as text, not markup, up to their end tag.
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript",
+];
+
+/// The page as the parser is given it: without [`PRESENTATIONAL`] attributes, and how
+/// many were taken out (each would have been at most one node of the tree: counted all the
+/// same, as the parser's count is an upper bound).
+struct Stripped<'h> {
+    text: Cow<'h, str>,
+    attributes: usize,
+}
+
+/// Takes [`PRESENTATIONAL`] attributes out of start tags (their line ends stay, so every
+/// line keeps its number): the tree the parser builds is the same but for them. Only
+/// markup read here exactly as the HTML tokenizer reads it is changed: a page with foreign
+/// content (`<svg>`, `<math>`, CDATA), `<plaintext>`, a comment closed by `--!>`, a script
+/// holding `<!--`, or a tag whose attributes are not plainly written (names of letters,
+/// digits and `_:.-`, values quoted or of plain characters, white space between them) is
+/// parsed as it is.
+fn strip_presentation(html: &str) -> Stripped<'_> {
+    let unchanged = || Stripped {
+        text: Cow::Borrowed(html),
+        attributes: 0,
+    };
+    let bytes = html.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0usize;
+    let mut attributes = 0usize;
+    let mut i = 0usize;
+    while let Some(lt) = memchr::memchr(b'<', &bytes[i..]).map(|p| i + p) {
+        let rest = &bytes[lt..];
+        if rest.starts_with(b"<!--") {
+            let Some(end) = memchr::memmem::find(&rest[2..], b"-->").map(|e| lt + 2 + e) else {
+                break;
+            };
+            if memchr::memmem::find(&bytes[lt + 2..end], b"--!").is_some() {
+                return unchanged();
+            }
+            i = end + 3;
+            continue;
+        }
+        if rest.starts_with(b"<!") || rest.starts_with(b"<?") {
+            if rest
+                .get(2..9)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"[cdata["))
+            {
+                return unchanged();
+            }
+            match memchr::memchr(b'>', rest) {
+                Some(e) => i = lt + e + 1,
+                None => break,
+            }
+            continue;
+        }
+        let closing = rest.get(1) == Some(&b'/');
+        let name_start = lt + 1 + usize::from(closing);
+        if !bytes.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
+            // `<` before anything else is text; `</` before anything else is a bogus
+            // comment up to the next `>` (`</>` is one too, of nothing).
+            i = if closing {
+                match memchr::memchr(b'>', &bytes[name_start..]) {
+                    Some(e) => name_start + e + 1,
+                    None => break,
+                }
+            } else {
+                lt + 1
+            };
+            continue;
+        }
+        let Some(name_len) = bytes[name_start..]
+            .iter()
+            .position(|&b| is_tag_space(b) || b == b'/' || b == b'>')
+        else {
+            break;
+        };
+        let name = &html[name_start..name_start + name_len];
+        let Some(tag) = plain_tag(html, name_start + name_len) else {
+            return unchanged();
+        };
+        let is = |list: &[&str]| list.iter().any(|n| n.eq_ignore_ascii_case(name));
+        if closing {
+            i = tag.end;
+            continue;
+        }
+        if ["svg", "math", "plaintext"]
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(name))
+        {
+            return unchanged();
+        }
+        if !is(KEEPS_ATTRIBUTES) {
+            let named = |span: &Range<usize>, n: &str| {
+                html[span.clone()]
+                    .trim_start_matches(|c: char| c.is_ascii() && is_tag_space(c as u8))
+                    .split(|c: char| c == '=' || (c.is_ascii() && is_tag_space(c as u8)))
+                    .next()
+                    .is_some_and(|a| a.eq_ignore_ascii_case(n))
+            };
+            // The tokenizer keeps the first of repeated names: each name counts once.
+            attributes += PRESENTATIONAL
+                .iter()
+                .filter(|n| tag.attributes.iter().any(|a| named(a, n)))
+                .count();
+            for span in &tag.attributes {
+                if PRESENTATIONAL.iter().any(|n| named(span, n)) {
+                    out.push_str(&html[copied..span.start]);
+                    out.extend(line_ends(&html[span.clone()]));
+                    copied = span.end;
+                }
+            }
+        }
+        i = tag.end;
+        if is(RAW_TEXT) {
+            let end = raw_text_end_tag(html, i, name);
+            if name.eq_ignore_ascii_case("script")
+                && memchr::memmem::find(&bytes[i..end], b"<!--").is_some()
+            {
+                return unchanged();
+            }
+            i = end;
+        }
+    }
+    if copied == 0 {
+        return unchanged();
+    }
+    out.push_str(&html[copied..]);
+    Stripped {
+        text: Cow::Owned(out),
+        attributes,
+    }
+}
+
+/// White space between a tag's attributes (a carriage return is a line feed by then).
+fn is_tag_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+}
+
+/// A tag's attributes, each from the white space before it to the end of its value, and
+/// where the tag ends (after its `>`).
+struct PlainTag {
+    attributes: Vec<Range<usize>>,
+    end: usize,
+}
+
+/// The attributes of the tag whose name ends at `from`, when they are plainly written (see
+/// [`strip_presentation`]); none when they are not, or the page ends inside the tag.
+fn plain_tag(html: &str, from: usize) -> Option<PlainTag> {
+    let bytes = html.as_bytes();
+    let plain_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-');
+    let plain_value =
+        |b: u8| !is_tag_space(b) && !matches!(b, b'>' | b'"' | b'\'' | b'<' | b'=' | b'`');
+    let skip = |mut at: usize, keep: &dyn Fn(u8) -> bool| {
+        while bytes.get(at).is_some_and(|&b| keep(b)) {
+            at += 1;
+        }
+        at
+    };
+    let mut attributes = Vec::new();
+    let mut at = from;
+    loop {
+        let start = at;
+        at = skip(at, &is_tag_space);
+        match bytes.get(at)? {
+            b'>' => {
+                return Some(PlainTag {
+                    attributes,
+                    end: at + 1,
+                })
+            }
+            b'/' if bytes.get(at + 1) == Some(&b'>') => {
+                return Some(PlainTag {
+                    attributes,
+                    end: at + 2,
+                })
+            }
+            // An attribute is white space, then its name.
+            &b if at > start && plain_name(b) => {}
+            _ => return None,
+        }
+        at = skip(at, &plain_name);
+        let after_name = skip(at, &is_tag_space);
+        if bytes.get(after_name) == Some(&b'=') {
+            at = skip(after_name + 1, &is_tag_space);
+            match *bytes.get(at)? {
+                quote @ (b'"' | b'\'') => {
+                    at += 1 + memchr::memchr(quote, &bytes[at + 1..])? + 1;
+                }
+                b if plain_value(b) => at = skip(at, &plain_value),
+                _ => return None,
+            }
+        }
+        attributes.push(start..at);
+    }
+}
+
+/// Where the text of a raw-text element opened before `from` ends: at its end tag (the
+/// name, without regard to case, then white space, `/` or `>`), or the page's end.
+fn raw_text_end_tag(html: &str, from: usize, name: &str) -> usize {
+    let bytes = html.as_bytes();
+    let mut at = from;
+    while let Some(p) = memchr::memmem::find(&bytes[at..], b"</") {
+        let tag = at + p + 2;
+        let named = bytes
+            .get(tag..tag + name.len())
+            .is_some_and(|t| t.eq_ignore_ascii_case(name.as_bytes()));
+        let ends = bytes
+            .get(tag + name.len())
+            .is_some_and(|&b| is_tag_space(b) || b == b'/' || b == b'>');
+        if named && ends {
+            return at + p;
+        }
+        at = tag;
+    }
+    html.len()
+}
+
 /// The line ends in a piece of markup, in order (`\r\n` stays one line end).
 fn line_ends(markup: &str) -> impl Iterator<Item = char> + '_ {
     markup.chars().filter(|&c| c == '\r' || c == '\n')
@@ -862,10 +1107,15 @@ fn text_of(node: NodeRef<'_, Node>) -> String {
         }
     }
     // Its lines trimmed, blank ones dropped (collapsing left no `\r`): a cell's text is most
-    // often one line already, kept as it is.
+    // often one line between the line ends of its blocks.
     let raw = out.text;
-    if !raw.contains('\n') && raw.trim().len() == raw.len() {
-        return raw;
+    let whole = raw.trim();
+    if !whole.contains('\n') {
+        return if whole.len() == raw.len() {
+            raw
+        } else {
+            whole.to_string()
+        };
     }
     let mut lines = String::with_capacity(raw.len());
     for line in raw.split('\n').map(str::trim).filter(|l| !l.is_empty()) {
@@ -917,36 +1167,42 @@ fn is_block(name: &str) -> bool {
 
 /// HTML collapses runs of white space to one space. `printed` says where byte ranges of
 /// `text` were printed (in order; none for text whose place is unknown).
+///
+/// Word by word, each word pushed in pieces of one place each (a character belongs to the
+/// range its first byte is in), not character by character.
 fn push_collapsed(out: &mut Text, text: &str, printed: &[(Range<usize>, Src)]) {
+    let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    let bytes = text.as_bytes();
     let mut run = 0;
-    // The characters not yet pushed: where they start, and where they were printed.
-    let mut pending: Option<(usize, Option<Src>)> = None;
-    let flush = |out: &mut Text, pending: &mut Option<(usize, Option<Src>)>, end: usize| {
-        if let Some((start, src)) = pending.take() {
-            out.push_str(&text[start..end], src);
-        }
-    };
-    for (i, c) in text.char_indices() {
-        if matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}') {
-            flush(out, &mut pending, i);
+    let mut at = 0;
+    while at < bytes.len() {
+        if is_space(&bytes[at]) {
+            at += bytes[at..].iter().take_while(|b| is_space(b)).count();
             if !out.as_str().ends_with([' ', '\n']) && !out.is_empty() {
                 out.push_str(" ", None);
             }
             continue;
         }
-        while printed.get(run).is_some_and(|(r, _)| r.end <= i) {
-            run += 1;
-        }
-        let src = printed
-            .get(run)
-            .filter(|(r, _)| r.start <= i)
-            .map(|(_, s)| *s);
-        if pending.is_none_or(|(_, s)| s != src) {
-            flush(out, &mut pending, i);
-            pending = Some((i, src));
+        let word_end = bytes[at..]
+            .iter()
+            .position(is_space)
+            .map_or(bytes.len(), |p| at + p);
+        while at < word_end {
+            while printed.get(run).is_some_and(|(r, _)| r.end <= at) {
+                run += 1;
+            }
+            let (src, mut end) = match printed.get(run) {
+                Some((r, src)) if r.start <= at => (Some(*src), r.end.min(word_end)),
+                Some((r, _)) => (None, r.start.min(word_end)),
+                None => (None, word_end),
+            };
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            out.push_str(&text[at..end], src);
+            at = end;
         }
     }
-    flush(out, &mut pending, text.len());
 }
 
 fn collapse(s: &str) -> String {
