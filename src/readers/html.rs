@@ -656,17 +656,19 @@ fn strip_presentation(html: &str) -> Stripped<'_> {
     let mut out = String::new();
     let mut copied = 0usize;
     let mut attributes = 0usize;
+    let mut tag_attributes: Vec<PlainAttribute> = Vec::new();
     let mut i = 0usize;
     while let Some(lt) = memchr::memchr(b'<', &bytes[i..]).map(|p| i + p) {
         let rest = &bytes[lt..];
         if rest.starts_with(b"<!--") {
-            let Some(end) = memchr::memmem::find(&rest[2..], b"-->").map(|e| lt + 2 + e) else {
-                break;
-            };
-            if memchr::memmem::find(&bytes[lt + 2..end], b"--!").is_some() {
+            let end = memchr::memmem::find(&rest[2..], b"-->").map(|e| lt + 2 + e);
+            if memchr::memmem::find(&bytes[lt + 2..end.unwrap_or(bytes.len())], b"--!").is_some() {
                 return unchanged();
             }
-            i = end + 3;
+            match end {
+                Some(end) => i = end + 3,
+                None => break,
+            }
             continue;
         }
         if rest.starts_with(b"<!") || rest.starts_with(b"<?") {
@@ -704,12 +706,12 @@ fn strip_presentation(html: &str) -> Stripped<'_> {
             break;
         };
         let name = &html[name_start..name_start + name_len];
-        let Some(tag) = plain_tag(html, name_start + name_len) else {
+        let Some(end) = plain_tag(html, name_start + name_len, &mut tag_attributes) else {
             return unchanged();
         };
         let is = |list: &[&str]| list.iter().any(|n| n.eq_ignore_ascii_case(name));
         if closing {
-            i = tag.end;
+            i = end;
             continue;
         }
         if ["svg", "math", "plaintext"]
@@ -719,27 +721,23 @@ fn strip_presentation(html: &str) -> Stripped<'_> {
             return unchanged();
         }
         if !is(KEEPS_ATTRIBUTES) {
-            let named = |span: &Range<usize>, n: &str| {
-                html[span.clone()]
-                    .trim_start_matches(|c: char| c.is_ascii() && is_tag_space(c as u8))
-                    .split(|c: char| c == '=' || (c.is_ascii() && is_tag_space(c as u8)))
-                    .next()
-                    .is_some_and(|a| a.eq_ignore_ascii_case(n))
-            };
             // The tokenizer keeps the first of repeated names: each name counts once.
-            attributes += PRESENTATIONAL
-                .iter()
-                .filter(|n| tag.attributes.iter().any(|a| named(a, n)))
-                .count();
-            for span in &tag.attributes {
-                if PRESENTATIONAL.iter().any(|n| named(span, n)) {
-                    out.push_str(&html[copied..span.start]);
-                    out.extend(line_ends(&html[span.clone()]));
-                    copied = span.end;
-                }
+            let mut taken = 0u32;
+            for attribute in &tag_attributes {
+                let Some(k) = PRESENTATIONAL
+                    .iter()
+                    .position(|n| n.eq_ignore_ascii_case(&html[attribute.name.clone()]))
+                else {
+                    continue;
+                };
+                taken |= 1 << k;
+                out.push_str(&html[copied..attribute.span.start]);
+                out.extend(line_ends(&html[attribute.span.clone()]));
+                copied = attribute.span.end;
             }
+            attributes += taken.count_ones() as usize;
         }
-        i = tag.end;
+        i = end;
         if is(RAW_TEXT) {
             let end = raw_text_end_tag(html, i, name);
             if name.eq_ignore_ascii_case("script")
@@ -765,16 +763,17 @@ fn is_tag_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
 
-/// A tag's attributes, each from the white space before it to the end of its value, and
-/// where the tag ends (after its `>`).
-struct PlainTag {
-    attributes: Vec<Range<usize>>,
-    end: usize,
+/// An attribute of a tag: from the white space before it to the end of its value, and its
+/// name.
+struct PlainAttribute {
+    span: Range<usize>,
+    name: Range<usize>,
 }
 
-/// The attributes of the tag whose name ends at `from`, when they are plainly written (see
-/// [`strip_presentation`]); none when they are not, or the page ends inside the tag.
-fn plain_tag(html: &str, from: usize) -> Option<PlainTag> {
+/// Where the tag whose name ends at `from` ends (after its `>`), its attributes put in
+/// `attributes`, when they are plainly written (see [`strip_presentation`]); none when they
+/// are not, or the page ends inside the tag.
+fn plain_tag(html: &str, from: usize, attributes: &mut Vec<PlainAttribute>) -> Option<usize> {
     let bytes = html.as_bytes();
     let plain_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-');
     let plain_value =
@@ -785,29 +784,21 @@ fn plain_tag(html: &str, from: usize) -> Option<PlainTag> {
         }
         at
     };
-    let mut attributes = Vec::new();
+    attributes.clear();
     let mut at = from;
     loop {
         let start = at;
         at = skip(at, &is_tag_space);
         match bytes.get(at)? {
-            b'>' => {
-                return Some(PlainTag {
-                    attributes,
-                    end: at + 1,
-                })
-            }
-            b'/' if bytes.get(at + 1) == Some(&b'>') => {
-                return Some(PlainTag {
-                    attributes,
-                    end: at + 2,
-                })
-            }
+            b'>' => return Some(at + 1),
+            b'/' if bytes.get(at + 1) == Some(&b'>') => return Some(at + 2),
             // An attribute is white space, then its name.
             &b if at > start && plain_name(b) => {}
             _ => return None,
         }
+        let name_start = at;
         at = skip(at, &plain_name);
+        let name = name_start..at;
         let after_name = skip(at, &is_tag_space);
         if bytes.get(after_name) == Some(&b'=') {
             at = skip(after_name + 1, &is_tag_space);
@@ -819,7 +810,10 @@ fn plain_tag(html: &str, from: usize) -> Option<PlainTag> {
                 _ => return None,
             }
         }
-        attributes.push(start..at);
+        attributes.push(PlainAttribute {
+            span: start..at,
+            name,
+        });
     }
 }
 
@@ -1814,5 +1808,60 @@ mod tests {
         let tamed = tame(&page, MAX_DEPTH);
         assert_eq!(tamed.crowded, 2);
         assert_eq!(tamed.text, "<p class=x>一</p><p>二</p><br/>");
+    }
+
+    #[test]
+    fn presentational_attributes_are_taken_out_where_nothing_reads_them() {
+        let page = "<TD STYLE='a' style=\"b\"\n  nowrap class=\"x\" width=50/ colspan=2>一</td>\
+                    <b style=\"c\">二</b><!-- <td style=d> --></ td style=e>\
+                    <title lang=zh><td style=f></title><p\talign=center>三</p><br style=g/>";
+        let plain = strip_presentation(page);
+        assert_eq!(
+            plain.text,
+            "<TD\n class=\"x\" colspan=2>一</td>\
+             <b style=\"c\">二</b><!-- <td style=d> --></ td style=e>\
+             <title><td style=f></title><p>三</p><br>"
+        );
+        // style (twice: once), nowrap, width; lang; align; style (its value was `g/`).
+        assert_eq!(plain.attributes, 6);
+        // The same tree but for the attributes taken out.
+        let tree = |html: &str| {
+            let (doc, _) = parse(html, MAX_NODES, 0).unwrap();
+            let kept = |e: &scraper::node::Element| -> Vec<(String, String)> {
+                e.attrs()
+                    .filter(|(n, _)| {
+                        KEEPS_ATTRIBUTES.contains(&e.name()) || !PRESENTATIONAL.contains(n)
+                    })
+                    .map(|(n, v)| (n.to_string(), v.to_string()))
+                    .collect()
+            };
+            doc.tree
+                .root()
+                .descendants()
+                .map(|n| match n.value() {
+                    Node::Element(e) => format!("{} {:?}", e.name(), kept(e)),
+                    Node::Text(t) => format!("{:?}", &**t),
+                    other => format!("{other:?}"),
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(tree(&plain.text), tree(page));
+    }
+
+    #[test]
+    fn markup_not_read_as_the_tokenizer_reads_it_is_left_as_it_is() {
+        for page in [
+            "<td style=a>1</td><svg width=1></svg>",
+            "<td style=a>1</td><!-- x --!> <td style=b>",
+            "<td style=a>1</td><script><!-- </script><td style=b> --></script>",
+            "<td style=a>1</td><p style=\"b\"class=c>",
+            "<td style=a>1</td><p style=b\"c>",
+            "<td style=a>1</td><plaintext><td style=b>",
+            "<td style=a>1</td><![CDATA[<td style=b>]]>",
+        ] {
+            let plain = strip_presentation(page);
+            assert!(matches!(plain.text, Cow::Borrowed(_)), "{page}");
+            assert_eq!(plain.attributes, 0, "{page}");
+        }
     }
 }
