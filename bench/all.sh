@@ -12,11 +12,15 @@ echo "## text and HTML through convert -j1, next to pandas.read_html"
 python3 bench/throughput.py
 echo "## PDF per page, next to pdftotext -layout and pdfplumber"
 python3 bench/pdf.py
+echo "## start-up: extract of a 7-byte text, next to pdftotext -v and true"
+python3 bench/startup.py
 echo "## OFD per page, next to the PDF of the same report"
 python3 bench/ofd.py
 echo "## seal and verify, next to sha256sum and bagit-python"
 cargo bench -q --bench archive 2>/dev/null
 bash bench/archive.sh
+echo "## seal against cp -r + sync, verify against bagit-python --validate (issue 18)"
+bash bench/seal_copy.sh
 echo "## convert of a 10,000-file crawl"
 python3 bench/crawl.py
 echo "## hostile inputs at the default limits"

@@ -407,6 +407,100 @@ def docx_nested_tables(depth):
 
 # ---------------------------------------------------------------- the cases
 
+# ---------------------------------------------------------------- images (OCR)
+
+def pdf_stream(d, data, flate=True):
+    if flate:
+        data = zlib.compress(data, 9)
+        d += b" /Filter /FlateDecode"
+    return b"<< " + d + b" /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+
+
+def image_pdf(image_dict, image_data, content, more=()):
+    """A one-page PDF drawing image `/X` (object 5: `image_dict` over `image_data`) with
+    `content`; `more` objects from 6 on (the resources name object 6 `/F`)."""
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources "
+        b"<< /XObject << /X 5 0 R /F 6 0 R >> >> >>",
+        pdf_stream(b"", content),
+        pdf_stream(b"/Type /XObject /Subtype /Image " + image_dict, image_data),
+        *more,
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.5\n")
+    offsets = []
+    for i, body in enumerate(objs, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
+    return out.getvalue()
+
+
+def image_drawn_often(side, draws):
+    """One white `side`² image drawn `draws` times on a page."""
+    return lambda: image_pdf(b"/Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8"
+                             % (side, side), b"\xff" * side * side,
+                             b"q 500 0 0 700 50 50 cm /X Do Q\n" * draws)
+
+
+def image_palette_loop():
+    """An indexed image whose colour space (object 6) names itself as its base."""
+    return image_pdf(b"/Width 100 /Height 100 /ColorSpace 6 0 R /BitsPerComponent 8",
+                     b"\0" * 10_000, b"q 500 0 0 700 50 50 cm /X Do Q\n",
+                     [b"[/Indexed 6 0 R 1 <00ff>]"])
+
+
+def image_form_fork():
+    """A form that draws itself 60 times (and an image), drawn 60 times."""
+    return image_pdf(b"/Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent 8",
+                     b"\xff" * 10_000, b"/F Do\n" * 60,
+                     [pdf_stream(b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources "
+                                 b"<< /XObject << /F 6 0 R /X 5 0 R >> >>",
+                                 b"q 500 0 0 700 50 50 cm /X Do Q\n" + b"/F Do\n" * 60)])
+
+
+def image_form_bomb():
+    """A form of 1 GiB of spaces beside an image."""
+    return image_pdf(b"/Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent 8",
+                     b"\xff" * 10_000, b"/F Do\nq 500 0 0 700 50 50 cm /X Do Q\n",
+                     [pdf_stream(b"/Type /XObject /Subtype /Form /BBox [0 0 595 842]",
+                                 b" " * 1024 * MIB)])
+
+
+def tiff_shared_strip(pages, side):
+    """`pages` TIFF pages of `side`² white pixels, every page the same one deflated strip."""
+    def make():
+        import struct
+        strip = zlib.compress(b"\xff" * side * side, 9)
+        out = bytearray(b"II*\x00" + struct.pack("<I", 0))
+        strip_at = len(out)
+        out += strip
+        if len(out) % 2:
+            out += b"\x00"
+        tags = [(256, 4, side), (257, 4, side), (258, 3, 8), (259, 3, 8), (262, 3, 1),
+                (273, 4, strip_at), (277, 3, 1), (278, 4, side), (279, 4, len(strip))]
+        ifds = []
+        for _ in range(pages):
+            ifds.append(len(out))
+            out += struct.pack("<H", len(tags))
+            for tag, kind, value in tags:
+                out += (struct.pack("<HHII", tag, kind, 1, value) if kind == 4
+                        else struct.pack("<HHIHH", tag, kind, 1, value, 0))
+            out += struct.pack("<I", 0)
+        for i, at in enumerate(ifds[:-1]):
+            struct.pack_into("<I", out, at + 2 + 12 * len(tags), ifds[i + 1])
+        struct.pack_into("<I", out, 4, ifds[0])
+        return bytes(out)
+    return make
+
+
+
 CASES = [
     # name, file name, generator, extra arguments
     ("lone cells: 规章 + 400k lines of 0", "zeros-400k.txt", lone_zeros(400_000), []),
@@ -469,6 +563,12 @@ CASES = [
     ("DOCX tables nested 3,000 deep, 2 KB of text each", "text-tables.docx", docx_text_tables(3000), []),
     ("DOCX 100k cells spanning 1000 columns", "wide-spans.docx", docx_wide_spans, []),
     ("ODT 100 rows × 1000 repeats × 1000 cells × 4 KB", "repeated.odt", odt_repeated, []),
+    ("PDF image 8000² drawn 24 times on a page", "image-drawn.pdf", image_drawn_often(8000, 24), []),
+    ("PDF image 5000² drawn 64 times on a page", "image-drawn-64.pdf", image_drawn_often(5000, 64), []),
+    ("PDF indexed colour space naming itself", "palette-loop.pdf", image_palette_loop, []),
+    ("PDF form drawing itself 60 × 60 times, with an image", "image-fork.pdf", image_form_fork, []),
+    ("PDF 1 GiB form stream, with an image", "image-form-bomb.pdf", image_form_bomb, []),
+    ("TIFF 500 pages of 10,000² sharing one strip", "shared-strip.tif", tiff_shared_strip(500, 10_000), []),
 ]
 
 

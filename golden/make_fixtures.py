@@ -1072,6 +1072,162 @@ def real_page_shape_cases():
     signed_change_empty_decisions()
 
 
+NBSP = "\u00a0"
+
+
+def meilie_cells():
+    """梅列 2020's lines as cells: the seed's ` |` taken off each cell, the `|` padding lines
+    dropped, headings kept."""
+    text = (CORPUS / "000_fcf6f2f4fa3c5b01.txt").read_text(encoding="utf-8")
+    out = []
+    for line in text.split("\n"):
+        t = line.strip()
+        if not t.strip("|").strip():
+            continue
+        out.append(t[:-1].rstrip() if t.endswith(" |") else t)
+    return out
+
+
+def is_number(cell):
+    return re.fullmatch(r"[+-]?[0-9]+(\.[0-9]+)?", cell) is not None
+
+
+def meilie_rows(cells, labels):
+    """The numbers after each row label in `cells`, by label: {label: (index, [numbers])}."""
+    rows = {}
+    for i, c in enumerate(cells):
+        if c in labels:
+            k = i + 1
+            while k < len(cells) and is_number(cells[k]):
+                k += 1
+            rows[c] = (i, cells[i + 1:k])
+    return rows
+
+
+T2_LABELS = {"规章": "regulations", "规范性文件": "normative_docs", "行政许可": "licensing",
+             "其他对外管理服务事项": "other_mgmt_services", "行政处罚": "penalty", "行政强制": "coercion",
+             "行政事业性收费": "admin_fees", "政府集中采购": "central_procurement"}
+
+
+def rows_printed_empty():
+    """梅列 2020 as real page 31 prints its tables (and page 17 its units): every cell on a
+    line of its own with a blank line between. 规章 and 其他对外管理服务事项 print their cells
+    as no-break spaces, 行政事业性收费 prints nothing at all, t3 prints its labels only (a blank
+    table: every cell empty, up to the next section's heading), and 政府集中采购 prints its
+    count with the unit 批次 (`76批次`, page 17's `31批次`) and its amount with 元. Truth:
+    梅列's values, null for the cells printed empty."""
+    cells = meilie_cells()
+    truth = json.loads((TRUTH / MEILIE).read_text(encoding="utf-8"))
+    t3_start = cells.index("三、收到和处理政府信息公开申请情况")
+    t4_start = cells.index("四、政府信息公开行政复议、行政诉讼情况")
+    rows = meilie_rows(cells[:t3_start], T2_LABELS)
+    printed_empty = {"规章": [NBSP * 2, NBSP], "其他对外管理服务事项": [NBSP * 3], "行政事业性收费": []}
+    out = []
+    skip = set()
+    for label, (i, values) in rows.items():
+        skip.update(range(i + 1, i + 1 + len(values)))
+    for i, c in enumerate(cells[:t3_start]):
+        if i in skip:
+            continue
+        out.append(c)
+        if c in rows:
+            values = rows[c][1]
+            if c in printed_empty:
+                out += printed_empty[c]
+                for k in truth["cells"]:
+                    if k.startswith(f"t2|t2.row.{T2_LABELS[c]}|"):
+                        truth["cells"][k] = None
+            elif c == "政府集中采购":
+                assert values == ["76", "21756705"], values
+                out += ["76批次", "21756705元"]
+            else:
+                out += values
+    # t3: its header and row labels only.
+    out += [c for c in cells[t3_start:t4_start] if not is_number(c)]
+    for k in truth["cells"]:
+        if k.startswith("t3|"):
+            truth["cells"][k] = None
+    out += cells[t4_start:]
+    truth["notes"] = (
+        "000_fcf6f2f4fa3c5b01.txt printed by golden/make_fixtures.py as real page 31 prints its tables: each "
+        "cell on a line of its own, a blank line between. 规章 and 其他对外管理服务事项 print no-break spaces "
+        "for their cells, 行政事业性收费 nothing; t3 prints only its header and row labels (a blank table). "
+        "Those cells are null here. 政府集中采购 prints '76批次' and '21756705元' (real page 17's units). "
+        + truth["notes"]
+    )
+    write("meilie-2020-cell-lines-empty-rows", ("\n\n".join(out) + "\n").encode("utf-8"), ".txt", truth)
+
+
+def flattened_pipe_line():
+    """梅列 2020 with its t2 flattened onto one line of pipes as real page 47 prints it
+    (`规章 | | | | 行政规范性文件 | 4 | 0 | 4 |`): an empty cell is nothing between two pipes.
+    规章 prints all three cells empty, 行政处罚 its 本年增/减, and 政府集中采购, the line's last
+    row, prints nothing before the `|` line and the next section's heading. t3 and t4 as the
+    seed prints them. Truth: 梅列's values, null for the cells printed empty."""
+    text = (CORPUS / "000_fcf6f2f4fa3c5b01.txt").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    start = lines.index("二、主动公开政府信息情况")
+    end = lines.index("三、收到和处理政府信息公开申请情况")
+    cells = meilie_cells()
+    t2 = cells[cells.index("二、主动公开政府信息情况") + 1:cells.index("三、收到和处理政府信息公开申请情况")]
+    rows = meilie_rows(t2, T2_LABELS)
+    truth = json.loads((TRUTH / MEILIE).read_text(encoding="utf-8"))
+    emptied = {"规章": [0, 1, 2], "行政处罚": [1], "政府集中采购": [0, 1]}
+    for label, cols in emptied.items():
+        i, values = rows[label]
+        for c in cols:
+            t2[i + 1 + c] = ""
+            rid = T2_LABELS[label]
+            keys = [k for k in truth["cells"] if k.startswith(f"t2|t2.row.{rid}|")]
+            truth["cells"][keys[c]] = None
+    last = rows["政府集中采购"][0]
+    assert last + 3 == len(t2), t2[last:]
+    line = "二、主动公开政府信息情况 " + " ".join(c + " |" if c else "|" for c in t2[:last + 1])
+    text = "\n".join(lines[:start] + [line, "|"] + lines[end:])
+    truth["notes"] = (
+        "000_fcf6f2f4fa3c5b01.txt with its t2 flattened by golden/make_fixtures.py onto one line of pipes "
+        "(real page 47's shape): 规章's three cells, 行政处罚's 本年增/减 and 政府集中采购's two cells printed "
+        "empty (nothing between two pipes; 政府集中采购, the line's last row, ends the line) and null here. "
+        + truth["notes"]
+    )
+    write("meilie-2020-flattened-pipe-line", text.encode("utf-8"), ".txt", truth)
+
+
+def bordered_cell_lines():
+    """梅列 2020's t2 as real page 22 prints its tables: each row's first cell opens with the
+    row's left border (`| 规章`), every cell is followed by a lone `|` line, block titles by
+    a `|||` padding line; the page is cut after the label of its last row. Truth: t2 less
+    the cut row (its cells lie past the cut)."""
+    cells = meilie_cells()
+    t2 = cells[cells.index("二、主动公开政府信息情况") + 1:cells.index("三、收到和处理政府信息公开申请情况")]
+    rows = meilie_rows(t2, T2_LABELS)
+    firsts = set(i for i, _ in rows.values()) | {i for i, c in enumerate(t2) if c.startswith(("第二十条", "信息内容"))}
+    out = cells[:cells.index("二、主动公开政府信息情况") + 1]
+    for i, c in enumerate(t2):
+        if c.startswith("第二十条"):
+            out += ["| " + c, "|", "|||"]
+        else:
+            out += ["| " + c if i in firsts else c, "|"]
+    cut = out.index("| 政府集中采购")
+    text = "\n".join(out[:cut + 1])
+    truth = json.loads((TRUTH / MEILIE).read_text(encoding="utf-8"))
+    truth["cells"] = {k: v for k, v in truth["cells"].items()
+                      if k.startswith("t2|") and "central_procurement" not in k}
+    truth["partial"] = True
+    truth["notes"] = (
+        "The t2 of 000_fcf6f2f4fa3c5b01.txt printed by golden/make_fixtures.py as real page 22 prints its "
+        "tables: '| 规章' / '|' / '0' / '|' …, block titles followed by '|' and '|||', cut after the label "
+        "'| 政府集中采购' (its cells lie past the cut: not in this truth; no t3, t4). " + truth["notes"]
+    )
+    write("meilie-2020-bordered-cell-lines", text.encode("utf-8"), ".txt", truth)
+
+
+def empty_cell_shape_cases():
+    rows_printed_empty()
+    flattened_pipe_line()
+    bordered_cell_lines()
+
+
 def issue13_cases():
     t2_without_section_lines()
     unit_in_header()
@@ -1092,6 +1248,7 @@ CASE_GROUPS = {
     "office": office_cases,
     "issue13": issue13_cases,
     "real-page-shapes": real_page_shape_cases,
+    "empty-cell-shapes": empty_cell_shape_cases,
 }
 
 

@@ -12,6 +12,12 @@ use crate::model::{Diagnostic, Src};
 pub const DEFAULT_MAX_LINES: usize = 1_000_000;
 /// Default of `--max-cells`: table cells one input may give (a report has a few hundred).
 pub const DEFAULT_MAX_CELLS: usize = 1_000_000;
+/// Default of `--max-pixels`: pixels the images of one input may decode to, and the
+/// pictures cut from them for OCR be enlarged to, all pages together. What OCR reads is held
+/// at a byte a pixel until it is read; this is 50 A4 pages scanned at 300 dpi, and it stops
+/// a small file of compressed blank pages (a G4 or Flate page of 100 million pixels is a
+/// few kilobytes) from costing minutes and gigabytes.
+pub const DEFAULT_MAX_PIXELS: u64 = 500_000_000;
 
 /// An input that would make more lines or table cells than the limits allow: refused
 /// whole (exit 2) rather than read in part.
@@ -25,6 +31,8 @@ pub enum TooLarge {
         "the document holds more than {0} bytes of text (the limit is twice --max-input-bytes)"
     )]
     Text(u64),
+    #[error("the document's images hold more than {0} pixels (raise the limit with --max-pixels)")]
+    Pixels(u64),
 }
 
 /// Counts the lines and cells a reader makes of one input, so that it stops at the limits
@@ -34,9 +42,11 @@ pub struct Budget {
     max_lines: usize,
     max_cells: usize,
     max_text: u64,
+    max_pixels: u64,
     lines: usize,
     cells: usize,
     text: u64,
+    pixels: u64,
 }
 
 impl Budget {
@@ -45,9 +55,11 @@ impl Budget {
             max_lines: limits.max_lines,
             max_cells: limits.max_cells,
             max_text: limits.max_input_bytes.saturating_mul(2),
+            max_pixels: limits.max_pixels,
             lines: 0,
             cells: 0,
             text: 0,
+            pixels: 0,
         }
     }
 
@@ -75,6 +87,15 @@ impl Budget {
         self.text = self.text.saturating_add(n as u64);
         if self.text > self.max_text {
             return Err(TooLarge::Text(self.max_text));
+        }
+        Ok(())
+    }
+
+    /// Takes `n` pixels of images decoded, or enlarged for OCR.
+    pub fn pixels(&mut self, n: u64) -> Result<(), TooLarge> {
+        self.pixels = self.pixels.saturating_add(n);
+        if self.pixels > self.max_pixels {
+            return Err(TooLarge::Pixels(self.max_pixels));
         }
         Ok(())
     }

@@ -65,6 +65,8 @@ pub struct Limits {
     pub max_lines: usize,
     /// Most table cells one input may give.
     pub max_cells: usize,
+    /// Most pixels the images of one input may decode to (OCR), all pages together.
+    pub max_pixels: u64,
 }
 
 impl Default for Limits {
@@ -76,6 +78,7 @@ impl Default for Limits {
             max_html_nodes: readers::html::MAX_NODES,
             max_lines: layout::DEFAULT_MAX_LINES,
             max_cells: layout::DEFAULT_MAX_CELLS,
+            max_pixels: layout::DEFAULT_MAX_PIXELS,
         }
     }
 }
@@ -99,10 +102,28 @@ pub fn extract(input: &Input, options: &ExtractOptions) -> Result<Report, reader
     Ok(recognise::recognise(&layout, source, &options.templates))
 }
 
+/// Why [`extract`] refuses every input that starts with `head` (the first
+/// [`input::SNIFF_BYTES`] or more of a longer input), when those bytes alone tell: a text
+/// with a NUL byte in them, or an OLE2 file. `None` when the rest of the input could matter
+/// (a zip is told by its end, any other format is read whole).
+pub fn refusal_from_head(head: &[u8], options: &ExtractOptions) -> Option<readers::ReadError> {
+    let format = match options.from {
+        Some(f) => f,
+        None if head.starts_with(b"PK") => return None,
+        // `sniff` looks at no more than the first 4 KiB of anything but a zip.
+        None => sniff(head),
+    };
+    match format {
+        Format::Text => input::binary_from_head(head).map(readers::ReadError::from),
+        Format::Ole => Some(readers::ReadError::Unsupported(Format::Ole)),
+        _ => None,
+    }
+}
+
 /// Sealing extracts with the caller's options: its limits and its templates.
 impl archive::Reports for ExtractOptions {
-    fn extract(&self, name: &str, bytes: Vec<u8>) -> Result<archive::ReportFile, String> {
-        let report = extract(&Input::new(name, bytes), self).map_err(|e| e.to_string())?;
+    fn extract(&self, name: &str, bytes: &[u8]) -> Result<archive::ReportFile, String> {
+        let report = extract(&Input::new(name, bytes.to_vec()), self).map_err(|e| e.to_string())?;
         Ok(archive::ReportFile {
             xml: writers::xml::to_bytes(&report),
             year: report.meta.year,
@@ -118,8 +139,52 @@ impl archive::Reports for ExtractOptions {
         })
     }
 
+    fn refusal(&self, head: &[u8]) -> Option<String> {
+        refusal_from_head(head, self).map(|e| e.to_string())
+    }
+
     fn is_report(&self, head: &[u8]) -> bool {
         let ns = writers::xml::NAMESPACE.as_bytes();
         head.windows(ns.len()).any(|w| w == ns)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The refusal told from a head is the one extract gives on the whole input, and none
+    /// is told where the rest of the input could change the outcome.
+    #[test]
+    fn a_refusal_from_the_head_is_extracts_on_the_whole() {
+        let long = |start: &[u8], fill: u8| {
+            let mut b = start.to_vec();
+            b.resize(3 * input::SNIFF_BYTES, fill);
+            b
+        };
+        let mut nul_late = long(b"plain text", b'a');
+        nul_late[input::SNIFF_BYTES + 1] = 0;
+        let cases: [(&str, Vec<u8>, bool); 7] = [
+            ("NUL at once", long(b"\x01\x00binary", 7), true),
+            ("NUL after text", long(b"text then \x00", b'x'), true),
+            (
+                "OLE2",
+                long(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00", 0),
+                true,
+            ),
+            ("NUL past the head", nul_late, false),
+            ("UTF-16 with its BOM", long(b"\xFF\xFEa\x00b\x00", 0), false),
+            ("a zip", long(b"PK\x03\x04\x00", 0), false),
+            ("HTML with a NUL", long(b"<html><body>\x00", b' '), false),
+        ];
+        let options = ExtractOptions::default();
+        for (what, bytes, told) in cases {
+            let from_head = refusal_from_head(&bytes[..input::SNIFF_BYTES], &options);
+            assert_eq!(from_head.is_some(), told, "{what}");
+            if let Some(e) = from_head {
+                let whole = extract(&Input::new("f", bytes), &options).err();
+                assert_eq!(Some(e.to_string()), whole.map(|e| e.to_string()), "{what}");
+            }
+        }
     }
 }

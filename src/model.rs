@@ -269,7 +269,8 @@ impl Src {
         } else {
             return None;
         };
-        // One form only: `L3-3`, `p1 -0.0 …` or a box turned inside out are not it.
+        // One form only: `L3-3`, a range run backwards (`L5-3`), `p1 -0.0 …` or a box
+        // turned inside out are not it.
         (src.to_string() == text).then_some(src)
     }
 }
@@ -775,6 +776,7 @@ mod tests {
             "L0",
             "L012",
             "L3-3",
+            "L5-3",
             "L3-",
             "T1R2",
             "T1R0C1",

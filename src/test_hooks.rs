@@ -20,9 +20,13 @@ pub const PANIC_ON_ENV: &str = "GONGKAI_TEST_PANIC_ON";
 /// error and sleeps, so a test can kill it mid-write.
 pub const SEAL_PAUSE_AFTER_ENV: &str = "GONGKAI_TEST_SEAL_PAUSE_AFTER";
 
-/// The bytes of reports `seal` holds in memory; 0 makes every report's bytes be made
-/// again while writing.
-pub const SEAL_REPORT_MEMORY_ENV: &str = "GONGKAI_TEST_SEAL_REPORT_MEMORY";
+/// The bytes of originals and reports `seal` holds in memory; 0 makes every report's bytes
+/// be made again, and every original read again, while writing.
+pub const SEAL_HELD_MEMORY_ENV: &str = "GONGKAI_TEST_SEAL_HELD_MEMORY";
+
+/// Once `seal` has read the file of this name, it appends a byte to it, as another program
+/// writing it meanwhile would.
+pub const SEAL_CHANGE_AFTER_READING_ENV: &str = "GONGKAI_TEST_SEAL_CHANGE_AFTER_READING";
 
 /// Whether `convert` is to panic on the file `name`.
 pub fn panic_on(name: Option<&std::ffi::OsStr>) -> bool {
@@ -49,11 +53,30 @@ pub fn seal_pause_after() -> Option<u64> {
     }
 }
 
-/// The bytes of reports `seal` is to hold in memory instead of its default.
-pub fn seal_report_memory() -> Option<u64> {
+/// Told by `seal` that it has read the file at `path` for the archive.
+pub fn seal_has_read(path: &std::path::Path) {
+    #[cfg(feature = "test-hooks")]
+    if std::env::var_os(SEAL_CHANGE_AFTER_READING_ENV)
+        .is_some_and(|n| path.file_name() == Some(OsStr::new(&n)))
+    {
+        use std::io::Write;
+        let appended = std::fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(b"!"));
+        if let Err(e) = appended {
+            eprintln!("test hook: cannot change {}: {e}", path.display());
+        }
+    }
+    #[cfg(not(feature = "test-hooks"))]
+    let _ = path;
+}
+
+/// The bytes of originals and reports `seal` is to hold in memory instead of its default.
+pub fn seal_held_memory() -> Option<u64> {
     #[cfg(feature = "test-hooks")]
     {
-        std::env::var(SEAL_REPORT_MEMORY_ENV).ok()?.parse().ok()
+        std::env::var(SEAL_HELD_MEMORY_ENV).ok()?.parse().ok()
     }
     #[cfg(not(feature = "test-hooks"))]
     {

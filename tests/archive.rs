@@ -590,7 +590,7 @@ fn the_same_inputs_give_the_same_archive_bytes() {
     assert!(seal(dir.path(), &c1, &a3, &[]).status.success());
     assert_eq!(std::fs::read(&a1).unwrap(), std::fs::read(&a3).unwrap());
     let a4 = dir.path().join("a4.zip");
-    let o = hooked(gongkai::test_hooks::SEAL_REPORT_MEMORY_ENV, "0")
+    let o = hooked(gongkai::test_hooks::SEAL_HELD_MEMORY_ENV, "0")
         .args(["seal", "--year", "2020", s(&c1), "-o", s(&a4)])
         .output()
         .unwrap();
@@ -709,7 +709,7 @@ fn a_given_report_is_paired_with_its_original_by_sha256() {
         Some(0)
     );
     let again = dir.path().join("again.zip");
-    let o = hooked(gongkai::test_hooks::SEAL_REPORT_MEMORY_ENV, "0")
+    let o = hooked(gongkai::test_hooks::SEAL_HELD_MEMORY_ENV, "0")
         .args(["seal", "--year", "2020", s(&col), "-o", s(&again)])
         .output()
         .unwrap();
@@ -1040,4 +1040,135 @@ fn seal_extracts_with_the_users_limits_and_templates() {
         .unwrap();
     let xml = String::from_utf8_lossy(&unzip.stdout);
     assert!(xml.contains("<template>v2025</template>"), "{xml}");
+}
+
+/// Bytes that look random, the same on every run (xorshift64 from `seed`).
+fn noise(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
+/// Originals that extract refuses or that lie past the input limit, at the sizes where
+/// sealing changes how it reads and copies (none, under and over the 4 KiB head, 64 KiB,
+/// 1 MiB, several MiB; refused by their head or only once read whole): none of their bytes
+/// depend on how reports are recognised.
+fn unreported(dir: &Path) {
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    let with_nul_at = |at: usize, mut b: Vec<u8>| {
+        for c in b.iter_mut() {
+            *c = b'a' + *c % 26;
+        }
+        b[at] = 0;
+        b
+    };
+    let mut ole = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+    ole.extend(noise(7, 100_000));
+    let files: [(&str, Vec<u8>); 10] = [
+        ("empty", Vec::new()),
+        ("nul-first.bin", with_nul_at(0, noise(1, (5 << 20) + 3))),
+        ("nul-late.txt", with_nul_at(5000, noise(2, 70_000))),
+        (
+            "nul-late-big.txt",
+            with_nul_at(5000, noise(8, (2 << 20) + 5)),
+        ),
+        ("old.doc", ole),
+        ("sub/64k.bin", with_nul_at(1, noise(3, 1 << 16))),
+        ("sub/mib.bin", with_nul_at(2, noise(4, 1 << 20))),
+        ("sub/mib+1.bin", with_nul_at(3, noise(5, (1 << 20) + 1))),
+        (
+            "sub/past-the-limit.txt",
+            with_nul_at(6 << 20, noise(6, (6 << 20) + 1)),
+        ),
+        ("tiny.bin", vec![0, 1, 2]),
+    ];
+    for (name, bytes) in files {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+}
+
+/// The archive's bytes are those the two-pass seal wrote (SHA-256 taken from the seal of
+/// commit 8ec71a6, version 0.1.0, before the one-pass seal): a seal that reads, hashes or
+/// copies differently must not write one byte otherwise.
+#[test]
+fn the_archive_of_unreported_originals_is_byte_for_byte_the_pinned_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let col = dir.path().join("col");
+    unreported(&col);
+    let out = dir.path().join("archive.zip");
+    let o = seal(dir.path(), &col, &out, &["--max-input-bytes", "6291456"]);
+    assert!(o.status.success(), "{}", out_text(&o));
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(
+        (
+            bytes.len(),
+            gongkai::input::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes))
+        ),
+        (
+            15_971_043,
+            "78f21ef5ebab17b21bff20ea0a07b4a629d6cc0d8b72592dccc70df881f88442".to_string()
+        )
+    );
+    // The same with nothing held in memory: what was read whole is read again (and copied
+    // by the kernel when large), and must hash as it did.
+    let again = dir.path().join("again.zip");
+    let o = hooked(gongkai::test_hooks::SEAL_HELD_MEMORY_ENV, "0")
+        .args(["seal", "--year", "2020", s(&col), "-o", s(&again)])
+        .args(["--max-input-bytes", "6291456"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", out_text(&o));
+    assert!(std::fs::read(&again).unwrap() == bytes);
+}
+
+/// An original that changes after it is read and before its entry is written whole is
+/// refused in one line naming it, and nothing is left at the target or beside it: one
+/// copied by the kernel after it was hashed, one read whole for extract and written from
+/// memory, one read into memory as it is written.
+#[test]
+fn an_original_changed_while_it_is_sealed_is_refused() {
+    let mut big = noise(9, 3 << 20);
+    big[0] = 0;
+    let mut small = noise(10, 100_000);
+    small[0] = 0;
+    let report = std::fs::read(root().join("golden/meilie-2020-pipe/input.txt")).unwrap();
+    for (name, bytes) in [
+        ("big.bin", big),
+        ("report.txt", report),
+        ("small.bin", small),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let col = dir.path().join("col");
+        std::fs::create_dir(&col).unwrap();
+        std::fs::write(col.join(name), &bytes).unwrap();
+        std::fs::write(col.join("other.bin"), [0u8; 10]).unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        let target = out.join("archive.zip");
+        let o = hooked(gongkai::test_hooks::SEAL_CHANGE_AFTER_READING_ENV, name)
+            .args(["seal", "--year", "2020", s(&col), "-o", s(&target)])
+            .output()
+            .unwrap();
+        assert!(!o.status.success(), "{name}: {}", out_text(&o));
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "{}: changed while it was being sealed",
+                col.join(name).display()
+            )),
+            "{name}: {stderr}"
+        );
+        let left: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
+        assert!(left.is_empty(), "{name}: {left:?}");
+        // The same file, left alone, seals.
+        let o = seal(dir.path(), &col, &target, &[]);
+        assert!(o.status.success(), "{name}: {}", out_text(&o));
+    }
 }

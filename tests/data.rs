@@ -27,7 +27,7 @@ fn args<'a>(head: &[&'a str], files: &'a [String]) -> Vec<&'a str> {
 
 fn golden_file(name: &str, got: &[u8]) {
     let path = root().join("golden").join(name);
-    if std::env::var_os("GONGKAI_BLESS").is_some() {
+    if util::bless() {
         std::fs::write(&path, got).unwrap();
         return;
     }
@@ -635,4 +635,9 @@ fn review_pages_are_the_same_bytes_every_time() {
             assert!(!html.contains(fetch), "{name} holds {fetch}");
         }
     }
+}
+
+#[test]
+fn blessing_is_refused_under_ci() {
+    util::refuses_to_bless_under_ci("exports_of_the_corpus_match_byte_for_byte");
 }

@@ -467,3 +467,80 @@ fn text_that_cannot_be_decoded_is_said_in_one_line() {
         )
     );
 }
+
+/// `show` of a folder holding the meilie case's original and its XML as `edit` changes it.
+fn show_edited_xml(dir: &Path, edit: impl Fn(&str) -> String) -> (PathBuf, std::process::Output) {
+    let case = root().join("golden/meilie-2020-pipe");
+    let col = dir.join("col");
+    std::fs::create_dir_all(&col).unwrap();
+    std::fs::copy(case.join("input.txt"), col.join("input.txt")).unwrap();
+    let xml = std::fs::read_to_string(case.join("expected.xml")).unwrap();
+    let edited = edit(&xml);
+    assert_ne!(edited, xml, "the edit changed nothing");
+    let path = col.join("input.txt.xml");
+    std::fs::write(&path, edited).unwrap();
+    let site = dir.join("site");
+    let out = run(&["show", col.to_str().unwrap(), "-o", site.to_str().unwrap()]);
+    (path, out)
+}
+
+#[test]
+fn a_source_hash_that_is_not_hex_is_refused_naming_the_xml() {
+    let sha = "7112633ba3f474e4abcd7eea79c5e43275de2a077222f4c5eb21af929a0bed07";
+    // Byte 8 of the first inside a character: a page named by the hash's start panicked.
+    for bad in [
+        "一二三四",
+        sha.to_uppercase().as_str(),
+        &sha[1..],
+        format!("{sha}0").as_str(),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let (xml, out) = show_edited_xml(dir.path(), |x| {
+            x.replace(&format!("sha256=\"{sha}\""), &format!("sha256=\"{bad}\""))
+        });
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // The original beside it is the only report left: shown, and the XML named.
+        assert_eq!(out.status.code(), Some(1), "{bad}: {stderr}");
+        let said = format!(
+            "gongkai: {}: not a canonical gongkai report: sha256 \"{bad}\" is not 64 lowercase hexadecimal digits (at byte ",
+            xml.display()
+        );
+        assert!(stderr.starts_with(&said), "{bad}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{bad}: {stderr}");
+    }
+}
+
+#[test]
+fn a_line_range_past_the_text_shows_the_lines_there_are() {
+    // Each number of the range was once a line to look for (12 s a cell), and the line
+    // after the last overflowed.
+    let dir = tempfile::tempdir().unwrap();
+    let (_, out) = show_edited_xml(dir.path(), |x| {
+        x.replacen("src=\"L28\"", "src=\"L28-4294967295\"", 1)
+    });
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let site = dir.path().join("site");
+    let page = std::fs::read_dir(&site)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap() != "index.html")
+        .unwrap();
+    let html = std::fs::read_to_string(page).unwrap();
+    assert!(
+        html.contains("第 28–4294967295 行"),
+        "the place as the XML gives it"
+    );
+    let last = std::fs::read_to_string(root().join("golden/meilie-2020-pipe/input.txt"))
+        .unwrap()
+        .lines()
+        .count();
+    assert!(
+        html.contains(&format!("<span class=\"n\">{last:>5} </span>")),
+        "the lines shown end at the text's last line, {last}"
+    );
+}

@@ -382,8 +382,13 @@ fn new_files_get_0666_less_the_umask_and_replaced_files_keep_their_mode() {
     assert_eq!(mode(&zip), 0o640);
 }
 
-/// Says on the terminal (not only in captured output) that a case did not run.
-fn visible_skip(case: &str, why: &str) {
+/// A case that cannot run here: said on the terminal (not only in captured output), or
+/// under CI=true a failure — CI runs every case.
+fn skip_unless_ci(case: &str, why: &str) {
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{case} cannot run: {why} (CI=true runs every case)"
+    );
     let _ = writeln!(std::io::stderr(), "SKIPPED {case}: {why}");
 }
 
@@ -392,11 +397,11 @@ struct Tmpfs(PathBuf);
 
 impl Tmpfs {
     /// Mounts one (as root); `None`, said visibly, where that cannot be done. Under
-    /// CI=true a root that cannot mount fails the test.
+    /// CI=true that fails the test instead.
     fn mount(at: &Path, case: &str) -> Option<Tmpfs> {
         // SAFETY: geteuid only reads the process's user id.
         if unsafe { libc::geteuid() } != 0 {
-            visible_skip(case, "mounting a small tmpfs needs root");
+            skip_unless_ci(case, "mounting a small tmpfs needs root");
             return None;
         }
         std::fs::create_dir_all(at).unwrap();
@@ -406,8 +411,7 @@ impl Tmpfs {
             .unwrap();
         if !o.status.success() {
             let why = format!("mount -t tmpfs failed: {}", stderr(&o).trim());
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "{why}");
-            visible_skip(case, &why);
+            skip_unless_ci(case, &why);
             return None;
         }
         Some(Tmpfs(at.to_path_buf()))
@@ -549,6 +553,132 @@ fn a_full_disk_is_exit_3_naming_the_output_for_every_command() {
             "{args:?}"
         );
     }
+}
+
+/// Under CI=true the full-disk case never passes without having run: as a user who
+/// cannot mount (this very test binary run as nobody when we are root) it fails.
+#[cfg(unix)]
+#[test]
+fn under_ci_the_full_disk_case_fails_where_it_cannot_run() {
+    let this = std::env::current_exe().unwrap();
+    // SAFETY: geteuid only reads the process's user id.
+    let mut cmd = if unsafe { libc::geteuid() } == 0 {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&this);
+        c
+    } else {
+        Command::new(&this)
+    };
+    let case = "a_full_disk_is_exit_3_naming_the_output_for_every_command";
+    let o = finish(
+        cmd.args(["--exact", case, "--test-threads=1"])
+            .env("CI", "true"),
+        &[case],
+    );
+    assert_eq!(o.status.code(), Some(101), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o)
+            .contains("cannot run: mounting a small tmpfs needs root (CI=true runs every case)"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// The meilie and kewei cases' XML in `col`, `edit` applied to both.
+fn two_reports(col: &Path, edit: impl Fn(&str) -> String) {
+    std::fs::create_dir_all(col).unwrap();
+    for (case, name) in [
+        ("meilie-2020-pipe", "meilie.xml"),
+        ("kewei-2024-md", "kewei.xml"),
+    ] {
+        let xml = std::fs::read_to_string(root().join("golden").join(case).join("expected.xml"));
+        std::fs::write(col.join(name), edit(&xml.unwrap())).unwrap();
+    }
+}
+
+#[test]
+fn a_show_folder_is_replaced_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let site = d.join("site");
+    two_reports(&d.join("both"), str::to_string);
+    let o = run(&["show", s(&d.join("both")), "-o", s(&site)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let before = tree(&site);
+    assert_eq!(
+        names(&site),
+        [
+            "index.html",
+            "input.md-6ca1637e.html",
+            "input.txt-7112633b.html"
+        ]
+    );
+    // The larger page cannot be written (a file size limit between the two pages'):
+    // exit 3 naming it, and the earlier folder is as it was, no page of this run in it.
+    let size = |name: &str| std::fs::metadata(site.join(name)).unwrap().len();
+    let (small, large) = (
+        size("input.txt-7112633b.html"),
+        size("input.md-6ca1637e.html"),
+    );
+    assert!(
+        large > small + 4096,
+        "{small} and {large} bytes: too close to part"
+    );
+    // Pages of other names: one of this run in the folder would show.
+    two_reports(&d.join("again"), |x| {
+        x.replace("name=\"input.", "name=\"again.")
+    });
+    let limit = format!("--fsize={}", (small + large) / 2);
+    // An ignored SIGXFSZ stays ignored through exec: the write fails with EFBIG.
+    let o = finish(
+        Command::new("sh").args([
+            "-c",
+            "trap '' XFSZ; exec prlimit \"$0\" -- \"$@\"",
+            &limit,
+            env!("CARGO_BIN_EXE_gongkai"),
+            "show",
+            s(&d.join("again")),
+            "-o",
+            s(&site),
+        ]),
+        &["show", "under", &limit],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "gongkai: {}: File too large (os error 27)\n",
+            site.join("again.md-6ca1637e.html").display()
+        )
+    );
+    assert!(tree(&site) == before, "the earlier folder is untouched");
+    assert_eq!(
+        names(d),
+        ["again", "both", "site"],
+        "no temporary folder left"
+    );
+    // A run of one report: the folder holds its page and index only, no stale page.
+    let one = d.join("one");
+    two_reports(&one, str::to_string);
+    std::fs::remove_file(one.join("meilie.xml")).unwrap();
+    let o = run(&["show", s(&one), "-o", s(&site)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(names(&site), ["index.html", "input.md-6ca1637e.html"]);
+    // A folder holding what show does not write is not show's to replace.
+    std::fs::write(site.join("notes.txt"), b"mine").unwrap();
+    let before = tree(&site);
+    let o = run(&["show", s(&one), "-o", s(&site)]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "gongkai: {}: holds notes.txt, which show does not write: it is not replaced; nothing was written\n",
+            site.display()
+        )
+    );
+    assert!(tree(&site) == before, "the folder is untouched");
+    assert_eq!(names(d), ["again", "both", "one", "site"]);
 }
 
 #[test]

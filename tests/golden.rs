@@ -19,7 +19,7 @@ fn expected_path(case: &Path) -> PathBuf {
 
 #[test]
 fn outputs_match_the_reviewed_golden_files_byte_for_byte() {
-    let bless = std::env::var_os("GONGKAI_BLESS").is_some();
+    let bless = util::bless();
     let mut failures = Vec::new();
     for case in cases() {
         let got = extract_case(&case);
@@ -142,8 +142,9 @@ fn every_cell_equals_the_truth() {
             let have = got.get(key).cloned().unwrap_or("missing".into());
             let no_value = have == "missing" || have == "ambiguous";
             let same = match (want, &have) {
+                // Numbers by value (`1.0` is `1`), anything else as written.
                 (serde_json::Value::String(w), serde_json::Value::String(h)) => {
-                    w == h || !no_value && w.parse::<f64>().ok() == h.parse::<f64>().ok()
+                    w == h || !no_value && same_number(w, h)
                 }
                 (w, h) => w == h,
             };
@@ -436,4 +437,24 @@ fn the_glued_truth_is_what_its_input_prints() {
         }
     }
     assert_eq!(cells, truth.len());
+}
+
+/// Whether two truth or output texts are the same number: both must be numbers.
+fn same_number(a: &str, b: &str) -> bool {
+    matches!((a.parse::<f64>(), b.parse::<f64>()), (Ok(a), Ok(b)) if a == b)
+}
+
+#[test]
+fn only_two_numbers_are_compared_as_numbers() {
+    assert!(same_number("1.0", "1"));
+    assert!(!same_number("1", "2"));
+    // Two texts that are no numbers are not alike by that: a truth "ambiguous" is not
+    // met by a "—".
+    assert!(!same_number("ambiguous", "—"));
+    assert!(!same_number("12", "—"));
+}
+
+#[test]
+fn blessing_is_refused_under_ci() {
+    util::refuses_to_bless_under_ci("outputs_match_the_reviewed_golden_files_byte_for_byte");
 }

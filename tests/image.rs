@@ -233,31 +233,64 @@ fn without_tesseract_or_its_chinese_data_the_error_says_what_to_install() {
 
 /// A one-page PDF whose only image is object 5: `dict` (its keys but /Length) over `data`.
 fn one_image_pdf(dict: &str, data: &[u8]) -> Vec<u8> {
+    image_pdf(dict, data, 1)
+}
+
+/// A one-page PDF that draws image object 5 (`dict` over `data`) `draws` times.
+fn image_pdf(dict: &str, data: &[u8], draws: usize) -> Vec<u8> {
+    images_pdf(
+        &[(dict, data)],
+        &"q 595 0 0 842 0 0 cm /Im0 Do Q\n".repeat(draws),
+        &[],
+    )
+}
+
+/// A one-page PDF whose content is `content`, with image objects `Im0`, `Im1` … (each
+/// `dict` over `data`), and `more` objects after them.
+fn images_pdf(images: &[(&str, &[u8])], content: &str, more: &[&str]) -> Vec<u8> {
+    let stream = |dict: &str, data: &[u8]| {
+        let mut o = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
+        o.extend_from_slice(data);
+        o.extend_from_slice(b"\nendstream");
+        o
+    };
+    let names: String = (0..images.len())
+        .map(|i| format!("/Im{i} {} 0 R ", 5 + i))
+        .collect();
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << {names}>> >> /Contents 4 0 R >>").into_bytes(),
+        stream("", content.as_bytes()),
+    ];
+    for (dict, data) in images {
+        objects.push(stream(
+            &format!("/Type /XObject /Subtype /Image {dict}"),
+            data,
+        ));
+    }
+    objects.extend(more.iter().map(|o| o.as_bytes().to_vec()));
     let mut pdf = b"%PDF-1.7\n".to_vec();
     let mut offsets = Vec::new();
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 5 0 R >> >> /Contents 4 0 R >>".to_string(),
-        "<< /Length 36 >>\nstream\nq 595 0 0 842 0 0 cm /Im0 Do Q      \nendstream".to_string(),
-        format!("<< /Type /XObject /Subtype /Image {dict} /Length {} >>\nstream\n", data.len()),
-    ];
     for (i, body) in objects.iter().enumerate() {
         offsets.push(pdf.len());
-        pdf.extend_from_slice(format!("{} 0 obj\n{body}", i + 1).as_bytes());
-        if i == 4 {
-            pdf.extend_from_slice(data);
-            pdf.extend_from_slice(b"\nendstream");
-        }
+        pdf.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        pdf.extend_from_slice(body);
         pdf.extend_from_slice(b"\nendobj\n");
     }
     let xref = pdf.len();
-    pdf.extend_from_slice(b"xref\n0 6\n0000000000 65535 f \n");
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for o in &offsets {
         pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
     pdf.extend_from_slice(
-        format!("trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
     );
     pdf
 }
@@ -430,4 +463,159 @@ fn a_decompression_bomb_image_file_is_refused_by_its_size() {
         err.to_string(),
         "the image is 100000 × 100000 pixels, more than the 100000000-pixel limit"
     );
+}
+
+/// `gongkai extract` of `bytes` saved as `name`, with `flags`: exit code, stdout, stderr.
+fn extract_file(name: &str, bytes: &[u8], flags: &[&str]) -> (Option<i32>, Vec<u8>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .arg("extract")
+        .arg(&path)
+        .args(flags)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).replace(path.to_str().unwrap(), name);
+    (out.status.code(), out.stdout, stderr)
+}
+
+#[test]
+fn images_past_the_document_pixel_budget_are_refused_whole() {
+    // Three white pages of a million pixels each: each page is within the per-image limit,
+    // the three together past a budget of 2.5 million.
+    let tiff = gray_tiff(&[(1000, 1000), (1000, 1000), (1000, 1000)]);
+    let (code, stdout, stderr) = extract_file("pages.tif", &tiff, &["--max-pixels", "2500000"]);
+    assert_eq!(
+        (code, stdout.is_empty(), stderr.as_str()),
+        (
+            Some(2),
+            true,
+            "gongkai: pages.tif: the document's images hold more than 2500000 pixels (raise the limit with --max-pixels)\n"
+        )
+    );
+    // The same pages within the budget are read (blank pages: no table).
+    let (code, stdout, stderr) = extract_file("pages.tif", &tiff, &["--max-pixels", "3000000"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let report = gongkai::writers::xml::from_bytes(&stdout).unwrap();
+    assert_eq!(report.meta.template, None);
+
+    // One image drawn three times on a PDF page is decoded, and taken, three times.
+    let white = {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&vec![255; 2000 * 2000]).unwrap();
+        z.finish().unwrap()
+    };
+    let pdf = image_pdf(
+        "/Width 2000 /Height 2000 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
+        &white,
+        3,
+    );
+    let (code, stdout, stderr) = extract_file("drawn.pdf", &pdf, &["--max-pixels", "10000000"]);
+    assert_eq!(
+        (code, stdout.is_empty(), stderr.as_str()),
+        (
+            Some(2),
+            true,
+            "gongkai: drawn.pdf: the document's images hold more than 10000000 pixels (raise the limit with --max-pixels)\n"
+        )
+    );
+}
+
+#[test]
+fn pages_past_the_page_limit_are_said_not_dropped_silently() {
+    let tiff = gray_tiff(&[(40, 30); 3]);
+    let options = Options {
+        max_pages: 2,
+        ..Options::default()
+    };
+    let doc = image::find_tables(&tiff, &options).unwrap();
+    assert_eq!(doc.pages.len(), 2);
+    let said: Vec<_> = doc
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        said,
+        [(
+            "image-pages-skipped",
+            "the document has more than 2 pages of images; only the first 2 were read"
+        )]
+    );
+    // A PDF's pages likewise.
+    let pdf = one_image_pdf(
+        "/Width 40 /Height 30 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
+        &deflated_zeros(1200),
+    );
+    let options = Options {
+        max_pages: 0,
+        ..Options::default()
+    };
+    let doc = image::find_tables(&pdf, &options).unwrap();
+    assert!(doc.pages.is_empty());
+    assert_eq!(doc.diagnostics[0].code, "image-pages-skipped");
+}
+
+#[test]
+fn an_indexed_colour_space_that_names_itself_as_its_base_ends() {
+    // `[/Indexed 6 0 R 1 <00ff>]` as object 6: its base is itself. Read as RGB, not
+    // followed round (this overflowed the stack).
+    let pdf = images_pdf(
+        &[(
+            "/Width 100 /Height 100 /ColorSpace 6 0 R /BitsPerComponent 8 /Filter /FlateDecode",
+            &deflated_zeros(10_000),
+        )],
+        "q 595 0 0 842 0 0 cm /Im0 Do Q\n",
+        &["[/Indexed 6 0 R 1 <00ff>]"],
+    );
+    let doc = image::find_tables(&pdf, &Options::default()).unwrap();
+    assert_eq!(doc.pages.len(), 1);
+    assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
+}
+
+#[test]
+fn images_past_a_page_s_limits_are_not_decoded_and_are_said() {
+    // 70 draws: 64 are read, the rest said.
+    let small = image_pdf(
+        "/Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
+        &deflated_zeros(10_000),
+        70,
+    );
+    let doc = image::find_tables(&small, &Options::default()).unwrap();
+    let said: Vec<_> = doc
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        said,
+        [(
+            "image-too-many",
+            "6 image(s) drawn on page 1 were not read: a page's images are read up to 64 of them and 100000000 pixels together"
+        )]
+    );
+    // A small image, then one stated to be within the per-image limit but past the page's
+    // pixels with it: the second is not decoded (its four bytes of data would be said to
+    // be too few).
+    let large = images_pdf(
+        &[
+            (
+                "/Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
+                &deflated_zeros(10_000),
+            ),
+            (
+                "/Width 10000 /Height 10000 /ColorSpace /DeviceGray /BitsPerComponent 8",
+                &[0; 4],
+            ),
+        ],
+        "q 595 0 0 842 0 0 cm /Im0 Do Q\nq 595 0 0 842 0 0 cm /Im1 Do Q\n",
+        &[],
+    );
+    let doc = image::find_tables(&large, &Options::default()).unwrap();
+    assert_eq!(doc.diagnostics.len(), 1, "{:?}", doc.diagnostics);
+    assert!(doc.diagnostics[0]
+        .message
+        .starts_with("1 image(s) drawn on page 1 were not read"));
 }

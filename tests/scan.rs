@@ -6,7 +6,7 @@
 mod util;
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command, Output};
 
 use gongkai::model::{CellContent, Report, Src, Table, Via};
 use rust_decimal::Decimal;
@@ -237,5 +237,55 @@ fn without_tesseract_an_image_exits_2_saying_what_to_install_and_text_still_read
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn images_beside_a_saved_page_are_read_only_as_regular_files_inside_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = dir.path().join("page_files");
+    std::fs::create_dir(&files).unwrap();
+    // A FIFO (reading one waits for ever), and a link to a file outside the folder.
+    let fifo = files.join("fifo.png");
+    let status = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(status.success());
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::copy(scan("hongze-2023-t3.png"), outside.path().join("t3.png")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("t3.png"), files.join("link.png")).unwrap();
+    let page = dir.path().join("page.html");
+    std::fs::write(
+        &page,
+        "<html><body><h1>某某局2023年政府信息公开工作年度报告</h1><p>一、总体情况</p>\
+         <p>本年度我局认真贯彻落实。</p><p><img src=\"page_files/fifo.png\"></p>\
+         <p><img src=\"page_files/link.png\"></p><p>二、主动公开政府信息情况</p></body></html>",
+    )
+    .unwrap();
+    let out = bin().arg("extract").arg(&page).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = gongkai::writers::xml::from_bytes(&out.stdout).unwrap();
+    let said: Vec<(String, String)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "image-not-read")
+        .map(|d| (d.location.to_string(), d.message.clone()))
+        .collect();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert_eq!(said[0].0, "<img src=\"page_files/fifo.png\">");
+    assert!(
+        said[0].1.ends_with("not a regular file (a FIFO): not read"),
+        "{said:?}"
+    );
+    assert_eq!(said[1].0, "<img src=\"page_files/link.png\">");
+    assert!(
+        said[1]
+            .1
+            .ends_with("it lies outside the page's folder (a symbolic link)"),
+        "{said:?}"
     );
 }

@@ -49,6 +49,34 @@ pub fn hooked(hook: &str, value: &str) -> Command {
     c
 }
 
+/// Whether GONGKAI_BLESS asks the golden tests to rewrite their files. Under CI=true that
+/// fails the test: CI compares the golden files, it never rewrites them.
+pub fn bless() -> bool {
+    let bless = std::env::var_os("GONGKAI_BLESS").is_some();
+    assert!(
+        !bless || std::env::var("CI").as_deref() != Ok("true"),
+        "GONGKAI_BLESS is set under CI=true: CI compares the golden files, it never rewrites them"
+    );
+    bless
+}
+
+/// Runs `test` of this test binary with GONGKAI_BLESS=1 under CI=true: it must fail,
+/// saying why, before it rewrites anything.
+pub fn refuses_to_bless_under_ci(test: &str) {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", test, "--test-threads=1"])
+        .env("GONGKAI_BLESS", "1")
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(101), "{said}");
+    assert!(
+        said.contains("GONGKAI_BLESS is set under CI=true"),
+        "{said}"
+    );
+}
+
 pub fn run(args: &[&str]) -> Output {
     bin().args(args).output().unwrap()
 }

@@ -24,7 +24,11 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(text, again.to_text(), "the same bytes, another verdict");
     assert_eq!(json, serde_json::to_vec(&again).unwrap());
     let thorough = diagnose_source(&data, "fuzz.zip").expect("verified once");
-    assert_eq!(text, thorough.to_text(), "the one-pass check and the thorough verifier differ");
+    assert_eq!(
+        text,
+        thorough.to_text(),
+        "the one-pass check and the thorough verifier differ"
+    );
     assert_eq!(json, serde_json::to_vec(&thorough).unwrap());
     if v.status() != Status::Intact {
         return;

@@ -143,7 +143,10 @@ fn filled(pattern: u8, size: usize, sealed: &[u8]) -> Vec<u8> {
         0 => b"\n".to_vec(),
         1 => b"#".to_vec(),
         2 => {
-            let line = sealed.split_inclusive(|&b| b == b'\n').next().unwrap_or(b"");
+            let line = sealed
+                .split_inclusive(|&b| b == b'\n')
+                .next()
+                .unwrap_or(b"");
             if line.is_empty() {
                 format!("{}  data/x\n", "0".repeat(64)).into_bytes()
             } else {
@@ -166,7 +169,10 @@ fn pick(input: &mut Input, entries: &Entries) -> Option<usize> {
     let b = input.byte();
     if b % 4 != 0 {
         let tag = bag::TAG_FILES[(b / 4) as usize % bag::TAG_FILES.len()];
-        if let Some(i) = entries.iter().position(|(n, _)| n.ends_with(&format!("/{tag}"))) {
+        if let Some(i) = entries
+            .iter()
+            .position(|(n, _)| n.ends_with(&format!("/{tag}")))
+        {
             return Some(i);
         }
     }
@@ -285,14 +291,17 @@ fuzz_target!(|data: &[u8]| {
             "intact without a year, root or seal SHA-256:\n{text}"
         );
     }
-    if v.status() == Status::Intact && v.root == base.root && v.seal_sha256 == base.seal_sha256
-    {
+    if v.status() == Status::Intact && v.root == base.root && v.seal_sha256 == base.seal_sha256 {
         assert!(
             archive == base.bytes,
             "intact under the sealed root and seal SHA-256, but not the sealed bytes:\n{text}"
         );
     }
     if archive == base.bytes {
-        assert_eq!(v.status(), Status::Intact, "the sealed bytes called damaged:\n{text}");
+        assert_eq!(
+            v.status(),
+            Status::Intact,
+            "the sealed bytes called damaged:\n{text}"
+        );
     }
 });

@@ -446,13 +446,29 @@ impl<W: Write> ZipWriter<W> {
         body.end()
     }
 
-    /// Writes an entry's local header; its data follows through the [`Body`].
-    fn begin<'w>(
-        &'w mut self,
-        name: &'w str,
+    /// Adds an entry whose data `copy` writes straight to the output, its size and CRC
+    /// taken by the caller from those very bytes: nothing passes through here to be summed
+    /// again (a copy by the kernel passes nothing at all). `copy` gives the bytes it wrote;
+    /// fewer than `size` fails with [`ContainerError::Changed`].
+    pub fn add_copied(
+        &mut self,
+        name: &str,
         size: u64,
         crc: u32,
-    ) -> Result<Body<'w, W>, ContainerError> {
+        copy: impl FnOnce(&mut W) -> Result<u64, ContainerError>,
+    ) -> Result<(), ContainerError> {
+        let start = self.local_header(name, size, crc)?;
+        let copied = copy(&mut self.out)?;
+        self.offset += copied;
+        if copied != size {
+            return Err(ContainerError::Changed(name.to_string()));
+        }
+        self.written(name, crc, size, start);
+        Ok(())
+    }
+
+    /// Writes an entry's local header; gives where it starts.
+    fn local_header(&mut self, name: &str, size: u64, crc: u32) -> Result<u64, ContainerError> {
         if name.len() > 0xffff {
             return Err(ContainerError::TooLarge(format!(
                 "a name of {} bytes (at most 65,535)",
@@ -461,6 +477,25 @@ impl<W: Write> ZipWriter<W> {
         }
         let start = self.offset;
         self.write(&local_record(name.as_bytes(), crc, size, start))?;
+        Ok(start)
+    }
+
+    /// An entry whose header starts at `start` is written whole: its central record is kept
+    /// for the directory.
+    fn written(&mut self, name: &str, crc: u32, size: u64, start: u64) {
+        self.central
+            .extend(central_record(name.as_bytes(), crc, size, start));
+        self.count += 1;
+    }
+
+    /// Writes an entry's local header; its data follows through the [`Body`].
+    fn begin<'w>(
+        &'w mut self,
+        name: &'w str,
+        size: u64,
+        crc: u32,
+    ) -> Result<Body<'w, W>, ContainerError> {
+        let start = self.local_header(name, size, crc)?;
         Ok(Body {
             zip: self,
             name,
@@ -475,8 +510,11 @@ impl<W: Write> ZipWriter<W> {
 
     /// Adds an entry held in memory.
     pub fn add_bytes(&mut self, name: &str, bytes: &[u8]) -> Result<(), ContainerError> {
-        let crc = crc32fast::hash(bytes);
-        self.add_reader(name, bytes.len() as u64, crc, &mut &bytes[..], &mut |_| {})
+        let size = bytes.len() as u64;
+        self.add_copied(name, size, crc32fast::hash(bytes), |out| {
+            out.write_all(bytes).map_err(ContainerError::Write)?;
+            Ok(size)
+        })
     }
 
     fn write(&mut self, b: &[u8]) -> Result<(), ContainerError> {
@@ -525,14 +563,7 @@ impl<W: Write> Body<'_, W> {
         if self.copied != self.size || self.hasher.finalize() != self.crc {
             return Err(ContainerError::Changed(self.name.to_string()));
         }
-        let z = self.zip;
-        z.central.extend(central_record(
-            self.name.as_bytes(),
-            self.crc,
-            self.size,
-            self.start,
-        ));
-        z.count += 1;
+        self.zip.written(self.name, self.crc, self.size, self.start);
         Ok(())
     }
 }

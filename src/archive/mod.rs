@@ -31,7 +31,12 @@ pub use verify::{verify_path, Depth, Problem, ProblemKind, Status, Verification}
 /// how reports are read or written.
 pub trait Reports: Sync {
     /// The canonical report of an original named `name`, or why there is none.
-    fn extract(&self, name: &str, bytes: Vec<u8>) -> Result<ReportFile, String>;
+    fn extract(&self, name: &str, bytes: &[u8]) -> Result<ReportFile, String>;
+    /// Why [`Reports::extract`] refuses every file that starts with `head` (the first
+    /// [`crate::input::SNIFF_BYTES`] of a longer file), when those bytes alone tell;
+    /// `None` when the whole file is needed. Sealing reads no more of such a file before it
+    /// copies it into the archive.
+    fn refusal(&self, head: &[u8]) -> Option<String>;
     /// A canonical report found among the inputs: what it says of itself, or why it is none.
     fn read(&self, xml: &[u8]) -> Result<GivenReport, String>;
     /// Whether a file's first bytes are those of a canonical report.
@@ -70,6 +75,9 @@ pub enum ArchiveError {
     NotAnArchive(String),
     #[error("{0}: not a gongkai archive (no seal record)")]
     NotSealed(String),
+    /// An input that changed between its first read and the end of its entry's write.
+    #[error("{}: changed while it was being sealed; nothing was written", .0.display())]
+    Changed(PathBuf),
     #[error("{0}: exists; pass --force to replace it")]
     Exists(PathBuf),
     #[error("{path}: cannot write: {source}")]

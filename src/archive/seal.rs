@@ -1,6 +1,17 @@
 //! Writing an archive: collect the originals (never following a link out of the folder),
-//! extract each that has no canonical XML yet, hash everything on all cores, then write the
-//! canonical zip to a temporary file beside the target, sync it and rename it into place.
+//! extract each that has no canonical XML yet, then write the canonical zip to a temporary
+//! file beside the target, sync it and rename it into place.
+//!
+//! One pass over each original (issue 18). Its first 4 KiB tell whether extract may take
+//! it; only then is it read whole before writing (extract needs all of it), hashed from
+//! memory and, within [`HELD_MEMORY`], written from there too. Any other original — one
+//! extract refuses by its first bytes, one past the input limit — is read once, while the
+//! archive is written: two reading threads hash the next originals (SHA-256 and CRC-32 over
+//! each chunk) while the writer copies the one before with `copy_file_range`: the kernel
+//! moves the bytes just read, still in the page cache. What the kernel copies is
+//! not what was hashed, so an original's size, modification time and inode must be those
+//! it was first opened with once its entry is written; if not, the seal fails and writes
+//! nothing.
 //!
 //! Pairing: a file whose name ends in `.xml` and whose first 4 KiB name the report
 //! namespace (`urn:gongkai:report:1`) is a canonical report given with the originals; it
@@ -14,7 +25,7 @@
 //! their size and sums, once into the archive — and never held.
 
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -32,7 +43,7 @@ use super::ArchiveError;
 use super::Reports;
 use crate::batch::output::{folder_of, sync_folder, TempFile};
 use crate::batch::walk::{walk, Skipped};
-use crate::input::hex;
+use crate::input::{hex, SNIFF_BYTES};
 
 pub struct SealOptions {
     pub year: u16,
@@ -64,21 +75,70 @@ struct Found {
     path: PathBuf,
 }
 
+/// Some bytes' size, SHA-256 and CRC-32.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Hashed {
     size: u64,
     sha256: merkle::Hash,
     crc: u32,
 }
 
+impl Hashed {
+    fn of(bytes: &[u8]) -> Hashed {
+        Hashed {
+            size: bytes.len() as u64,
+            sha256: Sha256::digest(bytes).into(),
+            crc: crc32fast::hash(bytes),
+        }
+    }
+}
+
+/// What tells a file changed without reading it: its size, modification time and inode,
+/// taken when it is first opened and again once its entry is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    /// Device and inode: a file replaced by another of the same size and time is a change.
+    inode: (u64, u64),
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        let inode = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.dev(), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let inode = (0, 0);
+        Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            inode,
+        }
+    }
+}
+
 struct Original {
     rel: String,
     path: PathBuf,
-    hash: Hashed,
+    stamp: Stamp,
+    /// Set when the original was read whole before writing: to extract its report, or to
+    /// pair a given report with it. Any other original is first read as it is written.
+    read: Option<ReadWhole>,
     report: Option<Box<Report>>,
-    note: Option<(String, String)>,
+    note: Option<Note>,
 }
 
-/// A report to store: its hashes, and its bytes while they fit in [`REPORT_MEMORY`];
+/// An original read whole: its sums, and its bytes while they fit in [`HELD_MEMORY`]
+/// (written from memory then, else read again and required to hash the same).
+struct ReadWhole {
+    hash: Hashed,
+    bytes: Option<Vec<u8>>,
+}
+
+/// A report to store: its hashes, and its bytes while they fit in [`HELD_MEMORY`];
 /// beyond that its bytes are made again when it is written, so memory stays bounded
 /// however many reports a year has.
 struct Report {
@@ -91,8 +151,20 @@ struct Report {
     year: Option<u16>,
 }
 
-/// How many bytes of reports a seal holds in memory between hashing and writing.
-const REPORT_MEMORY: u64 = 256 << 20;
+/// How many bytes of originals and reports a seal holds in memory between reading and
+/// writing them.
+const HELD_MEMORY: u64 = 256 << 20;
+
+/// `bytes` while `budget` has room for them (taken from it), else `None`.
+fn hold(bytes: Vec<u8>, budget: &AtomicU64) -> Option<Vec<u8>> {
+    let size = bytes.len() as u64;
+    budget
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+            left.checked_sub(size)
+        })
+        .is_ok()
+        .then_some(bytes)
+}
 
 impl Report {
     fn new(
@@ -102,30 +174,18 @@ impl Report {
         year: Option<u16>,
         budget: &AtomicU64,
     ) -> Report {
-        let size = bytes.len() as u64;
-        let fits = budget
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
-                left.checked_sub(size)
-            })
-            .is_ok();
         Report {
-            hash: Hashed {
-                size,
-                sha256: Sha256::digest(&bytes).into(),
-                crc: crc32fast::hash(&bytes),
-            },
+            hash: Hashed::of(&bytes),
             origin,
             given,
-            bytes: fits.then_some(bytes),
+            bytes: hold(bytes, budget),
             year,
         }
     }
 }
 
-/// How many payload files are prepared at once (in parallel) before they are written.
+/// How many reports are made again at once (in parallel) before they are written.
 const WRITE_BATCH: usize = 64;
-
-const SNIFF: usize = 4096;
 
 /// Seals the inputs into `output` (with the canonical reports given among them, or those
 /// `reports` makes), showing the bytes hashed and written on `progress`.
@@ -300,39 +360,39 @@ fn hash_file(
         let mut bytes = Vec::with_capacity(len as usize);
         f.read_to_end(&mut bytes).map_err(|e| read_err(path, e))?;
         progress.add(bytes.len() as u64);
-        let h = Hashed {
-            size: bytes.len() as u64,
-            sha256: Sha256::digest(&bytes).into(),
-            crc: crc32fast::hash(&bytes),
-        };
-        return Ok((h, Some(bytes)));
+        return Ok((Hashed::of(&bytes), Some(bytes)));
     }
-    let mut sha = Sha256::new();
-    let mut crc = crc32fast::Hasher::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut size = 0u64;
+    let hash =
+        hash_chunks(&mut f, &mut vec![0u8; CHUNK], progress).map_err(|e| read_err(path, e))?;
+    Ok((hash, None))
+}
+
+/// The bytes read at a time from a file too large to hold.
+const CHUNK: usize = 256 << 10;
+
+/// The sums of what `file` holds from where it is read to its end, read a chunk at a time
+/// through `buf`; the bytes read are told to `progress`.
+fn hash_chunks(
+    file: &mut dyn Read,
+    buf: &mut [u8],
+    progress: &Progress,
+) -> std::io::Result<Hashed> {
+    let mut sums = Sums::default();
     loop {
-        let n = f.read(&mut buf).map_err(|e| read_err(path, e))?;
-        if n == 0 {
-            break;
-        }
-        sha.update(&buf[..n]);
-        crc.update(&buf[..n]);
-        size += n as u64;
+        let n = match file.read(buf) {
+            Ok(0) => return Ok(sums.hashed()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        sums.update(&buf[..n]);
         progress.add(n as u64);
     }
-    Ok((
-        Hashed {
-            size,
-            sha256: sha.finalize().into(),
-            crc: crc.finalize(),
-        },
-        None,
-    ))
 }
 
 fn is_report_xml(rel: &str, head: &[u8], reports: &dyn Reports) -> bool {
-    rel.to_ascii_lowercase().ends_with(".xml") && reports.is_report(head)
+    rel.to_ascii_lowercase().ends_with(".xml")
+        && reports.is_report(&head[..head.len().min(SNIFF_BYTES)])
 }
 
 struct Given {
@@ -342,21 +402,33 @@ struct Given {
     source_name: String,
 }
 
-/// The first bytes of a file, and its size.
-fn head_of(path: &Path) -> Result<(Vec<u8>, u64), Refusal> {
-    let mut file = open_regular(path).map_err(|e| read_err(path, e))?;
-    let len = file.metadata().map_err(|e| read_err(path, e))?.len();
-    let mut head = vec![0u8; SNIFF];
-    let mut n = 0;
-    while n < SNIFF {
-        match file.read(&mut head[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) => return Err(read_err(path, e)),
+/// What a file's first bytes say it is.
+enum Kind {
+    /// A canonical report given with the originals.
+    GivenReport,
+    /// An original; with why extract refuses it, when its first bytes tell.
+    Original { refused: Option<String> },
+}
+
+/// What a file's first [`SNIFF_BYTES`] say it is, and its stamp.
+fn kind_of(f: &Found, reports: &dyn Reports) -> Result<(Kind, Stamp), Refusal> {
+    let file = open_regular(&f.path).map_err(|e| read_err(&f.path, e))?;
+    let stamp = Stamp::of(&file.metadata().map_err(|e| read_err(&f.path, e))?);
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    file.take(SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| read_err(&f.path, e))?;
+    let kind = if is_report_xml(&f.rel, &head, reports) {
+        Kind::GivenReport
+    } else {
+        Kind::Original {
+            // A file no longer than its head is read whole anyway: extract says.
+            refused: (stamp.len > head.len() as u64)
+                .then(|| reports.refusal(&head))
+                .flatten(),
         }
-    }
-    head.truncate(n);
-    Ok((head, len))
+    };
+    Ok((kind, stamp))
 }
 
 fn refuse_any<T>(results: Vec<Result<T, Refusal>>) -> Result<Vec<T>, ArchiveError> {
@@ -375,62 +447,81 @@ fn refuse_any<T>(results: Vec<Result<T, Refusal>>) -> Result<Vec<T>, ArchiveErro
     }
 }
 
-/// Runs extract on an original's bytes: its report, or the note saying why there is none.
+/// A note on an original archived without a report: its code and sentence.
+type Note = (String, String);
+
+fn not_extracted(reason: &str) -> Note {
+    (
+        "not-extracted".into(),
+        format!("extract refused it: {reason}; archived without a report"),
+    )
+}
+
+fn too_large(limit: u64) -> Note {
+    (
+        "too-large".into(),
+        format!("larger than the {limit}-byte extract limit; archived without a report"),
+    )
+}
+
+/// Runs extract on the bytes of the original at `rel`: its report, or the note saying why
+/// there is none.
 fn extract_report(
-    o: &mut Original,
-    bytes: Option<Vec<u8>>,
-    limit: u64,
+    rel: &str,
+    bytes: &[u8],
     budget: &AtomicU64,
     reports: &dyn Reports,
-) {
-    let Some(bytes) = bytes else {
-        o.note = Some((
-            "too-large".into(),
-            format!("larger than the {limit}-byte extract limit; archived without a report"),
-        ));
-        return;
-    };
-    let name = o.rel.rsplit('/').next().unwrap_or(&o.rel).to_string();
-    match reports.extract(&name, bytes) {
-        Ok(report) => {
-            o.report = Some(Box::new(Report::new(
-                report.xml,
-                "extracted",
-                None,
-                report.year,
-                budget,
-            )))
-        }
-        Err(e) => {
-            o.note = Some((
-                "not-extracted".into(),
-                format!("extract refused it: {e}; archived without a report"),
-            ))
+) -> Result<Box<Report>, Note> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    match reports.extract(name, bytes) {
+        Ok(report) => Ok(Box::new(Report::new(
+            report.xml,
+            "extracted",
+            None,
+            report.year,
+            budget,
+        ))),
+        Err(e) => Err(not_extracted(&e)),
+    }
+}
+
+impl Original {
+    fn take(&mut self, extracted: Result<Box<Report>, Note>) {
+        match extracted {
+            Ok(r) => self.report = Some(r),
+            Err(n) => self.note = Some(n),
         }
     }
 }
 
-/// Tells the given reports from the originals, hashes every original on all cores and
-/// extracts those no given report names, holding at most one original per core in memory.
+/// Tells the given reports from the originals by their first bytes; reads whole and hashes
+/// on all cores each original that extract may take, and extracts those no given report
+/// names. Every other original is read once, as it is written.
 fn prepare(
     found: Vec<Found>,
     limit: u64,
     reports: &dyn Reports,
     progress: &Progress,
 ) -> Result<Vec<Original>, ArchiveError> {
-    let budget = AtomicU64::new(crate::test_hooks::seal_report_memory().unwrap_or(REPORT_MEMORY));
-    let heads = refuse_any(
-        found
-            .par_iter()
-            .map(|f| head_of(&f.path).map(|(h, len)| (is_report_xml(&f.rel, &h, reports), len)))
-            .collect(),
-    )?;
-    progress.stage("hashing", heads.iter().map(|(_, len)| len).sum());
-    type Split = Vec<(Found, bool)>;
+    let budget = AtomicU64::new(crate::test_hooks::seal_held_memory().unwrap_or(HELD_MEMORY));
+    let kinds = refuse_any(found.par_iter().map(|f| kind_of(f, reports)).collect())?;
+    let read_now = |(kind, stamp): &(Kind, Stamp)| match kind {
+        Kind::GivenReport => true,
+        Kind::Original { refused } => refused.is_none() && stamp.len <= limit,
+    };
+    progress.stage(
+        "hashing",
+        kinds
+            .iter()
+            .filter(|k| read_now(k))
+            .map(|(_, s)| s.len)
+            .sum(),
+    );
+    type Split = Vec<(Found, (Kind, Stamp))>;
     let (given_found, original_found): (Split, Split) = found
         .into_iter()
-        .zip(heads.into_iter().map(|(xml, _)| xml))
-        .partition(|(_, xml)| *xml);
+        .zip(kinds)
+        .partition(|(_, (kind, _))| matches!(kind, Kind::GivenReport));
     let given = refuse_any(
         given_found
             .into_par_iter()
@@ -454,25 +545,63 @@ fn prepare(
         .iter()
         .filter_map(|g| bag::lowercase_hex(g.source_sha256.as_bytes()))
         .collect();
-    let originals = refuse_any(
+    let mut originals = refuse_any(
         original_found
             .into_par_iter()
-            .map(|(f, _)| {
-                let (hash, bytes) = hash_file(&f.path, limit, progress)?;
+            .map(|(f, (kind, stamp))| {
                 let mut o = Original {
                     rel: f.rel,
                     path: f.path,
-                    hash,
+                    stamp,
+                    read: None,
                     report: None,
                     note: None,
                 };
-                if !named.contains(&o.hash.sha256) {
-                    extract_report(&mut o, bytes, limit, &budget, reports);
+                match kind {
+                    _ if stamp.len > limit => o.note = Some(too_large(limit)),
+                    Kind::Original {
+                        refused: Some(reason),
+                    } => o.note = Some(not_extracted(&reason)),
+                    _ => {
+                        let (hash, bytes) = hash_file(&o.path, limit, progress)?;
+                        let bytes = bytes.ok_or_else(|| Refusal::Grew(o.path.clone()))?;
+                        crate::test_hooks::seal_has_read(&o.path);
+                        if !named.contains(&hash.sha256) {
+                            o.take(extract_report(&o.rel, &bytes, &budget, reports));
+                        }
+                        o.read = Some(ReadWhole {
+                            hash,
+                            bytes: hold(bytes, &budget),
+                        });
+                    }
                 }
                 Ok(o)
             })
             .collect(),
     )?;
+    // A given report may name an original not read yet (one extract refuses by its first
+    // bytes, or one past the limit): those are hashed now, to be paired, and read again
+    // as they are written. One that is named is not extracted: it has no note.
+    let read: std::collections::HashSet<merkle::Hash> = originals
+        .iter()
+        .filter_map(|o| o.read.as_ref().map(|r| r.hash.sha256))
+        .collect();
+    if named.iter().any(|h| !read.contains(h)) {
+        refuse_any(
+            originals
+                .par_iter_mut()
+                .filter(|o| o.read.is_none())
+                .map(|o| {
+                    let (hash, _) = hash_file(&o.path, 0, progress)?;
+                    if named.contains(&hash.sha256) {
+                        o.note = None;
+                    }
+                    o.read = Some(ReadWhole { hash, bytes: None });
+                    Ok(())
+                })
+                .collect(),
+        )?;
+    }
     pair(originals, given, limit, &budget, reports)
 }
 
@@ -489,7 +618,9 @@ fn pair(
     let mut by_sha256: std::collections::HashMap<merkle::Hash, Vec<usize>> =
         std::collections::HashMap::new();
     for (i, o) in originals.iter().enumerate() {
-        by_sha256.entry(o.hash.sha256).or_default().push(i);
+        if let Some(r) = &o.read {
+            by_sha256.entry(r.hash.sha256).or_default().push(i);
+        }
     }
     // Which original each given report belongs to, first; then they are given.
     let mut chosen_for = Vec::with_capacity(given.len());
@@ -540,8 +671,14 @@ fn pair(
             .par_iter_mut()
             .filter(|o| o.report.is_none() && o.note.is_none())
             .map(|o| {
-                let (_, bytes) = hash_file(&o.path, limit, &Progress::hidden())?;
-                extract_report(o, bytes, limit, budget, reports);
+                let extracted = match o.read.as_ref().and_then(|r| r.bytes.as_deref()) {
+                    Some(held) => extract_report(&o.rel, held, budget, reports),
+                    None => match hash_file(&o.path, limit, &Progress::hidden())?.1 {
+                        Some(bytes) => extract_report(&o.rel, &bytes, budget, reports),
+                        None => Err(too_large(limit)),
+                    },
+                };
+                o.take(extracted);
                 Ok(())
             })
             .collect(),
@@ -569,7 +706,7 @@ fn report_bytes(o: &Original, limit: u64, reports: &dyn Reports) -> Result<Vec<u
     let bytes = bytes.ok_or_else(|| Refusal::Grew(o.path.clone()))?;
     let name = o.rel.rsplit('/').next().unwrap_or(&o.rel).to_string();
     reports
-        .extract(&name, bytes)
+        .extract(&name, &bytes)
         .map(|report| report.xml)
         .map_err(|reason| Refusal::NotExtracted {
             path: o.path.clone(),
@@ -594,7 +731,6 @@ impl<'a> Holes<'a> {
     }
 
     fn skip_hole(&mut self) -> std::io::Result<()> {
-        use std::io::{Seek, SeekFrom};
         if self.hole > 0 {
             let end = self.file.seek(SeekFrom::Current(self.hole as i64))?;
             self.file.set_len(end)?;
@@ -645,17 +781,17 @@ fn payload_order(originals: &[Original]) -> Vec<(u32, Role)> {
         .collect()
 }
 
-/// A payload file's path and sums.
-fn payload_file(o: &Original, role: Role) -> (String, &Hashed) {
+/// A payload file's path and sums, `sums` being its original's.
+fn payload_file<'a>(o: &'a Original, sums: &'a Hashed, role: Role) -> (String, &'a Hashed) {
     match (role, &o.report) {
         (Role::Report, Some(r)) => (report_path(&o.rel), &r.hash),
-        _ => (original_path(&o.rel), &o.hash),
+        _ => (original_path(&o.rel), sums),
     }
 }
 
 /// A payload file's entry in the seal record.
-fn record_file(o: &Original, role: Role) -> RecordFile {
-    let (path, hash) = payload_file(o, role);
+fn record_file(o: &Original, sums: &Hashed, role: Role) -> RecordFile {
+    let (path, hash) = payload_file(o, sums, role);
     let (link, origin, note) = match (role, &o.report) {
         (Role::Report, Some(r)) => (
             Some(original_path(&o.rel)),
@@ -679,7 +815,7 @@ fn record_file(o: &Original, role: Role) -> RecordFile {
     }
 }
 
-/// What writing some bytes gives: their size, CRC-32 and SHA-256.
+/// Size, CRC-32 and SHA-256 of bytes given a piece at a time.
 #[derive(Default)]
 struct Sums {
     size: u64,
@@ -687,11 +823,25 @@ struct Sums {
     sha256: Sha256,
 }
 
-impl Write for Sums {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+impl Sums {
+    fn update(&mut self, buf: &[u8]) {
         self.size += buf.len() as u64;
         self.crc.update(buf);
         self.sha256.update(buf);
+    }
+
+    fn hashed(self) -> Hashed {
+        Hashed {
+            size: self.size,
+            sha256: self.sha256.finalize().into(),
+            crc: self.crc.finalize(),
+        }
+    }
+}
+
+impl Write for Sums {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.update(buf);
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -699,20 +849,221 @@ impl Write for Sums {
     }
 }
 
-/// The size, CRC-32 and SHA-256 of what `write` writes.
-fn sums_of(
-    write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
-) -> std::io::Result<(u64, u32, merkle::Hash)> {
+/// The sums of what `write` writes.
+fn sums_of(write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<Hashed> {
     let mut out = BufWriter::with_capacity(1 << 16, Sums::default());
     write(&mut out)?;
     let s = out
         .into_inner()
         .map_err(std::io::IntoInnerError::into_error)?;
-    Ok((s.size, s.crc.finalize(), s.sha256.finalize().into()))
+    Ok(s.hashed())
+}
+
+/// The archive's temporary file as the zip writer writes it: through a buffer and
+/// [`Holes`], with the originals' bytes copied in by the kernel where it can.
+struct Sink<'a> {
+    buffered: BufWriter<Holes<'a>>,
+}
+
+impl Write for Sink<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.buffered.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.buffered.flush()
+    }
+}
+
+impl Sink<'_> {
+    /// Appends the first `len` bytes of `src`: copied by the kernel (`copy_file_range`:
+    /// page cache to page cache, or a shared extent) unless `by_kernel` is false or the
+    /// kernel refuses, else read and written here. Gives the bytes copied: fewer than `len`
+    /// when the file was cut short meanwhile.
+    fn copy_from(&mut self, src: &File, len: u64, by_kernel: bool) -> Result<u64, ContainerError> {
+        // The kernel writes at the file's position: what is buffered goes first.
+        self.buffered.flush().map_err(ContainerError::Write)?;
+        if by_kernel {
+            let dst = self.buffered.get_ref().file;
+            if let Some(copied) = kernel_copy(src, dst, len)? {
+                start_writeback(dst);
+                return Ok(copied);
+            }
+        }
+        let mut src = src;
+        src.seek(SeekFrom::Start(0)).map_err(ContainerError::Read)?;
+        let mut buf = vec![0u8; CHUNK];
+        let mut copied = 0u64;
+        while copied < len {
+            let want = buf.len().min((len - copied) as usize);
+            let n = match src.read(&mut buf[..want]) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(ContainerError::Read(e)),
+            };
+            self.buffered
+                .write_all(&buf[..n])
+                .map_err(ContainerError::Write)?;
+            copied += n as u64;
+        }
+        Ok(copied)
+    }
+}
+
+/// Copies the first `len` bytes of `src` to `dst` at its position with `copy_file_range`:
+/// the bytes copied (fewer when `src` ends sooner), or `None` when the kernel refuses
+/// before copying any (another file system, no such call, a file system that cannot).
+#[cfg(target_os = "linux")]
+fn kernel_copy(src: &File, dst: &File, len: u64) -> Result<Option<u64>, ContainerError> {
+    use std::os::unix::io::AsRawFd;
+    let mut from: libc::loff_t = 0;
+    let mut copied = 0u64;
+    while copied < len {
+        let want = (len - copied).min(1 << 30) as usize;
+        // SAFETY: both descriptors belong to open Files for the whole call; `from` is a
+        // valid loff_t the kernel reads and advances; a null output offset makes it write
+        // at (and advance) `dst`'s position, where the zip's next bytes go.
+        let n = unsafe {
+            libc::copy_file_range(
+                src.as_raw_fd(),
+                &mut from,
+                dst.as_raw_fd(),
+                std::ptr::null_mut(),
+                want,
+                0,
+            )
+        };
+        if n < 0 {
+            let e = std::io::Error::last_os_error();
+            match e.raw_os_error() {
+                Some(libc::EINTR) => continue,
+                Some(libc::EXDEV | libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP)
+                    if copied == 0 =>
+                {
+                    return Ok(None)
+                }
+                // The kernel does not say which side failed: the archive is named.
+                _ => return Err(ContainerError::Write(e)),
+            }
+        }
+        if n == 0 {
+            break;
+        }
+        copied += n as u64;
+    }
+    Ok(Some(copied))
+}
+
+/// Starts writing what `file` holds to disk, without waiting: the sync at the end then
+/// waits for less, the disk writing while the next originals are hashed and copied.
+#[cfg(target_os = "linux")]
+fn start_writeback(file: &File) {
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: the descriptor belongs to an open File; no memory is passed. A failure only
+    // leaves the writing to the sync at the end.
+    unsafe {
+        libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_: &File) {}
+
+#[cfg(not(target_os = "linux"))]
+fn kernel_copy(_: &File, _: &File, _: u64) -> Result<Option<u64>, ContainerError> {
+    Ok(None)
+}
+
+/// Below this size an original is read into memory and written from there (one system
+/// call less a file); from it on, it is hashed as it is read and copied by the kernel.
+const KERNEL_COPY_FROM: u64 = 1 << 20;
+
+/// How many originals each reading thread may have ready ahead of the writer.
+const READ_AHEAD: usize = 2;
+
+/// The reading threads, taking the originals in turn: one core's SHA-256 is half as fast
+/// as the kernel's copy, so two hash while the writer copies.
+const READERS: usize = 2;
+
+/// An original read and hashed, ready to be written.
+struct Ready {
+    hash: Hashed,
+    bytes: Content,
+}
+
+enum Content {
+    /// In memory.
+    Held(Vec<u8>),
+    /// In its file, to be copied; `sparse`: it has holes, which a kernel copy would fill.
+    File { file: File, sparse: bool },
+}
+
+/// Why an original cannot be written as it was read.
+fn changed(path: &Path) -> ArchiveError {
+    ArchiveError::Changed(path.to_path_buf())
+}
+
+/// An original read (or taken from memory) and hashed: the reading thread's work, ahead of
+/// the writer. Its sums must be those it was first read with, if it was.
+fn ready(o: &Original, held: Option<Vec<u8>>, buf: &mut [u8]) -> Result<Ready, ArchiveError> {
+    let first = o.read.as_ref().map(|r| r.hash);
+    if let (Some(hash), Some(bytes)) = (first, held) {
+        return Ok(Ready {
+            hash,
+            bytes: Content::Held(bytes),
+        });
+    }
+    let read_err = |source| ArchiveError::Read {
+        path: o.path.display().to_string(),
+        source,
+    };
+    let mut file = open_regular(&o.path).map_err(read_err)?;
+    let meta = file.metadata().map_err(read_err)?;
+    let (hash, bytes) = if o.stamp.len < KERNEL_COPY_FROM {
+        let mut bytes = Vec::with_capacity(o.stamp.len as usize);
+        (&mut file)
+            .take(KERNEL_COPY_FROM)
+            .read_to_end(&mut bytes)
+            .map_err(read_err)?;
+        (Hashed::of(&bytes), Content::Held(bytes))
+    } else {
+        let hash = hash_chunks(&mut file, buf, &Progress::hidden()).map_err(read_err)?;
+        #[cfg(unix)]
+        let sparse = {
+            use std::os::unix::fs::MetadataExt;
+            meta.blocks().saturating_mul(512) < meta.len()
+        };
+        #[cfg(not(unix))]
+        let sparse = false;
+        (hash, Content::File { file, sparse })
+    };
+    crate::test_hooks::seal_has_read(&o.path);
+    if hash.size != o.stamp.len || first.is_some_and(|f| f != hash) {
+        return Err(changed(&o.path));
+    }
+    Ok(Ready { hash, bytes })
+}
+
+/// A reading thread: its share of the originals in turn (each `READERS`th from the one at
+/// `first`), each handed to the writer as it is ready.
+fn read_originals(
+    originals: &[Original],
+    first: usize,
+    held: Vec<Option<Vec<u8>>>,
+    to_writer: std::sync::mpsc::SyncSender<Result<Ready, ArchiveError>>,
+) {
+    let mut buf = vec![0u8; CHUNK];
+    let share = originals.iter().skip(first).step_by(READERS);
+    for (o, held) in share.zip(held) {
+        // The writer stopped (an error): so does the reading.
+        if to_writer.send(ready(o, held, &mut buf)).is_err() {
+            return;
+        }
+    }
 }
 
 fn write_archive(
-    originals: Vec<Original>,
+    mut originals: Vec<Original>,
     previous: Option<Previous>,
     output: &Path,
     opts: &SealOptions,
@@ -720,26 +1071,154 @@ fn write_archive(
     progress: &Progress,
 ) -> Result<Sealed, ArchiveError> {
     let order = payload_order(&originals);
-    // The leaves are the manifest's lines, in its order: the files' order.
-    let mut tree = merkle::RootBuilder::default();
+    let count = order.len() as u64;
     let mut bytes = 0u64;
     let mut other_years = Vec::new();
     for &(i, role) in &order {
         let o = &originals[i as usize];
-        let (path, hash) = payload_file(o, role);
+        match (role, &o.report) {
+            (Role::Report, Some(r)) => {
+                bytes += r.hash.size;
+                if let Some(year) = r.year.filter(|&y| y != opts.year) {
+                    other_years.push((report_path(&o.rel), year));
+                }
+            }
+            _ => bytes += o.stamp.len,
+        }
+    }
+    let version = env!("CARGO_PKG_VERSION");
+    let info = bag::info(bytes, count, opts.year, &format!("gongkai {version}"));
+
+    let werr = |e: std::io::Error| ArchiveError::Write {
+        path: output.to_path_buf(),
+        source: e,
+    };
+    // Errors writing the archive name the archive, never the temporary file.
+    let zerr = |e: ContainerError| match e {
+        ContainerError::Write(e) => werr(e),
+        e => e.into(),
+    };
+    // Errors writing a payload file from `from` name that file.
+    let payload_err = |e: ContainerError, from: &Path| match e {
+        ContainerError::Changed(_) => changed(from),
+        ContainerError::Read(source) => ArchiveError::Read {
+            path: from.display().to_string(),
+            source,
+        },
+        e => zerr(e),
+    };
+    let tmp = TempFile::beside(output).map_err(werr)?;
+    let pause_after = crate::test_hooks::seal_pause_after();
+    let root_dir = bag::bag_root(opts.year);
+    let name = |p: &str| format!("{root_dir}/{p}");
+    // Unbuffered under the test hook, so that what was written is in the file when it
+    // pauses.
+    let buffer = if pause_after.is_some() { 0 } else { 1 << 20 };
+    let mut zip = ZipWriter::new(Sink {
+        buffered: BufWriter::with_capacity(buffer, Holes::new(tmp.as_file())),
+    });
+    progress.stage("writing", bytes);
+    zip.add_bytes(&name(bag::INFO_FILE), info.as_bytes())
+        .map_err(zerr)?;
+    zip.add_bytes(&name(bag::DECLARATION_FILE), bag::DECLARATION.as_bytes())
+        .map_err(zerr)?;
+    // Told the bytes written so far after each piece: the progress, and the test hook that
+    // pauses a seal mid-write.
+    let mut last = zip.position();
+    let mut told = |written: u64| {
+        progress.add(written - last);
+        last = written;
+        if pause_after.is_some_and(|n| written >= n) {
+            eprintln!("paused");
+            std::thread::sleep(std::time::Duration::from_secs(600));
+        }
+    };
+
+    // The originals, read and hashed on the reading threads while those before them are
+    // written on this one.
+    let mut held: Vec<Vec<Option<Vec<u8>>>> = (0..READERS).map(|_| Vec::new()).collect();
+    for (i, o) in originals.iter_mut().enumerate() {
+        held[i % READERS].push(o.read.as_mut().and_then(|r| r.bytes.take()));
+    }
+    let sums = std::thread::scope(|scope| -> Result<Vec<Hashed>, ArchiveError> {
+        let originals = &originals;
+        let readers: Vec<_> = held
+            .into_iter()
+            .enumerate()
+            .map(|(first, held)| {
+                let (to_writer, from_reader) = std::sync::mpsc::sync_channel(READ_AHEAD);
+                scope.spawn(move || read_originals(originals, first, held, to_writer));
+                from_reader
+            })
+            .collect();
+        let mut sums = Vec::with_capacity(originals.len());
+        for (i, o) in originals.iter().enumerate() {
+            // A reading thread ends early only when it panics, which the scope passes on.
+            let ready = readers[i % READERS]
+                .recv()
+                .map_err(|_| ArchiveError::Read {
+                    path: o.path.display().to_string(),
+                    source: std::io::Error::other("its reading thread stopped"),
+                })??;
+            let (h, path) = (ready.hash, name(&original_path(&o.rel)));
+            match ready.bytes {
+                Content::Held(b) => zip.add_copied(&path, h.size, h.crc, |out| {
+                    out.write_all(&b).map_err(ContainerError::Write)?;
+                    Ok(h.size)
+                }),
+                Content::File { file, sparse } => zip.add_copied(&path, h.size, h.crc, |out| {
+                    out.copy_from(&file, h.size, !sparse)
+                }),
+            }
+            .map_err(|e| payload_err(e, &o.path))?;
+            // Bytes copied by the kernel were not the ones hashed: the file must not have
+            // changed since it was first opened (nor, for the others, since it was read).
+            let now = std::fs::symlink_metadata(&o.path).map(|m| Stamp::of(&m));
+            if now.ok() != Some(o.stamp) {
+                return Err(changed(&o.path));
+            }
+            told(zip.position());
+            sums.push(h);
+        }
+        Ok(sums)
+    })?;
+
+    let reports: Vec<u32> = order
+        .iter()
+        .filter(|(_, role)| *role == Role::Report)
+        .map(|&(i, _)| i)
+        .collect();
+    for batch in reports.chunks(WRITE_BATCH) {
+        // The batch's reports, made again on all cores.
+        let made: Vec<Result<Vec<u8>, Refusal>> = batch
+            .par_iter()
+            .map(|&i| report_bytes(&originals[i as usize], opts.max_input_bytes, extraction))
+            .collect();
+        for (&i, made) in batch.iter().zip(made) {
+            let o = &originals[i as usize];
+            let bytes = made.map_err(|e| ArchiveError::Refused(vec![e.to_string()]))?;
+            let r = o.report.as_ref().expect("a report path has a report");
+            let from = r.given.as_deref().unwrap_or(&o.path);
+            zip.add_reader(
+                &name(&report_path(&o.rel)),
+                r.hash.size,
+                r.hash.crc,
+                &mut &bytes[..],
+                &mut told,
+            )
+            .map_err(|e| payload_err(e, from))?;
+        }
+    }
+
+    // The leaves are the manifest's lines, in its order: the files' order.
+    let mut tree = merkle::RootBuilder::default();
+    for &(i, role) in &order {
+        let (path, hash) = payload_file(&originals[i as usize], &sums[i as usize], role);
         tree.push(merkle::leaf_hash(
             bag::manifest_line(&hex(&hash.sha256), &path).as_bytes(),
         ));
-        bytes += hash.size;
-        if let (Role::Report, Some(r)) = (role, &o.report) {
-            if let Some(year) = r.year.filter(|&y| y != opts.year) {
-                other_years.push((path, year));
-            }
-        }
     }
     let root = hex(&tree.root());
-    let count = order.len() as u64;
-    let version = env!("CARGO_PKG_VERSION");
     let head = RecordHead {
         year: opts.year,
         tool_version: version.to_string(),
@@ -752,7 +1231,7 @@ fn write_archive(
     // for its size and sums (the local header comes first) and once into the archive.
     let write_manifest = |out: &mut dyn Write| -> std::io::Result<()> {
         for &(i, role) in &order {
-            let (path, hash) = payload_file(&originals[i as usize], role);
+            let (path, hash) = payload_file(&originals[i as usize], &sums[i as usize], role);
             writeln!(out, "{}", bag::manifest_line(&hex(&hash.sha256), &path))?;
         }
         Ok(())
@@ -760,18 +1239,17 @@ fn write_archive(
     let write_record = |out: &mut dyn Write| -> std::io::Result<()> {
         let mut w = record::RecordWriter::new(out, &head)?;
         for &(i, role) in &order {
-            w.file(&record_file(&originals[i as usize], role))?;
+            w.file(&record_file(
+                &originals[i as usize],
+                &sums[i as usize],
+                role,
+            ))?;
         }
         w.finish().map(drop)
     };
-    let sums_err = |e| ArchiveError::Write {
-        path: output.to_path_buf(),
-        source: e,
-    };
-    let manifest = sums_of(&write_manifest).map_err(sums_err)?;
-    let seal = sums_of(&write_record).map_err(sums_err)?;
-    let seal_sha256 = hex(&seal.2);
-    let info = bag::info(bytes, count, opts.year, &format!("gongkai {version}"));
+    let manifest = sums_of(&write_manifest).map_err(werr)?;
+    let seal = sums_of(&write_record).map_err(werr)?;
+    let seal_sha256 = hex(&seal.sha256);
     let tag_entries: Vec<(String, String)> = vec![
         (
             bag::DECLARATION_FILE.to_string(),
@@ -781,114 +1259,24 @@ fn write_archive(
             bag::INFO_FILE.to_string(),
             hex(&Sha256::digest(info.as_bytes())),
         ),
-        (bag::MANIFEST_FILE.to_string(), hex(&manifest.2)),
+        (bag::MANIFEST_FILE.to_string(), hex(&manifest.sha256)),
         (bag::SEAL_FILE.to_string(), seal_sha256.clone()),
     ];
     let tag_manifest = bag::manifest(&tag_entries);
-
-    let werr = |e: std::io::Error| ArchiveError::Write {
-        path: output.to_path_buf(),
-        source: e,
-    };
-    // Errors writing the archive name the archive, never the temporary file.
-    let zerr = |e: ContainerError| match e {
-        ContainerError::Write(e) => werr(e),
-        e => e.into(),
-    };
-    let tmp = TempFile::beside(output).map_err(werr)?;
-    let pause_after = crate::test_hooks::seal_pause_after();
-    let root_dir = bag::bag_root(opts.year);
-    let name = |p: &str| format!("{root_dir}/{p}");
-    // Unbuffered under the test hook, so that what was written is in the file when it
-    // pauses.
-    let sink: Box<dyn Write> = if pause_after.is_some() {
-        Box::new(Holes::new(tmp.as_file()))
-    } else {
-        Box::new(BufWriter::with_capacity(1 << 20, Holes::new(tmp.as_file())))
-    };
-    let mut zip = ZipWriter::new(sink);
-    progress.stage("writing", bytes);
-    zip.add_bytes(&name(bag::INFO_FILE), info.as_bytes())
-        .map_err(zerr)?;
-    zip.add_bytes(&name(bag::DECLARATION_FILE), bag::DECLARATION.as_bytes())
-        .map_err(zerr)?;
-    for batch in order.chunks(WRITE_BATCH) {
-        // The batch's reports, made again on all cores; originals are streamed from disk.
-        let made: Vec<Option<Result<Vec<u8>, Refusal>>> = batch
-            .par_iter()
-            .map(|&(o, role)| match role {
-                Role::Original => None,
-                Role::Report => Some(report_bytes(
-                    &originals[o as usize],
-                    opts.max_input_bytes,
-                    extraction,
-                )),
-            })
-            .collect();
-        for (&(o, role), made) in batch.iter().zip(made) {
-            let o = &originals[o as usize];
-            let (path, _) = payload_file(o, role);
-            let changed = |e: ContainerError, what: &Path| match e {
-                ContainerError::Changed(_) => ArchiveError::Refused(vec![format!(
-                    "{}: changed while it was being sealed",
-                    what.display()
-                )]),
-                ContainerError::Read(source) => ArchiveError::Read {
-                    path: what.display().to_string(),
-                    source,
-                },
-                e => zerr(e),
-            };
-            // Told the bytes written so far after each piece: the progress, and the test
-            // hook that pauses a seal mid-write.
-            let mut last = zip.position();
-            let mut hook = |written: u64| {
-                progress.add(written - last);
-                last = written;
-                if pause_after.is_some_and(|n| written >= n) {
-                    eprintln!("paused");
-                    std::thread::sleep(std::time::Duration::from_secs(600));
-                }
-            };
-            match made {
-                None => {
-                    let mut file = open_regular(&o.path).map_err(|e| ArchiveError::Read {
-                        path: o.path.display().to_string(),
-                        source: e,
-                    })?;
-                    zip.add_reader(&name(&path), o.hash.size, o.hash.crc, &mut file, &mut hook)
-                        .map_err(|e| changed(e, &o.path))?;
-                }
-                Some(bytes) => {
-                    let bytes = bytes.map_err(|e| ArchiveError::Refused(vec![e.to_string()]))?;
-                    let r = o.report.as_ref().expect("a report path has a report");
-                    let from = r.given.as_deref().unwrap_or(&o.path);
-                    zip.add_reader(
-                        &name(&path),
-                        r.hash.size,
-                        r.hash.crc,
-                        &mut &bytes[..],
-                        &mut hook,
-                    )
-                    .map_err(|e| changed(e, from))?;
-                }
-            }
-        }
-    }
     zip.add_written(
         &name(bag::MANIFEST_FILE),
-        manifest.0,
-        manifest.1,
+        manifest.size,
+        manifest.crc,
         &write_manifest,
     )
     .map_err(zerr)?;
-    zip.add_written(&name(bag::SEAL_FILE), seal.0, seal.1, &write_record)
+    zip.add_written(&name(bag::SEAL_FILE), seal.size, seal.crc, &write_record)
         .map_err(zerr)?;
     zip.add_bytes(&name(bag::TAG_MANIFEST_FILE), tag_manifest.as_bytes())
         .map_err(zerr)?;
-    let mut buf = zip.finish().map_err(zerr)?;
-    buf.flush().map_err(werr)?;
-    drop(buf);
+    let mut sink = zip.finish().map_err(zerr)?;
+    sink.flush().map_err(werr)?;
+    drop(sink);
     tmp.as_file().sync_all().map_err(werr)?;
     let archive_bytes = tmp.as_file().metadata().map_err(werr)?.len();
     let persisted = if opts.force {
@@ -922,4 +1310,33 @@ fn write_archive(
         other_years,
         skipped: Skipped::default(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Bytes summed a piece at a time, at any cut, sum as they do at once.
+    #[test]
+    fn sums_in_pieces_are_the_sums_at_once() {
+        let bytes: Vec<u8> = (0..3 * CHUNK as u32 + 7)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        let at_once = Hashed::of(&bytes);
+        assert_eq!(at_once.crc, crc32fast::hash(&bytes));
+        for piece in [1, 7, 4096, CHUNK - 1, CHUNK, bytes.len()] {
+            let mut sums = Sums::default();
+            for p in bytes.chunks(piece) {
+                sums.update(p);
+            }
+            assert_eq!(sums.hashed(), at_once, "pieces of {piece}");
+        }
+        // Read through a buffer of each size, as a file too large to hold is.
+        for buf in [1usize, 1000, CHUNK] {
+            let hashed = hash_chunks(&mut &bytes[..], &mut vec![0; buf], &Progress::hidden());
+            assert_eq!(hashed.unwrap(), at_once, "a buffer of {buf}");
+        }
+        assert_eq!(Hashed::of(b"").size, 0);
+        assert_eq!(Sums::default().hashed(), Hashed::of(b""));
+    }
 }

@@ -5,7 +5,9 @@
 //! and locked (`flock`) by its writer for as long as the writer lives, then renamed into
 //! place. A new file gets mode 0666 less the umask; a replaced file keeps its mode. A
 //! temporary file of ours that no live process holds locked is stale (its writer was
-//! killed): the first write of a run into a folder removes those, and only those.
+//! killed): the first write of a run into a folder removes those, and only those. A
+//! folder output is built the same way: in a temporary folder of that name beside it,
+//! locked, then put in its place whole.
 
 use std::collections::BTreeSet;
 use std::fs::File;
@@ -92,45 +94,21 @@ impl TempFile {
     /// otherwise. Stale temporary files of ours in that folder are removed first (once a
     /// run).
     pub fn beside(target: &Path) -> io::Result<TempFile> {
-        let dir = folder_of(target);
-        remove_stale_once(dir);
-        let keep_mode = std::fs::symlink_metadata(target)
-            .ok()
-            .filter(|m| m.is_file())
-            .map(|m| m.permissions());
-        let mut last = None;
-        for _ in 0..64 {
-            let path = dir.join(format!("{TEMP_PREFIX}{}{TEMP_SUFFIX}", random_name()));
+        let create = |path: &Path| {
             // `create_new` with std's default mode: 0666 less the umask.
-            let file = match std::fs::OpenOptions::new()
+            std::fs::OpenOptions::new()
                 .read(true)
                 .write(true)
                 .create_new(true)
-                .open(&path)
-            {
-                Ok(f) => f,
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    last = Some(e);
-                    continue;
-                }
-                Err(e) => return Err(e),
-            };
-            let tmp = TempFile {
-                path,
-                file,
-                persisted: false,
-            };
-            // A cleaner that took the lock between our create and our lock has removed
-            // the name: start again under another.
-            if !try_lock(&tmp.file) || !is_linked(&tmp.file) {
-                continue;
-            }
-            if let Some(mode) = keep_mode {
-                tmp.file.set_permissions(mode)?;
-            }
-            return Ok(tmp);
-        }
-        Err(last.unwrap_or_else(|| io::Error::other("no temporary file could be made")))
+                .open(path)
+        };
+        let (path, file) =
+            locked_beside(target, |m| m.is_file(), create, |p| std::fs::remove_file(p))?;
+        Ok(TempFile {
+            path,
+            file,
+            persisted: false,
+        })
     }
 
     pub fn as_file(&self) -> &File {
@@ -173,6 +151,173 @@ impl Drop for TempFile {
     }
 }
 
+/// A temporary folder of ours, holding a folder output while it is made; removed with
+/// what it holds when dropped unless put in place.
+pub struct TempFolder {
+    path: PathBuf,
+    /// Held open and locked while the folder lives, as a temporary file is.
+    _lock: File,
+    persisted: bool,
+}
+
+impl TempFolder {
+    /// A new temporary folder beside `target`, locked, with the mode `target` has when it
+    /// is a folder already (it is about to be replaced) and 0777 less the umask
+    /// otherwise. Stale temporary files and folders of ours there are removed first (once
+    /// a run).
+    pub fn beside(target: &Path) -> io::Result<TempFolder> {
+        let create = |path: &Path| {
+            std::fs::create_dir(path)?;
+            // Gone before it could be opened: a cleaner took it for a killed run's (it
+            // was not locked yet). Its name is as good as taken.
+            File::open(path).map_err(|e| match e.kind() {
+                io::ErrorKind::NotFound => io::Error::from(io::ErrorKind::AlreadyExists),
+                _ => e,
+            })
+        };
+        let (path, lock) = locked_beside(
+            target,
+            |m| m.is_dir(),
+            create,
+            |p| std::fs::remove_dir_all(p),
+        )?;
+        Ok(TempFolder {
+            path,
+            _lock: lock,
+            persisted: false,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes the file `name` in the folder, synced (written again, it is replaced).
+    pub fn write(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
+        let mut f = File::create(self.path.join(name))?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    }
+
+    /// Puts the folder in `target`'s place: renamed to that name, or, when a folder has
+    /// it, exchanged with that folder, which is then removed (on Linux in one step, so the
+    /// name never lacks a folder). `target` must be a folder or nothing.
+    pub fn persist(mut self, target: &Path) -> io::Result<()> {
+        sync_folder(&self.path);
+        match std::fs::symlink_metadata(target) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                std::fs::rename(&self.path, target)?;
+                self.persisted = true;
+            }
+            Err(e) => return Err(e),
+            Ok(m) if m.is_dir() => {
+                // The old folder now has our temporary name: dropping us removes it.
+                if !exchange(&self.path, target)? {
+                    let aside = folder_of(target).join(temp_name());
+                    std::fs::rename(target, &aside)?;
+                    if let Err(e) = std::fs::rename(&self.path, target) {
+                        let _ = std::fs::rename(&aside, target);
+                        return Err(e);
+                    }
+                    self.path = aside;
+                }
+            }
+            Ok(_) => return Err(io::Error::other("not a folder")),
+        }
+        sync_folder(folder_of(target));
+        Ok(())
+    }
+}
+
+impl Drop for TempFolder {
+    fn drop(&mut self) {
+        if !self.persisted {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// Makes a temporary file or folder of ours beside `target` with `create` (an error of
+/// kind `AlreadyExists` when the name is taken) and locks it; it gets the mode `target`
+/// has when it is of its kind (`same_kind`: about to be replaced). Stale temporary files
+/// and folders of ours there are removed first (once a run).
+fn locked_beside(
+    target: &Path,
+    same_kind: fn(&std::fs::Metadata) -> bool,
+    create: impl Fn(&Path) -> io::Result<File>,
+    remove: fn(&Path) -> io::Result<()>,
+) -> io::Result<(PathBuf, File)> {
+    let dir = folder_of(target);
+    remove_stale_once(dir);
+    let keep_mode = std::fs::symlink_metadata(target)
+        .ok()
+        .filter(same_kind)
+        .map(|m| m.permissions());
+    let mut last = None;
+    for _ in 0..64 {
+        let path = dir.join(temp_name());
+        let file = match create(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                last = Some(e);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        // A cleaner that took the lock between our create and our lock has removed
+        // the name: start again under another.
+        if !try_lock(&file) || !is_linked(&file) {
+            let _ = remove(&path);
+            continue;
+        }
+        if let Some(mode) = keep_mode {
+            if let Err(e) = file.set_permissions(mode) {
+                let _ = remove(&path);
+                return Err(e);
+            }
+        }
+        return Ok((path, file));
+    }
+    Err(last.unwrap_or_else(|| io::Error::other("no temporary file could be made")))
+}
+
+/// Swaps two names in one step; false where the system or filesystem cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(io::Error::other);
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: two NUL-terminated paths that outlive the call.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        return Ok(true);
+    }
+    let e = io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::EINVAL) | Some(libc::ENOSYS) => Ok(false),
+        _ => Err(e),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
+/// A name for a temporary file or folder of ours.
+fn temp_name() -> String {
+    format!("{TEMP_PREFIX}{}{TEMP_SUFFIX}", random_name())
+}
+
 /// Ten letters and digits from std's randomly keyed hasher, the time and a counter.
 fn random_name() -> String {
     use std::hash::{BuildHasher, Hasher};
@@ -209,8 +354,8 @@ fn remove_stale_once(dir: &Path) {
     }
 }
 
-/// Removes from `dir` the temporary files of ours ([`is_temp_name`]) that are regular
-/// files no live process holds locked — left by a killed run. Returns how many.
+/// Removes from `dir` the temporary files and folders of ours ([`is_temp_name`]) that no
+/// live process holds locked — left by a killed run. Returns how many.
 pub fn remove_stale(dir: &Path) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
@@ -236,13 +381,18 @@ fn remove_if_stale(path: &Path) -> bool {
     let Ok(meta) = file.metadata() else {
         return false;
     };
-    if !meta.is_file() || !try_lock(&file) {
+    if !(meta.is_file() || meta.is_dir()) || !try_lock(&file) {
         return false;
     }
-    // Still the very file locked under that name: remove it while the lock is held.
+    // Still the very file or folder locked under that name: remove it while the lock is
+    // held.
     match std::fs::symlink_metadata(path) {
         Ok(m) if m.dev() == meta.dev() && m.ino() == meta.ino() => {
-            std::fs::remove_file(path).is_ok()
+            if meta.is_dir() {
+                std::fs::remove_dir_all(path).is_ok()
+            } else {
+                std::fs::remove_file(path).is_ok()
+            }
         }
         _ => false,
     }
@@ -397,6 +547,40 @@ mod tests {
         let tmp = TempFile::beside(&dir.path().join("x")).unwrap();
         let path = tmp.path.clone();
         (dir, path, tmp)
+    }
+
+    #[test]
+    fn a_temporary_folder_replaces_a_folder_whole_and_a_killed_ones_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("site");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("old.html"), b"old").unwrap();
+        // What a killed run left: a folder of ours no one holds.
+        let stale = dir.path().join(".gongkai-St4le01234.tmp");
+        std::fs::create_dir(&stale).unwrap();
+        std::fs::write(stale.join("page.html"), b"half").unwrap();
+        let site = TempFolder::beside(&target).unwrap();
+        assert!(!stale.exists(), "a killed run's folder is removed");
+        let live = site.path().to_path_buf();
+        assert_eq!(remove_stale(dir.path()), 0, "a live folder is kept");
+        site.write("index.html", b"new").unwrap();
+        site.persist(&target).unwrap();
+        assert_eq!(names(&target), ["index.html"]);
+        assert_eq!(names(dir.path()), ["site"]);
+        assert!(!live.exists());
+        // Dropped before it is put in place: nothing is left, the target is as it was.
+        let site = TempFolder::beside(&target).unwrap();
+        site.write("half.html", b"half").unwrap();
+        drop(site);
+        assert_eq!(names(dir.path()), ["site"]);
+        assert_eq!(names(&target), ["index.html"]);
+        // Into a name that is free: renamed.
+        let fresh = dir.path().join("fresh");
+        let site = TempFolder::beside(&fresh).unwrap();
+        site.write("index.html", b"new").unwrap();
+        site.persist(&fresh).unwrap();
+        assert_eq!(std::fs::read(fresh.join("index.html")).unwrap(), b"new");
+        assert_eq!(names(dir.path()), ["fresh", "site"]);
     }
 
     #[test]

@@ -274,6 +274,9 @@ struct LimitArgs {
     /// Refuse an input that gives more table cells than this.
     #[arg(long, default_value_t = gongkai::layout::DEFAULT_MAX_CELLS)]
     max_cells: usize,
+    /// Refuse an input whose images (read by OCR) decode to more pixels than this.
+    #[arg(long, default_value_t = gongkai::layout::DEFAULT_MAX_PIXELS)]
+    max_pixels: u64,
 }
 
 impl LimitArgs {
@@ -285,6 +288,7 @@ impl LimitArgs {
             max_html_nodes: self.max_html_nodes,
             max_lines: self.max_lines,
             max_cells: self.max_cells,
+            max_pixels: self.max_pixels,
         }
     }
 }

@@ -239,6 +239,9 @@ impl Format {
     }
 }
 
+/// The most of an input's start [`sniff`] looks at, but for a zip (told by its end too).
+pub const SNIFF_BYTES: usize = 4096;
+
 /// Tells the format from the bytes, not the file name: crawlers name files anything.
 pub fn sniff(bytes: &[u8]) -> Format {
     if bytes.starts_with(b"%PDF-") || find(&bytes[..bytes.len().min(1024)], b"%PDF-").is_some() {
@@ -261,7 +264,7 @@ pub fn sniff(bytes: &[u8]) -> Format {
     {
         return Format::Image;
     }
-    let head = &bytes[..bytes.len().min(4096)];
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
     let markup = [
         &b"<!doctype html"[..],
@@ -485,8 +488,8 @@ pub fn decode(
     {
         (enc, EncodingSource::Bom, &bytes[bom_len..])
     } else {
-        if let Some(pos) = memchr::memchr(0, &bytes[..bytes.len().min(1 << 16)]) {
-            return Err(DecodeError::Binary(format!("a NUL byte at offset {pos}")));
+        if let Some(nul) = nul_byte(bytes) {
+            return Err(nul);
         }
         if let Some(enc) = declared {
             (enc, EncodingSource::Declared, bytes)
@@ -514,6 +517,22 @@ pub fn decode(
         how,
         malformed,
     })
+}
+
+/// A NUL byte among the first 64 KiB: binary data, whatever encoding it would be read in.
+fn nul_byte(bytes: &[u8]) -> Option<DecodeError> {
+    let pos = memchr::memchr(0, &bytes[..bytes.len().min(1 << 16)])?;
+    Some(DecodeError::Binary(format!("a NUL byte at offset {pos}")))
+}
+
+/// Why [`decode`] refuses every input that starts with `head` as binary, when `head`
+/// shows it: no byte-order mark, and a NUL byte among its bytes. `None` when the rest of
+/// the input could matter.
+pub fn binary_from_head(head: &[u8]) -> Option<DecodeError> {
+    if encoding_rs::Encoding::for_bom(head).is_some() {
+        return None;
+    }
+    nul_byte(head)
 }
 
 /// True when the bytes are UTF-8 but for a few invalid sequences: at least 20 valid

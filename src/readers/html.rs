@@ -102,6 +102,9 @@ pub fn read(
         tables: table_numbers(&doc),
         images: folder.map(|folder| SavedImages {
             folder,
+            options: super::image_options(limits),
+            max_bytes: limits.max_input_bytes,
+            read: 0,
             pages: 0,
             ocr: Vec::new(),
             no_ocr: false,
@@ -1220,10 +1223,14 @@ struct Walker<'b> {
     images: Option<SavedImages<'b>>,
 }
 
-/// The images of a page saved with its files: where they are, the pages (images) read so
-/// far, what OCR read in them, and whether OCR is missing (said once).
+/// The images of a page saved with its files: where they are, the limits they are read
+/// within, the images and pages read so far, what OCR read in them, and whether OCR is
+/// missing (said once).
 struct SavedImages<'f> {
     folder: &'f Path,
+    options: image::Options,
+    max_bytes: u64,
+    read: usize,
     pages: u32,
     ocr: Vec<OcrRead>,
     no_ocr: bool,
@@ -1320,7 +1327,18 @@ impl Walker<'_> {
         if images.no_ocr {
             return Ok(());
         }
-        let bytes = match std::fs::read(&path) {
+        if images.read == MAX_SAVED_IMAGES {
+            self.diagnostics.push(Diagnostic::new(
+                Level::Warning,
+                "image-not-read",
+                place,
+                format!("the page has more than {MAX_SAVED_IMAGES} images beside it; the rest are not read"),
+            ));
+            images.no_ocr = true;
+            return Ok(());
+        }
+        images.read += 1;
+        let bytes = match read_beside(images.folder, &path, images.max_bytes) {
             Ok(b) => b,
             Err(e) => {
                 self.diagnostics.push(Diagnostic::new(
@@ -1333,7 +1351,7 @@ impl Walker<'_> {
             }
         };
         let first = images.pages + 1;
-        match image::read_table_image(&bytes, &image::Options::default(), first, self.budget) {
+        match image::read_table_image(&bytes, &images.options, first, self.budget) {
             Ok(None) => Ok(()),
             Ok(Some((layout, pages))) => {
                 images.pages += pages;
@@ -1400,6 +1418,22 @@ fn is_metadata_grid(grid: &Grid) -> bool {
         .map(|c| c.text.as_str())
         .collect();
     KEYS.iter().filter(|k| text.contains(*k)).count() >= 3 && !text.contains("第二十条")
+}
+
+/// Images beside a saved page read at most (each may be read by OCR).
+const MAX_SAVED_IMAGES: usize = 64;
+
+/// The bytes of a file under `folder`: a regular file (a FIFO or device is not opened to
+/// wait on), not reached through a symbolic link out of the folder, within `max_bytes`.
+fn read_beside(folder: &Path, path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
+    let real = |p: &Path| std::fs::canonicalize(p).map_err(|e| e.to_string());
+    let file = real(path)?;
+    if !file.starts_with(real(folder)?) {
+        return Err("it lies outside the page's folder (a symbolic link)".into());
+    }
+    crate::input::Input::from_path(&file, max_bytes)
+        .map(|input| input.bytes)
+        .map_err(|e| e.to_string())
 }
 
 /// A table's cells as anchor cells with spans, row groups in order. Spans are clamped as

@@ -67,7 +67,7 @@ pub fn read_in(
     }
 }
 
-fn image_options(limits: &crate::Limits) -> image::Options {
+pub(crate) fn image_options(limits: &crate::Limits) -> image::Options {
     image::Options {
         max_stream_bytes: limits.max_pdf_stream_bytes,
         ..image::Options::default()

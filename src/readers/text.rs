@@ -297,13 +297,21 @@ fn cells_on_own_lines_as_pipes(lines: &[Text]) -> Option<Vec<Text>> {
                 continue;
             }
             if t == "|" && j + 1 == out.len() && !prev.ends_with('|') && !built[j] {
-                out[j] = out[j].trim();
+                out[j] = opened_cell(&out[j]).unwrap_or_else(|| out[j].trim());
                 out[j].push_str(" |", None);
                 rewritten += 1;
                 continue;
             }
         }
-        out.push(line.clone());
+        // After a cell line a row's opening border goes too, on the row's last line as
+        // well, which a page cut before its `|`.
+        let after_cell = last.is_some_and(|j| out[j].as_str().trim_end().ends_with('|'));
+        out.push(
+            after_cell
+                .then(|| opened_cell(line))
+                .flatten()
+                .unwrap_or_else(|| line.clone()),
+        );
         built.push(false);
         if !t.is_empty() {
             last = Some(out.len() - 1);
@@ -331,6 +339,19 @@ fn cells_on_own_lines_as_pipes(lines: &[Text]) -> Option<Vec<Text>> {
     }
     kept.append(&mut blanks);
     Some(kept)
+}
+
+/// A cell line before its lone `|`, without its border. A row's first cell may print the row's left
+/// border too (`| 规章` / `|` / `0` / `|`): that pipe opens the cell and is dropped, so the
+/// cell reads as every other cell of the one-cell-a-line shape (`规章 |`).
+/// None when the line opens with no border.
+fn opened_cell(line: &Text) -> Option<Text> {
+    let t = line.trim();
+    let rest = t.as_str().strip_prefix('|')?;
+    (!rest.contains('|') && !rest.trim().is_empty()).then(|| {
+        t.slice(t.as_str().len() - rest.len()..t.as_str().len())
+            .trim()
+    })
 }
 
 /// A cell printed alone: a number as cells print them (`0`, `+19`, `减4`, `75.9260`,
@@ -686,6 +707,22 @@ mod tests {
         assert_eq!(piped("全年共收到申请。\n\n3\n\n规章\n0\n"), None);
         // Prose (a full stop) never heads a row, however many numbers follow it.
         assert_eq!(piped("办结。\n1\n2\n3\n4\n5\n6\n7\n"), None);
+        // A row's left border on its first cell (`| 规章`): dropped, the cell closed by
+        // its lone `|` like the others; the page's last line, cut before its `|`, too.
+        let bordered = "| 第二十条第(一)项\n|\n|||\n| 信息内容\n|\n本年制发件数\n|\n现行有效件数\n|\n| 规章\n|\n0\n|\n0\n|\n| 行政规范性文件";
+        assert_eq!(
+            piped(bordered).as_deref(),
+            Some("第二十条第(一)项 |\n|||\n信息内容 |\n本年制发件数 |\n现行有效件数 |\n规章 |\n0 |\n0 |\n行政规范性文件")
+        );
+        let layout = read(bordered, &mut Budget::default()).unwrap();
+        assert_eq!(
+            grid_texts(&layout),
+            vec![vec![
+                vec!["第二十条第(一)项"],
+                vec!["信息内容", "本年制发件数", "现行有效件数", "规章", "0", "0"]
+            ]]
+        );
+        assert_eq!(line_texts(&layout), vec!["行政规范性文件"]);
         // The seed's shape: lone `|` lines after a cell that already ends in a pipe pad rows.
         let seed = "规章 |\n|\n0 |\n|\n0 |\n|\n0 |\n|\n行政许可 |\n|\n0 |\n|\n";
         assert_eq!(piped(seed), None);

@@ -255,6 +255,13 @@ impl DocBlock<'_> {
     }
 }
 
+/// `text` as the document text writes it (template words compared with printed lines).
+pub fn normalised(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_normalised(&mut out, text);
+    out
+}
+
 /// Appends the NFKC form of `text` char by char (so every normalised char knows its
 /// source char) and returns the drift points.
 fn push_normalised(out: &mut String, text: &str) -> Vec<(usize, usize)> {
@@ -371,6 +378,25 @@ fn lex(text: &str, range: Range<usize>, line: usize, first_column: usize, items:
         let c = chars[i].1;
         if c == '|' || c == '\t' {
             flush_text(items, text_start.take(), i);
+            // `| |`: a pipe row flattened onto one line prints an empty cell as nothing
+            // but spaces between two pipes (`规章 | | | | 行政规范性文件 | 4`); the pipes
+            // that pad a row (`||||`) hold no space and no cell.
+            let spaces = chars[i + 1..]
+                .iter()
+                .take_while(|&&(_, s)| s == ' ')
+                .count();
+            let closed = chars.get(i + 1 + spaces).is_some_and(|&(_, p)| p == '|');
+            if c == '|' && spaces > 0 && closed {
+                items.push(Item {
+                    kind: ItemKind::Blank,
+                    range: range.start + at(i + 1)..range.start + at(i + 1 + spaces),
+                    line,
+                    atomic: false,
+                    end_column: columns[i + 1 + spaces],
+                });
+                i += 1 + spaces;
+                continue;
+            }
             i += 1;
             continue;
         }
@@ -417,10 +443,6 @@ fn lex(text: &str, range: Range<usize>, line: usize, first_column: usize, items:
     }
     flush_text(items, text_start.take(), chars.len());
 }
-
-/// Units a number may carry; a number followed by one of these is still a number. How
-/// numbers are written, not template labels (a column's own unit is read the same way).
-const UNIT_CHARS: &[&str] = &["万元", "元", "件", "个", "项", "条"];
 
 /// Characters after which digits are part of prose, not a cell: dates and percentages (the
 /// language's, not a template's).
@@ -484,7 +506,8 @@ fn number_at(chars: &[(usize, char)], i: usize) -> Option<usize> {
     if ch(i) != Some('-') && ch(i) != Some('+') && prev == Some('(') && ch(k) == Some(')') {
         return None;
     }
-    for unit in UNIT_CHARS {
+    // A number followed by a unit is still a number (a column's own unit is read alike).
+    for unit in number::UNITS {
         let len = unit.chars().count();
         if (0..len).all(|j| ch(k + j) == unit.chars().nth(j)) {
             return Some(k + len);
@@ -626,6 +649,24 @@ mod tests {
         assert_eq!(lexed("事项未增未减。"), vec![t("事项未增未减。")]);
         assert_eq!(lexed("无变化情况"), vec![t("无变化情况")]);
         assert_eq!(lexed("２５１０００元"), vec![n("251000元")]);
+        // A flattened pipe row's empty cells are spaces between pipes; padding is not.
+        let b = |s: &str| (ItemKind::Blank, s.to_string());
+        assert_eq!(
+            lexed("规章 | | | | 行政规范性文件 | 4 | 行政处罚 | | 行政强制 | |"),
+            vec![
+                t("规章"),
+                b(" "),
+                b(" "),
+                b(" "),
+                t("行政规范性文件"),
+                n("4"),
+                t("行政处罚"),
+                b(" "),
+                t("行政强制"),
+                b(" ")
+            ]
+        );
+        assert_eq!(lexed("规章 | 0 ||||"), vec![t("规章"), n("0")]);
     }
 
     #[test]

@@ -112,6 +112,12 @@ pub fn numbered(label: &str) -> bool {
     !markers(label).is_empty()
 }
 
+/// Whether a cleaned label opens with numbering (`4.保护第三`, cut after its numbering and
+/// a few words, still starts a row).
+pub fn starts_numbered(label: &str) -> bool {
+    markers(label).first().is_some_and(|m| m.start == 0)
+}
+
 /// The best matching row among `candidates` for a cleaned label: the row whose keyword
 /// ends latest in the label (a glued label carries group labels before the row's own),
 /// ties going to the earlier candidate. None when nothing matches.

@@ -56,6 +56,19 @@ pub fn recognise(layout: &Layout, source: Source, templates: &Templates) -> Repo
     let mut statements = || prose_statements(&doc, &headings, &regions, templates);
     if let Some(tpl) = template {
         let inline = inline_lines(&doc, &regions);
+        let mut rows_whole_elsewhere = || {
+            let verdicts: Vec<Option<bool>> = tpl
+                .tables
+                .iter()
+                .filter_map(|table| {
+                    let region = regions.get(table.id.as_str())?.clone();
+                    Some(tables::prints_rows_whole(
+                        &doc, region, table, templates, &inline,
+                    ))
+                })
+                .collect();
+            verdicts.contains(&Some(true)) && !verdicts.contains(&Some(false))
+        };
         for table in &tpl.tables {
             let Some(region) = regions.get(table.id.as_str()) else {
                 diagnostics.push(Diagnostic::new(
@@ -77,6 +90,7 @@ pub fn recognise(layout: &Layout, source: Source, templates: &Templates) -> Repo
                 templates,
                 inline_lines: &inline,
                 statements: &mut statements,
+                rows_whole_elsewhere: &mut rows_whole_elsewhere,
             });
             consumed.push(reading.consumed.clone());
             diagnostics.extend(reading.diagnostics);

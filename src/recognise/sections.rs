@@ -23,9 +23,16 @@ pub struct Heading {
 }
 
 /// Chinese numbering (一、 … 十、) is how every heading is numbered, not a template label.
+const NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+
+/// A heading's numeral. Built for the first text that holds a numeral (it costs half a
+/// million instructions, more than a short run's other start-up).
 fn numeral_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"[一二三四五六七八九十]{1,2}\s*[、.]").expect("valid"))
+    RE.get_or_init(|| {
+        let numerals: String = NUMERALS.iter().collect();
+        Regex::new(&format!(r"[{numerals}]{{1,2}}\s*[、.]")).expect("valid")
+    })
 }
 
 /// Finds the section headings, in template order, each at most once (spec §2: a numeral
@@ -35,6 +42,9 @@ pub fn find_headings(doc: &Doc, templates: &Templates) -> Vec<Heading> {
     let mut out: Vec<Heading> = Vec::new();
     for block in doc.blocks.iter().filter(|b| b.kind != BlockKind::Grid) {
         let text = &doc.text[block.range.clone()];
+        if !text.contains(NUMERALS) {
+            continue;
+        }
         // The next line end and the next digit at or after a numeral, kept as the numerals
         // advance: searched again only when passed, so a line of a million numerals is
         // read once, not once per numeral.
@@ -550,8 +560,9 @@ fn year_from_text(
     templates: &Templates,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<u16> {
+    // Built for the first paragraph that can name a year (a text without 年 never does).
     static YEAR: OnceLock<Regex> = OnceLock::new();
-    let year_re = YEAR.get_or_init(|| Regex::new(r"(20[0-9][0-9])年").expect("valid"));
+    let year_re = || YEAR.get_or_init(|| Regex::new(r"(20[0-9][0-9])年").expect("valid"));
     let opening: Vec<String> = sections
         .iter()
         .filter(|s| {
@@ -571,8 +582,8 @@ fn year_from_text(
         }
     }
     let mut counts: std::collections::BTreeMap<u16, usize> = Default::default();
-    for p in &opening {
-        for c in year_re.captures_iter(p) {
+    for p in opening.iter().filter(|p| p.contains('年')) {
+        for c in year_re().captures_iter(p) {
             if let Some(y) = c[1].parse().ok().and_then(plausible) {
                 *counts.entry(y).or_default() += 1;
             }

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use crate::model::{Cell, CellContent, Diagnostic, Level, Location, Row, Src, StandardTable};
-use crate::recognise::doc::{Doc, ItemKind};
-use crate::recognise::labels::{clean_label, match_row, numbered};
+use crate::recognise::doc::{normalised, Doc, ItemKind};
+use crate::recognise::labels::{clean_label, match_row, numbered, starts_numbered};
 use crate::recognise::split::{self, Piece, Printed, RowChoice, Slot, SolveNote, Solved, Token};
 use crate::template::rules::{self, CellKey, Outcome, Term};
 use crate::template::{BlockTemplate, RowDef, RowsBy, TableTemplate, Templates, ValueKind};
@@ -51,6 +51,9 @@ struct Group {
     has_number: bool,
 }
 
+/// The row a group was given (by index), and how.
+type Assigned = Option<(usize, Placement)>;
+
 /// Where the group's cells come from once a row is chosen for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Placement {
@@ -69,6 +72,9 @@ pub struct TableInput<'a> {
     /// What the prose states of table cells, asked for only when the rules leave a row
     /// several readings.
     pub statements: &'a mut dyn FnMut() -> Vec<split::Statement>,
+    /// Whether the document's other tables print every number on its row's label line
+    /// ([`prints_rows_whole`]), asked for only by a table that prints no number itself.
+    pub rows_whole_elsewhere: &'a mut dyn FnMut() -> bool,
 }
 
 /// Reads the standard table in `region`.
@@ -80,6 +86,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
         templates,
         inline_lines,
         statements,
+        rows_whole_elsewhere,
     } = input;
     let items = region_items(doc, &region);
     let groups = groups(&items, inline_lines);
@@ -179,6 +186,16 @@ pub fn read(input: TableInput<'_>) -> TableReading {
         }
     }
 
+    let printed_empty = rows_printed_empty(
+        doc,
+        &region,
+        template,
+        templates,
+        &rows,
+        (&items, &groups, &assigned),
+        rows_whole_elsewhere,
+    );
+
     // Rows printed: every non-optional row, and optional rows that were found.
     let printed: Vec<&str> = rows
         .iter()
@@ -211,7 +228,22 @@ pub fn read(input: TableInput<'_>) -> TableReading {
             .optional
             .iter()
             .any(|o| o.parts.iter().any(|p| p == row) && printed.contains(&o.row.as_str()));
-        let (readings, cut) = if group_ids.is_empty() {
+        let empty_label = printed_empty.get(&ri).copied();
+        let (readings, cut) = if let Some(label) = empty_label {
+            diags.push(Diagnostic::new(
+                Level::Info,
+                "row-printed-empty",
+                Location::row(&template.id, row),
+                format!(
+                    "{row} prints its label «{}» and nothing else before the next row or heading of a table whose rows print their numbers on their label's line: its cells are empty",
+                    items[label].text
+                ),
+            ));
+            (
+                vec![vec![Slot::unprinted(split::Piece::Blank); block.cols.len()]],
+                false,
+            )
+        } else if group_ids.is_empty() {
             if template.optional(row).is_none() && !part_of_printed {
                 diags.push(Diagnostic::new(
                     Level::Warning,
@@ -246,7 +278,8 @@ pub fn read(input: TableInput<'_>) -> TableReading {
             readings,
             cut,
         });
-        sources.push(token_items);
+        // An empty row's cells were printed where its label was.
+        sources.push(empty_label.map_or(token_items, |label| vec![label]));
     }
 
     let instances = rules::instances(templates, template, &printed);
@@ -385,6 +418,7 @@ pub fn read(input: TableInput<'_>) -> TableReading {
         .iter()
         .flat_map(|&g| groups[g].items.iter().chain(groups[g].label.as_ref()))
         .chain(orphans.iter().flat_map(|&g| groups[g].items.iter()))
+        .chain(printed_empty.values())
         .map(|&k| items[k].range.end)
         .max();
     TableReading {
@@ -657,6 +691,205 @@ fn header_units<'t>(
     out
 }
 
+/// Whether a table prints its rows whole, each number on its row's label line: every
+/// group of numbers (header digits aside) has a label that names a row and no more numbers
+/// than the row has cells. None when the table prints no number. A table dumped column by
+/// column (labels first, numbers after: PDF text) does not: its numbers follow no label,
+/// or pile up behind the last.
+fn rows_whole(
+    template: &TableTemplate,
+    t: &Templates,
+    rows: &[(&str, &BlockTemplate)],
+    (items, groups, assigned): (&[RItem], &[Group], &[Assigned]),
+) -> Option<bool> {
+    let mut any = false;
+    for (group, at) in groups.iter().zip(assigned) {
+        if !group.has_number {
+            continue;
+        }
+        match at {
+            Some((r, Placement::Label)) if group.cells.0 <= rows[*r].1.cols.len() => any = true,
+            None if is_header_row(template, t, items, group) => {}
+            _ => return Some(false),
+        }
+    }
+    any.then_some(true)
+}
+
+/// [`rows_whole`] for the table in `region`, its rows found by their labels only.
+pub fn prints_rows_whole(
+    doc: &Doc,
+    region: Range<usize>,
+    template: &TableTemplate,
+    t: &Templates,
+    inline_lines: &BTreeSet<usize>,
+) -> Option<bool> {
+    if template.rows_by == RowsBy::Position {
+        return None;
+    }
+    let items = region_items(doc, &region);
+    let groups = groups(&items, inline_lines);
+    let rows: Vec<(&str, &BlockTemplate)> = template.rows().collect();
+    let mut assigned = vec![None; groups.len()];
+    let mut diags = Vec::new();
+    assign_by_label(
+        template,
+        t,
+        &rows,
+        &items,
+        &groups,
+        &mut assigned,
+        &mut diags,
+    );
+    rows_whole(template, t, &rows, (&items, &groups, &assigned))
+}
+
+/// A label as a table prints its row labels and headings: a few words, not a sentence.
+fn label_like(label: &str) -> bool {
+    !label.is_empty()
+        && label.chars().count() <= 40
+        && !label.contains(['。', ',', ';', ':', '!', '?'])
+}
+
+/// The table's own lines that carry no cells, as cleaned labels: its blocks' titles
+/// (`第二十条第(五)项`) and its group headings (`三、本年度办理结果`, `(三)不予公开`); and the
+/// label column's header (`信息内容`), which a header line starts with.
+struct TableHeadings {
+    lines: BTreeSet<String>,
+    label_header: Option<String>,
+}
+
+impl TableHeadings {
+    fn of(template: &TableTemplate, t: &Templates) -> TableHeadings {
+        let clean = |words: &str| clean_label(&normalised(words));
+        let titles = template.blocks.iter().filter_map(|b| b.title.as_deref());
+        let groups = t
+            .groups
+            .iter()
+            .filter(|g| g.rows.iter().all(|r| template.block_of(r).is_some()))
+            .map(|g| g.label.as_str());
+        TableHeadings {
+            lines: titles.chain(groups).map(clean).collect(),
+            label_header: template.label_header.as_deref().map(clean),
+        }
+    }
+
+    fn holds(&self, label: &str) -> bool {
+        self.lines.contains(label)
+            || self
+                .label_header
+                .as_deref()
+                .is_some_and(|h| label.starts_with(h))
+    }
+}
+
+/// Rows printed as their label alone (`规章`, then only blank or no-break-space lines, then
+/// `规范性文件`): a row's label line followed directly by the next row's label line or a
+/// heading line of the table (a block title, a group heading, the section heading after
+/// it), in a table that prints its rows whole ([`rows_whole`]; a table that prints no
+/// number at all, where the document's other tables do, unless it is a fixed-layout page).
+/// The row printed no value: its cells are empty. Never the last row before the text ends
+/// (a cut page: its cells may lie past the cut), nor a row whose numbers lie elsewhere.
+/// Row index → label item.
+fn rows_printed_empty(
+    doc: &Doc,
+    region: &Range<usize>,
+    template: &TableTemplate,
+    t: &Templates,
+    rows: &[(&str, &BlockTemplate)],
+    (items, groups, assigned): (&[RItem], &[Group], &[Assigned]),
+    rows_whole_elsewhere: &mut dyn FnMut() -> bool,
+) -> BTreeMap<usize, usize> {
+    let mut found: BTreeMap<usize, usize> = BTreeMap::new();
+    if template.rows_by == RowsBy::Position {
+        return found;
+    }
+    let ordered = template.rows_by == RowsBy::LabelInOrder;
+    let all_defs: Vec<&RowDef> = rows.iter().filter_map(|(r, _)| t.row(r)).collect();
+    if all_defs.len() != rows.len() {
+        return found;
+    }
+    // (first item, row) of every group placed.
+    let placed: Vec<(usize, usize)> = groups
+        .iter()
+        .zip(assigned)
+        .filter_map(|(g, a)| a.map(|(r, _)| (g.items[0], r)))
+        .collect();
+    let headings = TableHeadings::of(template, t);
+    // A line that opens the next row or a heading of the table.
+    let opens_next = |k: usize| {
+        let label = clean_label(&items[k].text);
+        items[k].kind == ItemKind::Text
+            && label_like(&label)
+            && (match_row(&label, &all_defs).is_some()
+                || headings.holds(&label)
+                || ordered && starts_numbered(&label))
+    };
+    // The region ends at a heading (the next section's or table's), not at the text's end.
+    let heading_after =
+        doc.text[..region.end].ends_with('\n') && !doc.text[region.end..].trim().is_empty();
+    for k in 0..items.len() {
+        let last_on_line = items.get(k + 1).is_none_or(|n| n.line != items[k].line);
+        if items[k].kind != ItemKind::Text || !last_on_line {
+            continue;
+        }
+        let label = clean_label(&items[k].text);
+        if !label_like(&label) || ordered && !numbered(&label) || headings.holds(&label) {
+            continue;
+        }
+        let followed = if k + 1 < items.len() {
+            opens_next(k + 1)
+        } else {
+            heading_after
+        };
+        if !followed {
+            continue;
+        }
+        let after = placed
+            .iter()
+            .filter(|&&(i, _)| i < k)
+            .map(|&(_, r)| r)
+            .chain(found.keys().copied())
+            .max();
+        let before = placed
+            .iter()
+            .filter(|&&(i, _)| i > k)
+            .map(|&(_, r)| r)
+            .min();
+        let cands: Vec<usize> = (0..rows.len())
+            .filter(|&r| {
+                !placed.iter().any(|&(_, p)| p == r)
+                    && !found.contains_key(&r)
+                    && template.optional(rows[r].0).is_none()
+                    && (!ordered || after.is_none_or(|a| r > a) && before.is_none_or(|b| r < b))
+            })
+            .collect();
+        let defs: Vec<&RowDef> = cands.iter().map(|&r| all_defs[r]).collect();
+        if let Some(pick) = match_row(&label, &defs) {
+            found.insert(cands[pick], k);
+        }
+    }
+    if found.is_empty() {
+        return found;
+    }
+    // A fixed-layout page says nothing of one table by another: its text comes in the order
+    // its content stream draws it, table by table.
+    let fixed_layout = found.values().any(|&k| {
+        matches!(
+            doc.src(items[k].range.clone()),
+            Some(crate::model::Src::Area { .. })
+        )
+    });
+    let whole = match rows_whole(template, t, rows, (items, groups, assigned)) {
+        Some(whole) => whole,
+        None => !fixed_layout && rows_whole_elsewhere(),
+    };
+    if !whole {
+        found.clear();
+    }
+    found
+}
+
 /// Rows printed all empty in a table whose columns were cut (`k` printed): a labelled group
 /// of `k` empty cells takes the row its label names among the rows between its assigned
 /// neighbours (numbered, where rows go in order), as whole rows do in [`assign_by_label`].
@@ -670,7 +903,20 @@ fn assign_empty_rows(
     assigned: &mut [Option<(usize, Placement)>],
 ) {
     let ordered = template.rows_by == RowsBy::LabelInOrder;
+    // Kept as the groups are walked, not gathered again for each: the rows taken, the
+    // last row before the group. The rows after it are never changed by the walk (it
+    // assigns only the group it is at), so their first is known from the start.
+    let mut taken: BTreeSet<usize> = assigned.iter().flatten().map(|&(r, _)| r).collect();
+    let mut first_from = vec![None; assigned.len() + 1];
+    for g in (0..assigned.len()).rev() {
+        let here = assigned[g].as_ref().map(|&(r, _)| r);
+        first_from[g] = [here, first_from[g + 1]].into_iter().flatten().min();
+    }
+    let mut after: Option<usize> = None;
     for g in 0..groups.len() {
+        if g > 0 {
+            after = after.max(assigned[g - 1].as_ref().map(|&(r, _)| r));
+        }
         let group = &groups[g];
         let Some(l) = group.label else { continue };
         if assigned[g].is_some() || group.has_number || group.items.len() != k {
@@ -680,9 +926,7 @@ fn assign_empty_rows(
         if ordered && !numbered(&label) {
             continue;
         }
-        let after = assigned[..g].iter().flatten().map(|&(r, _)| r).max();
-        let before = assigned[g + 1..].iter().flatten().map(|&(r, _)| r).min();
-        let taken: BTreeSet<usize> = assigned.iter().flatten().map(|&(r, _)| r).collect();
+        let before = first_from[g + 1];
         let cands: Vec<usize> = (0..rows.len())
             .filter(|&r| {
                 !taken.contains(&r)
@@ -695,6 +939,7 @@ fn assign_empty_rows(
         }
         if let Some(pick) = match_row(&label, &defs) {
             assigned[g] = Some((cands[pick], Placement::Label));
+            taken.insert(cands[pick]);
         }
     }
 }
@@ -1423,6 +1668,162 @@ fn set_cell(table: &mut StandardTable, key: &CellKey, value: &str, src: Option<S
 #[cfg(test)]
 mod tests {
     use super::numbered;
+    use crate::model::{CellContent, Report, Table};
+
+    fn extract(text: &str) -> Report {
+        let input = crate::Input::new("page.txt", text.as_bytes().to_vec());
+        crate::extract(&input, &crate::ExtractOptions::default()).unwrap()
+    }
+
+    /// Each cell of a row: `v` a value, `b` blank, `m` missing.
+    fn row(report: &Report, table: &str, row: &str) -> String {
+        let t = report
+            .tables
+            .iter()
+            .find_map(|t| match t {
+                Table::Standard(s) if s.id == table => Some(s),
+                _ => None,
+            })
+            .unwrap();
+        let r = t.rows.iter().find(|r| r.id == row).unwrap();
+        r.cells
+            .iter()
+            .map(|c| match &c.content {
+                CellContent::Value(v) => v.clone(),
+                CellContent::Blank => "b".into(),
+                CellContent::Missing => "m".into(),
+                CellContent::Ambiguous(_) => "?".into(),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    const TITLE: &str = "某局2020年政府信息公开工作年度报告\n\n一、总体情况\n\n本年度依法公开。\n\n二、主动公开政府信息情况\n\n";
+
+    /// Page 31's shape: each cell on a line of its own, empty cells printed as no-break
+    /// spaces or not at all. t2 is printed whole (`行政许可` / `19` / `+4`), t3 is a blank
+    /// table cut at 2,000 bytes inside a label.
+    const CELL_LINES: &str = "第二十条第(一)项\n\n信息内容\n\n本年新\n制作数量\n\n本年新\n公开数量\n\n对外公开总数量\n\n规章\n\n\u{a0}\u{a0}\n\n\u{a0}\n\n规范性文件\n\n\u{a0}\n\n第二十条第(五)项\n\n信息内容\n\n上一年项目数量\n\n本年增/减\n\n处理决定数量\n\n行政许可\n\n19\n\n+4\n\n其他对外管理服务事项\n\n第二十条第(六)项\n\n信息内容\n\n上一年项目数量\n\n本年增/减\n\n处理决定数量\n\n行政处罚\n\n35\n\n+12\n\n行政强制\n\n28\n\n+12\n\n";
+    const BLANK_T3: &str = "三、收到和处理政府信息公开申请情况\n\n申请人情况\n\n自然人\n\n总计\n\n其他\n\n一、本年新收政府信息公开申请数量\n\n二、上年结转政府信息公开申请数量\n\n三、本年度办理结果\n\n(一)予以公开\n\n(二)部分公开(区分处理的,只计这一情形,不计其他情形)\n\n(三)不予公开\n\n1.属于国家秘密\n\n2.其他法律行政法规禁止公开\n\n3.危及“三安全一稳定”\n\n4.保护第三";
+
+    /// A row printed as its label alone, before the next row's label or a heading of its
+    /// table, in a document whose tables print their rows whole: its cells are empty.
+    #[test]
+    fn a_label_alone_before_the_next_row_is_a_row_printed_empty() {
+        let report = extract(&format!("{TITLE}{CELL_LINES}{BLANK_T3}"));
+        for r in ["regulations", "normative_docs", "other_mgmt_services"] {
+            assert_eq!(row(&report, "t2", &format!("t2.row.{r}")), "b b b", "{r}");
+        }
+        assert_eq!(row(&report, "t2", "t2.row.licensing"), "19 4 b");
+        assert_eq!(row(&report, "t2", "t2.row.coercion"), "28 12 b");
+        // Rows the page does not print stay missing.
+        assert_eq!(row(&report, "t2", "t2.row.admin_fees"), "m m");
+        for r in [
+            "new_requests",
+            "carried_over",
+            "granted",
+            "partial",
+            "denied.state_secret",
+            "denied.law_prohibited",
+            "denied.security_stability",
+        ] {
+            assert_eq!(
+                row(&report, "t3", &format!("t3.row.{r}")),
+                "b b b b b b b",
+                "{r}"
+            );
+        }
+        // The row whose label the cut ends in, and the rows past the cut: missing.
+        for r in [
+            "denied.third_party",
+            "denied.internal_affairs",
+            "carried_forward",
+        ] {
+            assert_eq!(
+                row(&report, "t3", &format!("t3.row.{r}")),
+                "m m m m m m m",
+                "{r}"
+            );
+        }
+        let said = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "row-printed-empty")
+            .count();
+        assert_eq!(said, 10);
+    }
+
+    /// The last row before the text ends may have its cells past a cut; a table of labels
+    /// only says nothing of how its numbers are printed when no other table does.
+    #[test]
+    fn rows_before_a_cut_or_in_tables_without_evidence_stay_missing() {
+        let t2 = "第二十条第(一)项\n\n信息内容\n\n规章\n\n0\n\n0\n\n0\n\n第二十条第(五)项\n\n行政许可\n\n1\n\n+1\n\n2\n\n其他对外管理服务事项";
+        let cut = extract(&format!("{TITLE}{t2}"));
+        assert_eq!(row(&cut, "t2", "t2.row.other_mgmt_services"), "m m m");
+        let whole = extract(&format!(
+            "{TITLE}{t2}\n\n三、收到和处理政府信息公开申请情况\n\n"
+        ));
+        assert_eq!(row(&whole, "t2", "t2.row.other_mgmt_services"), "b b b");
+        let labels_only = extract(&format!(
+            "{TITLE}第二十条第(一)项\n\n规章\n\n规范性文件\n\n{BLANK_T3}"
+        ));
+        assert_eq!(row(&labels_only, "t2", "t2.row.regulations"), "m m m");
+        assert_eq!(
+            row(&labels_only, "t3", "t3.row.new_requests"),
+            "m m m m m m m"
+        );
+    }
+
+    /// A fixed-layout page's text comes table by table in the order its content stream
+    /// draws it: a table of labels only is read as blank there only when its own rows say
+    /// how they print.
+    #[test]
+    fn a_fixed_layout_table_of_labels_only_stays_missing() {
+        use crate::layout::{Block, Layout, Text};
+        use crate::model::{Rect, Source, Src};
+        let lines = "某局2020年政府信息公开工作年度报告\n一、总体情况\n本年度依法公开。\n二、主动公开政府信息情况\n第二十条第(一)项\n信息内容 本年新制作数量 本年新公开数量 对外公开总数量\n规章 0 0 1\n规范性文件 5 5 9\n第二十条第(五)项\n行政许可 19 +4 3\n三、收到和处理政府信息公开申请情况\n(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)\n一、本年新收政府信息公开申请数量\n二、上年结转政府信息公开申请数量\n四、结转下年度继续办理\n四、政府信息公开行政复议、行政诉讼情况\n";
+        let read = |src: &dyn Fn(u32) -> Src| {
+            let layout = Layout {
+                blocks: lines
+                    .lines()
+                    .zip(1..)
+                    .map(|(l, n)| Block::Line(Text::at(l, src(n))))
+                    .collect(),
+                ..Layout::default()
+            };
+            let source = Source {
+                name: "page".into(),
+                media_type: "text/plain".into(),
+                bytes: 0,
+                sha256: "0".repeat(64),
+            };
+            crate::recognise::recognise(&layout, source, &crate::template::Templates::builtin())
+        };
+        let text = read(&Src::line);
+        assert_eq!(row(&text, "t3", "t3.row.new_requests"), "b b b b b b b");
+        let page = read(&|n| Src::Area {
+            page: 1,
+            area: Rect {
+                x0: 0,
+                y0: 100 * n as i32,
+                x1: 100,
+                y1: 100 * n as i32 + 50,
+            },
+        });
+        assert_eq!(row(&page, "t2", "t2.row.licensing"), "19 4 3");
+        assert_eq!(row(&page, "t3", "t3.row.new_requests"), "m m m m m m m");
+    }
+
+    /// A table dumped column by column (PDF text: the labels, then the numbers) prints
+    /// labels one after another too; its numbers pile up behind the last label, and no
+    /// row before it is read as empty.
+    #[test]
+    fn a_column_dump_has_no_rows_printed_empty() {
+        let dump = "第二十条第(一)项\n\n信息内容\n\n本年新制作数量\n\n本年新公开数量\n\n对外公开总数量\n\n规章\n\n规范性文件\n\n0\n\n5\n\n0\n\n5\n\n0\n\n9\n\n第二十条第(五)项\n\n行政许可\n\n1\n\n+1\n\n2\n\n三、收到和处理政府信息公开申请情况\n\n";
+        let report = extract(&format!("{TITLE}{dump}"));
+        assert_eq!(row(&report, "t2", "t2.row.regulations"), "m m m");
+        assert_eq!(row(&report, "t2", "t2.row.licensing"), "1 1 2");
+    }
 
     #[test]
     fn row_labels_with_their_numbering() {

@@ -4,6 +4,7 @@
 //! This is the only place that knows labels, ids, order and rules; the recogniser, the
 //! checks, the XML writer and the schema generator are handed the [`Templates`] they use.
 
+mod builtin;
 pub mod rules;
 
 use std::collections::HashMap;
@@ -20,8 +21,6 @@ use crate::template::rules::RuleInstance;
 /// The longest table anchor a template may give (a heading's words, not a paragraph).
 const MAX_ANCHOR_CHARS: usize = 100;
 const BUILTIN_TOML: &str = include_str!("../../schemas/templates.toml");
-/// The same, as JSON (build.rs): empty when the TOML does not parse.
-const BUILTIN_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/templates.json"));
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -286,8 +285,8 @@ pub struct NarrativeRule {
     /// `row/col` cells whose sum the prose states.
     pub cells: Vec<String>,
     pub sections: Vec<String>,
-    /// Regular expressions, checked as the templates load.
-    #[serde(deserialize_with = "checked_patterns")]
+    /// Regular expressions: a file's are checked as it loads ([`Templates::parse`]), the
+    /// built-in ones by a test.
     pub patterns: Vec<String>,
     /// The patterns' automata, built on first use: compiling them costs more than the
     /// rest of a short run (a process that reads no prose never needs them).
@@ -298,8 +297,8 @@ pub struct NarrativeRule {
 impl NarrativeRule {
     /// The patterns, compiled (once per process).
     pub fn compiled_patterns(&self) -> &[regex::Regex] {
-        // Every pattern passed `checked_patterns`; one that still fails (an automaton
-        // over the size limit) would only never match.
+        // Every pattern was parsed as the file loaded (see `Templates::parse`); one that
+        // still fails (an automaton over the size limit) would only never match.
         self.compiled.get_or_init(|| {
             self.patterns
                 .iter()
@@ -307,18 +306,6 @@ impl NarrativeRule {
                 .collect()
         })
     }
-}
-
-/// The patterns, each parsed as a regular expression (not yet compiled: see
-/// [`NarrativeRule::compiled_patterns`]), so that a bad one is reported at its line.
-fn checked_patterns<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    let patterns = Vec::<String>::deserialize(d)?;
-    for p in &patterns {
-        regex_syntax::Parser::new()
-            .parse(p)
-            .map_err(serde::de::Error::custom)?;
-    }
-    Ok(patterns)
 }
 
 /// A soft rule between two reports of one issuer for consecutive years.
@@ -430,18 +417,20 @@ use Key::{Index, Name};
 const MAX_TEMPLATE_BYTES: u64 = 16 << 20;
 
 impl Templates {
-    /// The templates compiled in (`schemas/templates.toml`), parsed on first use and shared.
-    /// The file is checked by the tests, so a parse failure here is a build defect, never
-    /// an input problem.
+    /// The templates compiled in (`schemas/templates.toml`, as build.rs's static data),
+    /// read on first use and shared. Not validated here: the tests hold the data equal to
+    /// the TOML and the TOML valid, so a failure here is a build defect, never an input
+    /// problem (and the TOML's own parse then names the line).
     pub fn builtin() -> Arc<Templates> {
         static BUILTIN: OnceLock<Arc<Templates>> = OnceLock::new();
         Arc::clone(BUILTIN.get_or_init(|| {
-            let parsed = serde_json::from_str(BUILTIN_JSON)
-                .ok()
-                .and_then(|t| Templates::indexed(t).validated().ok());
-            Arc::new(parsed.unwrap_or_else(|| {
-                Templates::parse(BUILTIN_TOML).expect("schemas/templates.toml is valid")
-            }))
+            let read = builtin::BUILTIN
+                .as_ref()
+                .and_then(|tree| Templates::deserialize(builtin::NodeDeserializer(tree)).ok());
+            Arc::new(match read {
+                Some(t) => Templates::indexed(t),
+                None => Templates::parse(BUILTIN_TOML).expect("schemas/templates.toml is valid"),
+            })
         }))
     }
 
@@ -463,6 +452,7 @@ impl Templates {
         })?;
         Templates::indexed(t)
             .validated()
+            .and_then(Templates::with_parsed_patterns)
             .map_err(|e| TemplateError {
                 line: match &e.at {
                     Place::Keys(keys) => span_at(text, keys).map(|s| line_at(text, s.start)),
@@ -505,6 +495,23 @@ impl Templates {
                         table.id
                     ),
                 });
+            }
+        }
+        Ok(self)
+    }
+
+    /// The templates when every narrative pattern parses as a regular expression (not yet
+    /// compiled: see [`NarrativeRule::compiled_patterns`]). Parsing them costs more than
+    /// the rest of loading, so the built-in ones are checked by a test, not at each start.
+    fn with_parsed_patterns(self) -> Result<Templates, Invalid> {
+        for (i, rule) in self.narrative_rules.iter().enumerate() {
+            for (k, pattern) in rule.patterns.iter().enumerate() {
+                if let Err(e) = regex_syntax::Parser::new().parse(pattern) {
+                    return Err(invalid(
+                        &[Name("narrative_rule"), Index(i), Name("patterns"), Index(k)],
+                        e.to_string().trim_end().replace('\n', "; "),
+                    ));
+                }
             }
         }
         Ok(self)
@@ -1029,21 +1036,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_built_in_json_is_the_toml() {
-        assert!(
-            !BUILTIN_JSON.is_empty(),
-            "build.rs could not parse the TOML"
-        );
-        let mut from_json = Templates::indexed(serde_json::from_str(BUILTIN_JSON).unwrap());
+    fn the_built_in_data_is_the_toml() {
+        let tree = builtin::BUILTIN
+            .as_ref()
+            .expect("build.rs could not parse the TOML");
+        let mut from_data =
+            Templates::indexed(Templates::deserialize(builtin::NodeDeserializer(tree)).unwrap());
+        // Parsed as a `--templates` file is: validated, patterns checked.
         let mut from_toml = Templates::parse(BUILTIN_TOML).unwrap();
         // The indexes are hash maps, whose Debug order varies: compared as maps.
-        assert_eq!(from_json.column_index, from_toml.column_index);
-        assert_eq!(from_json.row_index, from_toml.row_index);
-        for t in [&mut from_json, &mut from_toml] {
+        assert_eq!(from_data.column_index, from_toml.column_index);
+        assert_eq!(from_data.row_index, from_toml.row_index);
+        for t in [&mut from_data, &mut from_toml] {
             t.column_index.clear();
             t.row_index.clear();
         }
-        assert_eq!(format!("{from_json:?}"), format!("{from_toml:?}"));
+        assert_eq!(format!("{from_data:?}"), format!("{from_toml:?}"));
     }
 
     #[test]
@@ -1171,6 +1179,7 @@ mod tests {
         // A pattern that is no regular expression.
         let (bad, e) = broken("patterns = ['上年结转", "patterns = ['(上年结转");
         assert_eq!(e.line, Some(line_of(&bad, "patterns = ['(上年结转", 0)));
+        assert!(e.message.contains("unclosed group"), "{e}");
     }
 
     #[test]

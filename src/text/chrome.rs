@@ -4,45 +4,77 @@
 use std::sync::OnceLock;
 
 use crate::text::normalise::squeezed;
-use regex::{Regex, RegexSet};
+use regex::Regex;
 
-/// Whole-line patterns, matched on the NFKC form with all whitespace removed. Lines of more
-/// than MAX_CHROME_CHARS are never chrome, so no pattern bounds its own length: a bounded
-/// repeat of `.` costs a copy of the UTF-8 automaton per count, compiled at every start-up.
-const LINE_PATTERNS: &[&str] = &[
-    r"^[扫掃]一[扫掃]在手[机機]上?(打开|[查査]看|[浏瀏][览覽])?[当當]前[页頁]面?$",
-    r"^[扫掃]一[扫掃]$",
-    r"^(【?(关闭|關閉)(窗口|本页)?】?|【?打印(本页|此页)?】?|【?(关闭|打印|收藏)】?)+$",
-    r"^(字[号號体體]|【字[体體]):?[\[【]?(大|中|小)*[\]】]?$",
-    r"^当前位置[:：]",
-    r"^(分享到|分享)[:：]?",
+/// A whole-line pattern, matched on the NFKC form with all whitespace removed, and the
+/// characters a line it matches can start with (the unit test derives them from the
+/// pattern). Lines of more than MAX_CHROME_CHARS are never chrome, so no pattern bounds its
+/// own length: a bounded repeat of `.` costs a copy of the UTF-8 automaton per count.
+struct LinePattern {
+    pattern: &'static str,
+    first_chars: &'static [char],
+}
+
+const fn line(pattern: &'static str, first_chars: &'static [char]) -> LinePattern {
+    LinePattern {
+        pattern,
+        first_chars,
+    }
+}
+
+const DIGITS: &[char] = &['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+const LINE_PATTERNS: &[LinePattern] = &[
+    line(
+        r"^[扫掃]一[扫掃]在手[机機]上?(打开|[查査]看|[浏瀏][览覽])?[当當]前[页頁]面?$",
+        &['扫', '掃'],
+    ),
+    line(r"^[扫掃]一[扫掃]$", &['扫', '掃']),
+    line(
+        r"^(【?(关闭|關閉)(窗口|本页)?】?|【?打印(本页|此页)?】?|【?(关闭|打印|收藏)】?)+$",
+        &['【', '关', '打', '收', '關'],
+    ),
+    line(
+        r"^(字[号號体體]|【字[体體]):?[\[【]?(大|中|小)*[\]】]?$",
+        &['【', '字'],
+    ),
+    line(r"^当前位置[:：]", &['当']),
+    line(r"^(分享到|分享)[:：]?", &['分']),
     // Checked further by `short_field`: the value is at most FIELD_VALUE_CHARS long.
-    r"^(来源|發布時間|发布时间|发布日期|时间|作者|点击数|浏览次数|累计次数|访问量|阅读次数)[:：]",
-    r"^(微信|微博|QQ空间|全真版|文字版|文件下载|相关链接)+",
-    r"^附件下载[:：]?$",
-    r"^[-—–－_]+[0-9]{1,4}[-—–－_]+$",
-    r"^第[0-9]{1,4}页(共[0-9]{1,4}页)?$",
-    r"^[0-9]{1,4}/[0-9]{1,4}$",
-    r"^Page[0-9]+-",
-    r"^P\.[0-9]{1,4}$",
-    r"^(首页|网站地图|网站声明|联系我们|简体|繁体|繁體版|ENGLISH|网站支持IPv6|无障碍阅读|长者模式|\|)+$",
-    r"^(上一篇|下一篇)[:：]",
+    line(
+        r"^(来源|發布時間|发布时间|发布日期|时间|作者|点击数|浏览次数|累计次数|访问量|阅读次数)[:：]",
+        &['作', '发', '时', '来', '浏', '点', '發', '累', '访', '阅'],
+    ),
+    line(
+        r"^(微信|微博|QQ空间|全真版|文字版|文件下载|相关链接)+",
+        &['Q', '全', '微', '文', '相'],
+    ),
+    line(r"^附件下载[:：]?$", &['附']),
+    line(
+        r"^[-—–－_]+[0-9]{1,4}[-—–－_]+$",
+        &['-', '_', '–', '—', '－'],
+    ),
+    line(r"^第[0-9]{1,4}页(共[0-9]{1,4}页)?$", &['第']),
+    line(r"^[0-9]{1,4}/[0-9]{1,4}$", DIGITS),
+    line(r"^Page[0-9]+-", &['P']),
+    line(r"^P\.[0-9]{1,4}$", &['P']),
+    line(
+        r"^(首页|网站地图|网站声明|联系我们|简体|繁体|繁體版|ENGLISH|网站支持IPv6|无障碍阅读|长者模式|\|)+$",
+        &['E', '|', '无', '简', '繁', '网', '联', '长', '首'],
+    ),
+    line(r"^(上一篇|下一篇)[:：]", &['上', '下']),
 ];
 
-/// The characters a line of LINE_PATTERNS can start with (the unit test derives them from
-/// the patterns): a line that starts otherwise is no chrome, and short inputs never build
-/// the automaton (3 M instructions, most of a short run's start-up).
-const CHROME_FIRST_CHARS: &[char] = &[
-    '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'E', 'P', 'Q', '_', '|', '–', '—', '【',
-    '上', '下', '作', '全', '关', '分', '发', '字', '当', '微', '打', '扫', '掃', '收', '文', '无',
-    '时', '来', '浏', '点', '發', '相', '第', '简', '累', '繁', '网', '联', '访', '长', '關', '阅',
-    '附', '首', '－',
-];
-
-/// One automaton for all patterns: every line of every report is tested.
-fn line_patterns() -> &'static RegexSet {
-    static RE: OnceLock<RegexSet> = OnceLock::new();
-    RE.get_or_init(|| RegexSet::new(LINE_PATTERNS).expect("chrome patterns are valid"))
+/// Each pattern's automaton, built the first time a line starts with one of its first
+/// characters: a line pays only for the patterns it could match (building all of them as
+/// one set cost 3 M instructions, most of a short run's start-up).
+fn line_pattern(index: usize) -> Option<&'static Regex> {
+    static RES: [OnceLock<Option<Regex>>; LINE_PATTERNS.len()] =
+        [const { OnceLock::new() }; LINE_PATTERNS.len()];
+    // Every pattern compiles (a unit test builds them all).
+    RES[index]
+        .get_or_init(|| Regex::new(LINE_PATTERNS[index].pattern).ok())
+        .as_ref()
 }
 
 /// Longest line (in characters, whitespace removed) that can be chrome.
@@ -57,16 +89,17 @@ pub fn is_chrome_line(line: &str) -> bool {
         return false;
     }
     let squeezed = squeezed(line);
-    if squeezed.is_empty() || squeezed.chars().count() > MAX_CHROME_CHARS {
+    let Some(first) = squeezed.chars().next() else {
+        return false;
+    };
+    if squeezed.chars().count() > MAX_CHROME_CHARS {
         return false;
     }
-    if !squeezed.starts_with(CHROME_FIRST_CHARS) {
-        return false;
-    }
-    line_patterns()
-        .matches(&squeezed)
-        .iter()
-        .any(|i| i != FIELD_PATTERN || short_field(&squeezed))
+    LINE_PATTERNS.iter().enumerate().any(|(i, p)| {
+        p.first_chars.contains(&first)
+            && line_pattern(i).is_some_and(|re| re.is_match(&squeezed))
+            && (i != FIELD_PATTERN || short_field(&squeezed))
+    })
 }
 
 /// `来源：…`-style metadata: chrome only while the value is short (a sentence that starts
@@ -102,24 +135,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_first_characters_are_those_the_patterns_can_start_with() {
+    fn each_pattern_compiles_and_its_first_characters_are_those_it_can_start_with() {
         use regex_syntax::hir::literal::{ExtractKind, Extractor};
-        let mut firsts: Vec<char> = Vec::new();
-        for pattern in LINE_PATTERNS {
-            let hir = regex_syntax::parse(pattern).unwrap();
+        for (i, p) in LINE_PATTERNS.iter().enumerate() {
+            assert!(line_pattern(i).is_some(), "{}: does not compile", p.pattern);
+            let hir = regex_syntax::parse(p.pattern).unwrap();
             let prefixes = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
             let literals = prefixes
                 .literals()
-                .unwrap_or_else(|| panic!("{pattern}: starts with any character"));
-            for literal in literals {
-                let text = std::str::from_utf8(literal.as_bytes()).unwrap();
-                let first = text.chars().next();
-                firsts.push(first.unwrap_or_else(|| panic!("{pattern}: can start empty")));
-            }
+                .unwrap_or_else(|| panic!("{}: starts with any character", p.pattern));
+            let mut firsts: Vec<char> = literals
+                .iter()
+                .map(|literal| {
+                    let text = std::str::from_utf8(literal.as_bytes()).unwrap();
+                    let first = text.chars().next();
+                    first.unwrap_or_else(|| panic!("{}: can start empty", p.pattern))
+                })
+                .collect();
+            firsts.sort_unstable();
+            firsts.dedup();
+            assert_eq!(p.first_chars, firsts.as_slice(), "{}", p.pattern);
         }
-        firsts.sort_unstable();
-        firsts.dedup();
-        assert_eq!(CHROME_FIRST_CHARS, firsts.as_slice());
     }
 
     #[test]
@@ -180,7 +216,7 @@ mod tests {
 
     #[test]
     fn the_field_pattern_is_the_one_whose_value_is_bounded() {
-        assert!(LINE_PATTERNS[FIELD_PATTERN].starts_with("^(来源|"));
+        assert!(LINE_PATTERNS[FIELD_PATTERN].pattern.starts_with("^(来源|"));
         assert!(is_chrome_line("来源：区政府办公室"));
         assert!(!is_chrome_line(&format!("来源：{}", "区".repeat(61))));
         assert!(is_chrome_line(&format!("来源：{}", "区".repeat(60))));

@@ -18,8 +18,9 @@ pub enum CellText {
     Invalid(String),
 }
 
-/// Units a cell may print after its number (longest first).
-const UNITS: &[&str] = &["万元", "元", "件", "个", "项", "条"];
+/// Units a cell may print after its number (longest first): money, and the words counts
+/// are written with (`31批次` purchases).
+pub const UNITS: &[&str] = &["万元", "批次", "元", "件", "个", "项", "条"];
 
 /// Printed forms of an empty cell.
 const BLANKS: &[&str] = &["", "-", "—", "——", "–", "/", "无", "－", "/"];
@@ -221,6 +222,10 @@ mod tests {
             value("24252.311082", None)
         );
         assert_eq!(parse_cell(" 4 ", ValueKind::Count), value("4", None));
+        assert_eq!(
+            parse_cell("31批次", ValueKind::Count),
+            value("31", Some("批次"))
+        );
         assert_eq!(parse_cell("-15", ValueKind::Signed), value("-15", None));
         for blank in ["", " ", "-", "—", "/", "无"] {
             assert_eq!(

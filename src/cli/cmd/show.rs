@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use gongkai::batch::collect::{Collected, Loaded};
+use gongkai::batch::output::{self, TempFolder};
 use gongkai::input::Input;
 use gongkai::writers::show;
 
@@ -47,20 +48,7 @@ pub fn show(inputs: &[PathBuf], output: &Path, options: &gongkai::ExtractOptions
         }
     } else {
         note_no_reports_and_skips(&c, "listed apart in the index");
-        if let Err(e) = std::fs::create_dir_all(output) {
-            return fail(EXIT_OUTPUT, &output.display().to_string(), &e.to_string());
-        }
-        let (reports, no_report) = match (
-            pages(&c.reports, &c, output, options),
-            pages(&c.no_report, &c, output, options),
-        ) {
-            (Ok(r), Ok(n)) => (r, n),
-            (Err(code), _) | (_, Err(code)) => return code,
-        };
-        if let Err(code) = emit(
-            show::index(&reports, &no_report, templates).as_bytes(),
-            Some(&output.join("index.html")),
-        ) {
+        if let Err(code) = site(&c, output, options) {
             return code;
         }
     }
@@ -71,11 +59,65 @@ pub fn show(inputs: &[PathBuf], output: &Path, options: &gongkai::ExtractOptions
     }
 }
 
-/// Writes a review page for each report in `folder`; their lines of the index.
+/// The folder of pages and its index, made in a temporary folder beside `output` and put
+/// in its place whole: an error leaves `output` as it was, and no page of an earlier run
+/// stays beside the new index. An `output` holding anything but review pages is not
+/// replaced.
+fn site(c: &Collected, output: &Path, options: &gongkai::ExtractOptions) -> Result<(), ExitCode> {
+    let failed =
+        |at: &Path, e: std::io::Error| fail(EXIT_OUTPUT, &at.display().to_string(), &e.to_string());
+    refuse_other_files(output)?;
+    let parent = output::folder_of(output);
+    std::fs::create_dir_all(parent).map_err(|e| failed(output, e))?;
+    let site = TempFolder::beside(output).map_err(|e| failed(output, e))?;
+    let reports = pages(&c.reports, c, &site, output, options)?;
+    let no_report = pages(&c.no_report, c, &site, output, options)?;
+    let index = show::index(&reports, &no_report, &options.templates);
+    site.write(INDEX, index.as_bytes())
+        .map_err(|e| failed(&output.join(INDEX), e))?;
+    site.persist(output).map_err(|e| failed(output, e))
+}
+
+const INDEX: &str = "index.html";
+
+/// Refuses (exit 3) to replace an `output` that is not a folder of review pages: a file,
+/// a link, or a folder holding anything but `.html` files (and our temporary files).
+fn refuse_other_files(output: &Path) -> Result<(), ExitCode> {
+    let refuse = |why: String| {
+        fail(
+            EXIT_OUTPUT,
+            &output.display().to_string(),
+            &format!("{why}; nothing was written"),
+        )
+    };
+    match std::fs::symlink_metadata(output) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(refuse(e.to_string())),
+        Ok(m) if !m.is_dir() => return Err(refuse("not a folder".into())),
+        Ok(_) => {}
+    }
+    let entries = std::fs::read_dir(output).map_err(|e| refuse(e.to_string()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| refuse(e.to_string()))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if !(is_file && (name.ends_with(".html") || output::is_temp_name(&name))) {
+            return Err(refuse(format!(
+                "holds {name}, which show does not write: it is not replaced"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Writes a review page for each report in `site`, linking as from `output`, the folder
+/// it becomes; their lines of the index.
 fn pages<'a>(
     loaded: &'a [Loaded],
     c: &Collected,
-    folder: &Path,
+    site: &TempFolder,
+    output: &Path,
     options: &gongkai::ExtractOptions,
 ) -> Result<Vec<show::IndexEntry<'a>>, ExitCode> {
     let templates = &options.templates;
@@ -83,17 +125,22 @@ fn pages<'a>(
     for l in loaded {
         let page = show::page_name(&l.report);
         let path = original_of(l, c);
-        let original = path.as_ref().and_then(|o| href(folder, o));
+        // The temporary folder is beside `output`: a link from it is a link from there.
+        let original = path.as_ref().and_then(|o| href(site.path(), o));
         let printed = path.and_then(|p| printed(&p, &l.report, options));
         let links = show::Context {
-            index: Some("index.html"),
+            index: Some(INDEX),
             original: original.as_deref(),
             printed: printed.as_ref(),
         };
-        emit(
-            show::page(&l.report, templates, links).as_bytes(),
-            Some(&folder.join(&page)),
-        )?;
+        site.write(&page, show::page(&l.report, templates, links).as_bytes())
+            .map_err(|e| {
+                fail(
+                    EXIT_OUTPUT,
+                    &output.join(&page).display().to_string(),
+                    &e.to_string(),
+                )
+            })?;
         entries.push(show::IndexEntry {
             report: &l.report,
             page,

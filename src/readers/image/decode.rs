@@ -198,20 +198,69 @@ pub fn jpeg(bytes: &[u8]) -> Result<Decoded, ImageError> {
     })
 }
 
-/// Every page of a TIFF, at most `max_pages`.
-pub fn tiff(bytes: &[u8], max_pages: usize) -> Result<Vec<Decoded>, ImageError> {
-    use tiff::decoder::{Decoder, DecodingResult, Limits};
-    let mut limits = Limits::default();
+/// The pages of a TIFF, decoded one at a time as they are taken, at most `max_pages`.
+pub struct TiffPages<'b> {
+    decoder: tiff::decoder::Decoder<Cursor<&'b [u8]>>,
+    left: usize,
+    started: bool,
+    /// Pages are left unread past `max_pages`.
+    pub more: bool,
+}
+
+fn tiff_decoder(bytes: &[u8]) -> Result<tiff::decoder::Decoder<Cursor<&[u8]>>, ImageError> {
+    let mut limits = tiff::decoder::Limits::default();
     limits.decoding_buffer_size = MAX_PIXELS as usize * 4;
-    let mut decoder = Decoder::new(Cursor::new(bytes))
+    Ok(tiff::decoder::Decoder::new(Cursor::new(bytes))
         .map_err(|e| damaged("TIFF", e))?
-        .with_limits(limits);
-    let mut pages = Vec::new();
-    loop {
+        .with_limits(limits))
+}
+
+pub fn tiff(bytes: &[u8], max_pages: usize) -> Result<TiffPages<'_>, ImageError> {
+    // The pages are counted first, by their directories only.
+    let mut count = tiff_decoder(bytes)?;
+    let mut seen = 1;
+    while seen <= max_pages && count.more_images() {
+        count.next_image().map_err(|e| damaged("TIFF", e))?;
+        seen += 1;
+    }
+    Ok(TiffPages {
+        decoder: tiff_decoder(bytes)?,
+        left: max_pages,
+        started: false,
+        more: seen > max_pages,
+    })
+}
+
+impl Iterator for TiffPages<'_> {
+    type Item = Result<Decoded, ImageError>;
+
+    fn next(&mut self) -> Option<Result<Decoded, ImageError>> {
+        if self.left == 0 || (self.started && !self.decoder.more_images()) {
+            return None;
+        }
+        let page = if self.started {
+            self.decoder
+                .next_image()
+                .map_err(|e| damaged("TIFF", e))
+                .and_then(|()| self.page())
+        } else {
+            self.page()
+        };
+        self.started = true;
+        // After an error nothing more is read.
+        self.left = if page.is_ok() { self.left - 1 } else { 0 };
+        Some(page)
+    }
+}
+
+impl TiffPages<'_> {
+    fn page(&mut self) -> Result<Decoded, ImageError> {
+        use tiff::decoder::DecodingResult;
+        let decoder = &mut self.decoder;
         let (width, height) = decoder.dimensions().map_err(|e| damaged("TIFF", e))?;
         check_size(width as u64, height as u64)?;
         let colour = decoder.colortype().map_err(|e| damaged("TIFF", e))?;
-        let dpi = tiff_dpi(&mut decoder);
+        let dpi = tiff_dpi(decoder);
         let data = match decoder.read_image().map_err(|e| damaged("TIFF", e))? {
             DecodingResult::U8(v) => v,
             DecodingResult::U16(v) => v.iter().map(|s| (s >> 8) as u8).collect(),
@@ -245,13 +294,8 @@ pub fn tiff(bytes: &[u8], max_pages: usize) -> Result<Vec<Decoded>, ImageError> 
                 )))
             }
         };
-        pages.push(Decoded { image, dpi });
-        if pages.len() >= max_pages || !decoder.more_images() {
-            break;
-        }
-        decoder.next_image().map_err(|e| damaged("TIFF", e))?;
+        Ok(Decoded { image, dpi })
     }
-    Ok(pages)
 }
 
 fn tiff_dpi<R: std::io::Read + std::io::Seek>(

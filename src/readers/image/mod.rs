@@ -24,6 +24,7 @@ use std::path::Path;
 use crate::fixed;
 use crate::layout::{Budget, Layout, TooLarge};
 use crate::model::Diagnostic;
+use crate::readers::pdf::DrawnPage;
 use decode::{Decoded, Gray, MAX_PIXELS};
 use ocr::{Mode, Tesseract, TsvWord, INSTALL};
 use rulings::Scale;
@@ -168,10 +169,12 @@ pub fn read(
     tesseract: &Tesseract,
     options: &Options,
 ) -> Result<ImageDocument, ImageError> {
-    let (sources, diagnostics) = sources(bytes, options)?;
-    let mut doc = read_sources(sources, Wanted::All(tesseract))?;
-    doc.diagnostics.splice(0..0, diagnostics);
-    Ok(doc)
+    read_bytes(
+        bytes,
+        options,
+        &mut Budget::default(),
+        Wanted::All(tesseract),
+    )
 }
 
 /// Reads an image-only PDF or an image file into the common layout: the words and rulings
@@ -182,12 +185,9 @@ pub fn read_layout(
     options: &Options,
     budget: &mut Budget,
 ) -> Result<Layout, ImageError> {
-    // A damaged image is told as such whether or not Tesseract is installed.
-    let (sources, diagnostics) = sources(bytes, options)?;
-    let tesseract = Tesseract::find()?;
-    let doc = read_sources(sources, Wanted::All(&tesseract))?;
+    let mut doc = read_bytes(bytes, options, budget, Wanted::Every)?;
     let mut layout = Layout {
-        diagnostics,
+        diagnostics: std::mem::take(&mut doc.diagnostics),
         ..Layout::default()
     };
     let pages = doc
@@ -230,14 +230,18 @@ impl Word {
 }
 
 /// The pages of a text PDF that are pictures of print (a scanned page, a table pasted as
-/// an image), read by OCR; no page when none is (Tesseract is then not needed).
-pub fn read_pictures(bytes: &[u8], options: &Options) -> Result<ImageDocument, ImageError> {
-    let (sources, diagnostics) = sources(bytes, options)?;
-    let mut doc = read_sources(sources, Wanted::Pictures)?;
-    doc.diagnostics.splice(0..0, diagnostics);
-    doc.pages
+/// an image), read by OCR from the images its pages draw; no page when none is (Tesseract
+/// is then not needed).
+pub fn read_drawn_pictures<'p>(
+    doc: &lopdf::Document,
+    pages: impl Iterator<Item = &'p DrawnPage>,
+    options: &Options,
+    budget: &mut Budget,
+) -> Result<ImageDocument, ImageError> {
+    let mut read = read_drawn(doc, pages, options, budget, Wanted::Pictures)?;
+    read.pages
         .retain(|p| !p.words.is_empty() || !p.rulings.is_empty());
-    Ok(doc)
+    Ok(read)
 }
 
 /// The tables of a web page's image, read by OCR into the common layout, its pages
@@ -249,13 +253,12 @@ pub fn read_table_image(
     first_page: u32,
     budget: &mut Budget,
 ) -> Result<Option<(Layout, u32)>, ImageError> {
-    let (sources, diagnostics) = sources(bytes, options)?;
-    let doc = read_sources(sources, Wanted::Tables)?;
+    let mut doc = read_bytes(bytes, options, budget, Wanted::Tables)?;
     if doc.pages.iter().all(|p| p.tables.is_empty()) {
         return Ok(None);
     }
     let mut layout = Layout {
-        diagnostics,
+        diagnostics: std::mem::take(&mut doc.diagnostics),
         ..Layout::default()
     };
     let pages: Vec<fixed::PageLayout> = doc
@@ -271,10 +274,7 @@ pub fn read_table_image(
 /// [`read`] without OCR: pages with their rulings and tables, no words (Tesseract is not
 /// needed).
 pub fn find_tables(bytes: &[u8], options: &Options) -> Result<ImageDocument, ImageError> {
-    let (sources, diagnostics) = sources(bytes, options)?;
-    let mut doc = read_sources(sources, Wanted::None)?;
-    doc.diagnostics.splice(0..0, diagnostics);
-    Ok(doc)
+    read_bytes(bytes, options, &mut Budget::default(), Wanted::None)
 }
 
 /// A relative `src` as a path under `folder`: no scheme, no absolute path, no `..`.
@@ -353,8 +353,68 @@ struct Source {
     src_per_point: f64,
 }
 
-fn sources(bytes: &[u8], options: &Options) -> Result<(Vec<Source>, Vec<Diagnostic>), ImageError> {
-    let whole = |d: Decoded, number: usize| {
+/// Reads a PDF or an image file (told apart by their first bytes), each image taken from
+/// `budget` as it is decoded; the document's diagnostics are what was not read and why.
+fn read_bytes(
+    bytes: &[u8],
+    options: &Options,
+    budget: &mut Budget,
+    wanted: Wanted,
+) -> Result<ImageDocument, ImageError> {
+    if bytes.starts_with(b"%PDF") || bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
+        let doc = crate::readers::pdf::load(bytes, options.max_stream_bytes)
+            .map_err(|e| ImageError::Damaged(format!("PDF: {e}")))?;
+        let (pages, mut diagnostics, more) =
+            crate::readers::pdf::drawn_pages(&doc, options.max_stream_bytes, options.max_pages);
+        if more {
+            diagnostics.push(pages_skipped(options.max_pages));
+        }
+        let mut read = read_drawn(&doc, pages.iter(), options, budget, wanted)?;
+        read.diagnostics.splice(0..0, diagnostics);
+        return Ok(read);
+    }
+    let pages = decode_file(bytes, options.max_pages)?;
+    let more = pages.more();
+    let sources = pages
+        .enumerate()
+        .map(|(i, d)| d.map(|d| Source::of_file(d, i + 1)));
+    let mut read = read_sources(sources, wanted, budget)?;
+    if more {
+        read.diagnostics.push(pages_skipped(options.max_pages));
+    }
+    Ok(read)
+}
+
+/// Reads the images a PDF's pages draw, each page's decoded only when it is read.
+fn read_drawn<'p>(
+    doc: &lopdf::Document,
+    pages: impl Iterator<Item = &'p DrawnPage>,
+    options: &Options,
+    budget: &mut Budget,
+    wanted: Wanted,
+) -> Result<ImageDocument, ImageError> {
+    let mut diagnostics = Vec::new();
+    let sources = pages.map(|p| {
+        let images = pdf::decode_page(doc, p, options.max_stream_bytes, &mut diagnostics);
+        Ok::<_, ImageError>(Source {
+            number: p.number as usize,
+            width: p.width,
+            height: p.height,
+            images: images
+                .into_iter()
+                .map(|im| Placed::on_page(im.image, im.placement))
+                .collect(),
+            src_per_point: 1.0,
+        })
+    });
+    let mut read = read_sources(sources, wanted, budget)?;
+    read.diagnostics.splice(0..0, diagnostics);
+    Ok(read)
+}
+
+impl Source {
+    /// A page of an image file, numbered `number`.
+    fn of_file(d: Decoded, number: usize) -> Source {
         let stated = d
             .dpi
             .map(|(x, y)| (x + y) / 2.0)
@@ -390,49 +450,73 @@ fn sources(bytes: &[u8], options: &Options) -> Result<(Vec<Source>, Vec<Diagnost
             }],
             src_per_point: dpi / 72.0,
         }
-    };
-    if bytes.starts_with(b"%PDF") || bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
-        let (pages, diagnostics) = pdf::pages(bytes, options.max_stream_bytes)?;
-        let out = pages
-            .into_iter()
-            .take(options.max_pages)
-            .enumerate()
-            .map(|(i, p)| Source {
-                number: i + 1,
-                width: p.width,
-                height: p.height,
-                images: p
-                    .images
-                    .into_iter()
-                    .map(|im| Placed::on_page(im.image, im.placement))
-                    .collect(),
-                src_per_point: 1.0,
-            })
-            .collect();
-        return Ok((out, diagnostics));
     }
-    let pages = decode_file(bytes, options.max_pages)?;
-    Ok((
-        pages
-            .into_iter()
-            .enumerate()
-            .map(|(i, d)| whole(d, i + 1))
-            .collect(),
-        Vec::new(),
-    ))
 }
 
-/// The pages of an image file: PNG, JPEG or TIFF (told by their first bytes).
-pub fn decode_file(bytes: &[u8], max_pages: usize) -> Result<Vec<Decoded>, ImageError> {
+/// Pages past [`Options::max_pages`] are not read: said, not dropped silently.
+pub fn pages_skipped(max_pages: usize) -> Diagnostic {
+    Diagnostic::new(
+        crate::model::Level::Warning,
+        "image-pages-skipped",
+        "input",
+        format!("the document has more than {max_pages} pages of images; only the first {max_pages} were read"),
+    )
+}
+
+/// The pages of an image file (PNG, JPEG or TIFF, told by their first bytes), decoded one
+/// at a time as they are taken.
+pub enum FilePages<'b> {
+    One(Option<Decoded>),
+    Tiff(Box<decode::TiffPages<'b>>),
+}
+
+impl Iterator for FilePages<'_> {
+    type Item = Result<Decoded, ImageError>;
+
+    fn next(&mut self) -> Option<Result<Decoded, ImageError>> {
+        match self {
+            FilePages::One(d) => d.take().map(Ok),
+            FilePages::Tiff(pages) => pages.next(),
+        }
+    }
+}
+
+impl FilePages<'_> {
+    /// Pages are left unread past the `max_pages` asked for.
+    pub fn more(&self) -> bool {
+        matches!(self, FilePages::Tiff(pages) if pages.more)
+    }
+}
+
+/// The pages of an image file, at most `max_pages`.
+pub fn decode_file(bytes: &[u8], max_pages: usize) -> Result<FilePages<'_>, ImageError> {
     if bytes.starts_with(b"\x89PNG") {
-        Ok(vec![decode::png(bytes)?])
+        Ok(FilePages::One(Some(decode::png(bytes)?)))
     } else if bytes.starts_with(b"\xff\xd8") {
-        Ok(vec![decode::jpeg(bytes)?])
+        Ok(FilePages::One(Some(decode::jpeg(bytes)?)))
     } else if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
-        decode::tiff(bytes, max_pages)
+        Ok(FilePages::Tiff(Box::new(decode::tiff(bytes, max_pages)?)))
     } else {
         Err(ImageError::UnknownFormat)
     }
+}
+
+/// Pixels the images of one page may have together: a page is one scan, or a few pictures
+/// on print. Images past it are not read (a page that draws one image many times).
+pub const MAX_PAGE_PIXELS: u64 = MAX_PIXELS;
+
+/// Says that images of a page past [`MAX_PAGE_PIXELS`] (or past
+/// [`crate::readers::pdf::MAX_IMAGES`]) were not read.
+pub fn images_skipped(page: usize, skipped: usize) -> Diagnostic {
+    Diagnostic::new(
+        crate::model::Level::Warning,
+        "image-too-many",
+        format!("page {page}"),
+        format!(
+            "{skipped} image(s) drawn on page {page} were not read: a page's images are read up to {} of them and {MAX_PAGE_PIXELS} pixels together",
+            crate::readers::pdf::MAX_IMAGES
+        ),
+    )
 }
 
 /// A page made of pictures (a scanned page of an OFD): its size in points, and each
@@ -443,28 +527,41 @@ pub struct PicturePage {
     pub images: Vec<(Vec<u8>, pdf::Placement)>,
 }
 
-/// Reads pages made of pictures by OCR, numbered from 1 in order.
-pub fn read_picture_pages(pages: Vec<PicturePage>) -> Result<ImageDocument, ImageError> {
-    let mut sources = Vec::with_capacity(pages.len());
-    for (i, page) in pages.into_iter().enumerate() {
-        let mut images = Vec::new();
+/// Reads pages made of pictures by OCR, numbered from 1 in order, each page's images
+/// decoded when the page is read.
+pub fn read_picture_pages(
+    pages: Vec<PicturePage>,
+    budget: &mut Budget,
+) -> Result<ImageDocument, ImageError> {
+    let mut diagnostics = Vec::new();
+    let sources = pages.into_iter().enumerate().map(|(i, page)| {
+        let (mut images, mut pixels, mut skipped) = (Vec::new(), 0u64, 0);
         for (bytes, placement) in page.images {
             // A multi-page TIFF on a page shows its first page.
-            let Some(d) = decode_file(&bytes, 1)?.into_iter().next() else {
+            let Some(d) = decode_file(&bytes, 1)?.next().transpose()? else {
                 continue;
             };
+            pixels += (d.image.width * d.image.height) as u64;
+            if pixels > MAX_PAGE_PIXELS {
+                skipped += 1;
+                continue;
+            }
             images.push(Placed::on_page(d.image, placement));
         }
-        sources.push(Source {
+        if skipped > 0 {
+            diagnostics.push(images_skipped(i + 1, skipped));
+        }
+        Ok(Source {
             number: i + 1,
             width: page.width,
             height: page.height,
             images,
             src_per_point: 1.0,
-        });
-    }
-    let tesseract = Tesseract::find()?;
-    read_sources(sources, Wanted::All(&tesseract))
+        })
+    });
+    let mut read = read_sources(sources, Wanted::Every, budget)?;
+    read.diagnostics.splice(0..0, diagnostics);
+    Ok(read)
 }
 
 // ---------------------------------------------------------------- reading
@@ -512,6 +609,9 @@ enum Wanted<'t> {
     None,
     /// Every page, by this Tesseract.
     All(&'t Tesseract),
+    /// Every page, by the Tesseract found once the pages are decoded (a damaged image is
+    /// told as such whether or not Tesseract is installed).
+    Every,
     /// The pages of a text PDF that are pictures of print: a scanned page (an image over
     /// half of it), or one with a table drawn as an image. Tesseract is looked for only
     /// when there is such a page.
@@ -520,11 +620,23 @@ enum Wanted<'t> {
     Tables,
 }
 
-fn read_sources(sources: Vec<Source>, wanted: Wanted) -> Result<ImageDocument, ImageError> {
+/// Reads pages one by one as `sources` decodes them (a page's images are dropped once
+/// cut into what OCR reads), then OCR for all of them at once. Each page's pixels, and
+/// those of the pictures cut from it for OCR (enlarged where print is small), are taken
+/// from `budget` as the page is read: the pages held never come to more.
+fn read_sources(
+    sources: impl IntoIterator<Item = Result<Source, ImageError>>,
+    wanted: Wanted,
+    budget: &mut Budget,
+) -> Result<ImageDocument, ImageError> {
     let mut pages: Vec<ImagePage> = Vec::new();
     let mut cells: Vec<Job> = Vec::new();
     let mut prose: Vec<Job> = Vec::new();
+    let pixels = |g: &Gray| (g.width * g.height) as u64;
     for source in sources {
+        let source = source?;
+        budget.pixels(source.images.iter().map(|p| pixels(&p.image)).sum())?;
+        let jobs_before = (cells.len(), prose.len());
         let mut page = ImagePage {
             number: source.number,
             width: source.width,
@@ -553,6 +665,12 @@ fn read_sources(sources: Vec<Source>, wanted: Wanted) -> Result<ImageDocument, I
                 page.skew_degrees = skew;
             }
         }
+        let cut: u64 = cells[jobs_before.0..]
+            .iter()
+            .chain(&prose[jobs_before.1..])
+            .map(|j| pixels(&j.image))
+            .sum();
+        budget.pixels(cut)?;
         pages.push(page);
     }
 
@@ -560,6 +678,10 @@ fn read_sources(sources: Vec<Source>, wanted: Wanted) -> Result<ImageDocument, I
     let tesseract = match wanted {
         Wanted::None => None,
         Wanted::All(t) => Some(t),
+        Wanted::Every => {
+            found = Tesseract::find()?;
+            Some(&found)
+        }
         Wanted::Pictures | Wanted::Tables => {
             let pictures = matches!(wanted, Wanted::Pictures);
             let picture = |p: &ImagePage| (pictures && p.image_share > 0.5) || !p.tables.is_empty();
@@ -996,15 +1118,10 @@ fn ink_box(part: &mut Gray, threshold: u8, dpi: f64) -> Option<(usize, usize, us
     if big.is_empty() {
         return None;
     }
+    let near_big = NearBoxes::new(w, h, near, big.iter().map(|&j| blobs[j]));
     let keep: Vec<bool> = blobs
         .iter()
-        .map(|b| {
-            b.4 >= small
-                || big.iter().any(|&j| {
-                    let o = &blobs[j];
-                    b.0 <= o.2 + near && o.0 <= b.2 + near && b.1 <= o.3 + near && o.1 <= b.3 + near
-                })
-        })
+        .map(|b| b.4 >= small || near_big.touches(b.0, b.1, b.2, b.3))
         .collect();
     let mut bbox = (usize::MAX, usize::MAX, 0, 0);
     for (i, &l) in label.iter().enumerate() {
@@ -1024,6 +1141,72 @@ fn ink_box(part: &mut Gray, threshold: u8, dpi: f64) -> Option<(usize, usize, us
         );
     }
     (bbox.2 > bbox.0).then_some(bbox)
+}
+
+/// Boxes grown by `near` on every side, painted into a grid that is summed once, so that
+/// whether a box touches any of them is four lookups: a cut of speckled paper holds
+/// hundreds of thousands of blobs, and testing each against each big one was quadratic.
+/// Boxes are `(x0, y0, x1, y1)` with `x1`, `y1` past the end, and touch when their closed
+/// ranges `[x0, x1]` meet (as they were compared before).
+struct NearBoxes {
+    near: usize,
+    /// Columns of `sums`: one more than the grid's width.
+    stride: usize,
+    /// `sums[y][x]`: how many grid points in `[0, x) × [0, y)` some grown box covers.
+    sums: Vec<u32>,
+}
+
+impl NearBoxes {
+    fn new(
+        w: usize,
+        h: usize,
+        near: usize,
+        boxes: impl Iterator<Item = (usize, usize, usize, usize, usize)>,
+    ) -> NearBoxes {
+        // Grid coordinates are shifted by `near` (a grown box starts at 0 or later), and
+        // grid point (x, y) is kept at `(y + 1) * stride + x + 1`: one array is first the
+        // boxes' corners, then their cover counts, then the sums (four bytes a pixel).
+        let (gw, gh) = (w + 2 * near + 2, h + 2 * near + 2);
+        let stride = gw + 1;
+        let mut sums = vec![0u32; stride * (gh + 1)];
+        let at = |x: usize, y: usize| (y + 1) * stride + x + 1;
+        for b in boxes {
+            let (x0, y0, x1, y1) = (b.0, b.1, b.2 + 2 * near + 1, b.3 + 2 * near + 1);
+            sums[at(x0, y0)] = sums[at(x0, y0)].wrapping_add(1);
+            sums[at(x1, y0)] = sums[at(x1, y0)].wrapping_sub(1);
+            sums[at(x0, y1)] = sums[at(x0, y1)].wrapping_sub(1);
+            sums[at(x1, y1)] = sums[at(x1, y1)].wrapping_add(1);
+        }
+        for y in 0..gh {
+            for x in 1..gw {
+                sums[at(x, y)] = sums[at(x, y)].wrapping_add(sums[at(x - 1, y)]);
+            }
+        }
+        for y in 1..gh {
+            for x in 0..gw {
+                sums[at(x, y)] = sums[at(x, y)].wrapping_add(sums[at(x, y - 1)]);
+            }
+        }
+        for y in 0..gh {
+            for x in 0..gw {
+                let i = at(x, y);
+                sums[i] =
+                    u32::from(sums[i] > 0) + sums[i - stride] + sums[i - 1] - sums[i - stride - 1];
+            }
+        }
+        NearBoxes { near, stride, sums }
+    }
+
+    fn touches(&self, x0: usize, y0: usize, x1: usize, y1: usize) -> bool {
+        let (x0, y0, x1, y1) = (
+            x0 + self.near,
+            y0 + self.near,
+            x1 + self.near + 1,
+            y1 + self.near + 1,
+        );
+        let at = |x: usize, y: usize| self.sums[y * self.stride + x];
+        at(x1, y1) + at(x0, y0) > at(x0, y1) + at(x1, y0)
+    }
 }
 
 /// Bilinear zoom by `k`.
@@ -1135,6 +1318,44 @@ fn is_number(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn near_boxes_answer_as_comparing_each_pair_does() {
+        // Boxes of a 40 × 30 cut from a fixed pseudo-random sequence, against the
+        // comparison they replace.
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut boxes = || {
+            (0..60)
+                .map(|_| {
+                    let (x0, y0) = (next(40), next(30));
+                    (x0, y0, x0 + 1 + next(40 - x0), y0 + 1 + next(30 - y0), 0)
+                })
+                .collect::<Vec<_>>()
+        };
+        let (big, small) = (boxes()[..3].to_vec(), boxes());
+        let mut seen = [false; 2];
+        for near in [0, 1, 3] {
+            let grid = NearBoxes::new(40, 30, near, big.iter().copied());
+            for b in &small {
+                let pairwise = big.iter().any(|o| {
+                    b.0 <= o.2 + near && o.0 <= b.2 + near && b.1 <= o.3 + near && o.1 <= b.3 + near
+                });
+                assert_eq!(
+                    grid.touches(b.0, b.1, b.2, b.3),
+                    pairwise,
+                    "{b:?} near {near}"
+                );
+                seen[usize::from(pairwise)] = true;
+            }
+        }
+        assert_eq!(seen, [true, true], "boxes that touch and boxes that do not");
+    }
 
     #[test]
     fn numbers_are_told_from_other_readings() {

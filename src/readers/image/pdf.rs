@@ -1,21 +1,18 @@
 //! The images drawn on PDF pages, decoded at the resolution they are stored in (never
 //! re-rendered), with where each lies on its page.
 
-use lopdf::content::Content;
-use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
+use lopdf::{Dictionary, Document, Object};
 
 use super::decode::{self, check_size, Gray, Samples};
 use super::ImageError;
 use crate::model::{Diagnostic, Level};
+use crate::readers::pdf::{deref, num, DrawnPage};
 
-/// Forms inside forms followed at most.
-const MAX_FORM_DEPTH: usize = 4;
-/// Images drawn on one page read at most (a page tiled with thousands of strips is refused
-/// past this, with a diagnostic).
-const MAX_IMAGES_PER_PAGE: usize = 64;
 /// Images smaller than this on the page (points, either side) are decoration: bullets,
 /// logos, rules drawn as images.
 const MIN_IMAGE_POINTS: f64 = 36.0;
+/// The largest palette of an indexed image: 256 entries of 4 components.
+const MAX_PALETTE_BYTES: usize = 1024;
 
 /// Where an image lies on its page: its top-left corner and size in points, top-left origin.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -26,299 +23,135 @@ pub struct Placement {
     pub height: f64,
 }
 
-/// An image of a page, upright (flips of its placement undone).
+/// An image of a page, upright as the page shows it.
 #[derive(Debug)]
 pub struct PlacedImage {
     pub image: Gray,
     pub placement: Placement,
 }
 
-/// A page: its size in points and its images in drawing order.
-#[derive(Debug)]
-pub struct PdfPage {
-    pub width: f64,
-    pub height: f64,
-    pub images: Vec<PlacedImage>,
-}
-
-/// The pages of a PDF with their images, and what could not be read.
-pub fn pages(
-    bytes: &[u8],
+/// Decodes the images a page draws, as the PDF reader's content interpreter found them
+/// (forms followed, the page's crop box and `/Rotate` applied), at most
+/// [`super::MAX_PAGE_PIXELS`] together; what is not read is said in `diagnostics`.
+pub fn decode_page(
+    doc: &Document,
+    page: &DrawnPage,
     max_stream_bytes: usize,
-) -> Result<(Vec<PdfPage>, Vec<Diagnostic>), ImageError> {
-    let options = LoadOptions {
-        max_decompressed_size: Some(max_stream_bytes),
-        ..LoadOptions::default()
-    };
-    let doc = std::panic::catch_unwind(|| Document::load_mem_with_options(bytes, options))
-        .map_err(|_| ImageError::Damaged("PDF: the parser gave up on it".into()))?
-        .map_err(|e| ImageError::Damaged(format!("PDF: {e}")))?;
-    let mut diagnostics = Vec::new();
-    let mut out = Vec::new();
-    for (number, id) in doc.get_pages() {
-        let (x0, y0, x1, y1) = media_box(&doc, id);
-        let mut reader = PageImages {
-            doc: &doc,
-            page: number,
-            page_height: y1 - y0,
-            origin: (x0, y0),
-            images: Vec::new(),
-            diagnostics: &mut diagnostics,
-            max_stream_bytes,
-        };
-        let resources = page_resources(&doc, id);
-        match doc.get_page_content_with_limit(id, max_stream_bytes) {
-            Ok(data) => reader.run(&data, &resources, IDENTITY, 0),
-            Err(e) => reader.note(
-                "image-pdf-content",
-                format!("its content could not be read ({e})"),
-            ),
-        }
-        let images = reader.images;
-        out.push(PdfPage {
-            width: x1 - x0,
-            height: y1 - y0,
-            images,
-        });
-    }
-    Ok((out, diagnostics))
-}
-
-type Matrix = [f64; 6];
-const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
-
-/// `m` then `n` (row vectors: a point goes through `m` first).
-fn then(m: &Matrix, n: &Matrix) -> Matrix {
-    [
-        m[0] * n[0] + m[1] * n[2],
-        m[0] * n[1] + m[1] * n[3],
-        m[2] * n[0] + m[3] * n[2],
-        m[2] * n[1] + m[3] * n[3],
-        m[4] * n[0] + m[5] * n[2] + n[4],
-        m[4] * n[1] + m[5] * n[3] + n[5],
-    ]
-}
-
-fn deref<'a>(doc: &'a Document, obj: &'a Object) -> &'a Object {
-    doc.dereference(obj).map(|(_, o)| o).unwrap_or(obj)
-}
-
-fn num(doc: &Document, obj: &Object) -> Option<f64> {
-    match deref(doc, obj) {
-        Object::Integer(i) => Some(*i as f64),
-        Object::Real(r) => Some(*r as f64),
-        _ => None,
-    }
-}
-
-fn media_box(doc: &Document, page: ObjectId) -> (f64, f64, f64, f64) {
-    let mut node = doc.get_dictionary(page).ok();
-    for _ in 0..32 {
-        let Some(dict) = node else { break };
-        if let Ok(Object::Array(a)) = dict.get(b"MediaBox").map(|o| deref(doc, o)) {
-            let v: Vec<f64> = a.iter().filter_map(|o| num(doc, o)).collect();
-            if v.len() == 4
-                && v.iter().all(|x| x.is_finite())
-                && (v[2] - v[0]).abs() > 1.0
-                && (v[3] - v[1]).abs() > 1.0
-            {
-                return (
-                    v[0].min(v[2]),
-                    v[1].min(v[3]),
-                    v[0].max(v[2]),
-                    v[1].max(v[3]),
-                );
-            }
-        }
-        node = dict
-            .get(b"Parent")
-            .ok()
-            .and_then(|p| p.as_reference().ok())
-            .and_then(|id| doc.get_dictionary(id).ok());
-    }
-    (0.0, 0.0, 595.0, 842.0)
-}
-
-fn page_resources(doc: &Document, page: ObjectId) -> Vec<Dictionary> {
-    match doc.get_page_resources(page) {
-        Ok((own, ids)) => {
-            let mut dicts: Vec<Dictionary> = own.into_iter().cloned().collect();
-            dicts.extend(
-                ids.iter()
-                    .filter_map(|id| doc.get_dictionary(*id).ok().cloned()),
-            );
-            dicts
-        }
-        Err(_) => Vec::new(),
-    }
-}
-
-/// The stream of XObject `name` in the first resource dictionary that has it.
-fn xobject<'a>(
-    doc: &'a Document,
-    resources: &[Dictionary],
-    name: &[u8],
-) -> Option<(ObjectId, &'a lopdf::Stream)> {
-    for dict in resources {
-        let Ok(xo) = dict.get(b"XObject").map(|o| deref(doc, o)) else {
-            continue;
-        };
-        let Ok(xo) = xo.as_dict() else { continue };
-        if let Ok(Object::Reference(id)) = xo.get(name) {
-            if let Ok(Object::Stream(s)) = doc.get_object(*id) {
-                return Some((*id, s));
-            }
-        }
-    }
-    None
-}
-
-struct PageImages<'a> {
-    doc: &'a Document,
-    page: u32,
-    page_height: f64,
-    origin: (f64, f64),
-    images: Vec<PlacedImage>,
-    diagnostics: &'a mut Vec<Diagnostic>,
-    max_stream_bytes: usize,
-}
-
-impl PageImages<'_> {
-    fn note(&mut self, code: &str, message: String) {
-        self.diagnostics.push(Diagnostic::new(
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<PlacedImage> {
+    let mut note = |code: &str, message: String| {
+        diagnostics.push(Diagnostic::new(
             Level::Warning,
             code,
-            format!("page {}", self.page),
+            format!("page {}", page.number),
             message,
         ));
+    };
+    if page.inline_images > 0 {
+        note(
+            "image-pdf-inline",
+            format!(
+                "{} inline image(s) (BI … EI) were not read",
+                page.inline_images
+            ),
+        );
     }
-
-    fn run(&mut self, data: &[u8], resources: &[Dictionary], base: Matrix, depth: usize) {
-        let Ok(content) = Content::decode(data) else {
-            self.note("image-pdf-content", "its content stream is damaged".into());
-            return;
-        };
-        let mut ctm = base;
-        let mut stack: Vec<Matrix> = Vec::new();
-        for op in content.operations {
-            match op.operator.as_str() {
-                "q" => stack.push(ctm),
-                "Q" => ctm = stack.pop().unwrap_or(base),
-                "cm" => {
-                    let v: Vec<f64> = op
-                        .operands
-                        .iter()
-                        .filter_map(|o| num(self.doc, o))
-                        .collect();
-                    if v.len() == 6 && v.iter().all(|x| x.is_finite()) {
-                        ctm = then(&[v[0], v[1], v[2], v[3], v[4], v[5]], &ctm);
-                    }
-                }
-                "Do" => {
-                    let Some(name) = op.operands.first().and_then(|o| o.as_name().ok()) else {
-                        continue;
-                    };
-                    let Some((id, stream)) = xobject(self.doc, resources, name) else {
-                        continue;
-                    };
-                    let subtype = stream
-                        .dict
-                        .get(b"Subtype")
-                        .and_then(|o| o.as_name())
-                        .unwrap_or(b"");
-                    if subtype == b"Image" {
-                        self.image(id, stream, ctm);
-                    } else if subtype == b"Form" && depth < MAX_FORM_DEPTH {
-                        self.form(stream, resources, ctm, depth);
-                    }
-                }
-                "BI" => self.note(
-                    "image-pdf-inline",
-                    "an inline image (BI … EI) was not read".into(),
-                ),
-                _ => {}
-            }
-        }
-    }
-
-    fn form(&mut self, stream: &lopdf::Stream, outer: &[Dictionary], ctm: Matrix, depth: usize) {
-        let matrix = match stream.dict.get(b"Matrix").map(|o| deref(self.doc, o)) {
-            Ok(Object::Array(a)) => {
-                let v: Vec<f64> = a.iter().filter_map(|o| num(self.doc, o)).collect();
-                if v.len() == 6 {
-                    [v[0], v[1], v[2], v[3], v[4], v[5]]
-                } else {
-                    IDENTITY
-                }
-            }
-            _ => IDENTITY,
-        };
-        let mut resources: Vec<Dictionary> = Vec::new();
-        if let Ok(Object::Dictionary(d)) = stream.dict.get(b"Resources").map(|o| deref(self.doc, o))
-        {
-            resources.push(d.clone());
-        }
-        resources.extend(outer.iter().cloned());
-        let Ok(data) = stream.decompressed_content() else {
-            self.note(
-                "image-pdf-content",
-                "a form's content could not be read".into(),
-            );
-            return;
-        };
-        self.run(&data, &resources, then(&matrix, &ctm), depth + 1);
-    }
-
-    fn image(&mut self, id: ObjectId, stream: &lopdf::Stream, ctm: Matrix) {
-        if ctm[1].abs() > 1e-6 || ctm[2].abs() > 1e-6 {
-            self.note(
+    let (mut out, mut pixels, mut skipped) = (Vec::new(), 0u64, page.images_skipped);
+    for draw in &page.images {
+        let m = draw.matrix.0;
+        let (id, scale) = (
+            draw.id,
+            m.iter().take(4).fold(0.0f64, |a, v| a.max(v.abs())),
+        );
+        let straight = m[1].abs() <= 1e-6 * scale && m[2].abs() <= 1e-6 * scale;
+        let quarter = m[0].abs() <= 1e-6 * scale && m[3].abs() <= 1e-6 * scale;
+        if !straight && !quarter {
+            note(
                 "image-pdf-turned",
                 format!(
                     "image {} {} is drawn turned or skewed on the page; it was not read",
                     id.0, id.1
                 ),
             );
-            return;
+            continue;
         }
-        let (w, h) = (ctm[0].abs(), ctm[3].abs());
-        if w < MIN_IMAGE_POINTS || h < MIN_IMAGE_POINTS {
-            return;
+        let corners =
+            [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)].map(|(u, v)| draw.matrix.apply(u, v));
+        let (x0, x1) = corners
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), c| (a.min(c.0), b.max(c.0)));
+        let (y0, y1) = corners
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), c| (a.min(c.1), b.max(c.1)));
+        if !(x0.is_finite() && x1.is_finite() && y0.is_finite() && y1.is_finite()) {
+            continue;
         }
-        if self.images.len() >= MAX_IMAGES_PER_PAGE {
-            self.note(
-                "image-pdf-too-many",
-                format!(
-                    "more than {MAX_IMAGES_PER_PAGE} images on the page; the rest were not read"
-                ),
-            );
-            return;
+        if x1 - x0 < MIN_IMAGE_POINTS || y1 - y0 < MIN_IMAGE_POINTS {
+            continue;
         }
-        let mut image = match decode_image(self.doc, stream, self.max_stream_bytes) {
+        let Ok(stream) = doc.get_object(id).and_then(|o| o.as_stream()) else {
+            continue;
+        };
+        // Past the page's pixels by its stated size: not decoded at all. (An image that
+        // alone is over the limit is refused by `decode_image`, which says so.)
+        let stated = (int_in(doc, Some(&stream.dict), b"Width", 0).max(0) as u64)
+            .saturating_mul(int_in(doc, Some(&stream.dict), b"Height", 0).max(0) as u64);
+        if stated <= decode::MAX_PIXELS && pixels + stated > super::MAX_PAGE_PIXELS {
+            skipped += 1;
+            continue;
+        }
+        let image = match decode_image(doc, stream, max_stream_bytes) {
             Ok(g) => g,
             Err(e) => {
-                self.note("image-pdf-unread", format!("image {} {}: {e}", id.0, id.1));
-                return;
+                note("image-pdf-unread", format!("image {} {}: {e}", id.0, id.1));
+                continue;
             }
         };
-        // The unit square's top edge (y = 1) is the image's first row.
-        if ctm[3] < 0.0 {
-            flip_rows(&mut image);
+        pixels += (image.width * image.height) as u64;
+        if pixels > super::MAX_PAGE_PIXELS {
+            skipped += 1;
+            continue;
         }
-        if ctm[0] < 0.0 {
-            flip_columns(&mut image);
-        }
-        let left = ctm[4].min(ctm[4] + ctm[0]) - self.origin.0;
-        let top_pdf = ctm[5].max(ctm[5] + ctm[3]) - self.origin.1;
-        self.images.push(PlacedImage {
-            image,
+        out.push(PlacedImage {
+            image: upright(image, &m, straight),
             placement: Placement {
-                x: left,
-                y: self.page_height - top_pdf,
-                width: w,
-                height: h,
+                x: x0,
+                y: y0,
+                width: x1 - x0,
+                height: y1 - y0,
             },
         });
     }
+    if skipped > 0 {
+        diagnostics.push(super::images_skipped(page.number as usize, skipped));
+    }
+    out
+}
+
+/// The image as the page shows it, drawn by `m` from its unit square into the page's view
+/// (y down) `straight` or turned by a quarter: its first row is the unit square's top edge.
+fn upright(mut g: Gray, m: &[f64; 6], straight: bool) -> Gray {
+    let [a, b, c, d, ..] = *m;
+    if straight {
+        if a < 0.0 {
+            flip_columns(&mut g);
+        }
+        if d > 0.0 {
+            flip_rows(&mut g);
+        }
+        return g;
+    }
+    // Turned a quarter: the image's columns run down the page (b), its rows across (c).
+    let (w, h) = (g.width, g.height);
+    let mut out = Gray::new(h, w, 255);
+    for y in 0..w {
+        let i = if b > 0.0 { y } else { w - 1 - y };
+        for x in 0..h {
+            let j = if c < 0.0 { x } else { h - 1 - x };
+            out.pixels[y * h + x] = g.pixels[j * w + i];
+        }
+    }
+    out
 }
 
 fn flip_rows(g: &mut Gray) {
@@ -337,22 +170,22 @@ fn flip_columns(g: &mut Gray) {
 }
 
 fn name_list(doc: &Document, obj: Option<&Object>) -> Vec<Vec<u8>> {
-    match obj.map(|o| deref(doc, o)) {
+    match obj.and_then(|o| deref(doc, o)) {
         Some(Object::Name(n)) => vec![n.clone()],
         Some(Object::Array(a)) => a
             .iter()
-            .filter_map(|o| deref(doc, o).as_name().ok().map(<[u8]>::to_vec))
+            .filter_map(|o| deref(doc, o)?.as_name().ok().map(<[u8]>::to_vec))
             .collect(),
         _ => Vec::new(),
     }
 }
 
 fn parms_list(doc: &Document, obj: Option<&Object>, n: usize) -> Vec<Option<Dictionary>> {
-    match obj.map(|o| deref(doc, o)) {
+    match obj.and_then(|o| deref(doc, o)) {
         Some(Object::Dictionary(d)) => vec![Some(d.clone())],
         Some(Object::Array(a)) => a
             .iter()
-            .map(|o| deref(doc, o).as_dict().ok().cloned())
+            .map(|o| deref(doc, o).and_then(|o| o.as_dict().ok()).cloned())
             .chain(std::iter::repeat(None))
             .take(n)
             .collect(),
@@ -384,8 +217,8 @@ pub fn decode_image(
     check_size(width as u64, height as u64)?;
     let (width, height) = (width as usize, height as usize);
     let mask = matches!(
-        dict.get(b"ImageMask").map(|o| deref(doc, o)),
-        Ok(Object::Boolean(true))
+        dict.get(b"ImageMask").ok().and_then(|o| deref(doc, o)),
+        Some(Object::Boolean(true))
     );
     let bits = if mask {
         1
@@ -402,8 +235,8 @@ pub fn decode_image(
     let filters = name_list(doc, dict.get(b"Filter").ok());
     let parms = parms_list(doc, dict.get(b"DecodeParms").ok(), filters.len());
     let colour = ColourSpace::of(doc, dict.get(b"ColorSpace").ok(), mask);
-    let decode_inverted = match dict.get(b"Decode").map(|o| deref(doc, o)) {
-        Ok(Object::Array(a)) => a.first().and_then(|o| num(doc, o)).is_some_and(|v| v > 0.5),
+    let decode_inverted = match dict.get(b"Decode").ok().and_then(|o| deref(doc, o)) {
+        Some(Object::Array(a)) => a.first().and_then(|o| num(doc, o)).is_some_and(|v| v > 0.5),
         _ => false,
     };
     let mut data = stream.content.clone();
@@ -433,7 +266,7 @@ pub fn decode_image(
                 let rows = int_in(doc, p, b"Rows", height as i64).max(0) as usize;
                 let black_is_1 = p
                     .and_then(|d| d.get(b"BlackIs1").ok())
-                    .is_some_and(|o| matches!(deref(doc, o), Object::Boolean(true)));
+                    .is_some_and(|o| matches!(deref(doc, o), Some(Object::Boolean(true))));
                 gray = Some(decode::ccitt(&data, k, columns, rows, black_is_1)?);
                 break;
             }
@@ -478,6 +311,13 @@ pub fn decode_image(
     Ok(gray)
 }
 
+/// The name an array colour space starts with.
+fn head<'a>(doc: &'a Document, a: &'a [Object]) -> &'a [u8] {
+    a.first()
+        .and_then(|o| deref(doc, o)?.as_name().ok())
+        .unwrap_or(b"")
+}
+
 enum ColourSpace {
     Gray,
     Rgb,
@@ -494,48 +334,47 @@ impl ColourSpace {
         if mask {
             return ColourSpace::Gray;
         }
-        let Some(obj) = obj.map(|o| deref(doc, o)) else {
-            return ColourSpace::Gray;
+        let palette = match obj.and_then(|o| deref(doc, o)) {
+            Some(Object::Array(a)) if matches!(head(doc, a), b"Indexed" | b"I") => a,
+            _ => return ColourSpace::direct(doc, obj),
         };
-        match obj {
-            Object::Name(n) => ColourSpace::named(n),
-            Object::Array(a) => {
-                let head = a
-                    .first()
-                    .and_then(|o| deref(doc, o).as_name().ok())
-                    .unwrap_or(b"");
-                match head {
-                    b"ICCBased" => {
-                        let n = a
-                            .get(1)
-                            .and_then(|o| deref(doc, o).as_stream().ok())
-                            .and_then(|s| s.dict.get(b"N").ok().and_then(|o| num(doc, o)))
-                            .unwrap_or(3.0) as usize;
-                        match n {
-                            1 => ColourSpace::Gray,
-                            4 => ColourSpace::Cmyk,
-                            _ => ColourSpace::Rgb,
-                        }
+        // A palette's base is a direct space (the format allows no palette of palettes:
+        // one is read as RGB, never followed round a loop of references).
+        let base = match ColourSpace::direct(doc, palette.get(1)) {
+            ColourSpace::Gray => 1,
+            ColourSpace::Cmyk => 4,
+            _ => 3,
+        };
+        let table = match palette.get(3).and_then(|o| deref(doc, o)) {
+            Some(Object::String(s, _)) => s.clone(),
+            Some(Object::Stream(s)) => s
+                .decompressed_content_with_limit(MAX_PALETTE_BYTES)
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        ColourSpace::Indexed { base, table }
+    }
+
+    /// A space of colour components (not a palette).
+    fn direct(doc: &Document, obj: Option<&Object>) -> ColourSpace {
+        match obj.and_then(|o| deref(doc, o)) {
+            Some(Object::Name(n)) => ColourSpace::named(n),
+            Some(Object::Array(a)) => match head(doc, a) {
+                b"ICCBased" => {
+                    let n = a
+                        .get(1)
+                        .and_then(|o| deref(doc, o)?.as_stream().ok())
+                        .and_then(|s| s.dict.get(b"N").ok().and_then(|o| num(doc, o)))
+                        .unwrap_or(3.0) as usize;
+                    match n {
+                        1 => ColourSpace::Gray,
+                        4 => ColourSpace::Cmyk,
+                        _ => ColourSpace::Rgb,
                     }
-                    b"Indexed" | b"I" => {
-                        let base = a.get(1).map(|o| ColourSpace::of(doc, Some(o), false));
-                        let base = match base {
-                            Some(ColourSpace::Gray) => 1,
-                            Some(ColourSpace::Cmyk) => 4,
-                            _ => 3,
-                        };
-                        let table = match a.get(3).map(|o| deref(doc, o)) {
-                            Some(Object::String(s, _)) => s.clone(),
-                            Some(Object::Stream(s)) => s.decompressed_content().unwrap_or_default(),
-                            _ => Vec::new(),
-                        };
-                        ColourSpace::Indexed { base, table }
-                    }
-                    b"CalGray" => ColourSpace::Gray,
-                    b"CalRGB" | b"Lab" => ColourSpace::Rgb,
-                    _ => ColourSpace::Rgb,
                 }
-            }
+                b"CalGray" => ColourSpace::Gray,
+                _ => ColourSpace::Rgb,
+            },
             _ => ColourSpace::Gray,
         }
     }
@@ -598,5 +437,54 @@ fn samples_to_gray(
             };
             Ok(decode::to_gray(data, width, height, layout))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows of a 3 × 2 image whose pixels are 1..=6 in reading order.
+    fn rows(g: &Gray) -> Vec<Vec<u8>> {
+        g.pixels.chunks(g.width).map(<[u8]>::to_vec).collect()
+    }
+
+    #[test]
+    fn images_are_turned_upright_as_the_page_shows_them() {
+        let image = || Gray {
+            width: 3,
+            height: 2,
+            pixels: vec![1, 2, 3, 4, 5, 6],
+        };
+        // Matrices from the unit square to the view (y down), as the interpreter gives.
+        let shown = |m: [f64; 6]| {
+            let straight = m[1] == 0.0 && m[2] == 0.0;
+            rows(&upright(image(), &m, straight))
+        };
+        // Drawn plainly: the first row at the top.
+        assert_eq!(
+            shown([30.0, 0.0, 0.0, -20.0, 0.0, 20.0]),
+            [[1, 2, 3], [4, 5, 6]]
+        );
+        // Mirrored either way.
+        assert_eq!(
+            shown([30.0, 0.0, 0.0, 20.0, 0.0, 0.0]),
+            [[4, 5, 6], [1, 2, 3]]
+        );
+        assert_eq!(
+            shown([-30.0, 0.0, 0.0, -20.0, 30.0, 20.0]),
+            [[3, 2, 1], [6, 5, 4]]
+        );
+        // A quarter turn clockwise (a page with /Rotate 90): the first row on the right,
+        // read downwards.
+        assert_eq!(
+            shown([0.0, 30.0, 20.0, 0.0, 0.0, 0.0]),
+            [[4, 1], [5, 2], [6, 3]]
+        );
+        // A quarter turn the other way: the first row on the left, read upwards.
+        assert_eq!(
+            shown([0.0, -30.0, -20.0, 0.0, 20.0, 30.0]),
+            [[3, 6], [2, 5], [1, 4]]
+        );
     }
 }

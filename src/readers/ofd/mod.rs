@@ -214,8 +214,9 @@ pub fn read_layout(bytes: &[u8], budget: &mut Budget) -> Result<Layout, OfdError
                 images,
             });
         }
-        match image::read_picture_pages(pictures) {
+        match image::read_picture_pages(pictures, budget) {
             Ok(read) => read_by_ocr.extend(scanned.iter().copied().zip(read.pages)),
+            Err(image::ImageError::Size(e)) => return Err(e.into()),
             Err(e) if no_text => return Err(e.into()),
             Err(e) => {
                 for &i in &scanned {
@@ -247,12 +248,6 @@ pub fn read_layout(bytes: &[u8], budget: &mut Budget) -> Result<Layout, OfdError
     }
     fixed::join(laid_out, budget)?.into_layout(&mut layout);
     Ok(layout)
-}
-
-/// Whether the bytes are an OFD package: a zip whose root holds `OFD.xml`.
-pub fn is_ofd(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"PK\x03\x04")
-        && package::Parts::open(bytes).is_ok_and(|p| p.has(package::OFD_XML))
 }
 
 /// The bytes of a package entry (an [`OfdImage::entry`]), through the same limits.

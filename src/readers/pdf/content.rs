@@ -1,4 +1,4 @@
-//! The content-stream interpreter: runs a page's operations (lopdf decodes them) through
+//! The content-stream interpreter: runs a page's operations (`operations.rs` reads them) through
 //! the text state and the graphics state and records what is drawn — positioned glyphs
 //! with their Unicode text, and the straight path segments tables are ruled with.
 //!
@@ -6,16 +6,16 @@
 //! applied, in points, origin top-left, y growing downwards.
 
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::rc::Rc;
 
-use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use crate::fixed::geometry::Matrix;
 use crate::fixed::{self, Baseline, Glyph, Page};
 
 use super::fonts::Font;
-use super::{deref, entry, name_of, num};
+use super::{deref, entry, name_of, num, operations};
 
 /// Operations run per page, Form XObjects included: a bound on time for hostile content.
 const MAX_OPS: usize = 4_000_000;
@@ -23,6 +23,9 @@ const MAX_GLYPHS: usize = 400_000;
 const MAX_SEGMENTS: usize = 200_000;
 const MAX_FORM_DEPTH: usize = 12;
 const MAX_STATE_DEPTH: usize = 512;
+/// Images drawn on one page recorded at most (a page tiled with thousands of strips is
+/// not read past this, with a note).
+pub const MAX_IMAGES: usize = 64;
 
 /// The matrix of a `cm`, `Tm` or `/Matrix`: six finite numbers.
 fn matrix_from_operands(doc: &Document, ops: &[Object]) -> Option<Matrix> {
@@ -71,6 +74,20 @@ pub struct PageContent {
     pub too_large: bool,
     /// Radical code points read as the ideographs whose glyphs they name.
     pub radicals: usize,
+    /// The image XObjects it draws, for the OCR reader ([`crate::readers::image::pdf`]).
+    pub images: Vec<ImageDraw>,
+    /// Images drawn past [`MAX_IMAGES`], not recorded.
+    pub images_skipped: usize,
+    /// Inline images (`BI … EI`) it draws, which are not read.
+    pub inline_images: usize,
+}
+
+/// An image XObject drawn on a page: the object, and the matrix from the image's unit
+/// square to the page's upright view.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ImageDraw {
+    pub id: ObjectId,
+    pub matrix: Matrix,
 }
 
 #[derive(Clone)]
@@ -311,30 +328,23 @@ impl<'a> Interpreter<'a> {
             return;
         }
         self.state.budget -= data.len();
-        let mut broken = false;
-        for op in Content::decode_iter(data) {
-            let op = match op {
-                Ok(op) => op,
-                Err(_) => {
-                    broken = true;
-                    break;
-                }
-            };
+        let broken = operations::each(data, |operator, operands| {
             self.ops += 1;
             // A limit hit mid-page (a string cut at the glyphs a page or the document may
             // have) ends the page: what follows would be read for nothing.
             if self.limit_hit || self.state.noted {
-                return;
+                return ControlFlow::Break(());
             }
             if self.ops > MAX_OPS
                 || self.out.page.glyphs.len() > MAX_GLYPHS
                 || self.out.page.segments.len() > MAX_SEGMENTS
             {
                 self.page_limit_hit();
-                return;
+                return ControlFlow::Break(());
             }
-            self.op(&op.operator, &op.operands, res);
-        }
+            self.op(operator, operands, res);
+            ControlFlow::Continue(())
+        });
         if broken {
             self.out
                 .notes
@@ -439,9 +449,10 @@ impl<'a> Interpreter<'a> {
             }
             "Do" => {
                 if let Some(name) = ops.first().and_then(|o| o.as_name().ok()) {
-                    self.form(res, name);
+                    self.xobject(res, name);
                 }
             }
+            "BI" => self.out.inline_images += 1,
             // Colours: only whether something is visible on white matters.
             "g" | "rg" | "k" | "sc" | "scn" => {
                 self.gs.fill_visible = visible(&self.nums(ops), operator == "k");
@@ -643,7 +654,8 @@ impl<'a> Interpreter<'a> {
         }
     }
 
-    fn form(&mut self, res: &Resources<'a>, name: &[u8]) {
+    /// `Do`: a Form XObject is run, an image recorded where it is drawn.
+    fn xobject(&mut self, res: &Resources<'a>, name: &[u8]) {
         let doc = self.doc;
         let Some(obj) = res.lookup(doc, b"XObject", name) else {
             return;
@@ -654,15 +666,26 @@ impl<'a> Interpreter<'a> {
         let Some(stream) = doc.get_object(id).ok().and_then(|o| o.as_stream().ok()) else {
             return;
         };
-        if stream
+        match stream
             .dict
             .get(b"Subtype")
             .ok()
             .and_then(|o| name_of(doc, o))
-            != Some("Form")
         {
-            return;
+            Some("Form") => self.form(id, stream, res),
+            Some("Image") if self.out.images.len() < MAX_IMAGES => {
+                self.out.images.push(ImageDraw {
+                    id,
+                    matrix: self.gs.ctm.then(&self.view),
+                });
+            }
+            Some("Image") => self.out.images_skipped += 1,
+            _ => {}
         }
+    }
+
+    fn form(&mut self, id: ObjectId, stream: &'a lopdf::Stream, res: &Resources<'a>) {
+        let doc = self.doc;
         if self.forms.contains(&id) || self.forms.len() >= MAX_FORM_DEPTH {
             self.out.notes.push(format!(
                 "Form XObject {} {} R is nested too deeply or draws itself; skipped",

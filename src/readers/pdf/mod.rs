@@ -7,6 +7,7 @@ pub mod cmap;
 mod content;
 mod fonts;
 mod glyphs;
+mod operations;
 mod prescan;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,6 +20,7 @@ use crate::model::{Diagnostic, Level};
 use crate::readers::image;
 
 use content::{DocState, Interpreter, PageContent};
+pub use content::{ImageDraw, MAX_IMAGES};
 
 /// No single stream may decompress to more than this (decompression bombs); the default
 /// of `--max-pdf-stream-bytes`.
@@ -64,7 +66,7 @@ pub enum PdfError {
 }
 
 /// Parses a PDF within the limits, refusing one that opens only with a password.
-fn load(bytes: &[u8], max_stream_bytes: usize) -> Result<Document, PdfError> {
+pub(crate) fn load(bytes: &[u8], max_stream_bytes: usize) -> Result<Document, PdfError> {
     prescan::check(bytes, max_stream_bytes, MAX_DECOMPRESSED_BYTES).map_err(|r| match r {
         prescan::Refusal::Objects => PdfError::TooManyObjects,
         prescan::Refusal::Streams => PdfError::StreamsTooLarge,
@@ -119,16 +121,37 @@ pub fn read(
             ),
         ));
     }
+    let mut state = DocState::new(MAX_CONTENT_BYTES, MAX_DECOMPRESSED_BYTES, MAX_GLYPHS);
+    // Each page is laid out as soon as it is read (its glyphs are not kept), but for pages
+    // that draw images: those wait for what OCR reads in them.
+    let mut laid_out: Vec<Option<fixed::PageLayout>> = Vec::new();
+    let mut drawn: Vec<(usize, fixed::Page, DrawnPage)> = Vec::new();
+    let mut page_notes = Vec::new();
+    let (mut any_text, mut too_large, mut radicals) = (false, false, 0usize);
+    for (&number, &id) in pages.iter().take(MAX_PAGES) {
+        let mut content = run_page(&doc, id, &mut state, max_stream_bytes);
+        page_diagnostics(number, &content, &mut page_notes);
+        too_large |= content.too_large;
+        radicals += content.radicals;
+        if content.images.is_empty() {
+            any_text |= !content.page.glyphs.is_empty();
+            laid_out.push(Some(fixed::lay_out(&content.page)));
+        } else {
+            let images = DrawnPage::take(number, &mut content);
+            drawn.push((laid_out.len(), content.page, images));
+            laid_out.push(None);
+        }
+    }
     // Pages that are pictures of print (scanned, or with a table pasted as an image) are
     // read by OCR and laid out with the page's own text.
-    let pictures = if memchr::memmem::find(bytes, b"/Image").is_some() {
+    let pictures = if drawn.is_empty() {
+        Ok(image::ImageDocument::default())
+    } else {
         let options = image::Options {
             max_stream_bytes,
             ..image::Options::default()
         };
-        image::read_pictures(bytes, &options)
-    } else {
-        Ok(image::ImageDocument::default())
+        image::read_drawn_pictures(&doc, drawn.iter().map(|(_, _, d)| d), &options, budget)
     };
     let picture_pages: BTreeMap<u32, &image::ImagePage> = match &pictures {
         Ok(doc) => {
@@ -137,27 +160,15 @@ pub fn read(
         }
         Err(_) => BTreeMap::new(),
     };
-    let mut state = DocState::new(MAX_CONTENT_BYTES, MAX_DECOMPRESSED_BYTES, MAX_GLYPHS);
-    // Each page is laid out as soon as it is read: its glyphs are not kept.
-    let mut laid_out: Vec<fixed::PageLayout> = Vec::new();
-    let (mut any_text, mut too_large, mut radicals) = (false, false, 0usize);
-    for (&number, &id) in pages.iter().take(MAX_PAGES) {
-        let mut content = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            Interpreter::run_page(&doc, id, &mut state, max_stream_bytes)
-        }))
-        .unwrap_or_else(|_| PageContent {
-            notes: vec!["it could not be interpreted".into()],
-            ..PageContent::default()
-        });
-        if let Some(picture) = picture_pages.get(&number) {
-            add_picture(&mut content.page, picture);
+    layout.diagnostics.extend(page_notes);
+    for (i, mut page, images) in drawn {
+        if let Some(picture) = picture_pages.get(&images.number) {
+            add_picture(&mut page, picture);
         }
-        page_diagnostics(number, &content, &mut layout.diagnostics);
-        any_text |= !content.page.glyphs.is_empty();
-        too_large |= content.too_large;
-        radicals += content.radicals;
-        laid_out.push(fixed::lay_out(&content.page));
+        any_text |= !page.glyphs.is_empty();
+        laid_out[i] = Some(fixed::lay_out(&page));
     }
+    let laid_out: Vec<fixed::PageLayout> = laid_out.into_iter().flatten().collect();
     // A file whose cross-reference table had to be rebuilt (cut short, overwritten) and
     // that gives no text, or mostly text whose fonts were lost with the rest of the file,
     // is not repaired: what it gives would be U+FFFD.
@@ -166,6 +177,8 @@ pub fn read(
         return Err(PdfError::Damaged("no page has text".into()));
     }
     match pictures {
+        // Past a limit the input is refused whole, as for its text.
+        Err(image::ImageError::Size(e)) => return Err(e.into()),
         Err(e) if !any_text => return Err(PdfError::Image(e)),
         Err(e) => layout.diagnostics.push(Diagnostic::new(
             Level::Warning,
@@ -208,6 +221,68 @@ pub fn read(
     }
     joined.into_layout(&mut layout);
     Ok(layout)
+}
+
+/// Runs one page's content; a page the interpreter gives up on is said, not fatal.
+fn run_page(
+    doc: &Document,
+    id: lopdf::ObjectId,
+    state: &mut DocState,
+    limit: usize,
+) -> PageContent {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        Interpreter::run_page(doc, id, state, limit)
+    }))
+    .unwrap_or_else(|_| PageContent {
+        notes: vec!["it could not be interpreted".into()],
+        ..PageContent::default()
+    })
+}
+
+/// The images a page's content draws, for the OCR reader.
+#[derive(Debug)]
+pub struct DrawnPage {
+    /// 1-based.
+    pub number: u32,
+    /// The page's size in points, upright (crop box, `/Rotate` applied).
+    pub width: f64,
+    pub height: f64,
+    pub images: Vec<ImageDraw>,
+    /// Images drawn past the reader's limit a page, not recorded.
+    pub images_skipped: usize,
+    /// Inline images (`BI … EI`), not read.
+    pub inline_images: usize,
+}
+
+impl DrawnPage {
+    fn take(number: u32, content: &mut PageContent) -> DrawnPage {
+        DrawnPage {
+            number,
+            width: content.page.width,
+            height: content.page.height,
+            images: std::mem::take(&mut content.images),
+            images_skipped: content.images_skipped,
+            inline_images: content.inline_images,
+        }
+    }
+}
+
+/// The images every page draws (the first `max_pages`), for reading a PDF as pictures
+/// only; with what the interpreter noted on the pages, and whether pages were left.
+pub fn drawn_pages(
+    doc: &Document,
+    max_stream_bytes: usize,
+    max_pages: usize,
+) -> (Vec<DrawnPage>, Vec<Diagnostic>, bool) {
+    let mut state = DocState::new(MAX_CONTENT_BYTES, MAX_DECOMPRESSED_BYTES, MAX_GLYPHS);
+    let (mut out, mut notes) = (Vec::new(), Vec::new());
+    let pages = doc.get_pages();
+    for (&number, &id) in pages.iter().take(max_pages.min(MAX_PAGES)) {
+        let mut content = run_page(doc, id, &mut state, max_stream_bytes);
+        page_diagnostics(number, &content, &mut notes);
+        out.push(DrawnPage::take(number, &mut content));
+    }
+    (out, notes, pages.len() > max_pages.min(MAX_PAGES))
 }
 
 /// Adds what OCR read on a page to what its content draws, unless the page has text of

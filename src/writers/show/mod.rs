@@ -522,26 +522,27 @@ fn grid_html(
 }
 
 /// A page's file name: the source's name and the start of its hash (two reports may share
-/// a name).
+/// a name). The name is cut, at a character, to [`PAGE_NAME_BYTES`]: with the hash and
+/// `.html` the page's name stays within the 255 bytes filesystems allow a name.
 pub fn page_name(report: &Report) -> String {
-    let safe: String = report
-        .meta
-        .source
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!(
-        "{safe}-{}.html",
-        &report.meta.source.sha256[..report.meta.source.sha256.len().min(8)]
-    )
+    let mut safe = String::new();
+    for c in report.meta.source.name.chars() {
+        let c = if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
+            c
+        } else {
+            '_'
+        };
+        if safe.len() + c.len_utf8() > PAGE_NAME_BYTES {
+            break;
+        }
+        safe.push(c);
+    }
+    let sha256 = &report.meta.source.sha256;
+    format!("{safe}-{}.html", sha256.get(..8).unwrap_or(sha256))
 }
+
+/// The bytes of a source's name a page's name keeps.
+const PAGE_NAME_BYTES: usize = 200;
 
 #[cfg(test)]
 mod tests {
@@ -550,6 +551,18 @@ mod tests {
     fn golden(case: &str) -> Report {
         let path = format!("{}/golden/{case}/expected.xml", env!("CARGO_MANIFEST_DIR"));
         crate::writers::xml::from_bytes(&std::fs::read(path).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn page_names_are_cut_to_fit_a_file_name() {
+        let mut report = golden("meilie-2020-pipe");
+        report.meta.source.name = format!("{}#1.txt", "平潭".repeat(100));
+        let name = page_name(&report);
+        assert!(name.len() <= 255, "{} bytes", name.len());
+        assert!(name.starts_with("平潭平潭"), "{name}");
+        assert!(name.ends_with("-7112633b.html"), "{name}");
+        report.meta.source.name = "平潭 #1.txt".into();
+        assert_eq!(page_name(&report), "平潭__1.txt-7112633b.html");
     }
 
     #[test]

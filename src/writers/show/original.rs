@@ -318,6 +318,9 @@ fn lines_excerpt(lines: &[String], markup: bool, first: u32, last: u32, cell: &C
             line.clone()
         })
     };
+    // The XML's range may run past the text (a crafted `L2-4294967295`): only the lines
+    // there are can be shown.
+    let last = last.min(u32::try_from(lines.len()).unwrap_or(u32::MAX));
     let hit: Vec<(u32, String)> = (first..=last)
         .filter_map(|n| at(n).map(|l| (n, l)))
         .collect();
@@ -346,7 +349,7 @@ fn lines_excerpt(lines: &[String], markup: bool, first: u32, last: u32, cell: &C
             "<span class=\"hit\"><span class=\"n\">{n:>5} </span>{shown}</span>"
         );
     }
-    context(&mut out, last + 1);
+    context(&mut out, last.saturating_add(1));
     out.push_str("</pre>");
     out
 }
@@ -590,5 +593,23 @@ mod tests {
             "{html}"
         );
         assert!(html.chars().count() < 400, "{html}");
+    }
+
+    #[test]
+    fn a_range_past_the_text_shows_the_lines_there_are() {
+        let lines: Vec<String> = ["前", "规章 | 12", "后"].map(String::from).into();
+        let html = lines_excerpt(
+            &lines,
+            false,
+            2,
+            u32::MAX,
+            &cell(CellContent::Value("12".into())),
+        );
+        assert!(html.contains("<mark>12</mark>"), "{html}");
+        assert!(html.contains("<span class=\"n\">    3 </span>后"), "{html}");
+        assert!(
+            html.contains("<span class=\"n\">    1 </span>前\n"),
+            "{html}"
+        );
     }
 }

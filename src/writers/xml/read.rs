@@ -277,11 +277,23 @@ impl Parser<'_> {
                     let Ok(bytes) = bytes.parse() else {
                         return self.err(format!("bytes {bytes:?} is not a count"));
                     };
+                    // The schema's `[0-9a-f]{64}`: pages are named by its start, and
+                    // originals are found by it.
+                    let sha256 = self.required(&attrs, "sha256")?;
+                    if sha256.len() != 64
+                        || !sha256
+                            .bytes()
+                            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+                    {
+                        return self.err(format!(
+                            "sha256 {sha256:?} is not 64 lowercase hexadecimal digits"
+                        ));
+                    }
                     source = Some(Source {
                         name: self.required(&attrs, "name")?,
                         media_type: self.required(&attrs, "media-type")?,
                         bytes,
-                        sha256: self.required(&attrs, "sha256")?,
+                        sha256,
                     });
                 }
                 other => return self.err(format!("unexpected <{other}> in <meta>")),
