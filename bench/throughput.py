@@ -2,7 +2,8 @@
 """Reports per second per core for text and HTML: `gongkai convert -j1` next to
 pandas.read_html on the same files. Not part of CI. Run from the project root:
 
-    python3 bench/throughput.py        # installs pandas and lxml with pip if missing
+    python3 bench/throughput.py                      # installs pandas and lxml if missing
+    python3 bench/throughput.py --before OLD_BINARY  # that binary too, per file, in one run
 
 Files: every text and HTML golden input, and the corpus's text and HTML reports when
 ../shared is there. gongkai converts COPIES copies of each file in one `convert -j1` run,
@@ -12,10 +13,14 @@ second one core sustains. pandas.read_html parses each file in process, RUNS tim
 timed in CPU time of this process (`time.process_time`, user + sys), as gongkai's is: a
 busy machine slows both sides' wall time, not their CPU time. The median gives reports
 per CPU-second. pandas returns bare DataFrames (no cell ids, no typed
-values, no checks) and raises on pages without a <table>.
+values, no checks) and raises on pages without a <table>. With --before, an older gongkai
+binary is timed the same way on each file right before the current one, and the ratio of
+the two rates is printed: both sides of a before/after in one run, on one machine state.
 """
+import argparse
 import glob
 import io
+import os
 import resource
 import shutil
 import statistics
@@ -86,15 +91,26 @@ def pandas_rate(path):
 
 
 def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--before", help="an older gongkai binary, timed on each file too")
+    args = ap.parse_args()
     ensure_tools()
     subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True)
-    binary = ROOT / "target" / "release" / "gongkai"
-    print(f"{'file':<44} {'bytes':>7} {'gongkai rep/CPU-s':>18} {'pandas.read_html rep/CPU-s':>27}")
-    rates = {"text": [], "html": [], "pandas": []}
+    binary = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release" / "gongkai"
+    before_head = f" {'before rep/CPU-s':>17} {'after/before':>12}" if args.before else ""
+    print(f"{'file':<44} {'bytes':>7}{before_head} {'gongkai rep/CPU-s':>18} "
+          f"{'pandas.read_html rep/CPU-s':>27}")
+    rates = {"text": [], "html": [], "pandas": [], "before text": [], "before html": []}
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
         for path in inputs():
-            cpu_rate = gongkai_rate(binary, path, Path(tmp))
             kind = "html" if path.suffix == ".html" else "text"
+            before = ""
+            if args.before:
+                old_rate = gongkai_rate(Path(args.before), path, Path(tmp))
+                rates["before " + kind].append(old_rate)
+            cpu_rate = gongkai_rate(binary, path, Path(tmp))
+            if args.before:
+                before = f" {old_rate:>17.0f} {cpu_rate / old_rate:>11.2f}x"
             rates[kind].append(cpu_rate)
             theirs = ""
             if kind == "html":
@@ -105,8 +121,9 @@ def main():
                     rates["pandas"].append(rate)
                     theirs = f"{rate:.0f} ({cpu_rate / rate:.1f}x slower)" if rate > cpu_rate \
                         else f"{rate:.0f} (gongkai {cpu_rate / rate:.1f}x)"
-            print(f"{label(path):<44} {path.stat().st_size:>7} {cpu_rate:>18.0f} {theirs:>27}")
-    for kind in ("text", "html", "pandas"):
+            print(f"{label(path):<44} {path.stat().st_size:>7}{before} {cpu_rate:>18.0f} "
+                  f"{theirs:>27}")
+    for kind in ("before text", "before html", "text", "html", "pandas"):
         if rates[kind]:
             print(f"median {kind:<6}: {statistics.median(rates[kind]):.0f} reports/s per core "
                   f"over {len(rates[kind])} files")

@@ -432,7 +432,7 @@ fn trim_start_bom_ws(b: &[u8]) -> &[u8] {
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(hay, needle)
 }
 
 /// Text decoded from bytes, with how its encoding was decided.
@@ -521,7 +521,7 @@ pub fn decode(
 
 /// A NUL byte among the first 64 KiB: binary data, whatever encoding it would be read in.
 fn nul_byte(bytes: &[u8]) -> Option<DecodeError> {
-    let pos = bytes.iter().take(1 << 16).position(|&b| b == 0)?;
+    let pos = memchr::memchr(0, &bytes[..bytes.len().min(1 << 16)])?;
     Some(DecodeError::Binary(format!("a NUL byte at offset {pos}")))
 }
 

@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::path::Path;
 use std::rc::Rc;
@@ -16,7 +17,7 @@ use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
 use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
-use html5ever::{Attribute, QualName};
+use html5ever::{local_name, Attribute, LocalName, QualName};
 use scraper::{Html, HtmlTreeSink, Node};
 
 use crate::input::{decode, DecodeError, Decoded, EncodingSource};
@@ -83,7 +84,9 @@ pub fn read(
             format!("{} tag(s) with more than {MAX_ATTRIBUTES} attributes were read without their attributes", tamed.crowded),
         ));
     }
-    let (doc, inserted) = parse(&tamed.text, limits.max_html_nodes)?;
+    let plain = strip_presentation(&tamed.text);
+    let (doc, inserted) = parse(&plain.text, limits.max_html_nodes, plain.attributes)?;
+    drop(plain);
     drop(tamed);
     drop(decoded);
     let hints = page_hints(&doc);
@@ -131,11 +134,12 @@ pub fn read(
 
 /// Parses the page as `scraper` does, a piece at a time, refusing it once the tree holds
 /// more than `max_nodes` nodes: the count is of nodes made, so markup that makes many
-/// nodes of few bytes (implied and reconstructed elements) is counted too. Also gives the
+/// nodes of few bytes (implied and reconstructed elements) is counted too, and starts at
+/// the attributes [`strip_presentation`] took out (`stripped`). Also gives the
 /// text put into the tree, in the order it was put there, with the line of the page each
 /// piece stood on.
-fn parse(text: &str, max_nodes: usize) -> Result<(Html, Text), HtmlError> {
-    let nodes = Rc::new(Cell::new(0usize));
+fn parse(text: &str, max_nodes: usize, stripped: usize) -> Result<(Html, Text), HtmlError> {
+    let nodes = Rc::new(Cell::new(stripped));
     let inserted = Rc::new(RefCell::new(Text::default()));
     let sink = CountingSink {
         inner: HtmlTreeSink::new(Html::new_document()),
@@ -166,6 +170,32 @@ fn parse(text: &str, max_nodes: usize) -> Result<(Html, Text), HtmlError> {
     Ok((doc, inserted))
 }
 
+/// What is known of each node of the parsed page. A node id is an index into the tree's
+/// nodes: hashed by one multiplication, not by SipHash, which cost some 6% of reading a
+/// portal page (no key here is chosen by the page's author: node ids are counted).
+type NodeMap<V> = HashMap<NodeId, V, BuildHasherDefault<NodeIdHasher>>;
+
+#[derive(Default)]
+struct NodeIdHasher(u64);
+
+impl Hasher for NodeIdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        // Fibonacci hashing: spreads consecutive indices over the high bits too.
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
 /// The text nodes of a parsed page found again in the text put into the tree, so that each
 /// character of a text node knows its line of the page (canonical-xml.md § Provenance).
 /// The tree builder puts text in document order but for text it moves (out of a table,
@@ -173,7 +203,7 @@ fn parse(text: &str, max_nodes: usize) -> Result<(Html, Text), HtmlError> {
 /// lines when it is not there.
 struct LinesOfText {
     inserted: Text,
-    at: HashMap<NodeId, usize>,
+    at: NodeMap<usize>,
 }
 
 /// How far past the expected place a moved text node is looked for.
@@ -181,7 +211,7 @@ const LINE_SEARCH_BYTES: usize = 64 * 1024;
 
 impl LinesOfText {
     fn new(doc: &Html, inserted: Text) -> LinesOfText {
-        let mut at = HashMap::new();
+        let mut at = NodeMap::default();
         let mut cursor = 0usize;
         let all = inserted.as_str();
         for node in doc.tree.root().descendants() {
@@ -220,7 +250,7 @@ impl LinesOfText {
 
 /// Every `<table>` element's number: its place among the page's tables in document order,
 /// nested ones counted, from 1.
-fn table_numbers(doc: &Html) -> HashMap<NodeId, u32> {
+fn table_numbers(doc: &Html) -> NodeMap<u32> {
     doc.tree
         .root()
         .descendants()
@@ -575,6 +605,242 @@ fn tame(html: &str, max_depth: usize) -> Tamed<'_> {
     }
 }
 
+/// Presentational attributes, which neither this reader nor the tree builder reads on the
+/// elements they are taken from, and which are most of the markup of a page saved from Word
+/// or a CMS (tokenising them was a fifth of reading such a page).
+const PRESENTATIONAL: &[&str] = &[
+    "style",
+    "width",
+    "height",
+    "align",
+    "valign",
+    "nowrap",
+    "lang",
+    "border",
+    "cellpadding",
+    "cellspacing",
+    "bgcolor",
+];
+
+/// Elements whose attributes the tree builder reads: formatting elements are compared by
+/// their attributes (the Noah's Ark clause), `html` and `body` merge repeated tags'
+/// attributes, `input` is told by its type, `template` by its shadow root mode.
+const KEEPS_ATTRIBUTES: &[&str] = &[
+    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt",
+    "u", "html", "body", "input", "template",
+];
+
+/// Elements whose content the tokenizer reads as text, not markup, up to their end tag.
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript",
+];
+
+/// The page as the parser is given it: without [`PRESENTATIONAL`] attributes, and how
+/// many were taken out (each would have been at most one node of the tree: counted all the
+/// same, as the parser's count is an upper bound).
+struct Stripped<'h> {
+    text: Cow<'h, str>,
+    attributes: usize,
+}
+
+/// Takes [`PRESENTATIONAL`] attributes out of start tags (their line ends stay, so every
+/// line keeps its number): the tree the parser builds is the same but for them. Only
+/// markup read here exactly as the HTML tokenizer reads it is changed: a page with foreign
+/// content (`<svg>`, `<math>`, CDATA), `<plaintext>`, a comment closed by `--!>`, a script
+/// holding `<!--`, or a tag whose attributes are not plainly written (names of letters,
+/// digits and `_:.-`, values quoted or of plain characters, white space between them) is
+/// parsed as it is.
+fn strip_presentation(html: &str) -> Stripped<'_> {
+    let unchanged = || Stripped {
+        text: Cow::Borrowed(html),
+        attributes: 0,
+    };
+    let bytes = html.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0usize;
+    let mut attributes = 0usize;
+    let mut tag_attributes: Vec<PlainAttribute> = Vec::new();
+    let mut i = 0usize;
+    while let Some(lt) = memchr::memchr(b'<', &bytes[i..]).map(|p| i + p) {
+        let rest = &bytes[lt..];
+        if rest.starts_with(b"<!--") {
+            let end = memchr::memmem::find(&rest[2..], b"-->").map(|e| lt + 2 + e);
+            if memchr::memmem::find(&bytes[lt + 2..end.unwrap_or(bytes.len())], b"--!").is_some() {
+                return unchanged();
+            }
+            match end {
+                Some(end) => i = end + 3,
+                None => break,
+            }
+            continue;
+        }
+        if rest.starts_with(b"<!") || rest.starts_with(b"<?") {
+            if rest
+                .get(2..9)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"[cdata["))
+            {
+                return unchanged();
+            }
+            match memchr::memchr(b'>', rest) {
+                Some(e) => i = lt + e + 1,
+                None => break,
+            }
+            continue;
+        }
+        let closing = rest.get(1) == Some(&b'/');
+        let name_start = lt + 1 + usize::from(closing);
+        if !bytes.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
+            // `<` before anything else is text; `</` before anything else is a bogus
+            // comment up to the next `>` (`</>` is one too, of nothing).
+            i = if closing {
+                match memchr::memchr(b'>', &bytes[name_start..]) {
+                    Some(e) => name_start + e + 1,
+                    None => break,
+                }
+            } else {
+                lt + 1
+            };
+            continue;
+        }
+        let Some(name_len) = bytes[name_start..]
+            .iter()
+            .position(|&b| is_tag_space(b) || b == b'/' || b == b'>')
+        else {
+            break;
+        };
+        let name = &html[name_start..name_start + name_len];
+        let Some(end) = plain_tag(html, name_start + name_len, &mut tag_attributes) else {
+            return unchanged();
+        };
+        let is = |list: &[&str]| list.iter().any(|n| n.eq_ignore_ascii_case(name));
+        if closing {
+            i = end;
+            continue;
+        }
+        if ["svg", "math", "plaintext"]
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(name))
+        {
+            return unchanged();
+        }
+        if !is(KEEPS_ATTRIBUTES) {
+            // The tokenizer keeps the first of repeated names: each name counts once.
+            let mut taken = 0u32;
+            for attribute in &tag_attributes {
+                let Some(k) = PRESENTATIONAL
+                    .iter()
+                    .position(|n| n.eq_ignore_ascii_case(&html[attribute.name.clone()]))
+                else {
+                    continue;
+                };
+                taken |= 1 << k;
+                out.push_str(&html[copied..attribute.span.start]);
+                out.extend(line_ends(&html[attribute.span.clone()]));
+                copied = attribute.span.end;
+            }
+            attributes += taken.count_ones() as usize;
+        }
+        i = end;
+        if is(RAW_TEXT) {
+            let end = raw_text_end_tag(html, i, name);
+            if name.eq_ignore_ascii_case("script")
+                && memchr::memmem::find(&bytes[i..end], b"<!--").is_some()
+            {
+                return unchanged();
+            }
+            i = end;
+        }
+    }
+    if copied == 0 {
+        return unchanged();
+    }
+    out.push_str(&html[copied..]);
+    Stripped {
+        text: Cow::Owned(out),
+        attributes,
+    }
+}
+
+/// White space between a tag's attributes (a carriage return is a line feed by then).
+fn is_tag_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+}
+
+/// An attribute of a tag: from the white space before it to the end of its value, and its
+/// name.
+struct PlainAttribute {
+    span: Range<usize>,
+    name: Range<usize>,
+}
+
+/// Where the tag whose name ends at `from` ends (after its `>`), its attributes put in
+/// `attributes`, when they are plainly written (see [`strip_presentation`]); none when they
+/// are not, or the page ends inside the tag.
+fn plain_tag(html: &str, from: usize, attributes: &mut Vec<PlainAttribute>) -> Option<usize> {
+    let bytes = html.as_bytes();
+    let plain_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-');
+    let plain_value =
+        |b: u8| !is_tag_space(b) && !matches!(b, b'>' | b'"' | b'\'' | b'<' | b'=' | b'`');
+    let skip = |mut at: usize, keep: &dyn Fn(u8) -> bool| {
+        while bytes.get(at).is_some_and(|&b| keep(b)) {
+            at += 1;
+        }
+        at
+    };
+    attributes.clear();
+    let mut at = from;
+    loop {
+        let start = at;
+        at = skip(at, &is_tag_space);
+        match bytes.get(at)? {
+            b'>' => return Some(at + 1),
+            b'/' if bytes.get(at + 1) == Some(&b'>') => return Some(at + 2),
+            // An attribute is white space, then its name.
+            &b if at > start && plain_name(b) => {}
+            _ => return None,
+        }
+        let name_start = at;
+        at = skip(at, &plain_name);
+        let name = name_start..at;
+        let after_name = skip(at, &is_tag_space);
+        if bytes.get(after_name) == Some(&b'=') {
+            at = skip(after_name + 1, &is_tag_space);
+            match *bytes.get(at)? {
+                quote @ (b'"' | b'\'') => {
+                    at += 1 + memchr::memchr(quote, &bytes[at + 1..])? + 1;
+                }
+                b if plain_value(b) => at = skip(at, &plain_value),
+                _ => return None,
+            }
+        }
+        attributes.push(PlainAttribute {
+            span: start..at,
+            name,
+        });
+    }
+}
+
+/// Where the text of a raw-text element opened before `from` ends: at its end tag (the
+/// name, without regard to case, then white space, `/` or `>`), or the page's end.
+fn raw_text_end_tag(html: &str, from: usize, name: &str) -> usize {
+    let bytes = html.as_bytes();
+    let mut at = from;
+    while let Some(p) = memchr::memmem::find(&bytes[at..], b"</") {
+        let tag = at + p + 2;
+        let named = bytes
+            .get(tag..tag + name.len())
+            .is_some_and(|t| t.eq_ignore_ascii_case(name.as_bytes()));
+        let ends = bytes
+            .get(tag + name.len())
+            .is_some_and(|&b| is_tag_space(b) || b == b'/' || b == b'>');
+        if named && ends {
+            return at + p;
+        }
+        at = tag;
+    }
+    html.len()
+}
+
 /// The line ends in a piece of markup, in order (`\r\n` stays one line end).
 fn line_ends(markup: &str) -> impl Iterator<Item = char> + '_ {
     markup.chars().filter(|&c| c == '\r' || c == '\n')
@@ -699,7 +965,7 @@ fn page_hints(doc: &Html) -> Hints {
 /// page's Chinese text, go into it — navigation, sidebars and footers fall away as
 /// siblings.
 fn article_root(doc: &Html) -> NodeRef<'_, Node> {
-    let mut weight: HashMap<NodeId, usize> = HashMap::new();
+    let mut weight: NodeMap<usize> = NodeMap::default();
     for edge in doc.tree.root().traverse() {
         if let Edge::Close(node) = edge {
             let own = match node.value() {
@@ -732,9 +998,9 @@ fn article_root(doc: &Html) -> NodeRef<'_, Node> {
         match heavy {
             // Stop at a table: a data table is read whole, a layout table is walked.
             Some(c)
-                if c.value()
-                    .as_element()
-                    .is_some_and(|e| e.name() != "table" || is_layout_table(c)) =>
+                if c.value().as_element().is_some_and(|e| {
+                    e.name() != "table" || is_layout_table(c, &mut NodeMap::default())
+                }) =>
             {
                 node = c
             }
@@ -779,18 +1045,23 @@ fn is_skipped(e: &scraper::node::Element) -> bool {
         "dqwz",
         "weizhi",
     ];
+    // Without regard to ASCII case, and without lower-casing a copy of each attribute.
     let names_chrome = |attr: Option<&str>| {
         attr.is_some_and(|v| {
-            let v = v.to_ascii_lowercase();
-            CHROME.iter().any(|k| v.contains(k))
+            CHROME.iter().any(|k| {
+                v.as_bytes()
+                    .windows(k.len())
+                    .any(|w| w.eq_ignore_ascii_case(k.as_bytes()))
+            })
         })
     };
-    names_chrome(e.attr("class")) || names_chrome(e.attr("id"))
+    names_chrome(attr(e, &local_name!("class"))) || names_chrome(attr(e, &local_name!("id")))
 }
 
 /// A table used to lay out a page, not to hold data: it holds other tables, or its cells
-/// hold running text.
-fn is_layout_table(table: NodeRef<'_, Node>) -> bool {
+/// hold running text. The texts of its cells, made to tell, are left in `cell_texts` for
+/// the grid to take.
+fn is_layout_table(table: NodeRef<'_, Node>, cell_texts: &mut NodeMap<String>) -> bool {
     let nested = table
         .descendants()
         .skip(1)
@@ -798,20 +1069,19 @@ fn is_layout_table(table: NodeRef<'_, Node>) -> bool {
     if nested {
         return true;
     }
-    let cells: Vec<NodeRef<'_, Node>> = table
-        .descendants()
-        .filter(|n| {
-            n.value()
-                .as_element()
-                .is_some_and(|e| e.name() == "td" || e.name() == "th")
-        })
-        .collect();
-    let longest = cells
-        .iter()
-        .map(|c| text_of(*c).chars().count())
-        .max()
-        .unwrap_or(0);
-    longest > 300 || cells.len() <= 2 && longest > 80
+    let mut cells = 0usize;
+    let mut longest = 0usize;
+    for cell in table.descendants().filter(|n| {
+        n.value()
+            .as_element()
+            .is_some_and(|e| e.name() == "td" || e.name() == "th")
+    }) {
+        let text = text_of(cell);
+        cells += 1;
+        longest = longest.max(text.chars().count());
+        cell_texts.insert(cell.id(), text);
+    }
+    longest > 300 || cells <= 2 && longest > 80
 }
 
 /// The text of a subtree: inline elements run together (`20</span><span>23` is 2023),
@@ -833,12 +1103,25 @@ fn text_of(node: NodeRef<'_, Node>) -> String {
             }
         }
     }
-    out.as_str()
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
+    // Its lines trimmed, blank ones dropped (collapsing left no `\r`): a cell's text is most
+    // often one line between the line ends of its blocks.
+    let raw = out.text;
+    let whole = raw.trim();
+    if !whole.contains('\n') {
+        return if whole.len() == raw.len() {
+            raw
+        } else {
+            whole.to_string()
+        };
+    }
+    let mut lines = String::with_capacity(raw.len());
+    for line in raw.split('\n').map(str::trim).filter(|l| !l.is_empty()) {
+        if !lines.is_empty() {
+            lines.push('\n');
+        }
+        lines.push_str(line);
+    }
+    lines
 }
 
 fn is_block(name: &str) -> bool {
@@ -881,36 +1164,42 @@ fn is_block(name: &str) -> bool {
 
 /// HTML collapses runs of white space to one space. `printed` says where byte ranges of
 /// `text` were printed (in order; none for text whose place is unknown).
+///
+/// Word by word, each word pushed in pieces of one place each (a character belongs to the
+/// range its first byte is in), not character by character.
 fn push_collapsed(out: &mut Text, text: &str, printed: &[(Range<usize>, Src)]) {
+    let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    let bytes = text.as_bytes();
     let mut run = 0;
-    // The characters not yet pushed: where they start, and where they were printed.
-    let mut pending: Option<(usize, Option<Src>)> = None;
-    let flush = |out: &mut Text, pending: &mut Option<(usize, Option<Src>)>, end: usize| {
-        if let Some((start, src)) = pending.take() {
-            out.push_str(&text[start..end], src);
-        }
-    };
-    for (i, c) in text.char_indices() {
-        if matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}') {
-            flush(out, &mut pending, i);
+    let mut at = 0;
+    while at < bytes.len() {
+        if is_space(&bytes[at]) {
+            at += bytes[at..].iter().take_while(|b| is_space(b)).count();
             if !out.as_str().ends_with([' ', '\n']) && !out.is_empty() {
                 out.push_str(" ", None);
             }
             continue;
         }
-        while printed.get(run).is_some_and(|(r, _)| r.end <= i) {
-            run += 1;
-        }
-        let src = printed
-            .get(run)
-            .filter(|(r, _)| r.start <= i)
-            .map(|(_, s)| *s);
-        if pending.is_none_or(|(_, s)| s != src) {
-            flush(out, &mut pending, i);
-            pending = Some((i, src));
+        let word_end = bytes[at..]
+            .iter()
+            .position(is_space)
+            .map_or(bytes.len(), |p| at + p);
+        while at < word_end {
+            while printed.get(run).is_some_and(|(r, _)| r.end <= at) {
+                run += 1;
+            }
+            let (src, mut end) = match printed.get(run) {
+                Some((r, src)) if r.start <= at => (Some(*src), r.end.min(word_end)),
+                Some((r, _)) => (None, r.start.min(word_end)),
+                None => (None, word_end),
+            };
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            out.push_str(&text[at..end], src);
+            at = end;
         }
     }
-    flush(out, &mut pending, text.len());
 }
 
 fn collapse(s: &str) -> String {
@@ -929,7 +1218,7 @@ struct Walker<'b> {
     /// The line of the page each character of a text node stands on.
     lines: LinesOfText,
     /// Each table element's number, for its cells' `src`.
-    tables: HashMap<NodeId, u32>,
+    tables: NodeMap<u32>,
     /// The images beside a saved page, when it was read from a folder.
     images: Option<SavedImages<'b>>,
 }
@@ -967,14 +1256,19 @@ impl Walker<'_> {
                         Node::Element(e) => {
                             if is_skipped(e) {
                                 skip = Some(n.id());
-                            } else if e.name() == "table" && !is_layout_table(n) {
-                                self.flush()?;
-                                self.table(n)?;
-                                skip = Some(n.id());
+                            } else if e.name() == "table" {
+                                let mut cell_texts = NodeMap::default();
+                                if !is_layout_table(n, &mut cell_texts) {
+                                    self.flush()?;
+                                    self.table(n, cell_texts)?;
+                                    skip = Some(n.id());
+                                }
                             } else if e.name() == "br" {
                                 self.buffer.push_str("\n", None);
                             } else if e.name() == "img" {
-                                self.image(e.attr("src").unwrap_or_default().trim())?;
+                                self.image(
+                                    attr(e, &local_name!("src")).unwrap_or_default().trim(),
+                                )?;
                             } else if is_block(e.name()) && depth < self.max_depth {
                                 self.flush()?;
                             }
@@ -1084,9 +1378,13 @@ impl Walker<'_> {
         }
     }
 
-    fn table(&mut self, table: NodeRef<'_, Node>) -> Result<(), TooLarge> {
+    fn table(
+        &mut self,
+        table: NodeRef<'_, Node>,
+        cell_texts: NodeMap<String>,
+    ) -> Result<(), TooLarge> {
         let number = self.tables.get(&table.id()).copied().unwrap_or(0);
-        let grid = grid_of(table, number, self.budget)?;
+        let grid = grid_of(table, number, cell_texts, self.budget)?;
         if grid.rows.is_empty() {
             return Ok(());
         }
@@ -1122,9 +1420,6 @@ fn is_metadata_grid(grid: &Grid) -> bool {
     KEYS.iter().filter(|k| text.contains(*k)).count() >= 3 && !text.contains("第二十条")
 }
 
-/// A table's cells as anchor cells with spans, row groups in order. Spans are clamped as
-/// browsers clamp them (colspan 0 or junk is 1, at most 1000; rowspan 0 runs to the end of
-/// its row group) and then to the rows that exist, so a hostile span allocates nothing.
 /// Images beside a saved page read at most (each may be read by OCR).
 const MAX_SAVED_IMAGES: usize = 64;
 
@@ -1141,9 +1436,19 @@ fn read_beside(folder: &Path, path: &Path, max_bytes: u64) -> Result<Vec<u8>, St
         .map_err(|e| e.to_string())
 }
 
-/// Cells are taken from `budget` before their text is made. Each cell's `src` is the
-/// table's `number`, its row element's and its own place as written, from 1.
-fn grid_of(table: NodeRef<'_, Node>, number: u32, budget: &mut Budget) -> Result<Grid, TooLarge> {
+/// A table's cells as anchor cells with spans, row groups in order. Spans are clamped as
+/// browsers clamp them (colspan 0 or junk is 1, at most 1000; rowspan 0 runs to the end of
+/// its row group) and then to the rows that exist, so a hostile span allocates nothing.
+/// Cells are taken from `budget` before the grid holds them; their texts are those
+/// [`is_layout_table`] made (`cell_texts`), made here for cells it did not see. Each
+/// cell's `src` is the table's `number`, its row element's and its own place as written,
+/// from 1.
+fn grid_of(
+    table: NodeRef<'_, Node>,
+    number: u32,
+    mut cell_texts: NodeMap<String>,
+    budget: &mut Budget,
+) -> Result<Grid, TooLarge> {
     let mut grid = Grid::default();
     let mut groups: Vec<Vec<NodeRef<'_, Node>>> = Vec::new();
     for child in table.children() {
@@ -1194,13 +1499,16 @@ fn grid_of(table: NodeRef<'_, Node>, number: u32, budget: &mut Budget) -> Result
                 .map(|(cell, cell_number)| {
                     let e = cell.value().as_element().expect("filtered to elements");
                     let col_span = colspan(e);
-                    let row_span = match span(e.attr("rowspan")) {
+                    let row_span = match span(attr(e, &local_name!("rowspan"))) {
                         Some(0) => left,
                         Some(s) => s.clamp(1, left),
                         None => 1,
                     };
                     GridCell {
-                        text: text_of(cell).into(),
+                        text: cell_texts
+                            .remove(&cell.id())
+                            .unwrap_or_else(|| text_of(cell))
+                            .into(),
                         row_span,
                         col_span,
                         src: Some(Src::Element {
@@ -1217,9 +1525,19 @@ fn grid_of(table: NodeRef<'_, Node>, number: u32, budget: &mut Budget) -> Result
     Ok(grid)
 }
 
+/// An element's attribute of no namespace, as [`scraper::node::Element::attr`] finds it,
+/// by the name's atom: that method interns the name it is given at every call, which cost
+/// more than the rest of telling page chrome from the article.
+fn attr<'e>(e: &'e scraper::node::Element, name: &LocalName) -> Option<&'e str> {
+    e.attrs
+        .iter()
+        .find(|(q, _)| q.prefix.is_none() && q.ns.is_empty() && q.local == *name)
+        .map(|(_, value)| &**value)
+}
+
 /// A cell's colspan as browsers clamp it.
 fn colspan(e: &scraper::node::Element) -> u32 {
-    span(e.attr("colspan")).map_or(1, |s| s.clamp(1, MAX_COLSPAN))
+    span(attr(e, &local_name!("colspan"))).map_or(1, |s| s.clamp(1, MAX_COLSPAN))
 }
 
 /// A span attribute as browsers read it: leading digits, junk is absent.
@@ -1524,5 +1842,60 @@ mod tests {
         let tamed = tame(&page, MAX_DEPTH);
         assert_eq!(tamed.crowded, 2);
         assert_eq!(tamed.text, "<p class=x>一</p><p>二</p><br/>");
+    }
+
+    #[test]
+    fn presentational_attributes_are_taken_out_where_nothing_reads_them() {
+        let page = "<TD STYLE='a' style=\"b\"\n  nowrap class=\"x\" width=50/ colspan=2>一</td>\
+                    <b style=\"c\">二</b><!-- <td style=d> --></ td style=e>\
+                    <title lang=zh><td style=f></title><p\talign=center>三</p><br style=g/>";
+        let plain = strip_presentation(page);
+        assert_eq!(
+            plain.text,
+            "<TD\n class=\"x\" colspan=2>一</td>\
+             <b style=\"c\">二</b><!-- <td style=d> --></ td style=e>\
+             <title><td style=f></title><p>三</p><br>"
+        );
+        // style (twice: once), nowrap, width; lang; align; style (its value was `g/`).
+        assert_eq!(plain.attributes, 6);
+        // The same tree but for the attributes taken out.
+        let tree = |html: &str| {
+            let (doc, _) = parse(html, MAX_NODES, 0).unwrap();
+            let kept = |e: &scraper::node::Element| -> Vec<(String, String)> {
+                e.attrs()
+                    .filter(|(n, _)| {
+                        KEEPS_ATTRIBUTES.contains(&e.name()) || !PRESENTATIONAL.contains(n)
+                    })
+                    .map(|(n, v)| (n.to_string(), v.to_string()))
+                    .collect()
+            };
+            doc.tree
+                .root()
+                .descendants()
+                .map(|n| match n.value() {
+                    Node::Element(e) => format!("{} {:?}", e.name(), kept(e)),
+                    Node::Text(t) => format!("{:?}", &**t),
+                    other => format!("{other:?}"),
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(tree(&plain.text), tree(page));
+    }
+
+    #[test]
+    fn markup_not_read_as_the_tokenizer_reads_it_is_left_as_it_is() {
+        for page in [
+            "<td style=a>1</td><svg width=1></svg>",
+            "<td style=a>1</td><!-- x --!> <td style=b>",
+            "<td style=a>1</td><script><!-- </script><td style=b> --></script>",
+            "<td style=a>1</td><p style=\"b\"class=c>",
+            "<td style=a>1</td><p style=b\"c>",
+            "<td style=a>1</td><plaintext><td style=b>",
+            "<td style=a>1</td><![CDATA[<td style=b>]]>",
+        ] {
+            let plain = strip_presentation(page);
+            assert!(matches!(plain.text, Cow::Borrowed(_)), "{page}");
+            assert_eq!(plain.attributes, 0, "{page}");
+        }
     }
 }

@@ -268,13 +268,16 @@ fn push_normalised(out: &mut String, text: &str) -> Vec<(usize, usize)> {
     let base = out.len();
     let mut drift = Vec::new();
     let mut diverged = false;
-    // Pinyin glosses are left out of the searchable text (labels match without them).
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let plain: Vec<char> = chars.iter().map(|&(_, c)| c).collect();
+    // Pinyin glosses are left out of the searchable text (labels match without them); only
+    // text with an opening parenthesis can hold one.
+    let plain: Option<Vec<char>> = text.contains(['(', '（']).then(|| text.chars().collect());
     let mut skip = 0;
-    for (i, &(orig_off, c)) in chars.iter().enumerate() {
+    for (i, (orig_off, c)) in text.char_indices().enumerate() {
         if skip == 0 {
-            skip = gloss::gloss_at(&plain, i).unwrap_or(0);
+            skip = plain
+                .as_deref()
+                .and_then(|plain| gloss::gloss_at(plain, i))
+                .unwrap_or(0);
         }
         if skip > 0 {
             skip -= 1;
