@@ -216,6 +216,11 @@ def pdf(pages, content, compress=True, shared=True, extra=(), fonts=0, to_unicod
     for body in extra:
         add(body)
     catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
+    return pdf_file(objs, catalog)
+
+
+def pdf_file(objs, catalog):
+    """The PDF of object bodies `objs` (numbered from 1), its root object `catalog`."""
     out = io.BytesIO()
     out.write(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
@@ -428,18 +433,7 @@ def image_pdf(image_dict, image_data, content, more=()):
         pdf_stream(b"/Type /XObject /Subtype /Image " + image_dict, image_data),
         *more,
     ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.5\n")
-    offsets = []
-    for i, body in enumerate(objs, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
-    return out.getvalue()
+    return pdf_file(objs, 1)
 
 
 def image_drawn_often(side, draws):

@@ -54,6 +54,16 @@ def write(name, data, ext, truth=None):
             (d / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
+def partial_truth(source, keep, note):
+    """The truth file `source` of ../shared/eval with only the cells whose key `keep`
+    holds (the rest are not in the fixture), marked partial, `note` before its notes."""
+    truth = json.loads((TRUTH / source).read_text(encoding="utf-8"))
+    truth["cells"] = {k: v for k, v in truth["cells"].items() if keep(k)}
+    truth["partial"] = True
+    truth["notes"] = note + truth["notes"]
+    return truth
+
+
 # ---------------------------------------------------------------- the real reports
 def corpus_cases():
     copy_corpus("meilie-2020-pipe", "000_fcf6f2f4fa3c5b01.txt", "000_fcf6f2f4fa3c5b01.json")
@@ -942,16 +952,12 @@ def cut_at_right_edge():
         labels = len(row) - 7
         cut.append(row[:labels + len(kept)])
     items[tables[1]] = ("table", cut)
-    truth = json.loads((TRUTH / SHANGHAI_TRUTH).read_text(encoding="utf-8"))
-    truth["cells"] = {
-        k: v for k, v in truth["cells"].items()
-        if not k.startswith("t3|") or k.split("|t3.col.")[1] in kept
-    }
-    truth["partial"] = True
-    truth["notes"] = (
+    truth = partial_truth(
+        SHANGHAI_TRUTH,
+        lambda k: not k.startswith("t3|") or k.split("|t3.col.")[1] in kept,
         "013_shanghai_govoffice_2019_cms-body.html as markdown (golden/make_fixtures.py as_text) with t3 cut after "
         "社会公益组织, header and rows alike: the cells of 法律服务机构, 其他 and 总计 are not in the file and not in "
-        "this truth. " + truth["notes"]
+        "this truth. ",
     )
     write("shanghai-2019-cut-at-right-edge", as_text_items(items).encode("utf-8"), ".md", truth)
 
@@ -999,18 +1005,15 @@ def cut_before_last_pipe():
     total = label + 7  # the row's seventh cell
     assert lines[total] == "18 |", lines[label:total + 1]
     text = "\n".join(lines[:total] + ["18 "])
-    truth = json.loads((TRUTH / SHANGHAI_TRUTH).read_text(encoding="utf-8"))
     rows = ("|t3.row.new_requests|", "|t3.row.carried_over|")
-    truth["cells"] = {
-        k: v for k, v in truth["cells"].items() if k.startswith("t2|") or any(r in k for r in rows)
-    }
-    assert truth["cells"]["t3|t3.row.carried_over|t3.col.total"] == "18"
-    truth["partial"] = True
-    truth["notes"] = (
+    truth = partial_truth(
+        SHANGHAI_TRUTH,
+        lambda k: k.startswith("t2|") or any(r in k for r in rows),
         "013_shanghai_govoffice_2019_cms-body.html in the seed's pipe-cell shape (as shanghai-2019-seed-shape), "
         "cut after '18 ', the total of 二、上年结转 without its closing pipe. Truth: t2 and the two t3 rows in "
-        "the file. " + truth["notes"]
+        "the file. ",
     )
+    assert truth["cells"]["t3|t3.row.carried_over|t3.col.total"] == "18"
     write("shanghai-2019-seed-shape-cut", text.encode("utf-8"), ".txt", truth)
 
 
@@ -1210,14 +1213,12 @@ def bordered_cell_lines():
             out += ["| " + c if i in firsts else c, "|"]
     cut = out.index("| 政府集中采购")
     text = "\n".join(out[:cut + 1])
-    truth = json.loads((TRUTH / MEILIE).read_text(encoding="utf-8"))
-    truth["cells"] = {k: v for k, v in truth["cells"].items()
-                      if k.startswith("t2|") and "central_procurement" not in k}
-    truth["partial"] = True
-    truth["notes"] = (
+    truth = partial_truth(
+        MEILIE,
+        lambda k: k.startswith("t2|") and "central_procurement" not in k,
         "The t2 of 000_fcf6f2f4fa3c5b01.txt printed by golden/make_fixtures.py as real page 22 prints its "
         "tables: '| 规章' / '|' / '0' / '|' …, block titles followed by '|' and '|||', cut after the label "
-        "'| 政府集中采购' (its cells lie past the cut: not in this truth; no t3, t4). " + truth["notes"]
+        "'| 政府集中采购' (its cells lie past the cut: not in this truth; no t3, t4). ",
     )
     write("meilie-2020-bordered-cell-lines", text.encode("utf-8"), ".txt", truth)
 

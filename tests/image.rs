@@ -318,11 +318,11 @@ fn a_jbig2_page_image_is_named_in_a_diagnostic_not_guessed() {
     );
 }
 
-/// zlib data of `n` zero bytes.
-fn deflated_zeros(n: usize) -> Vec<u8> {
+/// zlib data of `n` bytes `byte`.
+fn deflated(byte: u8, n: usize) -> Vec<u8> {
     use std::io::Write;
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    z.write_all(&vec![0; n]).unwrap();
+    z.write_all(&vec![byte; n]).unwrap();
     z.finish().unwrap()
 }
 
@@ -342,7 +342,7 @@ fn image_streams_claiming_a_huge_size_are_refused_before_their_planes_are_made()
     // white to the size claimed.
     let flate = one_image_pdf(
         "/Width 10000 /Height 10000 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
-        &deflated_zeros(1000),
+        &deflated(0, 1000),
     );
     assert_eq!(
         unread_image(&flate),
@@ -376,7 +376,7 @@ fn image_streams_claiming_a_huge_size_are_refused_before_their_planes_are_made()
     // A negative sample size is refused as such (sizes computed from it would overflow).
     let negative = one_image_pdf(
         "/Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent -8 /Filter /FlateDecode",
-        &deflated_zeros(10_000),
+        &deflated(0, 10_000),
     );
     assert_eq!(
         unread_image(&negative),
@@ -480,20 +480,25 @@ fn extract_file(name: &str, bytes: &[u8], flags: &[&str]) -> (Option<i32>, Vec<u
     (out.status.code(), out.stdout, stderr)
 }
 
+/// `extract` of `bytes` as `name` with `--max-pixels max`: exit 2 and the one line saying so.
+fn assert_past_pixels(name: &str, bytes: &[u8], max: u64) {
+    let (code, stdout, stderr) = extract_file(name, bytes, &["--max-pixels", &max.to_string()]);
+    assert_eq!(
+        (code, stdout.is_empty(), stderr),
+        (
+            Some(2),
+            true,
+            format!("gongkai: {name}: the document's images hold more than {max} pixels (raise the limit with --max-pixels)\n")
+        )
+    );
+}
+
 #[test]
 fn images_past_the_document_pixel_budget_are_refused_whole() {
     // Three white pages of a million pixels each: each page is within the per-image limit,
     // the three together past a budget of 2.5 million.
     let tiff = gray_tiff(&[(1000, 1000), (1000, 1000), (1000, 1000)]);
-    let (code, stdout, stderr) = extract_file("pages.tif", &tiff, &["--max-pixels", "2500000"]);
-    assert_eq!(
-        (code, stdout.is_empty(), stderr.as_str()),
-        (
-            Some(2),
-            true,
-            "gongkai: pages.tif: the document's images hold more than 2500000 pixels (raise the limit with --max-pixels)\n"
-        )
-    );
+    assert_past_pixels("pages.tif", &tiff, 2_500_000);
     // The same pages within the budget are read (blank pages: no table).
     let (code, stdout, stderr) = extract_file("pages.tif", &tiff, &["--max-pixels", "3000000"]);
     assert_eq!(code, Some(0), "{stderr}");
@@ -501,26 +506,12 @@ fn images_past_the_document_pixel_budget_are_refused_whole() {
     assert_eq!(report.meta.template, None);
 
     // One image drawn three times on a PDF page is decoded, and taken, three times.
-    let white = {
-        use std::io::Write;
-        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-        z.write_all(&vec![255; 2000 * 2000]).unwrap();
-        z.finish().unwrap()
-    };
     let pdf = image_pdf(
         "/Width 2000 /Height 2000 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
-        &white,
+        &deflated(255, 2000 * 2000),
         3,
     );
-    let (code, stdout, stderr) = extract_file("drawn.pdf", &pdf, &["--max-pixels", "10000000"]);
-    assert_eq!(
-        (code, stdout.is_empty(), stderr.as_str()),
-        (
-            Some(2),
-            true,
-            "gongkai: drawn.pdf: the document's images hold more than 10000000 pixels (raise the limit with --max-pixels)\n"
-        )
-    );
+    assert_past_pixels("drawn.pdf", &pdf, 10_000_000);
 }
 
 #[test]
@@ -547,7 +538,7 @@ fn pages_past_the_page_limit_are_said_not_dropped_silently() {
     // A PDF's pages likewise.
     let pdf = one_image_pdf(
         "/Width 40 /Height 30 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
-        &deflated_zeros(1200),
+        &deflated(0, 1200),
     );
     let options = Options {
         max_pages: 0,
@@ -565,7 +556,7 @@ fn an_indexed_colour_space_that_names_itself_as_its_base_ends() {
     let pdf = images_pdf(
         &[(
             "/Width 100 /Height 100 /ColorSpace 6 0 R /BitsPerComponent 8 /Filter /FlateDecode",
-            &deflated_zeros(10_000),
+            &deflated(0, 10_000),
         )],
         "q 595 0 0 842 0 0 cm /Im0 Do Q\n",
         &["[/Indexed 6 0 R 1 <00ff>]"],
@@ -580,7 +571,7 @@ fn images_past_a_page_s_limits_are_not_decoded_and_are_said() {
     // 70 draws: 64 are read, the rest said.
     let small = image_pdf(
         "/Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
-        &deflated_zeros(10_000),
+        &deflated(0, 10_000),
         70,
     );
     let doc = image::find_tables(&small, &Options::default()).unwrap();
@@ -603,7 +594,7 @@ fn images_past_a_page_s_limits_are_not_decoded_and_are_said() {
         &[
             (
                 "/Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
-                &deflated_zeros(10_000),
+                &deflated(0, 10_000),
             ),
             (
                 "/Width 10000 /Height 10000 /ColorSpace /DeviceGray /BitsPerComponent 8",
@@ -633,7 +624,7 @@ fn images_drawn_too_small_to_hold_print_do_not_count_against_a_page_s_images() {
             ),
             (
                 "/Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
-                &deflated_zeros(10_000),
+                &deflated(0, 10_000),
             ),
         ],
         &content,

@@ -261,22 +261,30 @@ impl Walk {
 mod tests {
     use super::*;
 
+    /// Files of one byte at the paths `names` under `root`.
+    fn files_under(root: &Path, names: &[&str]) {
+        for name in names {
+            let p = root.join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, b"x").unwrap();
+        }
+    }
+
     #[test]
     fn saved_pages_folders_are_left_to_their_pages() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("in");
-        for f in [
-            "page.html",
-            "page_files/a.png",
-            "page_files/sub/b.png",
-            "x.htm",
-            "x_files/d.png",
-            "alone_files/c.png",
-        ] {
-            let p = root.join(f);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, b"x").unwrap();
-        }
+        files_under(
+            &root,
+            &[
+                "page.html",
+                "page_files/a.png",
+                "page_files/sub/b.png",
+                "x.htm",
+                "x_files/d.png",
+                "alone_files/c.png",
+            ],
+        );
         let w = walk(std::slice::from_ref(&root), None).without_page_folders();
         let rels: Vec<_> = w.files.iter().map(|f| f.rel.clone()).collect();
         assert_eq!(
@@ -298,20 +306,19 @@ mod tests {
     fn one_set_of_rules_counted() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("in");
-        for f in [
-            "b.txt",
-            "a/c.txt",
-            ".hidden.txt",
-            ".git/config",
-            "_errors.jsonl",
-            "_errors.2-of-16.jsonl",
-            ".gongkai-abcdef1234.tmp",
-            "out/x.xml",
-        ] {
-            let p = root.join(f);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, b"x").unwrap();
-        }
+        files_under(
+            &root,
+            &[
+                "b.txt",
+                "a/c.txt",
+                ".hidden.txt",
+                ".git/config",
+                "_errors.jsonl",
+                "_errors.2-of-16.jsonl",
+                ".gongkai-abcdef1234.tmp",
+                "out/x.xml",
+            ],
+        );
         #[cfg(unix)]
         std::os::unix::fs::symlink(&root, root.join("loop")).unwrap();
         let w = walk(std::slice::from_ref(&root), Some(&root.join("out")));
