@@ -555,7 +555,7 @@ mod tests {
         for _ in 0..20_000 {
             let mut data = Vec::new();
             for _ in 0..rnd() % 14 {
-                if rnd() % 20 == 0 {
+                if rnd().is_multiple_of(20) {
                     data.push(rnd() as u8);
                 } else {
                     data.extend_from_slice(frags[(rnd() % frags.len() as u64) as usize]);
@@ -716,7 +716,7 @@ mod tests {
                 data.extend_from_slice(toks[(rnd() % toks.len() as u64) as usize]);
                 data.extend_from_slice(seps[(rnd() % seps.len() as u64) as usize]);
             }
-            if rnd() % 4 == 0 {
+            if rnd().is_multiple_of(4) {
                 let i = (rnd() % data.len() as u64) as usize;
                 data[i] = rnd() as u8;
             }
