@@ -44,7 +44,7 @@ struct Marker {
 }
 
 /// The numerals of row numbering (一、, （三）): the writing of lists, not a template's labels.
-const CJK_NUMERALS: &str = "一二三四五六七八九十";
+pub(crate) const CJK_NUMERALS: &str = "一二三四五六七八九十";
 
 fn markers(label: &str) -> Vec<Marker> {
     let chars: Vec<(usize, char)> = label.char_indices().collect();

@@ -56,18 +56,22 @@ pub fn recognise(layout: &Layout, source: Source, templates: &Templates) -> Repo
     let mut statements = || prose_statements(&doc, &headings, &regions, templates);
     if let Some(tpl) = template {
         let inline = inline_lines(&doc, &regions);
+        // Asked for by each table that prints no number: worked out once.
+        let mut whole_elsewhere: Option<bool> = None;
         let mut rows_whole_elsewhere = || {
-            let verdicts: Vec<Option<bool>> = tpl
-                .tables
-                .iter()
-                .filter_map(|table| {
-                    let region = regions.get(table.id.as_str())?.clone();
-                    Some(tables::prints_rows_whole(
-                        &doc, region, table, templates, &inline,
-                    ))
-                })
-                .collect();
-            verdicts.contains(&Some(true)) && !verdicts.contains(&Some(false))
+            *whole_elsewhere.get_or_insert_with(|| {
+                let verdicts: Vec<Option<bool>> = tpl
+                    .tables
+                    .iter()
+                    .filter_map(|table| {
+                        let region = regions.get(table.id.as_str())?.clone();
+                        Some(tables::prints_rows_whole(
+                            &doc, region, table, templates, &inline,
+                        ))
+                    })
+                    .collect();
+                verdicts.contains(&Some(true)) && !verdicts.contains(&Some(false))
+            })
         };
         for table in &tpl.tables {
             let Some(region) = regions.get(table.id.as_str()) else {

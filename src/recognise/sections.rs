@@ -12,6 +12,7 @@ use regex::Regex;
 use crate::layout::Hints;
 use crate::model::{Diagnostic, Level, Location, Section, PREAMBLE};
 use crate::recognise::doc::{BlockKind, Doc};
+use crate::recognise::labels::CJK_NUMERALS;
 use crate::template::Templates;
 
 /// A section heading found in the text.
@@ -22,17 +23,11 @@ pub struct Heading {
     pub range: Range<usize>,
 }
 
-/// Chinese numbering (一、 … 十、) is how every heading is numbered, not a template label.
-const NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
-
 /// A heading's numeral. Built for the first text that holds a numeral (it costs half a
 /// million instructions, more than a short run's other start-up).
 fn numeral_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        let numerals: String = NUMERALS.iter().collect();
-        Regex::new(&format!(r"[{numerals}]{{1,2}}\s*[、.]")).expect("valid")
-    })
+    RE.get_or_init(|| Regex::new(&format!(r"[{CJK_NUMERALS}]{{1,2}}\s*[、.]")).expect("valid"))
 }
 
 /// Finds the section headings, in template order, each at most once (spec §2: a numeral
@@ -42,7 +37,8 @@ pub fn find_headings(doc: &Doc, templates: &Templates) -> Vec<Heading> {
     let mut out: Vec<Heading> = Vec::new();
     for block in doc.blocks.iter().filter(|b| b.kind != BlockKind::Grid) {
         let text = &doc.text[block.range.clone()];
-        if !text.contains(NUMERALS) {
+        // Chinese numbering (一、 … 十、) is how every heading is numbered.
+        if !text.contains(|c| CJK_NUMERALS.contains(c)) {
             continue;
         }
         // The next line end and the next digit at or after a numeral, kept as the numerals
@@ -367,7 +363,7 @@ fn ends_sentence(text: &str) -> bool {
 fn starts_item(line: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"^\s*(#{1,6}\s*)?([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9]{1,2}[)）]|[0-9０-９]{1,2}[.、．](\D|$)|[①-⑳])")
+        Regex::new(&format!(r"^\s*(#{{1,6}}\s*)?([{CJK_NUMERALS}]+[、.．]|[（(][{CJK_NUMERALS}0-9]{{1,2}}[)）]|[0-9０-９]{{1,2}}[.、．](\D|$)|[①-⑳])"))
             .expect("valid")
     });
     re.is_match(line)

@@ -223,6 +223,19 @@ pub fn read(
     Ok(layout)
 }
 
+/// Runs one page's content: `None` when the interpreter gives up on it.
+fn interpret(
+    doc: &Document,
+    id: lopdf::ObjectId,
+    state: &mut DocState,
+    limit: usize,
+) -> Option<PageContent> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        Interpreter::run_page(doc, id, state, limit)
+    }))
+    .ok()
+}
+
 /// Runs one page's content; a page the interpreter gives up on is said, not fatal.
 fn run_page(
     doc: &Document,
@@ -230,10 +243,7 @@ fn run_page(
     state: &mut DocState,
     limit: usize,
 ) -> PageContent {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        Interpreter::run_page(doc, id, state, limit)
-    }))
-    .unwrap_or_else(|_| PageContent {
+    interpret(doc, id, state, limit).unwrap_or_else(|| PageContent {
         notes: vec!["it could not be interpreted".into()],
         ..PageContent::default()
     })
@@ -317,10 +327,7 @@ pub fn pages(
         if !wanted.contains(&number) {
             continue;
         }
-        let content = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            Interpreter::run_page(&doc, id, &mut state, max_stream_bytes)
-        }));
-        if let Ok(content) = content {
+        if let Some(content) = interpret(&doc, id, &mut state, max_stream_bytes) {
             out.insert(number, content.page);
         }
     }
