@@ -200,32 +200,74 @@ impl TempFolder {
     }
 
     /// Puts the folder in `target`'s place: renamed to that name, or, when a folder has
-    /// it, exchanged with that folder, which is then removed (on Linux in one step, so the
-    /// name never lacks a folder). `target` must be a folder or nothing.
-    pub fn persist(mut self, target: &Path) -> io::Result<()> {
+    /// it, exchanged with that folder (on Linux in one step, so the name never lacks a
+    /// folder). `target` must be a folder or nothing. The folder it replaces is emptied of
+    /// the files `is_ours` accepts and removed; anything else was put there while this one
+    /// was made, and that folder is kept under a name of its own beside `target`, which is
+    /// returned, rather than lose it.
+    pub fn persist(
+        mut self,
+        target: &Path,
+        is_ours: impl Fn(&std::fs::DirEntry) -> bool,
+    ) -> io::Result<Option<PathBuf>> {
         sync_folder(&self.path);
-        match std::fs::symlink_metadata(target) {
+        let replaced = match std::fs::symlink_metadata(target) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 std::fs::rename(&self.path, target)?;
-                self.persisted = true;
+                None
             }
             Err(e) => return Err(e),
             Ok(m) if m.is_dir() => {
-                // The old folder now has our temporary name: dropping us removes it.
-                if !exchange(&self.path, target)? {
+                if exchange(&self.path, target)? {
+                    Some(self.path.clone())
+                } else {
                     let aside = folder_of(target).join(temp_name());
                     std::fs::rename(target, &aside)?;
                     if let Err(e) = std::fs::rename(&self.path, target) {
                         let _ = std::fs::rename(&aside, target);
                         return Err(e);
                     }
-                    self.path = aside;
+                    Some(aside)
                 }
             }
             Ok(_) => return Err(io::Error::other("not a folder")),
-        }
+        };
+        // In place: from here on nothing of ours is removed whole.
+        self.persisted = true;
+        let kept = replaced.and_then(|old| remove_replaced(&old, target, is_ours));
         sync_folder(folder_of(target));
-        Ok(())
+        Ok(kept)
+    }
+}
+
+/// Empties `old`, the folder `target` was, of the files `is_ours` accepts and removes it;
+/// when anything else is there (or cannot be removed) it is renamed `NAME.kept-RANDOM`
+/// beside `target` instead and that name returned (its temporary name would have it
+/// removed as a killed run's by the next run writing there).
+fn remove_replaced(
+    old: &Path,
+    target: &Path,
+    is_ours: impl Fn(&std::fs::DirEntry) -> bool,
+) -> Option<PathBuf> {
+    let mut others = false;
+    if let Ok(entries) = std::fs::read_dir(old) {
+        for entry in entries {
+            match entry {
+                Ok(e) if is_ours(&e) && std::fs::remove_file(e.path()).is_ok() => {}
+                _ => others = true,
+            }
+        }
+    }
+    // A file put there after the listing makes this fail, and the folder is kept too.
+    if !others && std::fs::remove_dir(old).is_ok() {
+        return None;
+    }
+    let mut name = target.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".kept-{}", random_name()));
+    let kept = folder_of(target).join(name);
+    match std::fs::rename(old, &kept) {
+        Ok(()) => Some(kept),
+        Err(_) => Some(old.to_path_buf()),
     }
 }
 
@@ -567,7 +609,7 @@ mod tests {
         let live = site.path().to_path_buf();
         assert_eq!(remove_stale(dir.path()), 0, "a live folder is kept");
         site.write("index.html", b"new").unwrap();
-        site.persist(&target).unwrap();
+        assert_eq!(site.persist(&target, |_| true).unwrap(), None);
         assert_eq!(names(&target), ["index.html"]);
         assert_eq!(names(dir.path()), ["site"]);
         assert!(!live.exists());
@@ -581,9 +623,33 @@ mod tests {
         let fresh = dir.path().join("fresh");
         let site = TempFolder::beside(&fresh).unwrap();
         site.write("index.html", b"new").unwrap();
-        site.persist(&fresh).unwrap();
+        assert_eq!(site.persist(&fresh, |_| true).unwrap(), None);
         assert_eq!(std::fs::read(fresh.join("index.html")).unwrap(), b"new");
         assert_eq!(names(dir.path()), ["fresh", "site"]);
+    }
+
+    #[test]
+    fn a_replaced_folder_holding_what_is_not_ours_is_kept_beside() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("site");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("old.html"), b"old").unwrap();
+        let site = TempFolder::beside(&target).unwrap();
+        site.write("index.html", b"new").unwrap();
+        // Put into the folder while the new one was made.
+        std::fs::write(target.join("notes.txt"), b"mine").unwrap();
+        let is_page = |e: &std::fs::DirEntry| e.file_name().to_string_lossy().ends_with(".html");
+        let kept = site.persist(&target, is_page).unwrap().expect("kept");
+        assert_eq!(names(&target), ["index.html"]);
+        assert_eq!(std::fs::read(target.join("index.html")).unwrap(), b"new");
+        // What was ours went; what was not is kept, under a name no cleaner takes.
+        assert_eq!(names(&kept), ["notes.txt"]);
+        assert_eq!(std::fs::read(kept.join("notes.txt")).unwrap(), b"mine");
+        let kept_name = kept.file_name().unwrap().to_str().unwrap();
+        assert!(kept_name.starts_with("site.kept-"), "{kept_name}");
+        assert!(!is_temp_name(kept_name));
+        assert_eq!(remove_stale(dir.path()), 0);
+        assert_eq!(names(dir.path()), ["site", kept_name]);
     }
 
     #[test]

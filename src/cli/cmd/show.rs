@@ -84,7 +84,17 @@ fn site(c: &Collected, output: &Path, options: &gongkai::ExtractOptions) -> Resu
     let index = show::index(&reports, &no_report, &options.templates);
     site.write(INDEX, index.as_bytes())
         .map_err(|e| failed(&output.join(INDEX), e))?;
-    site.persist(output).map_err(|e| failed(output, e))
+    let kept = site
+        .persist(output, is_ours)
+        .map_err(|e| failed(output, e))?;
+    if let Some(kept) = kept {
+        eprintln!(
+            "gongkai: {}: warning: files put there while show ran are kept in {}",
+            output.display(),
+            kept.display()
+        );
+    }
+    Ok(())
 }
 
 const INDEX: &str = "index.html";
@@ -108,16 +118,22 @@ fn refuse_other_files(output: &Path) -> Result<(), ExitCode> {
     let entries = std::fs::read_dir(output).map_err(|e| refuse(e.to_string()))?;
     for entry in entries {
         let entry = entry.map_err(|e| refuse(e.to_string()))?;
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-        if !(is_file && (name.ends_with(".html") || output::is_temp_name(&name))) {
+        if !is_ours(&entry) {
             return Err(refuse(format!(
-                "holds {name}, which show does not write: it is not replaced"
+                "holds {}, which show does not write: it is not replaced",
+                entry.file_name().to_string_lossy()
             )));
         }
     }
     Ok(())
+}
+
+/// A file show writes into its folder: a page (`.html`) or a temporary file of ours.
+fn is_ours(entry: &std::fs::DirEntry) -> bool {
+    let name = entry.file_name();
+    let name = name.to_string_lossy();
+    entry.file_type().is_ok_and(|t| t.is_file())
+        && (name.ends_with(".html") || output::is_temp_name(&name))
 }
 
 /// Writes a review page for each report in `site`, linking as from `output`, the folder
