@@ -117,16 +117,9 @@ fn close_cut_cell(lines: &mut [Text]) {
     let [.., above, last] = lines else {
         return;
     };
-    let cell_line = |l: &str| {
-        let t = l.trim();
-        is_empty_cell(t)
-            || t.ends_with('|')
-                && !t.starts_with('|')
-                && cell_ranges(t).filter(|c| !c.is_empty()).count() <= 1
-    };
     if last.as_str().ends_with(char::is_whitespace)
         && is_lone_cell(last.as_str().trim())
-        && cell_line(above.as_str())
+        && (is_empty_cell(above.as_str()) || is_cell_line(above.as_str()))
     {
         *last = last.trim();
         last.push_str(" |", None);
@@ -140,12 +133,8 @@ fn close_cut_cell(lines: &mut [Text]) {
 /// a `|` line), and the lines are left as they are.
 fn rejoin_wrapped_pipes(lines: &mut Vec<Text>) {
     let wrapped = |l: &[Text]| {
-        let (above, cell, pipe) = (l[0].as_str().trim(), l[1].as_str().trim(), &l[2]);
-        above.ends_with('|')
-            && !is_empty_cell(above)
-            && !above.starts_with('|')
-            && is_lone_cell(cell)
-            && is_empty_cell(pipe.as_str())
+        let (above, cell, pipe) = (&l[0], l[1].as_str().trim(), &l[2]);
+        is_cell_line(above.as_str()) && is_lone_cell(cell) && is_empty_cell(pipe.as_str())
     };
     if !lines.windows(3).any(wrapped) {
         return;
@@ -389,6 +378,15 @@ fn is_pipe_line(line: &str) -> bool {
     !t.is_empty() && (t.ends_with('|') || t.starts_with('|') || t.contains(" | "))
 }
 
+/// A line of the one-cell-a-line pipe shape holding a cell: one cell (or none) and the
+/// pipe that closes it, no border before it (`规章 |`, `0 |`).
+fn is_cell_line(line: &str) -> bool {
+    let t = line.trim();
+    t.ends_with('|')
+        && !t.starts_with('|')
+        && cell_ranges(t).filter(|c| !c.is_empty()).nth(1).is_none()
+}
+
 fn is_padding(line: &str) -> bool {
     !line.is_empty() && line.chars().all(|c| c == '|' || c.is_whitespace())
 }
@@ -415,13 +413,7 @@ fn pipe_grid(block: &[Text], budget: &mut Budget) -> Result<Grid, TooLarge> {
         .iter()
         .filter(|l| !is_padding(l.as_str()) && !is_md_separator(l.as_str()))
         .collect();
-    let cell_per_line = content.iter().all(|l| {
-        cell_ranges(l.as_str())
-            .filter(|c| !c.is_empty())
-            .nth(1)
-            .is_none()
-            && !l.as_str().trim().starts_with('|')
-    });
+    let cell_per_line = content.iter().all(|l| is_cell_line(l.as_str()));
     let cell = |line: &Text, range: std::ops::Range<usize>| GridCell {
         src: line.src_of(0..line.text.len()),
         ..Grid::cell(line.slice(range))
