@@ -11,6 +11,7 @@
 pub mod bag;
 pub mod container;
 pub mod expected;
+mod lanes;
 pub mod list;
 pub mod merkle;
 pub mod progress;
