@@ -11,7 +11,6 @@
 pub mod bag;
 pub mod container;
 pub mod expected;
-mod lanes;
 pub mod list;
 pub mod merkle;
 pub mod progress;

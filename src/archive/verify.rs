@@ -25,11 +25,11 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
+use sha256_lanes::{self as lanes, LANES};
 
 use super::bag;
 use super::container::{self, Entry, FileSource, FindingKind, ReadAt};
 use super::expected::{self, StreamDiff};
-use super::lanes::{self, LANES};
 use super::merkle::Hash;
 use super::progress::Progress;
 use super::record::{self, Previous, RecordError, RecordFile, RecordHead, RecordReader, Role};
@@ -742,7 +742,7 @@ impl Reading {
     /// Reads the next chunk (all of `chunk` or the rest of the entry), its CRC-32 summed
     /// while it is in the cache; the SHA-256 is the caller's, over all lanes at once.
     fn read(&mut self, src: &dyn ReadAt, chunk: &mut [u8], progress: &Progress) -> io::Result<()> {
-        let n = chunk.len().min((self.end - self.at) as usize);
+        let n = (self.end - self.at).min(chunk.len() as u64) as usize;
         src.read_exact_at(&mut chunk[..n], self.at)?;
         self.crc.update(&chunk[..n]);
         if let Some(k) = self.kept.as_mut() {
