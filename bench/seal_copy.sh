@@ -10,8 +10,8 @@
 #   GONGKAI  the binary (default: the release build of $CARGO_TARGET_DIR or target/)
 #   PYTHON   a Python with bagit (default python3; pip install bagit)
 #   BENCH_DIR  where the files go (default a new folder in /tmp; it is removed at the end)
-#   BEFORE   another gongkai binary (e.g. an older build) whose seal is timed in the same
-#            runs, next to cp -r + sync too
+#   BEFORE   another gongkai binary (e.g. an older build) whose seal and verify are timed
+#            in the same runs, next to cp -r + sync and bagit too
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
@@ -47,6 +47,7 @@ seal() { "$GONGKAI" seal --year 2020 "$W/col" -o "$W/archive.zip"; }
 seal_before() { "$BEFORE" seal --year 2020 "$W/col" -o "$W/archive.zip"; }
 copy_sync() { cp -r "$W/col" "$W/copy" && sync; }
 verify() { "$GONGKAI" verify "$W/archive.zip"; }
+verify_before() { "$BEFORE" verify "$W/archive.zip"; }
 validate() { "$PYTHON" -m bagit --quiet --validate --processes 2 "$W/bag"; }
 # Nothing of the run before is left to write back during the next.
 settle() { rm -rf "$W/archive.zip" "$W/copy"; sync; }
@@ -63,6 +64,7 @@ sync
 for r in $(seq 1 "$RUNS"); do
   timed verify verify
   timed bagit validate
+  if [ -n "${BEFORE:-}" ]; then timed vbefore verify_before; fi
 done
 
 awk -v runs="$RUNS" '
@@ -88,5 +90,7 @@ awk -v runs="$RUNS" '
     pair("seal", "copy", "seal / (cp -r + sync)")
     if (n["before"]) pair("before", "copy", "BEFORE seal / (cp -r + sync)")
     pair("verify", "bagit", "verify / bagit --validate")
+    if (n["vbefore"]) pair("vbefore", "bagit", "BEFORE verify / bagit --validate")
     printf "\nbagit --validate / verify (medians): %.2fx wall, %.2fx CPU\n", median(wall, "bagit") / median(wall, "verify"), median(cpu, "bagit") / median(cpu, "verify")
+    if (n["vbefore"]) printf "bagit --validate / BEFORE verify (medians): %.2fx wall, %.2fx CPU\n", median(wall, "bagit") / median(wall, "vbefore"), median(cpu, "bagit") / median(cpu, "vbefore")
   }' "$W/times"

@@ -1172,3 +1172,82 @@ fn an_original_changed_while_it_is_sealed_is_refused() {
         assert!(o.status.success(), "{name}: {}", out_text(&o));
     }
 }
+
+/// Many originals hashed side by side (three to a core, a chunk of each at a time), of sizes
+/// that end their lanes at different moments, six of them altered: the report names exactly
+/// those six, in path order, and is the same on every run whatever the threads' timing.
+#[test]
+fn altered_entries_among_many_are_named_exactly_and_the_same_on_every_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let col = dir.path().join("col");
+    std::fs::create_dir_all(&col).unwrap();
+    // Around the SHA-256 block and verify's 128 KiB chunk; every 11th file is empty.
+    let sizes = [
+        0,
+        1,
+        63,
+        64,
+        65,
+        4096,
+        131_071,
+        131_072,
+        131_073,
+        300_000,
+        1 << 20,
+    ];
+    let name = |i: usize| format!("data/originals/f{i:02}.bin");
+    for i in 0..40 {
+        let mut bytes = noise(100 + i as u64, sizes[i % sizes.len()]);
+        if let Some(first) = bytes.first_mut() {
+            *first = 0; // binary: archived without a report
+        }
+        std::fs::write(col.join(format!("f{i:02}.bin")), bytes).unwrap();
+    }
+    let out = dir.path().join("archive.zip");
+    let o = seal(dir.path(), &col, &out, &[]);
+    assert!(o.status.success(), "{}", out_text(&o));
+    let mut entries = entries_of(&std::fs::read(&out).unwrap());
+    let altered = [3usize, 7, 8, 21, 30, 39];
+    for &i in &altered {
+        let data = archive_util::entry_mut(&mut entries, &name(i));
+        let at = data.len() / 2;
+        data[at] ^= 0x01;
+    }
+    let damaged = rebuild(&entries);
+
+    let first = verify_bytes(&damaged).unwrap();
+    assert_eq!(first.status, Status::Damaged);
+    let named: Vec<(ProblemKind, &str)> = first
+        .problems
+        .iter()
+        .map(|p| (p.kind, p.path.as_deref().unwrap_or("")))
+        .collect();
+    let want: Vec<String> = altered.iter().map(|&i| name(i)).collect();
+    let want: Vec<(ProblemKind, &str)> = want
+        .iter()
+        .map(|p| (ProblemKind::Altered, p.as_str()))
+        .collect();
+    assert_eq!(named, want, "{}", first.to_text());
+    let text = first.to_text();
+    let json_text = serde_json::to_string_pretty(&first).unwrap();
+    for run in 0..8 {
+        let again = verify_bytes(&damaged).unwrap();
+        assert_eq!(again.to_text(), text, "run {run}");
+        assert_eq!(
+            serde_json::to_string_pretty(&again).unwrap(),
+            json_text,
+            "run {run}"
+        );
+    }
+    // The binary, reading the file, says the same.
+    let file = dir.path().join("damaged.zip");
+    std::fs::write(&file, &damaged).unwrap();
+    let o = run_in(dir.path(), &["verify", "--json", s(&file)]);
+    assert_eq!(o.status.code(), Some(1), "{}", out_text(&o));
+    let ps = problems(&json(&o));
+    let want: Vec<(String, String)> = altered
+        .iter()
+        .map(|&i| ("altered".to_string(), name(i)))
+        .collect();
+    assert_eq!(ps, want);
+}

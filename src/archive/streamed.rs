@@ -16,8 +16,6 @@
 
 use std::io::{self, BufRead, Read};
 
-use rayon::prelude::*;
-
 use super::bag;
 use super::container::{self, Entry, ReadAt};
 use super::expected;
@@ -115,18 +113,21 @@ impl<'a> Check<'a> {
             tag_bytes + if read_payload { layout.stored } else { 0 },
         );
         // Every tag file hashed; the small ones kept.
-        let mut buf = vec![0u8; 1 << 20];
-        let mut tags = Vec::new();
-        let mut kept = Vec::new();
+        let small = |t: &str| !matches!(t, bag::MANIFEST_FILE | bag::SEAL_FILE);
         for (t, e) in bag::TAG_FILES.iter().zip(&layout.tags) {
-            let small = !matches!(*t, bag::MANIFEST_FILE | bag::SEAL_FILE);
-            require(!small || e.stored <= SMALL_TAG_BYTES)?;
-            let keep = if small {
+            require(!small(t) || e.stored <= SMALL_TAG_BYTES)?;
+        }
+        let sums = self.hash(&layout.tags, |i| {
+            if small(bag::TAG_FILES[i]) {
                 Keep::All(SMALL_TAG_BYTES)
             } else {
                 Keep::Nothing
-            };
-            let c = self.hash(e, keep, &mut buf)?;
+            }
+        });
+        let mut tags = Vec::new();
+        let mut kept = Vec::new();
+        for (t, c) in bag::TAG_FILES.iter().zip(sums) {
+            let c = c?;
             tags.push((*t, c.sha256));
             kept.push(c.kept.unwrap_or_default());
         }
@@ -160,7 +161,7 @@ impl<'a> Check<'a> {
 
         let mut manifest = ManifestStream::new(self.src, manifest_entry);
         let mut links = (self.depth == Depth::Full).then(|| Links::new(self.src, seal_entry));
-        self.payload(&layout, &mut buf, |rel, e, sum| {
+        self.payload(&layout, |rel, e, sum| {
             let h = manifest.next(rel)?;
             // (Its CRC-32 was checked as it was hashed.)
             if let Some(c) = sum {
@@ -239,13 +240,31 @@ impl<'a> Check<'a> {
         Ok(layout)
     }
 
-    /// An entry's local header checked and its bytes hashed.
-    fn hash(&self, e: &Entry, keep: Keep, buf: &mut [u8]) -> Result<verify::Content, Stop> {
-        require(io_ok(container::local_header_is_canonical(self.src, e))?)?;
-        match verify::hash_entry(self.src, e, keep, buf, self.progress) {
-            Sum::Done(c) if c.crc == e.crc => Ok(c),
-            _ => departs(),
-        }
+    /// Entries' local headers checked and their bytes hashed, on all cores; a departure
+    /// for each whose header or CRC-32 is not a seal's, or that cannot be read.
+    fn hash(
+        &self,
+        entries: &[Entry],
+        keep: impl Fn(usize) -> Keep + Sync,
+    ) -> Vec<Result<verify::Content, Stop>> {
+        let sums = verify::hash_entries(
+            self.src,
+            entries.len(),
+            |i| match container::local_header_is_canonical(self.src, &entries[i]) {
+                Ok(true) => Ok((&entries[i], keep(i))),
+                // Not read: a departure whatever its bytes.
+                _ => Err(Sum::Unreadable),
+            },
+            self.progress,
+        );
+        entries
+            .iter()
+            .zip(sums)
+            .map(|(e, sum)| match sum {
+                Sum::Done(c) if c.crc == e.crc => Ok(c),
+                _ => departs(),
+            })
+            .collect()
     }
 
     /// The payload's entries in order, each with its path in the bag and (reading the
@@ -253,7 +272,6 @@ impl<'a> Check<'a> {
     fn payload(
         &self,
         layout: &Layout,
-        buf: &mut [u8],
         mut each: impl FnMut(&str, &Entry, Option<&verify::Content>) -> Result<(), Stop>,
     ) -> Result<(), Stop> {
         let mut walk = io_ok(container::canonical_walk(self.src))?.ok_or(())?;
@@ -282,17 +300,7 @@ impl<'a> Check<'a> {
                 }
                 continue;
             }
-            let sums: Vec<Result<verify::Content, Stop>> = if batch.len() == 1 {
-                vec![self.hash(&batch[0], keep_for(&batch[0], layout), buf)]
-            } else {
-                batch
-                    .par_iter()
-                    .map_init(
-                        || vec![0u8; 1 << 20],
-                        |b, e| self.hash(e, keep_for(e, layout), b),
-                    )
-                    .collect()
-            };
+            let sums = self.hash(&batch, |i| keep_for(&batch[i], layout));
             for (e, sum) in batch.iter().zip(sums) {
                 each(&rel_of(e)?, e, Some(&sum?))?;
             }

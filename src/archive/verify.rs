@@ -9,20 +9,23 @@
 //! verifier that names every problem: one pass of positional reads over the zip (nothing
 //! is extracted), every entry hashed on all cores, then every check, each adding to one
 //! list of problems instead of stopping at the first. It holds a couple of hundred bytes
-//! per entry (its name, hashes, manifest line and status), never the entries' bytes: a
-//! buffer per core, the small tag files, the head of a report per core. The manifest and
-//! the seal record, which grow with the payload, are read as streams — never held whole,
-//! whatever their size — and each is compared with the bytes a seal writes as those are
-//! made again. A damaged archive thus costs up to twice the reading of an intact one.
+//! per entry (its name, hashes, manifest line and status), never the entries' bytes: three
+//! chunks of 128 KiB per core ([`hash_entries`]), the small tag files, the head of each
+//! report being read. The manifest and the seal record, which grow with the payload, are read as
+//! streams — never held whole, whatever their size — and each is compared with the bytes a
+//! seal writes as those are made again. A damaged archive thus costs up to twice the
+//! reading of an intact one.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
+use sha256_lanes::{self as lanes, LANES};
 
 use super::bag;
 use super::container::{self, Entry, FileSource, FindingKind, ReadAt};
@@ -565,6 +568,7 @@ impl Sum {
 /// How much of a report is read for its `source/@sha256`: the `<meta>` block comes first.
 pub const REPORT_HEAD: usize = 64 * 1024;
 
+#[derive(Clone, Copy)]
 pub(super) enum Keep {
     Nothing,
     /// All of it, when it is no larger than this.
@@ -612,59 +616,163 @@ fn read_tag<'a>(
     }
 }
 
-/// Bytes summed by SHA-256 and CRC-32 in turn: small enough to stay in L1/L2 between them.
-const SUM_SLICE: usize = 32 << 10;
+/// How much of an entry is read at a time: whole SHA-256 blocks, and small enough that a
+/// worker's [`LANES`] chunks stay in its core's cache from their reading to their hashing.
+const CHUNK: usize = 128 << 10;
 
-pub(super) fn hash_entry(
+/// An entry to hash, with what to keep of it, or its sum without reading it.
+pub(super) type Job<'e> = Result<(&'e Entry, Keep), Sum>;
+
+/// Hashes entries `0..count` ([`Job`]s given by `job`) on every core, each core hashing
+/// [`LANES`] entries side by side ([`lanes`]); their sums in entry order, whichever
+/// finished first. Held at once: [`LANES`] chunks of [`CHUNK`] bytes and the heads being
+/// kept per core, and a sum per entry.
+pub(super) fn hash_entries<'e>(
     src: &dyn ReadAt,
-    e: &Entry,
-    keep: Keep,
-    buf: &mut [u8],
+    count: usize,
+    job: impl Fn(usize) -> Job<'e> + Sync,
     progress: &Progress,
-) -> Sum {
-    if e.method != 0 || e.truncated {
-        return Sum::Unreadable;
+) -> Vec<Sum> {
+    let next = AtomicUsize::new(0);
+    let workers = rayon::current_num_threads().min(count.div_ceil(LANES));
+    // On the pool's threads, which stay: a thread of its own for each call would find its
+    // memory anew (mimalloc's fresh huge pages, zeroed, cost 5–10% of a verify).
+    let parts: Vec<Vec<(usize, Sum)>> = (0..workers)
+        .into_par_iter()
+        .map(|_| hash_some(src, &job, count, &next, progress))
+        .collect();
+    let mut sums: Vec<Sum> = std::iter::repeat_with(|| Sum::Skipped)
+        .take(count)
+        .collect();
+    for (i, sum) in parts.into_iter().flatten() {
+        sums[i] = sum;
     }
-    let mut sha = Sha256::new();
-    let mut crc = crc32fast::Hasher::new();
-    let (mut kept, limit) = match keep {
-        Keep::Nothing => (None, 0),
-        Keep::All(most) => ((e.stored <= most).then(Vec::new), usize::MAX),
-        Keep::Head => (Some(Vec::new()), REPORT_HEAD),
-    };
-    let mut at = e.data_offset;
-    let end = e.data_offset + e.stored;
-    while at < end {
-        let n = buf.len().min((end - at) as usize);
-        if src.read_exact_at(&mut buf[..n], at).is_err() {
-            return Sum::Unreadable;
+    sums
+}
+
+/// One core's part of [`hash_entries`]: it takes the next entry (counted by `next`) into
+/// each lane that is free, reads a chunk of each entry in its lanes, hashes the chunks
+/// together, and ends the entries read to their end. Each entry's sum, with its index.
+fn hash_some<'e>(
+    src: &dyn ReadAt,
+    job: &(impl Fn(usize) -> Job<'e> + Sync),
+    count: usize,
+    next: &AtomicUsize,
+    progress: &Progress,
+) -> Vec<(usize, Sum)> {
+    let mut done = Vec::new();
+    let mut lanes: [(Option<Reading>, Vec<u8>); LANES] =
+        std::array::from_fn(|_| (None, vec![0u8; CHUNK]));
+    loop {
+        for (reading, chunk) in &mut lanes {
+            while reading.is_none() {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= count {
+                    break;
+                }
+                match job(i) {
+                    Err(sum) => done.push((i, sum)),
+                    Ok((e, _)) if e.method != 0 || e.truncated => done.push((i, Sum::Unreadable)),
+                    Ok((e, keep)) => *reading = Some(Reading::new(i, e, keep)),
+                }
+            }
+            if let Some(r) = reading {
+                if r.read(src, chunk, progress).is_err() {
+                    done.push((r.index, Sum::Unreadable));
+                    *reading = None;
+                }
+            }
         }
-        // Both sums over each slice while it is still in the core's cache.
-        for piece in buf[..n].chunks(SUM_SLICE) {
-            sha.update(piece);
-            crc.update(piece);
+        if lanes.iter().all(|(r, _)| r.is_none()) {
+            return done;
         }
-        if let Some(k) = kept.as_mut() {
-            let room = limit.saturating_sub(k.len()).min(n);
-            k.extend_from_slice(&buf[..room]);
+        let mut streams: Vec<(&mut lanes::Sha256, &[lanes::Block])> = lanes
+            .iter_mut()
+            .filter_map(|(r, chunk)| {
+                let r = r.as_mut()?;
+                Some((&mut r.sha, chunk[..r.in_chunk].as_chunks().0))
+            })
+            .collect();
+        lanes::update(&mut streams);
+        for (reading, chunk) in &mut lanes {
+            if let Some(r) = reading.take_if(|r| r.at == r.end) {
+                let last = &chunk[..r.in_chunk];
+                done.push((r.index, r.finish(last)));
+            }
         }
-        at += n as u64;
+    }
+}
+
+/// An entry being read and hashed, a chunk at a time.
+struct Reading {
+    index: usize,
+    keep: Keep,
+    /// Where the next chunk starts, and where the entry's bytes end.
+    at: u64,
+    end: u64,
+    /// The bytes of the last chunk read.
+    in_chunk: usize,
+    sha: lanes::Sha256,
+    crc: crc32fast::Hasher,
+    /// What is kept of its bytes, up to `limit`.
+    kept: Option<Vec<u8>>,
+    limit: usize,
+}
+
+impl Reading {
+    fn new(index: usize, e: &Entry, keep: Keep) -> Reading {
+        let (kept, limit) = match keep {
+            Keep::Nothing => (None, 0),
+            Keep::All(most) => ((e.stored <= most).then(Vec::new), usize::MAX),
+            Keep::Head => (Some(Vec::new()), REPORT_HEAD),
+        };
+        Reading {
+            index,
+            keep,
+            at: e.data_offset,
+            end: e.data_offset + e.stored,
+            in_chunk: 0,
+            sha: lanes::Sha256::default(),
+            crc: crc32fast::Hasher::new(),
+            kept,
+            limit,
+        }
+    }
+
+    /// Reads the next chunk (all of `chunk` or the rest of the entry), its CRC-32 summed
+    /// while it is in the cache; the SHA-256 is the caller's, over all lanes at once.
+    fn read(&mut self, src: &dyn ReadAt, chunk: &mut [u8], progress: &Progress) -> io::Result<()> {
+        let n = (self.end - self.at).min(chunk.len() as u64) as usize;
+        src.read_exact_at(&mut chunk[..n], self.at)?;
+        self.crc.update(&chunk[..n]);
+        if let Some(k) = self.kept.as_mut() {
+            let room = self.limit.saturating_sub(k.len()).min(n);
+            k.extend_from_slice(&chunk[..room]);
+        }
+        self.at += n as u64;
+        self.in_chunk = n;
         progress.add(n as u64);
+        Ok(())
     }
-    let (kept, source_sha256) = match keep {
-        Keep::Head => (
-            None,
-            kept.and_then(|k| record::report_source_sha256(&k))
-                .map(String::into_boxed_str),
-        ),
-        _ => (kept, None),
-    };
-    Sum::Done(Content {
-        sha256: sha.finalize().into(),
-        crc: crc.finalize(),
-        kept,
-        source_sha256,
-    })
+
+    /// The sums, once the last chunk (`last`) has been read and its whole blocks hashed.
+    fn finish(self, last: &[u8]) -> Sum {
+        let (kept, source_sha256) = match self.keep {
+            Keep::Head => (
+                None,
+                self.kept
+                    .and_then(|k| record::report_source_sha256(&k))
+                    .map(String::into_boxed_str),
+            ),
+            _ => (self.kept, None),
+        };
+        Sum::Done(Content {
+            sha256: self.sha.finish(&last[last.len() / 64 * 64..]),
+            crc: self.crc.finalize(),
+            kept,
+            source_sha256,
+        })
+    }
 }
 
 /// The entries by their path inside the bag, sorted: a path's entries (more than one when
@@ -1017,21 +1125,22 @@ fn diagnose(
     for group in by_rel.groups() {
         first_of_path[group[0].1] = true;
     }
-    let contents: Vec<Sum> = entries
-        .par_iter()
-        .zip(rel_of.par_iter())
-        .zip(first_of_path.par_iter())
-        .map_init(
-            || vec![0u8; 1 << 20],
-            |buf, ((e, rel), &first)| {
-                if !read_here(*rel) {
-                    return Sum::Skipped;
-                }
-                let k = if first { keep(*rel) } else { Keep::Nothing };
-                hash_entry(src, e, k, buf, progress)
-            },
-        )
-        .collect();
+    let contents = hash_entries(
+        src,
+        entries.len(),
+        |i| {
+            if !read_here(rel_of[i]) {
+                return Err(Sum::Skipped);
+            }
+            let k = if first_of_path[i] {
+                keep(rel_of[i])
+            } else {
+                Keep::Nothing
+            };
+            Ok((&entries[i], k))
+        },
+        progress,
+    );
     let first =
         |rel: &str| -> Option<&Content> { by_rel.first(rel).and_then(|i| contents[i].done()) };
     // Each entry is checked (its bytes hashed and found to be what a seal writes) or named
