@@ -5,7 +5,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use crate::text::normalise::squeezed;
+use crate::text::normalise::{collapsed, squeezed};
 use crate::text::{gloss, traditional};
 use regex::Regex;
 
@@ -188,7 +188,7 @@ pub fn build_until(
     for h in headings {
         sections.push(Section {
             id: defs[h.section].id.clone(),
-            heading: Some(collapse(doc.original(h.range.clone()))),
+            heading: Some(collapsed(doc.original(h.range.clone()))),
             paragraphs: Vec::new(),
         });
     }
@@ -215,7 +215,7 @@ pub fn build_until(
                 .iter()
                 .filter(|h| h.range.start <= piece.start)
                 .count();
-            let text = collapse(doc.original(piece.clone()));
+            let text = collapsed(doc.original(piece.clone()));
             // What a table's cut leaves of a pipe row (its closing `|`) is markup, not prose.
             if text.chars().all(|c| c == '|' || c.is_whitespace()) {
                 continue;
@@ -289,11 +289,6 @@ fn pieces(range: Range<usize>, cuts: &[Range<usize>]) -> Vec<Range<usize>> {
             .collect();
     }
     out
-}
-
-/// Whitespace runs become one space; CJK text has no spaces worth keeping at the ends.
-fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn join(para: &mut String, next: &str) {
