@@ -532,11 +532,17 @@ fn tame(html: &str, max_depth: usize) -> Tamed<'_> {
             continue;
         }
         let name = &html[name_start..name_start + name_len];
-        let (end, words) = tag_end_and_words(html, name_start + name_len);
+        let name_end = name_start + name_len;
+        let end = tag_end(html, name_end);
         let self_closing = html[..end].ends_with("/>");
         // What the tag written without its attributes took, to take it back below.
         let mut written = 0;
-        if !closing && words > MAX_ATTRIBUTES {
+        // A word takes a byte and a space: a tag of no more bytes than twice the limit has
+        // no more words than it, and is not read word by word.
+        if !closing
+            && end - name_end > 2 * MAX_ATTRIBUTES
+            && tag_words(html, name_end) > MAX_ATTRIBUTES
+        {
             out.push_str(&html[keep_from..lt]);
             let before = out.len();
             out.push('<');
@@ -867,18 +873,36 @@ fn raw_text_end(html: &str, from: usize, name: &str) -> usize {
     html.len()
 }
 
-/// Where a tag that started before `from` ends (after its `>`, quotes respected), and how
-/// many words it holds after `from` (runs of characters between white space, outside
-/// quotes): at least its attributes.
-fn tag_end_and_words(html: &str, from: usize) -> (usize, usize) {
+/// Where a tag that started before `from` ends: after its first `>` outside quotes (a quote
+/// outside quotes opens one, up to the same quote), or at the page's end.
+fn tag_end(html: &str, from: usize) -> usize {
+    let bytes = html.as_bytes();
+    let mut at = from;
+    while let Some(p) = memchr::memchr3(b'>', b'"', b'\'', &bytes[at..]) {
+        let found = at + p;
+        if bytes[found] == b'>' {
+            return found + 1;
+        }
+        match memchr::memchr(bytes[found], &bytes[found + 1..]) {
+            Some(close) => at = found + 1 + close + 1,
+            None => break,
+        }
+    }
+    html.len()
+}
+
+/// How many words a tag that started before `from` holds after `from`, up to its end
+/// ([`tag_end`]): runs of characters between white space, outside quotes; at least its
+/// attributes.
+fn tag_words(html: &str, from: usize) -> usize {
     let mut quote: Option<u8> = None;
     let mut words = 0usize;
     let mut in_word = false;
-    for (k, &b) in html.as_bytes()[from..].iter().enumerate() {
+    for &b in &html.as_bytes()[from..] {
         match (quote, b) {
             (Some(q), b) if b == q => quote = None,
             (Some(_), _) => {}
-            (None, b'>') => return (from + k + 1, words),
+            (None, b'>') => return words,
             (None, b) if b.is_ascii_whitespace() => in_word = false,
             (None, b) => {
                 if b == b'"' || b == b'\'' {
@@ -889,7 +913,7 @@ fn tag_end_and_words(html: &str, from: usize) -> (usize, usize) {
             }
         }
     }
-    (html.len(), words)
+    words
 }
 
 /// The page's charset: BOM, then `<meta charset>` / `http-equiv` in the first 1024 bytes,
