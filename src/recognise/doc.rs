@@ -362,7 +362,6 @@ fn lex(text: &str, range: Range<usize>, line: usize, first_column: usize, items:
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let mut i = 0;
     let mut text_start: Option<usize> = None;
-    let columns: Vec<usize> = (0..=chars.len()).map(|k| first_column + k).collect();
     let mut hyphen_run = false;
     let at = |k: usize| -> usize {
         if k < chars.len() {
@@ -382,7 +381,7 @@ fn lex(text: &str, range: Range<usize>, line: usize, first_column: usize, items:
                     range: range.start + at(st) + lead..range.start + trimmed_end,
                     line,
                     atomic: false,
-                    end_column: columns[end],
+                    end_column: first_column + end,
                 });
             }
         }
@@ -405,7 +404,7 @@ fn lex(text: &str, range: Range<usize>, line: usize, first_column: usize, items:
                     range: range.start + at(i + 1)..range.start + at(i + 1 + spaces),
                     line,
                     atomic: false,
-                    end_column: columns[i + 1 + spaces],
+                    end_column: first_column + i + 1 + spaces,
                 });
                 i += 1 + spaces;
                 continue;
@@ -437,7 +436,7 @@ fn lex(text: &str, range: Range<usize>, line: usize, first_column: usize, items:
                 range: range.start + at(i)..range.start + at(end),
                 line,
                 atomic: false,
-                end_column: columns[end],
+                end_column: first_column + end,
             });
             i = end;
             continue;
