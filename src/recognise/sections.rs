@@ -37,8 +37,9 @@ pub fn find_headings(doc: &Doc, templates: &Templates) -> Vec<Heading> {
     let mut out: Vec<Heading> = Vec::new();
     for block in doc.blocks.iter().filter(|b| b.kind != BlockKind::Grid) {
         let text = &doc.text[block.range.clone()];
-        // Chinese numbering (一、 … 十、) is how every heading is numbered.
-        if !text.contains(|c| CJK_NUMERALS.contains(c)) {
+        // Chinese numbering (一、 … 十、) is how every heading is numbered. Each numeral
+        // is looked for with memchr, not every char decoded and compared with the ten.
+        if !CJK_NUMERALS.chars().any(|numeral| text.contains(numeral)) {
             continue;
         }
         // The next line end and the next digit at or after a numeral, kept as the numerals
@@ -75,12 +76,12 @@ pub fn find_headings(doc: &Doc, templates: &Templates) -> Vec<Heading> {
                 .min()
                 .unwrap_or(line_end);
             let window_end = char_limit(&doc.text, after, 40).min(stop);
-            let window = &doc.text[block.range.start + m.end()..window_end];
+            let window = Window::of(&doc.text[block.range.start + m.end()..window_end]);
             let from = out.last().map_or(0, |h| h.section + 1);
             let found = defs.iter().enumerate().skip(from).find_map(|(i, def)| {
                 def.keywords
                     .iter()
-                    .find_map(|group| keyword_end(window, group))
+                    .find_map(|group| window.keyword_end(group))
                     .map(|end| (i, block.range.start + m.end() + end))
             });
             if let Some((section, kw_end)) = found {
@@ -117,29 +118,44 @@ fn char_limit(text: &str, from: usize, n: usize) -> usize {
         .map_or(text.len(), |(i, _)| from + i)
 }
 
-/// Where the last word of a keyword group (`行政复议+行政诉讼`) ends in `window`, all words
-/// present; whitespace inside the window is ignored.
-fn keyword_end(window: &str, group: &str) -> Option<usize> {
-    let mut squeezed = String::new();
-    let mut offsets = Vec::new();
-    for (i, c) in window.char_indices() {
-        if !c.is_whitespace() {
-            offsets.push((squeezed.len(), i + c.len_utf8()));
-            squeezed.push(c);
+/// The words after a heading's numeral, searched for every section's keyword groups:
+/// without their whitespace (`squeezed`), each char knowing where it ends in the window
+/// (`ends`: offset in `squeezed`, end offset in the window). Made once per numeral.
+struct Window {
+    squeezed: String,
+    ends: Vec<(usize, usize)>,
+}
+
+impl Window {
+    fn of(window: &str) -> Window {
+        let mut squeezed = String::new();
+        let mut ends = Vec::new();
+        for (i, c) in window.char_indices() {
+            if !c.is_whitespace() {
+                ends.push((squeezed.len(), i + c.len_utf8()));
+                squeezed.push(c);
+            }
         }
+        Window { squeezed, ends }
     }
-    let mut end = 0;
-    for word in group.split('+') {
-        let pos = squeezed.find(word)?;
-        let last = pos + word.len();
-        let orig = offsets
-            .iter()
-            .rev()
-            .find(|&&(s, _)| s < last)
-            .map(|&(_, e)| e)?;
-        end = end.max(orig);
+
+    /// Where the last word of a keyword group (`行政复议+行政诉讼`) ends in the window, all
+    /// words present; whitespace inside the window is ignored.
+    fn keyword_end(&self, group: &str) -> Option<usize> {
+        let mut end = 0;
+        for word in group.split('+') {
+            let pos = self.squeezed.find(word)?;
+            let last = pos + word.len();
+            let orig = self
+                .ends
+                .iter()
+                .rev()
+                .find(|&&(s, _)| s < last)
+                .map(|&(_, e)| e)?;
+            end = end.max(orig);
+        }
+        Some(end)
     }
-    Some(end)
 }
 
 /// A heading on a line of its own runs to the line end; run into following text, it ends
