@@ -564,14 +564,26 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
 /// Refuses decoded text that is mostly control characters or replacement characters: that
 /// was binary data, whatever encoding was tried.
 fn check_textual(text: &str) -> Result<(), DecodeError> {
-    let mut total = 0usize;
-    let mut bad = 0usize;
-    for c in text.chars().take(1 << 16) {
-        total += 1;
-        if c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) {
-            bad += 1;
-        }
-    }
+    // Counted over the bytes of the first 64 Ki chars, not char by char (decoding each
+    // char was most of the cost of taking in a page's bytes): the C0 controls and DEL are
+    // single bytes, the C1 controls `C2 80`–`C2 9F`.
+    // No more bytes than that: no more chars either.
+    let prefix = if text.len() <= 1 << 16 {
+        text
+    } else {
+        text.char_indices()
+            .nth(1 << 16)
+            .map_or(text, |(end, _)| &text[..end])
+    };
+    let total = prefix.chars().count();
+    let controls = prefix
+        .bytes()
+        .filter(|&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C) || b == 0x7F)
+        .count();
+    let c1_controls = memchr::memchr_iter(0xC2, prefix.as_bytes())
+        .filter(|&at| matches!(prefix.as_bytes().get(at + 1), Some(0x80..=0x9F)))
+        .count();
+    let bad = controls + c1_controls + prefix.matches('\u{FFFD}').count();
     if total == 0 {
         return Err(DecodeError::Empty);
     }
@@ -765,6 +777,24 @@ mod tests {
             decode(&controls, None),
             Err(DecodeError::Binary(_))
         ));
+    }
+
+    #[test]
+    fn control_and_replacement_chars_are_counted_by_their_bytes() {
+        // One bad char in ten passes, one more is refused: C1 controls (`C2 80`–`C2 9F`),
+        // DEL and U+FFFD count, `C2 A0` (no-break space) and line ends do not.
+        for bad in ["\u{85}", "\u{9F}", "\u{7F}", "\u{FFFD}", "\u{1}"] {
+            let passes = format!("{bad}报告内容\n\t\u{A0}¡ｈ");
+            assert!(check_textual(&passes).is_ok(), "{bad:?}");
+            let refused = format!("{bad}{bad}报告内容\n\t\u{A0}¡");
+            assert!(
+                matches!(check_textual(&refused), Err(DecodeError::Binary(m)) if m.starts_with("2 of the first 10")),
+                "{bad:?}"
+            );
+        }
+        // Only the first 64 Ki chars are counted.
+        let long = format!("{}{}", "报".repeat(1 << 16), "\u{1}".repeat(1 << 16));
+        assert!(check_textual(&long).is_ok());
     }
 
     #[test]

@@ -25,6 +25,7 @@ use crate::layout::{Block, Budget, Grid, GridCell, Hints, Layout, OcrRead, Text,
 use crate::model::{Diagnostic, Level, Src};
 use crate::readers::{image, text};
 use crate::text::chrome::published_date;
+use crate::text::normalise::collapsed;
 
 /// Deepest element nesting read (the default of `--max-html-depth`); deeper tags are
 /// dropped and their text read as text of their ancestor.
@@ -90,7 +91,8 @@ pub fn read(
     drop(tamed);
     drop(decoded);
     let hints = page_hints(&doc);
-    let root = article_root(&doc);
+    let mut cell_texts = NodeMap::default();
+    let root = article_root(&doc, &mut cell_texts);
     let mut walker = Walker {
         max_depth,
         budget,
@@ -100,6 +102,7 @@ pub fn read(
         diagnostics: Vec::new(),
         lines: LinesOfText::new(&doc, inserted),
         tables: table_numbers(&doc),
+        cell_texts,
         images: folder.map(|folder| SavedImages {
             folder,
             options: super::image_options(limits),
@@ -529,11 +532,17 @@ fn tame(html: &str, max_depth: usize) -> Tamed<'_> {
             continue;
         }
         let name = &html[name_start..name_start + name_len];
-        let (end, words) = tag_end_and_words(html, name_start + name_len);
+        let name_end = name_start + name_len;
+        let end = tag_end(html, name_end);
         let self_closing = html[..end].ends_with("/>");
         // What the tag written without its attributes took, to take it back below.
         let mut written = 0;
-        if !closing && words > MAX_ATTRIBUTES {
+        // A word takes a byte and a space: a tag of no more bytes than twice the limit has
+        // no more words than it, and is not read word by word.
+        if !closing
+            && end - name_end > 2 * MAX_ATTRIBUTES
+            && tag_words(html, name_end) > MAX_ATTRIBUTES
+        {
             out.push_str(&html[keep_from..lt]);
             let before = out.len();
             out.push('<');
@@ -864,18 +873,36 @@ fn raw_text_end(html: &str, from: usize, name: &str) -> usize {
     html.len()
 }
 
-/// Where a tag that started before `from` ends (after its `>`, quotes respected), and how
-/// many words it holds after `from` (runs of characters between white space, outside
-/// quotes): at least its attributes.
-fn tag_end_and_words(html: &str, from: usize) -> (usize, usize) {
+/// Where a tag that started before `from` ends: after its first `>` outside quotes (a quote
+/// outside quotes opens one, up to the same quote), or at the page's end.
+fn tag_end(html: &str, from: usize) -> usize {
+    let bytes = html.as_bytes();
+    let mut at = from;
+    while let Some(p) = memchr::memchr3(b'>', b'"', b'\'', &bytes[at..]) {
+        let found = at + p;
+        if bytes[found] == b'>' {
+            return found + 1;
+        }
+        match memchr::memchr(bytes[found], &bytes[found + 1..]) {
+            Some(close) => at = found + 1 + close + 1,
+            None => break,
+        }
+    }
+    html.len()
+}
+
+/// How many words a tag that started before `from` holds after `from`, up to its end
+/// ([`tag_end`]): runs of characters between white space, outside quotes; at least its
+/// attributes.
+fn tag_words(html: &str, from: usize) -> usize {
     let mut quote: Option<u8> = None;
     let mut words = 0usize;
     let mut in_word = false;
-    for (k, &b) in html.as_bytes()[from..].iter().enumerate() {
+    for &b in &html.as_bytes()[from..] {
         match (quote, b) {
             (Some(q), b) if b == q => quote = None,
             (Some(_), _) => {}
-            (None, b'>') => return (from + k + 1, words),
+            (None, b'>') => return words,
             (None, b) if b.is_ascii_whitespace() => in_word = false,
             (None, b) => {
                 if b == b'"' || b == b'\'' {
@@ -886,7 +913,7 @@ fn tag_end_and_words(html: &str, from: usize) -> (usize, usize) {
             }
         }
     }
-    (html.len(), words)
+    words
 }
 
 /// The page's charset: BOM, then `<meta charset>` / `http-equiv` in the first 1024 bytes,
@@ -952,7 +979,7 @@ fn page_hints(doc: &Html) -> Hints {
     for node in doc.tree.root().descendants() {
         match node.value() {
             Node::Element(e) if e.name() == "title" && hints.title.is_none() => {
-                hints.title = Some(collapse(&text_of(node))).filter(|t| !t.is_empty());
+                hints.title = Some(collapsed(&text_of(node))).filter(|t| !t.is_empty());
             }
             Node::Text(t) if hints.published.is_none() => hints.published = published_date(t),
             _ => {}
@@ -963,8 +990,8 @@ fn page_hints(doc: &Html) -> Hints {
 
 /// Finds the article: from `<body>` down, while one child element holds nearly all the
 /// page's Chinese text, go into it — navigation, sidebars and footers fall away as
-/// siblings.
-fn article_root(doc: &Html) -> NodeRef<'_, Node> {
+/// siblings. The cell texts made to tell a table's kind are left in `cell_texts`.
+fn article_root<'d>(doc: &'d Html, cell_texts: &mut NodeMap<String>) -> NodeRef<'d, Node> {
     let mut weight: NodeMap<usize> = NodeMap::default();
     for edge in doc.tree.root().traverse() {
         if let Edge::Close(node) = edge {
@@ -998,9 +1025,9 @@ fn article_root(doc: &Html) -> NodeRef<'_, Node> {
         match heavy {
             // Stop at a table: a data table is read whole, a layout table is walked.
             Some(c)
-                if c.value().as_element().is_some_and(|e| {
-                    e.name() != "table" || is_layout_table(c, &mut NodeMap::default())
-                }) =>
+                if c.value()
+                    .as_element()
+                    .is_some_and(|e| e.name() != "table" || is_layout_table(c, cell_texts)) =>
             {
                 node = c
             }
@@ -1060,7 +1087,7 @@ fn is_skipped(e: &scraper::node::Element) -> bool {
 
 /// A table used to lay out a page, not to hold data: it holds other tables, or its cells
 /// hold running text. The texts of its cells, made to tell, are left in `cell_texts` for
-/// the grid to take.
+/// the grid to take (and taken from there when made before).
 fn is_layout_table(table: NodeRef<'_, Node>, cell_texts: &mut NodeMap<String>) -> bool {
     let nested = table
         .descendants()
@@ -1076,10 +1103,9 @@ fn is_layout_table(table: NodeRef<'_, Node>, cell_texts: &mut NodeMap<String>) -
             .as_element()
             .is_some_and(|e| e.name() == "td" || e.name() == "th")
     }) {
-        let text = text_of(cell);
+        let text = cell_texts.entry(cell.id()).or_insert_with(|| text_of(cell));
         cells += 1;
         longest = longest.max(text.chars().count());
-        cell_texts.insert(cell.id(), text);
     }
     longest > 300 || cells <= 2 && longest > 80
 }
@@ -1202,10 +1228,6 @@ fn push_collapsed(out: &mut Text, text: &str, printed: &[(Range<usize>, Src)]) {
     }
 }
 
-fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// Walks the article in document order, turning block elements into paragraphs and data
 /// tables into grids.
 struct Walker<'b> {
@@ -1219,6 +1241,9 @@ struct Walker<'b> {
     lines: LinesOfText,
     /// Each table element's number, for its cells' `src`.
     tables: NodeMap<u32>,
+    /// Table cells' texts made to tell layout tables from data tables (in [`article_root`]
+    /// or the walk), each made once and taken by its grid.
+    cell_texts: NodeMap<String>,
     /// The images beside a saved page, when it was read from a folder.
     images: Option<SavedImages<'b>>,
 }
@@ -1257,10 +1282,9 @@ impl Walker<'_> {
                             if is_skipped(e) {
                                 skip = Some(n.id());
                             } else if e.name() == "table" {
-                                let mut cell_texts = NodeMap::default();
-                                if !is_layout_table(n, &mut cell_texts) {
+                                if !is_layout_table(n, &mut self.cell_texts) {
                                     self.flush()?;
-                                    self.table(n, cell_texts)?;
+                                    self.table(n)?;
                                     skip = Some(n.id());
                                 }
                             } else if e.name() == "br" {
@@ -1378,13 +1402,9 @@ impl Walker<'_> {
         }
     }
 
-    fn table(
-        &mut self,
-        table: NodeRef<'_, Node>,
-        cell_texts: NodeMap<String>,
-    ) -> Result<(), TooLarge> {
+    fn table(&mut self, table: NodeRef<'_, Node>) -> Result<(), TooLarge> {
         let number = self.tables.get(&table.id()).copied().unwrap_or(0);
-        let grid = grid_of(table, number, cell_texts, self.budget)?;
+        let grid = grid_of(table, number, &mut self.cell_texts, self.budget)?;
         if grid.rows.is_empty() {
             return Ok(());
         }
@@ -1446,7 +1466,7 @@ fn read_beside(folder: &Path, path: &Path, max_bytes: u64) -> Result<Vec<u8>, St
 fn grid_of(
     table: NodeRef<'_, Node>,
     number: u32,
-    mut cell_texts: NodeMap<String>,
+    cell_texts: &mut NodeMap<String>,
     budget: &mut Budget,
 ) -> Result<Grid, TooLarge> {
     let mut grid = Grid::default();
@@ -1456,7 +1476,7 @@ fn grid_of(
             continue;
         };
         match e.name() {
-            "caption" => grid.caption = Some(collapse(&text_of(child))).filter(|c| !c.is_empty()),
+            "caption" => grid.caption = Some(collapsed(&text_of(child))).filter(|c| !c.is_empty()),
             "tr" => match groups.last_mut() {
                 Some(g) if g.last().is_some_and(|r| r.parent() == Some(table)) => g.push(child),
                 _ => groups.push(vec![child]),

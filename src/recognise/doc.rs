@@ -269,16 +269,28 @@ fn push_normalised(out: &mut String, text: &str) -> Vec<(usize, usize)> {
     let mut drift = Vec::new();
     let mut diverged = false;
     // Pinyin glosses are left out of the searchable text (labels match without them); only
-    // text with an opening parenthesis can hold one.
-    let plain: Option<Vec<char>> = text.contains(['(', '（']).then(|| text.chars().collect());
+    // text with an opening parenthesis can hold one (each looked for with memchr, not by
+    // decoding every char as a search for either would).
+    let plain: Option<Vec<char>> =
+        (text.contains('(') || text.contains('（')).then(|| text.chars().collect());
     let mut skip = 0;
+    // Nearly every char of a report normalises to itself: such chars are copied a run at
+    // a time, from `kept` up to the next char that changes or is left out.
+    let mut kept = 0;
     for (i, (orig_off, c)) in text.char_indices().enumerate() {
-        if skip == 0 {
+        if skip == 0 && matches!(c, '(' | '（') {
             skip = plain
                 .as_deref()
                 .and_then(|plain| gloss::gloss_at(plain, i))
                 .unwrap_or(0);
         }
+        let unchanged =
+            c.is_ascii() || fold_simple(c) == Some(c) && traditional::simplified(c).is_none();
+        if skip == 0 && unchanged && !diverged {
+            continue;
+        }
+        out.push_str(&text[kept..orig_off]);
+        kept = orig_off + c.len_utf8();
         if skip > 0 {
             skip -= 1;
             diverged = true;
@@ -299,6 +311,7 @@ fn push_normalised(out: &mut String, text: &str) -> Vec<(usize, usize)> {
             diverged = !same;
         }
     }
+    out.push_str(&text[kept..]);
     if diverged {
         drift.push((out.len() - base, text.len()));
     }
@@ -349,7 +362,6 @@ fn lex(text: &str, range: Range<usize>, line: usize, first_column: usize, items:
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let mut i = 0;
     let mut text_start: Option<usize> = None;
-    let columns: Vec<usize> = (0..=chars.len()).map(|k| first_column + k).collect();
     let mut hyphen_run = false;
     let at = |k: usize| -> usize {
         if k < chars.len() {
@@ -369,7 +381,7 @@ fn lex(text: &str, range: Range<usize>, line: usize, first_column: usize, items:
                     range: range.start + at(st) + lead..range.start + trimmed_end,
                     line,
                     atomic: false,
-                    end_column: columns[end],
+                    end_column: first_column + end,
                 });
             }
         }
@@ -392,7 +404,7 @@ fn lex(text: &str, range: Range<usize>, line: usize, first_column: usize, items:
                     range: range.start + at(i + 1)..range.start + at(i + 1 + spaces),
                     line,
                     atomic: false,
-                    end_column: columns[i + 1 + spaces],
+                    end_column: first_column + i + 1 + spaces,
                 });
                 i += 1 + spaces;
                 continue;
@@ -424,7 +436,7 @@ fn lex(text: &str, range: Range<usize>, line: usize, first_column: usize, items:
                 range: range.start + at(i)..range.start + at(end),
                 line,
                 atomic: false,
-                end_column: columns[end],
+                end_column: first_column + end,
             });
             i = end;
             continue;
@@ -544,8 +556,7 @@ fn no_change_word(chars: &[(usize, char)], i: usize) -> Option<usize> {
     if !cell_edge(chars, i.checked_sub(1)) {
         return None;
     }
-    let ahead: Vec<char> = chars[i..].iter().take(8).map(|&(_, c)| c).collect();
-    let end = i + number::no_change_at(&ahead)?;
+    let end = i + number::no_change_at(chars[i..].iter().map(|&(_, c)| c))?;
     cell_edge(chars, Some(end)).then_some(end)
 }
 

@@ -21,7 +21,7 @@ use regex::Regex;
 use crate::checks;
 use crate::layout::{Block, Layout};
 use crate::model::{Diagnostic, GenericTable, Level, Location, Meta, Report, Source, Table};
-use crate::recognise::doc::{Doc, ItemKind};
+use crate::recognise::doc::{Doc, Item, ItemKind};
 use crate::recognise::sections::Heading;
 use crate::recognise::split::Statement;
 use crate::template::rules::CellKey;
@@ -55,7 +55,13 @@ pub fn recognise(layout: &Layout, source: Source, templates: &Templates) -> Repo
     let template = decide_template(&doc, &regions, info.year, templates, &mut diagnostics);
     let mut statements = || prose_statements(&doc, &headings, &regions, templates);
     if let Some(tpl) = template {
-        let inline = inline_lines(&doc, &regions);
+        // Each region lexed once: the inline lines are found in all of them, and each
+        // table (and the rows-whole verdict) reads its own.
+        let items: BTreeMap<&str, Vec<Item>> = regions
+            .iter()
+            .map(|(&id, region)| (id, doc.items(region.clone())))
+            .collect();
+        let inline = inline_lines(&items);
         // Asked for by each table that prints no number: worked out once.
         let mut whole_elsewhere: Option<bool> = None;
         let mut rows_whole_elsewhere = || {
@@ -64,9 +70,9 @@ pub fn recognise(layout: &Layout, source: Source, templates: &Templates) -> Repo
                     .tables
                     .iter()
                     .filter_map(|table| {
-                        let region = regions.get(table.id.as_str())?.clone();
+                        let items = items.get(table.id.as_str())?;
                         Some(tables::prints_rows_whole(
-                            &doc, region, table, templates, &inline,
+                            &doc, items, table, templates, &inline,
                         ))
                     })
                     .collect();
@@ -90,6 +96,7 @@ pub fn recognise(layout: &Layout, source: Source, templates: &Templates) -> Repo
             let reading = tables::read(tables::TableInput {
                 doc: &doc,
                 region: region.clone(),
+                items: items.get(table.id.as_str()).map_or(&[], Vec::as_slice),
                 template: table,
                 templates,
                 inline_lines: &inline,
@@ -314,11 +321,11 @@ fn find_anchor(text: &str, from: usize, table: &TableTemplate) -> Option<usize> 
 
 /// Lines holding several groups of table numbers: a page printed its tables inline, so a
 /// digit run there may hold several cells (spec §7.3 item 2).
-fn inline_lines(doc: &Doc, regions: &BTreeMap<&str, Range<usize>>) -> BTreeSet<usize> {
+fn inline_lines(items: &BTreeMap<&str, Vec<Item>>) -> BTreeSet<usize> {
     let mut starts: BTreeMap<usize, usize> = BTreeMap::new();
-    for region in regions.values() {
+    for region in items.values() {
         let mut prev: Option<(ItemKind, usize)> = None;
-        for it in doc.items(region.clone()) {
+        for it in region {
             let number = it.kind != ItemKind::Text;
             if number && prev.is_none_or(|(k, line)| k == ItemKind::Text || line != it.line) {
                 *starts.entry(it.line).or_default() += 1;

@@ -5,7 +5,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use crate::text::normalise::squeezed;
+use crate::text::normalise::{collapsed, squeezed};
 use crate::text::{gloss, traditional};
 use regex::Regex;
 
@@ -37,8 +37,9 @@ pub fn find_headings(doc: &Doc, templates: &Templates) -> Vec<Heading> {
     let mut out: Vec<Heading> = Vec::new();
     for block in doc.blocks.iter().filter(|b| b.kind != BlockKind::Grid) {
         let text = &doc.text[block.range.clone()];
-        // Chinese numbering (一、 … 十、) is how every heading is numbered.
-        if !text.contains(|c| CJK_NUMERALS.contains(c)) {
+        // Chinese numbering (一、 … 十、) is how every heading is numbered. Each numeral
+        // is looked for with memchr, not every char decoded and compared with the ten.
+        if !CJK_NUMERALS.chars().any(|numeral| text.contains(numeral)) {
             continue;
         }
         // The next line end and the next digit at or after a numeral, kept as the numerals
@@ -75,12 +76,12 @@ pub fn find_headings(doc: &Doc, templates: &Templates) -> Vec<Heading> {
                 .min()
                 .unwrap_or(line_end);
             let window_end = char_limit(&doc.text, after, 40).min(stop);
-            let window = &doc.text[block.range.start + m.end()..window_end];
+            let window = Window::of(&doc.text[block.range.start + m.end()..window_end]);
             let from = out.last().map_or(0, |h| h.section + 1);
             let found = defs.iter().enumerate().skip(from).find_map(|(i, def)| {
                 def.keywords
                     .iter()
-                    .find_map(|group| keyword_end(window, group))
+                    .find_map(|group| window.keyword_end(group))
                     .map(|end| (i, block.range.start + m.end() + end))
             });
             if let Some((section, kw_end)) = found {
@@ -117,29 +118,44 @@ fn char_limit(text: &str, from: usize, n: usize) -> usize {
         .map_or(text.len(), |(i, _)| from + i)
 }
 
-/// Where the last word of a keyword group (`行政复议+行政诉讼`) ends in `window`, all words
-/// present; whitespace inside the window is ignored.
-fn keyword_end(window: &str, group: &str) -> Option<usize> {
-    let mut squeezed = String::new();
-    let mut offsets = Vec::new();
-    for (i, c) in window.char_indices() {
-        if !c.is_whitespace() {
-            offsets.push((squeezed.len(), i + c.len_utf8()));
-            squeezed.push(c);
+/// The words after a heading's numeral, searched for every section's keyword groups:
+/// without their whitespace (`squeezed`), each char knowing where it ends in the window
+/// (`ends`: offset in `squeezed`, end offset in the window). Made once per numeral.
+struct Window {
+    squeezed: String,
+    ends: Vec<(usize, usize)>,
+}
+
+impl Window {
+    fn of(window: &str) -> Window {
+        let mut squeezed = String::new();
+        let mut ends = Vec::new();
+        for (i, c) in window.char_indices() {
+            if !c.is_whitespace() {
+                ends.push((squeezed.len(), i + c.len_utf8()));
+                squeezed.push(c);
+            }
         }
+        Window { squeezed, ends }
     }
-    let mut end = 0;
-    for word in group.split('+') {
-        let pos = squeezed.find(word)?;
-        let last = pos + word.len();
-        let orig = offsets
-            .iter()
-            .rev()
-            .find(|&&(s, _)| s < last)
-            .map(|&(_, e)| e)?;
-        end = end.max(orig);
+
+    /// Where the last word of a keyword group (`行政复议+行政诉讼`) ends in the window, all
+    /// words present; whitespace inside the window is ignored.
+    fn keyword_end(&self, group: &str) -> Option<usize> {
+        let mut end = 0;
+        for word in group.split('+') {
+            let pos = self.squeezed.find(word)?;
+            let last = pos + word.len();
+            let orig = self
+                .ends
+                .iter()
+                .rev()
+                .find(|&&(s, _)| s < last)
+                .map(|&(_, e)| e)?;
+            end = end.max(orig);
+        }
+        Some(end)
     }
-    Some(end)
 }
 
 /// A heading on a line of its own runs to the line end; run into following text, it ends
@@ -188,7 +204,7 @@ pub fn build_until(
     for h in headings {
         sections.push(Section {
             id: defs[h.section].id.clone(),
-            heading: Some(collapse(doc.original(h.range.clone()))),
+            heading: Some(collapsed(doc.original(h.range.clone()))),
             paragraphs: Vec::new(),
         });
     }
@@ -215,7 +231,7 @@ pub fn build_until(
                 .iter()
                 .filter(|h| h.range.start <= piece.start)
                 .count();
-            let text = collapse(doc.original(piece.clone()));
+            let text = collapsed(doc.original(piece.clone()));
             // What a table's cut leaves of a pipe row (its closing `|`) is markup, not prose.
             if text.chars().all(|c| c == '|' || c.is_whitespace()) {
                 continue;
@@ -289,11 +305,6 @@ fn pieces(range: Range<usize>, cuts: &[Range<usize>]) -> Vec<Range<usize>> {
             .collect();
     }
     out
-}
-
-/// Whitespace runs become one space; CJK text has no spaces worth keeping at the ends.
-fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn join(para: &mut String, next: &str) {

@@ -421,26 +421,35 @@ fn reading_sum(reading: &[Slot], cols: &[usize]) -> Option<rust_decimal::Decimal
         })
 }
 
-/// Where each cell is: its row and column, by key.
-fn cell_index(rows: &[RowChoice]) -> BTreeMap<CellKey, (usize, usize)> {
+/// Where each cell is: its row and column, by its row's and column's ids (borrowed from
+/// the rows, not a key of two new strings per cell).
+type CellIndex<'r> = BTreeMap<(&'r str, &'r str), (usize, usize)>;
+
+/// Each cell of the rows in a [`CellIndex`].
+fn cell_index(rows: &[RowChoice]) -> CellIndex<'_> {
     rows.iter()
         .enumerate()
         .flat_map(|(r, row)| {
             row.cols
                 .iter()
                 .enumerate()
-                .map(move |(c, col)| (CellKey::new(&row.row, col), (r, c)))
+                .map(move |(c, col)| ((row.row.as_str(), col.as_str()), (r, c)))
         })
         .collect()
 }
 
+/// Where a rule's cell is among the rows: (row, column), looked up by its key's ids.
+fn cell_at(index: &CellIndex<'_>, k: &CellKey) -> Option<(usize, usize)> {
+    index.get(&(k.row.as_str(), k.col.as_str())).copied()
+}
+
 /// The rows a rule reads.
-fn rows_of(index: &BTreeMap<CellKey, (usize, usize)>, rule: &RuleInstance) -> Vec<usize> {
+fn rows_of(index: &CellIndex<'_>, rule: &RuleInstance) -> Vec<usize> {
     let mut rs: Vec<usize> = rule
         .left
         .iter()
         .chain(&rule.right)
-        .filter_map(|k| index.get(k).map(|&(r, _)| r))
+        .filter_map(|k| cell_at(index, k).map(|(r, _)| r))
         .collect();
     rs.sort_unstable();
     rs.dedup();
@@ -450,12 +459,12 @@ fn rows_of(index: &BTreeMap<CellKey, (usize, usize)>, rule: &RuleInstance) -> Ve
 /// Whether a rule fails on the chosen readings (a row not chosen is unknown).
 fn fails(
     rows: &[RowChoice],
-    index: &BTreeMap<CellKey, (usize, usize)>,
+    index: &CellIndex<'_>,
     rule: &RuleInstance,
     choice: &[Option<usize>],
 ) -> bool {
-    let outcome = rule.evaluate(|k| match index.get(k) {
-        Some(&(r, c)) => match choice[r] {
+    let outcome = rule.evaluate(|k| match cell_at(index, k) {
+        Some((r, c)) => match choice[r] {
             Some(i) => match &rows[r].readings[i][c].piece {
                 Piece::Value { value, .. } => {
                     number::decimal(value).map_or(Term::Unknown, Term::Value)

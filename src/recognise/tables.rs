@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use crate::model::{Cell, CellContent, Diagnostic, Level, Location, Row, Src, StandardTable};
-use crate::recognise::doc::{normalised, Doc, ItemKind};
+use crate::recognise::doc::{normalised, Doc, Item, ItemKind};
 use crate::recognise::labels::{clean_label, match_row, numbered, starts_numbered};
 use crate::recognise::split::{self, Piece, Printed, RowChoice, Slot, SolveNote, Solved, Token};
 use crate::template::rules::{self, CellKey, Outcome, Term};
@@ -64,6 +64,8 @@ enum Placement {
 pub struct TableInput<'a> {
     pub doc: &'a Doc<'a>,
     pub region: Range<usize>,
+    /// The region's items ([`Doc::items`]).
+    pub items: &'a [Item],
     pub template: &'a TableTemplate,
     pub templates: &'a Templates,
     /// Lines where tables are printed inline (several rows on one line): their digit runs
@@ -82,13 +84,14 @@ pub fn read(input: TableInput<'_>) -> TableReading {
     let TableInput {
         doc,
         region,
+        items,
         template,
         templates,
         inline_lines,
         statements,
         rows_whole_elsewhere,
     } = input;
-    let items = region_items(doc, &region);
+    let items = region_items(doc, items);
     let groups = groups(&items, inline_lines);
     let mut diags = Vec::new();
     // An excerpt cut off mid-table: nothing but whitespace follows its last group.
@@ -447,9 +450,9 @@ pub fn empty(template: &TableTemplate) -> StandardTable {
     }
 }
 
-fn region_items(doc: &Doc, region: &Range<usize>) -> Vec<RItem> {
-    doc.items(region.clone())
-        .into_iter()
+fn region_items(doc: &Doc, items: &[Item]) -> Vec<RItem> {
+    items
+        .iter()
         .filter_map(|it| {
             let text = doc.text.get(it.range.clone())?.trim().to_string();
             if it.kind == ItemKind::Text && text.is_empty() {
@@ -458,7 +461,7 @@ fn region_items(doc: &Doc, region: &Range<usize>) -> Vec<RItem> {
             Some(RItem {
                 kind: it.kind,
                 text,
-                range: it.range,
+                range: it.range.clone(),
                 line: it.line,
                 atomic: it.atomic,
                 end_column: it.end_column,
@@ -716,10 +719,10 @@ fn rows_whole(
     any.then_some(true)
 }
 
-/// [`rows_whole`] for the table in `region`, its rows found by their labels only.
+/// [`rows_whole`] for the table of a region's `items`, its rows found by their labels only.
 pub fn prints_rows_whole(
     doc: &Doc,
-    region: Range<usize>,
+    items: &[Item],
     template: &TableTemplate,
     t: &Templates,
     inline_lines: &BTreeSet<usize>,
@@ -727,7 +730,7 @@ pub fn prints_rows_whole(
     if template.rows_by == RowsBy::Position {
         return None;
     }
-    let items = region_items(doc, &region);
+    let items = region_items(doc, items);
     let groups = groups(&items, inline_lines);
     let rows: Vec<(&str, &BlockTemplate)> = template.rows().collect();
     let mut assigned = vec![None; groups.len()];

@@ -63,6 +63,19 @@ pub fn squeezed(text: &str) -> String {
     out
 }
 
+/// Runs of white space become one space, none left at the ends (how HTML and the prose of
+/// sections read text). Built word by word into one string, without a list of words.
+pub fn collapsed(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

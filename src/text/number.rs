@@ -47,11 +47,14 @@ pub fn is_no_change(text: &str) -> bool {
     NO_CHANGE.contains(&text.trim())
 }
 
-/// The zero-change word starting `chars[i..]`, if one does: how many characters it has.
-pub fn no_change_at(chars: &[char]) -> Option<usize> {
+/// The zero-change word the chars `ahead` start with, if one does: how many characters it
+/// has.
+pub fn no_change_at(ahead: impl Iterator<Item = char> + Clone) -> Option<usize> {
     NO_CHANGE.iter().find_map(|w| {
-        let n = w.chars().count();
-        (chars.len() >= n && w.chars().eq(chars[..n].iter().copied())).then_some(n)
+        let mut rest = ahead.clone();
+        w.chars()
+            .all(|c| rest.next() == Some(c))
+            .then(|| w.chars().count())
     })
 }
 
