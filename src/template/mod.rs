@@ -5,6 +5,7 @@
 //! checks, the XML writer and the schema generator are handed the [`Templates`] they use.
 
 mod builtin;
+pub mod phrase;
 pub mod rules;
 
 use std::collections::HashMap;
@@ -16,6 +17,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde::Deserialize;
 
 use crate::model::{NO_TEMPLATE, PREAMBLE};
+use crate::template::phrase::TablePattern;
 use crate::template::rules::RuleInstance;
 
 /// The longest table anchor a template may give (a heading's words, not a paragraph).
@@ -181,12 +183,12 @@ pub struct TableTemplate {
     #[serde(default)]
     pub optional: Vec<OptionalRow>,
     /// Each anchor as a pattern that lets whitespace fall anywhere inside it, built on
-    /// first use and shared: one automaton keeps its cache warm across reports.
+    /// first use and shared.
     #[serde(skip)]
-    anchor_patterns: OnceLock<Vec<regex::Regex>>,
+    anchor_patterns: OnceLock<Vec<TablePattern>>,
     /// The header rows of the table's blocks as patterns (see [`TableTemplate::header_row_patterns`]).
     #[serde(skip)]
-    header_row_patterns: OnceLock<Vec<regex::Regex>>,
+    header_row_patterns: OnceLock<Vec<TablePattern>>,
     /// The rule instances of each set of printed rows, built on first use: reports print
     /// only a few row sets.
     #[serde(skip)]
@@ -947,25 +949,19 @@ impl TableTemplate {
     }
 
     /// The anchors with their patterns (whitespace may fall anywhere inside an anchor).
-    pub fn anchor_patterns(&self) -> &[regex::Regex] {
+    pub fn anchor_patterns(&self) -> &[TablePattern] {
         self.anchor_patterns.get_or_init(|| {
             self.anchors
                 .iter()
-                .filter_map(|anchor| {
-                    let pattern: Vec<String> = anchor
-                        .chars()
-                        .map(|c| regex::escape(&c.to_string()))
-                        .collect();
-                    // Short literals (MAX_ANCHOR_CHARS) always compile.
-                    regex::Regex::new(&pattern.join(r"\s*")).ok()
-                })
+                // One holding whitespace is a regular expression, which always compiles:
+                // it is short (MAX_ANCHOR_CHARS).
+                .filter_map(|anchor| TablePattern::anchor(anchor))
                 .collect()
         })
     }
 
     /// Whether `text` can hold one of the header rows: it holds the header's first
-    /// character. The patterns are compiled only then (they cost some 4 M instructions,
-    /// more than the rest of a short report's start-up).
+    /// character. The patterns are built only then.
     pub fn may_hold_header_row(&self, text: &str) -> bool {
         self.label_header
             .as_deref()
@@ -978,17 +974,10 @@ impl TableTemplate {
     /// between the two and whitespace inside each: a page that prints no anchor line (no
     /// `第二十条第（一）项`) still starts its table there. None without a `label_header`.
     /// Built on first use; `t` must be the templates this table belongs to.
-    pub fn header_row_patterns(&self, t: &Templates) -> &[regex::Regex] {
+    pub fn header_row_patterns(&self, t: &Templates) -> &[TablePattern] {
         self.header_row_patterns.get_or_init(|| {
             let Some(header) = self.label_header.as_deref() else {
                 return Vec::new();
-            };
-            let spaced = |text: &str| -> String {
-                text.chars()
-                    .filter(|c| !c.is_whitespace())
-                    .map(|c| regex::escape(&c.to_string()))
-                    .collect::<Vec<_>>()
-                    .join(r"\s*")
             };
             let mut firsts: Vec<String> = Vec::new();
             for block in &self.blocks {
@@ -1002,16 +991,7 @@ impl TableTemplate {
             }
             firsts
                 .iter()
-                .filter_map(|words| {
-                    // A header may say more before the column's words (`本年处理决定数量`
-                    // of the column 处理决定数量): two characters at most.
-                    let pattern = format!(
-                        r"{}[\s|]*(?:[^\s|]\s*){{0,2}}{}",
-                        spaced(header),
-                        spaced(words)
-                    );
-                    regex::Regex::new(&pattern).ok()
-                })
+                .filter_map(|words| TablePattern::header_row(header, words))
                 .collect()
         })
     }
