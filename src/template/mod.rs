@@ -19,6 +19,7 @@ use serde::Deserialize;
 use crate::model::{NO_TEMPLATE, PREAMBLE};
 use crate::template::phrase::TablePattern;
 use crate::template::rules::RuleInstance;
+use crate::text::pattern::LazyRegex;
 
 /// The longest table anchor a template may give (a heading's words, not a paragraph).
 const MAX_ANCHOR_CHARS: usize = 100;
@@ -290,21 +291,21 @@ pub struct NarrativeRule {
     /// Regular expressions: a file's are checked as it loads ([`Templates::parse`]), the
     /// built-in ones by a test.
     pub patterns: Vec<String>,
-    /// The patterns' automata, built on first use: compiling them costs more than the
-    /// rest of a short run (a process that reads no prose never needs them).
+    /// The patterns, parsed on first use; each one's automaton is built for the first
+    /// paragraph that holds its literals (building costs more than the rest of a short
+    /// run, and a report's prose rarely holds what every pattern asks for).
     #[serde(skip)]
-    compiled: OnceLock<Vec<regex::Regex>>,
+    compiled: OnceLock<Vec<LazyRegex>>,
 }
 
 impl NarrativeRule {
-    /// The patterns, compiled (once per process).
-    pub fn compiled_patterns(&self) -> &[regex::Regex] {
-        // Every pattern was parsed as the file loaded (see `Templates::parse`); one that
-        // still fails (an automaton over the size limit) would only never match.
+    /// The patterns (parsed once per process).
+    pub fn compiled_patterns(&self) -> &[LazyRegex] {
+        // Every pattern was parsed as the file loaded (see `Templates::parse`).
         self.compiled.get_or_init(|| {
             self.patterns
                 .iter()
-                .filter_map(|p| regex::Regex::new(p).ok())
+                .filter_map(|p| LazyRegex::new(p))
                 .collect()
         })
     }
@@ -1073,6 +1074,9 @@ mod tests {
                 "{}",
                 rule.id
             );
+            for pattern in &rule.patterns {
+                assert!(regex::Regex::new(pattern).is_ok(), "{pattern}");
+            }
         }
         for table in t.templates.iter().flat_map(|tpl| &tpl.tables) {
             assert_eq!(
