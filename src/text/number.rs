@@ -49,9 +49,17 @@ pub fn is_no_change(text: &str) -> bool {
 
 /// The zero-change word starting `chars[i..]`, if one does: how many characters it has.
 pub fn no_change_at(chars: &[char]) -> Option<usize> {
+    // Compared a character at a time, without counting each word's characters first: the
+    // recogniser asks at every character of a table's text.
     NO_CHANGE.iter().find_map(|w| {
-        let n = w.chars().count();
-        (chars.len() >= n && w.chars().eq(chars[..n].iter().copied())).then_some(n)
+        let mut n = 0;
+        for c in w.chars() {
+            if chars.get(n) != Some(&c) {
+                return None;
+            }
+            n += 1;
+        }
+        Some(n)
     })
 }
 
@@ -177,6 +185,16 @@ pub fn format_decimal(d: Decimal) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_zero_change_word_is_found_at_the_start_only() {
+        let chars = |s: &str| s.chars().collect::<Vec<char>>();
+        assert_eq!(no_change_at(&chars("无增减 5")), Some(3));
+        assert_eq!(no_change_at(&chars("未增未减")), Some(4));
+        assert_eq!(no_change_at(&chars("无增")), None);
+        assert_eq!(no_change_at(&chars("5无变化")), None);
+        assert_eq!(no_change_at(&[]), None);
+    }
 
     fn value(v: &str, unit: Option<&str>) -> CellText {
         CellText::Value {
