@@ -412,7 +412,8 @@ mod tests {
     /// What `dedupe` keeps, as it was first written: each glyph looked up in the 3 × 3
     /// cells around it of a map keyed by text and cell.
     fn kept_by_hashing(glyphs: &[Glyph]) -> Vec<Glyph> {
-        let mut seen: std::collections::HashMap<(&str, i64, i64), Vec<(f64, f64)>> =
+        type Bucket<'g> = (&'g str, i64, i64);
+        let mut seen: std::collections::HashMap<Bucket, Vec<(f64, f64)>> =
             std::collections::HashMap::new();
         let mut out = Vec::new();
         for g in glyphs {
