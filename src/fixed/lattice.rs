@@ -178,13 +178,29 @@ pub fn table_cells<'g>(
         let k = ((v - lo) / (hi - lo).max(1e-9) * BUCKETS as f64).floor();
         k.clamp(0.0, (BUCKETS - 1) as f64) as usize
     };
-    let mut index: Vec<Vec<usize>> = vec![Vec::new(); BUCKETS * BUCKETS];
-    for (i, t) in tables.iter().enumerate() {
+    // The buckets each table covers, in table order.
+    let covered = |t: &Lattice| {
         let (tx0, tx1, ty0, ty1) = bounds(t);
-        for r in bucket(ty0, y0, y1)..=bucket(ty1, y0, y1) {
-            for c in bucket(tx0, x0, x1)..=bucket(tx1, x0, x1) {
-                index[r * BUCKETS + c].push(i);
-            }
+        let cols = bucket(tx0, x0, x1)..=bucket(tx1, x0, x1);
+        (bucket(ty0, y0, y1)..=bucket(ty1, y0, y1))
+            .flat_map(move |r| cols.clone().map(move |c| r * BUCKETS + c))
+    };
+    // Each bucket's tables in one vector, bucket after bucket (`starts` says where each
+    // bucket's run begins): a page-wide table covers all 4,096 buckets, and a vector each
+    // was most of the page's allocations.
+    let mut starts = vec![0usize; BUCKETS * BUCKETS + 1];
+    for b in tables.iter().flat_map(covered) {
+        starts[b + 1] += 1;
+    }
+    for b in 0..BUCKETS * BUCKETS {
+        starts[b + 1] += starts[b];
+    }
+    let mut filled = starts.clone();
+    let mut members = vec![0usize; starts[BUCKETS * BUCKETS]];
+    for (i, t) in tables.iter().enumerate() {
+        for b in covered(t) {
+            members[filled[b]] = i;
+            filled[b] += 1;
         }
     }
     for (k, g) in glyphs.iter().enumerate() {
@@ -192,7 +208,8 @@ pub fn table_cells<'g>(
         if x < x0 || x > x1 || y < y0 || y > y1 {
             continue;
         }
-        for &i in &index[bucket(y, y0, y1) * BUCKETS + bucket(x, x0, x1)] {
+        let b = bucket(y, y0, y1) * BUCKETS + bucket(x, x0, x1);
+        for &i in &members[starts[b]..starts[b + 1]] {
             if let Some(c) = tables[i].cell_at(x, y) {
                 cells[i].entry(c).or_default().push(g);
                 in_table[k] = true;
@@ -727,5 +744,40 @@ mod tests {
                 "注：单位为件",
             ]
         );
+    }
+
+    #[test]
+    fn glyphs_fall_in_the_first_table_that_holds_them() {
+        // Twelve 2 × 2 tables of different sizes over a page, and a glyph every 7 points:
+        // glyphs on rulings, between tables and on bucket borders all come up.
+        let mut segments = Vec::new();
+        for k in 0..12 {
+            let (x, y) = (110.0 * (k % 4) as f64, 70.0 * (k / 4) as f64);
+            let (w, hh) = (40.0 + 5.0 * k as f64, 30.0 + 3.0 * k as f64);
+            for dy in [0.0, hh / 2.0, hh] {
+                segments.push(h(y + dy, x, x + w));
+            }
+            for dx in [0.0, w / 2.0, w] {
+                segments.push(v(x + dx, y, y + hh));
+            }
+        }
+        let tables = lattice(&segments);
+        assert_eq!(tables.len(), 12);
+        let glyphs: Vec<Glyph> = (0..64)
+            .flat_map(|i| (0..32).map(move |j| glyph("字", 7.0 * i as f64, 7.0 * j as f64)))
+            .collect();
+        let (cells, in_table) = table_cells(&tables, &glyphs);
+        for (k, g) in glyphs.iter().enumerate() {
+            let first = tables
+                .iter()
+                .enumerate()
+                .find_map(|(i, t)| t.cell_at(g.cx(), g.cy()).map(|c| (i, c)));
+            assert_eq!(in_table[k], first.is_some());
+            if let Some((i, c)) = first {
+                assert!(cells[i][&c].iter().any(|&held| std::ptr::eq(held, g)));
+            }
+        }
+        let held: usize = cells.iter().flat_map(|t| t.values()).map(Vec::len).sum();
+        assert_eq!(held, in_table.iter().filter(|&&t| t).count());
     }
 }

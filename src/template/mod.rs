@@ -5,6 +5,7 @@
 //! checks, the XML writer and the schema generator are handed the [`Templates`] they use.
 
 mod builtin;
+pub mod phrase;
 pub mod rules;
 
 use std::collections::HashMap;
@@ -16,7 +17,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde::Deserialize;
 
 use crate::model::{NO_TEMPLATE, PREAMBLE};
+use crate::template::phrase::TablePattern;
 use crate::template::rules::RuleInstance;
+use crate::text::pattern::LazyRegex;
 
 /// The longest table anchor a template may give (a heading's words, not a paragraph).
 const MAX_ANCHOR_CHARS: usize = 100;
@@ -181,12 +184,12 @@ pub struct TableTemplate {
     #[serde(default)]
     pub optional: Vec<OptionalRow>,
     /// Each anchor as a pattern that lets whitespace fall anywhere inside it, built on
-    /// first use and shared: one automaton keeps its cache warm across reports.
+    /// first use and shared.
     #[serde(skip)]
-    anchor_patterns: OnceLock<Vec<regex::Regex>>,
+    anchor_patterns: OnceLock<Vec<TablePattern>>,
     /// The header rows of the table's blocks as patterns (see [`TableTemplate::header_row_patterns`]).
     #[serde(skip)]
-    header_row_patterns: OnceLock<Vec<regex::Regex>>,
+    header_row_patterns: OnceLock<Vec<TablePattern>>,
     /// The rule instances of each set of printed rows, built on first use: reports print
     /// only a few row sets.
     #[serde(skip)]
@@ -288,21 +291,21 @@ pub struct NarrativeRule {
     /// Regular expressions: a file's are checked as it loads ([`Templates::parse`]), the
     /// built-in ones by a test.
     pub patterns: Vec<String>,
-    /// The patterns' automata, built on first use: compiling them costs more than the
-    /// rest of a short run (a process that reads no prose never needs them).
+    /// The patterns, parsed on first use; each one's automaton is built for the first
+    /// paragraph that holds its literals (building costs more than the rest of a short
+    /// run, and a report's prose rarely holds what every pattern asks for).
     #[serde(skip)]
-    compiled: OnceLock<Vec<regex::Regex>>,
+    compiled: OnceLock<Vec<LazyRegex>>,
 }
 
 impl NarrativeRule {
-    /// The patterns, compiled (once per process).
-    pub fn compiled_patterns(&self) -> &[regex::Regex] {
-        // Every pattern was parsed as the file loaded (see `Templates::parse`); one that
-        // still fails (an automaton over the size limit) would only never match.
+    /// The patterns (parsed once per process).
+    pub fn compiled_patterns(&self) -> &[LazyRegex] {
+        // Every pattern was parsed as the file loaded (see `Templates::parse`).
         self.compiled.get_or_init(|| {
             self.patterns
                 .iter()
-                .filter_map(|p| regex::Regex::new(p).ok())
+                .filter_map(|p| LazyRegex::new(p))
                 .collect()
         })
     }
@@ -947,25 +950,19 @@ impl TableTemplate {
     }
 
     /// The anchors with their patterns (whitespace may fall anywhere inside an anchor).
-    pub fn anchor_patterns(&self) -> &[regex::Regex] {
+    pub fn anchor_patterns(&self) -> &[TablePattern] {
         self.anchor_patterns.get_or_init(|| {
             self.anchors
                 .iter()
-                .filter_map(|anchor| {
-                    let pattern: Vec<String> = anchor
-                        .chars()
-                        .map(|c| regex::escape(&c.to_string()))
-                        .collect();
-                    // Short literals (MAX_ANCHOR_CHARS) always compile.
-                    regex::Regex::new(&pattern.join(r"\s*")).ok()
-                })
+                // One holding whitespace is a regular expression, which always compiles:
+                // it is short (MAX_ANCHOR_CHARS).
+                .filter_map(|anchor| TablePattern::anchor(anchor))
                 .collect()
         })
     }
 
     /// Whether `text` can hold one of the header rows: it holds the header's first
-    /// character. The patterns are compiled only then (they cost some 4 M instructions,
-    /// more than the rest of a short report's start-up).
+    /// character. The patterns are built only then.
     pub fn may_hold_header_row(&self, text: &str) -> bool {
         self.label_header
             .as_deref()
@@ -978,17 +975,10 @@ impl TableTemplate {
     /// between the two and whitespace inside each: a page that prints no anchor line (no
     /// `第二十条第（一）项`) still starts its table there. None without a `label_header`.
     /// Built on first use; `t` must be the templates this table belongs to.
-    pub fn header_row_patterns(&self, t: &Templates) -> &[regex::Regex] {
+    pub fn header_row_patterns(&self, t: &Templates) -> &[TablePattern] {
         self.header_row_patterns.get_or_init(|| {
             let Some(header) = self.label_header.as_deref() else {
                 return Vec::new();
-            };
-            let spaced = |text: &str| -> String {
-                text.chars()
-                    .filter(|c| !c.is_whitespace())
-                    .map(|c| regex::escape(&c.to_string()))
-                    .collect::<Vec<_>>()
-                    .join(r"\s*")
             };
             let mut firsts: Vec<String> = Vec::new();
             for block in &self.blocks {
@@ -1002,16 +992,7 @@ impl TableTemplate {
             }
             firsts
                 .iter()
-                .filter_map(|words| {
-                    // A header may say more before the column's words (`本年处理决定数量`
-                    // of the column 处理决定数量): two characters at most.
-                    let pattern = format!(
-                        r"{}[\s|]*(?:[^\s|]\s*){{0,2}}{}",
-                        spaced(header),
-                        spaced(words)
-                    );
-                    regex::Regex::new(&pattern).ok()
-                })
+                .filter_map(|words| TablePattern::header_row(header, words))
                 .collect()
         })
     }
@@ -1093,6 +1074,9 @@ mod tests {
                 "{}",
                 rule.id
             );
+            for pattern in &rule.patterns {
+                assert!(regex::Regex::new(pattern).is_ok(), "{pattern}");
+            }
         }
         for table in t.templates.iter().flat_map(|tpl| &tpl.tables) {
             assert_eq!(

@@ -5,6 +5,7 @@ pub mod chrome;
 pub mod gloss;
 pub mod normalise;
 pub mod number;
+pub mod pattern;
 pub mod traditional;
 
 /// The share of undecodable characters (U+FFFD) from which a text counts as mostly

@@ -547,7 +547,11 @@ fn load_tables(data: &[u8]) -> Option<Predefined> {
             cmap.codespaces.push(CodeSpace { bytes, lo, hi });
         }
         let (mut lo, mut prev) = (0u32, 0i64);
-        for _ in 0..r.varint()? {
+        let entries = r.varint()?;
+        // Room for every entry as a single code at once: growing the map entry by entry
+        // rehashed it a hundred times, half of loading the tables.
+        cmap.singles.reserve((entries as usize).min(MAX_ENTRIES));
+        for _ in 0..entries {
             lo = lo.checked_add(r.varint()? as u32)?;
             let hi = lo.checked_add(r.varint()? as u32)?;
             if kind == 0 {

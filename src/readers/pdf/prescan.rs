@@ -94,12 +94,8 @@ struct LoadStream {
 /// `stream` keyword after it.
 fn next_load_stream(bytes: &[u8], from: usize) -> Option<LoadStream> {
     let rest = &bytes[from.min(bytes.len())..];
-    let at = rest
-        .iter()
-        .enumerate()
-        .filter(|&(_, &b)| b == b'/')
-        .find(|&(p, _)| rest[p..].starts_with(b"/ObjStm") || rest[p..].starts_with(b"/XRef"))?
-        .0
+    let at = memchr::memchr_iter(b'/', rest)
+        .find(|&p| rest[p..].starts_with(b"/ObjStm") || rest[p..].starts_with(b"/XRef"))?
         + from;
     let dict_from = rfind(&bytes[from..at], b"obj").map_or(from, |p| from + p);
     let mut search = at;
@@ -132,12 +128,13 @@ fn number_after(dict: &[u8], key: &[u8]) -> Option<usize> {
     std::str::from_utf8(&digits).ok()?.parse().ok()
 }
 
+// memchr's searches, not a comparison at every byte: this pass reads the whole file.
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(hay, needle)
 }
 
 fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
+    memchr::memmem::rfind(hay, needle)
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
