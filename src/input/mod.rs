@@ -108,7 +108,10 @@ impl Input {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "input".into());
-        let mut input = Input::from_reader(name, file, limit)?;
+        // Sized for the file at once (within the limit): read into a growing buffer, its
+        // last doubling would hold up to twice the file.
+        let size = file.metadata().map_or(0, |m| m.len().min(limit));
+        let mut input = Input::read(name, file, limit, size)?;
         input.folder = path.parent().map(|p| {
             if p.as_os_str().is_empty() {
                 Path::new(".").to_path_buf()
@@ -125,7 +128,19 @@ impl Input {
         reader: impl Read,
         limit: u64,
     ) -> Result<Input, InputError> {
-        let mut bytes = Vec::new();
+        Input::read(name, reader, limit, 0)
+    }
+
+    /// Reads up to `limit` bytes into a buffer made for `expected` (one byte more, so that
+    /// reading to the end does not grow it), refusing more.
+    fn read(
+        name: impl Into<String>,
+        reader: impl Read,
+        limit: u64,
+        expected: u64,
+    ) -> Result<Input, InputError> {
+        let mut bytes =
+            Vec::with_capacity(usize::try_from(expected).map_or(0, |n| n.saturating_add(1)));
         reader
             .take(limit.saturating_add(1))
             .read_to_end(&mut bytes)?;

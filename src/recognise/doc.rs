@@ -354,18 +354,34 @@ fn lex_cell(text: &str, range: Range<usize>, line: usize, items: &mut Vec<Item>)
     lex(text, range, line, 0, items);
 }
 
+/// A character of the text [`lex`] reads and its byte offset there: a `u32`, as a line's
+/// characters are held at once (a 64 MiB line of one-byte characters is 512 MiB so, twice
+/// that with a `usize`).
+type LexChar = (u32, char);
+
 /// Cuts running text into items. Numbers are maximal digit runs with an optional sign,
 /// fraction and unit; a digit run that is a label's numbering (`2.其他法律…`, the `2` of
 /// `…00000002.其他…`) or part of a date (`2019年`) is text.
 fn lex(text: &str, range: Range<usize>, line: usize, first_column: usize, items: &mut Vec<Item>) {
     let s = &text[range.clone()];
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    if u32::try_from(s.len()).is_err() {
+        // A line of 4 GiB holds no table row: it stays text, unread for numbers.
+        items.push(Item {
+            kind: ItemKind::Text,
+            end_column: first_column + s.chars().count(),
+            range,
+            line,
+            atomic: false,
+        });
+        return;
+    }
+    let chars: Vec<LexChar> = s.char_indices().map(|(at, c)| (at as u32, c)).collect();
     let mut i = 0;
     let mut text_start: Option<usize> = None;
     let mut hyphen_run = false;
     let at = |k: usize| -> usize {
         if k < chars.len() {
-            chars[k].0
+            chars[k].0 as usize
         } else {
             s.len()
         }
@@ -463,7 +479,7 @@ fn is_prose_suffix(c: char) -> bool {
 }
 
 /// If a number starts at `i`, where it ends.
-fn number_at(chars: &[(usize, char)], i: usize) -> Option<usize> {
+fn number_at(chars: &[LexChar], i: usize) -> Option<usize> {
     let n = chars.len();
     let ch = |k: usize| chars.get(k).map(|&(_, c)| c);
     let prev = if i > 0 { ch(i - 1) } else { None };
@@ -529,14 +545,14 @@ fn number_at(chars: &[(usize, char)], i: usize) -> Option<usize> {
 }
 
 /// A comma at `k` separates thousands when exactly three digits follow it.
-fn thousands_group(chars: &[(usize, char)], k: usize) -> bool {
+fn thousands_group(chars: &[LexChar], k: usize) -> bool {
     let digit = |j: usize| chars.get(j).is_some_and(|&(_, c)| c.is_ascii_digit());
     digit(k + 1) && digit(k + 2) && digit(k + 3) && !digit(k + 4) && k > 0 && digit(k - 1)
 }
 
 /// A blank marker standing alone: `-`, `—`, `/`, `无` between spaces or cell edges (the
 /// canonical form's blanks, canonical-xml.md: the same for every template).
-fn blank_marker(chars: &[(usize, char)], i: usize) -> Option<usize> {
+fn blank_marker(chars: &[LexChar], i: usize) -> Option<usize> {
     if !cell_edge(chars, i.checked_sub(1)) {
         return None;
     }
@@ -552,7 +568,7 @@ fn blank_marker(chars: &[(usize, char)], i: usize) -> Option<usize> {
 
 /// A word for no change (`未增未减`) standing alone as a cell, as a blank marker does: the
 /// value 0 of a 本年增/减 cell. Inside prose (`事项未增未减。`) it stays text.
-fn no_change_word(chars: &[(usize, char)], i: usize) -> Option<usize> {
+fn no_change_word(chars: &[LexChar], i: usize) -> Option<usize> {
     if !cell_edge(chars, i.checked_sub(1)) {
         return None;
     }
@@ -562,7 +578,7 @@ fn no_change_word(chars: &[(usize, char)], i: usize) -> Option<usize> {
 
 /// Whether the character at `k` (none: before the text) can bound a cell: the text's
 /// edge, a space or a pipe.
-fn cell_edge(chars: &[(usize, char)], k: Option<usize>) -> bool {
+fn cell_edge(chars: &[LexChar], k: Option<usize>) -> bool {
     k.and_then(|k| chars.get(k))
         .is_none_or(|&(_, c)| c.is_whitespace() || c == '|')
 }

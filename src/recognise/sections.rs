@@ -459,19 +459,26 @@ pub fn title_info(
 /// inside a sentence (`根据《…关于2021年度政府信息公开工作年度报告…》`) is no title, and
 /// navigation, labels and markup before the body's name are not part of it.
 fn parse_title(text: &str) -> Option<TitleInfo> {
-    let printed: Vec<char> = gloss::without_glosses(text).chars().collect();
+    let printed = gloss::without_glosses(text);
     let folded: String = printed
-        .iter()
-        .map(|&c| traditional::simplified(c).unwrap_or(c))
+        .chars()
+        .map(|c| traditional::simplified(c).unwrap_or(c))
         .collect();
-    // Byte offsets of `folded` → char offsets, which are those of `printed` (one for one).
     // The words every title holds: without them the pattern (3 M instructions to build) is
     // not needed.
     if !folded.contains("信息公开") {
         return None;
     }
-    let at = |byte: usize| folded[..byte].chars().count();
-    let slice = |r: Range<usize>| -> String { printed[at(r.start)..at(r.end)].iter().collect() };
+    // A byte offset of `folded` → that of `printed`: the same char offset, as folding is
+    // one char for one (no vector of chars: a text may be a 64 MiB line).
+    let at = |byte: usize| {
+        let chars = folded[..byte].chars().count();
+        printed
+            .char_indices()
+            .nth(chars)
+            .map_or(printed.len(), |(i, _)| i)
+    };
+    let slice = |r: Range<usize>| -> String { printed[at(r.start)..at(r.end)].to_string() };
     title_re().captures_iter(&folded).find_map(|c| {
         let (pre, mid, tail) = (c.name("pre")?, c.name("mid")?, c.name("tail")?);
         if is_sentence(pre.as_str()) || is_sentence(mid.as_str()) {
