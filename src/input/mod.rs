@@ -139,8 +139,11 @@ impl Input {
         limit: u64,
         expected: u64,
     ) -> Result<Input, InputError> {
-        let mut bytes =
-            Vec::with_capacity(usize::try_from(expected).map_or(0, |n| n.saturating_add(1)));
+        let mut bytes = Vec::new();
+        // A size the allocator refuses (a sparse file under a raised limit) is not an
+        // abort: the buffer then grows as it is read, and the read says what failed.
+        let _ =
+            bytes.try_reserve_exact(usize::try_from(expected).map_or(0, |n| n.saturating_add(1)));
         reader
             .take(limit.saturating_add(1))
             .read_to_end(&mut bytes)?;
