@@ -211,6 +211,7 @@ impl TempFolder {
         is_ours: impl Fn(&std::fs::DirEntry) -> bool,
     ) -> io::Result<Option<PathBuf>> {
         sync_folder(&self.path);
+        let mut held: Option<File> = None;
         let replaced = match std::fs::symlink_metadata(target) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 std::fs::rename(&self.path, target)?;
@@ -218,6 +219,12 @@ impl TempFolder {
             }
             Err(e) => return Err(e),
             Ok(m) if m.is_dir() => {
+                // The folder replaced is locked before it takes a temporary name, so that
+                // another run's clean-up never takes it for a killed run's while what is
+                // not ours is still in it (held until `remove_replaced` is done).
+                let old = File::open(target)?;
+                try_lock(&old);
+                held = Some(old);
                 if exchange(&self.path, target)? {
                     Some(self.path.clone())
                 } else {
@@ -235,6 +242,7 @@ impl TempFolder {
         // In place: from here on nothing of ours is removed whole.
         self.persisted = true;
         let kept = replaced.and_then(|old| remove_replaced(&old, target, is_ours));
+        drop(held);
         sync_folder(folder_of(target));
         Ok(kept)
     }
@@ -242,8 +250,8 @@ impl TempFolder {
 
 /// Empties `old`, the folder `target` was, of the files `is_ours` accepts and removes it;
 /// when anything else is there (or cannot be removed) it is renamed `NAME.kept-RANDOM`
-/// beside `target` instead and that name returned (its temporary name would have it
-/// removed as a killed run's by the next run writing there).
+/// (or `kept-RANDOM`) beside `target` instead and that name returned (its temporary name
+/// would have it removed as a killed run's by the next run writing there).
 fn remove_replaced(
     old: &Path,
     target: &Path,
@@ -264,11 +272,13 @@ fn remove_replaced(
     }
     let mut name = target.file_name().unwrap_or_default().to_os_string();
     name.push(format!(".kept-{}", random_name()));
-    let kept = folder_of(target).join(name);
-    match std::fs::rename(old, &kept) {
-        Ok(()) => Some(kept),
-        Err(_) => Some(old.to_path_buf()),
-    }
+    // A name too long with the suffix gets a short one.
+    let short = format!("kept-{}", random_name());
+    [name, short.into()]
+        .into_iter()
+        .map(|n| folder_of(target).join(n))
+        .find(|kept| std::fs::rename(old, kept).is_ok())
+        .or_else(|| Some(old.to_path_buf()))
 }
 
 impl Drop for TempFolder {
@@ -650,6 +660,22 @@ mod tests {
         assert!(!is_temp_name(kept_name));
         assert_eq!(remove_stale(dir.path()), 0);
         assert_eq!(names(dir.path()), ["site", kept_name]);
+    }
+
+    #[test]
+    fn a_kept_folder_whose_name_would_be_too_long_gets_a_short_one() {
+        let dir = tempfile::tempdir().unwrap();
+        // 245 bytes: the name fits, with `.kept-` and ten more it would not (255 at most).
+        let target = dir.path().join("s".repeat(245));
+        std::fs::create_dir(&target).unwrap();
+        let site = TempFolder::beside(&target).unwrap();
+        site.write("index.html", b"new").unwrap();
+        std::fs::write(target.join("notes.txt"), b"mine").unwrap();
+        let kept = site.persist(&target, |_| false).unwrap().expect("kept");
+        let kept_name = kept.file_name().unwrap().to_str().unwrap();
+        assert!(kept_name.starts_with("kept-"), "{kept_name}");
+        assert_eq!(std::fs::read(kept.join("notes.txt")).unwrap(), b"mine");
+        assert_eq!(remove_stale(dir.path()), 0);
     }
 
     #[test]
