@@ -713,7 +713,7 @@ fn strip_presentation(html: &str) -> Stripped<'_> {
         }
         let Some(name_len) = bytes[name_start..]
             .iter()
-            .position(|&b| is_tag_space(b) || b == b'/' || b == b'>')
+            .position(|&b| is_html_space(b) || b == b'/' || b == b'>')
         else {
             break;
         };
@@ -770,8 +770,8 @@ fn strip_presentation(html: &str) -> Stripped<'_> {
     }
 }
 
-/// White space between a tag's attributes (a carriage return is a line feed by then).
-fn is_tag_space(b: u8) -> bool {
+/// HTML's white space: between a tag's attributes, and what text collapses.
+fn is_html_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
 
@@ -789,7 +789,7 @@ fn plain_tag(html: &str, from: usize, attributes: &mut Vec<PlainAttribute>) -> O
     let bytes = html.as_bytes();
     let plain_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-');
     let plain_value =
-        |b: u8| !is_tag_space(b) && !matches!(b, b'>' | b'"' | b'\'' | b'<' | b'=' | b'`');
+        |b: u8| !is_html_space(b) && !matches!(b, b'>' | b'"' | b'\'' | b'<' | b'=' | b'`');
     let skip = |mut at: usize, keep: &dyn Fn(u8) -> bool| {
         while bytes.get(at).is_some_and(|&b| keep(b)) {
             at += 1;
@@ -800,7 +800,7 @@ fn plain_tag(html: &str, from: usize, attributes: &mut Vec<PlainAttribute>) -> O
     let mut at = from;
     loop {
         let start = at;
-        at = skip(at, &is_tag_space);
+        at = skip(at, &is_html_space);
         match bytes.get(at)? {
             b'>' => return Some(at + 1),
             b'/' if bytes.get(at + 1) == Some(&b'>') => return Some(at + 2),
@@ -811,9 +811,9 @@ fn plain_tag(html: &str, from: usize, attributes: &mut Vec<PlainAttribute>) -> O
         let name_start = at;
         at = skip(at, &plain_name);
         let name = name_start..at;
-        let after_name = skip(at, &is_tag_space);
+        let after_name = skip(at, &is_html_space);
         if bytes.get(after_name) == Some(&b'=') {
-            at = skip(after_name + 1, &is_tag_space);
+            at = skip(after_name + 1, &is_html_space);
             match *bytes.get(at)? {
                 quote @ (b'"' | b'\'') => {
                     at += 1 + memchr::memchr(quote, &bytes[at + 1..])? + 1;
@@ -841,7 +841,7 @@ fn raw_text_end_tag(html: &str, from: usize, name: &str) -> usize {
             .is_some_and(|t| t.eq_ignore_ascii_case(name.as_bytes()));
         let ends = bytes
             .get(tag + name.len())
-            .is_some_and(|&b| is_tag_space(b) || b == b'/' || b == b'>');
+            .is_some_and(|&b| is_html_space(b) || b == b'/' || b == b'>');
         if named && ends {
             return at + p;
         }
@@ -1194,13 +1194,15 @@ fn is_block(name: &str) -> bool {
 /// Word by word, each word pushed in pieces of one place each (a character belongs to the
 /// range its first byte is in), not character by character.
 fn push_collapsed(out: &mut Text, text: &str, printed: &[(Range<usize>, Src)]) {
-    let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
     let bytes = text.as_bytes();
     let mut run = 0;
     let mut at = 0;
     while at < bytes.len() {
-        if is_space(&bytes[at]) {
-            at += bytes[at..].iter().take_while(|b| is_space(b)).count();
+        if is_html_space(bytes[at]) {
+            at += bytes[at..]
+                .iter()
+                .take_while(|&&b| is_html_space(b))
+                .count();
             if !out.as_str().ends_with([' ', '\n']) && !out.is_empty() {
                 out.push_str(" ", None);
             }
@@ -1208,7 +1210,7 @@ fn push_collapsed(out: &mut Text, text: &str, printed: &[(Range<usize>, Src)]) {
         }
         let word_end = bytes[at..]
             .iter()
-            .position(is_space)
+            .position(|&b| is_html_space(b))
             .map_or(bytes.len(), |p| at + p);
         while at < word_end {
             while printed.get(run).is_some_and(|(r, _)| r.end <= at) {
