@@ -90,7 +90,7 @@ impl PartReader for Content<'_, '_> {
 
     fn text(&mut self, text: &str, stack: &mut Frames<Frame>, at: Src) {
         // ODF collapses white space in text like HTML (spaces are text:s).
-        let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let collapsed = crate::text::normalise::collapsed(text);
         let lead = text.starts_with(char::is_whitespace) && !collapsed.is_empty();
         let trail = text.ends_with(char::is_whitespace) && !collapsed.is_empty();
         let spaced = format!(

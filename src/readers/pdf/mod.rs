@@ -82,7 +82,7 @@ pub(crate) fn load(bytes: &[u8], max_stream_bytes: usize) -> Result<Document, Pd
                 PdfError::TooLarge(max_stream_bytes)
             }
             lopdf::Error::InvalidPassword => PdfError::Encrypted,
-            e => PdfError::Unreadable(one_line(&e.to_string())),
+            e => PdfError::Unreadable(crate::text::normalise::collapsed(&e.to_string())),
         })?;
     if doc.trailer.get(b"Encrypt").is_ok() {
         return Err(PdfError::Encrypted);
@@ -366,10 +366,6 @@ fn block_texts(block: &Block) -> Vec<&str> {
         Block::Line(t) | Block::Paragraph(t) => vec![t.as_str()],
         Block::Grid(g) => g.rows.iter().flatten().map(|c| c.text.as_str()).collect(),
     }
-}
-
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// An object with references followed (a bounded number of times).

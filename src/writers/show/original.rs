@@ -136,7 +136,7 @@ impl Printed {
             .range((table, row, 1)..=(table, row, u32::MAX))
             .map(|((_, _, n), text)| (n, text))
         {
-            let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let text = crate::text::normalise::collapsed(text);
             let _ = write!(
                 out,
                 "<td{}>{}</td>",
