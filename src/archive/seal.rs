@@ -7,11 +7,11 @@
 //! memory and, within [`HELD_MEMORY`], written from there too. Any other original — one
 //! extract refuses by its first bytes, one past the input limit — is read once, while the
 //! archive is written: two reading threads hash the next originals (SHA-256 and CRC-32 over
-//! each chunk; three originals side by side on each thread) while the writer copies the one before with `copy_file_range`: the kernel
-//! moves the bytes just read, still in the page cache. What the kernel copies is
-//! not what was hashed, so an original's size, modification time and inode must be those
-//! it was first opened with once its entry is written; if not, the seal fails and writes
-//! nothing.
+//! each chunk; three originals side by side on each thread) while the writer copies the
+//! one before with `copy_file_range`: the kernel moves the bytes just read, still in the
+//! page cache. What the kernel copies is not what was hashed, so an original's size,
+//! modification time and inode must be those it was first opened with once its entry is
+//! written; if not, the seal fails and writes nothing.
 //!
 //! Pairing: a file whose name ends in `.xml` and whose first 4 KiB name the report
 //! namespace (`urn:gongkai:report:1`) is a canonical report given with the originals; it
