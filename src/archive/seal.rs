@@ -1471,4 +1471,86 @@ mod tests {
         assert_eq!(Hashed::of(b"").size, 0);
         assert_eq!(Sums::default().hashed(), Hashed::of(b""));
     }
+
+    /// A reading thread hands over its share in order, each with the sums of its bytes,
+    /// however the lengths make the lanes finish: long originals before and among short
+    /// ones (past the window), empty ones, ones kept in memory and ones left in their file,
+    /// and one held since it was first read.
+    #[test]
+    fn a_reading_thread_hands_over_its_share_in_order_with_their_sums() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut sizes = vec![3 * CHUNK + 5, 0, 1, 64, 65, CHUNK];
+        sizes.extend([100; READ_WINDOW + 3]);
+        sizes.extend([KERNEL_COPY_FROM as usize + 129, 2 * CHUNK, 7, 0]);
+        let contents: Vec<Vec<u8>> = sizes
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| (0..n).map(|j| (j * 31 + i * 7 + j / 251) as u8).collect())
+            .collect();
+        let originals: Vec<Original> = contents
+            .iter()
+            .enumerate()
+            .map(|(i, bytes)| {
+                let path = dir.path().join(format!("{i:02}"));
+                std::fs::write(&path, bytes).unwrap();
+                let stamp = Stamp::of(&std::fs::metadata(&path).unwrap());
+                Original {
+                    rel: format!("{i:02}"),
+                    path,
+                    stamp,
+                    // The fourth was read whole before writing, and is held.
+                    read: (i == 3).then(|| ReadWhole {
+                        hash: Hashed::of(bytes),
+                        bytes: None,
+                    }),
+                    report: None,
+                    note: None,
+                }
+            })
+            .collect();
+        for first in 0..READERS {
+            let share: Vec<usize> = (first..originals.len()).step_by(READERS).collect();
+            let held = share
+                .iter()
+                .map(|&i| (i == 3).then(|| contents[i].clone()))
+                .collect();
+            let (to_writer, from_reader) = std::sync::mpsc::sync_channel(share.len());
+            read_originals(&originals, first, held, to_writer);
+            let got: Vec<Ready> = from_reader.iter().map(Result::unwrap).collect();
+            assert_eq!(got.len(), share.len());
+            for (ready, &i) in got.iter().zip(&share) {
+                assert_eq!(ready.hash, Hashed::of(&contents[i]), "original {i}");
+                let in_memory = matches!(&ready.bytes, Content::Held(b) if *b == contents[i]);
+                assert_eq!(
+                    in_memory,
+                    (sizes[i] as u64) < KERNEL_COPY_FROM,
+                    "original {i}"
+                );
+            }
+        }
+    }
+
+    /// An original whose size is no longer the one it was found with is refused.
+    #[test]
+    fn a_reading_thread_refuses_an_original_that_grew() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a");
+        std::fs::write(&path, b"abc").unwrap();
+        let stamp = Stamp::of(&std::fs::metadata(&path).unwrap());
+        std::fs::write(&path, b"abcd").unwrap();
+        let originals = [Original {
+            rel: "a".into(),
+            path: path.clone(),
+            stamp,
+            read: None,
+            report: None,
+            note: None,
+        }];
+        let (to_writer, from_reader) = std::sync::mpsc::sync_channel(1);
+        read_originals(&originals, 0, vec![None], to_writer);
+        match from_reader.recv().unwrap() {
+            Err(ArchiveError::Changed(p)) => assert_eq!(p, path),
+            other => panic!("not refused: {:?}", other.map(|r| r.hash)),
+        }
+    }
 }
