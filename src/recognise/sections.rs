@@ -390,14 +390,118 @@ pub struct TitleInfo {
 }
 
 /// The document's name (…政府信息公开工作年度报告) is fixed by the regulations (条例 第四十九条),
-/// not by a template: every template year shares it.
-fn title_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    // The tail: the standard wording, `工作报告` without 年度, the short `年报`, or the
-    // standard words printed out of order (`工作告年度报`, a converter's garble).
-    RE.get_or_init(|| {
-        Regex::new(r"(?P<pre>.{0,40}?)(?P<year>20[0-9][0-9])年度?(?P<mid>.{0,30}?)(?:政府)?信息公开(?P<tail>(?:工作)?(?:年度)?报告|年报|[工作年度报告]{4,8})").expect("valid")
+/// not by a template: every template year shares it. Where a title's parts lie in a text,
+/// as the regular expression
+/// `(?P<pre>.{0,40}?)(?P<year>20[0-9][0-9])年度?(?P<mid>.{0,30}?)(?:政府)?信息公开(?P<tail>(?:工作)?(?:年度)?报告|年报|[工作年度报告]{4,8})`
+/// finds them, match after match; found by comparing characters, as building that pattern
+/// cost 3 M instructions, a tenth of a short PDF's run (issue 18; the tests compare the two).
+/// The tail: the standard wording, `工作报告` without 年度, the short `年报`, or the standard
+/// words printed out of order (`工作告年度报`, a converter's garble).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TitleMatch {
+    pre: Range<usize>,
+    year: Range<usize>,
+    mid: Range<usize>,
+    tail: Range<usize>,
+}
+
+/// The title matches of `text`, each after the one before (as `captures_iter` gives them).
+fn title_matches(text: &str) -> impl Iterator<Item = TitleMatch> + '_ {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let found = title_match_from(text, from)?;
+        from = found.tail.end;
+        Some(found)
     })
+}
+
+/// The leftmost title match starting at `from` or after. Its year is the first one from
+/// `from` on that the title's words follow (what follows a year does not depend on where
+/// the match starts), and it starts as far before that year as `.{0,40}?` reaches: 40
+/// characters, not past `from` or a line end (a start further left would need an earlier
+/// year). Linear: each year's words are looked for within a bounded stretch.
+fn title_match_from(text: &str, from: usize) -> Option<TitleMatch> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    loop {
+        // `2` is ASCII, so where it is found is a character boundary.
+        let year = at + memchr::memmem::find(&bytes[at..], b"20")?;
+        at = year + 1;
+        let Some((mid, tail)) = words_after_year(text, year) else {
+            continue;
+        };
+        let mut start = year;
+        for (i, c) in text[from..year].char_indices().rev().take(40) {
+            if c == '\n' {
+                break;
+            }
+            start = from + i;
+        }
+        return Some(TitleMatch {
+            pre: start..year,
+            year: year..year + 4,
+            mid,
+            tail,
+        });
+    }
+}
+
+/// After a year at `year` (`20` there): `[0-9][0-9]年度?`, up to 30 characters of a line
+/// (`mid`, as few as will do), `(?:政府)?信息公开` and the tail; the first of these in the
+/// pattern's order of preference (度 taken when it is there, then left to `mid`).
+fn words_after_year(text: &str, year: usize) -> Option<(Range<usize>, Range<usize>)> {
+    let digits = text.as_bytes().get(year + 2..year + 4)?;
+    if !digits.iter().all(u8::is_ascii_digit) || !text[year + 4..].starts_with('年') {
+        return None;
+    }
+    let after = year + 4 + '年'.len_utf8();
+    let starts = [
+        text[after..]
+            .starts_with('度')
+            .then(|| after + '度'.len_utf8()),
+        Some(after),
+    ];
+    starts.into_iter().flatten().find_map(|mid_start| {
+        let mut z = mid_start;
+        for _ in 0..=30 {
+            let rest = &text[z..];
+            let words = rest
+                .strip_prefix("政府信息公开")
+                .or_else(|| rest.strip_prefix("信息公开"));
+            if let Some(words) = words {
+                let t = text.len() - words.len();
+                if let Some(len) = title_tail(words) {
+                    return Some((mid_start..z, t..t + len));
+                }
+            }
+            match rest.chars().next() {
+                Some(c) if c != '\n' => z += c.len_utf8(),
+                _ => return None,
+            }
+        }
+        None
+    })
+}
+
+/// The length of a title's tail at the start of `text`:
+/// `(?:工作)?(?:年度)?报告|年报|[工作年度报告]{4,8}`, the first alternative that matches.
+fn title_tail(text: &str) -> Option<usize> {
+    let mut standard = text;
+    for word in ["工作", "年度"] {
+        standard = standard.strip_prefix(word).unwrap_or(standard);
+    }
+    if let Some(rest) = standard.strip_prefix("报告") {
+        return Some(text.len() - rest.len());
+    }
+    if text.starts_with("年报") {
+        return Some("年报".len());
+    }
+    let words: Vec<char> = text
+        .chars()
+        .take(8)
+        .take_while(|c| "工作年度报告".contains(*c))
+        .collect();
+    (words.len() >= 4).then(|| words.iter().map(|c| c.len_utf8()).sum())
 }
 
 /// Reads the title from the preamble (one paragraph, or two when the title wrapped).
@@ -464,8 +568,7 @@ fn parse_title(text: &str) -> Option<TitleInfo> {
         .chars()
         .map(|c| traditional::simplified(c).unwrap_or(c))
         .collect();
-    // The words every title holds: without them the pattern (3 M instructions to build) is
-    // not needed.
+    // The words every title holds.
     if !folded.contains("信息公开") {
         return None;
     }
@@ -479,35 +582,33 @@ fn parse_title(text: &str) -> Option<TitleInfo> {
             .map_or(printed.len(), |(i, _)| i)
     };
     let slice = |r: Range<usize>| -> String { printed[at(r.start)..at(r.end)].to_string() };
-    title_re().captures_iter(&folded).find_map(|c| {
-        let (pre, mid, tail) = (c.name("pre")?, c.name("mid")?, c.name("tail")?);
-        if is_sentence(pre.as_str()) || is_sentence(mid.as_str()) {
+    let found = title_matches(&folded).find_map(|c| {
+        let (pre, mid, tail) = (
+            &folded[c.pre.clone()],
+            &folded[c.mid.clone()],
+            &folded[c.tail.clone()],
+        );
+        if is_sentence(pre) || is_sentence(mid) {
             return None;
         }
-        if tail
-            .as_str()
-            .chars()
-            .filter(|&ch| ch == '报' || ch == '告')
-            .count()
-            < 2
-            && tail.as_str() != "年报"
-        {
+        if tail.chars().filter(|&ch| ch == '报' || ch == '告').count() < 2 && tail != "年报" {
             return None;
         }
-        let body_start = pre.start() + name_start(pre.as_str());
+        let body_start = c.pre.start + name_start(pre);
         let issuer =
-            body_name(&slice(body_start..pre.end())).or_else(|| body_name(&slice(mid.range())));
-        if tail.as_str() == "年报" && issuer.is_none() {
+            body_name(&slice(body_start..c.pre.end)).or_else(|| body_name(&slice(c.mid.clone())));
+        if tail == "年报" && issuer.is_none() {
             // `2020年信息公开年报` alone is a link or a column name more often than a title.
             return None;
         }
-        let year: u16 = c["year"].parse().ok()?;
+        let year: u16 = folded[c.year].parse().ok()?;
         Some(TitleInfo {
-            title: Some(slice(body_start..tail.end())),
+            title: Some(slice(body_start..c.tail.end)),
             issuer,
             year: plausible(year),
         })
-    })
+    });
+    found
 }
 
 /// Words that make a stretch of text a sentence rather than a title: quoted titles of
@@ -708,6 +809,78 @@ mod tests {
                 "1.推进公开。".into()
             ]
         );
+    }
+
+    /// The regular expression `title_matches` stands for.
+    const TITLE_PATTERN: &str = r"(?P<pre>.{0,40}?)(?P<year>20[0-9][0-9])年度?(?P<mid>.{0,30}?)(?:政府)?信息公开(?P<tail>(?:工作)?(?:年度)?报告|年报|[工作年度报告]{4,8})";
+
+    fn assert_same_titles(re: &Regex, text: &str) {
+        let theirs: Vec<TitleMatch> = re
+            .captures_iter(text)
+            .map(|c| TitleMatch {
+                pre: c.name("pre").unwrap().range(),
+                year: c.name("year").unwrap().range(),
+                mid: c.name("mid").unwrap().range(),
+                tail: c.name("tail").unwrap().range(),
+            })
+            .collect();
+        assert_eq!(title_matches(text).collect::<Vec<_>>(), theirs, "{text:?}");
+    }
+
+    #[test]
+    fn title_matches_are_where_the_regular_expression_finds_them() {
+        let re = Regex::new(TITLE_PATTERN).unwrap();
+        // Pieces of titles, near misses, line ends and runs of other characters long
+        // enough to reach the 40 and 30 characters the pattern allows.
+        let pieces = [
+            "20",
+            "2",
+            "0",
+            "19",
+            "9",
+            "年",
+            "度",
+            "政府",
+            "信息公开",
+            "信息",
+            "公开",
+            "工作",
+            "年度",
+            "报告",
+            "报",
+            "告",
+            "年报",
+            "\n",
+            "x",
+            "市",
+            "《",
+            "一二三四五六七八九十",
+            "ab c ",
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..5000 {
+            let len = (next() % 40) as usize;
+            let text: String = (0..len)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            assert_same_titles(&re, &text);
+        }
+        for text in [
+            "2019年上海市人民政府办公厅政府信息公开工作年度报告",
+            "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十x2020年度政府信息公开工作报告",
+            "2020年一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十信息公开年报",
+            "2020年一二三四五六七八九十一二三四五六七八九十一二三四五六七八九信息公开年报",
+            "x\n2021年度信息公开工作告年度报告报 2022年政府信息公开报告",
+            "202020年信息公开工作年度报告年报",
+        ] {
+            assert_same_titles(&re, text);
+        }
     }
 
     #[test]
