@@ -656,16 +656,22 @@ fn parse_title(text: &str) -> Option<TitleInfo> {
         return None;
     }
     // A byte offset of `folded` → that of `printed`: the same char offset, as folding is
-    // one char for one (no vector of chars: a text may be a 64 MiB line).
-    let at = |byte: usize| {
-        let chars = folded[..byte].chars().count();
-        printed
-            .char_indices()
-            .nth(chars)
-            .map_or(printed.len(), |(i, _)| i)
-    };
-    let slice = |r: Range<usize>| -> String { printed[at(r.start)..at(r.end)].to_string() };
+    // one char for one (no vector of chars: a text may be a 64 MiB line). Counted on from
+    // the start of the match before (matches come in order, and each asks only for offsets
+    // within itself), so that a line of a million matches is read once, not once a match.
+    let mut known = (0, 0);
     let found = title_matches(&folded).find_map(|c| {
+        let forward = |(folded_at, printed_at): (usize, usize), byte: usize| {
+            let chars = folded[folded_at..byte].chars().count();
+            printed[printed_at..]
+                .char_indices()
+                .nth(chars)
+                .map_or(printed.len(), |(i, _)| printed_at + i)
+        };
+        known = (c.pre.start, forward(known, c.pre.start));
+        let slice = |r: Range<usize>| -> String {
+            printed[forward(known, r.start)..forward(known, r.end)].to_string()
+        };
         let (pre, mid, tail) = (
             &folded[c.pre.clone()],
             &folded[c.mid.clone()],
@@ -1027,6 +1033,21 @@ mod tests {
         ] {
             assert_same_titles(&re, text);
         }
+    }
+
+    /// The offsets into the printed text are counted on from match to match: right after
+    /// many matches that are no title, and where folding changed the characters.
+    #[test]
+    fn a_title_after_many_matches_that_are_none() {
+        let text = "2020年信息公開年報".repeat(2000)
+            + "標題:武漢市退役軍人事務局2021年政府信息公開工作年度報告";
+        let t = parse_title(&text).unwrap();
+        assert_eq!(
+            t.title.as_deref(),
+            Some("武漢市退役軍人事務局2021年政府信息公開工作年度報告")
+        );
+        assert_eq!(t.issuer.as_deref(), Some("武漢市退役軍人事務局"));
+        assert_eq!(t.year, Some(2021));
     }
 
     #[test]
