@@ -23,11 +23,38 @@ pub struct Heading {
     pub range: Range<usize>,
 }
 
-/// A heading's numeral. Built for the first text that holds a numeral (it costs half a
-/// million instructions, more than a short run's other start-up).
-fn numeral_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(&format!(r"[{CJK_NUMERALS}]{{1,2}}\s*[、.]")).expect("valid"))
+/// A heading's numeral, `[一二三四五六七八九十]{1,2}\s*[、.]` as a regular expression
+/// would find it: the first at or after `from` in `text`. Found by comparing characters
+/// (building that pattern cost half a million instructions, more than a short run's other
+/// start-up; the tests compare the two). Two numerals are taken when there are two (one
+/// would leave a numeral where `、` must be); `\s` is `char::is_whitespace`.
+fn numeral_at(text: &str, from: usize) -> Option<Range<usize>> {
+    let is_numeral = |c: char| CJK_NUMERALS.contains(c);
+    let mut rest = &text[from..];
+    while let Some(i) = rest.find(is_numeral) {
+        let start = text.len() - rest.len() + i;
+        let first = rest[i..].chars().next()?;
+        let after_first = &rest[i + first.len_utf8()..];
+        let after = after_first
+            .strip_prefix(is_numeral)
+            .unwrap_or(after_first)
+            .trim_start_matches(char::is_whitespace);
+        if let Some(end) = after.strip_prefix(['、', '.']) {
+            return Some(start..text.len() - end.len());
+        }
+        rest = after_first;
+    }
+    None
+}
+
+/// The heading numerals of `text`, each after the one before.
+fn numerals(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let found = numeral_at(text, from)?;
+        from = found.end;
+        Some(found)
+    })
 }
 
 /// Finds the section headings, in template order, each at most once (spec §2: a numeral
@@ -47,42 +74,36 @@ pub fn find_headings(doc: &Doc, templates: &Templates) -> Vec<Heading> {
         // read once, not once per numeral.
         let mut next_newline = 0usize;
         let mut next_digit = 0usize;
-        for m in numeral_re().find_iter(text) {
-            let start = block.range.start + m.start();
-            if !heading_may_start_after(text[..m.start()].chars().next_back()) {
+        for m in numerals(text) {
+            let start = block.range.start + m.start;
+            if !heading_may_start_after(text[..m.start].chars().next_back()) {
                 continue;
             }
-            if next_newline < m.end() {
-                next_newline = text[m.end()..]
-                    .find('\n')
-                    .map_or(text.len(), |e| m.end() + e);
+            if next_newline < m.end {
+                next_newline = text[m.end..].find('\n').map_or(text.len(), |e| m.end + e);
             }
-            if next_digit < m.end() {
-                next_digit = text[m.end()..]
+            if next_digit < m.end {
+                next_digit = text[m.end..]
                     .find(|c: char| c.is_ascii_digit())
-                    .map_or(text.len(), |e| m.end() + e);
+                    .map_or(text.len(), |e| m.end + e);
             }
             let line_end = block.range.start + next_newline;
             // The heading's words follow the numeral, before any number or next numeral.
-            let after = block.range.start + m.end();
+            let after = block.range.start + m.end;
             let stop = Some(block.range.start + next_digit)
                 .filter(|&d| d < line_end)
                 .into_iter()
-                .chain(
-                    numeral_re()
-                        .find(&doc.text[after..line_end])
-                        .map(|n| after + n.start()),
-                )
+                .chain(numeral_at(&doc.text[..line_end], after).map(|n| n.start))
                 .min()
                 .unwrap_or(line_end);
             let window_end = char_limit(&doc.text, after, 40).min(stop);
-            let window = Window::of(&doc.text[block.range.start + m.end()..window_end]);
+            let window = Window::of(&doc.text[block.range.start + m.end..window_end]);
             let from = out.last().map_or(0, |h| h.section + 1);
             let found = defs.iter().enumerate().skip(from).find_map(|(i, def)| {
                 def.keywords
                     .iter()
                     .find_map(|group| window.keyword_end(group))
-                    .map(|end| (i, block.range.start + m.end() + end))
+                    .map(|end| (i, block.range.start + m.end + end))
             });
             if let Some((section, kw_end)) = found {
                 let end = heading_end(&doc.text, kw_end, line_end, &templates.heading_ends);
@@ -371,13 +392,75 @@ fn ends_sentence(text: &str) -> bool {
 }
 
 /// A list item's numbering (一、, （一）, 1., ①): the writing of any report, not a template's.
+/// What the regular expression
+/// `^\s*(#{1,6}\s*)?([一…十]+[、.．]|[（(][一…十0-9]{1,2}[)）]|[0-9０-９]{1,2}[.、．](\D|$)|[①-⑳])`
+/// matches, by comparing characters (building it cost 0.9 M instructions; the tests
+/// compare the two). No numbering starts with whitespace or `#`, so the greedy skips are
+/// the only ones that can match.
 fn starts_item(line: &str) -> bool {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(&format!(r"^\s*(#{{1,6}}\s*)?([{CJK_NUMERALS}]+[、.．]|[（(][{CJK_NUMERALS}0-9]{{1,2}}[)）]|[0-9０-９]{{1,2}}[.、．](\D|$)|[①-⑳])"))
-            .expect("valid")
+    let is_numeral = |c: char| CJK_NUMERALS.contains(c);
+    let mut rest = line.trim_start_matches(char::is_whitespace);
+    let hashes = rest.len() - rest.trim_start_matches('#').len();
+    if hashes > 6 {
+        return false;
+    }
+    if hashes > 0 {
+        rest = rest[hashes..].trim_start_matches(char::is_whitespace);
+    }
+    let mut chars = rest.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let (second, third) = (chars.next(), chars.next());
+    let fourth = chars.next();
+    if is_numeral(first) {
+        let after = rest.trim_start_matches(is_numeral);
+        return after.starts_with(['、', '.', '．']);
+    }
+    if matches!(first, '（' | '(') {
+        let inner = |c: Option<char>| c.is_some_and(|c| is_numeral(c) || c.is_ascii_digit());
+        let close = |c: Option<char>| matches!(c, Some(')' | '）'));
+        return inner(second) && (close(third) || (inner(third) && close(fourth)));
+    }
+    let digit = |c: Option<char>| matches!(c, Some('0'..='9' | '０'..='９'));
+    if digit(Some(first)) {
+        let point = |c: Option<char>| matches!(c, Some('.' | '、' | '．'));
+        let no_digit = |c: Option<char>| !c.is_some_and(is_decimal_digit);
+        return (point(second) && no_digit(third))
+            || (digit(second) && point(third) && no_digit(fourth));
+    }
+    ('①'..='⑳').contains(&first)
+}
+
+/// A decimal digit of any script (Unicode's Nd), what a regular expression's `\d` matches:
+/// the ranges as regex-syntax gives them, read once.
+fn is_decimal_digit(c: char) -> bool {
+    static ND: OnceLock<Vec<(char, char)>> = OnceLock::new();
+    if c.is_ascii() {
+        return c.is_ascii_digit();
+    }
+    let ranges = ND.get_or_init(|| {
+        let hir = regex_syntax::parse(r"\d").expect("valid");
+        match hir.kind() {
+            regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(class)) => class
+                .ranges()
+                .iter()
+                .map(|r| (r.start(), r.end()))
+                .collect(),
+            _ => Vec::new(),
+        }
     });
-    re.is_match(line)
+    ranges
+        .binary_search_by(|&(lo, hi)| {
+            if hi < c {
+                std::cmp::Ordering::Less
+            } else if lo > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
 }
 
 /// Title, issuer and reporting year, from the opening paragraphs, the page's metadata and
@@ -390,14 +473,118 @@ pub struct TitleInfo {
 }
 
 /// The document's name (…政府信息公开工作年度报告) is fixed by the regulations (条例 第四十九条),
-/// not by a template: every template year shares it.
-fn title_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    // The tail: the standard wording, `工作报告` without 年度, the short `年报`, or the
-    // standard words printed out of order (`工作告年度报`, a converter's garble).
-    RE.get_or_init(|| {
-        Regex::new(r"(?P<pre>.{0,40}?)(?P<year>20[0-9][0-9])年度?(?P<mid>.{0,30}?)(?:政府)?信息公开(?P<tail>(?:工作)?(?:年度)?报告|年报|[工作年度报告]{4,8})").expect("valid")
+/// not by a template: every template year shares it. Where a title's parts lie in a text,
+/// as the regular expression
+/// `(?P<pre>.{0,40}?)(?P<year>20[0-9][0-9])年度?(?P<mid>.{0,30}?)(?:政府)?信息公开(?P<tail>(?:工作)?(?:年度)?报告|年报|[工作年度报告]{4,8})`
+/// finds them, match after match; found by comparing characters, as building that pattern
+/// cost 3 M instructions, a tenth of a short PDF's run (issue 18; the tests compare the two).
+/// The tail: the standard wording, `工作报告` without 年度, the short `年报`, or the standard
+/// words printed out of order (`工作告年度报`, a converter's garble).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TitleMatch {
+    pre: Range<usize>,
+    year: Range<usize>,
+    mid: Range<usize>,
+    tail: Range<usize>,
+}
+
+/// The title matches of `text`, each after the one before (as `captures_iter` gives them).
+fn title_matches(text: &str) -> impl Iterator<Item = TitleMatch> + '_ {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let found = title_match_from(text, from)?;
+        from = found.tail.end;
+        Some(found)
     })
+}
+
+/// The leftmost title match starting at `from` or after. Its year is the first one from
+/// `from` on that the title's words follow (what follows a year does not depend on where
+/// the match starts), and it starts as far before that year as `.{0,40}?` reaches: 40
+/// characters, not past `from` or a line end (a start further left would need an earlier
+/// year). Linear: each year's words are looked for within a bounded stretch.
+fn title_match_from(text: &str, from: usize) -> Option<TitleMatch> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    loop {
+        // `2` is ASCII, so where it is found is a character boundary.
+        let year = at + memchr::memmem::find(&bytes[at..], b"20")?;
+        at = year + 1;
+        let Some((mid, tail)) = words_after_year(text, year) else {
+            continue;
+        };
+        let mut start = year;
+        for (i, c) in text[from..year].char_indices().rev().take(40) {
+            if c == '\n' {
+                break;
+            }
+            start = from + i;
+        }
+        return Some(TitleMatch {
+            pre: start..year,
+            year: year..year + 4,
+            mid,
+            tail,
+        });
+    }
+}
+
+/// After a year at `year` (`20` there): `[0-9][0-9]年度?`, up to 30 characters of a line
+/// (`mid`, as few as will do), `(?:政府)?信息公开` and the tail; the first of these in the
+/// pattern's order of preference (度 taken when it is there, then left to `mid`).
+fn words_after_year(text: &str, year: usize) -> Option<(Range<usize>, Range<usize>)> {
+    let digits = text.as_bytes().get(year + 2..year + 4)?;
+    if !digits.iter().all(u8::is_ascii_digit) || !text[year + 4..].starts_with('年') {
+        return None;
+    }
+    let after = year + 4 + '年'.len_utf8();
+    let starts = [
+        text[after..]
+            .starts_with('度')
+            .then(|| after + '度'.len_utf8()),
+        Some(after),
+    ];
+    starts.into_iter().flatten().find_map(|mid_start| {
+        let mut z = mid_start;
+        for _ in 0..=30 {
+            let rest = &text[z..];
+            let words = rest
+                .strip_prefix("政府信息公开")
+                .or_else(|| rest.strip_prefix("信息公开"));
+            if let Some(words) = words {
+                let t = text.len() - words.len();
+                if let Some(len) = title_tail(words) {
+                    return Some((mid_start..z, t..t + len));
+                }
+            }
+            match rest.chars().next() {
+                Some(c) if c != '\n' => z += c.len_utf8(),
+                _ => return None,
+            }
+        }
+        None
+    })
+}
+
+/// The length of a title's tail at the start of `text`:
+/// `(?:工作)?(?:年度)?报告|年报|[工作年度报告]{4,8}`, the first alternative that matches.
+fn title_tail(text: &str) -> Option<usize> {
+    let mut standard = text;
+    for word in ["工作", "年度"] {
+        standard = standard.strip_prefix(word).unwrap_or(standard);
+    }
+    if let Some(rest) = standard.strip_prefix("报告") {
+        return Some(text.len() - rest.len());
+    }
+    if text.starts_with("年报") {
+        return Some("年报".len());
+    }
+    let words: Vec<char> = text
+        .chars()
+        .take(8)
+        .take_while(|c| "工作年度报告".contains(*c))
+        .collect();
+    (words.len() >= 4).then(|| words.iter().map(|c| c.len_utf8()).sum())
 }
 
 /// Reads the title from the preamble (one paragraph, or two when the title wrapped).
@@ -464,50 +651,53 @@ fn parse_title(text: &str) -> Option<TitleInfo> {
         .chars()
         .map(|c| traditional::simplified(c).unwrap_or(c))
         .collect();
-    // The words every title holds: without them the pattern (3 M instructions to build) is
-    // not needed.
+    // The words every title holds.
     if !folded.contains("信息公开") {
         return None;
     }
     // A byte offset of `folded` → that of `printed`: the same char offset, as folding is
-    // one char for one (no vector of chars: a text may be a 64 MiB line).
-    let at = |byte: usize| {
-        let chars = folded[..byte].chars().count();
-        printed
-            .char_indices()
-            .nth(chars)
-            .map_or(printed.len(), |(i, _)| i)
-    };
-    let slice = |r: Range<usize>| -> String { printed[at(r.start)..at(r.end)].to_string() };
-    title_re().captures_iter(&folded).find_map(|c| {
-        let (pre, mid, tail) = (c.name("pre")?, c.name("mid")?, c.name("tail")?);
-        if is_sentence(pre.as_str()) || is_sentence(mid.as_str()) {
+    // one char for one (no vector of chars: a text may be a 64 MiB line). Counted on from
+    // the start of the match before (matches come in order, and each asks only for offsets
+    // within itself), so that a line of a million matches is read once, not once a match.
+    let mut known = (0, 0);
+    let found = title_matches(&folded).find_map(|c| {
+        let forward = |(folded_at, printed_at): (usize, usize), byte: usize| {
+            let chars = folded[folded_at..byte].chars().count();
+            printed[printed_at..]
+                .char_indices()
+                .nth(chars)
+                .map_or(printed.len(), |(i, _)| printed_at + i)
+        };
+        known = (c.pre.start, forward(known, c.pre.start));
+        let slice = |r: Range<usize>| -> String {
+            printed[forward(known, r.start)..forward(known, r.end)].to_string()
+        };
+        let (pre, mid, tail) = (
+            &folded[c.pre.clone()],
+            &folded[c.mid.clone()],
+            &folded[c.tail.clone()],
+        );
+        if is_sentence(pre) || is_sentence(mid) {
             return None;
         }
-        if tail
-            .as_str()
-            .chars()
-            .filter(|&ch| ch == '报' || ch == '告')
-            .count()
-            < 2
-            && tail.as_str() != "年报"
-        {
+        if tail.chars().filter(|&ch| ch == '报' || ch == '告').count() < 2 && tail != "年报" {
             return None;
         }
-        let body_start = pre.start() + name_start(pre.as_str());
+        let body_start = c.pre.start + name_start(pre);
         let issuer =
-            body_name(&slice(body_start..pre.end())).or_else(|| body_name(&slice(mid.range())));
-        if tail.as_str() == "年报" && issuer.is_none() {
+            body_name(&slice(body_start..c.pre.end)).or_else(|| body_name(&slice(c.mid.clone())));
+        if tail == "年报" && issuer.is_none() {
             // `2020年信息公开年报` alone is a link or a column name more often than a title.
             return None;
         }
-        let year: u16 = c["year"].parse().ok()?;
+        let year: u16 = folded[c.year].parse().ok()?;
         Some(TitleInfo {
-            title: Some(slice(body_start..tail.end())),
+            title: Some(slice(body_start..c.tail.end)),
             issuer,
             year: plausible(year),
         })
-    })
+    });
+    found
 }
 
 /// Words that make a stretch of text a sentence rather than a title: quoted titles of
@@ -708,6 +898,156 @@ mod tests {
                 "1.推进公开。".into()
             ]
         );
+    }
+
+    /// Random texts of the given pieces (xorshift, so every run draws the same).
+    fn random_texts(pieces: &[&str], count: usize, max_len: u64) -> Vec<String> {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        (0..count)
+            .map(|_| {
+                let len = next() % max_len;
+                (0..len)
+                    .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Pieces of numbering and near misses: numerals, digits of three scripts, points,
+    /// brackets, whitespace of several kinds, markdown's `#`, circled numbers.
+    const NUMBERING: [&str; 24] = [
+        "一", "二", "十", "、", ".", "．", " ", "\u{3000}", "\t", "\n", "#", "（", "(", ")", "）",
+        "1", "0", "９", "٣", "①", "⑳", "x", "中", "##",
+    ];
+
+    #[test]
+    fn numerals_are_where_the_regular_expression_finds_them() {
+        let re = Regex::new(&format!(r"[{CJK_NUMERALS}]{{1,2}}\s*[、.]")).unwrap();
+        let mut texts = random_texts(&NUMBERING, 5000, 16);
+        texts.extend(["一、总体情况".into(), "十一 、x二.三 \n、一一一、".into()]);
+        for text in &texts {
+            let theirs: Vec<Range<usize>> = re.find_iter(text).map(|m| m.range()).collect();
+            assert_eq!(numerals(text).collect::<Vec<_>>(), theirs, "{text:?}");
+            for from in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                let theirs = re.find_at(text, from).map(|m| m.range());
+                assert_eq!(numeral_at(text, from), theirs, "{text:?} from {from}");
+            }
+        }
+    }
+
+    #[test]
+    fn items_start_where_the_regular_expression_says() {
+        let re = Regex::new(&format!(r"^\s*(#{{1,6}}\s*)?([{CJK_NUMERALS}]+[、.．]|[（(][{CJK_NUMERALS}0-9]{{1,2}}[)）]|[0-9０-９]{{1,2}}[.、．](\D|$)|[①-⑳])")).unwrap();
+        let mut texts = random_texts(&NUMBERING, 20000, 7);
+        texts.extend(
+            [
+                "1.٣",
+                "12.x",
+                "12.",
+                "###### 一、",
+                "####### 一、",
+                "（十）",
+                "(1x)",
+                "⑳",
+            ]
+            .map(String::from),
+        );
+        let mut items = 0;
+        for text in &texts {
+            assert_eq!(starts_item(text), re.is_match(text), "{text:?}");
+            items += usize::from(starts_item(text));
+        }
+        assert!(items > 500, "the texts hold items ({items})");
+    }
+
+    #[test]
+    fn decimal_digits_are_what_regex_calls_digits() {
+        let re = Regex::new(r"^\d$").unwrap();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_decimal_digit(c), re.is_match(&c.to_string()), "{c:?}");
+        }
+    }
+
+    /// The regular expression `title_matches` stands for.
+    const TITLE_PATTERN: &str = r"(?P<pre>.{0,40}?)(?P<year>20[0-9][0-9])年度?(?P<mid>.{0,30}?)(?:政府)?信息公开(?P<tail>(?:工作)?(?:年度)?报告|年报|[工作年度报告]{4,8})";
+
+    fn assert_same_titles(re: &Regex, text: &str) {
+        let theirs: Vec<TitleMatch> = re
+            .captures_iter(text)
+            .map(|c| TitleMatch {
+                pre: c.name("pre").unwrap().range(),
+                year: c.name("year").unwrap().range(),
+                mid: c.name("mid").unwrap().range(),
+                tail: c.name("tail").unwrap().range(),
+            })
+            .collect();
+        assert_eq!(title_matches(text).collect::<Vec<_>>(), theirs, "{text:?}");
+    }
+
+    #[test]
+    fn title_matches_are_where_the_regular_expression_finds_them() {
+        let re = Regex::new(TITLE_PATTERN).unwrap();
+        // Pieces of titles, near misses, line ends and runs of other characters long
+        // enough to reach the 40 and 30 characters the pattern allows.
+        let pieces = [
+            "20",
+            "2",
+            "0",
+            "19",
+            "9",
+            "年",
+            "度",
+            "政府",
+            "信息公开",
+            "信息",
+            "公开",
+            "工作",
+            "年度",
+            "报告",
+            "报",
+            "告",
+            "年报",
+            "\n",
+            "x",
+            "市",
+            "《",
+            "一二三四五六七八九十",
+            "ab c ",
+        ];
+        for text in random_texts(&pieces, 5000, 40) {
+            assert_same_titles(&re, &text);
+        }
+        for text in [
+            "2019年上海市人民政府办公厅政府信息公开工作年度报告",
+            "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十x2020年度政府信息公开工作报告",
+            "2020年一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十信息公开年报",
+            "2020年一二三四五六七八九十一二三四五六七八九十一二三四五六七八九信息公开年报",
+            "x\n2021年度信息公开工作告年度报告报 2022年政府信息公开报告",
+            "202020年信息公开工作年度报告年报",
+        ] {
+            assert_same_titles(&re, text);
+        }
+    }
+
+    /// The offsets into the printed text are counted on from match to match: right after
+    /// many matches that are no title, and where folding changed the characters.
+    #[test]
+    fn a_title_after_many_matches_that_are_none() {
+        let text = "2020年信息公開年報".repeat(2000)
+            + "標題:武漢市退役軍人事務局2021年政府信息公開工作年度報告";
+        let t = parse_title(&text).unwrap();
+        assert_eq!(
+            t.title.as_deref(),
+            Some("武漢市退役軍人事務局2021年政府信息公開工作年度報告")
+        );
+        assert_eq!(t.issuer.as_deref(), Some("武漢市退役軍人事務局"));
+        assert_eq!(t.year, Some(2021));
     }
 
     #[test]
