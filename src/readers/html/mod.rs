@@ -17,7 +17,7 @@ use html5ever::tendril::{StrTendril, TendrilSink};
 
 use tree::{Data, Edge, Element, NodeId, Tree};
 
-use crate::input::{decode, DecodeError, Decoded, EncodingSource};
+use crate::input::{decode, is_utf8, DecodeError, Decoded, EncodingSource};
 use crate::layout::{Block, Budget, Grid, GridCell, Hints, Layout, OcrRead, Text, TooLarge};
 use crate::model::{Diagnostic, Level, Src};
 use crate::readers::{image, text};
@@ -278,46 +278,53 @@ impl LinesOfText {
     }
 }
 
+/// How many element names [`nesting`] knows.
+const NESTING_NAMES: usize = 36;
+
 /// Elements that stay open until their end tag (p, li, td… close themselves) and whose
-/// start tags make the tree builder walk the open elements.
-const NESTING: &[&str] = &[
-    "div",
-    "span",
-    "font",
-    "section",
-    "article",
-    "blockquote",
-    "center",
-    "table",
-    "tbody",
-    "thead",
-    "tfoot",
-    "ul",
-    "ol",
-    "dl",
-    "a",
-    "b",
-    "i",
-    "u",
-    "em",
-    "strong",
-    "small",
-    "big",
-    "sub",
-    "sup",
-    "header",
-    "footer",
-    "nav",
-    "aside",
-    "main",
-    "form",
-    "label",
-    "s",
-    "strike",
-    "code",
-    "q",
-    "cite",
-];
+/// start tags make the tree builder walk the open elements: each one's number, below
+/// [`NESTING_NAMES`], by its lower-cased name.
+fn nesting(lower: &[u8]) -> Option<usize> {
+    Some(match lower {
+        b"div" => 0,
+        b"span" => 1,
+        b"font" => 2,
+        b"section" => 3,
+        b"article" => 4,
+        b"blockquote" => 5,
+        b"center" => 6,
+        b"table" => 7,
+        b"tbody" => 8,
+        b"thead" => 9,
+        b"tfoot" => 10,
+        b"ul" => 11,
+        b"ol" => 12,
+        b"dl" => 13,
+        b"a" => 14,
+        b"b" => 15,
+        b"i" => 16,
+        b"u" => 17,
+        b"em" => 18,
+        b"strong" => 19,
+        b"small" => 20,
+        b"big" => 21,
+        b"sub" => 22,
+        b"sup" => 23,
+        b"header" => 24,
+        b"footer" => 25,
+        b"nav" => 26,
+        b"aside" => 27,
+        b"main" => 28,
+        b"form" => 29,
+        b"label" => 30,
+        b"s" => 31,
+        b"strike" => 32,
+        b"code" => 33,
+        b"q" => 34,
+        b"cite" => 35,
+        _ => return None,
+    })
+}
 
 /// Attributes a tag may have (real tags have a few); the tree builder compares each
 /// attribute with those before it, so a tag of millions would take quadratic time.
@@ -341,14 +348,14 @@ struct Tamed<'h> {
 /// and a no-op on real pages.
 fn tame(html: &str, max_depth: usize) -> Tamed<'_> {
     let bytes = html.as_bytes();
-    // The open elements: index into NESTING, and whether the tag was kept.
+    // The open elements: their number from `nesting`, and whether the tag was kept.
     let mut open: Vec<(u8, bool)> = Vec::new();
-    let mut open_by_name = [0usize; NESTING.len()];
+    let mut open_by_name = [0usize; NESTING_NAMES];
     let mut keep_from = 0usize;
     let mut out = String::new();
     let (mut too_deep, mut crowded) = (0usize, 0usize);
     let mut i = 0usize;
-    while let Some(lt) = html[i..].find('<').map(|p| i + p) {
+    while let Some(lt) = memchr::memchr(b'<', &bytes[i..]).map(|p| i + p) {
         let rest = &html[lt..];
         // Comments, declarations and raw text are passed over whole.
         let skip_to = if rest.starts_with("<!--") {
@@ -389,17 +396,18 @@ fn tame(html: &str, max_depth: usize) -> Tamed<'_> {
             out.push('<');
             out.push_str(name);
             // Its line ends stay, so that every later line keeps its number (`src`).
-            out.extend(line_ends(&html[lt..end]));
+            push_line_ends(&mut out, &html[lt..end]);
             out.push_str(if self_closing { "/>" } else { ">" });
             written = out.len() - before;
             keep_from = end;
             crowded += 1;
         }
-        if !closing && (name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style")) {
+        let lower = LowerName::of(name);
+        if !closing && matches!(lower.get(), b"script" | b"style") {
             i = raw_text_end(html, end, name);
             continue;
         }
-        let Some(tag) = NESTING.iter().position(|t| t.eq_ignore_ascii_case(name)) else {
+        let Some(tag) = nesting(lower.get()) else {
             i = end;
             continue;
         };
@@ -434,7 +442,7 @@ fn tame(html: &str, max_depth: usize) -> Tamed<'_> {
                 out.truncate(out.len() - written);
                 crowded -= 1;
             }
-            out.extend(line_ends(&html[lt..end]));
+            push_line_ends(&mut out, &html[lt..end]);
             keep_from = end;
             too_deep += 1;
         }
@@ -458,34 +466,99 @@ fn tame(html: &str, max_depth: usize) -> Tamed<'_> {
 /// Presentational attributes, which neither this reader nor the tree builder reads on the
 /// elements they are taken from, and which are most of the markup of a page saved from Word
 /// or a CMS (tokenising them was a fifth of reading such a page).
-const PRESENTATIONAL: &[&str] = &[
-    "style",
-    "width",
-    "height",
-    "align",
-    "valign",
-    "nowrap",
-    "lang",
-    "border",
-    "cellpadding",
-    "cellspacing",
-    "bgcolor",
-];
+/// Each one's number, below 32, by its lower-cased name.
+fn presentational(lower: &[u8]) -> Option<u32> {
+    Some(match lower {
+        b"style" => 0,
+        b"width" => 1,
+        b"height" => 2,
+        b"align" => 3,
+        b"valign" => 4,
+        b"nowrap" => 5,
+        b"lang" => 6,
+        b"border" => 7,
+        b"cellpadding" => 8,
+        b"cellspacing" => 9,
+        b"bgcolor" => 10,
+        _ => return None,
+    })
+}
 
 /// Elements whose attributes the tree builder reads: formatting elements are compared by
 /// their attributes (the Noah's Ark clause), `html` and `body` merge repeated tags'
 /// attributes, `input` is told by its type, `template` by its shadow root mode.
-const KEEPS_ATTRIBUTES: &[&str] = &[
-    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt",
-    "u", "html", "body", "input", "template",
-];
+/// By lower-cased name.
+fn keeps_attributes(lower: &[u8]) -> bool {
+    matches!(
+        lower,
+        b"a" | b"b"
+            | b"big"
+            | b"code"
+            | b"em"
+            | b"font"
+            | b"i"
+            | b"nobr"
+            | b"s"
+            | b"small"
+            | b"strike"
+            | b"strong"
+            | b"tt"
+            | b"u"
+            | b"html"
+            | b"body"
+            | b"input"
+            | b"template"
+    )
+}
 
-/// Elements whose content the tokenizer reads as text, not markup, up to their end tag.
-const RAW_TEXT: &[&str] = &[
-    "script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript",
-];
+/// Elements whose content the tokenizer reads as text, not markup, up to their end tag, by
+/// lower-cased name.
+fn raw_text(lower: &[u8]) -> bool {
+    matches!(
+        lower,
+        b"script"
+            | b"style"
+            | b"title"
+            | b"textarea"
+            | b"xmp"
+            | b"iframe"
+            | b"noembed"
+            | b"noframes"
+            | b"noscript"
+    )
+}
 
-/// The page as the parser is given it: without [`PRESENTATIONAL`] attributes, and how
+/// A tag's or attribute's name ASCII lower-cased, as the markup scans compare names: once,
+/// then matched against the names they know. A name longer than all of those is kept as
+/// none (empty).
+struct LowerName {
+    bytes: [u8; LowerName::MAX],
+    len: usize,
+}
+
+impl LowerName {
+    /// The longest name looked for: `cellpadding`, `cellspacing`.
+    const MAX: usize = 11;
+
+    fn of(name: &str) -> LowerName {
+        let mut lower = LowerName {
+            bytes: [0; LowerName::MAX],
+            len: 0,
+        };
+        if name.len() <= LowerName::MAX {
+            lower.bytes[..name.len()].copy_from_slice(name.as_bytes());
+            lower.bytes[..name.len()].make_ascii_lowercase();
+            lower.len = name.len();
+        }
+        lower
+    }
+
+    fn get(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+/// The page as the parser is given it: without [`presentational`] attributes, and how
 /// many were taken out (each would have been at most one node of the tree: counted all the
 /// same, as the parser's count is an upper bound).
 struct Stripped<'h> {
@@ -493,7 +566,7 @@ struct Stripped<'h> {
     attributes: usize,
 }
 
-/// Takes [`PRESENTATIONAL`] attributes out of start tags (their line ends stay, so every
+/// Takes [`presentational`] attributes out of start tags (their line ends stay, so every
 /// line keeps its number): the tree the parser builds is the same but for them. Only
 /// markup read here exactly as the HTML tokenizer reads it is changed: a page with foreign
 /// content (`<svg>`, `<math>`, CDATA), `<plaintext>`, a comment closed by `--!>`, a script
@@ -562,40 +635,33 @@ fn strip_presentation(html: &str) -> Stripped<'_> {
         let Some(end) = plain_tag(html, name_start + name_len, &mut tag_attributes) else {
             return unchanged();
         };
-        let is = |list: &[&str]| list.iter().any(|n| n.eq_ignore_ascii_case(name));
         if closing {
             i = end;
             continue;
         }
-        if ["svg", "math", "plaintext"]
-            .iter()
-            .any(|n| n.eq_ignore_ascii_case(name))
-        {
+        let lower = LowerName::of(name);
+        if matches!(lower.get(), b"svg" | b"math" | b"plaintext") {
             return unchanged();
         }
-        if !is(KEEPS_ATTRIBUTES) {
+        if !keeps_attributes(lower.get()) {
             // The tokenizer keeps the first of repeated names: each name counts once.
             let mut taken = 0u32;
             for attribute in &tag_attributes {
-                let Some(k) = PRESENTATIONAL
-                    .iter()
-                    .position(|n| n.eq_ignore_ascii_case(&html[attribute.name.clone()]))
+                let Some(k) = presentational(LowerName::of(&html[attribute.name.clone()]).get())
                 else {
                     continue;
                 };
                 taken |= 1 << k;
                 out.push_str(&html[copied..attribute.span.start]);
-                out.extend(line_ends(&html[attribute.span.clone()]));
+                push_line_ends(&mut out, &html[attribute.span.clone()]);
                 copied = attribute.span.end;
             }
             attributes += taken.count_ones() as usize;
         }
         i = end;
-        if is(RAW_TEXT) {
+        if raw_text(lower.get()) {
             let end = raw_text_end_tag(html, i, name);
-            if name.eq_ignore_ascii_case("script")
-                && memchr::memmem::find(&bytes[i..end], b"<!--").is_some()
-            {
+            if lower.get() == b"script" && memchr::memmem::find(&bytes[i..end], b"<!--").is_some() {
                 return unchanged();
             }
             i = end;
@@ -631,17 +697,18 @@ fn plain_tag(html: &str, from: usize, attributes: &mut Vec<PlainAttribute>) -> O
     let plain_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-');
     let plain_value =
         |b: u8| !is_html_space(b) && !matches!(b, b'>' | b'"' | b'\'' | b'<' | b'=' | b'`');
-    let skip = |mut at: usize, keep: &dyn Fn(u8) -> bool| {
+    // Generic, not `&dyn Fn`, so that it is inlined: it runs over every byte of every attribute.
+    fn skip(bytes: &[u8], mut at: usize, keep: impl Fn(u8) -> bool) -> usize {
         while bytes.get(at).is_some_and(|&b| keep(b)) {
             at += 1;
         }
         at
-    };
+    }
     attributes.clear();
     let mut at = from;
     loop {
         let start = at;
-        at = skip(at, &is_html_space);
+        at = skip(bytes, at, is_html_space);
         match bytes.get(at)? {
             b'>' => return Some(at + 1),
             b'/' if bytes.get(at + 1) == Some(&b'>') => return Some(at + 2),
@@ -650,16 +717,16 @@ fn plain_tag(html: &str, from: usize, attributes: &mut Vec<PlainAttribute>) -> O
             _ => return None,
         }
         let name_start = at;
-        at = skip(at, &plain_name);
+        at = skip(bytes, at, plain_name);
         let name = name_start..at;
-        let after_name = skip(at, &is_html_space);
+        let after_name = skip(bytes, at, is_html_space);
         if bytes.get(after_name) == Some(&b'=') {
-            at = skip(after_name + 1, &is_html_space);
+            at = skip(bytes, after_name + 1, is_html_space);
             match *bytes.get(at)? {
                 quote @ (b'"' | b'\'') => {
                     at += 1 + memchr::memchr(quote, &bytes[at + 1..])? + 1;
                 }
-                b if plain_value(b) => at = skip(at, &plain_value),
+                b if plain_value(b) => at = skip(bytes, at, plain_value),
                 _ => return None,
             }
         }
@@ -691,9 +758,12 @@ fn raw_text_end_tag(html: &str, from: usize, name: &str) -> usize {
     html.len()
 }
 
-/// The line ends in a piece of markup, in order (`\r\n` stays one line end).
-fn line_ends(markup: &str) -> impl Iterator<Item = char> + '_ {
-    markup.chars().filter(|&c| c == '\r' || c == '\n')
+/// Writes the line ends of a piece of markup, in order (`\r\n` stays one line end).
+fn push_line_ends(out: &mut String, markup: &str) {
+    let bytes = markup.as_bytes();
+    for at in memchr::memchr2_iter(b'\r', b'\n', bytes) {
+        out.push(char::from(bytes[at]));
+    }
 }
 
 /// Where the raw text of a `<script>` or `<style>` opened before `from` ends: at its end
@@ -763,7 +833,7 @@ fn tag_words(html: &str, from: usize) -> usize {
 fn decode_html(bytes: &[u8]) -> Result<(Decoded, Vec<Diagnostic>), DecodeError> {
     let mut diags = Vec::new();
     let declared = declared_charset(&bytes[..bytes.len().min(1024)]);
-    let utf8 = std::str::from_utf8(bytes).is_ok();
+    let utf8 = is_utf8(bytes);
     let trusted = match declared {
         Some(enc) if enc != encoding_rs::UTF_8 && utf8 && !bytes.is_ascii() => {
             diags.push(Diagnostic::new(
@@ -1666,7 +1736,8 @@ mod tests {
             let kept = |e: &scraper::node::Element| -> Vec<(String, String)> {
                 e.attrs()
                     .filter(|(n, _)| {
-                        KEEPS_ATTRIBUTES.contains(&e.name()) || !PRESENTATIONAL.contains(n)
+                        keeps_attributes(e.name().as_bytes())
+                            || presentational(n.as_bytes()).is_none()
                     })
                     .map(|(n, v)| (n.to_string(), v.to_string()))
                     .collect()
