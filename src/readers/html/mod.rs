@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 
 use html5ever::tendril::{StrTendril, TendrilSink};
 
-use tree::{Data, Edge, Element, NodeId, Tree};
+use tree::{Data, Edge, Element, NodeId, Read, Tree};
 
 use crate::input::{decode, is_utf8, DecodeError, Decoded, EncodingSource};
 use crate::layout::{Block, Budget, Grid, GridCell, Hints, Layout, OcrRead, Text, TooLarge};
@@ -959,7 +959,7 @@ fn is_skipped(e: &Element) -> bool {
             })
         })
     };
-    names_chrome(e.class.as_deref()) || names_chrome(e.id.as_deref())
+    names_chrome(e.attribute(Read::Class)) || names_chrome(e.attribute(Read::Id))
 }
 
 /// A table used to lay out a page, not to hold data: it holds other tables, or its cells
@@ -1166,7 +1166,7 @@ impl Walker<'_> {
                             } else if e.name() == "br" {
                                 self.buffer.push_str("\n", None);
                             } else if e.name() == "img" {
-                                self.image(e.src.as_deref().unwrap_or_default().trim())?;
+                                self.image(e.attribute(Read::Src).unwrap_or_default().trim())?;
                             } else if is_block(e.name()) && depth < self.max_depth {
                                 self.flush()?;
                             }
@@ -1381,7 +1381,7 @@ fn grid_of(
                 .zip(1u32..)
                 .map(|((cell, e), cell_number)| {
                     let col_span = colspan(e);
-                    let row_span = match span(e.rowspan.as_deref()) {
+                    let row_span = match span(e.attribute(Read::Rowspan)) {
                         Some(0) => left,
                         Some(s) => s.clamp(1, left),
                         None => 1,
@@ -1409,7 +1409,7 @@ fn grid_of(
 
 /// A cell's colspan as browsers clamp it.
 fn colspan(e: &Element) -> u32 {
-    span(e.colspan.as_deref()).map_or(1, |s| s.clamp(1, MAX_COLSPAN))
+    span(e.attribute(Read::Colspan)).map_or(1, |s| s.clamp(1, MAX_COLSPAN))
 }
 
 /// A span attribute as browsers read it: leading digits, junk is absent.

@@ -48,18 +48,29 @@ pub enum Data {
 
 pub struct Element {
     pub name: QualName,
-    /// The attributes of no namespace the reader reads.
-    pub class: Option<StrTendril>,
-    pub id: Option<StrTendril>,
-    pub src: Option<StrTendril>,
-    pub colspan: Option<StrTendril>,
-    pub rowspan: Option<StrTendril>,
+    /// The attributes of no namespace the reader reads, by [`Read`]; boxed, as most
+    /// elements have none (a page of a million nodes holds a million elements).
+    read: Option<Box<[Option<StrTendril>; 5]>>,
+}
+
+/// The attributes the reader reads.
+#[derive(Clone, Copy)]
+pub enum Read {
+    Class,
+    Id,
+    Src,
+    Colspan,
+    Rowspan,
 }
 
 impl Element {
     /// The element's local name (of whatever namespace).
     pub fn name(&self) -> &str {
         &self.name.local
+    }
+
+    pub fn attribute(&self, which: Read) -> Option<&str> {
+        self.read.as_ref()?[which as usize].as_deref()
     }
 
     /// Keeps `attribute` when it is one the reader reads and the element has none of its
@@ -69,14 +80,15 @@ impl Element {
         if attribute.name.prefix.is_some() || attribute.name.ns != ns!() {
             return;
         }
-        let slot = match attribute.name.local {
-            local_name!("class") => &mut self.class,
-            local_name!("id") => &mut self.id,
-            local_name!("src") => &mut self.src,
-            local_name!("colspan") => &mut self.colspan,
-            local_name!("rowspan") => &mut self.rowspan,
+        let which = match attribute.name.local {
+            local_name!("class") => Read::Class,
+            local_name!("id") => Read::Id,
+            local_name!("src") => Read::Src,
+            local_name!("colspan") => Read::Colspan,
+            local_name!("rowspan") => Read::Rowspan,
             _ => return,
         };
+        let slot = &mut self.read.get_or_insert_with(Default::default)[which as usize];
         if slot.is_none() {
             *slot = Some(attribute.value);
         }
@@ -361,14 +373,7 @@ impl TreeSink for Sink {
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, _: ElementFlags) -> NodeId {
         self.count(1 + attrs.len());
         let template = name.expanded() == html5ever::expanded_name!(html "template");
-        let mut element = Element {
-            name,
-            class: None,
-            id: None,
-            src: None,
-            colspan: None,
-            rowspan: None,
-        };
+        let mut element = Element { name, read: None };
         for attribute in attrs {
             element.add(attribute);
         }
@@ -481,8 +486,14 @@ mod tests {
             .map(|edge| match edge {
                 Edge::Open(n) => match &tree.node(n).data {
                     Data::Element(e) => {
-                        let read = [&e.class, &e.id, &e.src, &e.colspan, &e.rowspan];
-                        format!("<{} {:?}", e.name(), read.map(|a| a.as_deref()))
+                        let read = [
+                            Read::Class,
+                            Read::Id,
+                            Read::Src,
+                            Read::Colspan,
+                            Read::Rowspan,
+                        ];
+                        format!("<{} {:?}", e.name(), read.map(|a| e.attribute(a)))
                     }
                     Data::Text(t) => format!("{:?}", &**t),
                     Data::Other => "other".into(),
