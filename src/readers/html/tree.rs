@@ -227,18 +227,16 @@ impl Tree {
         }
     }
 
-    /// Text appended after `last` (a node or none) under `parent`: joined to `last` when
-    /// that is text, as browsers keep no two text nodes side by side.
-    fn join_or_append_text(&mut self, parent: NodeId, text: StrTendril) {
-        let last = self.nodes[parent].last_child;
-        if last != NONE {
-            if let Data::Text(t) = &mut self.nodes[last].data {
-                t.push_tendril(&text);
-                return;
+    /// Joins `text` to node `id` when that is text, as browsers keep no two text nodes side
+    /// by side; false when it is not (or is none).
+    fn join_text(&mut self, id: NodeId, text: &StrTendril) -> bool {
+        match self.nodes.get_mut(id).map(|node| &mut node.data) {
+            Some(Data::Text(t)) => {
+                t.push_tendril(text);
+                true
             }
+            _ => false,
         }
-        let id = self.push(Data::Text(text));
-        self.append(parent, id);
     }
 }
 
@@ -311,7 +309,13 @@ impl Sink {
                 tree.detach(id);
                 tree.append(parent, id);
             }
-            NodeOrText::AppendText(text) => tree.join_or_append_text(parent, text),
+            NodeOrText::AppendText(text) => {
+                let last = tree.nodes[parent].last_child;
+                if !tree.join_text(last, &text) {
+                    let id = tree.push(Data::Text(text));
+                    tree.append(parent, id);
+                }
+            }
         }
     }
 
@@ -329,14 +333,10 @@ impl Sink {
             NodeOrText::AppendNode(id) => tree.insert_before(sibling, id),
             NodeOrText::AppendText(text) => {
                 let prev = tree.nodes[sibling].prev_sibling;
-                if prev != NONE {
-                    if let Data::Text(t) = &mut tree.nodes[prev].data {
-                        t.push_tendril(&text);
-                        return;
-                    }
+                if !tree.join_text(prev, &text) {
+                    let id = tree.push(Data::Text(text));
+                    tree.insert_before(sibling, id);
                 }
-                let id = tree.push(Data::Text(text));
-                tree.insert_before(sibling, id);
             }
         }
     }
