@@ -511,7 +511,7 @@ pub fn decode(
         }
         if let Some(enc) = declared {
             (enc, EncodingSource::Declared, bytes)
-        } else if std::str::from_utf8(bytes).is_ok() {
+        } else if is_utf8(bytes) {
             (encoding_rs::UTF_8, EncodingSource::Utf8, bytes)
         } else if mostly_utf8(bytes) {
             // A few damaged bytes in UTF-8 text: a detector would pick a legacy encoding
@@ -535,6 +535,13 @@ pub fn decode(
         how,
         malformed,
     })
+}
+
+/// Whether the bytes are UTF-8 throughout: encoding_rs's check, which takes Chinese text
+/// many bytes at a time where `std::str::from_utf8` goes a character at a time (a tenth of
+/// the instructions on a report's page).
+pub fn is_utf8(bytes: &[u8]) -> bool {
+    encoding_rs::Encoding::utf8_valid_up_to(bytes) == bytes.len()
 }
 
 /// A NUL byte among the first 64 KiB: binary data, whatever encoding it would be read in.
@@ -594,10 +601,24 @@ fn check_textual(text: &str) -> Result<(), DecodeError> {
             .map_or(text, |(end, _)| &text[..end])
     };
     let total = prefix.chars().count();
-    let controls = prefix
-        .bytes()
-        .filter(|&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C) || b == 0x7F)
-        .count();
+    // Without branches and in runs of 255 bytes counted in a byte, so that the count is
+    // made 16 or 32 bytes at a time (byte by byte it was some 40% of decoding a page).
+    let controls: usize = prefix
+        .as_bytes()
+        .chunks(255)
+        .map(|run| {
+            let in_run: u8 = run
+                .iter()
+                .map(|&b| {
+                    u8::from(
+                        (b < 0x20) & (b != b'\n') & (b != b'\r') & (b != b'\t') & (b != 0x0C)
+                            | (b == 0x7F),
+                    )
+                })
+                .sum();
+            usize::from(in_run)
+        })
+        .sum();
     let c1_controls = memchr::memchr_iter(0xC2, prefix.as_bytes())
         .filter(|&at| matches!(prefix.as_bytes().get(at + 1), Some(0x80..=0x9F)))
         .count();
@@ -799,6 +820,11 @@ mod tests {
 
     #[test]
     fn control_and_replacement_chars_are_counted_by_their_bytes() {
+        // Counted across the runs of 255 bytes the count is made in.
+        let spread = "\u{1}aaaaaaaa".repeat(40);
+        assert!(
+            matches!(check_textual(&spread), Err(DecodeError::Binary(m)) if m.starts_with("40 of the first 360")),
+        );
         // One bad char in ten passes, one more is refused: C1 controls (`C2 80`–`C2 9F`),
         // DEL and U+FFFD count, `C2 A0` (no-break space) and line ends do not.
         for bad in ["\u{85}", "\u{9F}", "\u{7F}", "\u{FFFD}", "\u{1}"] {

@@ -131,8 +131,9 @@ pub fn match_row(label: &str, candidates: &[&RowDef]) -> Option<usize> {
     let mut best: Option<(usize, usize)> = None; // (end, candidate index)
     for (ci, row) in candidates.iter().enumerate() {
         let mut end = None;
-        for kw in &row.keywords {
-            if let Some(pos) = label.rfind(kw.as_str()) {
+        for (kw, last) in row.keywords_last_in(label) {
+            // A keyword found in the bytes starts at a character: UTF-8 is self-synchronising.
+            if let Some(pos) = last {
                 if level_ok(row, pos) {
                     end = end.max(Some(pos + kw.len()));
                 }

@@ -115,11 +115,33 @@ pub struct RowDef {
     #[serde(default)]
     pub exact: Vec<String>,
     pub level: Option<u8>,
+    /// A search for the last place of each keyword, made at first use: `str::rfind`
+    /// prepares its search anew at every call, which cost more than the search in a
+    /// table's short labels.
+    #[serde(skip)]
+    keyword_finders: OnceLock<Vec<memchr::memmem::FinderRev<'static>>>,
 }
 
 impl RowDef {
     pub fn short(&self) -> &str {
         self.short.as_deref().unwrap_or(&self.label)
+    }
+
+    /// Each keyword with where it last occurs in `text`, when it does.
+    pub fn keywords_last_in<'k>(
+        &'k self,
+        text: &'k str,
+    ) -> impl Iterator<Item = (&'k str, Option<usize>)> + 'k {
+        let finders = self.keyword_finders.get_or_init(|| {
+            self.keywords
+                .iter()
+                .map(|kw| memchr::memmem::FinderRev::new(kw).into_owned())
+                .collect()
+        });
+        self.keywords
+            .iter()
+            .zip(finders)
+            .map(move |(kw, finder)| (kw.as_str(), finder.rfind(text.as_bytes())))
     }
 }
 

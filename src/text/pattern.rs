@@ -7,14 +7,17 @@
 
 use std::sync::OnceLock;
 
+use memchr::memmem::Finder;
 use regex::{Captures, Regex};
 use regex_syntax::hir::{Hir, HirKind};
 
 #[derive(Debug)]
 pub struct LazyRegex {
     source: String,
-    /// Every match holds one of the strings of each set.
-    needs: Vec<Vec<String>>,
+    /// Every match holds one of the strings of each set. Each searched for by a finder made
+    /// once: `str::contains` prepares its search anew at every call, which cost more than
+    /// the search in the short texts patterns are tried on.
+    needs: Vec<Vec<Finder<'static>>>,
     /// None for a pattern that parses but does not build (an automaton over the size
     /// limit): it never matches.
     regex: OnceLock<Option<Regex>>,
@@ -26,7 +29,10 @@ impl LazyRegex {
         let hir = regex_syntax::Parser::new().parse(source).ok()?;
         Some(LazyRegex {
             source: source.to_string(),
-            needs: needs(&hir),
+            needs: needs(&hir)
+                .iter()
+                .map(|any| any.iter().map(|s| Finder::new(s).into_owned()).collect())
+                .collect(),
             regex: OnceLock::new(),
         })
     }
@@ -53,7 +59,7 @@ impl LazyRegex {
         if !self
             .needs
             .iter()
-            .all(|any| any.iter().any(|s| text.contains(s.as_str())))
+            .all(|any| any.iter().any(|s| s.find(text.as_bytes()).is_some()))
         {
             return None;
         }
@@ -92,7 +98,16 @@ mod tests {
     use super::*;
 
     fn needs_of(pattern: &str) -> Vec<Vec<String>> {
-        LazyRegex::new(pattern).unwrap().needs
+        LazyRegex::new(pattern)
+            .unwrap()
+            .needs
+            .iter()
+            .map(|any| {
+                any.iter()
+                    .map(|s| String::from_utf8(s.needle().to_vec()).unwrap())
+                    .collect()
+            })
+            .collect()
     }
 
     #[test]

@@ -4,23 +4,20 @@
 //! Text that a page already flattened (pipe cells or glued digits inside `<p>`/`<div>`)
 //! goes through the text reader, so the one recogniser sees what it sees for text files.
 
+mod tree;
+
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::path::Path;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
-use ego_tree::iter::Edge;
-use ego_tree::{NodeId, NodeRef};
 use html5ever::tendril::{StrTendril, TendrilSink};
-use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
-use html5ever::{local_name, Attribute, LocalName, QualName};
-use scraper::{Html, HtmlTreeSink, Node};
 
-use crate::input::{decode, DecodeError, Decoded, EncodingSource};
+use tree::{Data, Edge, Element, NodeId, Read, Tree};
+
+use crate::input::{decode, is_utf8, DecodeError, Decoded, EncodingSource};
 use crate::layout::{Block, Budget, Grid, GridCell, Hints, Layout, OcrRead, Text, TooLarge};
 use crate::model::{Diagnostic, Level, Src};
 use crate::readers::{image, text};
@@ -90,18 +87,19 @@ pub fn read(
     drop(plain);
     drop(tamed);
     drop(decoded);
-    let hints = page_hints(&doc);
-    let mut cell_texts = NodeMap::default();
-    let root = article_root(&doc, &mut cell_texts);
+    let survey = Survey::new(&doc, inserted);
+    let mut cell_texts = vec![None; doc.nodes.len()];
+    let root = article_root(&doc, &survey, &mut cell_texts);
     let mut walker = Walker {
+        tree: &doc,
         max_depth,
         budget,
         blocks: Vec::new(),
         buffer: Text::default(),
         chrome: 0,
         diagnostics: Vec::new(),
-        lines: LinesOfText::new(&doc, inserted),
-        tables: table_numbers(&doc),
+        lines: survey.lines,
+        tables: survey.tables,
         cell_texts,
         images: folder.map(|folder| SavedImages {
             folder,
@@ -129,29 +127,22 @@ pub fn read(
     diagnostics.extend(walker.diagnostics);
     Ok(Layout {
         blocks: walker.blocks,
-        hints,
+        hints: survey.hints,
         diagnostics,
         ocr: walker.images.map(|i| i.ocr).unwrap_or_default(),
     })
 }
 
-/// Parses the page as `scraper` does, a piece at a time, refusing it once the tree holds
+/// Parses the page into a [`Tree`], a piece at a time, refusing it once the tree holds
 /// more than `max_nodes` nodes: the count is of nodes made, so markup that makes many
 /// nodes of few bytes (implied and reconstructed elements) is counted too, and starts at
 /// the attributes [`strip_presentation`] took out (`stripped`). Also gives the
 /// text put into the tree, in the order it was put there, with the line of the page each
 /// piece stood on.
-fn parse(text: &str, max_nodes: usize, stripped: usize) -> Result<(Html, Text), HtmlError> {
+fn parse(text: &str, max_nodes: usize, stripped: usize) -> Result<(Tree, Text), HtmlError> {
     let nodes = Rc::new(Cell::new(stripped));
     let inserted = Rc::new(RefCell::new(Text::default()));
-    let sink = CountingSink {
-        inner: HtmlTreeSink::new(Html::new_document()),
-        nodes: Rc::clone(&nodes),
-        text_parent: Cell::new(None),
-        merged: Cell::new(0),
-        line: Cell::new(1),
-        inserted: Rc::clone(&inserted),
-    };
+    let sink = tree::Sink::new(Rc::clone(&nodes), Rc::clone(&inserted));
     let mut parser = html5ever::driver::parse_document(sink, Default::default());
     let mut rest = text;
     while !rest.is_empty() {
@@ -173,29 +164,71 @@ fn parse(text: &str, max_nodes: usize, stripped: usize) -> Result<(Html, Text), 
     Ok((doc, inserted))
 }
 
-/// What is known of each node of the parsed page. A node id is an index into the tree's
-/// nodes: hashed by one multiplication, not by SipHash, which cost some 6% of reading a
-/// portal page (no key here is chosen by the page's author: node ids are counted).
-type NodeMap<V> = HashMap<NodeId, V, BuildHasherDefault<NodeIdHasher>>;
+/// What one walk over the whole page gathers before the article is read.
+struct Survey {
+    /// The page's `<title>`, and a publication date stated anywhere on it.
+    hints: Hints,
+    /// The first `<body>` element.
+    body: Option<NodeId>,
+    /// The Chinese characters under each node, those under skipped elements left out.
+    weights: Vec<usize>,
+    /// Every `<table>` element's number: its place among the page's tables in document
+    /// order, nested ones counted, from 1 (0 for other nodes).
+    tables: Vec<u32>,
+    lines: LinesOfText,
+}
 
-#[derive(Default)]
-struct NodeIdHasher(u64);
-
-impl Hasher for NodeIdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
+impl Survey {
+    fn new(doc: &Tree, inserted: Text) -> Survey {
+        let mut survey = Survey {
+            hints: Hints::default(),
+            body: None,
+            weights: vec![0; doc.nodes.len()],
+            tables: vec![0; doc.nodes.len()],
+            lines: LinesOfText {
+                inserted,
+                at: vec![None; doc.nodes.len()],
+            },
+        };
+        let mut cursor = 0usize;
+        let mut tables = 0u32;
+        for edge in doc.traverse(0) {
+            match edge {
+                Edge::Open(n) => match &doc.node(n).data {
+                    Data::Element(e) => match e.name() {
+                        "title" if survey.hints.title.is_none() => {
+                            survey.hints.title =
+                                Some(collapsed(&text_of(doc, n))).filter(|t| !t.is_empty());
+                        }
+                        "body" if survey.body.is_none() => survey.body = Some(n),
+                        "table" => {
+                            tables += 1;
+                            survey.tables[n] = tables;
+                        }
+                        _ => {}
+                    },
+                    Data::Text(t) => {
+                        if survey.hints.published.is_none() {
+                            survey.hints.published = published_date(t);
+                        }
+                        survey.lines.find(n, t, &mut cursor);
+                    }
+                    Data::Other => {}
+                },
+                Edge::Close(n) => {
+                    let own = match &doc.node(n).data {
+                        Data::Text(t) => t.chars().filter(|c| is_cjk(*c)).count(),
+                        Data::Element(e) if is_skipped(e) => 0,
+                        _ => survey.weights[n],
+                    };
+                    survey.weights[n] = own;
+                    if let Some(parent) = doc.parent(n) {
+                        survey.weights[parent] += own;
+                    }
+                }
+            }
         }
-    }
-    fn write_u64(&mut self, n: u64) {
-        // Fibonacci hashing: spreads consecutive indices over the high bits too.
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
+        survey
     }
 }
 
@@ -206,277 +239,92 @@ impl Hasher for NodeIdHasher {
 /// lines when it is not there.
 struct LinesOfText {
     inserted: Text,
-    at: NodeMap<usize>,
+    /// Where each text node starts in `inserted`.
+    at: Vec<Option<usize>>,
 }
 
 /// How far past the expected place a moved text node is looked for.
 const LINE_SEARCH_BYTES: usize = 64 * 1024;
 
 impl LinesOfText {
-    fn new(doc: &Html, inserted: Text) -> LinesOfText {
-        let mut at = NodeMap::default();
-        let mut cursor = 0usize;
-        let all = inserted.as_str();
-        for node in doc.tree.root().descendants() {
-            let Node::Text(t) = node.value() else {
-                continue;
-            };
-            let t: &str = t;
-            if t.is_empty() {
-                continue;
-            }
-            let found = if all[cursor..].starts_with(t) {
-                Some(cursor)
-            } else {
-                let mut end = (cursor + LINE_SEARCH_BYTES + t.len()).min(all.len());
-                while !all.is_char_boundary(end) {
-                    end -= 1;
-                }
-                all[cursor..end].find(t).map(|p| cursor + p)
-            };
-            if let Some(start) = found {
-                at.insert(node.id(), start);
-                cursor = start + t.len();
-            }
+    /// Finds text node `node` of text `t`, the next in document order, at `cursor` or a
+    /// little after it; `cursor` moves past it when found.
+    fn find(&mut self, node: NodeId, t: &str, cursor: &mut usize) {
+        if t.is_empty() {
+            return;
         }
-        LinesOfText { inserted, at }
+        let all = self.inserted.as_str();
+        let found = if all[*cursor..].starts_with(t) {
+            Some(*cursor)
+        } else {
+            let mut end = (*cursor + LINE_SEARCH_BYTES + t.len()).min(all.len());
+            while !all.is_char_boundary(end) {
+                end -= 1;
+            }
+            all[*cursor..end].find(t).map(|p| *cursor + p)
+        };
+        if let Some(start) = found {
+            self.at[node] = Some(start);
+            *cursor = start + t.len();
+        }
     }
 
     /// Where the bytes of a text node `len` bytes long were printed, by ranges of it.
     fn printed(&self, node: NodeId, len: usize) -> Vec<(Range<usize>, Src)> {
-        let Some(&start) = self.at.get(&node) else {
+        let Some(start) = self.at[node] else {
             return Vec::new();
         };
         self.inserted.printed_in(start..start + len)
     }
 }
 
-/// Every `<table>` element's number: its place among the page's tables in document order,
-/// nested ones counted, from 1.
-fn table_numbers(doc: &Html) -> NodeMap<u32> {
-    doc.tree
-        .root()
-        .descendants()
-        .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "table"))
-        .zip(1u32..)
-        .map(|(n, i)| (n.id(), i))
-        .collect()
-}
-
-/// scraper's tree sink, counting the nodes it is asked to make (a text appended may join
-/// the text before it: counted all the same, an upper bound).
-struct CountingSink {
-    inner: HtmlTreeSink,
-    nodes: Rc<Cell<usize>>,
-    /// The parent the last text went to, when nothing was put anywhere since: more text
-    /// there joins that text node (a run of `&nbsp;` is one node, not one each).
-    text_parent: Cell<Option<NodeId>>,
-    /// Attributes merged into elements already made (repeated `<html>`, `<body>`).
-    merged: Cell<usize>,
-    /// The line of the page the token being built from stands on.
-    line: Cell<u32>,
-    /// The text put into the tree, in order, each piece on its line.
-    inserted: Rc<RefCell<Text>>,
-}
-
-/// Attributes repeated `<html>` and `<body>` tags may add to the first one's.
-const MAX_MERGED_ATTRIBUTES: usize = 1000;
-
-impl CountingSink {
-    fn count(&self) {
-        self.nodes.set(self.nodes.get() + 1);
-    }
-
-    /// Keeps text put into the tree with its line.
-    fn note_text(&self, child: &NodeOrText<NodeId>) {
-        if let NodeOrText::AppendText(t) = child {
-            self.inserted
-                .borrow_mut()
-                .push_str(t, Some(Src::line(self.line.get())));
-        }
-    }
-
-    /// Counts what an append may add: a node, or text that may join the text before it.
-    fn count_append(&self, parent: &NodeId, child: &NodeOrText<NodeId>) {
-        let joins =
-            matches!(child, NodeOrText::AppendText(_)) && self.text_parent.get() == Some(*parent);
-        if !joins {
-            self.count();
-        }
-        self.text_parent.set(match child {
-            NodeOrText::AppendText(_) => Some(*parent),
-            NodeOrText::AppendNode(_) => None,
-        });
-    }
-}
-
-impl TreeSink for CountingSink {
-    type Handle = NodeId;
-    type Output = Html;
-    type ElemName<'a> = <HtmlTreeSink as TreeSink>::ElemName<'a>;
-
-    fn finish(self) -> Html {
-        self.inner.finish()
-    }
-    /// Not kept (scraper would keep every message): a page of millions of stray tags has
-    /// millions of them, and nothing reads them.
-    fn parse_error(&self, _msg: Cow<'static, str>) {}
-    fn get_document(&self) -> NodeId {
-        self.inner.get_document()
-    }
-    fn elem_name<'a>(&'a self, target: &'a NodeId) -> Self::ElemName<'a> {
-        self.inner.elem_name(target)
-    }
-    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> NodeId {
-        // Attributes are kept with their element: each costs memory like a small node.
-        self.nodes.set(self.nodes.get() + attrs.len());
-        self.count();
-        self.inner.create_element(name, attrs, flags)
-    }
-    fn create_comment(&self, text: StrTendril) -> NodeId {
-        self.count();
-        self.inner.create_comment(text)
-    }
-    fn create_pi(&self, target: StrTendril, data: StrTendril) -> NodeId {
-        self.count();
-        self.inner.create_pi(target, data)
-    }
-    fn append(&self, parent: &NodeId, child: NodeOrText<NodeId>) {
-        self.count_append(parent, &child);
-        self.note_text(&child);
-        self.inner.append(parent, child)
-    }
-    fn append_based_on_parent_node(
-        &self,
-        element: &NodeId,
-        prev: &NodeId,
-        child: NodeOrText<NodeId>,
-    ) {
-        self.count();
-        self.note_text(&child);
-        self.text_parent.set(None);
-        self.inner.append_based_on_parent_node(element, prev, child)
-    }
-    fn append_doctype_to_document(
-        &self,
-        name: StrTendril,
-        public_id: StrTendril,
-        system_id: StrTendril,
-    ) {
-        self.count();
-        self.inner
-            .append_doctype_to_document(name, public_id, system_id)
-    }
-    fn mark_script_already_started(&self, node: &NodeId) {
-        self.inner.mark_script_already_started(node)
-    }
-    fn pop(&self, node: &NodeId) {
-        self.inner.pop(node)
-    }
-    fn get_template_contents(&self, target: &NodeId) -> NodeId {
-        self.inner.get_template_contents(target)
-    }
-    fn same_node(&self, x: &NodeId, y: &NodeId) -> bool {
-        self.inner.same_node(x, y)
-    }
-    fn set_quirks_mode(&self, mode: QuirksMode) {
-        self.inner.set_quirks_mode(mode)
-    }
-    fn append_before_sibling(&self, sibling: &NodeId, new_node: NodeOrText<NodeId>) {
-        self.count();
-        self.note_text(&new_node);
-        self.text_parent.set(None);
-        self.inner.append_before_sibling(sibling, new_node)
-    }
-    fn add_attrs_if_missing(&self, target: &NodeId, mut attrs: Vec<Attribute>) {
-        // Each repeated `<html>`/`<body>` tag merges its attributes into the first one's,
-        // each insert moving those before it: beyond a few it is no page's markup.
-        attrs.truncate(MAX_MERGED_ATTRIBUTES.saturating_sub(self.merged.get()));
-        self.merged.set(self.merged.get() + attrs.len());
-        self.nodes.set(self.nodes.get() + attrs.len());
-        self.inner.add_attrs_if_missing(target, attrs)
-    }
-    fn associate_with_form(
-        &self,
-        target: &NodeId,
-        form: &NodeId,
-        nodes: (&NodeId, Option<&NodeId>),
-    ) {
-        self.inner.associate_with_form(target, form, nodes)
-    }
-    fn remove_from_parent(&self, target: &NodeId) {
-        self.text_parent.set(None);
-        self.inner.remove_from_parent(target)
-    }
-    fn reparent_children(&self, node: &NodeId, new_parent: &NodeId) {
-        self.text_parent.set(None);
-        self.inner.reparent_children(node, new_parent)
-    }
-    fn is_mathml_annotation_xml_integration_point(&self, handle: &NodeId) -> bool {
-        self.inner
-            .is_mathml_annotation_xml_integration_point(handle)
-    }
-    fn set_current_line(&self, line_number: u64) {
-        self.line
-            .set(u32::try_from(line_number).unwrap_or(u32::MAX));
-        self.inner.set_current_line(line_number)
-    }
-    fn complete_script(&self, node: &NodeId) -> html5ever::tree_builder::NextParserState {
-        self.inner.complete_script(node)
-    }
-    fn allow_declarative_shadow_roots(&self, intended_parent: &NodeId) -> bool {
-        self.inner.allow_declarative_shadow_roots(intended_parent)
-    }
-    // html5ever's `TreeSink` fixes this signature (its error is a String): passed through.
-    fn attach_declarative_shadow(
-        &self,
-        location: &NodeId,
-        attrs: Vec<Attribute>,
-    ) -> Result<(), String> {
-        self.inner.attach_declarative_shadow(location, attrs)
-    }
-}
+/// How many element names [`nesting`] knows.
+const NESTING_NAMES: usize = 36;
 
 /// Elements that stay open until their end tag (p, li, td… close themselves) and whose
-/// start tags make the tree builder walk the open elements.
-const NESTING: &[&str] = &[
-    "div",
-    "span",
-    "font",
-    "section",
-    "article",
-    "blockquote",
-    "center",
-    "table",
-    "tbody",
-    "thead",
-    "tfoot",
-    "ul",
-    "ol",
-    "dl",
-    "a",
-    "b",
-    "i",
-    "u",
-    "em",
-    "strong",
-    "small",
-    "big",
-    "sub",
-    "sup",
-    "header",
-    "footer",
-    "nav",
-    "aside",
-    "main",
-    "form",
-    "label",
-    "s",
-    "strike",
-    "code",
-    "q",
-    "cite",
-];
+/// start tags make the tree builder walk the open elements: each one's number, below
+/// [`NESTING_NAMES`], by its lower-cased name.
+fn nesting(lower: &[u8]) -> Option<usize> {
+    Some(match lower {
+        b"div" => 0,
+        b"span" => 1,
+        b"font" => 2,
+        b"section" => 3,
+        b"article" => 4,
+        b"blockquote" => 5,
+        b"center" => 6,
+        b"table" => 7,
+        b"tbody" => 8,
+        b"thead" => 9,
+        b"tfoot" => 10,
+        b"ul" => 11,
+        b"ol" => 12,
+        b"dl" => 13,
+        b"a" => 14,
+        b"b" => 15,
+        b"i" => 16,
+        b"u" => 17,
+        b"em" => 18,
+        b"strong" => 19,
+        b"small" => 20,
+        b"big" => 21,
+        b"sub" => 22,
+        b"sup" => 23,
+        b"header" => 24,
+        b"footer" => 25,
+        b"nav" => 26,
+        b"aside" => 27,
+        b"main" => 28,
+        b"form" => 29,
+        b"label" => 30,
+        b"s" => 31,
+        b"strike" => 32,
+        b"code" => 33,
+        b"q" => 34,
+        b"cite" => 35,
+        _ => return None,
+    })
+}
 
 /// Attributes a tag may have (real tags have a few); the tree builder compares each
 /// attribute with those before it, so a tag of millions would take quadratic time.
@@ -500,14 +348,14 @@ struct Tamed<'h> {
 /// and a no-op on real pages.
 fn tame(html: &str, max_depth: usize) -> Tamed<'_> {
     let bytes = html.as_bytes();
-    // The open elements: index into NESTING, and whether the tag was kept.
+    // The open elements: their number from `nesting`, and whether the tag was kept.
     let mut open: Vec<(u8, bool)> = Vec::new();
-    let mut open_by_name = [0usize; NESTING.len()];
+    let mut open_by_name = [0usize; NESTING_NAMES];
     let mut keep_from = 0usize;
     let mut out = String::new();
     let (mut too_deep, mut crowded) = (0usize, 0usize);
     let mut i = 0usize;
-    while let Some(lt) = html[i..].find('<').map(|p| i + p) {
+    while let Some(lt) = memchr::memchr(b'<', &bytes[i..]).map(|p| i + p) {
         let rest = &html[lt..];
         // Comments, declarations and raw text are passed over whole.
         let skip_to = if rest.starts_with("<!--") {
@@ -548,17 +396,18 @@ fn tame(html: &str, max_depth: usize) -> Tamed<'_> {
             out.push('<');
             out.push_str(name);
             // Its line ends stay, so that every later line keeps its number (`src`).
-            out.extend(line_ends(&html[lt..end]));
+            push_line_ends(&mut out, &html[lt..end]);
             out.push_str(if self_closing { "/>" } else { ">" });
             written = out.len() - before;
             keep_from = end;
             crowded += 1;
         }
-        if !closing && (name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style")) {
+        let lower = LowerName::of(name);
+        if !closing && matches!(lower.get(), b"script" | b"style") {
             i = raw_text_end(html, end, name);
             continue;
         }
-        let Some(tag) = NESTING.iter().position(|t| t.eq_ignore_ascii_case(name)) else {
+        let Some(tag) = nesting(lower.get()) else {
             i = end;
             continue;
         };
@@ -593,7 +442,7 @@ fn tame(html: &str, max_depth: usize) -> Tamed<'_> {
                 out.truncate(out.len() - written);
                 crowded -= 1;
             }
-            out.extend(line_ends(&html[lt..end]));
+            push_line_ends(&mut out, &html[lt..end]);
             keep_from = end;
             too_deep += 1;
         }
@@ -617,34 +466,99 @@ fn tame(html: &str, max_depth: usize) -> Tamed<'_> {
 /// Presentational attributes, which neither this reader nor the tree builder reads on the
 /// elements they are taken from, and which are most of the markup of a page saved from Word
 /// or a CMS (tokenising them was a fifth of reading such a page).
-const PRESENTATIONAL: &[&str] = &[
-    "style",
-    "width",
-    "height",
-    "align",
-    "valign",
-    "nowrap",
-    "lang",
-    "border",
-    "cellpadding",
-    "cellspacing",
-    "bgcolor",
-];
+/// Each one's number, below 32, by its lower-cased name.
+fn presentational(lower: &[u8]) -> Option<u32> {
+    Some(match lower {
+        b"style" => 0,
+        b"width" => 1,
+        b"height" => 2,
+        b"align" => 3,
+        b"valign" => 4,
+        b"nowrap" => 5,
+        b"lang" => 6,
+        b"border" => 7,
+        b"cellpadding" => 8,
+        b"cellspacing" => 9,
+        b"bgcolor" => 10,
+        _ => return None,
+    })
+}
 
 /// Elements whose attributes the tree builder reads: formatting elements are compared by
 /// their attributes (the Noah's Ark clause), `html` and `body` merge repeated tags'
 /// attributes, `input` is told by its type, `template` by its shadow root mode.
-const KEEPS_ATTRIBUTES: &[&str] = &[
-    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt",
-    "u", "html", "body", "input", "template",
-];
+/// By lower-cased name.
+fn keeps_attributes(lower: &[u8]) -> bool {
+    matches!(
+        lower,
+        b"a" | b"b"
+            | b"big"
+            | b"code"
+            | b"em"
+            | b"font"
+            | b"i"
+            | b"nobr"
+            | b"s"
+            | b"small"
+            | b"strike"
+            | b"strong"
+            | b"tt"
+            | b"u"
+            | b"html"
+            | b"body"
+            | b"input"
+            | b"template"
+    )
+}
 
-/// Elements whose content the tokenizer reads as text, not markup, up to their end tag.
-const RAW_TEXT: &[&str] = &[
-    "script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript",
-];
+/// Elements whose content the tokenizer reads as text, not markup, up to their end tag, by
+/// lower-cased name.
+fn raw_text(lower: &[u8]) -> bool {
+    matches!(
+        lower,
+        b"script"
+            | b"style"
+            | b"title"
+            | b"textarea"
+            | b"xmp"
+            | b"iframe"
+            | b"noembed"
+            | b"noframes"
+            | b"noscript"
+    )
+}
 
-/// The page as the parser is given it: without [`PRESENTATIONAL`] attributes, and how
+/// A tag's or attribute's name ASCII lower-cased, as the markup scans compare names: once,
+/// then matched against the names they know. A name longer than all of those is kept as
+/// none (empty).
+struct LowerName {
+    bytes: [u8; LowerName::MAX],
+    len: usize,
+}
+
+impl LowerName {
+    /// The longest name looked for: `cellpadding`, `cellspacing`.
+    const MAX: usize = 11;
+
+    fn of(name: &str) -> LowerName {
+        let mut lower = LowerName {
+            bytes: [0; LowerName::MAX],
+            len: 0,
+        };
+        if name.len() <= LowerName::MAX {
+            lower.bytes[..name.len()].copy_from_slice(name.as_bytes());
+            lower.bytes[..name.len()].make_ascii_lowercase();
+            lower.len = name.len();
+        }
+        lower
+    }
+
+    fn get(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+/// The page as the parser is given it: without [`presentational`] attributes, and how
 /// many were taken out (each would have been at most one node of the tree: counted all the
 /// same, as the parser's count is an upper bound).
 struct Stripped<'h> {
@@ -652,7 +566,7 @@ struct Stripped<'h> {
     attributes: usize,
 }
 
-/// Takes [`PRESENTATIONAL`] attributes out of start tags (their line ends stay, so every
+/// Takes [`presentational`] attributes out of start tags (their line ends stay, so every
 /// line keeps its number): the tree the parser builds is the same but for them. Only
 /// markup read here exactly as the HTML tokenizer reads it is changed: a page with foreign
 /// content (`<svg>`, `<math>`, CDATA), `<plaintext>`, a comment closed by `--!>`, a script
@@ -721,40 +635,33 @@ fn strip_presentation(html: &str) -> Stripped<'_> {
         let Some(end) = plain_tag(html, name_start + name_len, &mut tag_attributes) else {
             return unchanged();
         };
-        let is = |list: &[&str]| list.iter().any(|n| n.eq_ignore_ascii_case(name));
         if closing {
             i = end;
             continue;
         }
-        if ["svg", "math", "plaintext"]
-            .iter()
-            .any(|n| n.eq_ignore_ascii_case(name))
-        {
+        let lower = LowerName::of(name);
+        if matches!(lower.get(), b"svg" | b"math" | b"plaintext") {
             return unchanged();
         }
-        if !is(KEEPS_ATTRIBUTES) {
+        if !keeps_attributes(lower.get()) {
             // The tokenizer keeps the first of repeated names: each name counts once.
             let mut taken = 0u32;
             for attribute in &tag_attributes {
-                let Some(k) = PRESENTATIONAL
-                    .iter()
-                    .position(|n| n.eq_ignore_ascii_case(&html[attribute.name.clone()]))
+                let Some(k) = presentational(LowerName::of(&html[attribute.name.clone()]).get())
                 else {
                     continue;
                 };
                 taken |= 1 << k;
                 out.push_str(&html[copied..attribute.span.start]);
-                out.extend(line_ends(&html[attribute.span.clone()]));
+                push_line_ends(&mut out, &html[attribute.span.clone()]);
                 copied = attribute.span.end;
             }
             attributes += taken.count_ones() as usize;
         }
         i = end;
-        if is(RAW_TEXT) {
+        if raw_text(lower.get()) {
             let end = raw_text_end_tag(html, i, name);
-            if name.eq_ignore_ascii_case("script")
-                && memchr::memmem::find(&bytes[i..end], b"<!--").is_some()
-            {
+            if lower.get() == b"script" && memchr::memmem::find(&bytes[i..end], b"<!--").is_some() {
                 return unchanged();
             }
             i = end;
@@ -790,17 +697,18 @@ fn plain_tag(html: &str, from: usize, attributes: &mut Vec<PlainAttribute>) -> O
     let plain_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-');
     let plain_value =
         |b: u8| !is_html_space(b) && !matches!(b, b'>' | b'"' | b'\'' | b'<' | b'=' | b'`');
-    let skip = |mut at: usize, keep: &dyn Fn(u8) -> bool| {
+    // Generic, not `&dyn Fn`, so that it is inlined: it runs over every byte of every attribute.
+    fn skip(bytes: &[u8], mut at: usize, keep: impl Fn(u8) -> bool) -> usize {
         while bytes.get(at).is_some_and(|&b| keep(b)) {
             at += 1;
         }
         at
-    };
+    }
     attributes.clear();
     let mut at = from;
     loop {
         let start = at;
-        at = skip(at, &is_html_space);
+        at = skip(bytes, at, is_html_space);
         match bytes.get(at)? {
             b'>' => return Some(at + 1),
             b'/' if bytes.get(at + 1) == Some(&b'>') => return Some(at + 2),
@@ -809,16 +717,16 @@ fn plain_tag(html: &str, from: usize, attributes: &mut Vec<PlainAttribute>) -> O
             _ => return None,
         }
         let name_start = at;
-        at = skip(at, &plain_name);
+        at = skip(bytes, at, plain_name);
         let name = name_start..at;
-        let after_name = skip(at, &is_html_space);
+        let after_name = skip(bytes, at, is_html_space);
         if bytes.get(after_name) == Some(&b'=') {
-            at = skip(after_name + 1, &is_html_space);
+            at = skip(bytes, after_name + 1, is_html_space);
             match *bytes.get(at)? {
                 quote @ (b'"' | b'\'') => {
                     at += 1 + memchr::memchr(quote, &bytes[at + 1..])? + 1;
                 }
-                b if plain_value(b) => at = skip(at, &plain_value),
+                b if plain_value(b) => at = skip(bytes, at, plain_value),
                 _ => return None,
             }
         }
@@ -850,9 +758,12 @@ fn raw_text_end_tag(html: &str, from: usize, name: &str) -> usize {
     html.len()
 }
 
-/// The line ends in a piece of markup, in order (`\r\n` stays one line end).
-fn line_ends(markup: &str) -> impl Iterator<Item = char> + '_ {
-    markup.chars().filter(|&c| c == '\r' || c == '\n')
+/// Writes the line ends of a piece of markup, in order (`\r\n` stays one line end).
+fn push_line_ends(out: &mut String, markup: &str) {
+    let bytes = markup.as_bytes();
+    for at in memchr::memchr2_iter(b'\r', b'\n', bytes) {
+        out.push(char::from(bytes[at]));
+    }
 }
 
 /// Where the raw text of a `<script>` or `<style>` opened before `from` ends: at its end
@@ -922,7 +833,7 @@ fn tag_words(html: &str, from: usize) -> usize {
 fn decode_html(bytes: &[u8]) -> Result<(Decoded, Vec<Diagnostic>), DecodeError> {
     let mut diags = Vec::new();
     let declared = declared_charset(&bytes[..bytes.len().min(1024)]);
-    let utf8 = std::str::from_utf8(bytes).is_ok();
+    let utf8 = is_utf8(bytes);
     let trusted = match declared {
         Some(enc) if enc != encoding_rs::UTF_8 && utf8 && !bytes.is_ascii() => {
             diags.push(Diagnostic::new(
@@ -973,61 +884,27 @@ fn declared_charset(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     encoding_rs::Encoding::for_label(&re.captures(head)?[1])
 }
 
-/// `<title>` and a publication date stated anywhere on the page.
-fn page_hints(doc: &Html) -> Hints {
-    let mut hints = Hints::default();
-    for node in doc.tree.root().descendants() {
-        match node.value() {
-            Node::Element(e) if e.name() == "title" && hints.title.is_none() => {
-                hints.title = Some(collapsed(&text_of(node))).filter(|t| !t.is_empty());
-            }
-            Node::Text(t) if hints.published.is_none() => hints.published = published_date(t),
-            _ => {}
-        }
-    }
-    hints
-}
-
 /// Finds the article: from `<body>` down, while one child element holds nearly all the
 /// page's Chinese text, go into it — navigation, sidebars and footers fall away as
 /// siblings. The cell texts made to tell a table's kind are left in `cell_texts`.
-fn article_root<'d>(doc: &'d Html, cell_texts: &mut NodeMap<String>) -> NodeRef<'d, Node> {
-    let mut weight: NodeMap<usize> = NodeMap::default();
-    for edge in doc.tree.root().traverse() {
-        if let Edge::Close(node) = edge {
-            let own = match node.value() {
-                Node::Text(t) => t.chars().filter(|c| is_cjk(*c)).count(),
-                Node::Element(e) if is_skipped(e) => 0,
-                _ => node
-                    .children()
-                    .map(|c| weight.get(&c.id()).copied().unwrap_or(0))
-                    .sum(),
-            };
-            weight.insert(node.id(), own);
-        }
-    }
-    let body = doc
-        .tree
-        .root()
-        .descendants()
-        .find(|n| n.value().as_element().is_some_and(|e| e.name() == "body"))
-        .unwrap_or_else(|| doc.tree.root());
-    let mut node = body;
+fn article_root(doc: &Tree, survey: &Survey, cell_texts: &mut [Option<String>]) -> NodeId {
+    let weight = &survey.weights;
+    let mut node = survey.body.unwrap_or(0);
     loop {
-        let total = weight.get(&node.id()).copied().unwrap_or(0);
+        let total = weight[node];
         if total == 0 {
             return node;
         }
-        let heavy = node
-            .children()
-            .filter(|c| c.value().is_element())
-            .find(|c| weight.get(&c.id()).copied().unwrap_or(0) * 100 >= total * 85);
+        let heavy = doc
+            .children(node)
+            .filter(|&c| doc.element(c).is_some())
+            .find(|&c| weight[c] * 100 >= total * 85);
         match heavy {
             // Stop at a table: a data table is read whole, a layout table is walked.
             Some(c)
-                if c.value()
-                    .as_element()
-                    .is_some_and(|e| e.name() != "table" || is_layout_table(c, cell_texts)) =>
+                if doc.element(c).is_some_and(|e| {
+                    e.name() != "table" || is_layout_table(doc, c, cell_texts)
+                }) =>
             {
                 node = c
             }
@@ -1041,7 +918,7 @@ fn is_cjk(c: char) -> bool {
 }
 
 /// Elements that are never report text.
-fn is_skipped(e: &scraper::node::Element) -> bool {
+fn is_skipped(e: &Element) -> bool {
     const TAGS: &[&str] = &[
         "script", "style", "noscript", "template", "head", "title", "iframe", "object", "embed",
         "svg", "canvas", "nav", "footer", "aside", "form", "button", "select", "input", "textarea",
@@ -1082,28 +959,24 @@ fn is_skipped(e: &scraper::node::Element) -> bool {
             })
         })
     };
-    names_chrome(attr(e, &local_name!("class"))) || names_chrome(attr(e, &local_name!("id")))
+    names_chrome(e.attribute(Read::Class)) || names_chrome(e.attribute(Read::Id))
 }
 
 /// A table used to lay out a page, not to hold data: it holds other tables, or its cells
 /// hold running text. The texts of its cells, made to tell, are left in `cell_texts` for
 /// the grid to take (and taken from there when made before).
-fn is_layout_table(table: NodeRef<'_, Node>, cell_texts: &mut NodeMap<String>) -> bool {
-    let nested = table
-        .descendants()
-        .skip(1)
-        .any(|n| n.value().as_element().is_some_and(|e| e.name() == "table"));
+fn is_layout_table(doc: &Tree, table: NodeId, cell_texts: &mut [Option<String>]) -> bool {
+    let nested = doc.descendants(table).skip(1).any(|n| doc.is(n, "table"));
     if nested {
         return true;
     }
     let mut cells = 0usize;
     let mut longest = 0usize;
-    for cell in table.descendants().filter(|n| {
-        n.value()
-            .as_element()
-            .is_some_and(|e| e.name() == "td" || e.name() == "th")
-    }) {
-        let text = cell_texts.entry(cell.id()).or_insert_with(|| text_of(cell));
+    for cell in doc
+        .descendants(table)
+        .filter(|&n| doc.is(n, "td") || doc.is(n, "th"))
+    {
+        let text = cell_texts[cell].get_or_insert_with(|| text_of(doc, cell));
         cells += 1;
         longest = longest.max(text.chars().count());
     }
@@ -1112,18 +985,18 @@ fn is_layout_table(table: NodeRef<'_, Node>, cell_texts: &mut NodeMap<String>) -
 
 /// The text of a subtree: inline elements run together (`20</span><span>23` is 2023),
 /// `<br>` and block elements break lines.
-fn text_of(node: NodeRef<'_, Node>) -> String {
+fn text_of(doc: &Tree, node: NodeId) -> String {
     let mut out = Text::default();
-    for edge in node.traverse() {
+    for edge in doc.traverse(node) {
         match edge {
-            Edge::Open(n) => match n.value() {
-                Node::Text(t) => push_collapsed(&mut out, t, &[]),
-                Node::Element(e) if e.name() == "br" => out.push_str("\n", None),
-                Node::Element(e) if is_block(e.name()) => out.push_str("\n", None),
+            Edge::Open(n) => match &doc.node(n).data {
+                Data::Text(t) => push_collapsed(&mut out, t, &[]),
+                Data::Element(e) if e.name() == "br" => out.push_str("\n", None),
+                Data::Element(e) if is_block(e.name()) => out.push_str("\n", None),
                 _ => {}
             },
             Edge::Close(n) => {
-                if n.value().as_element().is_some_and(|e| is_block(e.name())) {
+                if doc.element(n).is_some_and(|e| is_block(e.name())) {
                     out.push_str("\n", None);
                 }
             }
@@ -1233,6 +1106,7 @@ fn push_collapsed(out: &mut Text, text: &str, printed: &[(Range<usize>, Src)]) {
 /// Walks the article in document order, turning block elements into paragraphs and data
 /// tables into grids.
 struct Walker<'b> {
+    tree: &'b Tree,
     max_depth: usize,
     budget: &'b mut Budget,
     blocks: Vec<Block>,
@@ -1242,10 +1116,10 @@ struct Walker<'b> {
     /// The line of the page each character of a text node stands on.
     lines: LinesOfText,
     /// Each table element's number, for its cells' `src`.
-    tables: NodeMap<u32>,
+    tables: Vec<u32>,
     /// Table cells' texts made to tell layout tables from data tables (in [`article_root`]
     /// or the walk), each made once and taken by its grid.
-    cell_texts: NodeMap<String>,
+    cell_texts: Vec<Option<String>>,
     /// The images beside a saved page, when it was read from a folder.
     images: Option<SavedImages<'b>>,
 }
@@ -1264,52 +1138,50 @@ struct SavedImages<'f> {
 }
 
 impl Walker<'_> {
-    fn walk(&mut self, root: NodeRef<'_, Node>) -> Result<(), TooLarge> {
-        // Iterative: pages nest deep, and a stack overflow is a crash.
+    fn walk(&mut self, root: NodeId) -> Result<(), TooLarge> {
+        let tree = self.tree;
         let mut skip: Option<NodeId> = None;
         let mut depth = 0usize;
-        for edge in root.traverse() {
+        for edge in tree.traverse(root) {
             match edge {
                 Edge::Open(n) => {
                     depth += 1;
                     if skip.is_some() {
                         continue;
                     }
-                    match n.value() {
-                        Node::Text(t) => {
-                            let printed = self.lines.printed(n.id(), t.len());
+                    match &tree.node(n).data {
+                        Data::Text(t) => {
+                            let printed = self.lines.printed(n, t.len());
                             push_collapsed(&mut self.buffer, t, &printed);
                         }
-                        Node::Element(e) => {
+                        Data::Element(e) => {
                             if is_skipped(e) {
-                                skip = Some(n.id());
+                                skip = Some(n);
                             } else if e.name() == "table" {
-                                if !is_layout_table(n, &mut self.cell_texts) {
+                                if !is_layout_table(tree, n, &mut self.cell_texts) {
                                     self.flush()?;
                                     self.table(n)?;
-                                    skip = Some(n.id());
+                                    skip = Some(n);
                                 }
                             } else if e.name() == "br" {
                                 self.buffer.push_str("\n", None);
                             } else if e.name() == "img" {
-                                self.image(
-                                    attr(e, &local_name!("src")).unwrap_or_default().trim(),
-                                )?;
+                                self.image(e.attribute(Read::Src).unwrap_or_default().trim())?;
                             } else if is_block(e.name()) && depth < self.max_depth {
                                 self.flush()?;
                             }
                         }
-                        _ => {}
+                        Data::Other => {}
                     }
                 }
                 Edge::Close(n) => {
                     depth = depth.saturating_sub(1);
-                    if skip == Some(n.id()) {
+                    if skip == Some(n) {
                         skip = None;
                         continue;
                     }
                     if skip.is_none()
-                        && n.value().as_element().is_some_and(|e| is_block(e.name()))
+                        && tree.element(n).is_some_and(|e| is_block(e.name()))
                         && depth < self.max_depth
                     {
                         self.flush()?;
@@ -1404,9 +1276,9 @@ impl Walker<'_> {
         }
     }
 
-    fn table(&mut self, table: NodeRef<'_, Node>) -> Result<(), TooLarge> {
-        let number = self.tables.get(&table.id()).copied().unwrap_or(0);
-        let grid = grid_of(table, number, &mut self.cell_texts, self.budget)?;
+    fn table(&mut self, table: NodeId) -> Result<(), TooLarge> {
+        let number = self.tables[table];
+        let grid = grid_of(self.tree, table, number, &mut self.cell_texts, self.budget)?;
         if grid.rows.is_empty() {
             return Ok(());
         }
@@ -1466,30 +1338,28 @@ fn read_beside(folder: &Path, path: &Path, max_bytes: u64) -> Result<Vec<u8>, St
 /// cell's `src` is the table's `number`, its row element's and its own place as written,
 /// from 1.
 fn grid_of(
-    table: NodeRef<'_, Node>,
+    doc: &Tree,
+    table: NodeId,
     number: u32,
-    cell_texts: &mut NodeMap<String>,
+    cell_texts: &mut [Option<String>],
     budget: &mut Budget,
 ) -> Result<Grid, TooLarge> {
     let mut grid = Grid::default();
-    let mut groups: Vec<Vec<NodeRef<'_, Node>>> = Vec::new();
-    for child in table.children() {
-        let Some(e) = child.value().as_element() else {
+    let mut groups: Vec<Vec<NodeId>> = Vec::new();
+    for child in doc.children(table) {
+        let Some(e) = doc.element(child) else {
             continue;
         };
         match e.name() {
-            "caption" => grid.caption = Some(collapsed(&text_of(child))).filter(|c| !c.is_empty()),
+            "caption" => {
+                grid.caption = Some(collapsed(&text_of(doc, child))).filter(|c| !c.is_empty())
+            }
             "tr" => match groups.last_mut() {
-                Some(g) if g.last().is_some_and(|r| r.parent() == Some(table)) => g.push(child),
+                Some(g) if g.last().is_some_and(|&r| doc.parent(r) == Some(table)) => g.push(child),
                 _ => groups.push(vec![child]),
             },
             "thead" | "tbody" | "tfoot" => {
-                groups.push(
-                    child
-                        .children()
-                        .filter(|r| r.value().as_element().is_some_and(|e| e.name() == "tr"))
-                        .collect(),
-                );
+                groups.push(doc.children(child).filter(|&r| doc.is(r, "tr")).collect());
             }
             _ => {}
         }
@@ -1497,39 +1367,29 @@ fn grid_of(
     let mut row_number = 0u32;
     for group in groups {
         let n = group.len();
-        for (i, tr) in group.iter().enumerate() {
+        for (i, &tr) in group.iter().enumerate() {
             row_number += 1;
             let left = (n - i) as u32;
-            let is_cell = |c: &NodeRef<'_, Node>| {
-                c.value()
-                    .as_element()
-                    .is_some_and(|e| e.name() == "td" || e.name() == "th")
+            let cells = || {
+                doc.children(tr)
+                    .filter_map(|c| Some((c, doc.element(c)?)))
+                    .filter(|(_, e)| e.name() == "td" || e.name() == "th")
             };
             // A cell counts once for each column it spans.
-            budget.cells(
-                tr.children()
-                    .filter(is_cell)
-                    .map(|c| {
-                        colspan(c.value().as_element().expect("filtered to elements")) as usize
-                    })
-                    .sum(),
-            )?;
-            let row: Vec<GridCell> = tr
-                .children()
-                .filter(is_cell)
+            budget.cells(cells().map(|(_, e)| colspan(e) as usize).sum())?;
+            let row: Vec<GridCell> = cells()
                 .zip(1u32..)
-                .map(|(cell, cell_number)| {
-                    let e = cell.value().as_element().expect("filtered to elements");
+                .map(|((cell, e), cell_number)| {
                     let col_span = colspan(e);
-                    let row_span = match span(attr(e, &local_name!("rowspan"))) {
+                    let row_span = match span(e.attribute(Read::Rowspan)) {
                         Some(0) => left,
                         Some(s) => s.clamp(1, left),
                         None => 1,
                     };
                     GridCell {
-                        text: cell_texts
-                            .remove(&cell.id())
-                            .unwrap_or_else(|| text_of(cell))
+                        text: cell_texts[cell]
+                            .take()
+                            .unwrap_or_else(|| text_of(doc, cell))
                             .into(),
                         row_span,
                         col_span,
@@ -1547,19 +1407,9 @@ fn grid_of(
     Ok(grid)
 }
 
-/// An element's attribute of no namespace, as [`scraper::node::Element::attr`] finds it,
-/// by the name's atom: that method interns the name it is given at every call, which cost
-/// more than the rest of telling page chrome from the article.
-fn attr<'e>(e: &'e scraper::node::Element, name: &LocalName) -> Option<&'e str> {
-    e.attrs
-        .iter()
-        .find(|(q, _)| q.prefix.is_none() && q.ns.is_empty() && q.local == *name)
-        .map(|(_, value)| &**value)
-}
-
 /// A cell's colspan as browsers clamp it.
-fn colspan(e: &scraper::node::Element) -> u32 {
-    span(attr(e, &local_name!("colspan"))).map_or(1, |s| s.clamp(1, MAX_COLSPAN))
+fn colspan(e: &Element) -> u32 {
+    span(e.attribute(Read::Colspan)).map_or(1, |s| s.clamp(1, MAX_COLSPAN))
 }
 
 /// A span attribute as browsers read it: leading digits, junk is absent.
@@ -1882,11 +1732,12 @@ mod tests {
         assert_eq!(plain.attributes, 6);
         // The same tree but for the attributes taken out.
         let tree = |html: &str| {
-            let (doc, _) = parse(html, MAX_NODES, 0).unwrap();
+            let doc = scraper::Html::parse_document(html);
             let kept = |e: &scraper::node::Element| -> Vec<(String, String)> {
                 e.attrs()
                     .filter(|(n, _)| {
-                        KEEPS_ATTRIBUTES.contains(&e.name()) || !PRESENTATIONAL.contains(n)
+                        keeps_attributes(e.name().as_bytes())
+                            || presentational(n.as_bytes()).is_none()
                     })
                     .map(|(n, v)| (n.to_string(), v.to_string()))
                     .collect()
@@ -1895,8 +1746,8 @@ mod tests {
                 .root()
                 .descendants()
                 .map(|n| match n.value() {
-                    Node::Element(e) => format!("{} {:?}", e.name(), kept(e)),
-                    Node::Text(t) => format!("{:?}", &**t),
+                    scraper::Node::Element(e) => format!("{} {:?}", e.name(), kept(e)),
+                    scraper::Node::Text(t) => format!("{:?}", &**t),
                     other => format!("{other:?}"),
                 })
                 .collect::<Vec<_>>()
