@@ -24,12 +24,9 @@ fn best_of<F: FnMut()>(runs: usize, mut f: F) -> f64 {
 
 fn main() {
     let mut data = vec![0u8; 256 << 20];
-    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = gongkai::test_hooks::xorshift(0x9e37_79b9_7f4a_7c15);
     for chunk in data.chunks_mut(8) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
+        chunk.copy_from_slice(&next().to_le_bytes()[..chunk.len()]);
     }
     let mb = data.len() as f64 / 1e6;
     let t = best_of(5, || {

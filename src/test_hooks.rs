@@ -5,6 +5,19 @@
 //! them, so no environment variable changes what it does (the names below are only
 //! read when the feature is on).
 
+/// A fixed pseudo-random sequence (xorshift64; `seed` made odd, so never stuck at 0): the
+/// same values in every run, for the tests that try many drawn inputs.
+#[cfg(any(test, feature = "test-hooks"))]
+pub fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+    let mut x = seed | 1;
+    move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    }
+}
+
 /// Whether this build has the hooks.
 pub fn enabled() -> bool {
     cfg!(feature = "test-hooks")

@@ -958,13 +958,7 @@ fn random_damage_never_panics_and_never_passes() {
     let dir = tempfile::tempdir().unwrap();
     let a = sealed(dir.path(), tiny);
     let bytes = std::fs::read(&a).unwrap();
-    let mut x = 0x2545_f491_4f6c_dd1du64;
-    let mut next = move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x
-    };
+    let mut next = gongkai::test_hooks::xorshift(0x2545_f491_4f6c_dd1d);
     for round in 0..3000 {
         let mut d = bytes.clone();
         match next() % 4 {
@@ -1044,15 +1038,8 @@ fn seal_extracts_with_the_users_limits_and_templates() {
 
 /// Bytes that look random, the same on every run (xorshift64 from `seed`).
 fn noise(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect()
+    let mut next = gongkai::test_hooks::xorshift(seed);
+    (0..len).map(|_| next() as u8).collect()
 }
 
 /// Originals that extract refuses or that lie past the input limit, at the sizes where

@@ -444,13 +444,8 @@ mod tests {
     fn dropping_doubles_keeps_what_the_map_of_cells_kept() {
         // Glyphs of a few texts and sizes crowded on a small area, so that doubles,
         // near misses across cell borders and glyphs of other sizes all come up.
-        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut draw = crate::test_hooks::xorshift(0x2545_F491_4F6C_DD1D);
+        let mut next = |n: u64| draw() % n;
         for _ in 0..200 {
             let glyphs: Vec<Glyph> = (0..60)
                 .map(|_| {

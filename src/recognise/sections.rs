@@ -902,13 +902,7 @@ mod tests {
 
     /// Random texts of the given pieces (xorshift, so every run draws the same).
     fn random_texts(pieces: &[&str], count: usize, max_len: u64) -> Vec<String> {
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::test_hooks::xorshift(0x9E37_79B9_7F4A_7C15);
         (0..count)
             .map(|_| {
                 let len = next() % max_len;

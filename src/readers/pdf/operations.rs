@@ -447,16 +447,6 @@ mod tests {
         );
     }
 
-    /// A fixed pseudo-random sequence (xorshift): the same streams in every run.
-    fn sequence(mut s: u64) -> impl FnMut() -> u64 {
-        move || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            s
-        }
-    }
-
     /// Fails on the first stream `each` reads otherwise than lopdf.
     fn assert_read_as_lopdf(data: &[u8]) {
         let (ours, theirs) = both(data);
@@ -551,7 +541,7 @@ mod tests {
             b"4294967296 0 R",
             b"1 65536 R",
         ];
-        let mut rnd = sequence(0x9E37_79B9_7F4A_7C15);
+        let mut rnd = crate::test_hooks::xorshift(0x9E37_79B9_7F4A_7C15);
         for _ in 0..20_000 {
             let mut data = Vec::new();
             for _ in 0..rnd() % 14 {
@@ -708,7 +698,7 @@ mod tests {
         let seps: &[&[u8]] = &[
             b" ", b" ", b" ", b"", b"\n", b"\r\n", b"\r", b"\t", b"\x00", b"\x0C", b"  ",
         ];
-        let mut rnd = sequence(0x1234_5678_9ABC_DEF1);
+        let mut rnd = crate::test_hooks::xorshift(0x1234_5678_9ABC_DEF1);
         let mut whole = 0;
         for _ in 0..20_000 {
             let mut data = Vec::new();
@@ -737,7 +727,7 @@ mod tests {
             b"-", b"+", b".", b"(", b")", b"\\", b"<", b">", b"[", b"]", b"/", b"#", b"%", b" ",
             b"\n", b"\0", b"R", b"0", b"e", b"<<", b">>", b"true", b"BI", b"\r",
         ];
-        let mut rnd = sequence(0xDEAD_BEEF_1234_5677);
+        let mut rnd = crate::test_hooks::xorshift(0xDEAD_BEEF_1234_5677);
         let mut pages = 0;
         let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("golden");
         for case in std::fs::read_dir(golden).unwrap() {
