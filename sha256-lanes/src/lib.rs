@@ -60,6 +60,16 @@ impl Sha256 {
     }
 }
 
+/// Feeds each stream the whole blocks at the start of its bytes (the rest is the caller's:
+/// the next bytes, or the tail given to [`Sha256::finish`]), as [`update`] does.
+pub fn update_bytes<'a>(streams: impl IntoIterator<Item = (&'a mut Sha256, &'a [u8])>) {
+    let mut streams: Vec<(&mut Sha256, &[Block])> = streams
+        .into_iter()
+        .map(|(sha, bytes)| (sha, bytes.as_chunks().0))
+        .collect();
+    update(&mut streams);
+}
+
 /// Feeds each stream its blocks, up to [`LANES`] streams together while they have blocks
 /// left (more than [`LANES`] streams are fed [`LANES`] at a time).
 pub fn update(streams: &mut [(&mut Sha256, &[Block])]) {
@@ -253,17 +263,18 @@ mod tests {
         let mut shas = vec![Sha256::default(); inputs.len()];
         let mut at = vec![0usize; inputs.len()];
         loop {
-            let mut streams: Vec<(&mut Sha256, &[Block])> = Vec::new();
+            let mut streams: Vec<(&mut Sha256, &[u8])> = Vec::new();
             for ((sha, input), at) in shas.iter_mut().zip(inputs).zip(&mut at) {
-                let (blocks, _) = input[*at..].as_chunks::<64>();
-                let take = blocks.len().min(piece);
+                let rest = &input[*at..];
+                let take = (rest.len() / 64).min(piece);
                 *at += take * 64;
-                streams.push((sha, &blocks[..take]));
+                // Up to 63 bytes past the blocks taken, which update_bytes must leave.
+                streams.push((sha, &rest[..(take * 64 + 63).min(rest.len())]));
             }
-            if streams.iter().all(|(_, b)| b.is_empty()) {
+            if streams.iter().all(|(_, b)| b.len() < 64) {
                 break;
             }
-            update(&mut streams);
+            update_bytes(streams);
         }
         shas.into_iter()
             .zip(inputs)

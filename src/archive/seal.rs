@@ -1169,14 +1169,11 @@ fn read_originals(
                 }
             }
         }
-        let mut streams: Vec<(&mut lanes::Sha256, &[lanes::Block])> = lanes
-            .iter_mut()
-            .filter_map(|(r, chunk)| {
-                let r = r.as_mut()?;
-                Some((&mut r.sha, chunk[..r.in_chunk].as_chunks().0))
-            })
-            .collect();
-        lanes::update(&mut streams);
+        lanes::update_bytes(
+            lanes
+                .iter_mut()
+                .filter_map(|(r, chunk)| r.as_mut().map(|r| (&mut r.sha, &chunk[..r.in_chunk]))),
+        );
         for (lane, chunk) in &mut lanes {
             if let Some(r) = lane.take_if(|r| r.at_end) {
                 let (index, last) = (r.index, &chunk[..r.in_chunk]);

@@ -686,14 +686,11 @@ fn hash_some<'e>(
         if lanes.iter().all(|(r, _)| r.is_none()) {
             return done;
         }
-        let mut streams: Vec<(&mut lanes::Sha256, &[lanes::Block])> = lanes
-            .iter_mut()
-            .filter_map(|(r, chunk)| {
-                let r = r.as_mut()?;
-                Some((&mut r.sha, chunk[..r.in_chunk].as_chunks().0))
-            })
-            .collect();
-        lanes::update(&mut streams);
+        lanes::update_bytes(
+            lanes
+                .iter_mut()
+                .filter_map(|(r, chunk)| r.as_mut().map(|r| (&mut r.sha, &chunk[..r.in_chunk]))),
+        );
         for (reading, chunk) in &mut lanes {
             if let Some(r) = reading.take_if(|r| r.at == r.end) {
                 let last = &chunk[..r.in_chunk];

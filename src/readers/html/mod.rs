@@ -1433,15 +1433,19 @@ fn span(attr: Option<&str>) -> Option<u32> {
 mod tests {
     use super::*;
 
-    fn blocks(html: &str) -> Vec<Block> {
+    /// The page's layout under the default limits.
+    fn layout_of(page: &[u8]) -> Layout {
         read(
-            html.as_bytes(),
+            page,
             &crate::Limits::default(),
             &mut Budget::default(),
             None,
         )
         .unwrap()
-        .blocks
+    }
+
+    fn blocks(html: &str) -> Vec<Block> {
+        layout_of(html.as_bytes()).blocks
     }
 
     fn grid(html: &str) -> Grid {
@@ -1499,13 +1503,7 @@ mod tests {
             <div id='zoom'><p>一、总体情况</p><p>本机关全年主动公开政府信息一百二十条，收到申请十件，已全部办结答复完毕。</p>\
             <p>字号：大 中 小</p><p>扫一扫在手机上查看当前页面</p></div>\
             <div class='footer'>版权所有 某区人民政府 网站标识码 联系我们 网站地图</div></body></html>";
-        let layout = read(
-            page.as_bytes(),
-            &crate::Limits::default(),
-            &mut Budget::default(),
-            None,
-        )
-        .unwrap();
+        let layout = layout_of(page.as_bytes());
         assert_eq!(
             layout.blocks,
             vec![
@@ -1524,25 +1522,13 @@ mod tests {
         let body = "<p>一、总体情况</p><p>二、主动公开政府信息情况</p>".repeat(3);
         let gb = format!("<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'></head><body>{body}</body></html>");
         let (bytes, _, _) = encoding_rs::GBK.encode(&gb);
-        let layout = read(
-            &bytes,
-            &crate::Limits::default(),
-            &mut Budget::default(),
-            None,
-        )
-        .unwrap();
+        let layout = layout_of(&bytes);
         assert_eq!(
             layout.blocks[0],
             Block::Paragraph(Text::at("一、总体情况", Src::line(1)))
         );
         // The same page saved as UTF-8 with its gb2312 meta left in.
-        let layout = read(
-            gb.as_bytes(),
-            &crate::Limits::default(),
-            &mut Budget::default(),
-            None,
-        )
-        .unwrap();
+        let layout = layout_of(gb.as_bytes());
         assert_eq!(
             layout.blocks[0],
             Block::Paragraph(Text::at("一、总体情况", Src::line(1)))
@@ -1562,13 +1548,7 @@ mod tests {
             "<html><body>\r\n<div>\r<p>规章 | 1<span\n>2</span> |<br>\n\
              规范性文件 | 3 |</p>\n<p\n{crowded}>行政许可 | 4 |<br>其他 | 5 |</p></div></body></html>"
         );
-        let layout = read(
-            page.as_bytes(),
-            &crate::Limits::default(),
-            &mut Budget::default(),
-            None,
-        )
-        .unwrap();
+        let layout = layout_of(page.as_bytes());
         let cells: Vec<(String, Option<Src>)> = layout
             .blocks
             .iter()
@@ -1657,13 +1637,7 @@ mod tests {
             "<div class='x'>".repeat(100_000),
             "</div>".repeat(100_000)
         );
-        let layout = read(
-            html.as_bytes(),
-            &crate::Limits::default(),
-            &mut Budget::default(),
-            None,
-        )
-        .unwrap();
+        let layout = layout_of(html.as_bytes());
         assert!(layout
             .blocks
             .iter()
